@@ -1,0 +1,97 @@
+"""The domain's fixed vocabularies, shared by every event and every service.
+
+Values are stable wire strings (snake_case Indonesian terms); ``label`` gives the
+official wording for display.
+"""
+
+from enum import StrEnum
+
+
+class Aspect(StrEnum):
+    """The aspect an Indikator Kinerja Individu (IKI) measures."""
+
+    KUANTITAS = "kuantitas"
+    KUALITAS = "kualitas"
+    WAKTU = "waktu"
+    BIAYA = "biaya"
+
+
+class RhkKind(StrEnum):
+    """Whether a Rencana Hasil Kerja is a main (utama) or extra (tambahan) result."""
+
+    UTAMA = "utama"
+    TAMBAHAN = "tambahan"
+
+
+class BerakhlakValue(StrEnum):
+    """The seven BerAKHLAK core values of ASN behaviour (UU 20/2023)."""
+
+    BERORIENTASI_PELAYANAN = "berorientasi_pelayanan"
+    AKUNTABEL = "akuntabel"
+    KOMPETEN = "kompeten"
+    HARMONIS = "harmonis"
+    LOYAL = "loyal"
+    ADAPTIF = "adaptif"
+    KOLABORATIF = "kolaboratif"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").title()
+
+
+class Ekspektasi(StrEnum):
+    """The three levels used for BerAKHLAK answers and for both ratings."""
+
+    DI_BAWAH = "di_bawah_ekspektasi"
+    SESUAI = "sesuai_ekspektasi"
+    DI_ATAS = "di_atas_ekspektasi"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class FeedbackSource(StrEnum):
+    """Who gave a piece of 360° behaviour feedback."""
+
+    APPRAISER = "appraiser"
+    PEER = "peer"
+    SUBORDINATE = "subordinate"
+    SELF = "self"
+
+
+class Predikat(StrEnum):
+    """The predikat kinerja (final grade) fixed by the PermenPANRB 6/2022 matrix."""
+
+    SANGAT_BAIK = "sangat_baik"
+    BAIK = "baik"
+    BUTUH_PERBAIKAN = "butuh_perbaikan"
+    KURANG_MISCONDUCT = "kurang_misconduct"
+    SANGAT_KURANG = "sangat_kurang"
+
+    @property
+    def label(self) -> str:
+        return {
+            Predikat.SANGAT_BAIK: "Sangat Baik",
+            Predikat.BAIK: "Baik",
+            Predikat.BUTUH_PERBAIKAN: "Butuh Perbaikan",
+            Predikat.KURANG_MISCONDUCT: "Kurang/Misconduct",
+            Predikat.SANGAT_KURANG: "Sangat Kurang",
+        }[self]
+
+    @property
+    def is_low(self) -> bool:
+        """Low results call for a mandatory development plan (PP 30/2019)."""
+        return self in LOW_PREDIKAT
+
+
+LOW_PREDIKAT = frozenset(
+    {Predikat.BUTUH_PERBAIKAN, Predikat.KURANG_MISCONDUCT, Predikat.SANGAT_KURANG}
+)
+
+
+class DevelopmentForm(StrEnum):
+    """The two forms of competency development (PP 11/2017 as amended)."""
+
+    KLASIKAL = "klasikal"
+    NONKLASIKAL = "nonklasikal"
