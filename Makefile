@@ -1,0 +1,46 @@
+# Kinerja: the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+PY := .venv/bin/python
+
+.PHONY: install run demo test test-unit test-contract test-integration test-e2e bench schemas token clean
+
+install: .venv/.installed
+
+.venv/.installed: pyproject.toml uv.lock shared/*/pyproject.toml services/*/pyproject.toml
+	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
+	$(UV) sync --all-packages --frozen --python 3.11
+	@touch $@
+
+run: install ## start the broker and the four services (Ctrl-C stops everything)
+	$(PY) -m kinerja_runtime.devstack run
+
+demo: install ## drive one agency's year through the running services
+	$(PY) -m kinerja_demo
+
+test: install ## every test: unit, contract, integration, e2e
+	$(PY) -m pytest tests -q -rs
+
+test-unit: install
+	$(PY) -m pytest tests/unit -q
+
+test-contract: install
+	$(PY) -m pytest tests/contract -q
+
+test-integration: install
+	$(PY) -m pytest tests/integration -q -rs
+
+test-e2e: install
+	$(PY) -m pytest tests/e2e -q -rs
+
+bench: install
+	$(PY) -m kinerja_runtime.bench
+
+schemas: install ## regenerate the committed JSON Schemas after a compatible change
+	$(PY) -m kinerja_contracts.schemas
+
+token: install ## make token NIP=... AGENCY=... ROLES=hr
+	@.venv/bin/kinerja-dev-token --nip $(NIP) --agency $(AGENCY) --roles $(or $(ROLES),employee)
+
+clean:
+	rm -rf .data .venv

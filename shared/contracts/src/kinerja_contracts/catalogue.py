@@ -1,0 +1,109 @@
+"""The topic catalogue: the one declaration of Kinerja's Kafka topics.
+
+Services, the dev broker set-up, deploy manifests and the AsyncAPI docs all read this.
+Topic auto-creation is not relied on: create every topic in :data:`ALL_TOPICS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .base import Event
+from .events import (
+    AppraisalCompleted,
+    DevelopmentPlanCreated,
+    EmployeeRegistered,
+    FeedbackReceived,
+    PerformancePeriodClosed,
+    PerformancePeriodOpened,
+    RealizationRecorded,
+    TargetSet,
+)
+
+
+class UnknownEventType(KeyError):
+    """An event type (CloudEvents ``type``) that this contract does not define."""
+
+    def __init__(self, event_type: object) -> None:
+        super().__init__(event_type)
+        self.event_type = event_type
+
+    def __str__(self) -> str:
+        known = ", ".join(sorted(EVENT_TYPES))
+        return f"unknown event type {self.event_type!r}; known types: {known}"
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One Kafka topic: its name, partition count, record key and the events it carries."""
+
+    name: str
+    partitions: int
+    key: str
+    event_types: tuple[type[Event], ...]
+    description: str
+
+
+EMPLOYEES = Topic(
+    "kinerja.employees", 3, "nip", (EmployeeRegistered,),
+    "The agency rosters: one record per registered or updated employee.",
+)
+PERIODS = Topic(
+    "kinerja.periods", 3, "period_id", (PerformancePeriodOpened, PerformancePeriodClosed),
+    "Performance periods opening and closing.",
+)
+TARGETS = Topic(
+    "kinerja.targets", 3, "nip", (TargetSet, RealizationRecorded),
+    "Approved SKP versions and recorded realisation, in order per employee.",
+)
+FEEDBACK = Topic(
+    "kinerja.feedback", 3, "nip", (FeedbackReceived,),
+    "Anonymous 360° BerAKHLAK feedback, keyed by the employee it is about.",
+)
+APPRAISALS = Topic(
+    "kinerja.appraisals", 3, "nip", (AppraisalCompleted,),
+    "Completed (and revised) appraisals with ratings and predikat.",
+)
+DEVELOPMENT = Topic(
+    "kinerja.development", 3, "nip", (DevelopmentPlanCreated,),
+    "Development plans made from appraisals.",
+)
+
+TOPICS: tuple[Topic, ...] = (EMPLOYEES, PERIODS, TARGETS, FEEDBACK, APPRAISALS, DEVELOPMENT)
+"""The topics that carry events."""
+
+DEAD_LETTER = Topic(
+    "kinerja.deadletter", 3, "the original record's key", (),
+    "Messages a consumer gave up on, unchanged, with the original topic, partition, offset"
+    " and the error in headers.",
+)
+
+ALL_TOPICS: tuple[Topic, ...] = (*TOPICS, DEAD_LETTER)
+"""Every topic to create, including the dead-letter topic."""
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.event_type: cls for topic in TOPICS for cls in topic.event_types
+}
+"""CloudEvents ``type`` string -> event model."""
+
+_TOPIC_BY_TYPE = {cls.event_type: topic for topic in TOPICS for cls in topic.event_types}
+
+
+def model_for(event_type: str) -> type[Event]:
+    """The model for a CloudEvents ``type``; raises :class:`UnknownEventType`."""
+    try:
+        return EVENT_TYPES[event_type]
+    except (KeyError, TypeError):
+        raise UnknownEventType(event_type) from None
+
+
+def topic_of(event: type[Event] | Event | str) -> Topic:
+    """The topic an event class, instance or type string is published on."""
+    if isinstance(event, str):
+        event_type: object = event
+    else:
+        event_type = getattr(event, "event_type", event)
+    try:
+        return _TOPIC_BY_TYPE[event_type]  # type: ignore[index]
+    except (KeyError, TypeError):
+        raise UnknownEventType(event_type) from None

@@ -1,0 +1,166 @@
+"""Events produced by the target service: roster, periods, SKP and realisation."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from pydantic import AwareDatetime, Field, model_validator
+
+from .base import AgencyId, Event, Identifier, Nip, PeriodId, Text, Value
+from .vocabulary import Aspect, RhkKind
+
+
+class EmployeeRegistered(Event):
+    """An employee was added to (or updated in) an agency's roster."""
+
+    event_type: ClassVar[str] = "kinerja.target.EmployeeRegistered.v1"
+    topic: ClassVar[str] = "kinerja.employees"
+
+    agency_id: AgencyId
+    nip: Nip = Field(description="The employee's NIP (record key).")
+    name: Text = Field(description="The employee's full name.")
+    position: Text = Field(description="The employee's position (jabatan).")
+    unit: Text = Field(description="The work unit (unit kerja) the employee belongs to.")
+    appraiser_nip: Nip | None = Field(
+        default=None,
+        description="NIP of the employee's appraiser (Pejabat Penilai Kinerja), if known.",
+    )
+
+
+class PerformancePeriodOpened(Event):
+    """An agency opened a performance period."""
+
+    event_type: ClassVar[str] = "kinerja.target.PerformancePeriodOpened.v1"
+    topic: ClassVar[str] = "kinerja.periods"
+    key_field: ClassVar[str] = "period_id"
+
+    agency_id: AgencyId
+    period_id: PeriodId = Field(description="The performance period's id (record key).")
+    year: int = Field(ge=2000, le=2100, description="The performance year.")
+    starts_on: date = Field(description="First day of the period (inclusive).")
+    ends_on: date = Field(description="Last day of the period (inclusive).")
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> PerformancePeriodOpened:
+        if self.ends_on < self.starts_on:
+            raise ValueError("ends_on must not be before starts_on")
+        return self
+
+
+class ClosedPeriodEmployee(Value):
+    """One employee's SKP state when a period closed."""
+
+    nip: Nip = Field(description="The employee's NIP.")
+    skp_id: Identifier | None = Field(
+        description="The employee's approved SKP in this period, or null if none."
+    )
+    skp_version: int | None = Field(
+        ge=1, description="The approved SKP version in force at close, or null if none."
+    )
+    realization_count: int = Field(
+        ge=0,
+        description=(
+            "How many realisation records the target service holds for this SKP at close;"
+            " a consumer's projection is complete once it has seen this many distinct"
+            " realization_id values in RealizationRecorded events for the SKP."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _skp_consistent(self) -> ClosedPeriodEmployee:
+        if (self.skp_id is None) != (self.skp_version is None):
+            raise ValueError("skp_id and skp_version must both be set or both be null")
+        if self.skp_id is None and self.realization_count:
+            raise ValueError("realization_count must be 0 when there is no SKP")
+        return self
+
+
+class PerformancePeriodClosed(Event):
+    """An agency closed a performance period; appraisal may start."""
+
+    event_type: ClassVar[str] = "kinerja.target.PerformancePeriodClosed.v1"
+    topic: ClassVar[str] = "kinerja.periods"
+    key_field: ClassVar[str] = "period_id"
+
+    agency_id: AgencyId
+    period_id: PeriodId = Field(description="The performance period's id (record key).")
+    year: int = Field(ge=2000, le=2100, description="The performance year.")
+    closed_at: AwareDatetime = Field(description="When the period was closed.")
+    employees: list[ClosedPeriodEmployee] = Field(
+        description="Every employee on the agency's roster for the period, with their SKP state."
+    )
+
+    @model_validator(mode="after")
+    def _unique_employees(self) -> PerformancePeriodClosed:
+        nips = [e.nip for e in self.employees]
+        if len(nips) != len(set(nips)):
+            raise ValueError("employees must not list the same NIP twice")
+        return self
+
+
+class Iki(Value):
+    """An Indikator Kinerja Individu: one measurable target of an RHK."""
+
+    iki_id: Identifier = Field(description="The indicator's id, unique within the SKP.")
+    aspect: Aspect = Field(description="The aspect the indicator measures.")
+    description: Text = Field(description="What is measured.")
+    target: float = Field(gt=0, allow_inf_nan=False, description="The target value.")
+    unit: Text = Field(description='Unit of the target, e.g. "dokumen", "hari", "%".')
+    higher_is_better: bool = Field(
+        description="True when exceeding the target is good; false for time or cost indicators."
+    )
+
+
+class Rhk(Value):
+    """A Rencana Hasil Kerja (planned result) row of an SKP."""
+
+    rhk_id: Identifier = Field(description="The RHK's id, unique within the SKP.")
+    kind: RhkKind = Field(description="Main (utama) or extra (tambahan) result.")
+    description: Text = Field(description="The planned result.")
+    indikator: list[Iki] = Field(min_length=1, description="The RHK's indicators (at least one).")
+
+
+class TargetSet(Event):
+    """An employee's SKP (or a new version of it) was approved."""
+
+    event_type: ClassVar[str] = "kinerja.target.TargetSet.v1"
+    topic: ClassVar[str] = "kinerja.targets"
+
+    agency_id: AgencyId
+    period_id: PeriodId
+    nip: Nip = Field(description="The employee whose SKP this is (record key).")
+    skp_id: Identifier = Field(description="The SKP's id; stable across versions.")
+    version: int = Field(ge=1, description="The approved version; a later version supersedes.")
+    approved_by: Nip = Field(description="NIP of the appraiser who approved this version.")
+    rhk: list[Rhk] = Field(description="The SKP's planned results with their indicators.")
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> TargetSet:
+        rhk_ids = [r.rhk_id for r in self.rhk]
+        if len(rhk_ids) != len(set(rhk_ids)):
+            raise ValueError("rhk_id values must be unique within the SKP")
+        iki_ids = [i.iki_id for r in self.rhk for i in r.indikator]
+        if len(iki_ids) != len(set(iki_ids)):
+            raise ValueError("iki_id values must be unique within the SKP")
+        return self
+
+
+class RealizationRecorded(Event):
+    """A realisation (actual value) was recorded against an IKI."""
+
+    event_type: ClassVar[str] = "kinerja.target.RealizationRecorded.v1"
+    topic: ClassVar[str] = "kinerja.targets"
+
+    agency_id: AgencyId
+    period_id: PeriodId
+    nip: Nip = Field(description="The employee whose SKP this is (record key).")
+    skp_id: Identifier = Field(description="The SKP the indicator belongs to.")
+    iki_id: Identifier = Field(description="The indicator the value is recorded against.")
+    realization_id: Identifier = Field(description="The realisation record's id.")
+    value: float = Field(ge=0, allow_inf_nan=False, description="The actual value achieved.")
+    evidence: str | None = Field(
+        default=None,
+        description="Supporting evidence (bukti dukung): a link or a document id.",
+    )
+    recorded_at: AwareDatetime = Field(description="When the value was recorded.")

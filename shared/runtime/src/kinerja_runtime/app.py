@@ -1,0 +1,116 @@
+"""Builds a service: FastAPI app whose lifespan migrates the database, starts the FastStream
+broker with the service's subscribers, and runs the outbox relay."""
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from faststream.kafka import KafkaBroker
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from kinerja_runtime.auth.tokens import TokenVerifier
+from kinerja_runtime.db import create_engine, session_factory
+from kinerja_runtime.http import health_router, install_request_context
+from kinerja_runtime.logging import configure_logging, get_logger
+from kinerja_runtime.messaging import EventConsumer, broker_publisher, create_broker
+from kinerja_runtime.migrations import upgrade_to_head
+from kinerja_runtime.outbox import OutboxRelay
+from kinerja_runtime.problems import install_problem_handlers
+from kinerja_runtime.settings import ServiceSettings
+from kinerja_runtime.uow import UnitOfWorkFactory
+
+log = get_logger(__name__)
+
+
+@dataclass
+class ServiceRuntime:
+    """Everything a route or subscriber may need, kept on ``app.state.runtime``."""
+
+    settings: ServiceSettings
+    engine: AsyncEngine
+    sessions: async_sessionmaker
+    uows: UnitOfWorkFactory
+    broker: KafkaBroker
+    consumer: EventConsumer
+    relay: OutboxRelay
+    verifier: TokenVerifier
+    extras: dict = field(default_factory=dict)
+
+
+Subscribe = Callable[[EventConsumer], None]
+Hook = Callable[[ServiceRuntime], Awaitable[None]]
+
+
+def create_service_app(
+    *,
+    title: str,
+    description: str,
+    settings: ServiceSettings,
+    migrations: Path,
+    routers: Sequence[APIRouter],
+    subscribe: Subscribe | None = None,
+    on_started: Hook | None = None,
+    background: Sequence[Callable[[ServiceRuntime], Awaitable[None]]] = (),
+) -> FastAPI:
+    configure_logging(settings.service_name, settings.log_level, settings.log_json)
+    url = settings.resolved_database_url()
+    engine = create_engine(url)
+    sessions = session_factory(engine)
+    broker = create_broker(settings.kafka_bootstrap_servers, settings.service_name)
+    relay = OutboxRelay(
+        sessions,
+        broker_publisher(broker),
+        poll_seconds=settings.outbox_poll_seconds,
+        batch_size=settings.outbox_batch_size,
+        lease_seconds=settings.outbox_lease_seconds,
+        retention=timedelta(hours=settings.outbox_retention_hours),
+    )
+    uows = UnitOfWorkFactory(sessions, source=f"/kinerja/{settings.service_name}", on_commit=relay.wake)
+    consumer = EventConsumer(
+        broker, uows, settings.service_name,
+        max_attempts=settings.consumer_max_attempts, backoff_seconds=settings.consumer_backoff_seconds,
+    )
+    if subscribe:
+        subscribe(consumer)
+    runtime = ServiceRuntime(settings, engine, sessions, uows, broker, consumer, relay, TokenVerifier(settings))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        await asyncio.to_thread(upgrade_to_head, migrations, url)
+        await broker.start()
+        tasks = [asyncio.create_task(relay.run(), name="outbox-relay")]
+        tasks += [asyncio.create_task(job(runtime)) for job in background]
+        if on_started:
+            await on_started(runtime)
+        log.info("service started", database=url.split("@")[-1], broker=settings.kafka_bootstrap_servers)
+        try:
+            yield
+        finally:
+            relay.stop()
+            for task in tasks[1:]:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            try:
+                await relay.release()
+            except Exception:
+                log.warning("could not release the relay lease")
+            await broker.stop()
+            await engine.dispose()
+            log.info("service stopped")
+
+    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
+    app.state.runtime = runtime
+    install_problem_handlers(app)
+    install_request_context(app)
+    app.include_router(health_router)
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+def runtime_of(app: FastAPI) -> ServiceRuntime:
+    return app.state.runtime

@@ -1,0 +1,156 @@
+"""Broker set-up and the event consumer: inbox, retries with backoff, dead-letter topic.
+
+Every subscriber uses an explicit consumer group and commits its offset only after the
+effect (or the dead-letter record) is durable.
+"""
+
+import asyncio
+import traceback
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+
+import structlog
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from kinerja_contracts import CloudEventAttributes, Event, decode
+from kinerja_contracts.catalogue import DEAD_LETTER, EVENT_TYPES
+
+from kinerja_runtime import context, inbox
+from kinerja_runtime.logging import get_logger
+from kinerja_runtime.metrics import DEAD_LETTERED, EVENTS_CONSUMED
+from kinerja_runtime.uow import UnitOfWork, UnitOfWorkFactory
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """Where an event came from: its CloudEvents attributes and its place in the log."""
+
+    attributes: CloudEventAttributes
+    topic: str
+    partition: int
+    offset: int
+    key: str | None
+
+
+Handler = Callable[[Event, Envelope, UnitOfWork], Awaitable[None]]
+
+
+class PoisonEvent(Exception):
+    """An event that can never be applied (bad headers or schema); it goes straight to dead letter."""
+
+
+def create_broker(bootstrap_servers: str, client_id: str) -> KafkaBroker:
+    return KafkaBroker(bootstrap_servers, client_id=client_id, enable_idempotence=False, logger=None)
+
+
+def broker_publisher(broker: KafkaBroker):
+    async def publish(topic: str, key: bytes, payload: bytes, headers: dict[str, str]) -> None:
+        await broker.publish(payload, topic, key=key, headers=headers)
+
+    return publish
+
+
+def _headers_of(msg) -> dict[str, str]:
+    raw = msg.raw_message
+    return {k: (v.decode(errors="replace") if isinstance(v, bytes) else v) for k, v in (raw.headers or [])}
+
+
+class EventConsumer:
+    """Registers one service's subscribers on the broker, each bound to one consumer group."""
+
+    def __init__(self, broker: KafkaBroker, uows: UnitOfWorkFactory, service: str, *, max_attempts: int = 4, backoff_seconds: float = 0.2):
+        self.broker = broker
+        self.uows = uows
+        self.service = service
+        self.max_attempts = max_attempts
+        self.backoff = backoff_seconds
+
+    def subscribe(self, topic: str, handlers: Mapping[type[Event], Handler], *, name: str | None = None) -> None:
+        consumer = f"{self.service}.{name or topic}"
+        by_type = {cls.event_type: handler for cls, handler in handlers.items()}
+
+        @self.broker.subscriber(
+            topic,
+            group_id=consumer,
+            auto_offset_reset="earliest",
+            ack_policy=AckPolicy.MANUAL,
+            title=f"{consumer}:{topic}",
+            description=f"{self.service} consumes {', '.join(sorted(by_type))} from {topic}",
+        )
+        async def on_message(msg: KafkaMessage) -> None:
+            await self._consume(consumer, by_type, msg)
+            await msg.ack()
+
+    async def _consume(self, consumer: str, by_type: Mapping[str, Handler], msg) -> None:
+        raw = msg.raw_message
+        headers = _headers_of(msg)
+        structlog.contextvars.bind_contextvars(event_id=headers.get("ce_id"), event_type=headers.get("ce_type"))
+        try:
+            attributes = CloudEventAttributes.from_headers(headers)
+            if attributes.type not in by_type:
+                if attributes.type not in EVENT_TYPES:
+                    raise PoisonEvent(f"unknown event type {attributes.type!r}")
+                return  # a type this consumer does not need; the topic carries several
+            try:
+                event = decode(attributes.type, raw.value or b"")
+            except Exception as exc:
+                raise PoisonEvent(f"invalid {attributes.type} data: {exc}") from exc
+        except (PoisonEvent, ValueError) as exc:
+            await self._dead_letter(consumer, raw, headers, str(exc))
+            return
+        envelope = Envelope(attributes, raw.topic, raw.partition, raw.offset, raw.key.decode() if raw.key else None)
+        await self._apply_with_retries(consumer, by_type[attributes.type], event, envelope, raw, headers)
+
+    async def _apply_with_retries(self, consumer, handler, event, envelope, raw, headers) -> None:
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                applied = await self._apply_once(consumer, handler, event, envelope)
+                EVENTS_CONSUMED.labels(consumer, event.event_type, "applied" if applied else "duplicate").inc()
+                return
+            except PoisonEvent as exc:
+                await self._dead_letter(consumer, raw, headers, str(exc))
+                return
+            except Exception as exc:
+                log.warning("event handling failed", consumer=consumer, attempt=attempt, error=repr(exc))
+                if attempt == self.max_attempts:
+                    await self._dead_letter(consumer, raw, headers, "".join(traceback.format_exception_only(exc)).strip())
+                    return
+                await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
+
+    async def _apply_once(self, consumer: str, handler: Handler, event: Event, envelope: Envelope) -> bool:
+        attributes = envelope.attributes
+        context.begin(attributes.correlation_id or attributes.id, causation_id=attributes.id)
+        async with self.uows() as uow:
+            if await inbox.already_processed(uow.session, consumer, attributes.id):
+                log.info("duplicate event ignored", consumer=consumer)
+                return False
+            await handler(event, envelope, uow)
+            await inbox.remember(uow.session, consumer, attributes.id, attributes.type)
+            await uow.commit()
+        log.info("event applied", consumer=consumer)
+        return True
+
+    async def _dead_letter(self, consumer: str, raw, headers: dict[str, str], reason: str) -> None:
+        dead_headers = {
+            **{k: v for k, v in headers.items() if k != "correlation_id"},
+            "dlq_original_topic": raw.topic,
+            "dlq_original_partition": str(raw.partition),
+            "dlq_original_offset": str(raw.offset),
+            "dlq_consumer": consumer,
+            "dlq_error": reason[:2000],
+        }
+        delay = self.backoff
+        while True:
+            # The offset is committed only once the dead-letter record is safely stored.
+            try:
+                await self.broker.publish(raw.value or b"", DEAD_LETTER.name, key=raw.key, headers=dead_headers)
+                break
+            except Exception as exc:
+                log.error("dead-letter publish failed; retrying", error=repr(exc))
+                await asyncio.sleep(min(delay, 5.0))
+                delay *= 2
+        DEAD_LETTERED.labels(consumer).inc()
+        log.error("event dead-lettered", consumer=consumer, reason=reason[:300], topic=raw.topic, partition=raw.partition, offset=raw.offset)

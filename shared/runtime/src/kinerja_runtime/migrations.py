@@ -1,0 +1,53 @@
+"""Alembic glue: each service keeps its own migrations folder and calls these two functions."""
+
+import asyncio
+from pathlib import Path
+
+from alembic import command, context
+from alembic.config import Config
+from sqlalchemy import MetaData, pool, text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+MIGRATION_LOCK = 7_340_211  # any constant: serialises replicas migrating one PostgreSQL database
+
+
+def alembic_config(script_location: Path, url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(script_location))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade_to_head(script_location: Path, url: str) -> None:
+    """Blocking; call from a worker thread (env.py runs its own event loop)."""
+    command.upgrade(alembic_config(script_location, url), "head")
+
+
+def run_env(target_metadata: list[MetaData]) -> None:
+    """Body of every service's migrations/env.py."""
+    url = context.config.get_main_option("sqlalchemy.url")
+    if context.is_offline_mode():
+        context.configure(url=url, target_metadata=target_metadata, literal_binds=True, render_as_batch=True)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    asyncio.run(_run_online(url, target_metadata))
+
+
+async def _run_online(url: str, target_metadata: list[MetaData]) -> None:
+    engine = create_async_engine(url, poolclass=pool.NullPool)
+    async with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            await connection.execute(text(f"SELECT pg_advisory_lock({MIGRATION_LOCK})"))
+            await connection.commit()
+        await connection.run_sync(_migrate, target_metadata)
+        if connection.dialect.name == "postgresql":
+            await connection.execute(text(f"SELECT pg_advisory_unlock({MIGRATION_LOCK})"))
+            await connection.commit()
+    await engine.dispose()
+
+
+def _migrate(connection, target_metadata) -> None:
+    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()

@@ -1,0 +1,10 @@
+"""Runs one service process with uvicorn on the configured host and port."""
+
+import uvicorn
+from fastapi import FastAPI
+
+from kinerja_runtime.settings import ServiceSettings
+
+
+def serve(app: FastAPI, settings: ServiceSettings) -> None:
+    uvicorn.run(app, host=settings.http_host, port=settings.http_port, log_config=None, access_log=False)

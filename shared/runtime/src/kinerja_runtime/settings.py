@@ -1,0 +1,42 @@
+"""Settings every service reads from its environment (pydantic-settings)."""
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_JWT_SECRET = "kinerja-dev-secret-not-for-production"
+
+
+class ServiceSettings(BaseSettings):
+    """Runtime configuration shared by all services; one process reads one set."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", case_sensitive=False)
+
+    service_name: str = Field("kinerja", description="Name bound to logs, CloudEvents source and consumer groups")
+    database_url: str = Field("", description="SQLAlchemy async URL; empty means a SQLite file under DATA_DIR")
+    data_dir: Path = Field(Path(".data"), description="Folder for embedded SQLite files")
+    kafka_bootstrap_servers: str = Field("127.0.0.1:9092", description="Kafka bootstrap servers")
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    jwt_issuer: str = "kinerja-dev"
+    jwt_audience: str = "kinerja"
+    jwt_secret: str = Field(DEV_JWT_SECRET, description="HS256 key of the dev issuer")
+    jwt_public_key: str = Field("", description="PEM public key; when set, tokens are verified with RS256 instead")
+
+    outbox_poll_seconds: float = 0.5
+    outbox_batch_size: int = 200
+    outbox_lease_seconds: float = 10.0
+    outbox_retention_hours: float = 24 * 7
+
+    consumer_max_attempts: int = 4
+    consumer_backoff_seconds: float = 0.2
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite+aiosqlite:///{(self.data_dir / f'{self.service_name}.db').resolve()}"

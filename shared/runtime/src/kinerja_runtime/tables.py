@@ -1,0 +1,42 @@
+"""The messaging tables every service's database holds: outbox, inbox and the relay lease.
+
+Each service's Alembic environment includes this metadata next to its own.
+"""
+
+from sqlalchemy import JSON, Column, DateTime, Index, MetaData, String, Table, Text
+
+from kinerja_runtime.db import Identity
+
+messaging_metadata = MetaData()
+
+outbox = Table(
+    "outbox",
+    messaging_metadata,
+    Column("id", Identity, primary_key=True, autoincrement=True),
+    Column("event_id", String(36), nullable=False, unique=True),
+    Column("event_type", String(200), nullable=False),
+    Column("topic", String(200), nullable=False),
+    Column("record_key", String(200), nullable=False),
+    Column("headers", JSON, nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("published_at", DateTime(timezone=True), nullable=True),
+    Index("ix_outbox_unpublished", "published_at", "id"),
+)
+
+inbox = Table(
+    "inbox",
+    messaging_metadata,
+    Column("consumer", String(200), primary_key=True),
+    Column("event_id", String(36), primary_key=True),
+    Column("event_type", String(200), nullable=False),
+    Column("processed_at", DateTime(timezone=True), nullable=False),
+)
+
+relay_lease = Table(
+    "relay_lease",
+    messaging_metadata,
+    Column("name", String(100), primary_key=True),
+    Column("owner", String(100), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)

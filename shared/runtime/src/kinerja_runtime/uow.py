@@ -1,0 +1,73 @@
+"""Unit of work: one database transaction holding the state change and its outgoing events."""
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from kinerja_contracts import CloudEventAttributes, Event, encode
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from kinerja_runtime import context
+from kinerja_runtime.tables import outbox
+
+
+class UnitOfWork:
+    """``async with uow:`` opens a transaction; ``commit()`` makes state and events durable together."""
+
+    def __init__(self, sessions: async_sessionmaker, source: str, on_commit: Callable[[], None] | None = None):
+        self._sessions = sessions
+        self._source = source
+        self._on_commit = on_commit
+        self._published = 0
+        self.session: AsyncSession
+
+    async def __aenter__(self) -> "UnitOfWork":
+        self.session = self._sessions()
+        self._published = 0
+        return self
+
+    async def __aexit__(self, exc_type, exc, tb) -> None:
+        await self.session.rollback()
+        await self.session.close()
+
+    async def commit(self) -> None:
+        await self.session.commit()
+        if self._published and self._on_commit:
+            self._on_commit()
+        self._published = 0
+
+    async def publish(self, event: Event, subject: str | None = None) -> CloudEventAttributes:
+        """Queue an event in the outbox, inside this transaction; the relay sends it after commit."""
+        attributes = CloudEventAttributes.new(
+            type=event.event_type,
+            source=self._source,
+            subject=subject or event.key(),
+            agency=getattr(event, "agency_id", None),
+            correlation_id=context.correlation_id(),
+            causation_id=context.causation_id(),
+        )
+        await self.session.execute(
+            insert(outbox).values(
+                event_id=attributes.id,
+                event_type=event.event_type,
+                topic=event.topic,
+                record_key=event.key(),
+                headers=attributes.to_headers(),
+                payload=encode(event).decode(),
+                created_at=datetime.now(UTC),
+            )
+        )
+        self._published += 1
+        return attributes
+
+
+class UnitOfWorkFactory:
+    """Makes a fresh UnitOfWork per use case; shared by HTTP routes and subscribers."""
+
+    def __init__(self, sessions: async_sessionmaker, source: str, on_commit: Callable[[], None] | None = None):
+        self.sessions = sessions
+        self.source = source
+        self.on_commit = on_commit
+
+    def __call__(self) -> UnitOfWork:
+        return UnitOfWork(self.sessions, self.source, self.on_commit)

@@ -1,0 +1,77 @@
+import re
+
+import pytest
+
+from kinerja_contracts import (
+    ALL_EVENTS,
+    ALL_TOPICS,
+    DEAD_LETTER,
+    EVENT_TYPES,
+    TOPICS,
+    Event,
+    TargetSet,
+    UnknownEventType,
+    model_for,
+    topic_of,
+)
+from kinerja_contracts.examples import EXAMPLES
+
+EVENT_TYPE_RE = re.compile(r"^kinerja\.[a-z]+\.[A-Z][A-Za-z]+\.v[1-9][0-9]*$")
+
+
+def test_topics_are_declared_once_with_three_partitions():
+    names = [t.name for t in ALL_TOPICS]
+    assert names == [
+        "kinerja.employees",
+        "kinerja.periods",
+        "kinerja.targets",
+        "kinerja.feedback",
+        "kinerja.appraisals",
+        "kinerja.development",
+        "kinerja.deadletter",
+    ]
+    assert all(t.partitions == 3 for t in ALL_TOPICS)
+    assert DEAD_LETTER in ALL_TOPICS and DEAD_LETTER not in TOPICS
+    assert DEAD_LETTER.event_types == ()
+
+
+def test_every_event_is_in_exactly_one_topic():
+    listed = [cls for t in TOPICS for cls in t.event_types]
+    assert len(listed) == len(set(listed))
+    assert set(listed) == set(ALL_EVENTS)
+    assert set(EVENT_TYPES.values()) == set(ALL_EVENTS)
+
+
+@pytest.mark.parametrize("cls", ALL_EVENTS, ids=lambda c: c.__name__)
+def test_model_classvars_agree_with_catalogue(cls: type[Event]):
+    topic = topic_of(cls)
+    assert cls.topic == topic.name
+    assert cls.key_field == topic.key
+    assert cls.key_field in cls.model_fields
+    assert EVENT_TYPE_RE.match(cls.event_type), cls.event_type
+    assert cls.event_type.split(".")[2] == cls.__name__
+    assert EVENT_TYPES[cls.event_type] is cls
+    assert model_for(cls.event_type) is cls
+
+
+def test_topic_of_accepts_class_instance_and_type_string():
+    example = EXAMPLES[TargetSet.event_type]
+    assert topic_of(TargetSet) is topic_of(example) is topic_of(TargetSet.event_type)
+    assert topic_of(TargetSet).name == "kinerja.targets"
+
+
+def test_unknown_event_type_is_a_clear_key_error():
+    with pytest.raises(UnknownEventType) as info:
+        model_for("kinerja.target.Nope.v1")
+    assert isinstance(info.value, KeyError)
+    assert "kinerja.target.Nope.v1" in str(info.value)
+    assert "kinerja.target.TargetSet.v1" in str(info.value)
+    with pytest.raises(UnknownEventType):
+        topic_of("kinerja.target.Nope.v1")
+
+
+@pytest.mark.parametrize("event_type", sorted(EVENT_TYPES))
+def test_record_key_is_the_aggregate_id(event_type: str):
+    event = EXAMPLES[event_type]
+    expected = event.period_id if type(event).topic == "kinerja.periods" else event.nip
+    assert event.key() == expected
