@@ -41,8 +41,16 @@ def test_new_makes_uuid4_id_utc_time_and_own_correlation():
 def test_headers_have_the_documented_names():
     headers = _attrs(causation_id=str(uuid.uuid4())).to_headers()
     assert set(headers) == {
-        "ce_id", "ce_source", "ce_type", "ce_specversion", "ce_time", "ce_subject",
-        "content-type", "ce_agency", "ce_correlationid", "ce_causationid",
+        "ce_id",
+        "ce_source",
+        "ce_type",
+        "ce_specversion",
+        "ce_time",
+        "ce_subject",
+        "content-type",
+        "ce_agency",
+        "ce_correlationid",
+        "ce_causationid",
     }
     assert headers["ce_specversion"] == "1.0"
     assert headers["content-type"] == "application/json"
@@ -70,9 +78,14 @@ def test_round_trip_through_str_and_kafka_headers():
 def test_round_trip_keeps_the_instant_of_non_utc_time():
     wib = timezone(timedelta(hours=7))
     attrs = CloudEventAttributes(
-        id=str(uuid.uuid4()), source=SOURCE, type=TargetSet.event_type,
-        time=datetime(2025, 3, 1, 8, 30, tzinfo=wib), subject=None, agency=None,
-        correlation_id=None, causation_id=None,
+        id=str(uuid.uuid4()),
+        source=SOURCE,
+        type=TargetSet.event_type,
+        time=datetime(2025, 3, 1, 8, 30, tzinfo=wib),
+        subject=None,
+        agency=None,
+        correlation_id=None,
+        causation_id=None,
     )
     parsed = CloudEventAttributes.from_headers(attrs.to_headers())
     assert parsed.time == attrs.time
@@ -83,7 +96,9 @@ def test_for_event_and_caused():
     event = EXAMPLES[TargetSet.event_type]
     attrs = CloudEventAttributes.for_event(event, SOURCE)
     assert (attrs.type, attrs.subject, attrs.agency) == (
-        TargetSet.event_type, event.nip, event.agency_id,
+        TargetSet.event_type,
+        event.nip,
+        event.agency_id,
     )
     child = attrs.caused("kinerja.appraisal.AppraisalCompleted.v1", "/kinerja/appraisal-service")
     assert child.causation_id == attrs.id

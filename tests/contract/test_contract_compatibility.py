@@ -49,7 +49,9 @@ def test_adding_an_optional_field_or_enum_value_is_compatible():
 def test_widening_is_compatible():
     new = _base()
     new["properties"]["count"] = {"type": "number", "minimum": 0}
-    new["properties"]["nip"] = {"anyOf": [{"type": "string", "pattern": r"^\d{18}$"}, {"type": "null"}]}
+    new["properties"]["nip"] = {
+        "anyOf": [{"type": "string", "pattern": r"^\d{18}$"}, {"type": "null"}]
+    }
     new["required"].remove("count")
     assert breaking_changes(_base(), new) == []
 

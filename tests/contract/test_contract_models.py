@@ -60,7 +60,14 @@ def test_nested_values_are_frozen_and_reject_extra_fields():
 
 
 @pytest.mark.parametrize(
-    "nip", ["12345", "19850312201001100", "1985031220100110021", "19850312201001100X", " 198503122010011002"]
+    "nip",
+    [
+        "12345",
+        "19850312201001100",
+        "1985031220100110021",
+        "19850312201001100X",
+        " 198503122010011002",
+    ],
 )
 def test_nip_must_be_18_digits(nip: str):
     data = _data(EmployeeRegistered.event_type)

@@ -62,6 +62,8 @@ class AppraisalCompleted(Event):
     rating_hasil_kerja: Ekspektasi = Field(description="The results (hasil kerja) rating.")
     rating_perilaku: Ekspektasi = Field(description="The behaviour (perilaku kerja) rating.")
     predikat: Predikat = Field(description="The predikat kinerja (final grade).")
-    policy_version: Text = Field(description="Version of the agency policy used to propose ratings.")
+    policy_version: Text = Field(
+        description="Version of the agency policy used to propose ratings."
+    )
     completed_at: AwareDatetime = Field(description="When the appraisal was completed.")
     summary: AppraisalSummary = Field(description="The evidence behind the ratings.")

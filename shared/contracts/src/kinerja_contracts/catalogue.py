@@ -45,27 +45,45 @@ class Topic:
 
 
 EMPLOYEES = Topic(
-    "kinerja.employees", 3, "nip", (EmployeeRegistered,),
+    "kinerja.employees",
+    3,
+    "nip",
+    (EmployeeRegistered,),
     "The agency rosters: one record per registered or updated employee.",
 )
 PERIODS = Topic(
-    "kinerja.periods", 3, "period_id", (PerformancePeriodOpened, PerformancePeriodClosed),
+    "kinerja.periods",
+    3,
+    "period_id",
+    (PerformancePeriodOpened, PerformancePeriodClosed),
     "Performance periods opening and closing.",
 )
 TARGETS = Topic(
-    "kinerja.targets", 3, "nip", (TargetSet, RealizationRecorded),
+    "kinerja.targets",
+    3,
+    "nip",
+    (TargetSet, RealizationRecorded),
     "Approved SKP versions and recorded realisation, in order per employee.",
 )
 FEEDBACK = Topic(
-    "kinerja.feedback", 3, "nip", (FeedbackReceived,),
+    "kinerja.feedback",
+    3,
+    "nip",
+    (FeedbackReceived,),
     "Anonymous 360° BerAKHLAK feedback, keyed by the employee it is about.",
 )
 APPRAISALS = Topic(
-    "kinerja.appraisals", 3, "nip", (AppraisalCompleted,),
+    "kinerja.appraisals",
+    3,
+    "nip",
+    (AppraisalCompleted,),
     "Completed (and revised) appraisals with ratings and predikat.",
 )
 DEVELOPMENT = Topic(
-    "kinerja.development", 3, "nip", (DevelopmentPlanCreated,),
+    "kinerja.development",
+    3,
+    "nip",
+    (DevelopmentPlanCreated,),
     "Development plans made from appraisals.",
 )
 
@@ -73,7 +91,10 @@ TOPICS: tuple[Topic, ...] = (EMPLOYEES, PERIODS, TARGETS, FEEDBACK, APPRAISALS, 
 """The topics that carry events."""
 
 DEAD_LETTER = Topic(
-    "kinerja.deadletter", 3, "the original record's key", (),
+    "kinerja.deadletter",
+    3,
+    "the original record's key",
+    (),
     "Messages a consumer gave up on, unchanged, with the original topic, partition, offset"
     " and the error in headers.",
 )

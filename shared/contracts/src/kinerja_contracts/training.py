@@ -21,7 +21,9 @@ class PlanItem(Value):
     gap: Identifier = Field(
         description="The gap addressed: a BerAKHLAK value (perilaku) or an iki_id (hasil_kerja)."
     )
-    catalogue_code: Identifier = Field(description="Code of the activity in the training catalogue.")
+    catalogue_code: Identifier = Field(
+        description="Code of the activity in the training catalogue."
+    )
     title: Text = Field(description="Title of the activity.")
     form: DevelopmentForm = Field(description="Klasikal or nonklasikal.")
     method: Text = Field(

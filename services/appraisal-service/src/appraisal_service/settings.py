@@ -1,0 +1,8 @@
+from kinerja_runtime.settings import ServiceSettings
+from pydantic import Field
+
+
+class AppraisalSettings(ServiceSettings):
+    service_name: str = "appraisal-service"
+    appraisal_settle_seconds: float = Field(2.0, description="Wait after a period closes for feedback still in flight")
+    appraisal_max_wait_seconds: float = Field(120.0, description="Appraise with what is known after this long")
