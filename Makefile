@@ -13,10 +13,10 @@ install: .venv/.installed
 	@touch $@
 
 run: install ## start the broker and the four services (Ctrl-C stops everything)
-	$(PY) -m kinerja_runtime.devstack run
+	$(PY) -m kinerja_devtools.devstack
 
 demo: install ## drive one agency's year through the running services
-	$(PY) -m kinerja_demo
+	$(PY) -m kinerja_devtools.demo
 
 test: install ## every test: unit, contract, integration, e2e
 	$(PY) -m pytest tests -q -rs

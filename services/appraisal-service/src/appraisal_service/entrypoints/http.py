@@ -10,6 +10,7 @@ from kinerja_runtime.problems import NotFound
 from kinerja_runtime.uow import UnitOfWork
 from sqlalchemy import select
 
+from appraisal_service.adapters import projections
 from appraisal_service.adapters.orm import appraisals, appraisals_due
 from appraisal_service.service_layer.appraise import appraise
 
@@ -76,4 +77,25 @@ async def read_period(
         "period_id": period_id,
         "appraisals": [_public(r) for r in rows],
         "not_completed": [dict(r._mapping) for r in pending] if principal.has(Role.HR) else [],
+    }
+
+
+@router.get("/periods/{period_id}/employees/{nip}/inputs", summary="What this service knows of an employee's year so far")
+async def read_inputs(
+    period_id: str, nip: str,
+    principal: Annotated[Principal, Depends(require_roles(Role.HR, Role.APPRAISER))],
+    uow: Annotated[UnitOfWork, Depends(unit_of_work)],
+):
+    async with uow:
+        await roster.employee(uow.session, principal.agency, nip)
+        target = await projections.target_of(uow.session, principal.agency, period_id, nip)
+        realizations = await projections.realization_count(uow.session, target.skp_id) if target else 0
+        _answers, forms = await projections.feedback_of(uow.session, principal.agency, period_id, nip)
+    return {
+        "nip": nip,
+        "period_id": period_id,
+        "skp_id": target.skp_id if target else None,
+        "skp_version": target.version if target else None,
+        "realizations": realizations,
+        "feedback_forms": forms,
     }

@@ -1,0 +1,1 @@
+"""Development tools for Kinerja (not deployed)."""

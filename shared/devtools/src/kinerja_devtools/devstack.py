@@ -1,0 +1,171 @@
+"""The local stack behind ``make run`` and the end-to-end tests: the embedded broker and
+the four services, each its own process, on loopback ports, with SQLite files in one folder.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from kinerja_runtime.embedded_broker import EmbeddedBroker, free_port
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    name: str
+    module: str
+    default_port: int
+
+    @property
+    def env_prefix(self) -> str:
+        return self.name.split("-")[0].upper()
+
+
+SERVICES = (
+    ServiceSpec("target-service", "target_service", 8001),
+    ServiceSpec("feedback-service", "feedback_service", 8002),
+    ServiceSpec("appraisal-service", "appraisal_service", 8003),
+    ServiceSpec("training-service", "training_service", 8004),
+)
+
+
+class StackError(RuntimeError):
+    pass
+
+
+@dataclass
+class DevStack:
+    data_dir: Path
+    fixed_ports: bool = True
+    extra_env: dict[str, str] = field(default_factory=dict)
+    broker: EmbeddedBroker | None = None
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    ports: dict[str, int] = field(default_factory=dict)
+
+    def url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.ports[service]}"
+
+    @property
+    def bootstrap_servers(self) -> str:
+        assert self.broker is not None
+        return self.broker.bootstrap_servers
+
+    def start(self) -> "DevStack":
+        (self.data_dir / "logs").mkdir(parents=True, exist_ok=True)
+        self.broker = EmbeddedBroker(log_file=self.data_dir / "logs" / "broker.log").start()
+        try:
+            for spec in SERVICES:
+                self.ports[spec.name] = self._port_for(spec)
+                self.start_service(spec.name)
+            for spec in SERVICES:
+                self.wait_ready(spec.name)
+        except BaseException:
+            self.stop()
+            raise
+        (self.data_dir / "stack.json").write_text(json.dumps(
+            {"broker": self.bootstrap_servers, "services": {s.name: self.url(s.name) for s in SERVICES}}, indent=2
+        ))
+        return self
+
+    def _port_for(self, spec: ServiceSpec) -> int:
+        if not self.fixed_ports:
+            return free_port()
+        base = int(os.environ.get("KINERJA_BASE_PORT", "8001"))
+        return base + SERVICES.index(spec)
+
+    def _env(self, spec: ServiceSpec) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update({
+            "SERVICE_NAME": spec.name,
+            "HTTP_PORT": str(self.ports[spec.name]),
+            "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers,
+            "DATA_DIR": str(self.data_dir),
+            # A per-service URL (e.g. TARGET_DATABASE_URL) moves that service to a real database.
+            "DATABASE_URL": os.environ.get(f"{spec.env_prefix}_DATABASE_URL", ""),
+        })
+        env.update(self.extra_env)
+        return env
+
+    def start_service(self, name: str) -> None:
+        spec = next(s for s in SERVICES if s.name == name)
+        log = open(self.data_dir / "logs" / f"{name}.log", "ab")
+        self.processes[name] = subprocess.Popen(
+            [sys.executable, "-m", spec.module], env=self._env(spec), stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def wait_ready(self, name: str, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            process = self.processes[name]
+            if process.poll() is not None:
+                raise StackError(f"{name} exited with code {process.returncode}; see {self.data_dir}/logs/{name}.log")
+            try:
+                if httpx.get(f"{self.url(name)}/health/ready", timeout=1.0).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise StackError(f"{name} was not ready within {timeout:.0f} s; see {self.data_dir}/logs/{name}.log")
+
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        process = self.processes[name]
+        process.send_signal(sig)
+        process.wait(15)
+
+    def stop_service(self, name: str) -> None:
+        process = self.processes.get(name)
+        if process is None or process.poll() is not None:
+            return
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def stop(self) -> None:
+        for name in list(self.processes):
+            self.stop_service(name)
+        if self.broker:
+            self.broker.stop()
+
+    def __enter__(self) -> "DevStack":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def main() -> None:
+    data_dir = Path(os.environ.get("DATA_DIR", ".data")).resolve()
+    stack = DevStack(data_dir)
+    print("Starting the embedded broker and the four services ...", flush=True)
+    try:
+        stack.start()
+    except (StackError, OSError) as exc:
+        print(f"could not start the stack: {exc}", file=sys.stderr)
+        sys.exit(1)
+    print(f"\nbroker   {stack.broker.kind}")
+    for spec in SERVICES:
+        print(f"{spec.name:<18} {stack.url(spec.name)}   docs: {stack.url(spec.name)}/docs")
+    print(f"\ndata and logs: {data_dir}  (logs/<service>.log)")
+    print("a dev token:   make token NIP=199001012020011001 AGENCY=demo ROLES=hr")
+    print("drive a flow:  make demo      stop: Ctrl-C\n", flush=True)
+    try:
+        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+    except KeyboardInterrupt:
+        pass
+    finally:
+        print("stopping ...", flush=True)
+        stack.stop()
+        print("stopped.")
+
+
+if __name__ == "__main__":
+    main()
