@@ -1,0 +1,53 @@
+"""Writes deploy/kafka/topics.yaml (Strimzi KafkaTopic resources) from the topic catalogue,
+so production topics never drift from what the services and the dev broker use.
+
+``python -m kinerja_devtools.manifests [--check]``
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+from kinerja_contracts.catalogue import ALL_TOPICS
+
+TOPICS_FILE = Path("deploy/kafka/topics.yaml")
+
+
+def render_topics(replicas: int = 3) -> str:
+    docs = ["# Generated from kinerja_contracts.catalogue by `python -m kinerja_devtools.manifests`; do not edit."]
+    for topic in ALL_TOPICS:
+        docs.append(
+            "---\n"
+            "apiVersion: kafka.strimzi.io/v1beta2\n"
+            "kind: KafkaTopic\n"
+            "metadata:\n"
+            f"  name: {topic.name.replace('.', '-')}\n"
+            "  labels:\n"
+            "    strimzi.io/cluster: kinerja\n"
+            "spec:\n"
+            f"  topicName: {topic.name}\n"
+            f"  partitions: {topic.partitions}\n"
+            f"  replicas: {replicas}\n"
+            "  config:\n"
+            "    min.insync.replicas: 2\n"
+            "    retention.ms: 31536000000\n"
+        )
+    return "\n".join(docs)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--check", action="store_true", help="exit 1 when the file is out of date")
+    args = parser.parse_args(argv)
+    wanted = render_topics()
+    if args.check:
+        if not TOPICS_FILE.exists() or TOPICS_FILE.read_text() != wanted:
+            sys.exit(f"{TOPICS_FILE} is out of date; run python -m kinerja_devtools.manifests")
+        return
+    TOPICS_FILE.parent.mkdir(parents=True, exist_ok=True)
+    TOPICS_FILE.write_text(wanted)
+    print(f"wrote {TOPICS_FILE}")
+
+
+if __name__ == "__main__":
+    main()
