@@ -1,7 +1,6 @@
 import re
 
 import pytest
-
 from kinerja_contracts import (
     ALL_EVENTS,
     ALL_TOPICS,

@@ -2,8 +2,6 @@ import uuid
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from pydantic import ValidationError
-
 from kinerja_contracts import (
     CloudEventAttributes,
     InvalidCloudEvent,
@@ -13,6 +11,7 @@ from kinerja_contracts import (
     encode,
 )
 from kinerja_contracts.examples import EXAMPLES
+from pydantic import ValidationError
 
 SOURCE = "/kinerja/target-service"
 

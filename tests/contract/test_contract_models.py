@@ -2,8 +2,6 @@ import json
 from datetime import datetime
 
 import pytest
-from pydantic import ValidationError
-
 from kinerja_contracts import (
     EVENT_TYPES,
     AppraisalCompleted,
@@ -17,6 +15,7 @@ from kinerja_contracts import (
     TargetSet,
 )
 from kinerja_contracts.examples import EXAMPLES
+from pydantic import ValidationError
 
 
 def _data(event_type: str) -> dict:

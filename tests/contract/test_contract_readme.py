@@ -1,7 +1,6 @@
 from pathlib import Path
 
 import pytest
-
 from kinerja_contracts import ALL_TOPICS, EVENT_TYPES
 from kinerja_contracts.examples import EXAMPLES, example_json, markdown
 

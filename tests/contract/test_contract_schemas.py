@@ -2,7 +2,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from kinerja_contracts import EVENT_TYPES, breaking_changes
 from kinerja_contracts.schemas import main, render, schema_of, stale_schemas, write_schemas
 

@@ -1,8 +1,6 @@
 import dataclasses
 
 import pytest
-from kinerja_contracts.vocabulary import Aspect, Ekspektasi, Predikat, RhkKind
-
 from appraisal_service.domain import (
     DEFAULT_POLICY,
     AppraisalPolicy,
@@ -11,6 +9,7 @@ from appraisal_service.domain import (
     NoTargets,
     propose,
 )
+from kinerja_contracts.vocabulary import Aspect, Ekspektasi, Predikat, RhkKind
 
 
 def iki(

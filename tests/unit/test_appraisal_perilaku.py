@@ -1,7 +1,6 @@
 import pytest
-from kinerja_contracts.vocabulary import Aspect, BerakhlakValue, Ekspektasi, FeedbackSource, Predikat, RhkKind
-
 from appraisal_service.domain import FeedbackAnswer, IndikatorInput, propose
+from kinerja_contracts.vocabulary import Aspect, BerakhlakValue, Ekspektasi, FeedbackSource, Predikat, RhkKind
 
 V = BerakhlakValue
 S = FeedbackSource

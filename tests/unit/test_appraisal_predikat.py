@@ -1,7 +1,6 @@
 import pytest
-from kinerja_contracts.vocabulary import Ekspektasi, Predikat
-
 from appraisal_service.domain import predikat_for
+from kinerja_contracts.vocabulary import Ekspektasi, Predikat
 
 ATAS, SESUAI, BAWAH = Ekspektasi.DI_ATAS, Ekspektasi.SESUAI, Ekspektasi.DI_BAWAH
 

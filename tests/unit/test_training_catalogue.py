@@ -1,6 +1,5 @@
 import pytest
 from kinerja_contracts.vocabulary import Aspect, BerakhlakValue, DevelopmentForm
-
 from training_service.domain import (
     GENERAL_COMPETENCY,
     SEEDED_CATALOGUE,

@@ -1,6 +1,5 @@
 import pytest
 from kinerja_contracts.vocabulary import LOW_PREDIKAT, Aspect, BerakhlakValue, DevelopmentForm, Predikat
-
 from training_service.domain import (
     SEEDED_CATALOGUE,
     AppraisalOutcome,

@@ -31,10 +31,20 @@ def print_report(result: dict) -> None:
         print(f"{a['nip']:<19}{name:<24}{capaian if capaian is not None else '-':>8}  "
               f"{a['rating_hasil_kerja']:<21}{a['rating_perilaku']:<21}{Predikat(a['predikat']).label:<19}{plan_text}")
     print(f"\n{len(result['appraisals'])} AppraisalCompleted, {len(result['plans'])} DevelopmentPlanCreated\n")
+    indicators = {i["iki_id"]: i for a in result["appraisals"] for i in a["summary"]["indikator"]}
     for plan in result["plans"]:
-        print(f"plan for {plan['nip']} ({Predikat(plan['predikat']).label}):")
+        print(f"plan for {plan['nip']} {names.get(plan['nip'], ('?',))[0]} ({Predikat(plan['predikat']).label}):")
         for item in plan["items"]:
-            print(f"   - {item['title']} [{item['form']}/{item['method']}, {item['jp']} JP] for {item['gap_kind']}: {item['gap']}")
+            print(f"   - {item['title']} [{item['form']}/{item['method']}, {item['jp']} JP] <- {_gap_text(item, indicators)}")
+
+
+def _gap_text(item: dict, indicators: dict) -> str:
+    if item["gap_kind"] == "perilaku":
+        return f"{item['gap'].replace('_', ' ')} below expectations"
+    indicator = indicators.get(item["gap"])
+    if indicator is None:
+        return item["gap"]
+    return f"{indicator['description']}: {indicator['capaian']}% of target ({indicator['aspect']})"
 
 
 def main() -> None:

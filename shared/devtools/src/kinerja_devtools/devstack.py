@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from kinerja_runtime.embedded_broker import EmbeddedBroker, free_port
+from kinerja_runtime.embedded_broker import EmbeddedBroker, free_port, wait_for_stop_signal
 
 
 @dataclass(frozen=True)
@@ -158,9 +158,7 @@ def main() -> None:
     print("a dev token:   make token NIP=199001012020011001 AGENCY=demo ROLES=hr")
     print("drive a flow:  make demo      stop: Ctrl-C\n", flush=True)
     try:
-        signal.sigwait({signal.SIGINT, signal.SIGTERM})
-    except KeyboardInterrupt:
-        pass
+        wait_for_stop_signal()
     finally:
         print("stopping ...", flush=True)
         stack.stop()

@@ -129,16 +129,20 @@ class EmbeddedBroker:
         self.stop()
 
 
+def wait_for_stop_signal() -> None:
+    """Block until SIGINT or SIGTERM; blocking them first lets the caller clean up after."""
+    stop = {signal.SIGINT, signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, stop)
+    signal.sigwait(stop)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Run the embedded Tansu broker with Kinerja's topics")
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args(argv)
     with EmbeddedBroker(port=args.port) as broker:
         print(f"broker: {broker.kind}", flush=True)
-        try:
-            signal.sigwait({signal.SIGINT, signal.SIGTERM})
-        except KeyboardInterrupt:
-            pass
+        wait_for_stop_signal()
 
 
 if __name__ == "__main__":

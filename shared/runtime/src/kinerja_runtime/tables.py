@@ -3,9 +3,9 @@
 Each service's Alembic environment includes this metadata next to its own.
 """
 
-from sqlalchemy import JSON, Column, DateTime, Index, MetaData, String, Table, Text
+from sqlalchemy import JSON, Column, Index, MetaData, String, Table, Text
 
-from kinerja_runtime.db import Identity
+from kinerja_runtime.db import Identity, UtcDateTime
 
 messaging_metadata = MetaData()
 
@@ -19,8 +19,8 @@ outbox = Table(
     Column("record_key", String(200), nullable=False),
     Column("headers", JSON, nullable=False),
     Column("payload", Text, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("published_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("published_at", UtcDateTime(), nullable=True),
     Index("ix_outbox_unpublished", "published_at", "id"),
 )
 
@@ -30,7 +30,7 @@ inbox = Table(
     Column("consumer", String(200), primary_key=True),
     Column("event_id", String(36), primary_key=True),
     Column("event_type", String(200), nullable=False),
-    Column("processed_at", DateTime(timezone=True), nullable=False),
+    Column("processed_at", UtcDateTime(), nullable=False),
 )
 
 relay_lease = Table(
@@ -38,5 +38,5 @@ relay_lease = Table(
     messaging_metadata,
     Column("name", String(100), primary_key=True),
     Column("owner", String(100), nullable=False),
-    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
 )

@@ -1,7 +1,8 @@
 """appraisal-service's tables: its projections of other services' events, the work queue of
 appraisals due after a period closes, and the appraisals themselves."""
 
-from sqlalchemy import JSON, Column, DateTime, Float, Integer, MetaData, String, Table, UniqueConstraint
+from kinerja_runtime.db import UtcDateTime
+from sqlalchemy import JSON, Column, Float, Integer, MetaData, String, Table, UniqueConstraint
 
 metadata = MetaData()
 
@@ -26,7 +27,7 @@ realizations = Table(
     Column("skp_id", String(128), nullable=False),
     Column("iki_id", String(128), nullable=False),
     Column("value", Float, nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
 )
 
 feedback_answers = Table(
@@ -51,7 +52,7 @@ appraisals_due = Table(
     Column("skp_id", String(128), nullable=True),
     Column("skp_version", Integer, nullable=True),
     Column("realization_count", Integer, nullable=False),
-    Column("due_at", DateTime(timezone=True), nullable=False),
+    Column("due_at", UtcDateTime(), nullable=False),
     Column("status", String(16), nullable=False),
     Column("note", String(500), nullable=True),
 )
@@ -68,6 +69,6 @@ appraisals = Table(
     Column("predikat", String(32), nullable=False),
     Column("policy_version", String(64), nullable=False),
     Column("summary", JSON, nullable=False),
-    Column("completed_at", DateTime(timezone=True), nullable=False),
+    Column("completed_at", UtcDateTime(), nullable=False),
     UniqueConstraint("agency_id", "period_id", "nip", name="uq_appraisal_per_employee_period"),
 )

@@ -1,6 +1,7 @@
 """feedback-service's own tables."""
 
-from sqlalchemy import JSON, Column, DateTime, MetaData, String, Table, Text
+from kinerja_runtime.db import UtcDateTime
+from sqlalchemy import JSON, Column, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -16,5 +17,5 @@ feedback = Table(
     Column("giver_nip", String(18), nullable=False),
     Column("ratings", JSON, nullable=False),
     Column("comment", Text, nullable=True),
-    Column("submitted_at", DateTime(timezone=True), nullable=False),
+    Column("submitted_at", UtcDateTime(), nullable=False),
 )

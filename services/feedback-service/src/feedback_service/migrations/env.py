@@ -1,7 +1,6 @@
+from feedback_service.adapters.orm import metadata
 from kinerja_runtime.migrations import run_env
 from kinerja_runtime.roster import roster_metadata
 from kinerja_runtime.tables import messaging_metadata
-
-from feedback_service.adapters.orm import metadata
 
 run_env([metadata, messaging_metadata, roster_metadata])

@@ -1,6 +1,7 @@
 """training-service's tables: the catalogue, every plan decision, plans and their items."""
 
-from sqlalchemy import Boolean, Column, DateTime, Integer, MetaData, String, Table
+from kinerja_runtime.db import UtcDateTime
+from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table
 
 metadata = MetaData()
 
@@ -29,7 +30,7 @@ plan_decisions = Table(
     Column("required", Boolean, nullable=False),
     Column("reason", String(500), nullable=False),
     Column("plan_id", String(36), nullable=True),
-    Column("decided_at", DateTime(timezone=True), nullable=False),
+    Column("decided_at", UtcDateTime(), nullable=False),
 )
 
 plans = Table(
@@ -43,7 +44,7 @@ plans = Table(
     Column("predikat", String(32), nullable=False),
     Column("total_jp", Integer, nullable=False),
     Column("status", String(16), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
 )
 
 plan_items = Table(

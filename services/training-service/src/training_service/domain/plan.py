@@ -184,12 +184,11 @@ def decide_plan(
     items: list[PlanItemDraft] = []
     for value in weak_values:
         item = _best_item(competency_for_value(value), forms, catalogue)
-        items.append(_draft(item, "perilaku", f"{value.label} rated below expectations"))
+        items.append(_draft(item, "perilaku", value.value))
     for indikator in missed:
         aspect = Aspect(indikator.aspect)
         item = _best_item(competency_for_aspect(aspect), forms, catalogue)
-        gap = f"IKI {indikator.iki_id} ({aspect.value}) not met: {indikator.description}"
-        items.append(_draft(item, "hasil_kerja", gap))
+        items.append(_draft(item, "hasil_kerja", indikator.iki_id))
 
     if items:
         reason = (
@@ -199,8 +198,8 @@ def decide_plan(
         )
     else:
         item = _general_item(catalogue)
-        gap = f"Predikat {predikat.label} without a gap named in the appraisal data"
-        items.append(_draft(item, _GENERAL_GAP_KIND[predikat], gap))
+        # No value or indicator to name: the gap is the low predikat itself.
+        items.append(_draft(item, _GENERAL_GAP_KIND[predikat], f"predikat:{predikat.value}"))
         reason = (
             f"Predikat {predikat.label} is a low result, so a development plan is required; "
             "the appraisal names no specific gap, so it starts with coaching by the appraiser."

@@ -1,0 +1,99 @@
+"""The agency roster: checking imported employee rows and telling new, changed and unchanged apart."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from target_service.domain.errors import InvalidInput
+from target_service.domain.nip import check_nip
+
+MAX_TEXT = 200
+
+
+@dataclass(frozen=True)
+class Employee:
+    nip: str
+    name: str
+    position: str
+    unit: str
+    appraiser_nip: str | None = None
+
+
+class Change(StrEnum):
+    REGISTERED = "registered"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+def _text(label: str, value: object) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        raise InvalidInput(f"{label} is required")
+    if len(text) > MAX_TEXT:
+        raise InvalidInput(f"{label} is longer than {MAX_TEXT} characters")
+    return text
+
+
+def employee_from_row(row: dict) -> Employee:
+    """Build an Employee from an imported row (CSV or JSON); raise InvalidInput with the reason."""
+    nip = check_nip((row.get("nip") or "").strip())
+    appraiser = (row.get("appraiser_nip") or "").strip() or None
+    if appraiser is not None:
+        try:
+            check_nip(appraiser)
+        except InvalidInput as exc:
+            raise InvalidInput(f"appraiser_nip: {exc}") from None
+        if appraiser == nip:
+            raise InvalidInput("an employee cannot be their own appraiser")
+    return Employee(
+        nip=nip,
+        name=_text("name", row.get("name")),
+        position=_text("position", row.get("position")),
+        unit=_text("unit", row.get("unit")),
+        appraiser_nip=appraiser,
+    )
+
+
+def change_of(incoming: Employee, existing: Employee | None) -> Change:
+    if existing is None:
+        return Change.REGISTERED
+    return Change.UNCHANGED if incoming == existing else Change.UPDATED
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    nip: str | None
+    reason: str
+
+
+@dataclass
+class ImportPlan:
+    """Which rows register or update an employee, which change nothing and which are refused."""
+
+    changes: list[tuple[Employee, Change]]
+    errors: list[RowError]
+
+    def count(self, change: Change) -> int:
+        return sum(1 for _, c in self.changes if c is change)
+
+
+def plan_import(rows: list[tuple[int, dict]], existing: dict[str, Employee], unreadable: list[RowError] = ()) -> ImportPlan:
+    """``rows`` are (line number, fields); a NIP repeated within one import is refused after its first line.
+
+    ``unreadable`` are lines the reader could not even split into fields; they join the errors."""
+    changes: list[tuple[Employee, Change]] = []
+    errors: list[RowError] = list(unreadable)
+    first_line: dict[str, int] = {}
+    for line, row in rows:
+        raw_nip = row.get("nip") if isinstance(row.get("nip"), str) else None
+        try:
+            employee = employee_from_row(row)
+        except InvalidInput as exc:
+            errors.append(RowError(line, raw_nip, str(exc)))
+            continue
+        if employee.nip in first_line:
+            errors.append(RowError(line, employee.nip, f"NIP repeated; first given on line {first_line[employee.nip]}"))
+            continue
+        first_line[employee.nip] = line
+        changes.append((employee, change_of(employee, existing.get(employee.nip))))
+    return ImportPlan(changes, sorted(errors, key=lambda e: e.line))

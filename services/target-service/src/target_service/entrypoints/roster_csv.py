@@ -1,0 +1,43 @@
+"""Reading a roster CSV (header nip,name,position,unit[,appraiser_nip]) into numbered rows."""
+
+import csv
+import io
+
+from kinerja_runtime.problems import Unprocessable
+
+from target_service.domain.roster import RowError
+
+REQUIRED = ("nip", "name", "position", "unit")
+OPTIONAL = ("appraiser_nip",)
+
+
+def roster_rows(text: str, max_rows: int) -> tuple[list[tuple[int, dict]], list[RowError]]:
+    """(line number, fields) per data row, and the lines that are not rows at all.
+
+    The header is line 1; blank lines are skipped."""
+    reader = csv.reader(io.StringIO(text))
+    header = [h.strip().lower() for h in next(reader, [])]
+    missing = [c for c in REQUIRED if c not in header]
+    unknown = [c for c in header if c not in REQUIRED + OPTIONAL]
+    if missing or unknown or len(set(header)) != len(header):
+        raise Unprocessable(
+            "the first line must be the header nip,name,position,unit,appraiser_nip"
+            + (f"; missing: {', '.join(missing)}" if missing else "")
+            + (f"; unknown: {', '.join(unknown)}" if unknown else "")
+        )
+    rows: list[tuple[int, dict]] = []
+    broken: list[RowError] = []
+    try:
+        for fields in reader:
+            if not any(f.strip() for f in fields):
+                continue
+            if len(rows) + len(broken) == max_rows:
+                raise Unprocessable(f"at most {max_rows} employees per import")
+            if len(fields) != len(header):
+                nip = fields[header.index("nip")].strip() if len(fields) > header.index("nip") else None
+                broken.append(RowError(reader.line_num, nip, f"expected {len(header)} fields, got {len(fields)}"))
+                continue
+            rows.append((reader.line_num, dict(zip(header, fields, strict=True))))
+    except csv.Error as exc:
+        raise Unprocessable(f"line {reader.line_num}: not valid CSV ({exc})") from exc
+    return rows, broken
