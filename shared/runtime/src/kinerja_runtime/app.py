@@ -76,6 +76,7 @@ def create_service_app(
     )
     if subscribe:
         subscribe(consumer)
+    consumer.bind()
     runtime = ServiceRuntime(settings, engine, sessions, uows, broker, consumer, relay, TokenVerifier(settings))
 
     @asynccontextmanager

@@ -59,29 +59,45 @@ def _headers_of(msg) -> dict[str, str]:
 
 
 class EventConsumer:
-    """Registers one service's subscribers on the broker, each bound to one consumer group."""
+    """A service's one consumer group: every topic it reads, one FastStream subscriber.
+
+    One group per service (not per topic) because each group join costs the broker's
+    rebalance delay at start-up; per-key order holds either way, as order is per partition.
+    """
 
     def __init__(self, broker: KafkaBroker, uows: UnitOfWorkFactory, service: str, *, max_attempts: int = 4, backoff_seconds: float = 0.2):
         self.broker = broker
         self.uows = uows
         self.service = service
+        self.group_id = service
         self.max_attempts = max_attempts
         self.backoff = backoff_seconds
+        self._handlers: dict[str, dict[str, Handler]] = {}
 
-    def subscribe(self, topic: str, handlers: Mapping[type[Event], Handler], *, name: str | None = None) -> None:
-        consumer = f"{self.service}.{name or topic}"
-        by_type = {cls.event_type: handler for cls, handler in handlers.items()}
+    def subscribe(self, topic: str, handlers: Mapping[type[Event], Handler]) -> None:
+        """Declare the event types handled from ``topic``; ``bind()`` registers them all."""
+        by_type = self._handlers.setdefault(topic, {})
+        by_type.update({cls.event_type: handler for cls, handler in handlers.items()})
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return tuple(self._handlers)
+
+    def bind(self) -> None:
+        if not self._handlers:
+            return
+        handled = sorted({t for by_type in self._handlers.values() for t in by_type})
 
         @self.broker.subscriber(
-            topic,
-            group_id=consumer,
+            *self._handlers,
+            group_id=self.group_id,
             auto_offset_reset="earliest",
             ack_policy=AckPolicy.MANUAL,
-            title=f"{consumer}:{topic}",
-            description=f"{self.service} consumes {', '.join(sorted(by_type))} from {topic}",
+            title=f"{self.service}",
+            description=f"{self.service} consumes {', '.join(handled)}",
         )
         async def on_message(msg: KafkaMessage) -> None:
-            await self._consume(consumer, by_type, msg)
+            await self._consume(self.group_id, self._handlers[msg.raw_message.topic], msg)
             await msg.ack()
 
     async def _consume(self, consumer: str, by_type: Mapping[str, Handler], msg) -> None:
