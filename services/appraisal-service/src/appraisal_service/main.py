@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from kinerja_contracts import AppraisalCompleted
 from kinerja_runtime.app import create_service_app
 
 from appraisal_service.entrypoints import events, http
@@ -21,6 +22,7 @@ def create_app(settings: AppraisalSettings | None = None):
         settings=settings,
         migrations=Path(__file__).parent / "migrations",
         routers=[http.router],
+        produces=[AppraisalCompleted],
         subscribe=events.subscriber(settings.appraisal_settle_seconds),
         background=[due_appraisals],
     )

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from kinerja_contracts import FeedbackReceived
 from kinerja_runtime.app import create_service_app
 from kinerja_runtime.settings import ServiceSettings
 
@@ -16,5 +17,6 @@ def create_app(settings: ServiceSettings | None = None):
         settings=settings,
         migrations=Path(__file__).parent / "migrations",
         routers=[http.router],
+        produces=[FeedbackReceived],
         subscribe=events.subscribe,
     )

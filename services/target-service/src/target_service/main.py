@@ -2,6 +2,13 @@
 
 from pathlib import Path
 
+from kinerja_contracts import (
+    EmployeeRegistered,
+    PerformancePeriodClosed,
+    PerformancePeriodOpened,
+    RealizationRecorded,
+    TargetSet,
+)
 from kinerja_runtime.app import create_service_app
 from kinerja_runtime.settings import ServiceSettings
 
@@ -16,5 +23,6 @@ def create_app(settings: ServiceSettings | None = None):
         settings=settings,
         migrations=Path(__file__).parent / "migrations",
         routers=[http.router],
+        produces=[EmployeeRegistered, PerformancePeriodOpened, PerformancePeriodClosed, TargetSet, RealizationRecorded],
         subscribe=None,  # target-service consumes no events: it owns the roster and the periods
     )

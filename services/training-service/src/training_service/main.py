@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from kinerja_contracts import DevelopmentPlanCreated
 from kinerja_runtime.app import ServiceRuntime, create_service_app
 from kinerja_runtime.settings import ServiceSettings
 
@@ -23,6 +24,7 @@ def create_app(settings: ServiceSettings | None = None):
         settings=settings,
         migrations=Path(__file__).parent / "migrations",
         routers=[http.router],
+        produces=[DevelopmentPlanCreated],
         subscribe=events.subscribe,
         on_started=seed_catalogue,
     )

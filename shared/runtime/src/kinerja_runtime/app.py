@@ -10,8 +10,10 @@ from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 from faststream.kafka import KafkaBroker
+from kinerja_contracts import Event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from kinerja_runtime.asyncapi import asyncapi_document, declare_produced
 from kinerja_runtime.auth.tokens import TokenVerifier
 from kinerja_runtime.db import create_engine, session_factory
 from kinerja_runtime.http import health_router, install_request_context
@@ -55,6 +57,7 @@ def create_service_app(
     subscribe: Subscribe | None = None,
     on_started: Hook | None = None,
     background: Sequence[Callable[[ServiceRuntime], Awaitable[None]]] = (),
+    produces: Sequence[type[Event]] = (),
 ) -> FastAPI:
     configure_logging(settings.service_name, settings.log_level, settings.log_json)
     url = settings.resolved_database_url()
@@ -77,6 +80,7 @@ def create_service_app(
     if subscribe:
         subscribe(consumer)
     consumer.bind()
+    declare_produced(broker, produces)
     runtime = ServiceRuntime(settings, engine, sessions, uows, broker, consumer, relay, TokenVerifier(settings))
 
     @asynccontextmanager
@@ -110,6 +114,11 @@ def create_service_app(
     app.include_router(health_router)
     for router in routers:
         app.include_router(router)
+
+    @app.get("/asyncapi.json", tags=["operations"], summary="AsyncAPI document of this service's events")
+    async def asyncapi() -> dict:
+        return asyncapi_document(broker, title, description)
+
     return app
 
 
