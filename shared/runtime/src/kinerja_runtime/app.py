@@ -74,7 +74,7 @@ def create_service_app(
     )
     uows = UnitOfWorkFactory(sessions, source=f"/kinerja/{settings.service_name}", on_commit=relay.wake)
     consumer = EventConsumer(
-        broker, uows, settings.service_name,
+        broker, uows, settings.service_name, group_id=settings.consumer_group or None,
         max_attempts=settings.consumer_max_attempts, backoff_seconds=settings.consumer_backoff_seconds,
     )
     if subscribe:

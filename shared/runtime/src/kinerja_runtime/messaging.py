@@ -48,9 +48,16 @@ def create_broker(bootstrap_servers: str, client_id: str) -> KafkaBroker:
 
 def broker_publisher(broker: KafkaBroker):
     async def publish(topic: str, key: bytes, payload: bytes, headers: dict[str, str]) -> None:
-        await broker.publish(payload, topic, key=key, headers=headers)
+        # FastStream adds a correlation_id header of its own; make it ours so copies are identical.
+        await broker.publish(payload, topic, key=key, headers=headers, correlation_id=headers.get("ce_correlationid"))
 
     return publish
+
+
+async def _raw_body(msg) -> bytes:
+    """Hand the record's bytes to our own decoding, so a body that is not JSON is dead-lettered
+    with its reason instead of failing inside FastStream before the handler runs."""
+    return msg.body
 
 
 def _headers_of(msg) -> dict[str, str]:
@@ -65,11 +72,12 @@ class EventConsumer:
     rebalance delay at start-up; per-key order holds either way, as order is per partition.
     """
 
-    def __init__(self, broker: KafkaBroker, uows: UnitOfWorkFactory, service: str, *, max_attempts: int = 4, backoff_seconds: float = 0.2):
+    def __init__(self, broker: KafkaBroker, uows: UnitOfWorkFactory, service: str, *, group_id: str | None = None,
+                 max_attempts: int = 4, backoff_seconds: float = 0.2):
         self.broker = broker
         self.uows = uows
         self.service = service
-        self.group_id = service
+        self.group_id = group_id or service
         self.max_attempts = max_attempts
         self.backoff = backoff_seconds
         self._handlers: dict[str, dict[str, Handler]] = {}
@@ -93,11 +101,18 @@ class EventConsumer:
             group_id=self.group_id,
             auto_offset_reset="earliest",
             ack_policy=AckPolicy.MANUAL,
+            decoder=_raw_body,
             title=f"{self.service}",
             description=f"{self.service} consumes {', '.join(handled)}",
         )
         async def on_message(msg: KafkaMessage) -> None:
-            await self._consume(self.group_id, self._handlers[msg.raw_message.topic], msg)
+            # The inbox is keyed by the service, not the group, so renaming a group never re-applies events.
+            try:
+                await self._consume(self.service, self._handlers[msg.raw_message.topic], msg)
+            except Exception as exc:
+                # Anything escaping here would be skipped by the next commit: dead-letter it instead.
+                log.exception("unexpected consumer failure")
+                await self._dead_letter(self.service, msg.raw_message, _headers_of(msg), f"consumer failure: {exc!r}")
             await msg.ack()
 
     async def _consume(self, consumer: str, by_type: Mapping[str, Handler], msg) -> None:
@@ -117,7 +132,7 @@ class EventConsumer:
         except (PoisonEvent, ValueError) as exc:
             await self._dead_letter(consumer, raw, headers, str(exc))
             return
-        envelope = Envelope(attributes, raw.topic, raw.partition, raw.offset, raw.key.decode() if raw.key else None)
+        envelope = Envelope(attributes, raw.topic, raw.partition, raw.offset, raw.key.decode(errors="replace") if raw.key else None)
         await self._apply_with_retries(consumer, by_type[attributes.type], event, envelope, raw, headers)
 
     async def _apply_with_retries(self, consumer, handler, event, envelope, raw, headers) -> None:

@@ -1,6 +1,7 @@
 """Alembic glue: each service keeps its own migrations folder and calls these two functions."""
 
 import asyncio
+import threading
 from pathlib import Path
 
 from alembic import command, context
@@ -9,6 +10,8 @@ from sqlalchemy import MetaData, pool, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 MIGRATION_LOCK = 7_340_211  # any constant: serialises replicas migrating one PostgreSQL database
+# Alembic keeps its running state in module globals, so one process migrates one database at a time.
+_in_process = threading.Lock()
 
 
 def alembic_config(script_location: Path, url: str) -> Config:
@@ -20,7 +23,8 @@ def alembic_config(script_location: Path, url: str) -> Config:
 
 def upgrade_to_head(script_location: Path, url: str) -> None:
     """Blocking; call from a worker thread (env.py runs its own event loop)."""
-    command.upgrade(alembic_config(script_location, url), "head")
+    with _in_process:
+        command.upgrade(alembic_config(script_location, url), "head")
 
 
 def run_env(target_metadata: list[MetaData]) -> None:

@@ -6,6 +6,7 @@ Published rows are kept for a retention period so they can be replayed after a b
 """
 
 import asyncio
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -49,6 +50,7 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._stopping = False
         self._last_purge = _now()
+        self._held_until = 0.0  # monotonic time until which this relay's lease surely holds
 
     def wake(self) -> None:
         """Called after a commit that queued events, so they leave without waiting for the poll."""
@@ -86,15 +88,43 @@ class OutboxRelay:
                     .limit(self._batch)
                 )
             ).all()
+        sent = 0
         for row in rows:
-            await self._publish(row.topic, row.record_key.encode(), row.payload.encode(), dict(row.headers))
-            # Marking each row at once keeps a crash from re-sending a whole batch.
-            async with self._sessions() as session, session.begin():
-                await session.execute(update(outbox).where(outbox.c.id == row.id).values(published_at=_now()))
+            # The lease is checked before every row: a relay that lost it mid-batch stops at once.
+            if not await self._keep_lease():
+                break
+            await asyncio.wait_for(
+                self._publish(row.topic, row.record_key.encode(), row.payload.encode(), dict(row.headers)),
+                timeout=self._lease.total_seconds() / 3,
+            )
+            if not await self._mark_published(row.id):
+                break
+            sent += 1
             OUTBOX_PUBLISHED.inc()
-        return len(rows)
+        return sent
+
+    async def _keep_lease(self) -> bool:
+        remaining = self._held_until - time.monotonic()
+        if remaining > self._lease.total_seconds() / 2:
+            return True
+        return await self._hold_lease()
+
+    async def _mark_published(self, row_id: int) -> bool:
+        held = select(relay_lease.c.name).where(relay_lease.c.name == LEASE_NAME, relay_lease.c.owner == self.owner)
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(
+                update(outbox).where(outbox.c.id == row_id, held.exists()).values(published_at=_now())
+            )
+        return result.rowcount == 1
 
     async def _hold_lease(self) -> bool:
+        started = time.monotonic()
+        held = await self._claim_lease()
+        # Counted from before the claim, so local time never outlives the lease others see.
+        self._held_until = started + self._lease.total_seconds() if held else 0.0
+        return held
+
+    async def _claim_lease(self) -> bool:
         now = _now()
         async with self._sessions() as session, session.begin():
             result = await session.execute(
@@ -128,6 +158,7 @@ class OutboxRelay:
         if _now() - self._last_purge < timedelta(minutes=10):
             return
         self._last_purge = _now()
+        self._held_until = 0.0  # monotonic time until which this relay's lease surely holds
         async with self._sessions() as session, session.begin():
             await session.execute(
                 delete(outbox).where(outbox.c.published_at.is_not(None), outbox.c.published_at < _now() - self._retention)

@@ -32,6 +32,7 @@ class ServiceSettings(BaseSettings):
     outbox_lease_seconds: float = 10.0
     outbox_retention_hours: float = 24 * 7
 
+    consumer_group: str = Field("", description="Kafka consumer group; empty means the service name")
     consumer_max_attempts: int = 4
     consumer_backoff_seconds: float = 0.2
 

@@ -1,0 +1,200 @@
+"""Fixtures of the delivery integration tests: feedback-service in-process against the real
+broker and a real database, with helpers to publish roster events and query its tables.
+
+Topics and consumer groups are shared by the whole session; every test isolates its data
+with its own agency id (and its own database).
+"""
+
+import random
+import uuid
+import zlib
+from datetime import date
+
+import pytest
+from kinerja_contracts import EmployeeRegistered, PerformancePeriodOpened
+from kinerja_contracts.vocabulary import BerakhlakValue, Ekspektasi
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
+
+EMPLOYEES_GROUP = "feedback-service.kinerja.employees"
+PERIODS_GROUP = "feedback-service.kinerja.periods"
+
+
+@pytest.fixture
+def agency() -> str:
+    """A tenant of this test alone."""
+    return f"agency-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def new_nip():
+    """``new_nip()`` -> a random, well-formed 18-digit NIP."""
+    rng = random.Random()
+
+    def make() -> str:
+        return f"19{rng.randint(60, 99)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}20{rng.randint(0, 24):02d}0{rng.randint(1, 2)}1{rng.randint(0, 999):03d}"
+
+    return make
+
+
+@pytest.fixture
+def database_url(postgres_url_factory, request) -> str:
+    """A fresh database for this test."""
+    return postgres_url_factory(request.node.name)
+
+
+@pytest.fixture
+def feedback_app(broker):
+    """``feedback_app(database_url)`` -> a new feedback-service FastAPI app (not started)."""
+    from feedback_service.main import create_app
+    from kinerja_runtime.settings import ServiceSettings
+
+    def make(database_url: str, **overrides):
+        settings = ServiceSettings(
+            service_name="feedback-service",
+            database_url=database_url,
+            # Replicas (same database) share a group; other tests get their own, so no test
+            # waits for the broker to rebalance a group that an earlier test left.
+            consumer_group=f"feedback-service-{zlib.crc32(database_url.encode()):08x}",
+            kafka_bootstrap_servers=broker.bootstrap_servers,
+            consumer_backoff_seconds=0.05,
+            log_json=False,
+            log_level="WARNING",
+            **overrides,
+        )
+        return create_app(settings)
+
+    return make
+
+
+@pytest.fixture
+def sql():
+    """``await sql(url, "SELECT ...", **params)`` -> list of row dicts (own short-lived connection)."""
+
+    async def run(url: str, statement: str, **params) -> list[dict]:
+        engine = create_async_engine(url, poolclass=NullPool)
+        try:
+            async with engine.begin() as conn:
+                result = await conn.execute(text(statement), params)
+                return [dict(row._mapping) for row in result] if result.returns_rows else []
+        finally:
+            await engine.dispose()
+
+    return run
+
+
+def employee_registered(
+    agency: str,
+    nip: str,
+    *,
+    name: str = "Siti Rahayu",
+    appraiser_nip: str | None = None,
+    unit: str = "Bidang Kepegawaian",
+) -> EmployeeRegistered:
+    return EmployeeRegistered(
+        agency_id=agency, nip=nip, name=name, position="Analis SDM Aparatur", unit=unit, appraiser_nip=appraiser_nip
+    )
+
+
+def period_opened(agency: str, period_id: str, year: int = 2025) -> PerformancePeriodOpened:
+    return PerformancePeriodOpened(
+        agency_id=agency, period_id=period_id, year=year, starts_on=date(year, 1, 1), ends_on=date(year, 12, 31)
+    )
+
+
+@pytest.fixture
+def events():
+    """Factories of the roster events the tests publish (``events.employee`` / ``events.period``)."""
+
+    class Events:
+        employee = staticmethod(employee_registered)
+        period = staticmethod(period_opened)
+
+    return Events
+
+
+def feedback_form(nip: str, period_id: str, source: str = "peer", level: str = Ekspektasi.SESUAI.value) -> dict:
+    return {
+        "nip": nip,
+        "period_id": period_id,
+        "source": source,
+        "ratings": {v.value: level for v in BerakhlakValue},
+        "comment": "Selalu membantu rekan kerja.",
+    }
+
+
+@pytest.fixture
+def feedback_body():
+    """``feedback_body(nip, period_id, source="peer")`` -> a complete POST /feedback body."""
+    return feedback_form
+
+
+@pytest.fixture
+def roster_ready(publish_event, eventually, auth_headers, events):
+    """``await roster_ready(client, agency, nip, period_id, appraiser_nip=None)``: publish the
+    employee and an open period, then poll the API until the employee is known."""
+
+    async def ready(client, agency: str, nip: str, period_id: str, appraiser_nip: str | None = None) -> None:
+        await publish_event(events.employee(agency, nip, appraiser_nip=appraiser_nip))
+        await publish_event(events.period(agency, period_id))
+        headers = auth_headers(nip, agency, ["employee"])
+
+        async def known():
+            response = await client.get(f"/employees/{nip}/feedback", params={"period_id": period_id}, headers=headers)
+            assert response.status_code != 404, response.text
+            assert response.status_code == 200, response.text
+
+        await eventually(known, timeout=60, interval=0.2, what=f"employee {nip} known to feedback-service")
+
+    return ready
+
+
+@pytest.fixture
+def submit_feedback(eventually, auth_headers, feedback_body):
+    """``await submit_feedback(client, agency, nip, period_id, giver_nip)`` -> feedback_id.
+
+    Retries while the period is not yet projected (404 creates nothing)."""
+
+    async def submit(client, agency: str, nip: str, period_id: str, giver_nip: str, source: str = "peer") -> str:
+        headers = auth_headers(giver_nip, agency, ["employee"])
+        created = {}
+
+        async def post():
+            response = await client.post("/feedback", json=feedback_body(nip, period_id, source), headers=headers)
+            assert response.status_code != 404, response.text
+            assert response.status_code == 201, response.text
+            created.update(response.json())
+
+        await eventually(post, timeout=60, interval=0.2, what="feedback accepted")
+        return created["feedback_id"]
+
+    return submit
+
+
+def group_of(app, topic: str) -> str:
+    """The consumer group through which ``app`` reads ``topic`` (as the runtime configured it)."""
+    groups = {s.group_id for s in app.state.runtime.broker.subscribers if topic in s.topic_names}
+    assert len(groups) == 1, f"{topic} read by groups {groups}"
+    return groups.pop()
+
+
+@pytest.fixture
+def consumer_group():
+    """``consumer_group(app, topic)`` -> the Kafka group id (the inbox and dead letter name the service)."""
+    return group_of
+
+
+def partitions_owned(app, topic: str) -> set[int]:
+    """The partitions of ``topic`` currently assigned to ``app``'s consumer."""
+    owned: set[int] = set()
+    for subscriber in app.state.runtime.broker.subscribers:
+        if topic in subscriber.topic_names and subscriber.consumer is not None:
+            owned |= {tp.partition for tp in subscriber.consumer.assignment() if tp.topic == topic}
+    return owned
+
+
+@pytest.fixture
+def owned_partitions():
+    """``owned_partitions(app, topic)`` -> set of partition numbers assigned to the app now."""
+    return partitions_owned
