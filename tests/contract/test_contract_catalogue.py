@@ -22,9 +22,11 @@ def test_topics_are_declared_once_with_three_partitions():
     names = [t.name for t in ALL_TOPICS]
     assert names == [
         "kinerja.employees",
+        "kinerja.organisation",
         "kinerja.periods",
         "kinerja.targets",
         "kinerja.feedback",
+        "kinerja.citizen-satisfaction",
         "kinerja.appraisals",
         "kinerja.development",
         "kinerja.deadletter",
@@ -72,5 +74,6 @@ def test_unknown_event_type_is_a_clear_key_error():
 @pytest.mark.parametrize("event_type", sorted(EVENT_TYPES))
 def test_record_key_is_the_aggregate_id(event_type: str):
     event = EXAMPLES[event_type]
-    expected = event.period_id if type(event).topic == "kinerja.periods" else event.nip
+    aggregate = {"kinerja.periods": "period_id", "kinerja.organisation": "unit_id", "kinerja.citizen-satisfaction": "unit_id"}
+    expected = getattr(event, aggregate.get(type(event).topic, "nip"))
     assert event.key() == expected

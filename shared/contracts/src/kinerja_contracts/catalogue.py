@@ -11,13 +11,18 @@ from dataclasses import dataclass
 from .base import Event
 from .events import (
     AppraisalCompleted,
+    CitizenSurveyAnswered,
     DevelopmentPlanCreated,
     EmployeeRegistered,
+    EmployeeTransferred,
     FeedbackReceived,
     PerformancePeriodClosed,
     PerformancePeriodOpened,
     RealizationRecorded,
+    TargetRevised,
     TargetSet,
+    UnitSatisfactionChanged,
+    WorkUnitDefined,
 )
 
 
@@ -48,8 +53,15 @@ EMPLOYEES = Topic(
     "kinerja.employees",
     3,
     "nip",
-    (EmployeeRegistered,),
-    "The agency rosters: one record per registered or updated employee.",
+    (EmployeeRegistered, EmployeeTransferred),
+    "The agency rosters: one record per registered or updated employee, and transfers.",
+)
+ORGANISATION = Topic(
+    "kinerja.organisation",
+    3,
+    "unit_id",
+    (WorkUnitDefined,),
+    "Each agency's tree of work units.",
 )
 PERIODS = Topic(
     "kinerja.periods",
@@ -62,8 +74,8 @@ TARGETS = Topic(
     "kinerja.targets",
     3,
     "nip",
-    (TargetSet, RealizationRecorded),
-    "Approved SKP versions and recorded realisation, in order per employee.",
+    (TargetSet, RealizationRecorded, TargetRevised),
+    "Approved SKP versions, revisions and recorded realisation, in order per employee.",
 )
 FEEDBACK = Topic(
     "kinerja.feedback",
@@ -71,6 +83,13 @@ FEEDBACK = Topic(
     "nip",
     (FeedbackReceived,),
     "Anonymous 360° BerAKHLAK feedback, keyed by the employee it is about.",
+)
+CITIZEN_SATISFACTION = Topic(
+    "kinerja.citizen-satisfaction",
+    3,
+    "unit_id",
+    (CitizenSurveyAnswered, UnitSatisfactionChanged),
+    "Citizen satisfaction survey answers and each unit's IKM as it changes.",
 )
 APPRAISALS = Topic(
     "kinerja.appraisals",
@@ -87,7 +106,9 @@ DEVELOPMENT = Topic(
     "Development plans made from appraisals.",
 )
 
-TOPICS: tuple[Topic, ...] = (EMPLOYEES, PERIODS, TARGETS, FEEDBACK, APPRAISALS, DEVELOPMENT)
+TOPICS: tuple[Topic, ...] = (
+    EMPLOYEES, ORGANISATION, PERIODS, TARGETS, FEEDBACK, CITIZEN_SATISFACTION, APPRAISALS, DEVELOPMENT,
+)
 """The topics that carry events."""
 
 DEAD_LETTER = Topic(

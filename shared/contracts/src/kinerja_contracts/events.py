@@ -1,16 +1,20 @@
 """All event models in one place (they are defined per producing service)."""
 
 from .appraisal import AppraisalCompleted, AppraisalSummary, IndikatorResult, PerilakuResult
-from .feedback import FeedbackReceived
+from .feedback import CitizenSurveyAnswered, FeedbackReceived, UnitSatisfactionChanged
 from .target import (
+    Checkpoint,
     ClosedPeriodEmployee,
     EmployeeRegistered,
+    EmployeeTransferred,
     Iki,
     PerformancePeriodClosed,
     PerformancePeriodOpened,
     RealizationRecorded,
     Rhk,
+    TargetRevised,
     TargetSet,
+    WorkUnitDefined,
 )
 from .training import DevelopmentPlanCreated, PlanItem
 
@@ -23,9 +27,20 @@ ALL_EVENTS = (
     FeedbackReceived,
     AppraisalCompleted,
     DevelopmentPlanCreated,
+    EmployeeTransferred,
+    WorkUnitDefined,
+    TargetRevised,
+    CitizenSurveyAnswered,
+    UnitSatisfactionChanged,
 )
 
 __all__ = [
+    "WorkUnitDefined",
+    "UnitSatisfactionChanged",
+    "TargetRevised",
+    "EmployeeTransferred",
+    "CitizenSurveyAnswered",
+    "Checkpoint",
     "ALL_EVENTS",
     "AppraisalCompleted",
     "AppraisalSummary",

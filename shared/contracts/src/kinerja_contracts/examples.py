@@ -10,9 +10,11 @@ from .base import Event
 from .events import (
     AppraisalCompleted,
     AppraisalSummary,
+    CitizenSurveyAnswered,
     ClosedPeriodEmployee,
     DevelopmentPlanCreated,
     EmployeeRegistered,
+    EmployeeTransferred,
     FeedbackReceived,
     Iki,
     IndikatorResult,
@@ -22,7 +24,10 @@ from .events import (
     PlanItem,
     RealizationRecorded,
     Rhk,
+    TargetRevised,
     TargetSet,
+    UnitSatisfactionChanged,
+    WorkUnitDefined,
 )
 from .vocabulary import (
     Aspect,
@@ -30,8 +35,10 @@ from .vocabulary import (
     DevelopmentForm,
     Ekspektasi,
     FeedbackSource,
+    Mutu,
     Predikat,
     RhkKind,
+    SkmElement,
 )
 
 AGENCY = "dinas-kominfo-jabar"
@@ -233,6 +240,74 @@ _examples: list[Event] = [
         ],
         total_jp=24,
         created_at=_at(2026, 1, 22, 8),
+    ),
+]
+
+_examples += [
+    EmployeeTransferred(
+        agency_id=AGENCY,
+        nip=EMPLOYEE,
+        previous_agency_id=AGENCY,
+        previous_unit_id="unit-egov",
+        unit_id="unit-aptika",
+        unit="Bidang Aplikasi Informatika",
+        position="Pranata Komputer Ahli Muda",
+        appraiser_nip=APPRAISER,
+        effective_on=date(2025, 7, 1),
+    ),
+    WorkUnitDefined(
+        agency_id=AGENCY,
+        unit_id="unit-egov",
+        name="Bidang Layanan E-Government",
+        parent_unit_id="unit-sekretariat",
+        head_nip=APPRAISER,
+        serves_public=True,
+    ),
+    TargetRevised(
+        agency_id=AGENCY,
+        period_id=PERIOD,
+        nip=EMPLOYEE,
+        skp_id=SKP,
+        version=2,
+        previous_version=1,
+        approved_by=APPRAISER,
+        reason="Target pengaduan disesuaikan dengan perubahan Renja",
+        rhk=[
+            Rhk(
+                rhk_id="rhk-1",
+                kind=RhkKind.UTAMA,
+                description="Terselesaikannya pengaduan layanan e-government",
+                supports_rhk_id="rhk-head-3",
+                indikator=[
+                    Iki(
+                        iki_id="iki-1",
+                        aspect=Aspect.WAKTU,
+                        description="Rata-rata waktu penyelesaian pengaduan",
+                        target=10,
+                        unit="hari",
+                        higher_is_better=False,
+                    )
+                ],
+            )
+        ],
+    ),
+    CitizenSurveyAnswered(
+        agency_id=AGENCY,
+        unit_id="unit-egov",
+        period_id=PERIOD,
+        answer_id="skm-2025-000123",
+        elements={element: 3 for element in SkmElement} | {SkmElement.WAKTU_PENYELESAIAN: 2},
+        officer_nip=EMPLOYEE,
+        answered_at=_at(2025, 5, 14, 3),
+    ),
+    UnitSatisfactionChanged(
+        agency_id=AGENCY,
+        unit_id="unit-egov",
+        period_id=PERIOD,
+        ikm=79.17,
+        mutu=Mutu.B,
+        answers=120,
+        element_means={element: 3.2 for element in SkmElement} | {SkmElement.WAKTU_PENYELESAIAN: 2.5},
     ),
 ]
 

@@ -7,7 +7,7 @@ from typing import ClassVar
 from pydantic import AwareDatetime, Field, field_validator
 
 from .base import AgencyId, Event, Identifier, Nip, PeriodId
-from .vocabulary import BerakhlakValue, Ekspektasi, FeedbackSource
+from .vocabulary import BerakhlakValue, Ekspektasi, FeedbackSource, Mutu, SkmElement
 
 
 class FeedbackReceived(Event):
@@ -29,6 +29,10 @@ class FeedbackReceived(Event):
         description="The level given for each of the seven BerAKHLAK values (all seven present).",
     )
     submitted_at: AwareDatetime = Field(description="When the feedback was submitted.")
+    round_id: Identifier | None = Field(default=None, description="The feedback round the answer belongs to.")
+    checkpoint_id: Identifier | None = Field(
+        default=None, description="The periodic checkpoint the round evaluates, if any."
+    )
 
     @field_validator("ratings")
     @classmethod
@@ -39,3 +43,51 @@ class FeedbackReceived(Event):
         if missing:
             raise ValueError(f"ratings must cover all seven BerAKHLAK values; missing {missing}")
         return ratings
+
+
+class CitizenSurveyAnswered(Event):
+    """A citizen answered the satisfaction survey (SKM) of a public-service unit.
+
+    Nothing identifies the citizen. ``officer_nip`` names the officer who served them, when
+    the citizen chose to, and then counts toward that officer's Berorientasi Pelayanan.
+    """
+
+    event_type: ClassVar[str] = "kinerja.feedback.CitizenSurveyAnswered.v1"
+    topic: ClassVar[str] = "kinerja.citizen-satisfaction"
+    key_field: ClassVar[str] = "unit_id"
+
+    agency_id: AgencyId
+    unit_id: Identifier = Field(description="The rated service unit (record key).")
+    period_id: PeriodId
+    answer_id: Identifier = Field(description="The answer's id.")
+    elements: dict[SkmElement, int] = Field(
+        min_length=len(SkmElement), description="The score (1-4) given to each of the nine SKM elements."
+    )
+    officer_nip: Nip | None = Field(default=None, description="The officer who served the citizen, if named.")
+    answered_at: AwareDatetime = Field(description="When the answer was given.")
+
+    @field_validator("elements")
+    @classmethod
+    def _all_elements_scored(cls, elements: dict[SkmElement, int]) -> dict[SkmElement, int]:
+        missing = [e.value for e in SkmElement if e not in elements]
+        if missing:
+            raise ValueError(f"elements must score all nine SKM elements; missing {missing}")
+        if any(not 1 <= score <= 4 for score in elements.values()):
+            raise ValueError("every SKM element is scored 1 to 4")
+        return elements
+
+
+class UnitSatisfactionChanged(Event):
+    """A unit's citizen satisfaction index (IKM) for a period changed after new answers."""
+
+    event_type: ClassVar[str] = "kinerja.feedback.UnitSatisfactionChanged.v1"
+    topic: ClassVar[str] = "kinerja.citizen-satisfaction"
+    key_field: ClassVar[str] = "unit_id"
+
+    agency_id: AgencyId
+    unit_id: Identifier = Field(description="The service unit (record key).")
+    period_id: PeriodId
+    ikm: float = Field(ge=25, le=100, description="IKM: the mean of the nine element means x 25, two decimals.")
+    mutu: Mutu = Field(description="The service quality grade for the IKM.")
+    answers: int = Field(ge=1, description="How many survey answers the IKM rests on.")
+    element_means: dict[SkmElement, float] = Field(description="The mean score (1-4) per SKM element.")

@@ -26,6 +26,52 @@ class EmployeeRegistered(Event):
         default=None,
         description="NIP of the employee's appraiser (Pejabat Penilai Kinerja), if known.",
     )
+    unit_id: Identifier | None = Field(
+        default=None, description="The work unit's id in the agency's organisation tree, if known."
+    )
+
+
+class EmployeeTransferred(Event):
+    """An employee moved to another work unit, possibly in another agency."""
+
+    event_type: ClassVar[str] = "kinerja.target.EmployeeTransferred.v1"
+    topic: ClassVar[str] = "kinerja.employees"
+
+    agency_id: AgencyId = Field(description="The agency the employee belongs to from now on.")
+    nip: Nip = Field(description="The employee's NIP (record key).")
+    previous_agency_id: AgencyId = Field(description="The agency the employee left (may equal agency_id).")
+    previous_unit_id: Identifier | None = Field(default=None, description="The work unit the employee left.")
+    unit_id: Identifier = Field(description="The work unit the employee joined.")
+    unit: Text = Field(description="The name of the work unit the employee joined.")
+    position: Text = Field(description="The employee's position (jabatan) after the transfer.")
+    appraiser_nip: Nip | None = Field(default=None, description="The employee's appraiser after the transfer.")
+    effective_on: date = Field(description="The day the transfer takes effect.")
+
+
+class WorkUnitDefined(Event):
+    """A work unit (unit kerja) was added to or changed in an agency's organisation tree."""
+
+    event_type: ClassVar[str] = "kinerja.target.WorkUnitDefined.v1"
+    topic: ClassVar[str] = "kinerja.organisation"
+    key_field: ClassVar[str] = "unit_id"
+
+    agency_id: AgencyId
+    unit_id: Identifier = Field(description="The work unit's id (record key).")
+    name: Text = Field(description="The work unit's name.")
+    parent_unit_id: Identifier | None = Field(default=None, description="The parent unit; null at the root.")
+    head_nip: Nip | None = Field(default=None, description="NIP of the unit's head, if known.")
+    serves_public: bool = Field(
+        default=False, description="True for a public-service unit that citizens can rate (SKM)."
+    )
+
+
+class Checkpoint(Value):
+    """A periodic evaluation window inside a performance period (e.g. a quarter)."""
+
+    checkpoint_id: Identifier = Field(description="The checkpoint's id, unique within the period.")
+    name: Text = Field(description='Its name, e.g. "Triwulan I".')
+    starts_on: date = Field(description="First day (inclusive).")
+    ends_on: date = Field(description="Last day (inclusive).")
 
 
 class PerformancePeriodOpened(Event):
@@ -40,6 +86,9 @@ class PerformancePeriodOpened(Event):
     year: int = Field(ge=2000, le=2100, description="The performance year.")
     starts_on: date = Field(description="First day of the period (inclusive).")
     ends_on: date = Field(description="Last day of the period (inclusive).")
+    checkpoints: list[Checkpoint] = Field(
+        default_factory=list, description="The periodic evaluation windows (default: four quarters)."
+    )
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> PerformancePeriodOpened:
@@ -119,6 +168,12 @@ class Rhk(Value):
     kind: RhkKind = Field(description="Main (utama) or extra (tambahan) result.")
     description: Text = Field(description="The planned result.")
     indikator: list[Iki] = Field(min_length=1, description="The RHK's indicators (at least one).")
+    supports_rhk_id: Identifier | None = Field(
+        default=None, description="Cascading: the supervisor's approved RHK this RHK supports."
+    )
+    iku_id: Identifier | None = Field(
+        default=None, description="Cascading at the top: the agency IKU a head of agency's RHK serves."
+    )
 
 
 class TargetSet(Event):
@@ -164,3 +219,30 @@ class RealizationRecorded(Event):
         description="Supporting evidence (bukti dukung): a link or a document id.",
     )
     recorded_at: AwareDatetime = Field(description="When the value was recorded.")
+    checkpoint_id: Identifier | None = Field(
+        default=None, description="The periodic checkpoint the value belongs to, if any."
+    )
+
+
+class TargetRevised(Event):
+    """An approved SKP was changed: a new approved version supersedes the previous one,
+    which stays readable."""
+
+    event_type: ClassVar[str] = "kinerja.target.TargetRevised.v1"
+    topic: ClassVar[str] = "kinerja.targets"
+
+    agency_id: AgencyId
+    period_id: PeriodId
+    nip: Nip = Field(description="The employee whose SKP this is (record key).")
+    skp_id: Identifier = Field(description="The SKP's id; stable across versions.")
+    version: int = Field(ge=2, description="The new approved version.")
+    previous_version: int = Field(ge=1, description="The version this one supersedes.")
+    approved_by: Nip = Field(description="NIP of the appraiser who approved the revision.")
+    reason: str | None = Field(default=None, description="Why the SKP was revised.")
+    rhk: list[Rhk] = Field(description="The revised planned results with their indicators.")
+
+    @model_validator(mode="after")
+    def _versions_in_order(self) -> TargetRevised:
+        if self.previous_version >= self.version:
+            raise ValueError("previous_version must be lower than version")
+        return self

@@ -95,3 +95,30 @@ class DevelopmentForm(StrEnum):
 
     KLASIKAL = "klasikal"
     NONKLASIKAL = "nonklasikal"
+
+
+class SkmElement(StrEnum):
+    """The nine elements of the citizen satisfaction survey (PermenPANRB 14/2017)."""
+
+    PERSYARATAN = "persyaratan"
+    PROSEDUR = "sistem_mekanisme_prosedur"
+    WAKTU_PENYELESAIAN = "waktu_penyelesaian"
+    BIAYA_TARIF = "biaya_tarif"
+    PRODUK_LAYANAN = "produk_spesifikasi_jenis_pelayanan"
+    KOMPETENSI_PELAKSANA = "kompetensi_pelaksana"
+    PERILAKU_PELAKSANA = "perilaku_pelaksana"
+    PENANGANAN_PENGADUAN = "penanganan_pengaduan_saran_masukan"
+    SARANA_PRASARANA = "sarana_prasarana"
+
+
+class Mutu(StrEnum):
+    """The service quality grade of a unit's IKM (PermenPANRB 14/2017)."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+
+    @property
+    def label(self) -> str:
+        return {Mutu.A: "Sangat Baik", Mutu.B: "Baik", Mutu.C: "Kurang Baik", Mutu.D: "Tidak Baik"}[self]
