@@ -3,8 +3,14 @@ target-service's roster events, so it can check and scope requests without calli
 
 from dataclasses import dataclass
 
-from kinerja_contracts import EmployeeRegistered, PerformancePeriodClosed, PerformancePeriodOpened
-from sqlalchemy import Column, Date, Integer, MetaData, String, Table, select
+from kinerja_contracts import (
+    EmployeeRegistered,
+    EmployeeTransferred,
+    PerformancePeriodClosed,
+    PerformancePeriodOpened,
+    WorkUnitDefined,
+)
+from sqlalchemy import JSON, Boolean, Column, Date, Integer, MetaData, String, Table, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kinerja_runtime.messaging import EventConsumer
@@ -22,6 +28,18 @@ known_employees = Table(
     Column("position", String(200), nullable=False),
     Column("unit", String(200), nullable=False),
     Column("appraiser_nip", String(18), nullable=True),
+    Column("unit_id", String(128), nullable=True),
+)
+
+known_units = Table(
+    "known_units",
+    roster_metadata,
+    Column("agency_id", String(64), primary_key=True),
+    Column("unit_id", String(128), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("parent_unit_id", String(128), nullable=True),
+    Column("head_nip", String(18), nullable=True),
+    Column("serves_public", Boolean, nullable=False),
 )
 
 known_periods = Table(
@@ -33,6 +51,7 @@ known_periods = Table(
     Column("starts_on", Date, nullable=False),
     Column("ends_on", Date, nullable=False),
     Column("status", String(16), nullable=False),
+    Column("checkpoints", JSON, nullable=True),
 )
 
 
@@ -44,6 +63,17 @@ class KnownEmployee:
     position: str
     unit: str
     appraiser_nip: str | None
+    unit_id: str | None = None
+
+
+@dataclass(frozen=True)
+class KnownUnit:
+    agency_id: str
+    unit_id: str
+    name: str
+    parent_unit_id: str | None
+    head_nip: str | None
+    serves_public: bool
 
 
 @dataclass(frozen=True)
@@ -66,14 +96,40 @@ async def _upsert(session: AsyncSession, table: Table, keys: dict, values: dict)
 async def on_employee_registered(event: EmployeeRegistered, _envelope, uow: UnitOfWork) -> None:
     await _upsert(
         uow.session, known_employees, {"agency_id": event.agency_id, "nip": event.nip},
-        {"name": event.name, "position": event.position, "unit": event.unit, "appraiser_nip": event.appraiser_nip},
+        {"name": event.name, "position": event.position, "unit": event.unit, "appraiser_nip": event.appraiser_nip,
+         "unit_id": event.unit_id},
+    )
+
+
+async def on_employee_transferred(event: EmployeeTransferred, _envelope, uow: UnitOfWork) -> None:
+    previous = (await uow.session.execute(select(known_employees).where(
+        known_employees.c.agency_id == event.previous_agency_id, known_employees.c.nip == event.nip,
+    ))).first()
+    if event.previous_agency_id != event.agency_id:
+        # The employee leaves the old agency's scope entirely.
+        await uow.session.execute(delete(known_employees).where(
+            known_employees.c.agency_id == event.previous_agency_id, known_employees.c.nip == event.nip,
+        ))
+    await _upsert(
+        uow.session, known_employees, {"agency_id": event.agency_id, "nip": event.nip},
+        {"name": previous.name if previous else event.nip, "position": event.position, "unit": event.unit,
+         "appraiser_nip": event.appraiser_nip, "unit_id": event.unit_id},
+    )
+
+
+async def on_work_unit_defined(event: WorkUnitDefined, _envelope, uow: UnitOfWork) -> None:
+    await _upsert(
+        uow.session, known_units, {"agency_id": event.agency_id, "unit_id": event.unit_id},
+        {"name": event.name, "parent_unit_id": event.parent_unit_id, "head_nip": event.head_nip,
+         "serves_public": event.serves_public},
     )
 
 
 async def on_period_opened(event: PerformancePeriodOpened, _envelope, uow: UnitOfWork) -> None:
     await _upsert(
         uow.session, known_periods, {"agency_id": event.agency_id, "period_id": event.period_id},
-        {"year": event.year, "starts_on": event.starts_on, "ends_on": event.ends_on, "status": "open"},
+        {"year": event.year, "starts_on": event.starts_on, "ends_on": event.ends_on, "status": "open",
+         "checkpoints": [c.model_dump(mode="json") for c in event.checkpoints]},
     )
 
 
@@ -87,7 +143,11 @@ async def on_period_closed(event: PerformancePeriodClosed, _envelope, uow: UnitO
 
 def subscribe_roster(consumer: EventConsumer, period_closed=None) -> None:
     """Keep the roster projection; ``period_closed`` replaces the default closed-period handler."""
-    consumer.subscribe("kinerja.employees", {EmployeeRegistered: on_employee_registered})
+    consumer.subscribe("kinerja.employees", {
+        EmployeeRegistered: on_employee_registered,
+        EmployeeTransferred: on_employee_transferred,
+    })
+    consumer.subscribe("kinerja.organisation", {WorkUnitDefined: on_work_unit_defined})
     consumer.subscribe("kinerja.periods", {
         PerformancePeriodOpened: on_period_opened,
         PerformancePeriodClosed: period_closed or on_period_closed,
@@ -101,6 +161,15 @@ async def employee(session: AsyncSession, agency_id: str, nip: str) -> KnownEmpl
     if row is None:
         raise NotFound(f"employee {nip} is not known in agency {agency_id}")
     return KnownEmployee(**row._mapping)
+
+
+async def unit(session: AsyncSession, agency_id: str, unit_id: str) -> KnownUnit:
+    row = (await session.execute(
+        select(known_units).where(known_units.c.agency_id == agency_id, known_units.c.unit_id == unit_id)
+    )).first()
+    if row is None:
+        raise NotFound(f"work unit {unit_id} is not known in agency {agency_id}")
+    return KnownUnit(**row._mapping)
 
 
 async def period(session: AsyncSession, agency_id: str, period_id: str) -> KnownPeriod:
