@@ -47,6 +47,15 @@ class AppraisalSummary(Value):
         description="Mean capaian (percent) over the utama indicators, or null if none.",
     )
     feedback_answers: int = Field(ge=0, description="How many feedback forms were counted.")
+    citizen_service_score: float | None = Field(
+        default=None,
+        ge=-1,
+        le=1,
+        description=(
+            "Citizens' survey answers naming the employee, as evidence for Berorientasi Pelayanan:"
+            " -1 (all 1s) to +1 (all 4s); null when no citizen named them."
+        ),
+    )
 
 
 class AppraisalCompleted(Event):

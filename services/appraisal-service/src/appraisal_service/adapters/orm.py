@@ -41,6 +41,17 @@ feedback_answers = Table(
     Column("ratings", JSON, nullable=False),
 )
 
+# Citizen survey answers that named an officer: evidence for that officer's Berorientasi Pelayanan.
+citizen_ratings = Table(
+    "citizen_ratings",
+    metadata,
+    Column("answer_id", String(128), primary_key=True),
+    Column("agency_id", String(64), nullable=False),
+    Column("period_id", String(64), nullable=False),
+    Column("officer_nip", String(18), nullable=False, index=True),
+    Column("mean_score", Float, nullable=False),
+)
+
 # One row per employee once their period closes: the appraisal to produce when the
 # projections hold everything target-service had at close time.
 appraisals_due = Table(

@@ -4,7 +4,7 @@ from kinerja_contracts.vocabulary import Aspect, BerakhlakValue, Ekspektasi, Fee
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from appraisal_service.adapters.orm import feedback_answers, realizations, targets
+from appraisal_service.adapters.orm import citizen_ratings, feedback_answers, realizations, targets
 from appraisal_service.domain import FeedbackAnswer, IndikatorInput
 
 
@@ -53,3 +53,12 @@ async def feedback_of(session: AsyncSession, agency_id: str, period_id: str, nip
         for value, level in row.ratings.items()
     ]
     return answers, len(rows)
+
+
+async def citizen_service_score(session: AsyncSession, agency_id: str, period_id: str, nip: str) -> float | None:
+    """Citizens' ratings naming this officer as a score in -1..+1 (survey scale 1..4, 2.5 neutral)."""
+    mean = await session.scalar(select(func.avg(citizen_ratings.c.mean_score)).where(
+        citizen_ratings.c.agency_id == agency_id, citizen_ratings.c.period_id == period_id,
+        citizen_ratings.c.officer_nip == nip,
+    ))
+    return None if mean is None else round((float(mean) - 2.5) / 1.5, 4)

@@ -1,6 +1,6 @@
 """Subscribers of appraisal-service: roster, targets, realisations, feedback and period close."""
 
-from kinerja_contracts import FeedbackReceived, RealizationRecorded, TargetSet
+from kinerja_contracts import CitizenSurveyAnswered, FeedbackReceived, RealizationRecorded, TargetRevised, TargetSet
 from kinerja_runtime.messaging import EventConsumer
 from kinerja_runtime.roster import subscribe_roster
 
@@ -12,8 +12,10 @@ def subscriber(settle_seconds: float):
         subscribe_roster(consumer, period_closed=projection.period_closed_handler(settle_seconds))
         consumer.subscribe("kinerja.targets", {
             TargetSet: projection.on_target_set,
+            TargetRevised: projection.on_target_set,
             RealizationRecorded: projection.on_realization_recorded,
         })
         consumer.subscribe("kinerja.feedback", {FeedbackReceived: projection.on_feedback_received})
+        consumer.subscribe("kinerja.citizen-satisfaction", {CitizenSurveyAnswered: projection.on_citizen_survey_answered})
 
     return subscribe

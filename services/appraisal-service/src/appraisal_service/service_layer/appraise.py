@@ -33,11 +33,13 @@ async def appraise(uow: UnitOfWork, agency_id: str, period_id: str, nip: str, po
         raise NotFound(f"no approved SKP of {nip} in period {period_id} is known")
     realized = await projections.latest_realizations(uow.session, target.skp_id)
     answers, forms = await projections.feedback_of(uow.session, agency_id, period_id, nip)
+    citizens = await projections.citizen_service_score(uow.session, agency_id, period_id, nip)
     try:
-        proposed = propose(projections.indikator_inputs(target.rhk, realized), answers, policy)
+        proposed = propose(projections.indikator_inputs(target.rhk, realized), answers, policy,
+                           citizen_service_score=citizens)
     except NoTargets as exc:
         raise Conflict(str(exc)) from exc
-    event = _completed_event(agency_id, period_id, nip, proposed, forms)
+    event = _completed_event(agency_id, period_id, nip, proposed, forms, citizens)
     await uow.session.execute(insert(appraisals).values(
         appraisal_id=event.appraisal_id, agency_id=agency_id, period_id=period_id, nip=nip,
         rating_hasil_kerja=event.rating_hasil_kerja.value, rating_perilaku=event.rating_perilaku.value,
@@ -48,7 +50,9 @@ async def appraise(uow: UnitOfWork, agency_id: str, period_id: str, nip: str, po
     return {**event.model_dump(mode="json", exclude={"summary"}), "summary": event.summary.model_dump(mode="json")}
 
 
-def _completed_event(agency_id: str, period_id: str, nip: str, proposed: ProposedAppraisal, forms: int) -> AppraisalCompleted:
+def _completed_event(
+    agency_id: str, period_id: str, nip: str, proposed: ProposedAppraisal, forms: int, citizens: float | None
+) -> AppraisalCompleted:
     summary = AppraisalSummary(
         indikator=[
             IndikatorResultOut(
@@ -60,6 +64,7 @@ def _completed_event(agency_id: str, period_id: str, nip: str, proposed: Propose
         perilaku=[PerilakuResultOut(value=p.value, level=p.level, answers=p.answers) for p in proposed.perilaku],
         average_capaian_utama=proposed.average_capaian_utama,
         feedback_answers=forms,
+        citizen_service_score=citizens,
     )
     return AppraisalCompleted(
         agency_id=agency_id, period_id=period_id, nip=nip, appraisal_id=str(uuid.uuid4()),

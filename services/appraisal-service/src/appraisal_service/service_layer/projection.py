@@ -2,15 +2,23 @@
 
 from datetime import UTC, datetime, timedelta
 
-from kinerja_contracts import FeedbackReceived, PerformancePeriodClosed, RealizationRecorded, TargetSet
+from kinerja_contracts import (
+    CitizenSurveyAnswered,
+    FeedbackReceived,
+    PerformancePeriodClosed,
+    RealizationRecorded,
+    TargetRevised,
+    TargetSet,
+)
 from kinerja_runtime import roster
 from kinerja_runtime.uow import UnitOfWork
 from sqlalchemy import insert, select, update
 
-from appraisal_service.adapters.orm import appraisals_due, feedback_answers, realizations, targets
+from appraisal_service.adapters.orm import appraisals_due, citizen_ratings, feedback_answers, realizations, targets
 
 
-async def on_target_set(event: TargetSet, _envelope, uow: UnitOfWork) -> None:
+async def on_target_set(event: TargetSet | TargetRevised, _envelope, uow: UnitOfWork) -> None:
+    """A first approval and a revision both set the version in force; the highest version wins."""
     where = (targets.c.agency_id == event.agency_id, targets.c.period_id == event.period_id, targets.c.nip == event.nip)
     current = await uow.session.scalar(select(targets.c.version).where(*where))
     rhk = [r.model_dump(mode="json") for r in event.rhk]
@@ -36,13 +44,33 @@ async def on_realization_recorded(event: RealizationRecorded, _envelope, uow: Un
 
 
 async def on_feedback_received(event: FeedbackReceived, _envelope, uow: UnitOfWork) -> None:
+    """A giver's resubmission in an open round arrives with the same feedback_id: it replaces."""
+    ratings = {k.value: v.value for k, v in event.ratings.items()}
     known = await uow.session.scalar(
         select(feedback_answers.c.feedback_id).where(feedback_answers.c.feedback_id == event.feedback_id)
     )
     if known is None:
         await uow.session.execute(insert(feedback_answers).values(
             feedback_id=event.feedback_id, agency_id=event.agency_id, period_id=event.period_id, nip=event.nip,
-            source=event.source.value, ratings={k.value: v.value for k, v in event.ratings.items()},
+            source=event.source.value, ratings=ratings,
+        ))
+    else:
+        await uow.session.execute(
+            update(feedback_answers).where(feedback_answers.c.feedback_id == event.feedback_id).values(ratings=ratings)
+        )
+
+
+async def on_citizen_survey_answered(event: CitizenSurveyAnswered, _envelope, uow: UnitOfWork) -> None:
+    if event.officer_nip is None:
+        return  # a unit rating without a named officer is no evidence about a person
+    known = await uow.session.scalar(
+        select(citizen_ratings.c.answer_id).where(citizen_ratings.c.answer_id == event.answer_id)
+    )
+    if known is None:
+        scores = list(event.elements.values())
+        await uow.session.execute(insert(citizen_ratings).values(
+            answer_id=event.answer_id, agency_id=event.agency_id, period_id=event.period_id,
+            officer_nip=event.officer_nip, mean_score=sum(scores) / len(scores),
         ))
 
 
