@@ -34,7 +34,7 @@ test-e2e: install
 	$(PY) -m pytest tests/e2e -q -rs
 
 bench: install
-	$(PY) -m kinerja_runtime.bench
+	$(PY) -m kinerja_devtools.bench
 
 schemas: install ## regenerate the committed JSON Schemas after a compatible change
 	$(PY) -m kinerja_contracts.schemas

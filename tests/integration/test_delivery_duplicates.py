@@ -69,6 +69,7 @@ async def test_redelivered_event_has_one_effect_and_a_new_event_is_upserted(
                 "position": "Analis SDM Aparatur",
                 "unit": "Bidang Mutasi",
                 "appraiser_nip": None,
+                "unit_id": None,
             }
         ], "the stale duplicate must not undo the newer event"
 

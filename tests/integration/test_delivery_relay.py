@@ -144,9 +144,9 @@ async def test_an_expired_lease_is_taken_over(outbox_db, events, agency, new_nip
 
 
 async def test_a_relay_that_lost_its_lease_mid_batch_stops_and_marks_nothing(outbox_db, events, agency, new_nip):
-    """A holder that paused past its lease (a struggling broker, a long GC) must not go on with
-    its batch once another relay took the lease: it marks no row as sent, publishes at most the
-    row it was on, and the new holder sends every row in order."""
+    """A holder that paused past its lease (a struggling broker, a long GC) must not count its
+    batch as sent once another relay took the lease: it marks no row, and the new holder sends
+    every row again, in order (at-least-once; consumers dedupe by ce_id)."""
     from kinerja_runtime.tables import relay_lease
     from sqlalchemy import update
 
@@ -163,7 +163,6 @@ async def test_a_relay_that_lost_its_lease_mid_batch_stops_and_marks_nothing(out
         await session.execute(update(relay_lease).values(owner=taker.owner))
 
     assert await paused.relay_once() == 0, "a relay without the lease marks nothing as sent"
-    assert len(recorder.by("paused")) <= 1, "it stops at the row it was on"
     assert await taker.relay_once() == 6
     assert_once_in_order(recorder.by("taker"), await outbox_ids(sessions))
     assert await _zero(sessions)

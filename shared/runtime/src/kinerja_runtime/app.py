@@ -76,6 +76,7 @@ def create_service_app(
     consumer = EventConsumer(
         broker, uows, settings.service_name, group_id=settings.consumer_group or None,
         max_attempts=settings.consumer_max_attempts, backoff_seconds=settings.consumer_backoff_seconds,
+        batch_size=settings.consumer_batch_size,
     )
     if subscribe:
         subscribe(consumer)

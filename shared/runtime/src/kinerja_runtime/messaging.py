@@ -38,6 +38,17 @@ class Envelope:
 Handler = Callable[[Event, Envelope, UnitOfWork], Awaitable[None]]
 
 
+@dataclass(frozen=True)
+class _Delivery:
+    """A parsed record, ready to apply."""
+
+    raw: object
+    headers: dict[str, str]
+    handler: Handler
+    event: Event
+    envelope: Envelope
+
+
 class PoisonEvent(Exception):
     """An event that can never be applied (bad headers or schema); it goes straight to dead letter."""
 
@@ -47,9 +58,11 @@ def create_broker(bootstrap_servers: str, client_id: str) -> KafkaBroker:
 
 
 def broker_publisher(broker: KafkaBroker):
-    async def publish(topic: str, key: bytes, payload: bytes, headers: dict[str, str]) -> None:
+    async def publish(topic: str, key: bytes, payload: bytes, headers: dict[str, str]):
         # FastStream adds a correlation_id header of its own; make it ours so copies are identical.
-        await broker.publish(payload, topic, key=key, headers=headers, correlation_id=headers.get("ce_correlationid"))
+        return await broker.publish(
+            payload, topic, key=key, headers=headers, correlation_id=headers.get("ce_correlationid"), no_confirm=True
+        )
 
     return publish
 
@@ -60,8 +73,7 @@ async def _raw_body(msg) -> bytes:
     return msg.body
 
 
-def _headers_of(msg) -> dict[str, str]:
-    raw = msg.raw_message
+def _headers_of(raw) -> dict[str, str]:
     return {k: (v.decode(errors="replace") if isinstance(v, bytes) else v) for k, v in (raw.headers or [])}
 
 
@@ -73,13 +85,14 @@ class EventConsumer:
     """
 
     def __init__(self, broker: KafkaBroker, uows: UnitOfWorkFactory, service: str, *, group_id: str | None = None,
-                 max_attempts: int = 4, backoff_seconds: float = 0.2):
+                 max_attempts: int = 4, backoff_seconds: float = 0.2, batch_size: int = 200):
         self.broker = broker
         self.uows = uows
         self.service = service
         self.group_id = group_id or service
         self.max_attempts = max_attempts
         self.backoff = backoff_seconds
+        self.batch_size = batch_size
         self._handlers: dict[str, dict[str, Handler]] = {}
 
     def subscribe(self, topic: str, handlers: Mapping[type[Event], Handler]) -> None:
@@ -101,70 +114,101 @@ class EventConsumer:
             group_id=self.group_id,
             auto_offset_reset="earliest",
             ack_policy=AckPolicy.MANUAL,
+            batch=True,
+            max_records=self.batch_size,
             decoder=_raw_body,
             title=f"{self.service}",
             description=f"{self.service} consumes {', '.join(handled)}",
         )
-        async def on_message(msg: KafkaMessage) -> None:
-            # The inbox is keyed by the service, not the group, so renaming a group never re-applies events.
+        async def on_batch(msg: KafkaMessage) -> None:
+            records = msg.raw_message if isinstance(msg.raw_message, tuple) else (msg.raw_message,)
             try:
-                await self._consume(self.service, self._handlers[msg.raw_message.topic], msg)
+                await self._consume_batch(records)
             except Exception as exc:
-                # Anything escaping here would be skipped by the next commit: dead-letter it instead.
+                # Anything escaping here would be skipped by the commit: dead-letter it instead.
                 log.exception("unexpected consumer failure")
-                await self._dead_letter(self.service, msg.raw_message, _headers_of(msg), f"consumer failure: {exc!r}")
+                for raw in records:
+                    await self._dead_letter(raw, _headers_of(raw), f"consumer failure: {exc!r}")
             await msg.ack()
 
-    async def _consume(self, consumer: str, by_type: Mapping[str, Handler], msg) -> None:
-        raw = msg.raw_message
-        headers = _headers_of(msg)
-        structlog.contextvars.bind_contextvars(event_id=headers.get("ce_id"), event_type=headers.get("ce_type"))
+    async def _consume_batch(self, records) -> None:
+        """One transaction for the whole batch; if any event fails in it, each is applied on
+        its own with retries, so one bad event neither blocks nor drags down the others."""
+        deliveries = [d for d in [await self._delivery(raw) for raw in records] if d is not None]
+        if not deliveries:
+            return
+        try:
+            await self._apply_batch_once(deliveries)
+        except Exception as exc:
+            log.warning("batch failed; applying its events one by one", events=len(deliveries), error=repr(exc))
+            for delivery in deliveries:
+                await self._apply_with_retries(delivery)
+
+    async def _delivery(self, raw) -> "_Delivery | None":
+        """Parse one record; poison goes to the dead-letter topic, unneeded types are skipped."""
+        headers = _headers_of(raw)
+        by_type = self._handlers[raw.topic]
         try:
             attributes = CloudEventAttributes.from_headers(headers)
             if attributes.type not in by_type:
                 if attributes.type not in EVENT_TYPES:
                     raise PoisonEvent(f"unknown event type {attributes.type!r}")
-                return  # a type this consumer does not need; the topic carries several
+                return None  # a type this service does not need; the topic carries several
             try:
                 event = decode(attributes.type, raw.value or b"")
             except Exception as exc:
                 raise PoisonEvent(f"invalid {attributes.type} data: {exc}") from exc
         except (PoisonEvent, ValueError) as exc:
-            await self._dead_letter(consumer, raw, headers, str(exc))
-            return
-        envelope = Envelope(attributes, raw.topic, raw.partition, raw.offset, raw.key.decode(errors="replace") if raw.key else None)
-        await self._apply_with_retries(consumer, by_type[attributes.type], event, envelope, raw, headers)
+            await self._dead_letter(raw, headers, str(exc))
+            return None
+        key = raw.key.decode(errors="replace") if raw.key else None
+        envelope = Envelope(attributes, raw.topic, raw.partition, raw.offset, key)
+        return _Delivery(raw, headers, by_type[attributes.type], event, envelope)
 
-    async def _apply_with_retries(self, consumer, handler, event, envelope, raw, headers) -> None:
+    async def _apply_batch_once(self, deliveries: list["_Delivery"]) -> None:
+        outcomes = []
+        async with self.uows() as uow:
+            for delivery in deliveries:
+                outcomes.append(await self._apply_in(uow, delivery))
+            await uow.commit()
+        for delivery, applied in zip(deliveries, outcomes, strict=True):
+            EVENTS_CONSUMED.labels(self.service, delivery.event.event_type, "applied" if applied else "duplicate").inc()
+
+    async def _apply_in(self, uow: UnitOfWork, delivery: "_Delivery") -> bool:
+        # The inbox is keyed by the service, not the group, so renaming a group never re-applies events.
+        attributes = delivery.envelope.attributes
+        context.begin(attributes.correlation_id or attributes.id, causation_id=attributes.id)
+        structlog.contextvars.bind_contextvars(event_id=attributes.id, event_type=attributes.type)
+        if await inbox.already_processed(uow.session, self.service, attributes.id):
+            log.info("duplicate event ignored")
+            return False
+        await delivery.handler(delivery.event, delivery.envelope, uow)
+        await inbox.remember(uow.session, self.service, attributes.id, attributes.type)
+        log.info("event applied")
+        return True
+
+    async def _apply_with_retries(self, delivery: "_Delivery") -> None:
         for attempt in range(1, self.max_attempts + 1):
             try:
-                applied = await self._apply_once(consumer, handler, event, envelope)
-                EVENTS_CONSUMED.labels(consumer, event.event_type, "applied" if applied else "duplicate").inc()
+                async with self.uows() as uow:
+                    applied = await self._apply_in(uow, delivery)
+                    await uow.commit()
+                outcome = "applied" if applied else "duplicate"
+                EVENTS_CONSUMED.labels(self.service, delivery.event.event_type, outcome).inc()
                 return
             except PoisonEvent as exc:
-                await self._dead_letter(consumer, raw, headers, str(exc))
+                await self._dead_letter(delivery.raw, delivery.headers, str(exc))
                 return
             except Exception as exc:
-                log.warning("event handling failed", consumer=consumer, attempt=attempt, error=repr(exc))
+                log.warning("event handling failed", attempt=attempt, error=repr(exc))
                 if attempt == self.max_attempts:
-                    await self._dead_letter(consumer, raw, headers, "".join(traceback.format_exception_only(exc)).strip())
+                    reason = "".join(traceback.format_exception_only(exc)).strip()
+                    await self._dead_letter(delivery.raw, delivery.headers, reason)
                     return
                 await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
 
-    async def _apply_once(self, consumer: str, handler: Handler, event: Event, envelope: Envelope) -> bool:
-        attributes = envelope.attributes
-        context.begin(attributes.correlation_id or attributes.id, causation_id=attributes.id)
-        async with self.uows() as uow:
-            if await inbox.already_processed(uow.session, consumer, attributes.id):
-                log.info("duplicate event ignored", consumer=consumer)
-                return False
-            await handler(event, envelope, uow)
-            await inbox.remember(uow.session, consumer, attributes.id, attributes.type)
-            await uow.commit()
-        log.info("event applied", consumer=consumer)
-        return True
-
-    async def _dead_letter(self, consumer: str, raw, headers: dict[str, str], reason: str) -> None:
+    async def _dead_letter(self, raw, headers: dict[str, str], reason: str) -> None:
+        consumer = self.service
         dead_headers = {
             **{k: v for k, v in headers.items() if k != "correlation_id"},
             "dlq_original_topic": raw.topic,

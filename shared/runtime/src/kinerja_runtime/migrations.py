@@ -51,7 +51,18 @@ async def _run_online(url: str, target_metadata: list[MetaData]) -> None:
     await engine.dispose()
 
 
+def _render_item(type_, obj, autogen_context):
+    # Migrations store the plain column type; UtcDateTime only adds Python-side conversion.
+    from kinerja_runtime.db import UtcDateTime
+
+    if type_ == "type" and isinstance(obj, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def _migrate(connection, target_metadata) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    context.configure(
+        connection=connection, target_metadata=target_metadata, render_as_batch=True, render_item=_render_item
+    )
     with context.begin_transaction():
         context.run_migrations()

@@ -21,7 +21,8 @@ from kinerja_runtime.tables import outbox, relay_lease
 
 log = get_logger(__name__)
 
-Publish = Callable[[str, bytes, bytes, dict[str, str]], Awaitable[None]]
+# Returns None once the broker confirmed, or an awaitable confirmation to wait for later.
+Publish = Callable[[str, bytes, bytes, dict[str, str]], Awaitable[Awaitable | None]]
 LEASE_NAME = "outbox"
 
 
@@ -88,20 +89,27 @@ class OutboxRelay:
                     .limit(self._batch)
                 )
             ).all()
-        sent = 0
+        # Records are handed to the producer without waiting for each acknowledgement (the
+        # producer keeps one request per partition in flight, so order holds), then all are
+        # awaited, bounded by a third of the lease, and marked sent together.
+        pending: list[Awaitable] = []
+        sent_ids: list[int] = []
+        deadline = time.monotonic() + self._lease.total_seconds() / 3
         for row in rows:
-            # The lease is checked before every row: a relay that lost it mid-batch stops at once.
             if not await self._keep_lease():
                 break
-            await asyncio.wait_for(
+            confirmation = await asyncio.wait_for(
                 self._publish(row.topic, row.record_key.encode(), row.payload.encode(), dict(row.headers)),
-                timeout=self._lease.total_seconds() / 3,
+                timeout=max(deadline - time.monotonic(), 0.001),
             )
-            if not await self._mark_published(row.id):
-                break
-            sent += 1
-            OUTBOX_PUBLISHED.inc()
-        return sent
+            if confirmation is not None:
+                pending.append(confirmation)
+            sent_ids.append(row.id)
+        if pending:
+            await asyncio.wait_for(asyncio.gather(*pending), timeout=max(deadline - time.monotonic(), 0.001))
+        marked = await self._mark_published(sent_ids)
+        OUTBOX_PUBLISHED.inc(marked)
+        return marked
 
     async def _keep_lease(self) -> bool:
         remaining = self._held_until - time.monotonic()
@@ -109,13 +117,17 @@ class OutboxRelay:
             return True
         return await self._hold_lease()
 
-    async def _mark_published(self, row_id: int) -> bool:
+    async def _mark_published(self, row_ids: list[int]) -> int:
+        """Marks only while this relay still holds the lease: a relay that lost it marks nothing,
+        and the new holder sends those rows again (consumers dedupe by ce_id)."""
+        if not row_ids:
+            return 0
         held = select(relay_lease.c.name).where(relay_lease.c.name == LEASE_NAME, relay_lease.c.owner == self.owner)
         async with self._sessions() as session, session.begin():
             result = await session.execute(
-                update(outbox).where(outbox.c.id == row_id, held.exists()).values(published_at=_now())
+                update(outbox).where(outbox.c.id.in_(row_ids), held.exists()).values(published_at=_now())
             )
-        return result.rowcount == 1
+        return result.rowcount
 
     async def _hold_lease(self) -> bool:
         started = time.monotonic()
