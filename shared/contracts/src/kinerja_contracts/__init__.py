@@ -20,11 +20,13 @@ from .compatibility import breaking_changes
 from .events import (
     ALL_EVENTS,
     AppraisalCompleted,
+    AppraisalRevised,
     AppraisalSummary,
     Checkpoint,
     CitizenSurveyAnswered,
     ClosedPeriodEmployee,
     DevelopmentPlanCreated,
+    DevelopmentPlanRevised,
     EmployeeRegistered,
     EmployeeTransferred,
     FeedbackReceived,
@@ -36,8 +38,10 @@ from .events import (
     PlanItem,
     RealizationRecorded,
     Rhk,
+    TalentPoolNominated,
     TargetRevised,
     TargetSet,
+    TrainingCompleted,
     UnitSatisfactionChanged,
     WorkUnitDefined,
 )
@@ -55,6 +59,10 @@ from .vocabulary import (
 )
 
 __all__ = [
+    "TalentPoolNominated",
+    "TrainingCompleted",
+    "DevelopmentPlanRevised",
+    "AppraisalRevised",
     "SkmElement",
     "Mutu",
     "WorkUnitDefined",

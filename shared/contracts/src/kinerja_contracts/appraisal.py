@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import AwareDatetime, Field
 
@@ -76,3 +76,46 @@ class AppraisalCompleted(Event):
     )
     completed_at: AwareDatetime = Field(description="When the appraisal was completed.")
     summary: AppraisalSummary = Field(description="The evidence behind the ratings.")
+    kind: Literal["annual", "periodic"] = Field(
+        default="annual", description="An annual appraisal, or a periodic one for a checkpoint."
+    )
+    checkpoint_id: Identifier | None = Field(
+        default=None, description="The checkpoint a periodic appraisal covers; null for the annual one."
+    )
+    proposed_rating_hasil_kerja: Ekspektasi | None = Field(
+        default=None, description="The results rating the agency policy proposed."
+    )
+    proposed_rating_perilaku: Ekspektasi | None = Field(
+        default=None, description="The behaviour rating the agency policy proposed."
+    )
+    override_reason: str | None = Field(
+        default=None, description="The appraiser's written reason when a final rating differs from the proposal."
+    )
+    appraiser_nip: Nip | None = Field(default=None, description="The appraiser who confirmed the result.")
+    revision: int = Field(default=1, ge=1, description="1 for the original result; raised by each revision.")
+
+
+class AppraisalRevised(Event):
+    """An objection (keberatan) changed a final result: a new revision supersedes the previous
+    one, which stays readable."""
+
+    event_type: ClassVar[str] = "kinerja.appraisal.AppraisalRevised.v1"
+    topic: ClassVar[str] = "kinerja.appraisals"
+
+    agency_id: AgencyId
+    period_id: PeriodId
+    nip: Nip = Field(description="The appraised employee (record key).")
+    appraisal_id: Identifier = Field(description="The new revision's id.")
+    supersedes_appraisal_id: Identifier = Field(description="The appraisal (revision) it replaces.")
+    revision: int = Field(ge=2, description="The new revision number.")
+    objection_id: Identifier = Field(description="The objection whose decision changed the result.")
+    decided_by: Nip = Field(description="The appraiser's superior who decided the objection.")
+    reason: Text = Field(description="The written reasons of the decision.")
+    rating_hasil_kerja: Ekspektasi = Field(description="The revised results rating.")
+    rating_perilaku: Ekspektasi = Field(description="The revised behaviour rating.")
+    predikat: Predikat = Field(description="The revised predikat kinerja.")
+    policy_version: Text = Field(description="The agency policy version the original used.")
+    kind: Literal["annual", "periodic"] = Field(default="annual", description="Annual or periodic.")
+    checkpoint_id: Identifier | None = Field(default=None, description="The checkpoint of a periodic appraisal.")
+    summary: AppraisalSummary = Field(description="The evidence behind the original ratings.")
+    revised_at: AwareDatetime = Field(description="When the revision was made.")

@@ -11,16 +11,20 @@ from dataclasses import dataclass
 from .base import Event
 from .events import (
     AppraisalCompleted,
+    AppraisalRevised,
     CitizenSurveyAnswered,
     DevelopmentPlanCreated,
+    DevelopmentPlanRevised,
     EmployeeRegistered,
     EmployeeTransferred,
     FeedbackReceived,
     PerformancePeriodClosed,
     PerformancePeriodOpened,
     RealizationRecorded,
+    TalentPoolNominated,
     TargetRevised,
     TargetSet,
+    TrainingCompleted,
     UnitSatisfactionChanged,
     WorkUnitDefined,
 )
@@ -95,15 +99,15 @@ APPRAISALS = Topic(
     "kinerja.appraisals",
     3,
     "nip",
-    (AppraisalCompleted,),
+    (AppraisalCompleted, AppraisalRevised),
     "Completed (and revised) appraisals with ratings and predikat.",
 )
 DEVELOPMENT = Topic(
     "kinerja.development",
     3,
     "nip",
-    (DevelopmentPlanCreated,),
-    "Development plans made from appraisals.",
+    (DevelopmentPlanCreated, DevelopmentPlanRevised, TrainingCompleted, TalentPoolNominated),
+    "Development plans made from appraisals, their revisions, completed trainings and talent-pool nominations.",
 )
 
 TOPICS: tuple[Topic, ...] = (

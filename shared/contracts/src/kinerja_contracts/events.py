@@ -1,6 +1,6 @@
 """All event models in one place (they are defined per producing service)."""
 
-from .appraisal import AppraisalCompleted, AppraisalSummary, IndikatorResult, PerilakuResult
+from .appraisal import AppraisalCompleted, AppraisalRevised, AppraisalSummary, IndikatorResult, PerilakuResult
 from .feedback import CitizenSurveyAnswered, FeedbackReceived, UnitSatisfactionChanged
 from .target import (
     Checkpoint,
@@ -16,7 +16,13 @@ from .target import (
     TargetSet,
     WorkUnitDefined,
 )
-from .training import DevelopmentPlanCreated, PlanItem
+from .training import (
+    DevelopmentPlanCreated,
+    DevelopmentPlanRevised,
+    PlanItem,
+    TalentPoolNominated,
+    TrainingCompleted,
+)
 
 ALL_EVENTS = (
     EmployeeRegistered,
@@ -32,9 +38,17 @@ ALL_EVENTS = (
     TargetRevised,
     CitizenSurveyAnswered,
     UnitSatisfactionChanged,
+    AppraisalRevised,
+    DevelopmentPlanRevised,
+    TrainingCompleted,
+    TalentPoolNominated,
 )
 
 __all__ = [
+    "TalentPoolNominated",
+    "TrainingCompleted",
+    "DevelopmentPlanRevised",
+    "AppraisalRevised",
     "WorkUnitDefined",
     "UnitSatisfactionChanged",
     "TargetRevised",

@@ -9,10 +9,12 @@ from typing import Any
 from .base import Event
 from .events import (
     AppraisalCompleted,
+    AppraisalRevised,
     AppraisalSummary,
     CitizenSurveyAnswered,
     ClosedPeriodEmployee,
     DevelopmentPlanCreated,
+    DevelopmentPlanRevised,
     EmployeeRegistered,
     EmployeeTransferred,
     FeedbackReceived,
@@ -24,8 +26,10 @@ from .events import (
     PlanItem,
     RealizationRecorded,
     Rhk,
+    TalentPoolNominated,
     TargetRevised,
     TargetSet,
+    TrainingCompleted,
     UnitSatisfactionChanged,
     WorkUnitDefined,
 )
@@ -308,6 +312,59 @@ _examples += [
         mutu=Mutu.B,
         answers=120,
         element_means={element: 3.2 for element in SkmElement} | {SkmElement.WAKTU_PENYELESAIAN: 2.5},
+    ),
+]
+
+_completed = next(e for e in _examples if isinstance(e, AppraisalCompleted))
+_examples += [
+    AppraisalRevised(
+        agency_id=AGENCY,
+        period_id=PERIOD,
+        nip=EMPLOYEE,
+        appraisal_id="apr-2025-0001-r2",
+        supersedes_appraisal_id="apr-2025-0001",
+        revision=2,
+        objection_id="keberatan-2026-0007",
+        decided_by="196907091994031004",
+        reason="Realisasi triwulan IV belum tercatat saat penilaian; bukti dukung diterima.",
+        rating_hasil_kerja=Ekspektasi.SESUAI,
+        rating_perilaku=Ekspektasi.SESUAI,
+        predikat=Predikat.BAIK,
+        policy_version="default-2026.1",
+        summary=_completed.summary,
+        revised_at=_at(2026, 1, 30, 9),
+    ),
+    DevelopmentPlanRevised(
+        agency_id=AGENCY,
+        period_id=PERIOD,
+        nip=EMPLOYEE,
+        plan_id="idp-2025-0001-r2",
+        supersedes_plan_id="idp-2025-0001",
+        appraisal_id="apr-2025-0001-r2",
+        predikat=Predikat.BAIK,
+        mandatory=False,
+        items=[],
+        total_jp=0,
+        completed_jp_kept=16,
+        revised_at=_at(2026, 1, 30, 10),
+    ),
+    TrainingCompleted(
+        agency_id=AGENCY,
+        nip=EMPLOYEE,
+        year=2026,
+        catalogue_code="KOM-PLY-01",
+        jp=16,
+        plan_id="idp-2025-0001",
+        item_id="item-1",
+        evidence="Sertifikat BPSDM No. 800/1234/2026",
+        completed_on=date(2026, 3, 12),
+    ),
+    TalentPoolNominated(
+        agency_id=AGENCY,
+        nip=EMPLOYEE,
+        years=[2024, 2025],
+        appraisal_ids=["apr-2024-0311", "apr-2025-0001"],
+        nominated_at=_at(2026, 1, 31, 2),
     ),
 ]
 
