@@ -114,20 +114,8 @@ def events():
     return Events
 
 
-def feedback_form(nip: str, period_id: str, source: str = "peer", level: str = Ekspektasi.SESUAI.value) -> dict:
-    return {
-        "nip": nip,
-        "period_id": period_id,
-        "source": source,
-        "ratings": {v.value: level for v in BerakhlakValue},
-        "comment": "Selalu membantu rekan kerja.",
-    }
-
-
-@pytest.fixture
-def feedback_body():
-    """``feedback_body(nip, period_id, source="peer")`` -> a complete POST /feedback body."""
-    return feedback_form
+def ratings(level: str = Ekspektasi.SESUAI.value) -> dict:
+    return {v.value: level for v in BerakhlakValue}
 
 
 @pytest.fixture
@@ -151,23 +139,36 @@ def roster_ready(publish_event, eventually, auth_headers, events):
 
 
 @pytest.fixture
-def submit_feedback(eventually, auth_headers, feedback_body):
-    """``await submit_feedback(client, agency, nip, period_id, giver_nip)`` -> feedback_id.
+def submit_feedback(eventually, auth_headers, roster_ready):
+    """``await submit_feedback(client, agency, nip, period_id, giver_nip, headers=None)`` -> feedback_id.
 
-    Retries while the period is not yet projected (404 creates nothing)."""
+    As the product requires: HR opens a round naming the giver (a peer), the giver answers,
+    HR closes the round. Retries while the roster or the period is not yet projected."""
 
-    async def submit(client, agency: str, nip: str, period_id: str, giver_nip: str, source: str = "peer") -> str:
-        headers = auth_headers(giver_nip, agency, ["employee"])
-        created = {}
+    async def submit(client, agency: str, nip: str, period_id: str, giver_nip: str, extra_headers=None) -> str:
+        await roster_ready(client, agency, giver_nip, period_id)
+        hr = auth_headers("199001012015011001", agency, ["hr"])
+        opened = {}
 
-        async def post():
-            response = await client.post("/feedback", json=feedback_body(nip, period_id, source), headers=headers)
-            assert response.status_code != 404, response.text
+        async def open_round():
+            response = await client.post(
+                "/feedback-rounds", json={"nip": nip, "period_id": period_id, "givers": [{"nip": giver_nip, "source": "peer"}]},
+                headers=hr,
+            )
             assert response.status_code == 201, response.text
-            created.update(response.json())
+            opened.update(response.json())
 
-        await eventually(post, timeout=60, interval=0.2, what="feedback accepted")
-        return created["feedback_id"]
+        await eventually(open_round, timeout=60, interval=0.2, what="feedback round opened")
+        answered = await client.put(
+            f"/feedback-rounds/{opened['round_id']}/answer",
+            json={"ratings": ratings(), "comment": "Selalu membantu rekan kerja."},
+            headers={**auth_headers(giver_nip, agency, ["employee"]), **(extra_headers or {})},
+        )
+        assert answered.status_code == 201, answered.text
+        closed = await client.post(f"/feedback-rounds/{opened['round_id']}/close", headers=hr)
+        assert closed.status_code == 200, closed.text
+        submit.last_response = answered
+        return answered.json()["feedback_id"]
 
     return submit
 

@@ -19,10 +19,8 @@ async def test_feedback_is_published_from_the_outbox_as_a_cloudevent(
     feedback_app,
     running,
     roster_ready,
-    auth_headers,
-    feedback_body,
+    submit_feedback,
     read_topic,
-    eventually,
     sql,
 ):
     nip, giver, period_id = new_nip(), new_nip(), f"{agency}-2025"
@@ -31,18 +29,8 @@ async def test_feedback_is_published_from_the_outbox_as_a_cloudevent(
     async with running(feedback_app(database_url)) as client:
         await roster_ready(client, agency, nip, period_id)
 
-        async def post():
-            response = await client.post(
-                "/feedback",
-                json=feedback_body(nip, period_id, "peer"),
-                headers={**auth_headers(giver, agency, ["employee"]), "X-Correlation-ID": correlation},
-            )
-            assert response.status_code != 404, response.text  # the period may still be on its way
-            assert response.status_code == 201, response.text
-            assert response.headers["X-Correlation-ID"] == correlation
-            return response.json()["feedback_id"]
-
-        feedback_id = await eventually(post, timeout=60, interval=0.2, what="feedback accepted")
+        feedback_id = await submit_feedback(client, agency, nip, period_id, giver, {"X-Correlation-ID": correlation})
+        assert submit_feedback.last_response.headers["X-Correlation-ID"] == correlation
 
         records = await read_topic(
             FEEDBACK_TOPIC,
@@ -81,6 +69,8 @@ async def test_feedback_is_published_from_the_outbox_as_a_cloudevent(
         "source",
         "ratings",
         "submitted_at",
+        "round_id",
+        "checkpoint_id",
     }
 
     # Anonymity: the giver's NIP is nowhere in the record.

@@ -9,6 +9,8 @@ pytestmark = pytest.mark.integration
 
 HR, SITI, BUDI, ANI = "196805051990031001", "198503122010012002", "197801012005011001", "199001012015012001"
 OUTSIDER = "198808082012121002"
+ATASAN = "196505051990031001"  # the Kepala Dinas's appraiser (Sekda), not on the agency's roster
+IKU = {"code": "IKU-1", "description": "Waktu respon pengaduan", "target": 14, "unit": "hari", "higher_is_better": False}
 
 
 @pytest.fixture
@@ -123,7 +125,7 @@ async def test_skp_lifecycle_realisation_and_period_close(target_app, running, a
     hr, siti, budi, ani = as_(HR, "hr"), as_(SITI), as_(BUDI, "appraiser"), as_(ANI, "appraiser")
     async with running(target_app) as client:
         roster = roster_json(
-            (BUDI, "Budi Santoso", "Kepala Bidang", "Bidang Pengaduan"),
+            (BUDI, "Budi Santoso", "Kepala Dinas", "Dinas", ATASAN),  # his appraiser is outside the agency
             (SITI, "Siti Rahayu", "Analis Pengaduan", "Bidang Pengaduan", BUDI),
             (ANI, "Ani Lestari", "Pranata Komputer", "Bidang Pengaduan", BUDI),
         )
@@ -136,6 +138,15 @@ async def test_skp_lifecycle_realisation_and_period_close(target_app, running, a
         assert (await client.post("/periods", json={"year": 2025}, headers=hr)).status_code == 409
         assert (await client.post("/periods", json={"year": 2026}, headers=siti)).status_code == 403
         period_id = period["period_id"]
+        assert [c["checkpoint_id"] for c in period["checkpoints"]] == [f"triwulan-{n}" for n in range(1, 5)]
+
+        # Cascading: Budi (head of agency) serves an IKU; Siti's RHK utama support Budi's approved RHK.
+        iku = (await client.post(f"/periods/{period_id}/iku", json=IKU, headers=hr)).json()
+        budi_skp = (await client.post("/skp", json={"period_id": period_id, "rhk": [
+            {**PLAN["rhk"][0], "iku_id": iku["iku_id"]}]}, headers=budi)).json()
+        await client.post(f"/skp/{budi_skp['skp_id']}/submit", headers=budi)
+        budi_rhk = (await client.post(f"/skp/{budi_skp['skp_id']}/approve", headers=as_(ATASAN, "appraiser"))).json()
+        PLAN_SITI = {"rhk": [{**PLAN["rhk"][0], "supports_rhk_id": budi_rhk["rhk"][0]["rhk_id"]}, PLAN["rhk"][1]]}
 
         bad = await client.post("/skp", json={"period_id": period_id, "rhk": [{**PLAN["rhk"][0], "kind": "inti"}]}, headers=siti)
         assert bad.status_code == 422 and "rhk.0.kind" in bad.json()["detail"]
@@ -146,13 +157,13 @@ async def test_skp_lifecycle_realisation_and_period_close(target_app, running, a
         stranger = await client.post("/skp", json={**PLAN, "period_id": period_id}, headers=as_(OUTSIDER))
         assert stranger.status_code == 404
 
-        created = await client.post("/skp", json={**PLAN, "period_id": period_id}, headers=siti)
+        created = await client.post("/skp", json={**PLAN_SITI, "period_id": period_id}, headers=siti)
         assert created.status_code == 201, created.text
         skp = created.json()
         skp_id = skp["skp_id"]
         assert (skp["status"], skp["nip"], skp["version"]) == ("draft", SITI, None)
         assert [i["higher_is_better"] for i in skp["rhk"][0]["indikator"]] == [False, True]
-        assert (await client.post("/skp", json={**PLAN, "period_id": period_id}, headers=siti)).status_code == 409
+        assert (await client.post("/skp", json={**PLAN_SITI, "period_id": period_id}, headers=siti)).status_code == 409
 
         assert (await client.post(f"/skp/{skp_id}/submit", headers=budi)).status_code == 403
         assert (await client.post(f"/skp/{skp_id}/approve", headers=budi)).status_code == 409  # still a draft
@@ -161,7 +172,7 @@ async def test_skp_lifecycle_realisation_and_period_close(target_app, running, a
         returned = await client.post(f"/skp/{skp_id}/return", json={"notes": "Tambahkan indikator kualitas"}, headers=budi)
         assert returned.json()["status"] == "returned" and returned.json()["notes"] == "Tambahkan indikator kualitas"
 
-        revised_plan = {"rhk": [{**PLAN["rhk"][0], "indikator": [
+        revised_plan = {"rhk": [{**PLAN_SITI["rhk"][0], "indikator": [
             *PLAN["rhk"][0]["indikator"],
             {"aspect": "kualitas", "description": "Kepuasan pelapor", "target": 85, "unit": "indeks"},
         ]}]}
@@ -184,18 +195,23 @@ async def test_skp_lifecycle_realisation_and_period_close(target_app, running, a
         async def realise(body, headers, skp=skp_id):
             return await client.post(f"/skp/{skp}/realizations", json=body, headers=headers)
 
-        recorded = await client.post(f"/skp/{skp_id}/realizations",
-                                     json={"iki_id": iki_id, "value": 37, "evidence": "https://lapor.example/q1"}, headers=siti)
+        recorded = await client.post(f"/skp/{skp_id}/realizations", json={
+            "iki_id": iki_id, "checkpoint_id": "triwulan-1", "value": 37, "evidence": "https://lapor.example/q1"}, headers=siti)
         assert recorded.status_code == 201, recorded.text
-        assert (await realise({"iki_id": iki_id, "value": 40}, hr)).status_code == 201
-        assert (await realise({"iki_id": "nope", "value": 1}, siti)).status_code == 404
-        negative = await client.post(f"/skp/{skp_id}/realizations", json={"iki_id": iki_id, "value": -1}, headers=siti)
+        assert recorded.json()["checkpoint_id"] == "triwulan-1"
+        no_checkpoint = await realise({"iki_id": iki_id, "value": 40}, hr)
+        assert no_checkpoint.status_code == 422 and "checkpoint_id is required" in no_checkpoint.json()["detail"]
+        wrong_checkpoint = await realise({"iki_id": iki_id, "value": 40, "checkpoint_id": "semester-1"}, hr)
+        assert wrong_checkpoint.status_code == 422 and wrong_checkpoint.json()["checkpoint_id"] == "semester-1"
+        assert (await realise({"iki_id": iki_id, "value": 40, "checkpoint_id": "triwulan-2"}, hr)).status_code == 201
+        assert (await realise({"iki_id": "nope", "value": 1, "checkpoint_id": "triwulan-1"}, siti)).status_code == 404
+        negative = await realise({"iki_id": iki_id, "value": -1, "checkpoint_id": "triwulan-1"}, siti)
         assert negative.status_code == 422
-        assert (await realise({"iki_id": iki_id, "value": 1}, ani)).status_code == 403
+        assert (await realise({"iki_id": iki_id, "value": 1, "checkpoint_id": "triwulan-1"}, ani)).status_code == 403
 
-        ani_skp = (await client.post("/skp", json={**PLAN, "period_id": period_id}, headers=ani)).json()
+        ani_skp = (await client.post("/skp", json={**PLAN_SITI, "period_id": period_id}, headers=ani)).json()
         ani_iki = ani_skp["rhk"][0]["indikator"][0]["iki_id"]
-        not_approved = await realise({"iki_id": ani_iki, "value": 1}, ani, skp=ani_skp["skp_id"])
+        not_approved = await realise({"iki_id": ani_iki, "value": 1, "checkpoint_id": "triwulan-1"}, ani, skp=ani_skp["skp_id"])
         assert not_approved.status_code == 409
 
         view = await client.get(f"/skp/{skp_id}", headers=budi)
@@ -208,22 +224,26 @@ async def test_skp_lifecycle_realisation_and_period_close(target_app, running, a
         closed = await client.post(f"/periods/{period_id}/close", headers=hr)
         assert closed.status_code == 200 and closed.json()["status"] == "closed"
         assert (await client.post(f"/periods/{period_id}/close", headers=hr)).status_code == 409
-        refused = await client.post(f"/skp/{skp_id}/realizations", json={"iki_id": iki_id, "value": 50}, headers=siti)
+        refused = await realise({"iki_id": iki_id, "value": 50, "checkpoint_id": "triwulan-4"}, siti)
         assert refused.status_code == 409 and period_id in refused.json()["detail"]
         assert refused.json()["period_id"] == period_id
 
-        targets = await events_of("kinerja.targets", until=lambda types: len(types) >= 3)
+        targets = await events_of("kinerja.targets", until=lambda types: len(types) >= 4)
+        targets = [(t, e) for t, e in targets if e["nip"] == SITI]
         assert [t for t, _ in targets] == ["TargetSet", "RealizationRecorded", "RealizationRecorded"]
         target_set = targets[0][1]
         assert (target_set["skp_id"], target_set["version"], target_set["approved_by"]) == (skp_id, 1, BUDI)
         assert [len(r["indikator"]) for r in target_set["rhk"]] == [3]
+        assert target_set["rhk"][0]["supports_rhk_id"] == budi_rhk["rhk"][0]["rhk_id"]
         assert targets[1][1]["realization_id"] == recorded.json()["realization_id"]
+        assert targets[1][1]["checkpoint_id"] == "triwulan-1"
 
         periods = await events_of("kinerja.periods", until=lambda types: "PerformancePeriodClosed" in types)
         assert [t for t, _ in periods] == ["PerformancePeriodOpened", "PerformancePeriodClosed"]
+        assert [c["name"] for c in periods[0][1]["checkpoints"]] == ["Triwulan I", "Triwulan II", "Triwulan III", "Triwulan IV"]
         by_nip = {e["nip"]: e for e in periods[1][1]["employees"]}
         assert by_nip == {
             SITI: {"nip": SITI, "skp_id": skp_id, "skp_version": 1, "realization_count": 2},
-            BUDI: {"nip": BUDI, "skp_id": None, "skp_version": None, "realization_count": 0},
+            BUDI: {"nip": BUDI, "skp_id": budi_skp["skp_id"], "skp_version": 1, "realization_count": 0},
             ANI: {"nip": ANI, "skp_id": None, "skp_version": None, "realization_count": 0},
         }

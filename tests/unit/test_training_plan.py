@@ -17,13 +17,32 @@ def outcome(predikat, weak=(), missed=()):
     return AppraisalOutcome(nip=NIP, predikat=predikat, weak_values=tuple(weak), missed_indikator=tuple(missed))
 
 
-@pytest.mark.parametrize("predikat", [Predikat.SANGAT_BAIK, Predikat.BAIK])
-def test_no_plan_for_good_results(predikat):
-    decision = decide_plan(outcome(predikat, weak=[V.LOYAL], missed=[MISSED_WAKTU]))
+@pytest.mark.parametrize(
+    ("predikat", "weak"), [(Predikat.SANGAT_BAIK, [V.LOYAL]), (Predikat.SANGAT_BAIK, []), (Predikat.BAIK, [])]
+)
+def test_no_plan_for_good_results(predikat, weak):
+    decision = decide_plan(outcome(predikat, weak=weak, missed=[MISSED_WAKTU]))
     assert decision.required is False
+    assert decision.makes_plan is False
     assert decision.items == ()
     assert decision.total_jp == 0
     assert predikat.label in decision.reason
+
+
+def test_baik_with_a_weak_value_gets_a_recommended_plan():
+    decision = decide_plan(outcome(Predikat.BAIK, weak=[V.KOLABORATIF], missed=[MISSED_WAKTU]))
+    assert (decision.required, decision.recommended, decision.makes_plan) == (False, True, True)
+    assert [(i.gap_kind, i.gap) for i in decision.items] == [("perilaku", "kolaboratif"), ("hasil_kerja", "iki-7")]
+    assert not any(i.mandatory for i in decision.items)
+    assert decision.items[0].form is DevelopmentForm.NONKLASIKAL, "a recommended plan starts on the job"
+    assert "recommended" in decision.reason
+
+
+@pytest.mark.parametrize("predikat", sorted(LOW_PREDIKAT))
+def test_low_results_make_mandatory_items(predikat):
+    decision = decide_plan(outcome(predikat, weak=[V.LOYAL]))
+    assert decision.required and not decision.recommended
+    assert all(i.mandatory for i in decision.items)
 
 
 @pytest.mark.parametrize("predikat", sorted(LOW_PREDIKAT))

@@ -1,11 +1,12 @@
-"""appraisal-service: proposes ratings, fixes the predikat -> AppraisalCompleted."""
+"""appraisal-service: proposes ratings, the appraiser confirms -> AppraisalCompleted; objections
+-> AppraisalRevised; calibration and distribution reports."""
 
 from pathlib import Path
 
-from kinerja_contracts import AppraisalCompleted
+from kinerja_contracts import AppraisalCompleted, AppraisalRevised
 from kinerja_runtime.app import create_service_app
 
-from appraisal_service.entrypoints import events, http
+from appraisal_service.entrypoints import events, http, objections_http, policy_http, reports_http
 from appraisal_service.service_layer.due import process_due_forever
 from appraisal_service.settings import AppraisalSettings
 
@@ -18,11 +19,11 @@ def create_app(settings: AppraisalSettings | None = None):
 
     return create_service_app(
         title="Kinerja appraisal-service",
-        description="Ratings, predikat kinerja and appraisal events.",
+        description="Proposed and confirmed ratings, predikat kinerja, calibration, objections and appraisal events.",
         settings=settings,
         migrations=Path(__file__).parent / "migrations",
-        routers=[http.router],
-        produces=[AppraisalCompleted],
+        routers=[http.router, objections_http.router, policy_http.router, reports_http.router],
+        produces=[AppraisalCompleted, AppraisalRevised],
         subscribe=events.subscriber(settings.appraisal_settle_seconds),
         background=[due_appraisals],
     )

@@ -6,3 +6,6 @@ class AppraisalSettings(ServiceSettings):
     service_name: str = "appraisal-service"
     appraisal_settle_seconds: float = Field(2.0, description="Wait after a period closes for feedback still in flight")
     appraisal_max_wait_seconds: float = Field(120.0, description="Appraise with what is known after this long")
+    appraisal_utc_offset_hours: float = Field(
+        7.0, ge=-12, le=14, description="The agency's UTC offset: days of the objection period are counted there (WIB = 7)"
+    )

@@ -1,28 +1,34 @@
-"""target-service: roster, performance periods, SKP and realisation -> EmployeeRegistered, TargetSet, ..."""
+"""target-service: organisation and roster, performance periods and IKU, SKP and realisation
+-> EmployeeRegistered, EmployeeTransferred, WorkUnitDefined, TargetSet, TargetRevised, ..."""
 
 from pathlib import Path
 
 from kinerja_contracts import (
     EmployeeRegistered,
+    EmployeeTransferred,
     PerformancePeriodClosed,
     PerformancePeriodOpened,
     RealizationRecorded,
+    TargetRevised,
     TargetSet,
+    WorkUnitDefined,
 )
 from kinerja_runtime.app import create_service_app
 from kinerja_runtime.settings import ServiceSettings
 
-from target_service.entrypoints import http
+from target_service.entrypoints import http_organisation, http_periods, http_roster, http_skp
 
 
 def create_app(settings: ServiceSettings | None = None):
     settings = settings or ServiceSettings(service_name="target-service")
     return create_service_app(
         title="Kinerja target-service",
-        description="Agency rosters, performance periods, SKP (RHK and IKI) and realisation.",
+        description="Work units and rosters, performance periods with checkpoints and IKU, cascaded SKP (RHK and IKI) "
+                    "with versions, realisation and continuous feedback.",
         settings=settings,
         migrations=Path(__file__).parent / "migrations",
-        routers=[http.router],
-        produces=[EmployeeRegistered, PerformancePeriodOpened, PerformancePeriodClosed, TargetSet, RealizationRecorded],
+        routers=[http_organisation.router, http_roster.router, http_periods.router, http_skp.router],
+        produces=[EmployeeRegistered, EmployeeTransferred, WorkUnitDefined, PerformancePeriodOpened,
+                  PerformancePeriodClosed, TargetSet, TargetRevised, RealizationRecorded],
         subscribe=None,  # target-service consumes no events: it owns the roster and the periods
     )

@@ -27,10 +27,16 @@ def print_report(result: dict) -> None:
         name, _profile = names.get(a["nip"], ("?", "?"))
         capaian = a["summary"].get("average_capaian_utama")
         plan = plans.get(a["nip"])
-        plan_text = f"{len(plan['items'])} items, {plan['total_jp']} JP" if plan else "-"
+        plan_text = (f"{len(plan['items'])} items, {plan['total_jp']} JP"
+                     f"{'' if plan.get('mandatory', True) else ' (recommended)'}") if plan else "-"
         print(f"{a['nip']:<19}{name:<24}{capaian if capaian is not None else '-':>8}  "
               f"{a['rating_hasil_kerja']:<21}{a['rating_perilaku']:<21}{Predikat(a['predikat']).label:<19}{plan_text}")
     print(f"\n{len(result['appraisals'])} AppraisalCompleted, {len(result['plans'])} DevelopmentPlanCreated\n")
+    if result.get("satisfaction"):
+        print("Citizen satisfaction (IKM per public-service unit, PermenPANRB 14/2017):")
+        for unit in result["satisfaction"].values():
+            print(f"   {unit['name']:<24} IKM {unit['ikm']:>6}  mutu {unit['mutu']} ({unit['mutu_label']}), {unit['answers']} answers")
+        print()
     indicators = {i["iki_id"]: i for a in result["appraisals"] for i in a["summary"]["indikator"]}
     for plan in result["plans"]:
         print(f"plan for {plan['nip']} {names.get(plan['nip'], ('?',))[0]} ({Predikat(plan['predikat']).label}):")

@@ -1,8 +1,9 @@
 """appraisal-service's tables: its projections of other services' events, the work queue of
-appraisals due after a period closes, and the appraisals themselves."""
+appraisals due after a period closes, the agency policies, the appraisals with their
+revisions, and objections."""
 
 from kinerja_runtime.db import UtcDateTime
-from sqlalchemy import JSON, Column, Float, Integer, MetaData, String, Table, UniqueConstraint
+from sqlalchemy import JSON, Column, Date, Float, Index, Integer, MetaData, String, Table, Text, UniqueConstraint
 
 metadata = MetaData()
 
@@ -28,6 +29,8 @@ realizations = Table(
     Column("iki_id", String(128), nullable=False),
     Column("value", Float, nullable=False),
     Column("recorded_at", UtcDateTime(), nullable=False),
+    # A periodic appraisal uses only the realisations of its checkpoint.
+    Column("checkpoint_id", String(128), nullable=True),
 )
 
 feedback_answers = Table(
@@ -39,6 +42,7 @@ feedback_answers = Table(
     Column("nip", String(18), nullable=False, index=True),
     Column("source", String(16), nullable=False),
     Column("ratings", JSON, nullable=False),
+    Column("checkpoint_id", String(128), nullable=True),
 )
 
 # Citizen survey answers that named an officer: evidence for that officer's Berorientasi Pelayanan.
@@ -50,6 +54,8 @@ citizen_ratings = Table(
     Column("period_id", String(64), nullable=False),
     Column("officer_nip", String(18), nullable=False, index=True),
     Column("mean_score", Float, nullable=False),
+    # Null for answers projected before the date was kept; those count for the year only.
+    Column("answered_at", UtcDateTime(), nullable=True),
 )
 
 # One row per employee once their period closes: the appraisal to produce when the
@@ -68,6 +74,24 @@ appraisals_due = Table(
     Column("note", String(500), nullable=True),
 )
 
+# Each change of an agency's policy is a new row: appraisals keep the version they used,
+# so the parameters behind any appraisal stay readable.
+agency_policies = Table(
+    "agency_policies",
+    metadata,
+    Column("agency_id", String(64), primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("version", String(64), nullable=False),
+    Column("parameters", JSON, nullable=False),
+    Column("set_by", String(18), nullable=False),
+    Column("set_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("agency_id", "version", name="uq_agency_policy_version"),
+)
+
+# One row per appraisal revision. ``scope`` is "annual" or "periodic:<checkpoint_id>" so that
+# one proposal per employee per checkpoint and per year is a plain unique constraint.
+# status: proposed (no event yet) -> final (AppraisalCompleted) -> superseded (by a revision
+# after an objection; the row itself never changes its ratings).
 appraisals = Table(
     "appraisals",
     metadata,
@@ -75,11 +99,49 @@ appraisals = Table(
     Column("agency_id", String(64), nullable=False),
     Column("period_id", String(64), nullable=False),
     Column("nip", String(18), nullable=False),
-    Column("rating_hasil_kerja", String(32), nullable=False),
-    Column("rating_perilaku", String(32), nullable=False),
-    Column("predikat", String(32), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("checkpoint_id", String(128), nullable=True),
+    Column("scope", String(160), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("proposed_rating_hasil_kerja", String(32), nullable=False),
+    Column("proposed_rating_perilaku", String(32), nullable=False),
+    Column("proposed_predikat", String(32), nullable=False),
+    Column("proposed_at", UtcDateTime(), nullable=False),
+    # The final result: null while the appraisal is only a proposal.
+    Column("rating_hasil_kerja", String(32), nullable=True),
+    Column("rating_perilaku", String(32), nullable=True),
+    Column("predikat", String(32), nullable=True),
+    Column("appraiser_nip", String(18), nullable=True),
+    Column("confirm_reason", Text, nullable=True),
+    Column("completed_at", UtcDateTime(), nullable=True),
+    # The agency-local day the result became final: day 0 of the objection period.
+    Column("final_on", Date, nullable=True),
     Column("policy_version", String(64), nullable=False),
     Column("summary", JSON, nullable=False),
-    Column("completed_at", UtcDateTime(), nullable=False),
-    UniqueConstraint("agency_id", "period_id", "nip", name="uq_appraisal_per_employee_period"),
+    Column("explanation", JSON, nullable=False),
+    Column("supersedes_appraisal_id", String(36), nullable=True),
+    Column("objection_id", String(36), nullable=True),
+    UniqueConstraint("agency_id", "period_id", "nip", "scope", "revision", name="uq_appraisal_scope_revision"),
+    Index("ix_appraisals_period", "agency_id", "period_id"),
+)
+
+objections = Table(
+    "objections",
+    metadata,
+    Column("objection_id", String(36), primary_key=True),
+    Column("agency_id", String(64), nullable=False),
+    Column("period_id", String(64), nullable=False),
+    Column("nip", String(18), nullable=False),
+    # One objection per result: the superior's decision is final (PP 30/2019 art. 59).
+    Column("appraisal_id", String(36), nullable=False, unique=True),
+    Column("reasons", Text, nullable=False),
+    Column("filed_on", Date, nullable=False),
+    Column("filed_at", UtcDateTime(), nullable=False),
+    Column("superior_nip", String(18), nullable=False, index=True),
+    Column("status", String(16), nullable=False),
+    Column("decided_by", String(18), nullable=True),
+    Column("decision_reason", Text, nullable=True),
+    Column("decided_at", UtcDateTime(), nullable=True),
+    Column("revised_appraisal_id", String(36), nullable=True),
 )

@@ -32,6 +32,7 @@ __all__ = [
     "IndikatorResult",
     "PerilakuResult",
     "ProposedAppraisal",
+    "SourceEvidence",
     "propose",
 ]
 
@@ -85,6 +86,19 @@ class IndikatorResult:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceEvidence:
+    """What one source said about one value: the mean of its answers and the weight it got.
+
+    ``source`` is a FeedbackSource value or "citizen" (the SKM score naming the officer).
+    """
+
+    source: str
+    answers: int
+    mean: float
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
 class PerilakuResult:
     """Aggregated level of one BerAKHLAK value.
 
@@ -96,6 +110,7 @@ class PerilakuResult:
     level: Ekspektasi
     answers: int
     score: float
+    evidence: tuple[SourceEvidence, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +129,10 @@ class ProposedAppraisal:
     # Utama IKIs not met: the performance gaps. Tambahan IKIs are left out on
     # purpose, since extra work that fell short is not a shortfall against the SKP.
     missed_indikator: tuple[IndikatorResult, ...]
+    # Mean of the seven value scores, before the "several weak values" rule.
+    perilaku_score: float = 0.0
+    # Whether fully met tambahan RHK lifted "sesuai" to "di atas".
+    tambahan_lifted: bool = False
 
 
 # --- hasil kerja -----------------------------------------------------------------
@@ -149,7 +168,7 @@ def _group_by_rhk(results: Sequence[IndikatorResult]) -> dict[str, list[Indikato
 
 def _rate_hasil_kerja(
     results: Sequence[IndikatorResult], policy: AppraisalPolicy
-) -> tuple[Ekspektasi, float]:
+) -> tuple[Ekspektasi, float, bool]:
     by_rhk = _group_by_rhk(results)
     utama = [group for group in by_rhk.values() if group[0].rhk_kind is RhkKind.UTAMA]
     if not utama:
@@ -166,8 +185,8 @@ def _rate_hasil_kerja(
             if group[0].rhk_kind is RhkKind.TAMBAHAN and all(r.met for r in group)
         )
         if tambahan_fully_met >= policy.tambahan_lift_count:
-            level = Ekspektasi.DI_ATAS
-    return level, average
+            return Ekspektasi.DI_ATAS, average, True
+    return level, average, False
 
 
 # --- perilaku kerja --------------------------------------------------------------
@@ -185,9 +204,13 @@ def _rate_value(
 
     # (weight, score) per source that said something; each source is first averaged
     # on its own so that five peers do not outvote one appraiser.
-    evidence = [(policy.source_weight(s), fmean(scores)) for s, scores in by_source.items()]
+    said = [
+        SourceEvidence(s.value, len(scores), round(fmean(scores), _SCORE_DIGITS), policy.source_weight(s))
+        for s, scores in sorted(by_source.items(), key=lambda item: list(FeedbackSource).index(item[0]))
+    ]
     if value is BerakhlakValue.BERORIENTASI_PELAYANAN and citizen_service_score is not None:
-        evidence.append((policy.citizen_weight, citizen_service_score))
+        said.append(SourceEvidence("citizen", 0, citizen_service_score, policy.citizen_weight))
+    evidence = [(e.weight, e.mean) for e in said]
 
     # Renormalise over the sources present: a missing source is "no evidence", not
     # "sesuai", so it must not drag the score towards zero.
@@ -202,6 +225,7 @@ def _rate_value(
         level=policy.perilaku_level(score),
         answers=len(answers),
         score=score,
+        evidence=tuple(said),
     )
 
 
@@ -209,7 +233,7 @@ def _rate_perilaku(
     answers: Sequence[FeedbackAnswer],
     citizen_service_score: float | None,
     policy: AppraisalPolicy,
-) -> tuple[Ekspektasi, tuple[PerilakuResult, ...]]:
+) -> tuple[Ekspektasi, tuple[PerilakuResult, ...], float]:
     by_value: dict[BerakhlakValue, list[FeedbackAnswer]] = defaultdict(list)
     for answer in answers:
         by_value[BerakhlakValue(answer.value)].append(answer)
@@ -223,7 +247,7 @@ def _rate_perilaku(
     below = sum(1 for r in results if r.level is Ekspektasi.DI_BAWAH)
     if below >= policy.perilaku_di_bawah_if_values_below:
         level = Ekspektasi.DI_BAWAH
-    return level, results
+    return level, results, overall
 
 
 # --- proposal --------------------------------------------------------------------
@@ -250,8 +274,8 @@ def propose(
         seen.add(item.iki_id)
 
     results = tuple(_assess_indikator(item, policy) for item in indikator)
-    rating_hasil, average = _rate_hasil_kerja(results, policy)
-    rating_perilaku, perilaku = _rate_perilaku(answers, citizen_service_score, policy)
+    rating_hasil, average, lifted = _rate_hasil_kerja(results, policy)
+    rating_perilaku, perilaku, perilaku_score = _rate_perilaku(answers, citizen_service_score, policy)
 
     return ProposedAppraisal(
         rating_hasil_kerja=rating_hasil,
@@ -266,4 +290,6 @@ def propose(
         missed_indikator=tuple(
             r for r in results if r.rhk_kind is RhkKind.UTAMA and not r.met
         ),
+        perilaku_score=perilaku_score,
+        tambahan_lifted=lifted,
     )

@@ -14,7 +14,7 @@ from kinerja_contracts.vocabulary import Ekspektasi, FeedbackSource
 
 from .errors import InvalidIndikator
 
-__all__ = ["AppraisalPolicy", "DEFAULT_POLICY", "LEVEL_SCORE"]
+__all__ = ["AppraisalPolicy", "DEFAULT_POLICY", "LEVEL_SCORE", "policy_from_parameters"]
 
 # Numeric value of an answer on the three-level BerAKHLAK scale: symmetric around
 # "sesuai" so that a balanced mix of answers lands on "sesuai".
@@ -68,6 +68,14 @@ class AppraisalPolicy:
             raise ValueError("capaian_cap must be positive")
         if not 0 < self.hasil_sesuai_from <= self.hasil_di_atas_from:
             raise ValueError("need 0 < hasil_sesuai_from <= hasil_di_atas_from")
+        # A band above the cap could never be reached: the policy would silently make
+        # "di atas" impossible, which is a mistake rather than a choice.
+        if self.hasil_di_atas_from > self.capaian_cap:
+            raise ValueError("hasil_di_atas_from must not exceed capaian_cap")
+        if not 0 < self.met_threshold <= self.capaian_cap:
+            raise ValueError("met_threshold must lie in (0, capaian_cap]")
+        if self.tambahan_lift_min_utama > self.capaian_cap:
+            raise ValueError("tambahan_lift_min_utama must not exceed capaian_cap")
         if self.tambahan_lift_count < 1:
             raise ValueError("tambahan_lift_count must be at least 1")
         weights = (
@@ -79,10 +87,18 @@ class AppraisalPolicy:
         )
         if any(w < 0 for w in weights):
             raise ValueError("source weights must not be negative")
+        # The appraiser carries the legal responsibility for the rating, so no other
+        # 360 source may weigh more than the appraiser's own view.
+        if self.appraiser_weight <= 0 or self.appraiser_weight < max(weights[1:]):
+            raise ValueError("appraiser_weight must be positive and at least every other source weight")
         if not 0 < self.level_band <= 1:
             raise ValueError("level_band must lie in (0, 1]")
         if self.perilaku_di_bawah_if_values_below < 1:
             raise ValueError("perilaku_di_bawah_if_values_below must be at least 1")
+
+    def parameters(self) -> dict[str, float | int]:
+        """Every parameter except the version: what an agency sets and a reader is shown."""
+        return {name: getattr(self, name) for name in _PARAMETERS}
 
     # --- rules ---------------------------------------------------------------------
 
@@ -132,4 +148,17 @@ class AppraisalPolicy:
         return Ekspektasi.SESUAI
 
 
+_PARAMETERS = tuple(name for name in AppraisalPolicy.__dataclass_fields__ if name != "version")
+
 DEFAULT_POLICY = AppraisalPolicy()
+
+
+def policy_from_parameters(version: str, parameters: dict) -> AppraisalPolicy:
+    """An agency's policy from stored or submitted parameters; missing ones take the default.
+
+    Raises ``ValueError`` for unknown parameter names and for inconsistent values.
+    """
+    unknown = set(parameters) - set(_PARAMETERS)
+    if unknown:
+        raise ValueError(f"unknown policy parameters: {', '.join(sorted(unknown))}")
+    return AppraisalPolicy(version=version, **{**DEFAULT_POLICY.parameters(), **parameters})

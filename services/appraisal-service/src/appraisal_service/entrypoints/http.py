@@ -1,65 +1,134 @@
-"""HTTP routes of appraisal-service."""
+"""HTTP routes of appraisal-service: proposals, confirmation and reading appraisals."""
 
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
+from kinerja_contracts.vocabulary import Ekspektasi
 from kinerja_runtime import roster
 from kinerja_runtime.auth import Principal, Role, current_principal, require_roles
 from kinerja_runtime.deps import unit_of_work
 from kinerja_runtime.problems import NotFound
 from kinerja_runtime.uow import UnitOfWork
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from appraisal_service.adapters import projections
+from appraisal_service.adapters import projections, records
 from appraisal_service.adapters.orm import appraisals, appraisals_due
-from appraisal_service.service_layer.appraise import appraise
+from appraisal_service.entrypoints.clock import today
+from appraisal_service.service_layer import views
+from appraisal_service.service_layer.appraise import propose_appraisal
+from appraisal_service.service_layer.confirm import confirm
+from appraisal_service.service_layer.periodic import propose_for_checkpoint
 
 router = APIRouter(tags=["appraisals"])
 
+Hr = Annotated[Principal, Depends(require_roles(Role.HR))]
+Anyone = Annotated[Principal, Depends(current_principal)]
+Uow = Annotated[UnitOfWork, Depends(unit_of_work)]
 
-def _public(row) -> dict:
-    return dict(row._mapping)
+
+class ConfirmBody(BaseModel):
+    """Omitted ratings accept the proposal; a differing rating needs ``reason``."""
+
+    model_config = ConfigDict(extra="forbid")
+    rating_hasil_kerja: Ekspektasi | None = None
+    rating_perilaku: Ekspektasi | None = None
+    reason: str | None = Field(None, max_length=2000)
 
 
-@router.post("/periods/{period_id}/employees/{nip}/appraisal", summary="Appraise one employee now (HR command)")
-async def appraise_now(
-    period_id: str, nip: str,
-    principal: Annotated[Principal, Depends(require_roles(Role.HR))],
-    uow: Annotated[UnitOfWork, Depends(unit_of_work)],
-):
+@router.post("/periods/{period_id}/employees/{nip}/appraisal", summary="Propose one employee's annual appraisal now (HR)")
+async def propose_now(period_id: str, nip: str, principal: Hr, uow: Uow):
     async with uow:
         await roster.period(uow.session, principal.agency, period_id)
-        result = await appraise(uow, principal.agency, period_id, nip)
+        appraisal, _ = await propose_appraisal(uow, principal.agency, period_id, nip)
+        await uow.commit()
+    return appraisal
+
+
+@router.post("/periods/{period_id}/checkpoints/{checkpoint_id}/appraisals",
+             summary="Propose the periodic appraisal of every employee with an approved SKP (HR)")
+async def propose_periodic(period_id: str, checkpoint_id: str, principal: Hr, uow: Uow):
+    async with uow:
+        await roster.period(uow.session, principal.agency, period_id)
+        report = await propose_for_checkpoint(uow, principal.agency, period_id, checkpoint_id)
+        await uow.commit()
+    return report
+
+
+@router.post("/appraisals/{appraisal_id}/confirm", summary="The appraiser confirms or overrides a proposal")
+async def confirm_proposal(
+    appraisal_id: str, body: ConfirmBody, principal: Anyone, uow: Uow, day: Annotated[date, Depends(today)],
+):
+    async with uow:
+        result = await confirm(uow, principal.agency, appraisal_id, principal.nip, day,
+                               body.rating_hasil_kerja, body.rating_perilaku, body.reason)
         await uow.commit()
     return result
 
 
-@router.get("/periods/{period_id}/employees/{nip}/appraisal", summary="An employee's appraisal and how it was reached")
-async def read_one(
-    period_id: str, nip: str,
-    principal: Annotated[Principal, Depends(current_principal)],
-    uow: Annotated[UnitOfWork, Depends(unit_of_work)],
-):
+async def _detail(uow: UnitOfWork, principal: Principal, row) -> dict:
+    """The appraisal with how it was reached, its revisions and objections; 404 to outsiders."""
+    employee = await roster.employee(uow.session, principal.agency, row.nip)
+    lineage = await records.lineage(uow.session, row)
+    objected = await records.objections_on(uow.session, principal.agency, [r.appraisal_id for r in lineage])
+    readers = {row.nip, employee.appraiser_nip, *(r.appraiser_nip for r in lineage), *(o.superior_nip for o in objected)}
+    if principal.nip not in readers and not principal.has(Role.HR):
+        raise NotFound(f"no appraisal {row.appraisal_id}")
+    return {
+        **views.appraisal(row, with_explanation=True),
+        "revisions": [views.appraisal(r) for r in lineage],
+        "objections": [views.objection(o) for o in objected],
+    }
+
+
+@router.get("/appraisals/{appraisal_id}", summary="One appraisal (any revision) and how it was reached")
+async def read_by_id(appraisal_id: str, principal: Anyone, uow: Uow):
     async with uow:
-        employee = await roster.employee(uow.session, principal.agency, nip)
-        allowed = principal.nip in (nip, employee.appraiser_nip) or principal.has(Role.HR)
-        row = (await uow.session.execute(select(appraisals).where(
-            appraisals.c.agency_id == principal.agency, appraisals.c.period_id == period_id, appraisals.c.nip == nip,
-        ))).first()
-    if row is None or not allowed:
-        raise NotFound(f"no appraisal of {nip} in period {period_id}")
-    return _public(row)
+        row = await records.get(uow.session, principal.agency, appraisal_id)
+        if row is None:
+            raise NotFound(f"no appraisal {appraisal_id}")
+        return await _detail(uow, principal, row)
 
 
-@router.get("/periods/{period_id}/appraisals", summary="All appraisals of a period (HR) or of my team (appraiser)")
+@router.get("/periods/{period_id}/employees/{nip}/appraisal",
+            summary="An employee's current annual (or checkpoint) appraisal and how it was reached")
+async def read_one(period_id: str, nip: str, principal: Anyone, uow: Uow, checkpoint_id: str | None = None):
+    async with uow:
+        row = await records.latest_in_scope(uow.session, principal.agency, period_id, nip,
+                                            records.scope_of(checkpoint_id))
+        if row is None:
+            raise NotFound(f"no appraisal of {nip} in period {period_id}")
+        return await _detail(uow, principal, row)
+
+
+@router.get("/me/appraisals", summary="My appraisals in a period: annual and periodic, every revision")
+async def read_mine(period_id: str, principal: Anyone, uow: Uow):
+    async with uow:
+        rows = (await uow.session.execute(select(appraisals).where(
+            appraisals.c.agency_id == principal.agency, appraisals.c.period_id == period_id,
+            appraisals.c.nip == principal.nip,
+        ).order_by(appraisals.c.scope, appraisals.c.revision))).all()
+    return {"period_id": period_id, "nip": principal.nip, "appraisals": [views.appraisal(r) for r in rows]}
+
+
+@router.get("/periods/{period_id}/appraisals", summary="A period's appraisals: all (HR) or my team's (appraiser)")
 async def read_period(
     period_id: str,
     principal: Annotated[Principal, Depends(require_roles(Role.HR, Role.APPRAISER))],
-    uow: Annotated[UnitOfWork, Depends(unit_of_work)],
+    uow: Uow,
+    kind: Literal["annual", "periodic"] = "annual",
+    checkpoint_id: str | None = None,
+    status: Literal["proposed", "final", "superseded"] | None = Query(None, description="Default: current results"),
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ):
-    query = select(appraisals).where(appraisals.c.agency_id == principal.agency, appraisals.c.period_id == period_id)
+    query = select(appraisals).where(
+        appraisals.c.agency_id == principal.agency, appraisals.c.period_id == period_id, appraisals.c.kind == kind,
+        appraisals.c.status.in_([status] if status else records.CURRENT),
+    )
+    if checkpoint_id is not None:
+        query = query.where(appraisals.c.checkpoint_id == checkpoint_id)
     if not principal.has(Role.HR):
         query = query.where(appraisals.c.nip.in_(
             select(roster.known_employees.c.nip).where(
@@ -68,14 +137,16 @@ async def read_period(
             )
         ))
     async with uow:
-        rows = (await uow.session.execute(query.order_by(appraisals.c.nip).limit(limit).offset(offset))).all()
+        rows = (await uow.session.execute(
+            query.order_by(appraisals.c.nip, appraisals.c.scope, appraisals.c.revision).limit(limit).offset(offset)
+        )).all()
         pending = (await uow.session.execute(select(appraisals_due.c.nip, appraisals_due.c.status, appraisals_due.c.note).where(
             appraisals_due.c.agency_id == principal.agency, appraisals_due.c.period_id == period_id,
             appraisals_due.c.status != "done",
         ))).all()
     return {
         "period_id": period_id,
-        "appraisals": [_public(r) for r in rows],
+        "appraisals": [views.appraisal(r) for r in rows],
         "not_completed": [dict(r._mapping) for r in pending] if principal.has(Role.HR) else [],
     }
 
@@ -84,7 +155,7 @@ async def read_period(
 async def read_inputs(
     period_id: str, nip: str,
     principal: Annotated[Principal, Depends(require_roles(Role.HR, Role.APPRAISER))],
-    uow: Annotated[UnitOfWork, Depends(unit_of_work)],
+    uow: Uow,
 ):
     async with uow:
         await roster.employee(uow.session, principal.agency, nip)
@@ -99,3 +170,5 @@ async def read_inputs(
         "realizations": realizations,
         "feedback_forms": forms,
     }
+
+

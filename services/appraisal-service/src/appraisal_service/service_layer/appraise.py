@@ -1,59 +1,103 @@
-"""Producing an appraisal: propose ratings from the projections, fix the predikat, publish."""
+"""Proposing an appraisal: ratings from the projections under the agency's policy, kept as a
+*proposal* (no event) until the appraiser confirms it (see confirm.py)."""
 
+import dataclasses
 import uuid
 from datetime import UTC, datetime
 
-from kinerja_contracts import AppraisalCompleted, AppraisalSummary
+from kinerja_contracts import AppraisalSummary
 from kinerja_contracts import IndikatorResult as IndikatorResultOut
 from kinerja_contracts import PerilakuResult as PerilakuResultOut
 from kinerja_runtime import roster
 from kinerja_runtime.problems import Conflict, NotFound
 from kinerja_runtime.uow import UnitOfWork
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 
-from appraisal_service.adapters import projections
+from appraisal_service.adapters import projections, records
 from appraisal_service.adapters.orm import appraisals
-from appraisal_service.domain import DEFAULT_POLICY, AppraisalPolicy, NoTargets, ProposedAppraisal, propose
+from appraisal_service.adapters.policies import current_policy
+from appraisal_service.adapters.projections import Checkpoint
+from appraisal_service.domain import (
+    AppraisalError,
+    AppraisalPolicy,
+    ProposedAppraisal,
+    UnitResult,
+    predikat_for,
+    propose,
+    unit_result,
+    units_under,
+)
+from appraisal_service.service_layer import views
 
 
-async def existing_appraisal(uow: UnitOfWork, agency_id: str, period_id: str, nip: str):
-    return (await uow.session.execute(select(appraisals).where(
-        appraisals.c.agency_id == agency_id, appraisals.c.period_id == period_id, appraisals.c.nip == nip,
-    ))).first()
-
-
-async def appraise(uow: UnitOfWork, agency_id: str, period_id: str, nip: str, policy: AppraisalPolicy = DEFAULT_POLICY) -> dict:
-    """Inside an open unit of work: appraise one employee once; a second call returns the first result."""
+async def propose_appraisal(
+    uow: UnitOfWork, agency_id: str, period_id: str, nip: str, checkpoint: Checkpoint | None = None
+) -> tuple[dict, bool]:
+    """Inside an open unit of work: the employee's proposal for the year (or the checkpoint),
+    made once; returns (appraisal, created). A second call returns the first one."""
     await roster.employee(uow.session, agency_id, nip)
-    done = await existing_appraisal(uow, agency_id, period_id, nip)
+    scope = records.scope_of(checkpoint.checkpoint_id if checkpoint else None)
+    done = await records.latest_in_scope(uow.session, agency_id, period_id, nip, scope)
     if done is not None:
-        return dict(done._mapping)
+        return views.appraisal(done), False
     target = await projections.target_of(uow.session, agency_id, period_id, nip)
     if target is None:
         raise NotFound(f"no approved SKP of {nip} in period {period_id} is known")
-    realized = await projections.latest_realizations(uow.session, target.skp_id)
-    answers, forms = await projections.feedback_of(uow.session, agency_id, period_id, nip)
-    citizens = await projections.citizen_service_score(uow.session, agency_id, period_id, nip)
+    policy, _ = await current_policy(uow.session, agency_id)
+    realized = await projections.latest_realizations(uow.session, target.skp_id, checkpoint)
+    answers, forms = await projections.feedback_of(uow.session, agency_id, period_id, nip, checkpoint)
+    citizens = await projections.citizen_service_score(uow.session, agency_id, period_id, nip, checkpoint)
     try:
         proposed = propose(projections.indikator_inputs(target.rhk, realized), answers, policy,
                            citizen_service_score=citizens)
-    except NoTargets as exc:
+    except AppraisalError as exc:
         raise Conflict(str(exc)) from exc
-    event = _completed_event(agency_id, period_id, nip, proposed, forms, citizens)
-    await uow.session.execute(insert(appraisals).values(
-        appraisal_id=event.appraisal_id, agency_id=agency_id, period_id=period_id, nip=nip,
-        rating_hasil_kerja=event.rating_hasil_kerja.value, rating_perilaku=event.rating_perilaku.value,
-        predikat=event.predikat.value, policy_version=event.policy_version,
-        summary=event.summary.model_dump(mode="json"), completed_at=event.completed_at,
-    ))
-    await uow.publish(event)
-    return {**event.model_dump(mode="json", exclude={"summary"}), "summary": event.summary.model_dump(mode="json")}
+    unit = await _unit_result_if_head(uow, agency_id, period_id, nip, policy, checkpoint)
+    if unit is not None:
+        # A head of unit's hasil kerja is the unit's result (PermenPANRB 6/2022).
+        proposed = dataclasses.replace(
+            proposed, rating_hasil_kerja=unit.level, predikat=predikat_for(unit.level, proposed.rating_perilaku)
+        )
+    row = {
+        "appraisal_id": str(uuid.uuid4()), "agency_id": agency_id, "period_id": period_id, "nip": nip,
+        "kind": "periodic" if checkpoint else "annual", "checkpoint_id": checkpoint.checkpoint_id if checkpoint else None,
+        "scope": scope, "revision": 1, "status": "proposed",
+        "proposed_rating_hasil_kerja": proposed.rating_hasil_kerja.value,
+        "proposed_rating_perilaku": proposed.rating_perilaku.value,
+        "proposed_predikat": proposed.predikat.value, "proposed_at": datetime.now(UTC),
+        "policy_version": policy.version,
+        "summary": _summary(proposed, forms, citizens).model_dump(mode="json"),
+        "explanation": _explanation(proposed, policy, unit, target, len(realized), forms, citizens, checkpoint),
+    }
+    await uow.session.execute(insert(appraisals).values(**row))
+    return views.appraisal(await records.get(uow.session, agency_id, row["appraisal_id"])), True
 
 
-def _completed_event(
-    agency_id: str, period_id: str, nip: str, proposed: ProposedAppraisal, forms: int, citizens: float | None
-) -> AppraisalCompleted:
-    summary = AppraisalSummary(
+async def _unit_result_if_head(
+    uow: UnitOfWork, agency_id: str, period_id: str, nip: str, policy: AppraisalPolicy, checkpoint: Checkpoint | None
+) -> UnitResult | None:
+    headed = await projections.units_headed_by(uow.session, agency_id, nip)
+    if not headed:
+        return None
+    under = units_under(await projections.unit_tree(uow.session, agency_id), headed)
+    capaian: dict[str, float] = {}
+    for member in await projections.members_of(uow.session, agency_id, under):
+        if member == nip:
+            continue
+        target = await projections.target_of(uow.session, agency_id, period_id, member)
+        if target is None:
+            continue  # no approved SKP: nothing to measure the member by
+        realized = await projections.latest_realizations(uow.session, target.skp_id, checkpoint)
+        try:
+            capaian[member] = propose(projections.indikator_inputs(target.rhk, realized), [], policy).average_capaian_utama
+        except AppraisalError:
+            continue
+    # With no member result the head is appraised on their own SKP, and the explanation says so.
+    return unit_result(under, capaian, policy)
+
+
+def _summary(proposed: ProposedAppraisal, forms: int, citizens: float | None) -> AppraisalSummary:
+    return AppraisalSummary(
         indikator=[
             IndikatorResultOut(
                 iki_id=r.iki_id, rhk_id=r.rhk_id, rhk_kind=r.rhk_kind, aspect=r.aspect, description=r.description,
@@ -66,9 +110,41 @@ def _completed_event(
         feedback_answers=forms,
         citizen_service_score=citizens,
     )
-    return AppraisalCompleted(
-        agency_id=agency_id, period_id=period_id, nip=nip, appraisal_id=str(uuid.uuid4()),
-        rating_hasil_kerja=proposed.rating_hasil_kerja, rating_perilaku=proposed.rating_perilaku,
-        predikat=proposed.predikat, policy_version=proposed.policy_version,
-        completed_at=datetime.now(UTC), summary=summary,
-    )
+
+
+def _explanation(
+    proposed: ProposedAppraisal, policy: AppraisalPolicy, unit: UnitResult | None, target, realizations: int,
+    forms: int, citizens: float | None, checkpoint: Checkpoint | None,
+) -> dict:
+    """Every input and rule behind the proposal, kept with it so it reads the same later."""
+    own_level = policy.hasil_level(proposed.average_capaian_utama)
+    return {
+        "policy": {"version": policy.version, "parameters": policy.parameters()},
+        "inputs": {
+            "skp_id": target.skp_id, "skp_version": target.version, "realizations_used": realizations,
+            "feedback_forms": forms, "citizen_service_score": citizens,
+            "checkpoint": None if checkpoint is None else {
+                "checkpoint_id": checkpoint.checkpoint_id, "name": checkpoint.name,
+                "starts_on": checkpoint.starts_on.isoformat(), "ends_on": checkpoint.ends_on.isoformat(),
+            },
+        },
+        "hasil_kerja": {
+            "basis": "unit" if unit else "own",
+            "average_capaian_utama": proposed.average_capaian_utama,
+            "level_from_average": own_level.value,
+            "tambahan_lifted": proposed.tambahan_lifted,
+            "unit": None if unit is None else {
+                "unit_ids": list(unit.unit_ids), "capaian": unit.capaian, "level": unit.level.value,
+                "members": [{"nip": m, "average_capaian_utama": c} for m, c in unit.members],
+            },
+        },
+        "perilaku": {
+            "score": proposed.perilaku_score,
+            "values_below": len(proposed.weak_values),
+            "values": [
+                {"value": p.value.value, "level": p.level.value, "score": p.score, "answers": p.answers,
+                 "evidence": [dataclasses.asdict(e) for e in p.evidence]}
+                for p in proposed.perilaku
+            ],
+        },
+    }

@@ -1,4 +1,5 @@
-"""Works through the appraisals that fell due when a period closed.
+"""Works through the appraisals that fell due when a period closed, making each a proposal
+that waits for the appraiser's confirmation (no event is published here).
 
 An employee's appraisal waits until the projections hold the SKP version and every
 realisation target-service reported at close; after ``max_wait`` it goes ahead with what
@@ -16,7 +17,7 @@ from sqlalchemy import select, update
 
 from appraisal_service.adapters import projections
 from appraisal_service.adapters.orm import appraisals_due
-from appraisal_service.service_layer.appraise import appraise
+from appraisal_service.service_layer.appraise import propose_appraisal
 
 log = get_logger(__name__)
 
@@ -58,7 +59,7 @@ async def _process(runtime: ServiceRuntime, row, now: datetime, max_wait: float)
         if claimed.rowcount != 1:
             return 0
         try:
-            await appraise(uow, row.agency_id, row.period_id, row.nip)
+            await propose_appraisal(uow, row.agency_id, row.period_id, row.nip)
         except Problem as exc:
             await uow.session.rollback()
             await _finish(uow, key, "failed", exc.detail)

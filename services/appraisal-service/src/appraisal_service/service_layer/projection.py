@@ -40,6 +40,7 @@ async def on_realization_recorded(event: RealizationRecorded, _envelope, uow: Un
         await uow.session.execute(insert(realizations).values(
             realization_id=event.realization_id, agency_id=event.agency_id, period_id=event.period_id,
             nip=event.nip, skp_id=event.skp_id, iki_id=event.iki_id, value=event.value, recorded_at=event.recorded_at,
+            checkpoint_id=event.checkpoint_id,
         ))
 
 
@@ -52,7 +53,7 @@ async def on_feedback_received(event: FeedbackReceived, _envelope, uow: UnitOfWo
     if known is None:
         await uow.session.execute(insert(feedback_answers).values(
             feedback_id=event.feedback_id, agency_id=event.agency_id, period_id=event.period_id, nip=event.nip,
-            source=event.source.value, ratings=ratings,
+            source=event.source.value, ratings=ratings, checkpoint_id=event.checkpoint_id,
         ))
     else:
         await uow.session.execute(
@@ -70,13 +71,14 @@ async def on_citizen_survey_answered(event: CitizenSurveyAnswered, _envelope, uo
         scores = list(event.elements.values())
         await uow.session.execute(insert(citizen_ratings).values(
             answer_id=event.answer_id, agency_id=event.agency_id, period_id=event.period_id,
-            officer_nip=event.officer_nip, mean_score=sum(scores) / len(scores),
+            officer_nip=event.officer_nip, mean_score=sum(scores) / len(scores), answered_at=event.answered_at,
         ))
 
 
 def period_closed_handler(settle_seconds: float):
-    """Closing a period puts every employee's appraisal in the queue, due after a settle time
-    that lets feedback still in flight from feedback-service arrive."""
+    """Closing a period puts every employee's annual appraisal in the queue, due after a settle
+    time that lets feedback still in flight from feedback-service arrive. The queue produces
+    *proposals*; the appraiser's confirmation makes the result final."""
 
     async def on_period_closed(event: PerformancePeriodClosed, envelope, uow: UnitOfWork) -> None:
         await roster.on_period_closed(event, envelope, uow)

@@ -1,7 +1,21 @@
 """feedback-service's own tables."""
 
+from kinerja_contracts.vocabulary import SkmElement
 from kinerja_runtime.db import UtcDateTime
-from sqlalchemy import JSON, Column, MetaData, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    Column,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 
 metadata = MetaData()
 
@@ -18,4 +32,64 @@ feedback = Table(
     Column("ratings", JSON, nullable=False),
     Column("comment", Text, nullable=True),
     Column("submitted_at", UtcDateTime(), nullable=False),
+    # Null for feedback given outside a round (the older POST /feedback path).
+    Column("round_id", String(36), nullable=True, index=True),
+    Column("checkpoint_id", String(128), nullable=True),
+    UniqueConstraint("round_id", "giver_nip", name="uq_feedback_round_giver"),
+)
+
+feedback_rounds = Table(
+    "feedback_rounds",
+    metadata,
+    Column("round_id", String(36), primary_key=True),
+    Column("agency_id", String(64), nullable=False),
+    Column("period_id", String(64), nullable=False),
+    Column("nip", String(18), nullable=False),
+    Column("checkpoint_id", String(128), nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("opened_by", String(18), nullable=False),
+    Column("opened_at", UtcDateTime(), nullable=False),
+    Column("closed_at", UtcDateTime(), nullable=True),
+    Index("ix_feedback_rounds_employee", "agency_id", "period_id", "nip"),
+)
+
+round_givers = Table(
+    "feedback_round_givers",
+    metadata,
+    Column("round_id", String(36), nullable=False),
+    Column("giver_nip", String(18), nullable=False, index=True),
+    Column("source", String(16), nullable=False),
+    PrimaryKeyConstraint("round_id", "giver_nip"),
+)
+
+# One column per SKM element, so a unit's totals are a portable SUM() over its answers.
+citizen_survey_answers = Table(
+    "citizen_survey_answers",
+    metadata,
+    Column("answer_id", String(36), primary_key=True),
+    Column("agency_id", String(64), nullable=False),
+    Column("unit_id", String(128), nullable=False),
+    Column("period_id", String(64), nullable=False),
+    # The client's own id for the submission: a repeat of it is a duplicate, not a new answer.
+    Column("submission_id", String(64), nullable=False),
+    *(Column(element.value, SmallInteger, nullable=False) for element in SkmElement),
+    Column("officer_nip", String(18), nullable=True),
+    Column("comment", Text, nullable=True),
+    Column("answered_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("agency_id", "unit_id", "submission_id", name="uq_citizen_survey_submission"),
+    Index("ix_citizen_survey_unit_period", "agency_id", "unit_id", "period_id"),
+)
+
+unit_satisfaction = Table(
+    "unit_satisfaction",
+    metadata,
+    Column("agency_id", String(64), nullable=False),
+    Column("unit_id", String(128), nullable=False),
+    Column("period_id", String(64), nullable=False),
+    Column("answers", Integer, nullable=False),
+    Column("ikm", Float, nullable=False),
+    Column("mutu", String(1), nullable=False),
+    Column("element_means", JSON, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    PrimaryKeyConstraint("agency_id", "unit_id", "period_id"),
 )

@@ -1,4 +1,5 @@
-"""target-service's own tables: the roster, periods, SKPs with their RHK and IKI, realisations."""
+"""target-service's own tables: roster and work units, periods with checkpoints and IKU, SKP
+versions with their RHK and IKI, realisations and the appraiser's feedback notes."""
 
 from kinerja_runtime.db import UtcDateTime
 from sqlalchemy import (
@@ -7,6 +8,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Integer,
     MetaData,
     String,
@@ -26,6 +28,18 @@ employees = Table(
     Column("position", String(200), nullable=False),
     Column("unit", String(200), nullable=False),
     Column("appraiser_nip", String(18), nullable=True),
+    Column("unit_id", String(128), nullable=True),
+)
+
+work_units = Table(
+    "work_units",
+    metadata,
+    Column("agency_id", String(64), primary_key=True),
+    Column("unit_id", String(128), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("parent_unit_id", String(128), nullable=True),
+    Column("head_nip", String(18), nullable=True),
+    Column("serves_public", Boolean, nullable=False),
 )
 
 periods = Table(
@@ -41,6 +55,33 @@ periods = Table(
     UniqueConstraint("agency_id", "year", name="uq_periods_agency_year"),
 )
 
+period_checkpoints = Table(
+    "period_checkpoints",
+    metadata,
+    Column("period_id", String(36), ForeignKey("periods.period_id"), primary_key=True),
+    Column("checkpoint_id", String(64), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),
+    Column("position", Integer, nullable=False),
+)
+
+iku = Table(
+    "iku",
+    metadata,
+    Column("iku_id", String(36), primary_key=True),
+    Column("agency_id", String(64), nullable=False),
+    Column("period_id", String(36), ForeignKey("periods.period_id"), nullable=False),
+    Column("code", String(64), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("target", Float, nullable=False),
+    Column("unit", String(100), nullable=False),
+    Column("higher_is_better", Boolean, nullable=False),
+    UniqueConstraint("period_id", "code", name="uq_iku_period_code"),
+)
+
+# One row per SKP; ``version`` (in force) and ``status`` (of the latest version) summarise
+# skp_versions for listing and for the period close.
 skp = Table(
     "skp",
     metadata,
@@ -50,44 +91,79 @@ skp = Table(
     Column("nip", String(18), nullable=False),
     Column("version", Integer, nullable=True),
     Column("status", String(16), nullable=False),
-    Column("notes", Text, nullable=True),
-    Column("approved_by", String(18), nullable=True),
-    Column("approved_at", UtcDateTime(), nullable=True),
     UniqueConstraint("agency_id", "period_id", "nip", name="uq_skp_employee_period"),
 )
 
-rhk = Table(
-    "rhk",
+skp_versions = Table(
+    "skp_versions",
     metadata,
-    Column("rhk_id", String(36), primary_key=True),
-    Column("skp_id", String(36), ForeignKey("skp.skp_id"), nullable=False, index=True),
-    Column("kind", String(16), nullable=False),
-    Column("description", Text, nullable=False),
-    Column("position", Integer, nullable=False),
+    Column("skp_id", String(36), ForeignKey("skp.skp_id"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("notes", Text, nullable=True),
+    Column("reason", Text, nullable=True),
+    Column("approved_by", String(18), nullable=True),
+    Column("approved_at", UtcDateTime(), nullable=True),
 )
 
-iki = Table(
-    "iki",
+# An RHK id repeats across versions of one SKP when a revision keeps the RHK.
+skp_rhk = Table(
+    "skp_rhk",
     metadata,
+    Column("skp_id", String(36), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("rhk_id", String(36), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("supports_rhk_id", String(36), nullable=True, index=True),
+    Column("iku_id", String(36), nullable=True, index=True),
+    Column("position", Integer, nullable=False),
+    ForeignKeyConstraint(["skp_id", "version"], ["skp_versions.skp_id", "skp_versions.version"],
+                         name="fk_skp_rhk_version"),
+)
+
+skp_iki = Table(
+    "skp_iki",
+    metadata,
+    Column("skp_id", String(36), primary_key=True),
+    Column("version", Integer, primary_key=True),
     Column("iki_id", String(36), primary_key=True),
-    Column("rhk_id", String(36), ForeignKey("rhk.rhk_id"), nullable=False, index=True),
+    Column("rhk_id", String(36), nullable=False),
     Column("aspect", String(16), nullable=False),
     Column("description", Text, nullable=False),
     Column("target", Float, nullable=False),
     Column("unit", String(100), nullable=False),
     Column("higher_is_better", Boolean, nullable=False),
     Column("position", Integer, nullable=False),
+    ForeignKeyConstraint(["skp_id", "version", "rhk_id"], ["skp_rhk.skp_id", "skp_rhk.version", "skp_rhk.rhk_id"],
+                         name="fk_skp_iki_rhk"),
 )
 
+# ``iki_id`` names an IKI of the version in force when it was recorded (no foreign key: the
+# IKI row is per version).
 realizations = Table(
     "realizations",
     metadata,
     Column("realization_id", String(36), primary_key=True),
     Column("agency_id", String(64), nullable=False),
     Column("skp_id", String(36), ForeignKey("skp.skp_id"), nullable=False, index=True),
-    Column("iki_id", String(36), ForeignKey("iki.iki_id"), nullable=False),
+    Column("iki_id", String(36), nullable=False),
+    Column("checkpoint_id", String(64), nullable=True),
     Column("value", Float, nullable=False),
     Column("evidence", Text, nullable=True),
     Column("recorded_by", String(18), nullable=False),
     Column("recorded_at", UtcDateTime(), nullable=False),
+)
+
+rhk_feedback = Table(
+    "rhk_feedback",
+    metadata,
+    Column("feedback_id", String(36), primary_key=True),
+    Column("agency_id", String(64), nullable=False),
+    Column("skp_id", String(36), ForeignKey("skp.skp_id"), nullable=False, index=True),
+    Column("rhk_id", String(36), nullable=False),
+    Column("checkpoint_id", String(64), nullable=True),
+    Column("note", Text, nullable=False),
+    Column("given_by", String(18), nullable=False),
+    Column("given_at", UtcDateTime(), nullable=False),
 )

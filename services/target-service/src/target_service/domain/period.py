@@ -1,9 +1,10 @@
-"""Performance periods: one per agency per year, open until HR closes them."""
+"""Performance periods: one per agency per year, evaluated at checkpoints, open until HR closes them."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from target_service.domain.checkpoints import DEFAULT_MONTHS, Checkpoint, custom, every_months
 from target_service.domain.errors import InvalidInput, WrongState
 
 
@@ -21,6 +22,7 @@ class Period:
     ends_on: date
     status: PeriodStatus = PeriodStatus.OPEN
     closed_at: datetime | None = None
+    checkpoints: tuple[Checkpoint, ...] = ()
 
     @property
     def is_open(self) -> bool:
@@ -37,13 +39,36 @@ class Period:
                 f"period {self.period_id} ({self.year}) is closed; {doing} is no longer possible", period_id=self.period_id
             )
 
+    def checkpoint(self, checkpoint_id: str | None) -> Checkpoint | None:
+        """The checkpoint a value belongs to: required when the period has checkpoints, and one of them."""
+        if not self.checkpoints:
+            if checkpoint_id is not None:
+                raise InvalidInput(f"period {self.period_id} has no checkpoints; leave checkpoint_id out",
+                                   checkpoint_id=checkpoint_id)
+            return None
+        known = ", ".join(c.checkpoint_id for c in self.checkpoints)
+        if checkpoint_id is None:
+            raise InvalidInput(f"checkpoint_id is required in period {self.period_id}; one of: {known}")
+        for c in self.checkpoints:
+            if c.checkpoint_id == checkpoint_id:
+                return c
+        raise InvalidInput(f"checkpoint {checkpoint_id} is not a checkpoint of period {self.period_id}; one of: {known}",
+                           checkpoint_id=checkpoint_id)
 
-def open_period(period_id: str, agency_id: str, year: int, starts_on: date | None = None, ends_on: date | None = None) -> Period:
-    """A new open period; by default the calendar year."""
+
+def open_period(period_id: str, agency_id: str, year: int, starts_on: date | None = None, ends_on: date | None = None,
+                checkpoint_months: int | None = None, windows: list[tuple[str, date, date]] | None = None) -> Period:
+    """A new open period; by default the calendar year in quarters (Triwulan I–IV).
+
+    ``windows`` (the agency's own checkpoints, possibly none) wins over ``checkpoint_months``."""
     if not 2000 <= year <= 2100:
         raise InvalidInput("year must be between 2000 and 2100")
     starts_on = starts_on or date(year, 1, 1)
     ends_on = ends_on or date(year, 12, 31)
     if ends_on < starts_on:
         raise InvalidInput("ends_on must not be before starts_on")
-    return Period(period_id, agency_id, year, starts_on, ends_on)
+    if windows is not None and checkpoint_months is not None:
+        raise InvalidInput("give either checkpoint_months or checkpoints, not both")
+    checkpoints = (custom(starts_on, ends_on, windows) if windows is not None
+                   else every_months(starts_on, ends_on, checkpoint_months or DEFAULT_MONTHS))
+    return Period(period_id, agency_id, year, starts_on, ends_on, checkpoints=checkpoints)

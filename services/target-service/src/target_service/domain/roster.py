@@ -1,5 +1,6 @@
 """The agency roster: checking imported employee rows and telling new, changed and unchanged apart."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -16,6 +17,7 @@ class Employee:
     position: str
     unit: str
     appraiser_nip: str | None = None
+    unit_id: str | None = None
 
 
 class Change(StrEnum):
@@ -33,8 +35,21 @@ def _text(label: str, value: object) -> str:
     return text
 
 
-def employee_from_row(row: dict) -> Employee:
-    """Build an Employee from an imported row (CSV or JSON); raise InvalidInput with the reason."""
+def _unit(row: dict, units: Mapping[str, str]) -> tuple[str, str | None]:
+    """(unit name, unit id): a given unit_id must be a unit of the agency and then names the unit,
+    so the roster and the organisation tree cannot disagree; otherwise the plain ``unit`` text."""
+    unit_id = (row.get("unit_id") or "").strip() or None
+    if unit_id is None:
+        return _text("unit", row.get("unit")), None
+    if unit_id not in units:
+        raise InvalidInput(f"unit_id {unit_id} is not a work unit of this agency")
+    return units[unit_id], unit_id
+
+
+def employee_from_row(row: dict, units: Mapping[str, str] | None = None) -> Employee:
+    """Build an Employee from an imported row (CSV or JSON); raise InvalidInput with the reason.
+
+    ``units`` maps the agency's unit ids to their names."""
     nip = check_nip((row.get("nip") or "").strip())
     appraiser = (row.get("appraiser_nip") or "").strip() or None
     if appraiser is not None:
@@ -44,13 +59,9 @@ def employee_from_row(row: dict) -> Employee:
             raise InvalidInput(f"appraiser_nip: {exc}") from None
         if appraiser == nip:
             raise InvalidInput("an employee cannot be their own appraiser")
-    return Employee(
-        nip=nip,
-        name=_text("name", row.get("name")),
-        position=_text("position", row.get("position")),
-        unit=_text("unit", row.get("unit")),
-        appraiser_nip=appraiser,
-    )
+    name, position = _text("name", row.get("name")), _text("position", row.get("position"))
+    unit, unit_id = _unit(row, units or {})
+    return Employee(nip=nip, name=name, position=position, unit=unit, appraiser_nip=appraiser, unit_id=unit_id)
 
 
 def change_of(incoming: Employee, existing: Employee | None) -> Change:
@@ -77,7 +88,8 @@ class ImportPlan:
         return sum(1 for _, c in self.changes if c is change)
 
 
-def plan_import(rows: list[tuple[int, dict]], existing: dict[str, Employee], unreadable: list[RowError] = ()) -> ImportPlan:
+def plan_import(rows: list[tuple[int, dict]], existing: dict[str, Employee], unreadable: list[RowError] = (),
+                units: Mapping[str, str] | None = None) -> ImportPlan:
     """``rows`` are (line number, fields); a NIP repeated within one import is refused after its first line.
 
     ``unreadable`` are lines the reader could not even split into fields; they join the errors."""
@@ -87,7 +99,7 @@ def plan_import(rows: list[tuple[int, dict]], existing: dict[str, Employee], unr
     for line, row in rows:
         raw_nip = row.get("nip") if isinstance(row.get("nip"), str) else None
         try:
-            employee = employee_from_row(row)
+            employee = employee_from_row(row, units)
         except InvalidInput as exc:
             errors.append(RowError(line, raw_nip, str(exc)))
             continue

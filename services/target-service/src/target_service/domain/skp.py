@@ -1,18 +1,24 @@
-"""The SKP (Sasaran Kinerja Pegawai) aggregate: planned results (RHK), their indicators (IKI),
-the draft → submitted → approved / returned lifecycle, and who may do what."""
+"""The SKP (Sasaran Kinerja Pegawai) aggregate: numbered versions of the plan, the
+draft → submitted → approved / returned lifecycle of each, and who may do what.
+
+Version 1 is the first plan. Changing an approved SKP starts version n+1 as a draft that goes
+through the same lifecycle; until it is approved, version n stays in force (realisation and
+subordinates' links keep using it), and every earlier version stays readable."""
 
 import math
-import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from kinerja_contracts.vocabulary import Aspect, RhkKind
-
 from target_service.domain.errors import InvalidInput, NotPermitted, UnknownIndicator, WrongState
-
-LOWER_IS_BETTER = frozenset({Aspect.WAKTU, Aspect.BIAYA})
+from target_service.domain.rhk import (  # noqa: F401  (re-exported: the SKP's vocabulary)
+    Indikator,
+    IndikatorDraft,
+    RencanaHasilKerja,
+    RhkDraft,
+    default_higher_is_better,
+    plan_rhk,
+)
 
 
 class SkpStatus(StrEnum):
@@ -25,71 +31,17 @@ class SkpStatus(StrEnum):
 EDITABLE = frozenset({SkpStatus.DRAFT, SkpStatus.RETURNED})
 
 
-@dataclass(frozen=True)
-class Indikator:
-    """An IKI: one measurable target of an RHK."""
+@dataclass
+class SkpVersion:
+    """One numbered version of the plan and where it is in its lifecycle."""
 
-    iki_id: str
-    aspect: Aspect
-    description: str
-    target: float
-    unit: str
-    higher_is_better: bool
-
-
-@dataclass(frozen=True)
-class RencanaHasilKerja:
-    """An RHK row: a planned result, utama or tambahan."""
-
-    rhk_id: str
-    kind: RhkKind
-    description: str
-    indikator: tuple[Indikator, ...]
-
-
-@dataclass(frozen=True)
-class IndikatorDraft:
-    aspect: Aspect
-    description: str
-    target: float
-    unit: str
-    higher_is_better: bool | None = None
-
-
-@dataclass(frozen=True)
-class RhkDraft:
-    kind: RhkKind
-    description: str
-    indikator: tuple[IndikatorDraft, ...]
-
-
-def default_higher_is_better(aspect: Aspect) -> bool:
-    """Time and cost indicators are lower-is-better; quantity and quality higher-is-better."""
-    return Aspect(aspect) not in LOWER_IS_BETTER
-
-
-def plan_rhk(drafts: list[RhkDraft], new_id: Callable[[], str] = lambda: str(uuid.uuid4())) -> tuple[RencanaHasilKerja, ...]:
-    """Check the planned results and give every RHK and IKI its id."""
-    if not any(RhkKind(d.kind) is RhkKind.UTAMA for d in drafts):
-        raise InvalidInput("an SKP needs at least one RHK utama")
-    rows = []
-    for n, draft in enumerate(drafts, start=1):
-        if not draft.description.strip():
-            raise InvalidInput(f"RHK {n} needs a description")
-        if not draft.indikator:
-            raise InvalidInput(f"RHK {n} ({draft.description}) needs at least one IKI")
-        indikator = []
-        for m, iki in enumerate(draft.indikator, start=1):
-            if not (math.isfinite(iki.target) and iki.target > 0):
-                raise InvalidInput(f"RHK {n}, IKI {m}: the target must be greater than 0")
-            if not iki.description.strip() or not iki.unit.strip():
-                raise InvalidInput(f"RHK {n}, IKI {m}: description and unit are required")
-            better = default_higher_is_better(iki.aspect) if iki.higher_is_better is None else iki.higher_is_better
-            indikator.append(Indikator(
-                new_id(), Aspect(iki.aspect), iki.description.strip(), float(iki.target), iki.unit.strip(), better
-            ))
-        rows.append(RencanaHasilKerja(new_id(), RhkKind(draft.kind), draft.description.strip(), tuple(indikator)))
-    return tuple(rows)
+    number: int
+    rhk: tuple[RencanaHasilKerja, ...]
+    status: SkpStatus = SkpStatus.DRAFT
+    notes: str | None = None
+    reason: str | None = None  # why the approved plan was revised; None for version 1
+    approved_by: str | None = None
+    approved_at: datetime | None = None
 
 
 @dataclass
@@ -98,12 +50,39 @@ class Skp:
     agency_id: str
     period_id: str
     nip: str
-    rhk: tuple[RencanaHasilKerja, ...]
-    status: SkpStatus = SkpStatus.DRAFT
-    version: int | None = None
-    notes: str | None = None
-    approved_by: str | None = None
-    approved_at: datetime | None = None
+    versions: list[SkpVersion] = field(default_factory=list)
+
+    @classmethod
+    def draft(cls, skp_id: str, agency_id: str, period_id: str, nip: str, rhk: tuple[RencanaHasilKerja, ...]) -> "Skp":
+        return cls(skp_id, agency_id, period_id, nip, [SkpVersion(1, rhk)])
+
+    # --- which version ---------------------------------------------------------------------
+    @property
+    def latest(self) -> SkpVersion:
+        """The version being worked on (or, with no revision pending, the one in force)."""
+        return self.versions[-1]
+
+    @property
+    def in_force(self) -> SkpVersion | None:
+        """The last approved version: what realisation and cascading use."""
+        return next((v for v in reversed(self.versions) if v.status is SkpStatus.APPROVED), None)
+
+    @property
+    def pending_revision(self) -> SkpVersion | None:
+        return self.latest if self.in_force is not None and self.latest is not self.in_force else None
+
+    @property
+    def current(self) -> SkpVersion:
+        """What the SKP shows first: the version in force, else the first draft."""
+        return self.in_force or self.latest
+
+    @property
+    def version(self) -> int | None:
+        return self.in_force.number if self.in_force else None
+
+    @property
+    def status(self) -> SkpStatus:
+        return self.current.status
 
     # --- who may do what -------------------------------------------------------------
     def _owner_only(self, actor_nip: str, doing: str) -> None:
@@ -121,52 +100,85 @@ class Skp:
     def may_read(self, actor_nip: str, appraiser_nip: str | None, is_hr: bool) -> bool:
         return is_hr or actor_nip in (self.nip, appraiser_nip)
 
-    # --- lifecycle ---------------------------------------------------------------------
-    def revise(self, actor_nip: str, rhk: tuple[RencanaHasilKerja, ...]) -> None:
-        """Replace the planned results of a draft or returned SKP; it becomes a draft again."""
+    # --- lifecycle (always of the latest version) ---------------------------------------
+    def edit(self, actor_nip: str, rhk: tuple[RencanaHasilKerja, ...]) -> None:
+        """Replace the planned results of a draft or returned version; it becomes a draft again."""
         self._owner_only(actor_nip, "edit")
-        if self.status not in EDITABLE:
-            raise WrongState(f"an SKP that is {self.status} cannot be edited; only draft or returned ones")
-        self.rhk, self.status = rhk, SkpStatus.DRAFT
+        if self.latest.status not in EDITABLE:
+            raise WrongState(f"an SKP version that is {self.latest.status} cannot be edited; "
+                             "only draft or returned ones (to change an approved SKP, start a revision)")
+        self.latest.rhk, self.latest.status = rhk, SkpStatus.DRAFT
+
+    def start_revision(self, actor_nip: str, rhk: tuple[RencanaHasilKerja, ...], reason: str) -> SkpVersion:
+        """Draft version n+1 of an approved SKP; version n stays in force meanwhile."""
+        self._owner_only(actor_nip, "revise")
+        if self.latest.status is not SkpStatus.APPROVED:
+            raise WrongState(f"only an approved SKP can be revised; version {self.latest.number} is "
+                             f"{self.latest.status} (edit that version instead)")
+        if not reason.strip():
+            raise InvalidInput("a revision needs a reason")
+        self.versions.append(SkpVersion(self.latest.number + 1, rhk, reason=reason.strip()))
+        return self.latest
 
     def submit(self, actor_nip: str) -> None:
         self._owner_only(actor_nip, "submit")
-        if self.status not in EDITABLE:
-            raise WrongState(f"an SKP that is {self.status} cannot be submitted; only draft or returned ones")
-        self.status = SkpStatus.SUBMITTED
+        if self.latest.status not in EDITABLE:
+            raise WrongState(f"an SKP version that is {self.latest.status} cannot be submitted; only draft or returned ones")
+        self.latest.status = SkpStatus.SUBMITTED
 
-    def approve(self, actor_nip: str, appraiser_nip: str | None, now: datetime) -> None:
+    def approve(self, actor_nip: str, appraiser_nip: str | None, now: datetime) -> int | None:
+        """Approve the submitted version; returns the version it supersedes (None for the first)."""
         self._appraiser_only(actor_nip, appraiser_nip, "approve")
-        if self.status is not SkpStatus.SUBMITTED:
-            raise WrongState(f"only a submitted SKP can be approved; this one is {self.status}")
-        self.status, self.version = SkpStatus.APPROVED, (self.version or 0) + 1
-        self.approved_by, self.approved_at, self.notes = actor_nip, now, None
+        if self.latest.status is not SkpStatus.SUBMITTED:
+            raise WrongState(f"only a submitted SKP can be approved; this one is {self.latest.status}")
+        previous = self.in_force.number if self.in_force else None
+        self.latest.status, self.latest.notes = SkpStatus.APPROVED, None
+        self.latest.approved_by, self.latest.approved_at = actor_nip, now
+        return previous
 
     def return_for_revision(self, actor_nip: str, appraiser_nip: str | None, notes: str) -> None:
         self._appraiser_only(actor_nip, appraiser_nip, "return")
-        if self.status is not SkpStatus.SUBMITTED:
-            raise WrongState(f"only a submitted SKP can be returned; this one is {self.status}")
+        if self.latest.status is not SkpStatus.SUBMITTED:
+            raise WrongState(f"only a submitted SKP can be returned; this one is {self.latest.status}")
         if not notes.strip():
             raise InvalidInput("returning an SKP needs notes saying what to change")
-        self.status, self.notes = SkpStatus.RETURNED, notes.strip()
+        self.latest.status, self.latest.notes = SkpStatus.RETURNED, notes.strip()
 
-    # --- realisation --------------------------------------------------------------------
+    # --- during the year (against the version in force) ----------------------------------
+    def _in_force_for(self, doing: str) -> SkpVersion:
+        if self.in_force is None:
+            raise WrongState(f"{doing} needs an approved SKP; this one is {self.latest.status}")
+        return self.in_force
+
     def indikator(self, iki_id: str) -> Indikator:
-        for row in self.rhk:
+        for row in self.in_force.rhk if self.in_force else self.latest.rhk:
             for iki in row.indikator:
                 if iki.iki_id == iki_id:
                     return iki
         raise UnknownIndicator(f"IKI {iki_id} is not part of SKP {self.skp_id}")
 
-    def check_realization(self, actor_nip: str, appraiser_nip: str | None, is_hr: bool, iki_id: str, value: float) -> Indikator:
-        """A realisation is for an approved SKP, one of its IKI, a value ≥ 0, by the owner, appraiser or HR.
+    def rhk_in_force(self, rhk_id: str) -> RencanaHasilKerja:
+        for row in self._in_force_for("feedback").rhk:
+            if row.rhk_id == rhk_id:
+                return row
+        raise UnknownIndicator(f"RHK {rhk_id} is not part of the version in force of SKP {self.skp_id}")
 
-        (The period being open is the Period's rule: ``Period.ensure_open``.)"""
+    def check_realization(self, actor_nip: str, appraiser_nip: str | None, is_hr: bool, iki_id: str, value: float) -> Indikator:
+        """A realisation is for an IKI of the version in force, a value ≥ 0, by the owner, appraiser or HR.
+
+        (The period being open and the checkpoint are the Period's rules.)"""
         if not self.may_read(actor_nip, appraiser_nip, is_hr):
             raise NotPermitted("only the employee, their appraiser or HR may record a realisation")
         iki = self.indikator(iki_id)
-        if self.status is not SkpStatus.APPROVED:
-            raise WrongState(f"realisation can only be recorded for an approved SKP; this one is {self.status}")
+        self._in_force_for("recording a realisation")
         if not (math.isfinite(value) and value >= 0):
             raise InvalidInput("a realisation value must be 0 or more")
         return iki
+
+    def check_feedback(self, actor_nip: str, appraiser_nip: str | None, rhk_id: str, note: str) -> RencanaHasilKerja:
+        """Continuous feedback (umpan balik berkelanjutan) is the appraiser's, on an RHK in force."""
+        self._appraiser_only(actor_nip, appraiser_nip, "give feedback on")
+        row = self.rhk_in_force(rhk_id)
+        if not note.strip():
+            raise InvalidInput("feedback needs a note")
+        return row

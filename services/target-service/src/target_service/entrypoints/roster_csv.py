@@ -1,4 +1,4 @@
-"""Reading a roster CSV (header nip,name,position,unit[,appraiser_nip]) into numbered rows."""
+"""Reading a roster CSV (header nip,name,position,unit[,unit_id][,appraiser_nip]) into numbered rows."""
 
 import csv
 import io
@@ -8,7 +8,7 @@ from kinerja_runtime.problems import Unprocessable
 from target_service.domain.roster import RowError
 
 REQUIRED = ("nip", "name", "position", "unit")
-OPTIONAL = ("appraiser_nip",)
+OPTIONAL = ("appraiser_nip", "unit_id")
 
 
 def roster_rows(text: str, max_rows: int) -> tuple[list[tuple[int, dict]], list[RowError]]:
@@ -21,7 +21,7 @@ def roster_rows(text: str, max_rows: int) -> tuple[list[tuple[int, dict]], list[
     unknown = [c for c in header if c not in REQUIRED + OPTIONAL]
     if missing or unknown or len(set(header)) != len(header):
         raise Unprocessable(
-            "the first line must be the header nip,name,position,unit,appraiser_nip"
+            "the first line must be the header nip,name,position,unit,appraiser_nip (unit_id optional)"
             + (f"; missing: {', '.join(missing)}" if missing else "")
             + (f"; unknown: {', '.join(unknown)}" if unknown else "")
         )

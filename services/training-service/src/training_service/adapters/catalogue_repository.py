@@ -1,11 +1,16 @@
-"""Catalogue storage: seeding and loading as domain CatalogueItems."""
+"""Catalogue storage: the shared seeded items, each agency's imported items, and loading
+the catalogue an agency plans from (its own items win over seeded ones of the same code)."""
+
+from datetime import datetime
 
 from kinerja_contracts.vocabulary import DevelopmentForm
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from training_service.adapters.orm import catalogue
+from training_service.adapters.orm import agency_catalogue, catalogue
 from training_service.domain.catalogue import SEEDED_CATALOGUE, CatalogueItem
+
+_FIELDS = ("title", "competency", "form", "method", "jp", "provider", "modality")
 
 
 async def seed(session: AsyncSession) -> int:
@@ -13,19 +18,44 @@ async def seed(session: AsyncSession) -> int:
     present = set((await session.scalars(select(catalogue.c.code))).all())
     missing = [item for item in SEEDED_CATALOGUE if item.code not in present]
     for item in missing:
-        await session.execute(insert(catalogue).values(
-            code=item.code, title=item.title, competency=item.competency, form=item.form.value,
-            method=item.method, jp=item.jp, provider=item.provider, modality=item.modality,
-        ))
+        await session.execute(insert(catalogue).values(code=item.code, **_values(item)))
     return len(missing)
 
 
-async def load(session: AsyncSession) -> list[CatalogueItem]:
-    rows = (await session.execute(select(catalogue).order_by(catalogue.c.code))).all()
-    return [
-        CatalogueItem(
-            code=r.code, title=r.title, competency=r.competency, form=DevelopmentForm(r.form),
-            method=r.method, jp=r.jp, provider=r.provider, modality=r.modality,
-        )
-        for r in rows
-    ]
+def _values(item: CatalogueItem) -> dict:
+    return {f: (getattr(item, f).value if f == "form" else getattr(item, f)) for f in _FIELDS}
+
+
+def _item(row) -> CatalogueItem:
+    return CatalogueItem(
+        code=row.code, title=row.title, competency=row.competency, form=DevelopmentForm(row.form),
+        method=row.method, jp=row.jp, provider=row.provider, modality=row.modality,
+    )
+
+
+async def load(session: AsyncSession, agency_id: str) -> list[CatalogueItem]:
+    """The agency's catalogue, by code."""
+    return [item for item, _source in await load_with_source(session, agency_id)]
+
+
+async def load_with_source(session: AsyncSession, agency_id: str) -> list[tuple[CatalogueItem, str]]:
+    by_code = {r.code: (_item(r), "seeded") for r in (await session.execute(select(catalogue))).all()}
+    own = await session.execute(select(agency_catalogue).where(agency_catalogue.c.agency_id == agency_id))
+    by_code.update({r.code: (_item(r), "agency") for r in own.all()})
+    return [by_code[code] for code in sorted(by_code)]
+
+
+async def upsert(session: AsyncSession, agency_id: str, item: CatalogueItem, now: datetime) -> str:
+    """Store an imported item; ``"created"``, ``"updated"`` or ``"unchanged"`` (importing the
+    same file twice changes nothing)."""
+    key = (agency_catalogue.c.agency_id == agency_id, agency_catalogue.c.code == item.code)
+    found = (await session.execute(select(agency_catalogue).where(*key))).first()
+    values = _values(item)
+    if found is None:
+        await session.execute(insert(agency_catalogue).values(agency_id=agency_id, code=item.code,
+                                                              imported_at=now, **values))
+        return "created"
+    if all(getattr(found, f) == v for f, v in values.items()):
+        return "unchanged"
+    await session.execute(update(agency_catalogue).where(*key).values(imported_at=now, **values))
+    return "updated"

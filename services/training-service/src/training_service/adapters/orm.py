@@ -1,10 +1,12 @@
-"""training-service's tables: the catalogue, every plan decision, plans and their items."""
+"""training-service's tables: the catalogue, every plan decision, plans and their items,
+the JP ledger, and the annual results behind talent-pool nominations."""
 
 from kinerja_runtime.db import UtcDateTime
-from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table
+from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, false, true
 
 metadata = MetaData()
 
+# The seeded catalogue, shared by every agency.
 catalogue = Table(
     "catalogue",
     metadata,
@@ -18,7 +20,25 @@ catalogue = Table(
     Column("modality", String(64), nullable=False),
 )
 
-# Every AppraisalCompleted leads to one decision, a plan or a recorded "no plan needed".
+# Items an agency's HR imported; an agency item replaces a seeded one of the same code for
+# that agency only, so one agency's import never changes another's plans.
+agency_catalogue = Table(
+    "agency_catalogue",
+    metadata,
+    Column("agency_id", String(64), primary_key=True),
+    Column("code", String(64), primary_key=True),
+    Column("title", String(300), nullable=False),
+    Column("competency", String(64), nullable=False),
+    Column("form", String(16), nullable=False),
+    Column("method", String(64), nullable=False),
+    Column("jp", Integer, nullable=False),
+    Column("provider", String(200), nullable=False),
+    Column("modality", String(64), nullable=False),
+    Column("imported_at", UtcDateTime(), nullable=False),
+)
+
+# Every AppraisalCompleted / AppraisalRevised leads to one decision: a plan (mandatory or
+# recommended), a recorded "no plan needed", or (periodic appraisals) "recorded only".
 plan_decisions = Table(
     "plan_decisions",
     metadata,
@@ -31,6 +51,11 @@ plan_decisions = Table(
     Column("reason", String(500), nullable=False),
     Column("plan_id", String(36), nullable=True),
     Column("decided_at", UtcDateTime(), nullable=False),
+    Column("kind", String(16), nullable=False, server_default="annual"),
+    Column("checkpoint_id", String(128), nullable=True),
+    Column("revision", Integer, nullable=False, server_default="1"),
+    Column("supersedes_appraisal_id", String(128), nullable=True),
+    Column("recommended", Boolean, nullable=False, server_default=false()),
 )
 
 plans = Table(
@@ -43,8 +68,13 @@ plans = Table(
     Column("appraisal_id", String(128), nullable=False, unique=True),
     Column("predikat", String(32), nullable=False),
     Column("total_jp", Integer, nullable=False),
-    Column("status", String(16), nullable=False),
+    Column("status", String(16), nullable=False),  # active | completed | superseded
     Column("created_at", UtcDateTime(), nullable=False),
+    Column("mandatory", Boolean, nullable=False, server_default=true()),
+    Column("year", Integer, nullable=True),  # the year whose 20 JP the plan tops up
+    Column("supersedes_plan_id", String(36), nullable=True),
+    Column("superseded_by_plan_id", String(36), nullable=True),
+    Column("completed_jp_kept", Integer, nullable=False, server_default="0"),
 )
 
 plan_items = Table(
@@ -61,4 +91,55 @@ plan_items = Table(
     Column("method", String(64), nullable=False),
     Column("jp", Integer, nullable=False),
     Column("mentor_nip", String(18), nullable=True),
+    Column("mandatory", Boolean, nullable=False, server_default=true()),
+    Column("due_on", Date, nullable=True),
+    Column("status", String(16), nullable=False, server_default="planned"),  # planned | enrolled | completed
+    Column("enrolled_at", UtcDateTime(), nullable=True),
+    Column("completed_on", Date, nullable=True),
+    Column("evidence", String(500), nullable=True),
 )
+
+# Every completed activity, in a plan or not: the JP an employee has for a year.
+jp_ledger = Table(
+    "jp_ledger",
+    metadata,
+    Column("entry_id", String(36), primary_key=True),
+    Column("agency_id", String(64), nullable=False),
+    Column("nip", String(18), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("jp", Integer, nullable=False),
+    Column("catalogue_code", String(64), nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("competency", String(64), nullable=True),
+    Column("plan_id", String(36), nullable=True),
+    Column("item_id", String(36), nullable=True, unique=True),  # an item is credited once
+    Column("evidence", String(500), nullable=False),
+    Column("completed_on", Date, nullable=False),
+    Column("recorded_by", String(18), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+)
+
+# One row per employee and year, from annual appraisals only; a revision overwrites it.
+annual_results = Table(
+    "annual_results",
+    metadata,
+    Column("agency_id", String(64), primary_key=True),
+    Column("nip", String(18), primary_key=True),
+    Column("period_id", String(64), primary_key=True),
+    Column("year", Integer, nullable=True),  # null until the period reaches the roster projection
+    Column("predikat", String(32), nullable=False),
+    Column("appraisal_id", String(128), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+)
+
+talent_nominations = Table(
+    "talent_nominations",
+    metadata,
+    Column("agency_id", String(64), primary_key=True),
+    Column("nip", String(18), primary_key=True),
+    Column("year", Integer, primary_key=True),  # the later of the two years
+    Column("first_year", Integer, nullable=False),
+    Column("appraisal_ids", String(300), nullable=False),  # "first,second"
+    Column("nominated_at", UtcDateTime(), nullable=False),
+)
+

@@ -1,14 +1,21 @@
-"""Training domain: the development catalogue and development-plan decisions."""
+"""Training domain: the development catalogue, plan decisions and composition, the JP
+entitlement, plan progress and the talent pool."""
 
 from .catalogue import (
     GENERAL_COMPETENCY,
     METHODS_BY_FORM,
     SEEDED_CATALOGUE,
+    TECHNICAL_PREFIX,
     CatalogueItem,
     competency_for_aspect,
     competency_for_value,
+    is_known_competency,
+    is_technical,
     known_competencies,
 )
+from .catalogue_import import CATALOGUE_COLUMNS, CatalogueCsvError, ImportedRow, RowError, read_catalogue_csv
+from .composition import MANDATORY_WITHIN, ComposedPlan, compose_plan
+from .entitlement import JP_ENTITLEMENT, jp_short_of_entitlement, top_up
 from .plan import (
     AppraisalOutcome,
     CatalogueGap,
@@ -18,20 +25,42 @@ from .plan import (
     PlanItemDraft,
     decide_plan,
 )
+from .progress import ItemProgress, is_overdue, plan_completed
+from .talent import AnnualResult, Nomination, nominations_after
 
 __all__ = [
+    "AnnualResult",
+    "CATALOGUE_COLUMNS",
     "AppraisalOutcome",
+    "CatalogueCsvError",
     "CatalogueGap",
     "CatalogueItem",
+    "ComposedPlan",
     "GENERAL_COMPETENCY",
     "GapKind",
+    "ImportedRow",
+    "ItemProgress",
+    "JP_ENTITLEMENT",
+    "MANDATORY_WITHIN",
     "METHODS_BY_FORM",
     "MissedIndikator",
+    "Nomination",
     "PlanDecision",
     "PlanItemDraft",
+    "RowError",
     "SEEDED_CATALOGUE",
+    "TECHNICAL_PREFIX",
     "competency_for_aspect",
     "competency_for_value",
+    "compose_plan",
     "decide_plan",
+    "is_known_competency",
+    "is_overdue",
+    "is_technical",
+    "jp_short_of_entitlement",
     "known_competencies",
+    "nominations_after",
+    "plan_completed",
+    "read_catalogue_csv",
+    "top_up",
 ]

@@ -4,13 +4,16 @@ Each item develops one competency. A competency is named either after a BerAKHLA
 value (a behaviour gap, e.g. ``"berorientasi_pelayanan"``) or after the aspect of a
 missed IKI (a performance gap, e.g. ``"hasil_kerja:waktu"``), so a gap found in an
 appraisal maps to catalogue items without a lookup table. ``GENERAL_COMPETENCY`` covers
-a low result whose cause the data does not name.
+a low result whose cause the data does not name. A technical area an agency trains in
+(ICT for digital services, front-line communication, ...) is ``"teknis:<area>"``; those
+items fill up the yearly 20 JP entitlement.
 """
 
 # ruff: noqa: E501  (the seeded catalogue below is a one-row-per-line table)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from kinerja_contracts.vocabulary import Aspect, BerakhlakValue, DevelopmentForm
@@ -23,9 +26,15 @@ __all__ = [
     "competency_for_value",
     "competency_for_aspect",
     "known_competencies",
+    "is_known_competency",
+    "is_technical",
+    "TECHNICAL_PREFIX",
 ]
 
 _HASIL_KERJA_PREFIX = "hasil_kerja:"
+TECHNICAL_PREFIX = "teknis:"
+# An area is a short snake_case word so it reads the same in a CSV, a URL and a report.
+_TECHNICAL_AREA = re.compile(r"teknis:[a-z][a-z0-9_]{1,47}")
 GENERAL_COMPETENCY = "kinerja_umum"
 
 # Methods each form allows, in the regulation's order. Kept as data so a catalogue
@@ -62,6 +71,14 @@ def known_competencies() -> frozenset[str]:
     )
 
 
+def is_technical(competency: str) -> bool:
+    return _TECHNICAL_AREA.fullmatch(competency) is not None
+
+
+def is_known_competency(competency: str) -> bool:
+    return competency in known_competencies() or is_technical(competency)
+
+
 @dataclass(frozen=True, slots=True)
 class CatalogueItem:
     code: str
@@ -74,7 +91,7 @@ class CatalogueItem:
     modality: str
 
     def __post_init__(self) -> None:
-        if self.competency not in known_competencies():
+        if not is_known_competency(self.competency):
             raise ValueError(f"{self.code}: unknown competency {self.competency!r}")
         if self.method not in METHODS_BY_FORM[DevelopmentForm(self.form)]:
             raise ValueError(f"{self.code}: method {self.method!r} is not {self.form}")
@@ -102,6 +119,9 @@ _KUANTITAS = competency_for_aspect(Aspect.KUANTITAS)
 _KUALITAS = competency_for_aspect(Aspect.KUALITAS)
 _WAKTU = competency_for_aspect(Aspect.WAKTU)
 _BIAYA = competency_for_aspect(Aspect.BIAYA)
+_TIK = "teknis:tik_layanan_digital"
+_KOMUNIKASI = "teknis:komunikasi_publik"
+_STRES = "teknis:manajemen_stres"
 
 # A starting catalogue in the agencies' own wording; an agency replaces or extends it.
 # One row per item, kept on one line each so the table reads as a table.
@@ -150,6 +170,11 @@ SEEDED_CATALOGUE: tuple[CatalogueItem, ...] = (
     # Hasil kerja: biaya
     CatalogueItem("HKB-K01", "Pelatihan Pengelolaan Keuangan dan Efisiensi Anggaran", _BIAYA, _K, "pelatihan", 16, _BPSDM, "tatap muka"),
     CatalogueItem("HKB-N01", "Benchmarking Efisiensi Anggaran ke Instansi Lain", _BIAYA, _N, "benchmarking", 8, _UNIT, "kunjungan lapangan"),
+    # Technical areas the agencies name themselves; they top the employee up to 20 JP a year
+    CatalogueItem("TEK-K01", "Pelatihan TIK untuk Layanan Publik Digital", _TIK, _K, "pelatihan", 16, _BPSDM, "tatap muka"),
+    CatalogueItem("TEK-N01", "E-Learning Literasi Digital ASN", _TIK, _N, "e-learning", 8, _ASN_UNGGUL, "daring"),
+    CatalogueItem("TEK-N02", "Komunitas Belajar Komunikasi Publik dan Media Sosial Instansi", _KOMUNIKASI, _N, "komunitas belajar", 4, _UNIT, "blended"),
+    CatalogueItem("TEK-N03", "Pembelajaran Jarak Jauh Manajemen Stres di Tempat Kerja", _STRES, _N, "pembelajaran jarak jauh", 2, _ASN_UNGGUL, "daring"),
     # A low result with no named gap
     CatalogueItem("UMU-N01", "Coaching Kinerja oleh Pejabat Penilai", GENERAL_COMPETENCY, _N, "coaching", 4, _PENILAI, "di tempat kerja"),
 )

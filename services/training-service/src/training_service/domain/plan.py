@@ -4,12 +4,17 @@ A low predikat (Butuh Perbaikan, Kurang/Misconduct, Sangat Kurang) calls for a
 development plan and close coaching (PP 30/2019; PP 11/2017 as amended). The plan
 rests on the performance gaps the appraisal found: each weak BerAKHLAK value and
 each missed utama IKI becomes one plan item drawn from the catalogue.
+
+Product rule: a Baik result that still rates a BerAKHLAK value below expectations gets
+a *recommended* plan (nothing in it is mandatory) addressing the same gaps, so a weak
+value is worked on before it pulls the next year's predikat down.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 from kinerja_contracts.vocabulary import (
@@ -30,6 +35,7 @@ from .catalogue import (
 )
 
 __all__ = [
+    "draft_from",
     "AppraisalOutcome",
     "CatalogueGap",
     "GapKind",
@@ -39,7 +45,7 @@ __all__ = [
     "decide_plan",
 ]
 
-GapKind = Literal["perilaku", "hasil_kerja"]
+GapKind = Literal["perilaku", "hasil_kerja", "jp_entitlement"]
 
 
 class CatalogueGap(LookupError):
@@ -79,14 +85,24 @@ class PlanItemDraft:
     form: DevelopmentForm
     method: str
     jp: int
+    mandatory: bool = True
+    due_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class PlanDecision:
+    """``required``: a low predikat makes the plan mandatory; ``recommended``: a plan is
+    offered but nothing in it is required. Neither: no plan."""
+
     required: bool
     reason: str
     items: tuple[PlanItemDraft, ...]
     total_jp: int
+    recommended: bool = False
+
+    @property
+    def makes_plan(self) -> bool:
+        return self.required or self.recommended
 
 
 # --- choosing a catalogue item ----------------------------------------------------
@@ -101,6 +117,8 @@ class PlanDecision:
 # catalogue code so the same input always yields the same plan.
 
 _FORM_PREFERENCE: dict[Predikat, tuple[DevelopmentForm, ...]] = {
+    # A recommended plan for Baik is light-touch: learning on the job first.
+    Predikat.BAIK: (DevelopmentForm.NONKLASIKAL, DevelopmentForm.KLASIKAL),
     Predikat.BUTUH_PERBAIKAN: (DevelopmentForm.NONKLASIKAL, DevelopmentForm.KLASIKAL),
     Predikat.KURANG_MISCONDUCT: (DevelopmentForm.KLASIKAL, DevelopmentForm.NONKLASIKAL),
     Predikat.SANGAT_KURANG: (DevelopmentForm.KLASIKAL, DevelopmentForm.NONKLASIKAL),
@@ -143,7 +161,7 @@ def _general_item(catalogue: Sequence[CatalogueItem]) -> CatalogueItem:
     return min(coaching, key=lambda item: item.code)
 
 
-def _draft(item: CatalogueItem, gap_kind: GapKind, gap: str) -> PlanItemDraft:
+def _draft(item: CatalogueItem, gap_kind: GapKind, gap: str, mandatory: bool = True) -> PlanItemDraft:
     return PlanItemDraft(
         competency=item.competency,
         gap_kind=gap_kind,
@@ -153,7 +171,13 @@ def _draft(item: CatalogueItem, gap_kind: GapKind, gap: str) -> PlanItemDraft:
         form=DevelopmentForm(item.form),
         method=item.method,
         jp=item.jp,
+        mandatory=mandatory,
     )
+
+
+def draft_from(item: CatalogueItem, gap_kind: GapKind, gap: str, mandatory: bool) -> PlanItemDraft:
+    """A plan item for ``item``; used by the JP top-up, which picks its own items."""
+    return _draft(item, gap_kind, gap, mandatory)
 
 
 def _plural(count: int, word: str) -> str:
@@ -165,17 +189,19 @@ def decide_plan(
 ) -> PlanDecision:
     """Decide whether ``outcome`` needs a development plan and draft its items."""
     predikat = Predikat(outcome.predikat)
-    if predikat not in LOW_PREDIKAT:
+    # Duplicates in the input would only repeat an item; keep the first occurrence.
+    weak_values = tuple(dict.fromkeys(BerakhlakValue(v) for v in outcome.weak_values))
+    recommend = predikat is Predikat.BAIK and bool(weak_values)
+    if predikat not in LOW_PREDIKAT and not recommend:
         return PlanDecision(
             required=False,
-            reason=f"Predikat {predikat.label} is not a low result, so no development plan is required.",
+            reason=f"Predikat {predikat.label} is not a low result and no value is below expectations, "
+            "so no development plan is made.",
             items=(),
             total_jp=0,
         )
 
     forms = _FORM_PREFERENCE[predikat]
-    # Duplicates in the input would only repeat an item; keep the first occurrence.
-    weak_values = tuple(dict.fromkeys(BerakhlakValue(v) for v in outcome.weak_values))
     missed_by_id: dict[str, MissedIndikator] = {}
     for indikator in outcome.missed_indikator:
         missed_by_id.setdefault(indikator.iki_id, indikator)
@@ -184,12 +210,23 @@ def decide_plan(
     items: list[PlanItemDraft] = []
     for value in weak_values:
         item = _best_item(competency_for_value(value), forms, catalogue)
-        items.append(_draft(item, "perilaku", value.value))
+        items.append(_draft(item, "perilaku", value.value, mandatory=not recommend))
     for indikator in missed:
         aspect = Aspect(indikator.aspect)
         item = _best_item(competency_for_aspect(aspect), forms, catalogue)
-        items.append(_draft(item, "hasil_kerja", indikator.iki_id))
+        items.append(_draft(item, "hasil_kerja", indikator.iki_id, mandatory=not recommend))
 
+    if recommend:
+        return PlanDecision(
+            required=False,
+            recommended=True,
+            reason=(
+                f"Predikat {predikat.label} needs no plan, but {_plural(len(weak_values), 'value')} "
+                "rated below expectations, so a development plan is recommended."
+            ),
+            items=tuple(items),
+            total_jp=sum(i.jp for i in items),
+        )
     if items:
         reason = (
             f"Predikat {predikat.label} is a low result, so a development plan is required; "

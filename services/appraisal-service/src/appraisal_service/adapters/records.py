@@ -1,0 +1,45 @@
+"""Reading appraisal rows: one by id, the latest of a scope, a revision lineage."""
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from appraisal_service.adapters.orm import appraisals, objections
+
+CURRENT = ("proposed", "final")  # a superseded revision stays readable but is not current
+
+
+def scope_of(checkpoint_id: str | None) -> str:
+    return "annual" if checkpoint_id is None else f"periodic:{checkpoint_id}"
+
+
+async def get(session: AsyncSession, agency_id: str, appraisal_id: str):
+    return (await session.execute(select(appraisals).where(
+        appraisals.c.agency_id == agency_id, appraisals.c.appraisal_id == appraisal_id,
+    ))).first()
+
+
+async def latest_in_scope(session: AsyncSession, agency_id: str, period_id: str, nip: str, scope: str):
+    return (await session.execute(select(appraisals).where(
+        appraisals.c.agency_id == agency_id, appraisals.c.period_id == period_id, appraisals.c.nip == nip,
+        appraisals.c.scope == scope,
+    ).order_by(appraisals.c.revision.desc()).limit(1))).first()
+
+
+async def lineage(session: AsyncSession, row) -> list:
+    """Every revision of the same result, oldest first."""
+    return (await session.execute(select(appraisals).where(
+        appraisals.c.agency_id == row.agency_id, appraisals.c.period_id == row.period_id,
+        appraisals.c.nip == row.nip, appraisals.c.scope == row.scope,
+    ).order_by(appraisals.c.revision))).all()
+
+
+async def objections_on(session: AsyncSession, agency_id: str, appraisal_ids: list[str]) -> list:
+    return (await session.execute(select(objections).where(
+        objections.c.agency_id == agency_id, objections.c.appraisal_id.in_(appraisal_ids),
+    ).order_by(objections.c.filed_at))).all()
+
+
+async def objection(session: AsyncSession, agency_id: str, objection_id: str):
+    return (await session.execute(select(objections).where(
+        objections.c.agency_id == agency_id, objections.c.objection_id == objection_id,
+    ))).first()

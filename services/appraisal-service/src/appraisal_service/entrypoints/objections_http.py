@@ -1,0 +1,81 @@
+"""HTTP routes of objections (keberatan): filed by the employee, decided by the appraiser's superior."""
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends
+from kinerja_contracts.vocabulary import Ekspektasi
+from kinerja_runtime.auth import Principal, Role, current_principal
+from kinerja_runtime.deps import unit_of_work
+from kinerja_runtime.problems import NotFound
+from kinerja_runtime.uow import UnitOfWork
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import or_, select
+from starlette.status import HTTP_201_CREATED
+
+from appraisal_service.adapters import records
+from appraisal_service.adapters.orm import objections
+from appraisal_service.domain import Outcome
+from appraisal_service.entrypoints.clock import today
+from appraisal_service.service_layer import views
+from appraisal_service.service_layer.objections import decide_objection, file_objection
+
+router = APIRouter(tags=["objections"])
+
+Anyone = Annotated[Principal, Depends(current_principal)]
+Uow = Annotated[UnitOfWork, Depends(unit_of_work)]
+Today = Annotated[date, Depends(today)]
+
+
+class ObjectionBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reasons: str = Field(min_length=1, max_length=5000, pattern=r"\S")
+
+
+class DecisionBody(BaseModel):
+    """``changed`` needs at least one new rating; an omitted rating stays as it was."""
+
+    model_config = ConfigDict(extra="forbid")
+    outcome: Outcome
+    reason: str = Field(min_length=1, max_length=5000, pattern=r"\S")
+    rating_hasil_kerja: Ekspektasi | None = None
+    rating_perilaku: Ekspektasi | None = None
+
+
+@router.post("/appraisals/{appraisal_id}/objections", status_code=HTTP_201_CREATED,
+             summary="Object to my final result within 14 days (employee)")
+async def object_to(appraisal_id: str, body: ObjectionBody, principal: Anyone, uow: Uow, day: Today):
+    async with uow:
+        filed = await file_objection(uow, principal.agency, appraisal_id, principal.nip, body.reasons.strip(), day)
+        await uow.commit()
+    return filed
+
+
+@router.post("/objections/{objection_id}/decision", summary="Uphold or change the result (the appraiser's superior)")
+async def decide(objection_id: str, body: DecisionBody, principal: Anyone, uow: Uow, day: Today):
+    async with uow:
+        decided = await decide_objection(uow, principal.agency, objection_id, principal.nip, day, body.outcome,
+                                         body.reason.strip(), body.rating_hasil_kerja, body.rating_perilaku)
+        await uow.commit()
+    return decided
+
+
+@router.get("/objections", summary="Objections I filed or must decide (HR: all)")
+async def list_objections(principal: Anyone, uow: Uow, status: Literal["open", "upheld", "changed"] | None = None):
+    query = select(objections).where(objections.c.agency_id == principal.agency)
+    if not principal.has(Role.HR):
+        query = query.where(or_(objections.c.nip == principal.nip, objections.c.superior_nip == principal.nip))
+    if status:
+        query = query.where(objections.c.status == status)
+    async with uow:
+        rows = (await uow.session.execute(query.order_by(objections.c.filed_at).limit(500))).all()
+    return {"objections": [views.objection(r) for r in rows]}
+
+
+@router.get("/objections/{objection_id}", summary="One objection")
+async def read_objection(objection_id: str, principal: Anyone, uow: Uow):
+    async with uow:
+        row = await records.objection(uow.session, principal.agency, objection_id)
+    if row is None or (principal.nip not in (row.nip, row.superior_nip) and not principal.has(Role.HR)):
+        raise NotFound(f"no objection {objection_id}")
+    return views.objection(row)

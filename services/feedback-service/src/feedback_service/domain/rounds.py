@@ -1,0 +1,90 @@
+"""Feedback rounds: the appraiser (or HR) names who gives 360° feedback about an employee for
+one checkpoint; only those givers may answer, once each, until the round is closed."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from kinerja_contracts.vocabulary import FeedbackSource
+
+
+class RoundRefused(Exception):
+    """The round cannot be opened as asked (a giver named with the wrong source, ...)."""
+
+
+class NotAGiver(Exception):
+    """The caller was not named as a giver of this round."""
+
+
+class RoundClosed(Exception):
+    """The round is closed: no answer is accepted or replaced any more."""
+
+
+def manages(caller_nip: str, caller_is_hr: bool, employee_nip: str, appraiser_nip: str | None) -> bool:
+    """HR and the employee's own appraiser run rounds and get the manager's view; never the
+    employee themself, even when they are HR, so nobody de-anonymises feedback about themself."""
+    if caller_nip == employee_nip:
+        return False
+    return caller_is_hr or caller_nip == appraiser_nip
+
+
+class RoundStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class Nomination:
+    """One named giver and the kind of feedback they give."""
+
+    nip: str
+    source: FeedbackSource
+
+
+def check_nominations(nominations: list[Nomination], *, employee_nip: str, appraiser_nip: str | None) -> None:
+    """A source stands for a relationship, so it must match who the giver is: otherwise a peer
+    answer could be the appraiser's, or the employee could rate themself anonymously."""
+    if not nominations:
+        raise RoundRefused("name at least one giver")
+    named = [n.nip for n in nominations]
+    twice = sorted({nip for nip in named if named.count(nip) > 1})
+    if twice:
+        raise RoundRefused(f"each giver is named once; named more than once: {', '.join(twice)}")
+    for n in nominations:
+        if n.source is FeedbackSource.SELF and n.nip != employee_nip:
+            raise RoundRefused(f"{n.nip}: only the employee can be the 'self' giver")
+        if n.nip == employee_nip and n.source is not FeedbackSource.SELF:
+            raise RoundRefused(f"{n.nip}: the employee can only give 'self' feedback")
+        if n.source is FeedbackSource.APPRAISER and n.nip != appraiser_nip:
+            raise RoundRefused(f"{n.nip}: only the employee's appraiser can be the 'appraiser' giver")
+        if n.nip == appraiser_nip and n.source is not FeedbackSource.APPRAISER:
+            raise RoundRefused(f"{n.nip}: the employee's appraiser can only give 'appraiser' feedback")
+
+
+def check_checkpoint(checkpoint_id: str | None, checkpoints: list[str]) -> None:
+    """A round evaluates one of the period's checkpoints; a period without any takes none."""
+    if checkpoints and checkpoint_id not in checkpoints:
+        raise RoundRefused(f"checkpoint_id must be one of the period's checkpoints: {', '.join(checkpoints)}")
+    if not checkpoints and checkpoint_id is not None:
+        raise RoundRefused("the period has no checkpoints; leave checkpoint_id empty")
+
+
+@dataclass(frozen=True)
+class FeedbackRound:
+    round_id: str
+    nip: str
+    checkpoint_id: str | None
+    givers: dict[str, FeedbackSource]
+    status: RoundStatus
+
+    def source_for(self, giver_nip: str) -> FeedbackSource:
+        """The source the giver answers as. Whether they are a giver is checked first, so a
+        stranger learns nothing about the round's state."""
+        if giver_nip not in self.givers:
+            raise NotAGiver("only the givers named for this round may answer it")
+        if self.status is RoundStatus.CLOSED:
+            raise RoundClosed("the round is closed; answers can no longer be given or changed")
+        return self.givers[giver_nip]
+
+    def check_can_close(self) -> None:
+        if self.status is RoundStatus.CLOSED:
+            raise RoundClosed("the round is already closed")

@@ -1,0 +1,51 @@
+"""HTTP routes of the citizen satisfaction survey: public (no login) and HR's report."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, status
+from kinerja_contracts.vocabulary import SkmElement
+from kinerja_runtime.auth import Principal, Role, require_roles
+from pydantic import BaseModel, ConfigDict, Field
+
+from feedback_service.entrypoints.http import Uow
+from feedback_service.entrypoints.public_guard import PublicRoute
+from feedback_service.service_layer import surveys
+
+public_router = APIRouter(prefix="/public/agencies/{agency_id}/units/{unit_id}", tags=["citizen survey (public)"],
+                          route_class=PublicRoute)
+router = APIRouter(tags=["citizen survey"])
+Score = Annotated[int, Field(ge=1, le=4)]
+
+
+class SurveyAnswerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    submission_id: uuid.UUID = Field(description="made once per filled-in form by the client; a repeat is refused")
+    elements: dict[SkmElement, Score] = Field(min_length=len(SkmElement), max_length=len(SkmElement),
+                                              description="a score 1-4 for each of the nine SKM elements")
+    officer_nip: str | None = Field(None, pattern=r"^\d{18}$", description="the officer who served, if named")
+    comment: str | None = Field(None, max_length=500)
+
+
+@public_router.post("/survey-answers", status_code=status.HTTP_201_CREATED,
+                    summary="Answer a public-service unit's satisfaction survey (no login; rate-limited)",
+                    responses={409: {"description": "duplicate submission or no open period"},
+                               413: {"description": "body too large"}, 429: {"description": "rate limit"}})
+async def answer(agency_id: str, unit_id: str, body: SurveyAnswerIn, uow: Uow):
+    return await surveys.answer_survey(
+        uow, agency_id=agency_id, unit_id=unit_id, submission_id=str(body.submission_id), elements=body.elements,
+        officer_nip=body.officer_nip, comment=body.comment,
+    )
+
+
+@public_router.get("/satisfaction", summary="A public-service unit's IKM and mutu (no login)")
+async def public_summary(agency_id: str, unit_id: str, uow: Uow, period_id: str | None = None):
+    return await surveys.public_summary(uow, agency_id=agency_id, unit_id=unit_id, period_id=period_id)
+
+
+@router.get("/units/{unit_id}/satisfaction", summary="A unit's IKM, mutu and citizen comments (HR)")
+async def unit_report(unit_id: str, principal: Annotated[Principal, Depends(require_roles(Role.HR))], uow: Uow,
+                      period_id: str | None = None):
+    return await surveys.unit_report(uow, agency_id=principal.agency, unit_id=unit_id, period_id=period_id)
+
+

@@ -1,0 +1,37 @@
+"""Reads of the roster's period projection that the feedback use cases share."""
+
+from datetime import date
+
+from kinerja_runtime import roster
+from kinerja_runtime.problems import Conflict, NotFound
+from kinerja_runtime.roster import known_periods
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+async def open_period_or_conflict(session: AsyncSession, agency_id: str, period_id: str) -> None:
+    period = await roster.period(session, agency_id, period_id)
+    if period.status != "open":
+        raise Conflict(f"period {period_id} is closed; no feedback can be recorded")
+
+
+async def period_checkpoints(session: AsyncSession, agency_id: str, period_id: str) -> list[dict]:
+    row = (await session.execute(select(known_periods.c.checkpoints).where(
+        known_periods.c.agency_id == agency_id, known_periods.c.period_id == period_id,
+    ))).first()
+    if row is None:
+        raise NotFound(f"period {period_id} is not known in agency {agency_id}")
+    return list(row.checkpoints or [])
+
+
+async def current_open_period(session: AsyncSession, agency_id: str, today: date) -> str | None:
+    """The agency's open period: the one covering today, else the latest opened one."""
+    rows = (await session.execute(
+        select(known_periods.c.period_id, known_periods.c.starts_on, known_periods.c.ends_on)
+        .where(known_periods.c.agency_id == agency_id, known_periods.c.status == "open")
+        .order_by(known_periods.c.starts_on.desc())
+    )).all()
+    covering = [r.period_id for r in rows if r.starts_on <= today <= r.ends_on]
+    if covering:
+        return covering[0]
+    return rows[0].period_id if rows else None

@@ -1,0 +1,103 @@
+"""Loading and saving periods with their checkpoints and IKU, and the state a closing period reports."""
+
+from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from target_service.adapters.orm import employees, iku, period_checkpoints, periods, realizations, skp
+from target_service.domain.checkpoints import Checkpoint
+from target_service.domain.iku import Iku
+from target_service.domain.period import Period, PeriodStatus
+
+
+async def _checkpoints(session: AsyncSession, period_id: str) -> tuple[Checkpoint, ...]:
+    rows = await session.execute(select(period_checkpoints).where(
+        period_checkpoints.c.period_id == period_id).order_by(period_checkpoints.c.position))
+    return tuple(Checkpoint(r.checkpoint_id, r.name, r.starts_on, r.ends_on) for r in rows)
+
+
+async def _period(session: AsyncSession, row) -> Period:
+    return Period(row.period_id, row.agency_id, row.year, row.starts_on, row.ends_on, PeriodStatus(row.status),
+                  row.closed_at, await _checkpoints(session, row.period_id))
+
+
+async def period(session: AsyncSession, agency_id: str, period_id: str) -> Period | None:
+    row = (await session.execute(
+        select(periods).where(periods.c.agency_id == agency_id, periods.c.period_id == period_id)
+    )).first()
+    return await _period(session, row) if row else None
+
+
+async def period_of_year(session: AsyncSession, agency_id: str, year: int) -> Period | None:
+    row = (await session.execute(select(periods).where(periods.c.agency_id == agency_id, periods.c.year == year))).first()
+    return await _period(session, row) if row else None
+
+
+async def all_periods(session: AsyncSession, agency_id: str) -> list[Period]:
+    rows = await session.execute(select(periods).where(periods.c.agency_id == agency_id).order_by(periods.c.year))
+    return [await _period(session, row) for row in rows.all()]
+
+
+async def add_period(session: AsyncSession, p: Period) -> None:
+    await session.execute(insert(periods).values(
+        period_id=p.period_id, agency_id=p.agency_id, year=p.year, starts_on=p.starts_on, ends_on=p.ends_on,
+        status=p.status.value, closed_at=p.closed_at,
+    ))
+    if p.checkpoints:
+        await session.execute(insert(period_checkpoints), [
+            {"period_id": p.period_id, "checkpoint_id": c.checkpoint_id, "name": c.name, "starts_on": c.starts_on,
+             "ends_on": c.ends_on, "position": n}
+            for n, c in enumerate(p.checkpoints)
+        ])
+
+
+async def save_period(session: AsyncSession, p: Period) -> None:
+    await session.execute(
+        update(periods).where(periods.c.period_id == p.period_id).values(status=p.status.value, closed_at=p.closed_at)
+    )
+
+
+async def closing_state(session: AsyncSession, agency_id: str, period_id: str) -> list[tuple[str, str | None, int | None, int]]:
+    """For every employee on the roster: (nip, skp_id with a version in force, that version, realisation count)."""
+    in_force = and_(
+        skp.c.agency_id == employees.c.agency_id, skp.c.nip == employees.c.nip,
+        skp.c.period_id == period_id, skp.c.version.is_not(None),
+    )
+    counts = (
+        select(realizations.c.skp_id, func.count().label("n"))
+        .where(realizations.c.agency_id == agency_id)
+        .group_by(realizations.c.skp_id)
+        .subquery()
+    )
+    rows = await session.execute(
+        select(employees.c.nip, skp.c.skp_id, skp.c.version, func.coalesce(counts.c.n, 0))
+        .select_from(employees.outerjoin(skp, in_force).outerjoin(counts, counts.c.skp_id == skp.c.skp_id))
+        .where(employees.c.agency_id == agency_id)
+        .order_by(employees.c.nip)
+    )
+    return [(r[0], r[1], r[2], int(r[3]) if r[1] else 0) for r in rows]
+
+
+# --- IKU ---------------------------------------------------------------------------------
+def _iku(row) -> Iku:
+    return Iku(row.iku_id, row.period_id, row.code, row.description, row.target, row.unit, row.higher_is_better)
+
+
+async def iku_of_period(session: AsyncSession, agency_id: str, period_id: str) -> list[Iku]:
+    rows = await session.execute(select(iku).where(iku.c.agency_id == agency_id, iku.c.period_id == period_id)
+                                 .order_by(iku.c.code))
+    return [_iku(r) for r in rows]
+
+
+async def one_iku(session: AsyncSession, agency_id: str, iku_id: str) -> Iku | None:
+    row = (await session.execute(select(iku).where(iku.c.agency_id == agency_id, iku.c.iku_id == iku_id))).first()
+    return _iku(row) if row else None
+
+
+async def save_iku(session: AsyncSession, agency_id: str, item: Iku, is_new: bool) -> None:
+    values = {"description": item.description, "target": item.target, "unit": item.unit,
+              "higher_is_better": item.higher_is_better}
+    if is_new:
+        await session.execute(insert(iku).values(iku_id=item.iku_id, agency_id=agency_id, period_id=item.period_id,
+                                                 code=item.code, **values))
+    else:
+        await session.execute(update(iku).where(iku.c.iku_id == item.iku_id).values(**values))

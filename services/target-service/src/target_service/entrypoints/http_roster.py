@@ -1,0 +1,113 @@
+"""HTTP routes of the roster: import (JSON, CSV), reading, transfers."""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from kinerja_runtime.auth import Role
+from kinerja_runtime.problems import Forbidden, Problem, Unprocessable
+from pydantic import Field
+
+from target_service.entrypoints.deps import HR, Caller, HrOrAppraiser, Strict, Uow
+from target_service.entrypoints.roster_csv import roster_rows
+from target_service.service_layer import roster, skp
+
+router = APIRouter(tags=["roster"])
+
+MAX_EMPLOYEES = 5000
+MAX_CSV_BYTES = 8 * 1024 * 1024
+
+
+class UnsupportedMediaType(Problem):
+    status, title = 415, "Unsupported media type"
+
+
+class ContentTooLarge(Problem):
+    status, title = 413, "Content too large"
+
+
+class EmployeeIn(Strict):
+    """One roster row; its content is checked per row so that good rows are kept."""
+
+    nip: str | None = Field(None, max_length=64, description="18-digit NIP")
+    name: str | None = Field(None, max_length=500)
+    position: str | None = Field(None, max_length=500, description="jabatan")
+    unit: str | None = Field(None, max_length=500, description="unit kerja (name); not needed when unit_id is given")
+    unit_id: str | None = Field(None, max_length=128, description="a work unit of the agency (see /units)")
+    appraiser_nip: str | None = Field(None, max_length=64, description="NIP of the Pejabat Penilai Kinerja")
+
+
+class EmployeesIn(Strict):
+    employees: list[EmployeeIn] = Field(max_length=MAX_EMPLOYEES)
+
+
+class TransferIn(Strict):
+    unit_id: str = Field(min_length=1, max_length=128, description="the unit joined (in to_agency_id when given)")
+    position: str | None = Field(None, max_length=200, description="default: unchanged")
+    appraiser_nip: str | None = Field(None, max_length=18,
+                                      description="default: the new unit's head (unchanged when the unit stays)")
+    to_agency_id: str | None = Field(None, min_length=1, max_length=64, description="for a move to another agency")
+    effective_on: date
+
+
+@router.post("/employees", summary="Register or update employees (JSON); errors name the item (index + 1)")
+async def register_employees(body: EmployeesIn, principal: HR, uow: Uow):
+    rows = [(n, item.model_dump()) for n, item in enumerate(body.employees, start=1)]
+    return await roster.import_employees(uow, agency_id=principal.agency, rows=rows)
+
+
+@router.post(
+    "/employees/import",
+    summary="Register or update employees from a CSV roster (header nip,name,position,unit[,unit_id][,appraiser_nip])",
+    openapi_extra={"requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}},
+)
+async def import_roster_csv(request: Request, principal: HR, uow: Uow):
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "text/csv":
+        raise UnsupportedMediaType("send the roster with Content-Type: text/csv")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_CSV_BYTES:
+            raise ContentTooLarge(f"a roster CSV may be at most {MAX_CSV_BYTES} bytes")
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise Unprocessable("the CSV must be UTF-8 text") from exc
+    rows, unreadable = roster_rows(text, MAX_EMPLOYEES)
+    return await roster.import_employees(uow, agency_id=principal.agency, rows=rows, unreadable=unreadable)
+
+
+@router.get("/employees", summary="The agency's roster, by NIP (HR or appraiser)")
+async def list_employees(
+    principal: HrOrAppraiser, uow: Uow,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    appraiser_nip: Annotated[str | None, Query(max_length=18, description="only this appraiser's employees")] = None,
+):
+    return await roster.list_employees(
+        uow, agency_id=principal.agency, limit=limit, offset=offset, appraiser_nip=appraiser_nip
+    )
+
+
+@router.get("/employees/{nip}", summary="One employee (the employee, an appraiser or HR)")
+async def get_employee(nip: str, principal: Caller, uow: Uow):
+    if principal.nip != nip and not principal.has(Role.HR, Role.APPRAISER):
+        raise Forbidden("only the employee, an appraiser or HR may read this record")
+    return await roster.get_employee(uow, agency_id=principal.agency, nip=nip)
+
+
+@router.post("/employees/{nip}/transfer",
+             summary="Move an employee to another unit, or another agency (HR of the agency they leave) -> EmployeeTransferred")
+async def transfer_employee(nip: str, body: TransferIn, principal: HR, uow: Uow):
+    return await roster.transfer_employee(
+        uow, agency_id=principal.agency, nip=nip, unit_id=body.unit_id, position=body.position,
+        appraiser_nip=body.appraiser_nip, to_agency_id=body.to_agency_id, effective_on=body.effective_on,
+    )
+
+
+@router.get("/employees/{nip}/skp", summary="An employee's SKPs, optionally in one period")
+async def employee_skp(nip: str, principal: Caller, uow: Uow, period_id: Annotated[str | None, Query(max_length=64)] = None):
+    return await skp.skp_of_employee(
+        uow, agency_id=principal.agency, nip=nip, period_id=period_id, actor_nip=principal.nip,
+        is_hr=principal.has(Role.HR),
+    )

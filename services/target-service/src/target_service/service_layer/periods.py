@@ -1,0 +1,98 @@
+"""Use cases of periods and their IKU: HR opens a period (with checkpoints), defines IKU, closes it."""
+
+import uuid
+from datetime import date
+
+from kinerja_contracts import Checkpoint, ClosedPeriodEmployee, PerformancePeriodClosed, PerformancePeriodOpened
+from kinerja_runtime.problems import Conflict, NotFound
+from kinerja_runtime.uow import UnitOfWork
+from sqlalchemy.exc import IntegrityError
+
+from target_service.adapters import periods as repo
+from target_service.domain.iku import define_iku
+from target_service.domain.period import Period, open_period
+from target_service.service_layer.refusals import domain_refusals, now
+from target_service.service_layer.views import iku_view, period_view
+
+
+async def period_or_404(uow: UnitOfWork, agency_id: str, period_id: str) -> Period:
+    found = await repo.period(uow.session, agency_id, period_id)
+    if found is None:
+        raise NotFound(f"period {period_id} does not exist in this agency", period_id=period_id)
+    return found
+
+
+async def open_new_period(uow: UnitOfWork, *, agency_id: str, year: int, starts_on: date | None, ends_on: date | None,
+                          checkpoint_months: int | None = None,
+                          windows: list[tuple[str, date, date]] | None = None) -> dict:
+    with domain_refusals():
+        period = open_period(str(uuid.uuid4()), agency_id, year, starts_on, ends_on, checkpoint_months, windows)
+    async with uow:
+        existing = await repo.period_of_year(uow.session, agency_id, year)
+        if existing is not None:
+            raise Conflict(f"the {year} period already exists ({existing.period_id})", period_id=existing.period_id)
+        try:
+            await repo.add_period(uow.session, period)
+        except IntegrityError as exc:
+            raise Conflict(f"the {year} period already exists") from exc
+        await uow.publish(PerformancePeriodOpened(
+            agency_id=agency_id, period_id=period.period_id, year=year, starts_on=period.starts_on, ends_on=period.ends_on,
+            checkpoints=[Checkpoint(checkpoint_id=c.checkpoint_id, name=c.name, starts_on=c.starts_on, ends_on=c.ends_on)
+                         for c in period.checkpoints],
+        ))
+        await uow.commit()
+    return period_view(period)
+
+
+async def list_periods(uow: UnitOfWork, *, agency_id: str) -> dict:
+    async with uow:
+        return {"items": [period_view(p) for p in await repo.all_periods(uow.session, agency_id)]}
+
+
+async def get_period(uow: UnitOfWork, *, agency_id: str, period_id: str) -> dict:
+    async with uow:
+        return period_view(await period_or_404(uow, agency_id, period_id))
+
+
+async def close_period(uow: UnitOfWork, *, agency_id: str, period_id: str) -> dict:
+    """Close a period and announce, per employee on the roster, the SKP version in force and its realisation count."""
+    async with uow:
+        period = await period_or_404(uow, agency_id, period_id)
+        with domain_refusals():
+            period.close(now())
+        await repo.save_period(uow.session, period)
+        state = await repo.closing_state(uow.session, agency_id, period_id)
+        await uow.publish(PerformancePeriodClosed(
+            agency_id=agency_id, period_id=period_id, year=period.year, closed_at=period.closed_at,
+            employees=[ClosedPeriodEmployee(nip=nip, skp_id=skp_id, skp_version=version, realization_count=count)
+                       for nip, skp_id, version, count in state],
+        ))
+        await uow.commit()
+    return {**period_view(period), "employees": len(state)}
+
+
+# --- IKU -----------------------------------------------------------------------------------
+async def define_period_iku(uow: UnitOfWork, *, agency_id: str, period_id: str, code: str, description: str,
+                            target: float, unit: str, higher_is_better: bool) -> tuple[dict, bool]:
+    """Create the IKU with this code in an open period, or change it; returns (the IKU, whether created)."""
+    async with uow:
+        period = await period_or_404(uow, agency_id, period_id)
+        existing = {i.code: i for i in await repo.iku_of_period(uow.session, agency_id, period_id)}
+        before = existing.get(code.strip())
+        with domain_refusals():
+            period.ensure_open("defining an IKU")
+            item = define_iku(before.iku_id if before else str(uuid.uuid4()), period_id, code, description, target,
+                              unit, higher_is_better)
+        if item != before:
+            try:
+                await repo.save_iku(uow.session, agency_id, item, is_new=before is None)
+            except IntegrityError as exc:
+                raise Conflict(f"IKU {item.code} was defined at the same time; send it again") from exc
+            await uow.commit()
+    return iku_view(item), before is None
+
+
+async def list_iku(uow: UnitOfWork, *, agency_id: str, period_id: str) -> dict:
+    async with uow:
+        await period_or_404(uow, agency_id, period_id)
+        return {"items": [iku_view(i) for i in await repo.iku_of_period(uow.session, agency_id, period_id)]}

@@ -1,0 +1,166 @@
+"""Use cases of the SKP: drafting, editing, the lifecycle of each version, revisions, and reading."""
+
+import uuid
+
+from kinerja_contracts import Iki, Rhk, TargetRevised, TargetSet
+from kinerja_runtime.problems import Conflict, Forbidden, NotFound
+from kinerja_runtime.uow import UnitOfWork
+from sqlalchemy.exc import IntegrityError
+
+from target_service.adapters import realisation as realisation_repo
+from target_service.adapters import roster as roster_repo
+from target_service.adapters import skp as repo
+from target_service.domain.cascade import check_links
+from target_service.domain.rhk import RhkDraft, plan_rhk
+from target_service.domain.skp import Skp, SkpVersion
+from target_service.service_layer.cascade import link_targets
+from target_service.service_layer.periods import period_or_404
+from target_service.service_layer.refusals import domain_refusals, now
+from target_service.service_layer.roster import employee_or_404
+from target_service.service_layer.views import employee_view, skp_view, version_view
+
+
+async def skp_or_404(uow: UnitOfWork, agency_id: str, skp_id: str) -> Skp:
+    found = await repo.get_skp(uow.session, agency_id, skp_id)
+    if found is None:
+        raise NotFound(f"SKP {skp_id} does not exist in this agency", skp_id=skp_id)
+    return found
+
+
+async def appraiser_of(uow: UnitOfWork, s: Skp) -> str | None:
+    owner = await roster_repo.employee(uow.session, s.agency_id, s.nip)
+    return owner.appraiser_nip if owner else None
+
+
+async def full_view(uow: UnitOfWork, s: Skp) -> dict:
+    return skp_view(s, await realisation_repo.realizations_of(uow.session, s.skp_id),
+                    await realisation_repo.feedback_of(uow.session, s.skp_id))
+
+
+async def _check_links(uow: UnitOfWork, s: Skp, version: SkpVersion, complete: bool) -> None:
+    owner = await employee_or_404(uow, s.agency_id, s.nip)
+    targets = await link_targets(uow, s.agency_id, s.period_id, owner)
+    with domain_refusals():
+        check_links(version.rhk, targets, complete)
+
+
+async def create_skp(uow: UnitOfWork, *, agency_id: str, nip: str, period_id: str, rhk: list[RhkDraft]) -> dict:
+    """The caller drafts their own SKP (version 1) for an open period."""
+    async with uow:
+        await employee_or_404(uow, agency_id, nip)
+        period = await period_or_404(uow, agency_id, period_id)
+        with domain_refusals():
+            period.ensure_open("drafting an SKP")
+            s = Skp.draft(str(uuid.uuid4()), agency_id, period_id, nip, plan_rhk(rhk))
+        await _check_links(uow, s, s.latest, complete=False)
+        if await repo.skp_exists(uow.session, agency_id, period_id, nip):
+            raise Conflict(f"employee {nip} already has an SKP in period {period_id}", period_id=period_id)
+        try:
+            await repo.add_skp(uow.session, s)
+        except IntegrityError as exc:
+            raise Conflict(f"employee {nip} already has an SKP in period {period_id}") from exc
+        await uow.commit()
+        return await full_view(uow, s)
+
+
+async def change_skp(uow: UnitOfWork, *, agency_id: str, skp_id: str, actor_nip: str, action: str,
+                     rhk: list[RhkDraft] | None = None, notes: str = "") -> dict:
+    """One step of the latest version: ``edit`` | ``revise`` (start version n+1) | ``submit`` (owner),
+    ``approve`` | ``return`` (appraiser). Links are checked as given on edits, complete on submit and approval."""
+    async with uow:
+        s = await skp_or_404(uow, agency_id, skp_id)
+        period = await period_or_404(uow, agency_id, s.period_id)
+        appraiser = await appraiser_of(uow, s)
+        previous = None
+        with domain_refusals():
+            period.ensure_open(f"changing an SKP ({action})")
+            keep = s.in_force.rhk if s.in_force else ()
+            if action == "edit":
+                s.edit(actor_nip, plan_rhk(rhk or [], keep=keep + s.latest.rhk))
+            elif action == "revise":
+                s.start_revision(actor_nip, plan_rhk(rhk or [], keep=keep), notes)
+            elif action == "submit":
+                s.submit(actor_nip)
+            elif action == "approve":
+                previous = s.approve(actor_nip, appraiser, now())
+            else:
+                s.return_for_revision(actor_nip, appraiser, notes)
+        if action in ("edit", "revise", "submit", "approve"):
+            await _check_links(uow, s, s.latest, complete=action in ("submit", "approve"))
+        await repo.save_skp(uow.session, s, new_version=action == "revise", plan_changed=action == "edit")
+        if action == "approve":
+            await uow.publish(_target_set(s) if previous is None else _target_revised(s, previous))
+        await uow.commit()
+        return await full_view(uow, s)
+
+
+def _rhk(s: Skp) -> list[Rhk]:
+    return [Rhk(rhk_id=r.rhk_id, kind=r.kind, description=r.description, supports_rhk_id=r.supports_rhk_id,
+                iku_id=r.iku_id, indikator=[
+                    Iki(iki_id=i.iki_id, aspect=i.aspect, description=i.description, target=i.target, unit=i.unit,
+                        higher_is_better=i.higher_is_better)
+                    for i in r.indikator
+                ]) for r in s.in_force.rhk]
+
+
+def _target_set(s: Skp) -> TargetSet:
+    return TargetSet(agency_id=s.agency_id, period_id=s.period_id, nip=s.nip, skp_id=s.skp_id, version=s.version,
+                     approved_by=s.in_force.approved_by, rhk=_rhk(s))
+
+
+def _target_revised(s: Skp, previous: int) -> TargetRevised:
+    return TargetRevised(agency_id=s.agency_id, period_id=s.period_id, nip=s.nip, skp_id=s.skp_id, version=s.version,
+                         previous_version=previous, approved_by=s.in_force.approved_by, reason=s.in_force.reason,
+                         rhk=_rhk(s))
+
+
+# --- reading ---------------------------------------------------------------------------------
+async def _readable(uow: UnitOfWork, agency_id: str, skp_id: str, actor_nip: str, is_hr: bool) -> Skp:
+    s = await skp_or_404(uow, agency_id, skp_id)
+    if not s.may_read(actor_nip, await appraiser_of(uow, s), is_hr):
+        raise Forbidden("only the employee, their appraiser or HR may read this SKP")
+    return s
+
+
+async def get_skp(uow: UnitOfWork, *, agency_id: str, skp_id: str, actor_nip: str, is_hr: bool) -> dict:
+    async with uow:
+        return await full_view(uow, await _readable(uow, agency_id, skp_id, actor_nip, is_hr))
+
+
+async def skp_versions(uow: UnitOfWork, *, agency_id: str, skp_id: str, actor_nip: str, is_hr: bool,
+                       number: int | None = None) -> dict:
+    """The SKP's history: every version, the one in force marked; or one version by number."""
+    async with uow:
+        s = await _readable(uow, agency_id, skp_id, actor_nip, is_hr)
+    if number is None:
+        return {"skp_id": s.skp_id, "nip": s.nip, "period_id": s.period_id, "versions": [version_view(s, v) for v in s.versions]}
+    found = next((v for v in s.versions if v.number == number), None)
+    if found is None:
+        raise NotFound(f"SKP {skp_id} has no version {number}", skp_id=skp_id)
+    return {"skp_id": s.skp_id, "nip": s.nip, "period_id": s.period_id, **version_view(s, found)}
+
+
+async def skp_of_employee(uow: UnitOfWork, *, agency_id: str, nip: str, period_id: str | None, actor_nip: str,
+                          is_hr: bool) -> dict:
+    async with uow:
+        owner = await employee_or_404(uow, agency_id, nip)
+        if not (is_hr or actor_nip in (nip, owner.appraiser_nip)):
+            raise Forbidden("only the employee, their appraiser or HR may read these SKPs")
+        found = await repo.skp_of_employee(uow.session, agency_id, nip, period_id)
+        return {"items": [await full_view(uow, s) for s in found]}
+
+
+async def team_skp(uow: UnitOfWork, *, agency_id: str, appraiser_nip: str, period_id: str) -> dict:
+    """For an appraiser: every employee they appraise, with the state of their SKP in the period."""
+    async with uow:
+        await period_or_404(uow, agency_id, period_id)
+        team = await roster_repo.team(uow.session, agency_id, appraiser_nip)
+        by_nip = {s.nip: s for s in await repo.skp_in_period(uow.session, agency_id, period_id, [e.nip for e in team])}
+    items = []
+    for e in team:
+        s = by_nip.get(e.nip)
+        pending = s.pending_revision if s else None
+        items.append({**employee_view(e), "skp_id": s.skp_id if s else None, "status": s.status.value if s else None,
+                      "version": s.version if s else None,
+                      "revision": {"version": pending.number, "status": pending.status.value} if pending else None})
+    return {"period_id": period_id, "items": items}

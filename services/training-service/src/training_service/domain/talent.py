@@ -1,0 +1,37 @@
+"""Talent (succession) pool: two consecutive years of Sangat Baik give priority
+(PP 30/2019; PP 11/2017 as amended). Only annual appraisals count; a revised result
+replaces the original for its year.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from kinerja_contracts.vocabulary import Predikat
+
+__all__ = ["AnnualResult", "Nomination", "nominations_after"]
+
+
+@dataclass(frozen=True, slots=True)
+class AnnualResult:
+    year: int
+    predikat: Predikat
+    appraisal_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Nomination:
+    years: tuple[int, int]
+    appraisal_ids: tuple[str, str]
+
+
+def nominations_after(history: Mapping[int, AnnualResult], year: int) -> list[Nomination]:
+    """Nominations that the result of ``year`` completes: with the year before, and (when
+    results arrive out of order) with the year after. Keyed by the pair's later year."""
+    found = []
+    for first, second in ((year - 1, year), (year, year + 1)):
+        pair = (history.get(first), history.get(second))
+        if all(r is not None and r.predikat is Predikat.SANGAT_BAIK for r in pair):
+            found.append(Nomination((first, second), (pair[0].appraisal_id, pair[1].appraisal_id)))
+    return found

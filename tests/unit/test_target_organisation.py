@@ -1,0 +1,62 @@
+from datetime import date
+
+import pytest
+from target_service.domain.errors import InvalidInput, WrongState
+from target_service.domain.organisation import WorkUnit, check_unit, default_appraiser, is_head_of_agency, unit_tree
+from target_service.domain.roster import Employee, employee_from_row
+from target_service.domain.transfer import plan_transfer
+
+KADIS, KABID, STAF, ATASAN = "197001011995031001", "197801012005011001", "198503122010012002", "196505051990031001"
+DINAS = WorkUnit("dinas", "Dinas", None, KADIS)
+PELAYANAN = WorkUnit("pelayanan", "Bidang Pelayanan", "dinas", KABID, True)
+UNITS = {"dinas": DINAS, "pelayanan": PELAYANAN}
+
+
+def test_units_form_one_tree():
+    assert check_unit(WorkUnit("pengaduan", " Bidang Pengaduan ", "dinas"), UNITS).name == "Bidang Pengaduan"
+    with pytest.raises(InvalidInput, match="already has its root unit dinas"):
+        check_unit(WorkUnit("lain", "Dinas Lain"), UNITS)
+    with pytest.raises(InvalidInput, match="parent_unit_id nowhere"):
+        check_unit(WorkUnit("x", "X", "nowhere"), UNITS)
+    with pytest.raises(InvalidInput, match="below itself"):
+        check_unit(WorkUnit("dinas", "Dinas", "pelayanan"), UNITS)
+    with pytest.raises(InvalidInput, match="head_nip"):
+        check_unit(WorkUnit("x", "X", "dinas", "123"), UNITS)
+    assert check_unit(DINAS, UNITS) == DINAS  # the root may be sent again
+    [root] = unit_tree(UNITS)
+    assert (root["unit_id"], [u["unit_id"] for u in root["units"]]) == ("dinas", ["pelayanan"])
+
+
+def test_head_of_agency_heads_the_root_unit_or_has_no_appraiser_in_the_agency():
+    roster = {KADIS, KABID, STAF}
+    assert is_head_of_agency(KADIS, ATASAN, roster, UNITS)  # heads the root unit
+    assert is_head_of_agency(KADIS, None, roster, {})  # no appraiser at all
+    assert is_head_of_agency(KADIS, ATASAN, roster, {})  # appraiser outside the agency's roster
+    assert not is_head_of_agency(KABID, KADIS, roster, UNITS)
+    assert not is_head_of_agency(STAF, KABID, roster, UNITS)
+
+
+def test_import_row_may_name_a_unit_by_id():
+    row = {"nip": STAF, "name": "Siti", "position": "Analis", "unit_id": "pelayanan", "appraiser_nip": KABID}
+    assert employee_from_row(row, {"pelayanan": "Bidang Pelayanan"}).unit == "Bidang Pelayanan"
+    with pytest.raises(InvalidInput, match="unit_id nowhere is not a work unit"):
+        employee_from_row({**row, "unit_id": "nowhere"}, {"pelayanan": "Bidang Pelayanan"})
+
+
+def test_transfer_into_a_unit_answers_to_its_head_and_a_move_must_change_something():
+    staf = Employee(STAF, "Siti", "Analis", "Bidang Pengaduan", "198001012005011002", "pengaduan")
+    t = plan_transfer(staf, from_agency="a1", to_agency=None, unit=PELAYANAN, destination_units=UNITS, position=None,
+                      appraiser_nip=None, effective_on=date(2025, 7, 1))
+    assert (t.moved.unit_id, t.moved.unit, t.moved.appraiser_nip, t.previous_unit_id) == (
+        "pelayanan", "Bidang Pelayanan", KABID, "pengaduan")
+    assert not t.between_agencies
+    assert default_appraiser(KABID, PELAYANAN, UNITS) == KADIS  # the head answers to the parent's head
+    elsewhere = plan_transfer(staf, from_agency="a1", to_agency="a2", unit=PELAYANAN, destination_units=UNITS,
+                              position="Analis Kebijakan", appraiser_nip=None, effective_on=date(2025, 7, 1))
+    assert elsewhere.between_agencies and elsewhere.moved.position == "Analis Kebijakan"
+    with pytest.raises(WrongState, match="already in unit"):
+        plan_transfer(t.moved, from_agency="a1", to_agency="a1", unit=PELAYANAN, destination_units=UNITS,
+                      position=None, appraiser_nip=None, effective_on=date(2025, 7, 1))
+    with pytest.raises(InvalidInput, match="own appraiser"):
+        plan_transfer(staf, from_agency="a1", to_agency=None, unit=PELAYANAN, destination_units=UNITS, position=None,
+                      appraiser_nip=STAF, effective_on=date(2025, 7, 1))
