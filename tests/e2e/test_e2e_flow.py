@@ -10,6 +10,7 @@ from aiokafka import AIOKafkaConsumer
 from appraisal_service.domain import predikat_for
 from kinerja_devtools.devstack import DevStack
 from kinerja_devtools.scenario import PROFILES, Scenario
+from kinerja_devtools.year_end import YearEnd
 
 pytestmark = pytest.mark.e2e
 
@@ -91,7 +92,8 @@ def check_predikat_and_plans(result: dict) -> None:
 
 
 def test_whole_flow_through_the_real_services(stack):
-    result = Scenario(urls(stack), size=20, say=lambda _m: None).run()
+    scenario = Scenario(urls(stack), size=20, say=lambda _m: None)
+    result = scenario.run()
     check_predikat_and_plans(result)
 
     completed = read_topic(stack.bootstrap_servers, "kinerja.appraisals", result["agency"], len(result["employees"]))
@@ -101,6 +103,16 @@ def test_whole_flow_through_the_real_services(stack):
 
     plans = read_topic(stack.bootstrap_servers, "kinerja.development", result["agency"], len(result["plans"]))
     assert len({h["ce_id"] for h, _ in plans}) == len(result["plans"])
+
+    # The year's end: trainings completed, one objection changing a result, calibration.
+    year_end = YearEnd(scenario, result).run()
+    assert year_end["trainings"]["items"] == len([p for p in result["plans"] if p.get("mandatory", True)])
+    objection = year_end["objection"]
+    assert (objection["before"], objection["after"]) == ("butuh_perbaikan", "baik")
+    assert any(p["status"] == "superseded" for p in objection["plans"]["plans"])
+    assert year_end["calibration"]["ok"] is True and year_end["calibration"]["counts"]["baik"] >= 1
+    revised = read_topic(stack.bootstrap_servers, "kinerja.appraisals", result["agency"], len(result["employees"]) + 1)
+    assert "kinerja.appraisal.AppraisalRevised.v1" in {h["ce_type"] for h, _ in revised}
 
 
 def test_training_service_killed_mid_flow_loses_and_doubles_nothing(stack):

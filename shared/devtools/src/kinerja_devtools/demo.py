@@ -9,6 +9,7 @@ import httpx
 from kinerja_contracts.vocabulary import Predikat
 
 from kinerja_devtools.scenario import Scenario, ScenarioError
+from kinerja_devtools.year_end import YearEnd
 
 
 def stack_urls() -> dict[str, str]:
@@ -47,18 +48,50 @@ def print_report(result: dict) -> None:
 def _gap_text(item: dict, indicators: dict) -> str:
     if item["gap_kind"] == "perilaku":
         return f"{item['gap'].replace('_', ' ')} below expectations"
+    if item["gap_kind"] == "jp_entitlement":
+        return "top-up to the yearly 20 JP"
     indicator = indicators.get(item["gap"])
     if indicator is None:
         return item["gap"]
     return f"{indicator['description']}: {indicator['capaian']}% of target ({indicator['aspect']})"
 
 
+def print_agency_report(year_end: dict) -> None:
+    print("\n== Agency report ==\n")
+    calibration = year_end["calibration"]
+    print(f"Calibration against SE MenPANRB 3/2023, organisation predikat {calibration.get('organisation_predikat')}:")
+    print("   counts: " + ", ".join(f"{Predikat(k).label} {v}" for k, v in calibration["counts"].items() if v))
+    for bound in calibration["bounds"]:
+        allowed = f"{bound['limit'].replace('_', ' ')} {bound['allowed_count']}"
+        print(f"   [{'ok' if bound['ok'] else 'VIOLATED'}] {bound['bound'].replace('_', ' ')}: "
+              f"{bound['actual_count']} ({bound['actual_percent']}%), allowed {allowed}")
+    print(f"   {'no violations' if calibration['ok'] else str(len(calibration['violations'])) + ' violation(s); nothing was changed'}")
+    print("\nDistribution per unit:")
+    for unit in year_end["distribution"].get("units", []):
+        counts = ", ".join(f"{Predikat(k).label} {v}" for k, v in unit["counts"].items() if v)
+        print(f"   {unit.get('name') or unit.get('unit_id'):<24} {counts}")
+    objection = year_end["objection"]
+    if objection:
+        superseded = [p for p in objection["plans"]["plans"] if p.get("status") == "superseded"]
+        print(f"\nObjection: {objection['name']} {Predikat(objection['before']).label} -> "
+              f"{Predikat(objection['after']).label}; {len(superseded)} plan superseded, completed hours kept")
+    trainings = year_end["trainings"]
+    fulfilment = year_end["development"]["jp_fulfilment"]
+    print(f"\nTrainings completed: {trainings['items']} items, {trainings['jp']} JP; "
+          f"{fulfilment['fulfilled']} of {fulfilment['total']} employees have their 20 JP")
+    print("Development by competency:")
+    for row in year_end["development"]["by_competency"]:
+        print(f"   {row['competency']:<32} {row['items']} planned, {row['completed']} completed, {row['overdue']} overdue")
+
+
 def main() -> None:
     try:
-        result = Scenario(stack_urls()).run()
+        scenario = Scenario(stack_urls())
+        result = scenario.run()
+        print_report(result)
+        print_agency_report(YearEnd(scenario, result).run())
     except (ScenarioError, httpx.HTTPError) as exc:
         sys.exit(f"demo failed: {exc}")
-    print_report(result)
 
 
 if __name__ == "__main__":
