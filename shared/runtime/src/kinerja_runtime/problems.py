@@ -41,6 +41,14 @@ class Unprocessable(Problem):
     status, title = 422, "Unprocessable content"
 
 
+class UnsupportedMediaType(Problem):
+    status, title = 415, "Unsupported media type"
+
+
+class ContentTooLarge(Problem):
+    status, title = 413, "Content too large"
+
+
 class TooManyRequests(Problem):
     status, title = 429, "Too many requests"
 

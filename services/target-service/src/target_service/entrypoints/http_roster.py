@@ -5,7 +5,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from kinerja_runtime.auth import Role
-from kinerja_runtime.problems import Forbidden, Problem, Unprocessable
+from kinerja_runtime.problems import Forbidden
+from kinerja_runtime.uploads import CSV_REQUEST_BODY, read_csv_body
 from pydantic import Field
 
 from target_service.entrypoints.deps import HR, Caller, HrOrAppraiser, Strict, Uow
@@ -16,14 +17,6 @@ router = APIRouter(tags=["roster"])
 
 MAX_EMPLOYEES = 5000
 MAX_CSV_BYTES = 8 * 1024 * 1024
-
-
-class UnsupportedMediaType(Problem):
-    status, title = 415, "Unsupported media type"
-
-
-class ContentTooLarge(Problem):
-    status, title = 413, "Content too large"
 
 
 class EmployeeIn(Strict):
@@ -59,20 +52,10 @@ async def register_employees(body: EmployeesIn, principal: HR, uow: Uow):
 @router.post(
     "/employees/import",
     summary="Register or update employees from a CSV roster (header nip,name,position,unit[,unit_id][,appraiser_nip])",
-    openapi_extra={"requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}},
+    openapi_extra=CSV_REQUEST_BODY,
 )
 async def import_roster_csv(request: Request, principal: HR, uow: Uow):
-    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "text/csv":
-        raise UnsupportedMediaType("send the roster with Content-Type: text/csv")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_CSV_BYTES:
-            raise ContentTooLarge(f"a roster CSV may be at most {MAX_CSV_BYTES} bytes")
-    try:
-        text = body.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise Unprocessable("the CSV must be UTF-8 text") from exc
+    text = await read_csv_body(request, MAX_CSV_BYTES, "roster")
     rows, unreadable = roster_rows(text, MAX_EMPLOYEES)
     return await roster.import_employees(uow, agency_id=principal.agency, rows=rows, unreadable=unreadable)
 

@@ -1,7 +1,7 @@
 """HTTP routes of the catalogue: reading it, and HR's CSV import."""
 
 from fastapi import APIRouter, Request
-from kinerja_runtime.problems import Problem, Unprocessable
+from kinerja_runtime.uploads import CSV_REQUEST_BODY, read_csv_body
 
 from training_service.adapters import catalogue_repository
 from training_service.domain import CATALOGUE_COLUMNS
@@ -11,14 +11,6 @@ from training_service.service_layer import catalogue
 router = APIRouter(tags=["catalogue"])
 
 MAX_CSV_BYTES = 1024 * 1024
-
-
-class UnsupportedMediaType(Problem):
-    status, title = 415, "Unsupported media type"
-
-
-class ContentTooLarge(Problem):
-    status, title = 413, "Content too large"
 
 
 @router.get("/catalogue", summary="The agency's training catalogue (seeded items and the agency's own)")
@@ -37,18 +29,8 @@ async def read_catalogue(principal: Caller, uow: Uow, competency: str | None = N
     "/catalogue/import",
     summary=f"Add or change catalogue items from CSV (HR; header {','.join(CATALOGUE_COLUMNS)}); "
             "good rows are kept, bad rows reported by line",
-    openapi_extra={"requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}},
+    openapi_extra=CSV_REQUEST_BODY,
 )
 async def import_catalogue(request: Request, principal: HR, uow: Uow, now: Now):
-    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "text/csv":
-        raise UnsupportedMediaType("send the catalogue with Content-Type: text/csv")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_CSV_BYTES:
-            raise ContentTooLarge(f"a catalogue CSV may be at most {MAX_CSV_BYTES} bytes")
-    try:
-        text = body.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise Unprocessable("the CSV must be UTF-8 text") from exc
+    text = await read_csv_body(request, MAX_CSV_BYTES, "catalogue")
     return await catalogue.import_csv(uow, principal.agency, text, now)
