@@ -15,6 +15,7 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from kinerja_contracts import CloudEventAttributes, Event, decode
 from kinerja_contracts.catalogue import DEAD_LETTER, EVENT_TYPES
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 
 from kinerja_runtime import context, inbox
 from kinerja_runtime.logging import get_logger
@@ -47,6 +48,17 @@ class _Delivery:
     handler: Handler
     event: Event
     envelope: Envelope
+
+
+MAX_OUTAGE_BACKOFF = 30.0
+
+
+def is_outage(exc: BaseException) -> bool:
+    """Errors that say the database or the network is unavailable, as opposed to the event
+    or the handler being wrong."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, OperationalError | InterfaceError | DisconnectionError | ConnectionError | TimeoutError)
 
 
 class PoisonEvent(Exception):
@@ -124,11 +136,13 @@ class EventConsumer:
             records = msg.raw_message if isinstance(msg.raw_message, tuple) else (msg.raw_message,)
             try:
                 await self._consume_batch(records)
-            except Exception as exc:
-                # Anything escaping here would be skipped by the commit: dead-letter it instead.
-                log.exception("unexpected consumer failure")
-                for raw in records:
-                    await self._dead_letter(raw, _headers_of(raw), f"consumer failure: {exc!r}")
+            except Exception:
+                # Some events may be applied already: rewind to the batch's start and take it
+                # again (the inbox skips what was applied) rather than commit past the rest.
+                log.exception("unexpected consumer failure; the batch will be redelivered")
+                await msg.nack()
+                await asyncio.sleep(self.backoff)
+                return
             await msg.ack()
 
     async def _consume_batch(self, records) -> None:
@@ -188,7 +202,9 @@ class EventConsumer:
         return True
 
     async def _apply_with_retries(self, delivery: "_Delivery") -> None:
-        for attempt in range(1, self.max_attempts + 1):
+        attempt = failures = 0
+        while True:
+            attempt += 1
             try:
                 async with self.uows() as uow:
                     applied = await self._apply_in(uow, delivery)
@@ -200,12 +216,19 @@ class EventConsumer:
                 await self._dead_letter(delivery.raw, delivery.headers, str(exc))
                 return
             except Exception as exc:
-                log.warning("event handling failed", attempt=attempt, error=repr(exc))
-                if attempt == self.max_attempts:
+                if is_outage(exc):
+                    # The database (or network) is down, not the event at fault: wait it out,
+                    # holding the partition, and never dead-letter for it.
+                    log.warning("infrastructure unavailable; retrying", attempt=attempt, error=repr(exc))
+                    await asyncio.sleep(min(self.backoff * 2 ** min(attempt - 1, 8), MAX_OUTAGE_BACKOFF))
+                    continue
+                failures += 1
+                log.warning("event handling failed", attempt=failures, error=repr(exc))
+                if failures >= self.max_attempts:
                     reason = "".join(traceback.format_exception_only(exc)).strip()
                     await self._dead_letter(delivery.raw, delivery.headers, reason)
                     return
-                await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
+                await asyncio.sleep(self.backoff * 2 ** (failures - 1))
 
     async def _dead_letter(self, raw, headers: dict[str, str], reason: str) -> None:
         consumer = self.service

@@ -75,8 +75,11 @@ async def _detail(uow: UnitOfWork, principal: Principal, row) -> dict:
     readers = {row.nip, employee.appraiser_nip, *(r.appraiser_nip for r in lineage), *(o.superior_nip for o in objected)}
     if principal.nip not in readers and not principal.has(Role.HR):
         raise NotFound(f"no appraisal {row.appraisal_id}")
+    body = views.appraisal(row, with_explanation=True)
+    if principal.nip == row.nip and not principal.has(Role.HR):
+        body["explanation"] = views.redacted_for_the_employee(body.get("explanation"))
     return {
-        **views.appraisal(row, with_explanation=True),
+        **body,
         "revisions": [views.appraisal(r) for r in lineage],
         "objections": [views.objection(o) for o in objected],
     }
@@ -158,7 +161,9 @@ async def read_inputs(
     uow: Uow,
 ):
     async with uow:
-        await roster.employee(uow.session, principal.agency, nip)
+        employee = await roster.employee(uow.session, principal.agency, nip)
+        if not principal.has(Role.HR) and employee.appraiser_nip != principal.nip:
+            raise NotFound(f"employee {nip} is not in your team")
         target = await projections.target_of(uow.session, principal.agency, period_id, nip)
         realizations = await projections.realization_count(uow.session, target.skp_id) if target else 0
         _answers, forms = await projections.feedback_of(uow.session, principal.agency, period_id, nip)

@@ -48,3 +48,23 @@ def objection(row) -> dict:
 
 def _iso(value) -> str | None:
     return None if value is None else value.isoformat()
+
+
+ANONYMOUS_SOURCES = ("peer", "subordinate")
+ANONYMITY_THRESHOLD = 3
+
+
+def redacted_for_the_employee(explanation: dict | None) -> dict | None:
+    """The appraised employee sees peer and subordinate evidence only from 3 answers of that
+    source on, so that no single colleague's answer can be read back (product rule)."""
+    if not explanation or "perilaku" not in explanation:
+        return explanation
+    values = []
+    for value in explanation["perilaku"]["values"]:
+        evidence = [
+            {**e, "mean": None, "hidden": f"fewer than {ANONYMITY_THRESHOLD} answers"}
+            if e["source"] in ANONYMOUS_SOURCES and e["answers"] < ANONYMITY_THRESHOLD else e
+            for e in value.get("evidence", [])
+        ]
+        values.append({**value, "evidence": evidence})
+    return {**explanation, "perilaku": {**explanation["perilaku"], "values": values}}
