@@ -104,7 +104,7 @@ async def test_unit_ikm_and_mutu_at_the_band_edges_from_real_answers(
     assert len(changes) <= count and all(a.ikm != b.ikm or a.mutu != b.mutu for a, b in zip(changes, changes[1:], strict=False))
 
 
-async def test_survey_refuses_unknown_or_internal_units_and_strangers_as_officers(
+async def test_survey_refuses_unknown_or_internal_units_and_does_not_reveal_the_roster(
     agency, new_nip, database_url, feedback_app, running, public_units,
 ):
     officer = new_nip()
@@ -113,8 +113,12 @@ async def test_survey_refuses_unknown_or_internal_units_and_strangers_as_officer
         base = f"/public/agencies/{agency}"
         assert (await client.post(f"{base}/units/internal/survey-answers", json=survey(ALL_GOOD))).status_code == 404
         assert (await client.post(f"{base}/units/nowhere/survey-answers", json=survey(ALL_GOOD))).status_code == 404
+        # A NIP that is not on the roster is answered like any other (the public must not learn
+        # who works there); it just credits nobody.
+        known = await client.post(f"{base}/units/loket/survey-answers", json=survey(ALL_GOOD, officer_nip=officer))
         stranger = await client.post(f"{base}/units/loket/survey-answers", json=survey(ALL_GOOD, officer_nip=new_nip()))
-        assert stranger.status_code == 422 and "officer_nip" in stranger.json()["detail"]
+        assert known.status_code == stranger.status_code == 201
+        assert set(known.json()) == set(stranger.json())
         partial = {k: v for k, v in ALL_GOOD.items() if k != "biaya_tarif"}
         assert (await client.post(f"{base}/units/loket/survey-answers", json=survey(partial))).status_code == 422
         too_high = ALL_GOOD | {"biaya_tarif": 5}

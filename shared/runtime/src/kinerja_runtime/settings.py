@@ -6,6 +6,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_JWT_SECRET = "kinerja-dev-secret-not-for-production"
+DEV_ISSUER = "kinerja-dev"
 
 
 class ServiceSettings(BaseSettings):
@@ -22,7 +23,7 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
 
-    jwt_issuer: str = "kinerja-dev"
+    jwt_issuer: str = DEV_ISSUER
     jwt_audience: str = "kinerja"
     jwt_secret: str = Field(DEV_JWT_SECRET, description="HS256 key of the dev issuer")
     jwt_public_key: str = Field("", description="PEM public key; when set, tokens are verified with RS256 instead")

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 from kinerja_contracts import FeedbackReceived
 from kinerja_contracts.vocabulary import BerakhlakValue, Ekspektasi, FeedbackSource
-from kinerja_runtime import roster
+from kinerja_runtime import context, roster
 from kinerja_runtime.problems import Conflict, Forbidden, NotFound, Unprocessable
 from kinerja_runtime.uow import UnitOfWork
 from sqlalchemy import func, insert, select, update
@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback_service.adapters.orm import feedback, feedback_rounds, round_givers
 from feedback_service.domain import rounds as rounds_rules
-from feedback_service.domain.anonymity import Answer, feedback_view
+from feedback_service.domain.anonymity import ANONYMOUS_SOURCES, Answer, feedback_view
 from feedback_service.domain.model import FeedbackRefused, Giver, check_complete
 from feedback_service.domain.rounds import (
     FeedbackRound,
@@ -144,6 +144,9 @@ async def answer_round(
                 source=source.value, giver_nip=giver_nip, round_id=round_id, checkpoint_id=found.checkpoint_id,
                 **values,
             ))
+        if source in ANONYMOUS_SOURCES:
+            # The request's correlation id would tie this event to the giver's other actions.
+            context.begin()
         await uow.publish(FeedbackReceived(
             agency_id=agency_id, period_id=row["period_id"], nip=found.nip, feedback_id=feedback_id, source=source,
             ratings=ratings, submitted_at=now, round_id=round_id, checkpoint_id=found.checkpoint_id,

@@ -73,8 +73,10 @@ async def answer_survey(
         if officer_nip is not None:
             try:
                 await roster.employee(session, agency_id, officer_nip)
-            except NotFound as exc:
-                raise Unprocessable(f"officer_nip {officer_nip} is not an employee of this agency") from exc
+            except NotFound:
+                # Answered the same either way, so the public endpoint cannot be used to learn
+                # who works at the agency; an unknown officer simply gets no credit.
+                officer_nip = None
         # Answers to one unit take turns (row lock on PostgreSQL; SQLite has one writer anyway),
         # so each recomputed IKM counts every answer committed before it.
         await session.execute(select(known_units.c.unit_id).where(

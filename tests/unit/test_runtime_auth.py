@@ -1,0 +1,23 @@
+"""Bearer tokens: the dev issuer's tokens verify, tampered or foreign ones do not, and the
+public dev secret is never trusted for a real issuer."""
+
+import pytest
+from kinerja_runtime.auth.tokens import InvalidToken, TokenIssuer, TokenVerifier
+from kinerja_runtime.settings import ServiceSettings
+
+
+def test_a_dev_token_carries_nip_agency_and_roles():
+    settings = ServiceSettings()
+    principal = TokenVerifier(settings).verify(TokenIssuer(settings).issue("199001012015011001", "dinkes", ["hr"]))
+    assert (principal.nip, principal.agency, principal.roles) == ("199001012015011001", "dinkes", frozenset({"hr"}))
+
+
+def test_a_token_signed_with_another_secret_is_refused():
+    token = TokenIssuer(ServiceSettings(jwt_secret="someone-else")).issue("199001012015011001", "dinkes", ["hr"])
+    with pytest.raises(InvalidToken):
+        TokenVerifier(ServiceSettings()).verify(token)
+
+
+def test_the_dev_secret_is_not_accepted_for_a_real_issuer():
+    with pytest.raises(RuntimeError, match="JWT_PUBLIC_KEY"):
+        TokenVerifier(ServiceSettings(jwt_issuer="https://sso.example.go.id/realms/asn"))
