@@ -28,7 +28,7 @@ async def test_transfer_within_and_between_agencies(target_app, running, auth_he
     hr, hr_b = auth_headers(HR, agency, ["hr"]), auth_headers(HR_B, other, ["hr"])
     async with running(target_app) as client:
         for headers, units in ((hr, [("dinas", None, KADIS), ("pelayanan", "dinas", KABID), ("pengaduan", "dinas", None)]),
-                               (hr_b, [("badan", None, None), ("bidang-data", "badan", None)])):
+                               (hr_b, [("badan", None, None), ("bidang-data", "badan", HR_B)])):
             for unit_id, parent, head in units:
                 body = {"unit_id": unit_id, "name": unit_id.title(), "parent_unit_id": parent, "head_nip": head}
                 assert (await client.post("/units", json=body, headers=headers)).status_code == 201
@@ -51,8 +51,11 @@ async def test_transfer_within_and_between_agencies(target_app, running, auth_he
                                   json={"unit_id": "pelayanan", "effective_on": "2025-07-02"})
         assert again.status_code == 409
 
+        chosen = await client.post(f"/employees/{SITI}/transfer", headers=hr, json={
+            "unit_id": "bidang-data", "to_agency_id": other, "appraiser_nip": KADIS, "effective_on": "2025-10-01"})
+        assert chosen.status_code == 422, "the sending agency cannot pick an appraiser in the receiving one"
         away = await client.post(f"/employees/{SITI}/transfer", headers=hr, json={
-            "unit_id": "bidang-data", "to_agency_id": other, "appraiser_nip": HR_B, "effective_on": "2025-10-01"})
+            "unit_id": "bidang-data", "to_agency_id": other, "effective_on": "2025-10-01"})
         assert away.status_code == 200, away.text
         assert (away.json()["agency_id"], away.json()["previous_agency_id"]) == (other, agency)
         assert (await client.get(f"/employees/{SITI}", headers=hr)).status_code == 404

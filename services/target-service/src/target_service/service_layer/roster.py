@@ -71,10 +71,15 @@ async def transfer_employee(uow: UnitOfWork, *, agency_id: str, nip: str, unit_i
     async with uow:
         employee = await employee_or_404(uow, agency_id, nip)
         to_agency = to_agency_id or agency_id
+        if to_agency != agency_id and appraiser_nip is not None:
+            # The receiving agency's own structure decides who appraises its staff: the head of
+            # the unit the employee joins, never a NIP chosen by the sending agency.
+            raise Unprocessable("appraiser_nip cannot be set for a transfer to another agency", field="appraiser_nip")
         destination_units = await units_repo.units(uow.session, to_agency)
         unit = destination_units.get(unit_id)
         if unit is None:
-            raise Unprocessable(f"unit_id {unit_id} is not a work unit of agency {to_agency}", unit_id=unit_id)
+            # Worded the same for any agency, so the sender cannot map another agency's units.
+            raise Unprocessable(f"unit_id {unit_id} cannot receive this transfer", unit_id=unit_id)
         with domain_refusals():
             transfer = plan_transfer(employee, from_agency=agency_id, to_agency=to_agency_id, unit=unit,
                                      destination_units=destination_units, position=position,
