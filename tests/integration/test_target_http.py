@@ -247,3 +247,35 @@ async def test_skp_lifecycle_realisation_and_period_close(target_app, running, a
             BUDI: {"nip": BUDI, "skp_id": budi_skp["skp_id"], "skp_version": 1, "realization_count": 0},
             ANI: {"nip": ANI, "skp_id": None, "skp_version": None, "realization_count": 0},
         }
+
+
+async def test_approve_and_return_at_once_only_one_wins(target_app, running, as_, events_of):
+    """Two decisions on one submitted SKP race: one lands, the other answers 409, and only a
+    decision that landed publishes (no TargetSet for an SKP that ends up returned)."""
+    import asyncio
+
+    hr, siti, budi = as_(HR, "hr"), as_(SITI), as_(BUDI, "appraiser")
+    async with running(target_app) as client:
+        roster = roster_json((BUDI, "Budi Santoso", "Kepala Dinas", "Dinas", ATASAN),
+                             (SITI, "Siti Rahayu", "Analis Pengaduan", "Bidang Pengaduan", BUDI))
+        assert (await client.post("/employees", json=roster, headers=hr)).status_code == 200
+        period_id = (await client.post("/periods", json={"year": 2025}, headers=hr)).json()["period_id"]
+        iku = (await client.post(f"/periods/{period_id}/iku", json=IKU, headers=hr)).json()
+        budi_skp = (await client.post("/skp", json={"period_id": period_id, "rhk": [
+            {**PLAN["rhk"][0], "iku_id": iku["iku_id"]}]}, headers=budi)).json()
+        await client.post(f"/skp/{budi_skp['skp_id']}/submit", headers=budi)
+        budi_rhk = (await client.post(f"/skp/{budi_skp['skp_id']}/approve", headers=as_(ATASAN, "appraiser"))).json()
+        plan = {"period_id": period_id, "rhk": [{**PLAN["rhk"][0], "supports_rhk_id": budi_rhk["rhk"][0]["rhk_id"]}]}
+        skp_id = (await client.post("/skp", json=plan, headers=siti)).json()["skp_id"]
+        assert (await client.post(f"/skp/{skp_id}/submit", headers=siti)).status_code == 200
+
+        approve, give_back = await asyncio.gather(
+            client.post(f"/skp/{skp_id}/approve", headers=budi),
+            client.post(f"/skp/{skp_id}/return", json={"notes": "Perbaiki target"}, headers=budi),
+        )
+        assert sorted([approve.status_code, give_back.status_code]) == [200, 409], (approve.text, give_back.text)
+        final = (await client.get(f"/skp/{skp_id}", headers=siti)).json()
+        assert final["status"] == ("approved" if approve.status_code == 200 else "returned")
+    if approve.status_code == 200:
+        published = await events_of("kinerja.targets", lambda types: types.count("TargetSet") >= 2)
+        assert [d["skp_id"] for t, d in published if t == "TargetSet"].count(skp_id) == 1

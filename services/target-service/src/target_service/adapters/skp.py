@@ -114,8 +114,20 @@ async def _save_latest(session: AsyncSession, s: Skp, is_new: bool, plan_changed
         await _insert_plan(session, s, v)
 
 
-async def save_skp(session: AsyncSession, s: Skp, *, new_version: bool = False, plan_changed: bool = False) -> None:
-    """Only the latest version ever changes: earlier ones are history."""
-    await session.execute(update(skp).where(skp.c.skp_id == s.skp_id).values(
-        version=s.version, status=s.latest.status.value))
+class ChangedMeanwhile(Exception):
+    """Another request changed the SKP between this one's read and write."""
+
+
+async def save_skp(session: AsyncSession, s: Skp, *, loaded: tuple[int | None, str], new_version: bool = False,
+                   plan_changed: bool = False) -> None:
+    """Only the latest version ever changes: earlier ones are history. ``loaded`` is the
+    (version, status) the change was decided on; the write only lands if they still hold,
+    so two appraisers' approve and return cannot both succeed."""
+    version, status = loaded
+    result = await session.execute(update(skp).where(
+        skp.c.skp_id == s.skp_id, skp.c.version.is_(None) if version is None else skp.c.version == version,
+        skp.c.status == status,
+    ).values(version=s.version, status=s.latest.status.value))
+    if result.rowcount != 1:
+        raise ChangedMeanwhile(s.skp_id)
     await _save_latest(session, s, is_new=new_version, plan_changed=plan_changed or new_version)

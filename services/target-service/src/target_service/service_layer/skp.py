@@ -69,6 +69,7 @@ async def change_skp(uow: UnitOfWork, *, agency_id: str, skp_id: str, actor_nip:
     ``approve`` | ``return`` (appraiser). Links are checked as given on edits, complete on submit and approval."""
     async with uow:
         s = await skp_or_404(uow, agency_id, skp_id)
+        loaded = (s.version, s.latest.status.value)
         period = await period_or_404(uow, agency_id, s.period_id)
         appraiser = await appraiser_of(uow, s)
         previous = None
@@ -87,7 +88,11 @@ async def change_skp(uow: UnitOfWork, *, agency_id: str, skp_id: str, actor_nip:
                 s.return_for_revision(actor_nip, appraiser, notes)
         if action in ("edit", "revise", "submit", "approve"):
             await _check_links(uow, s, s.latest, complete=action in ("submit", "approve"))
-        await repo.save_skp(uow.session, s, new_version=action == "revise", plan_changed=action == "edit")
+        try:
+            await repo.save_skp(uow.session, s, loaded=loaded, new_version=action == "revise",
+                                plan_changed=action == "edit")
+        except repo.ChangedMeanwhile as exc:
+            raise Conflict(f"SKP {skp_id} was changed by another request meanwhile; reload it and try again") from exc
         if action == "approve":
             await uow.publish(_target_set(s) if previous is None else _target_revised(s, previous))
         await uow.commit()
