@@ -1,6 +1,7 @@
 # Kinerja: the two commands a newcomer needs are `make run` and `make test`.
 SHELL := /bin/bash
-UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+# uv from PATH, else as a module of the machine's Python (a fresh pip install needs no PATH change).
+UV ?= $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 PY := .venv/bin/python
 
 .PHONY: install run demo test test-unit test-contract test-integration test-e2e bench schemas token clean
@@ -8,7 +9,7 @@ PY := .venv/bin/python
 install: .venv/.installed
 
 .venv/.installed: pyproject.toml uv.lock shared/*/pyproject.toml services/*/pyproject.toml
-	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --all-packages --frozen --python 3.11
 	@touch $@
 
