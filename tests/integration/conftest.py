@@ -5,6 +5,7 @@ Topics and consumer groups are shared by the whole session; every test isolates 
 with its own agency id (and its own database).
 """
 
+import json
 import random
 import uuid
 import zlib
@@ -199,3 +200,35 @@ def partitions_owned(app, topic: str) -> set[int]:
 def owned_partitions():
     """``owned_partitions(app, topic)`` -> set of partition numbers assigned to the app now."""
     return partitions_owned
+
+
+@pytest.fixture
+def target_app(broker, database_url):
+    """A target-service app (not started) on this test's database and the session broker."""
+    from kinerja_runtime.settings import ServiceSettings
+    from target_service.main import create_app
+
+    return create_app(ServiceSettings(
+        service_name="target-service", database_url=database_url, kafka_bootstrap_servers=broker.bootstrap_servers,
+        log_json=False, log_level="WARNING",
+    ))
+
+
+@pytest.fixture
+def as_(agency, auth_headers):
+    """``as_(nip, *roles)`` -> headers of a caller in this test's agency."""
+    return lambda nip, *roles: auth_headers(nip, agency, list(roles) or ["employee"])
+
+
+@pytest.fixture
+def events_of(read_topic, agency):
+    """``await events_of(topic, until)`` -> [(ce_type, data)] of this test's agency, in log order per key."""
+
+    async def read(topic: str, until) -> list[tuple[str, dict]]:
+        records = await read_topic(
+            topic, until=lambda rs: until([r.headers["ce_type"].split(".")[2] for r in rs]), timeout=30,
+            where=lambda r: r.headers.get("ce_agency") == agency,
+        )
+        return [(r.headers["ce_type"].split(".")[2], json.loads(r.value)) for r in records]
+
+    return read

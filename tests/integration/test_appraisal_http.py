@@ -60,11 +60,6 @@ def clock(appraisal_app):
 
 
 @pytest.fixture
-def as_(agency, auth_headers):
-    return lambda nip, *roles: auth_headers(nip, agency, list(roles) or ["employee"])
-
-
-@pytest.fixture
 def appraisal_events(read_topic, agency):
     """``await appraisal_events(until)`` -> [(type, data)] of this test's agency on kinerja.appraisals."""
 

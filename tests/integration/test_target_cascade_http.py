@@ -2,7 +2,6 @@
 (IKU → Kepala Dinas → Kepala Bidang → staff), refused dangling links, return and resubmit,
 revisions that keep their history, feedback, and a closed period refusing realisation."""
 
-import json
 
 import pytest
 
@@ -29,32 +28,7 @@ ROSTER = (
 )
 
 
-@pytest.fixture
-def target_app(broker, database_url):
-    from kinerja_runtime.settings import ServiceSettings
-    from target_service.main import create_app
 
-    return create_app(ServiceSettings(
-        service_name="target-service", database_url=database_url, kafka_bootstrap_servers=broker.bootstrap_servers,
-        log_json=False, log_level="WARNING",
-    ))
-
-
-@pytest.fixture
-def as_(agency, auth_headers):
-    return lambda nip, *roles: auth_headers(nip, agency, list(roles) or ["employee"])
-
-
-@pytest.fixture
-def events_of(read_topic, agency):
-    async def read(topic: str, until) -> list[tuple[str, dict]]:
-        records = await read_topic(
-            topic, until=lambda rs: until([r.headers["ce_type"].split(".")[2] for r in rs]), timeout=30,
-            where=lambda r: r.headers.get("ce_agency") == agency,
-        )
-        return [(r.headers["ce_type"].split(".")[2], json.loads(r.value)) for r in records]
-
-    return read
 
 
 def plan(description, *, supports=None, iku=None, target=12, extra=()):

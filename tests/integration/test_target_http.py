@@ -1,7 +1,6 @@
 """target-service over HTTP against the real broker and database: roster import, periods,
 the SKP lifecycle, realisation, and the events it publishes (read back with plain aiokafka)."""
 
-import json
 
 import pytest
 
@@ -13,35 +12,7 @@ ATASAN = "196505051990031001"  # the Kepala Dinas's appraiser (Sekda), not on th
 IKU = {"code": "IKU-1", "description": "Waktu respon pengaduan", "target": 14, "unit": "hari", "higher_is_better": False}
 
 
-@pytest.fixture
-def target_app(broker, database_url):
-    from kinerja_runtime.settings import ServiceSettings
-    from target_service.main import create_app
 
-    return create_app(ServiceSettings(
-        service_name="target-service", database_url=database_url, kafka_bootstrap_servers=broker.bootstrap_servers,
-        log_json=False, log_level="WARNING",
-    ))
-
-
-@pytest.fixture
-def as_(agency, auth_headers):
-    """``as_(nip, *roles)`` -> headers of a caller in this test's agency."""
-    return lambda nip, *roles: auth_headers(nip, agency, list(roles) or ["employee"])
-
-
-@pytest.fixture
-def events_of(read_topic, agency):
-    """``await events_of(topic, until)`` -> [(ce_type, data)] of this test's agency, in log order per key."""
-
-    async def read(topic: str, until) -> list[tuple[str, dict]]:
-        records = await read_topic(
-            topic, until=lambda rs: until([r.headers["ce_type"].split(".")[2] for r in rs]), timeout=30,
-            where=lambda r: r.headers.get("ce_agency") == agency,
-        )
-        return [(r.headers["ce_type"].split(".")[2], json.loads(r.value)) for r in records]
-
-    return read
 
 
 def roster_json(*rows):

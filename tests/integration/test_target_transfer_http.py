@@ -12,16 +12,6 @@ HR, HR_B = "196805051990031001", "196906061991041001"
 KADIS, KABID, SITI = "197001011995031001", "197801012005011001", "198503122010012002"
 
 
-@pytest.fixture
-def target_app(broker, database_url):
-    from kinerja_runtime.settings import ServiceSettings
-    from target_service.main import create_app
-
-    return create_app(ServiceSettings(
-        service_name="target-service", database_url=database_url, kafka_bootstrap_servers=broker.bootstrap_servers,
-        log_json=False, log_level="WARNING",
-    ))
-
 
 async def test_transfer_within_and_between_agencies(target_app, running, auth_headers, agency, read_topic):
     other = f"agency-{uuid.uuid4().hex[:12]}"
