@@ -27,12 +27,14 @@ from .events import (
     ClosedPeriodEmployee,
     DevelopmentPlanCreated,
     DevelopmentPlanRevised,
+    EmployeePeriodClosed,
     EmployeeRegistered,
     EmployeeTransferred,
     FeedbackReceived,
     Iki,
     IndikatorResult,
     PerformancePeriodClosed,
+    PerformancePeriodClosedV1,
     PerformancePeriodOpened,
     PerilakuResult,
     PlanItem,
@@ -59,6 +61,8 @@ from .vocabulary import (
 )
 
 __all__ = [
+    "EmployeePeriodClosed",
+    "PerformancePeriodClosedV1",
     "TalentPoolNominated",
     "TrainingCompleted",
     "DevelopmentPlanRevised",

@@ -15,6 +15,7 @@ from .events import (
     CitizenSurveyAnswered,
     DevelopmentPlanCreated,
     DevelopmentPlanRevised,
+    EmployeePeriodClosed,
     EmployeeRegistered,
     EmployeeTransferred,
     FeedbackReceived,
@@ -78,7 +79,7 @@ TARGETS = Topic(
     "kinerja.targets",
     3,
     "nip",
-    (TargetSet, RealizationRecorded, TargetRevised),
+    (TargetSet, RealizationRecorded, TargetRevised, EmployeePeriodClosed),
     "Approved SKP versions, revisions and recorded realisation, in order per employee.",
 )
 FEEDBACK = Topic(

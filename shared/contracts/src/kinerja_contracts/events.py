@@ -8,7 +8,9 @@ from .target import (
     EmployeeRegistered,
     EmployeeTransferred,
     Iki,
+    EmployeePeriodClosed,
     PerformancePeriodClosed,
+    PerformancePeriodClosedV1,
     PerformancePeriodOpened,
     RealizationRecorded,
     Rhk,
@@ -45,6 +47,8 @@ ALL_EVENTS = (
 )
 
 __all__ = [
+    "EmployeePeriodClosed",
+    "PerformancePeriodClosedV1",
     "TalentPoolNominated",
     "TrainingCompleted",
     "DevelopmentPlanRevised",

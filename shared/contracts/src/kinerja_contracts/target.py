@@ -246,3 +246,22 @@ class TargetRevised(Event):
         if self.previous_version >= self.version:
             raise ValueError("previous_version must be lower than version")
         return self
+
+
+PerformancePeriodClosedV1 = PerformancePeriodClosed  # TEMPORARY shim until the contracts branch lands
+
+
+class EmployeePeriodClosed(Event):
+    """TEMPORARY shim until the contracts branch lands."""
+
+    event_type: ClassVar[str] = "kinerja.target.EmployeePeriodClosed.v1"
+    topic: ClassVar[str] = "kinerja.targets"
+
+    agency_id: AgencyId
+    period_id: PeriodId
+    year: int
+    nip: Nip
+    closed_at: AwareDatetime
+    skp_id: Identifier | None = None
+    skp_version: int | None = None
+    realization_count: int = 0

@@ -1,11 +1,33 @@
 """Inbox: remembers which events a consumer has applied, in the same transaction as the effect."""
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kinerja_runtime.tables import inbox
+
+
+async def claim(session: AsyncSession, consumer: str, events: Sequence[tuple[str, str]]) -> set[str]:
+    """Record ``(event_id, event_type)`` pairs as processed by ``consumer`` in one statement;
+    returns the ids this call claimed, i.e. those no earlier transaction had.
+
+    A concurrent transaction claiming the same id waits for the other to finish and then claims
+    nothing, so each event's effect lands once.
+    """
+    if not events:
+        return set()
+    now = datetime.now(UTC)
+    rows = [{"consumer": consumer, "event_id": event_id, "event_type": event_type, "processed_at": now}
+            for event_id, event_type in dict(events).items()]
+    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(inbox).values(rows).on_conflict_do_nothing(index_elements=["consumer", "event_id"])
+        .returning(inbox.c.event_id)
+    )
+    return set((await session.scalars(statement)).all())
 
 
 async def already_processed(session: AsyncSession, consumer: str, event_id: str) -> bool:
@@ -13,10 +35,3 @@ async def already_processed(session: AsyncSession, consumer: str, event_id: str)
         select(inbox.c.event_id).where(inbox.c.consumer == consumer, inbox.c.event_id == event_id)
     )
     return found is not None
-
-
-async def remember(session: AsyncSession, consumer: str, event_id: str, event_type: str) -> None:
-    # A concurrent duplicate fails on the primary key at commit; the retry then sees it processed.
-    await session.execute(
-        insert(inbox).values(consumer=consumer, event_id=event_id, event_type=event_type, processed_at=datetime.now(UTC))
-    )

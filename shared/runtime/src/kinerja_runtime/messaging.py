@@ -1,13 +1,20 @@
-"""Broker set-up and the event consumer: inbox, retries with backoff, dead-letter topic.
+"""Broker set-up and the set-based event consumer: inbox, retries with backoff, dead-letter topic.
 
-Every subscriber uses an explicit consumer group and commits its offset only after the
-effect (or the dead-letter record) is durable.
+A service registers handlers per event class; the topic comes from the class. A batch of
+records costs a constant number of database round trips: the inbox claims the whole batch's
+event ids in one statement, and each handler receives every newly claimed event of its type
+at once (see :func:`layers` for how per-key order is kept). Offsets are committed only after
+the effects (or the dead-letter records) are durable.
 """
 
 import asyncio
+import contextlib
+import time
 import traceback
-from collections.abc import Awaitable, Callable, Mapping
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import structlog
 from faststream import AckPolicy
@@ -24,6 +31,8 @@ from kinerja_runtime.uow import UnitOfWork, UnitOfWorkFactory
 
 log = get_logger(__name__)
 
+E = TypeVar("E", bound=Event)
+
 
 @dataclass(frozen=True)
 class Envelope:
@@ -36,18 +45,49 @@ class Envelope:
     key: str | None
 
 
-Handler = Callable[[Event, Envelope, UnitOfWork], Awaitable[None]]
+@dataclass(frozen=True)
+class Delivered(Generic[E]):
+    """One decoded event of a batch, with where it came from."""
+
+    event: E
+    envelope: Envelope
+
+    @property
+    def event_id(self) -> str:
+        return self.envelope.attributes.id
+
+    @contextlib.contextmanager
+    def causing(self) -> Iterator[None]:
+        """Events published inside this block carry this event's correlation id and name it
+        as their cause."""
+        attributes = self.envelope.attributes
+        outer = context.correlation_id(), context.causation_id()
+        context.begin(attributes.correlation_id or attributes.id, causation_id=attributes.id)
+        try:
+            yield
+        finally:
+            context.begin(outer[0], causation_id=outer[1])
+
+
+BatchHandler = Callable[[Sequence[Delivered], UnitOfWork], Awaitable[None]]
+"""Receives every newly claimed event of one type in a batch, in per-key order."""
 
 
 @dataclass(frozen=True)
-class _Delivery:
+class _Record:
     """A parsed record, ready to apply."""
 
     raw: object
     headers: dict[str, str]
-    handler: Handler
-    event: Event
-    envelope: Envelope
+    delivered: Delivered
+
+    @property
+    def event_type(self) -> str:
+        return self.delivered.envelope.attributes.type
+
+    @property
+    def order_key(self) -> tuple[str, str | None]:
+        return self.delivered.envelope.topic, self.delivered.envelope.key
 
 
 MAX_OUTAGE_BACKOFF = 30.0
@@ -89,6 +129,30 @@ def _headers_of(raw) -> dict[str, str]:
     return {k: (v.decode(errors="replace") if isinstance(v, bytes) else v) for k, v in (raw.headers or [])}
 
 
+def layers(records: Sequence[_Record]) -> list[list[_Record]]:
+    """Split a batch into layers that can each be applied type by type without breaking
+    per-key order.
+
+    An event joins the layer of the previous event with its key when both have the same type,
+    else the next one; so a key's events run in offset order, and a run of same-typed events
+    (an employee's realisations) stays in one handler call. Events of different keys are
+    independent, as Kafka orders only per key.
+    """
+    last: dict[tuple[str, str | None], tuple[int, str]] = {}
+    out: list[list[_Record]] = []
+    for record in records:
+        previous = last.get(record.order_key)
+        if previous is None:
+            layer = 0
+        else:
+            layer = previous[0] if previous[1] == record.event_type else previous[0] + 1
+        last[record.order_key] = (layer, record.event_type)
+        while len(out) <= layer:
+            out.append([])
+        out[layer].append(record)
+    return out
+
+
 class EventConsumer:
     """A service's one consumer group: every topic it reads, one FastStream subscriber.
 
@@ -97,7 +161,7 @@ class EventConsumer:
     """
 
     def __init__(self, broker: KafkaBroker, uows: UnitOfWorkFactory, service: str, *, group_id: str | None = None,
-                 max_attempts: int = 4, backoff_seconds: float = 0.2, batch_size: int = 200):
+                 max_attempts: int = 4, backoff_seconds: float = 0.2, batch_size: int = 500):
         self.broker = broker
         self.uows = uows
         self.service = service
@@ -105,24 +169,25 @@ class EventConsumer:
         self.max_attempts = max_attempts
         self.backoff = backoff_seconds
         self.batch_size = batch_size
-        self._handlers: dict[str, dict[str, Handler]] = {}
+        self._handlers: dict[str, list[BatchHandler]] = {}
+        self._topics: dict[str, set[str]] = {}
 
-    def subscribe(self, topic: str, handlers: Mapping[type[Event], Handler]) -> None:
-        """Declare the event types handled from ``topic``; ``bind()`` registers them all."""
-        by_type = self._handlers.setdefault(topic, {})
-        by_type.update({cls.event_type: handler for cls, handler in handlers.items()})
+    def handle(self, event_class: type[E], handler: Callable[[Sequence[Delivered[E]], UnitOfWork], Awaitable[None]]) -> None:
+        """Register ``handler`` for every event of ``event_class``; several handlers of one class
+        run in the order they were registered, in the same transaction."""
+        self._handlers.setdefault(event_class.event_type, []).append(handler)
+        self._topics.setdefault(event_class.topic, set()).add(event_class.event_type)
 
     @property
     def topics(self) -> tuple[str, ...]:
-        return tuple(self._handlers)
+        return tuple(self._topics)
 
     def bind(self) -> None:
         if not self._handlers:
             return
-        handled = sorted({t for by_type in self._handlers.values() for t in by_type})
 
         @self.broker.subscriber(
-            *self._handlers,
+            *self._topics,
             group_id=self.group_id,
             auto_offset_reset="earliest",
             ack_policy=AckPolicy.MANUAL,
@@ -130,12 +195,12 @@ class EventConsumer:
             max_records=self.batch_size,
             decoder=_raw_body,
             title=f"{self.service}",
-            description=f"{self.service} consumes {', '.join(handled)}",
+            description=f"{self.service} consumes {', '.join(sorted(self._handlers))}",
         )
         async def on_batch(msg: KafkaMessage) -> None:
             records = msg.raw_message if isinstance(msg.raw_message, tuple) else (msg.raw_message,)
             try:
-                await self._consume_batch(records)
+                await self.consume(records)
             except Exception:
                 # Some events may be applied already: rewind to the batch's start and take it
                 # again (the inbox skips what was applied) rather than commit past the rest.
@@ -145,26 +210,24 @@ class EventConsumer:
                 return
             await msg.ack()
 
-    async def _consume_batch(self, records) -> None:
-        """One transaction for the whole batch; if any event fails in it, each is applied on
-        its own with retries, so one bad event neither blocks nor drags down the others."""
-        deliveries = [d for d in [await self._delivery(raw) for raw in records] if d is not None]
-        if not deliveries:
+    async def consume(self, raw_records: Sequence) -> None:
+        """Apply one batch of broker records: poison to the dead-letter topic, the rest applied
+        in one transaction, or split until the failing event is isolated."""
+        started = time.perf_counter()
+        context.begin()
+        records = [r for r in [await self._parse(raw) for raw in raw_records] if r is not None]
+        if not records:
             return
-        try:
-            await self._apply_batch_once(deliveries)
-        except Exception as exc:
-            log.warning("batch failed; applying its events one by one", events=len(deliveries), error=repr(exc))
-            for delivery in deliveries:
-                await self._apply_with_retries(delivery)
+        applied, duplicates, dead = await self._apply_or_split(records)
+        log.info("batch consumed", records=len(raw_records), applied=applied, duplicates=duplicates,
+                 dead_lettered=dead, ms=round((time.perf_counter() - started) * 1000, 1))
 
-    async def _delivery(self, raw) -> "_Delivery | None":
+    async def _parse(self, raw) -> "_Record | None":
         """Parse one record; poison goes to the dead-letter topic, unneeded types are skipped."""
         headers = _headers_of(raw)
-        by_type = self._handlers[raw.topic]
         try:
             attributes = CloudEventAttributes.from_headers(headers)
-            if attributes.type not in by_type:
+            if attributes.type not in self._handlers:
                 if attributes.type not in EVENT_TYPES:
                     raise PoisonEvent(f"unknown event type {attributes.type!r}")
                 return None  # a type this service does not need; the topic carries several
@@ -177,58 +240,70 @@ class EventConsumer:
             return None
         key = raw.key.decode(errors="replace") if raw.key else None
         envelope = Envelope(attributes, raw.topic, raw.partition, raw.offset, key)
-        return _Delivery(raw, headers, by_type[attributes.type], event, envelope)
+        return _Record(raw, headers, Delivered(event, envelope))
 
-    async def _apply_batch_once(self, deliveries: list["_Delivery"]) -> None:
-        outcomes = []
-        async with self.uows() as uow:
-            for delivery in deliveries:
-                outcomes.append(await self._apply_in(uow, delivery))
-            await uow.commit()
-        for delivery, applied in zip(deliveries, outcomes, strict=True):
-            EVENTS_CONSUMED.labels(self.service, delivery.event.event_type, "applied" if applied else "duplicate").inc()
-
-    async def _apply_in(self, uow: UnitOfWork, delivery: "_Delivery") -> bool:
-        # The inbox is keyed by the service, not the group, so renaming a group never re-applies events.
-        attributes = delivery.envelope.attributes
-        context.begin(attributes.correlation_id or attributes.id, causation_id=attributes.id)
-        structlog.contextvars.bind_contextvars(event_id=attributes.id, event_type=attributes.type)
-        if await inbox.already_processed(uow.session, self.service, attributes.id):
-            log.info("duplicate event ignored")
-            return False
-        await delivery.handler(delivery.event, delivery.envelope, uow)
-        await inbox.remember(uow.session, self.service, attributes.id, attributes.type)
-        log.info("event applied")
-        return True
-
-    async def _apply_with_retries(self, delivery: "_Delivery") -> None:
+    async def _apply_or_split(self, records: list[_Record]) -> tuple[int, int, int]:
+        """Returns (applied, duplicates, dead-lettered). A failed set is halved, each half applied
+        in order, so the one bad event ends up alone and the rest keep their guarantees."""
         attempt = failures = 0
         while True:
             attempt += 1
             try:
-                async with self.uows() as uow:
-                    applied = await self._apply_in(uow, delivery)
-                    await uow.commit()
-                outcome = "applied" if applied else "duplicate"
-                EVENTS_CONSUMED.labels(self.service, delivery.event.event_type, outcome).inc()
-                return
+                applied = await self._apply_once(records)
+                return applied, len(records) - applied, 0
             except PoisonEvent as exc:
-                await self._dead_letter(delivery.raw, delivery.headers, str(exc))
-                return
+                if len(records) == 1:
+                    await self._dead_letter(records[0].raw, records[0].headers, str(exc))
+                    return 0, 0, 1
+                error = exc
             except Exception as exc:
                 if is_outage(exc):
-                    # The database (or network) is down, not the event at fault: wait it out,
+                    # The database (or network) is down, not the events at fault: wait it out,
                     # holding the partition, and never dead-letter for it.
                     log.warning("infrastructure unavailable; retrying", attempt=attempt, error=repr(exc))
                     await asyncio.sleep(min(self.backoff * 2 ** min(attempt - 1, 8), MAX_OUTAGE_BACKOFF))
                     continue
-                failures += 1
-                log.warning("event handling failed", attempt=failures, error=repr(exc))
-                if failures >= self.max_attempts:
-                    reason = "".join(traceback.format_exception_only(exc)).strip()
-                    await self._dead_letter(delivery.raw, delivery.headers, reason)
-                    return
-                await asyncio.sleep(self.backoff * 2 ** (failures - 1))
+                error = exc
+            if len(records) > 1:
+                log.warning("batch failed; splitting it to isolate the failing event", events=len(records),
+                            error=repr(error))
+                middle = len(records) // 2
+                first = await self._apply_or_split(records[:middle])
+                second = await self._apply_or_split(records[middle:])
+                return tuple(a + b for a, b in zip(first, second, strict=True))  # type: ignore[return-value]
+            failures += 1
+            log.warning("event handling failed", attempt=failures, error=repr(error),
+                        event_id=records[0].delivered.event_id, event_type=records[0].event_type)
+            if failures >= self.max_attempts:
+                reason = "".join(traceback.format_exception_only(error)).strip()
+                await self._dead_letter(records[0].raw, records[0].headers, reason)
+                return 0, 0, 1
+            await asyncio.sleep(self.backoff * 2 ** (failures - 1))
+
+    async def _apply_once(self, records: list[_Record]) -> int:
+        """One transaction: claim the ids in the inbox, apply what was newly claimed, commit."""
+        async with self.uows() as uow:
+            # The inbox is keyed by the service, not the group, so renaming a group never re-applies events.
+            claimed = await inbox.claim(uow.session, self.service,
+                                        [(r.delivered.event_id, r.event_type) for r in records])
+            fresh = _first_claims(records, claimed)
+            for layer in layers(fresh):
+                by_type: dict[str, list[Delivered]] = defaultdict(list)
+                for record in layer:
+                    by_type[record.event_type].append(record.delivered)
+                for event_type, batch in by_type.items():
+                    for handler in self._handlers[event_type]:
+                        await handler(batch, uow)
+            await uow.commit()
+        counts: dict[tuple[str, str], int] = defaultdict(int)
+        fresh_ids = {id(r) for r in fresh}
+        for record in records:
+            counts[record.event_type, "applied" if id(record) in fresh_ids else "duplicate"] += 1
+            log.debug("event applied" if id(record) in fresh_ids else "duplicate event ignored",
+                      event_id=record.delivered.event_id, event_type=record.event_type)
+        for (event_type, outcome), n in counts.items():
+            EVENTS_CONSUMED.labels(self.service, event_type, outcome).inc(n)
+        return len(fresh)
 
     async def _dead_letter(self, raw, headers: dict[str, str], reason: str) -> None:
         consumer = self.service
@@ -251,4 +326,16 @@ class EventConsumer:
                 await asyncio.sleep(min(delay, 5.0))
                 delay *= 2
         DEAD_LETTERED.labels(consumer).inc()
-        log.error("event dead-lettered", consumer=consumer, reason=reason[:300], topic=raw.topic, partition=raw.partition, offset=raw.offset)
+        log.error("event dead-lettered", consumer=consumer, reason=reason[:300], topic=raw.topic,
+                  partition=raw.partition, offset=raw.offset)
+
+
+def _first_claims(records: list[_Record], claimed: set[str]) -> list[_Record]:
+    """The records whose id this transaction claimed, each id once (a batch may hold a copy)."""
+    fresh, seen = [], set()
+    for record in records:
+        event_id = record.delivered.event_id
+        if event_id in claimed and event_id not in seen:
+            seen.add(event_id)
+            fresh.append(record)
+    return fresh

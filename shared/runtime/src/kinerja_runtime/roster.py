@@ -1,19 +1,22 @@
 """A read-only projection of employees and periods, kept by every service that consumes
 target-service's roster events, so it can check and scope requests without calling it."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kinerja_contracts import (
     EmployeeRegistered,
     EmployeeTransferred,
     PerformancePeriodClosed,
+    PerformancePeriodClosedV1,
     PerformancePeriodOpened,
     WorkUnitDefined,
 )
 from sqlalchemy import JSON, Boolean, Column, Date, Integer, MetaData, String, Table, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kinerja_runtime.messaging import EventConsumer
+from kinerja_runtime import bulk
+from kinerja_runtime.messaging import Delivered, EventConsumer
 from kinerja_runtime.problems import NotFound
 from kinerja_runtime.uow import UnitOfWork
 
@@ -84,74 +87,71 @@ class KnownPeriod:
     status: str
 
 
-async def _upsert(session: AsyncSession, table: Table, keys: dict, values: dict) -> None:
-    where = [table.c[k] == v for k, v in keys.items()]
-    found = await session.scalar(select(table.c[next(iter(keys))]).where(*where))
-    if found is None:
-        await session.execute(table.insert().values(**keys, **values))
-    else:
-        await session.execute(table.update().where(*where).values(**values))
+def _employee_row(event: EmployeeRegistered) -> dict:
+    return {"agency_id": event.agency_id, "nip": event.nip, "name": event.name, "position": event.position,
+            "unit": event.unit, "appraiser_nip": event.appraiser_nip, "unit_id": event.unit_id}
 
 
-async def on_employee_registered(event: EmployeeRegistered, _envelope, uow: UnitOfWork) -> None:
-    await _upsert(
-        uow.session, known_employees, {"agency_id": event.agency_id, "nip": event.nip},
-        {"name": event.name, "position": event.position, "unit": event.unit, "appraiser_nip": event.appraiser_nip,
-         "unit_id": event.unit_id},
-    )
+async def on_employees_registered(batch: Sequence[Delivered[EmployeeRegistered]], uow: UnitOfWork) -> None:
+    await bulk.upsert(uow.session, known_employees, [_employee_row(d.event) for d in batch], ["agency_id", "nip"])
 
 
-async def on_employee_transferred(event: EmployeeTransferred, _envelope, uow: UnitOfWork) -> None:
-    previous = (await uow.session.execute(select(known_employees).where(
-        known_employees.c.agency_id == event.previous_agency_id, known_employees.c.nip == event.nip,
-    ))).first()
-    if event.previous_agency_id != event.agency_id:
-        # The employee leaves the old agency's scope entirely.
+async def on_employees_transferred(batch: Sequence[Delivered[EmployeeTransferred]], uow: UnitOfWork) -> None:
+    """An employee leaving an agency leaves its scope entirely; the name travels with them."""
+    transfers = [d.event for d in batch]
+    known = (await uow.session.execute(
+        select(known_employees.c.agency_id, known_employees.c.nip, known_employees.c.name).where(
+            bulk.keyed_in(known_employees, ["agency_id", "nip"],
+                          {(t.previous_agency_id, t.nip) for t in transfers}))
+    )).all()
+    names = {(r.agency_id, r.nip): r.name for r in known}
+    final: dict[str, dict] = {}
+    left: set[tuple[str, str]] = set()
+    for t in transfers:  # in order: an employee may move twice in one batch
+        name = names.get((t.previous_agency_id, t.nip), t.nip)
+        if t.previous_agency_id != t.agency_id:
+            left.add((t.previous_agency_id, t.nip))
+        names[(t.agency_id, t.nip)] = name
+        final[t.nip] = {"agency_id": t.agency_id, "nip": t.nip, "name": name, "position": t.position,
+                        "unit": t.unit, "appraiser_nip": t.appraiser_nip, "unit_id": t.unit_id}
+    left -= {(row["agency_id"], nip) for nip, row in final.items()}
+    if left:
         await uow.session.execute(delete(known_employees).where(
-            known_employees.c.agency_id == event.previous_agency_id, known_employees.c.nip == event.nip,
-        ))
-    await _upsert(
-        uow.session, known_employees, {"agency_id": event.agency_id, "nip": event.nip},
-        {"name": previous.name if previous else event.nip, "position": event.position, "unit": event.unit,
-         "appraiser_nip": event.appraiser_nip, "unit_id": event.unit_id},
-    )
+            bulk.keyed_in(known_employees, ["agency_id", "nip"], left)))
+    await bulk.upsert(uow.session, known_employees, final.values(), ["agency_id", "nip"])
 
 
-async def on_work_unit_defined(event: WorkUnitDefined, _envelope, uow: UnitOfWork) -> None:
-    await _upsert(
-        uow.session, known_units, {"agency_id": event.agency_id, "unit_id": event.unit_id},
-        {"name": event.name, "parent_unit_id": event.parent_unit_id, "head_nip": event.head_nip,
-         "serves_public": event.serves_public},
-    )
+async def on_work_units_defined(batch: Sequence[Delivered[WorkUnitDefined]], uow: UnitOfWork) -> None:
+    await bulk.upsert(uow.session, known_units, [
+        {"agency_id": e.agency_id, "unit_id": e.unit_id, "name": e.name, "parent_unit_id": e.parent_unit_id,
+         "head_nip": e.head_nip, "serves_public": e.serves_public}
+        for e in (d.event for d in batch)
+    ], ["agency_id", "unit_id"])
 
 
-async def on_period_opened(event: PerformancePeriodOpened, _envelope, uow: UnitOfWork) -> None:
-    await _upsert(
-        uow.session, known_periods, {"agency_id": event.agency_id, "period_id": event.period_id},
-        {"year": event.year, "starts_on": event.starts_on, "ends_on": event.ends_on, "status": "open",
-         "checkpoints": [c.model_dump(mode="json") for c in event.checkpoints]},
-    )
+async def on_periods_opened(batch: Sequence[Delivered[PerformancePeriodOpened]], uow: UnitOfWork) -> None:
+    await bulk.upsert(uow.session, known_periods, [
+        {"agency_id": e.agency_id, "period_id": e.period_id, "year": e.year, "starts_on": e.starts_on,
+         "ends_on": e.ends_on, "status": "open", "checkpoints": [c.model_dump(mode="json") for c in e.checkpoints]}
+        for e in (d.event for d in batch)
+    ], ["agency_id", "period_id"])
 
 
-async def on_period_closed(event: PerformancePeriodClosed, _envelope, uow: UnitOfWork) -> None:
-    await uow.session.execute(
-        known_periods.update()
-        .where(known_periods.c.agency_id == event.agency_id, known_periods.c.period_id == event.period_id)
-        .values(status="closed")
-    )
+async def on_periods_closed(batch: Sequence[Delivered[PerformancePeriodClosed | PerformancePeriodClosedV1]],
+                            uow: UnitOfWork) -> None:
+    await uow.session.execute(known_periods.update().where(
+        bulk.keyed_in(known_periods, ["agency_id", "period_id"], {(d.event.agency_id, d.event.period_id) for d in batch})
+    ).values(status="closed"))
 
 
-def subscribe_roster(consumer: EventConsumer, period_closed=None) -> None:
-    """Keep the roster projection; ``period_closed`` replaces the default closed-period handler."""
-    consumer.subscribe("kinerja.employees", {
-        EmployeeRegistered: on_employee_registered,
-        EmployeeTransferred: on_employee_transferred,
-    })
-    consumer.subscribe("kinerja.organisation", {WorkUnitDefined: on_work_unit_defined})
-    consumer.subscribe("kinerja.periods", {
-        PerformancePeriodOpened: on_period_opened,
-        PerformancePeriodClosed: period_closed or on_period_closed,
-    })
+def subscribe_roster(consumer: EventConsumer) -> None:
+    """Keep the roster projection (employees, work units, periods)."""
+    consumer.handle(EmployeeRegistered, on_employees_registered)
+    consumer.handle(EmployeeTransferred, on_employees_transferred)
+    consumer.handle(WorkUnitDefined, on_work_units_defined)
+    consumer.handle(PerformancePeriodOpened, on_periods_opened)
+    consumer.handle(PerformancePeriodClosed, on_periods_closed)
+    consumer.handle(PerformancePeriodClosedV1, on_periods_closed)
 
 
 async def employee(session: AsyncSession, agency_id: str, nip: str) -> KnownEmployee:

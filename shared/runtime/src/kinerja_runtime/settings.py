@@ -35,7 +35,7 @@ class ServiceSettings(BaseSettings):
 
     consumer_group: str = Field("", description="Kafka consumer group; empty means the service name")
     consumer_max_attempts: int = 4
-    consumer_batch_size: int = Field(200, description="Most records applied in one database transaction")
+    consumer_batch_size: int = Field(500, description="Most records applied in one database transaction")
     consumer_backoff_seconds: float = 0.2
 
     def resolved_database_url(self) -> str:

@@ -1,0 +1,52 @@
+"""Set-based writes for consumers: one statement for many rows, on PostgreSQL and SQLite."""
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import Table, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+def _insert(session: AsyncSession, table: Table):
+    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
+def last_per_key(rows: Iterable[dict], keys: Sequence[str]) -> list[dict]:
+    """One row per key, the last one given winning (a batch may carry a key more than once,
+    and a single upsert statement may touch each row only once)."""
+    latest: dict[tuple, dict] = {}
+    for row in rows:
+        latest[tuple(row[k] for k in keys)] = row
+    return list(latest.values())
+
+
+async def upsert(session: AsyncSession, table: Table, rows: Iterable[dict], keys: Sequence[str],
+                 update: Sequence[str] | None = None, where=None) -> None:
+    """Insert ``rows``, or update the columns ``update`` (default: all but the keys) of those
+    already present, in one statement. ``where`` (on ``excluded``-aware columns) limits which
+    present rows are updated, e.g. only an older version."""
+    rows = last_per_key(rows, keys)
+    if not rows:
+        return
+    statement = _insert(session, table).values(rows)
+    columns = update if update is not None else [c for c in rows[0] if c not in keys]
+    if not columns:
+        await session.execute(statement.on_conflict_do_nothing(index_elements=list(keys)))
+        return
+    changes = {c: statement.excluded[c] for c in columns}
+    condition = where(table, statement.excluded) if where is not None else None
+    await session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=changes, where=condition))
+
+
+async def insert_new(session: AsyncSession, table: Table, rows: Iterable[dict], keys: Sequence[str]) -> None:
+    """Insert the rows whose keys are not present yet; present ones stay as they are."""
+    await upsert(session, table, rows, keys, update=[])
+
+
+def keyed_in(table: Table, keys: Sequence[str], values: Iterable[tuple]):
+    """``(k1, k2) IN ((..), (..))`` for a composite key."""
+    values = list(values)
+    if len(keys) == 1:
+        return table.c[keys[0]].in_([v[0] for v in values])
+    return tuple_(*(table.c[k] for k in keys)).in_(values)
