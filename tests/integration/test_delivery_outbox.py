@@ -139,9 +139,8 @@ async def test_replayed_outbox_rows_go_out_again_and_consumers_dedupe_them(
     # A consumer with an inbox applies each replayed event once.
     applied: list[str] = []
 
-    async def on_feedback(event, _envelope, _uow) -> None:
-        if event.agency_id == agency:
-            applied.append(event.feedback_id)
+    async def on_feedback(batch, _uow) -> None:
+        applied.extend(d.event.feedback_id for d in batch if d.event.agency_id == agency)
 
     from kinerja_contracts import FeedbackReceived
     from kinerja_runtime.db import create_engine, session_factory
@@ -154,9 +153,8 @@ async def test_replayed_outbox_rows_go_out_again_and_consumers_dedupe_them(
         f"replay-check-{agency}",
         backoff_seconds=0.05,
     )
-    consumer.subscribe(FEEDBACK_TOPIC, {FeedbackReceived: on_feedback})
-    if hasattr(consumer, "bind"):
-        consumer.bind()
+    consumer.handle(FeedbackReceived, on_feedback)
+    consumer.bind()
     group = next(s.group_id for s in broker.subscribers if FEEDBACK_TOPIC in s.topic_names)
     await broker.start()
     try:
