@@ -5,10 +5,12 @@ from .feedback import CitizenSurveyAnswered, FeedbackReceived, UnitSatisfactionC
 from .target import (
     Checkpoint,
     ClosedPeriodEmployee,
+    EmployeePeriodClosed,
     EmployeeRegistered,
     EmployeeTransferred,
     Iki,
     PerformancePeriodClosed,
+    PerformancePeriodClosedV1,
     PerformancePeriodOpened,
     RealizationRecorded,
     Rhk,
@@ -42,6 +44,8 @@ ALL_EVENTS = (
     DevelopmentPlanRevised,
     TrainingCompleted,
     TalentPoolNominated,
+    PerformancePeriodClosedV1,
+    EmployeePeriodClosed,
 )
 
 __all__ = [
@@ -60,11 +64,13 @@ __all__ = [
     "AppraisalSummary",
     "ClosedPeriodEmployee",
     "DevelopmentPlanCreated",
+    "EmployeePeriodClosed",
     "EmployeeRegistered",
     "FeedbackReceived",
     "Iki",
     "IndikatorResult",
     "PerformancePeriodClosed",
+    "PerformancePeriodClosedV1",
     "PerformancePeriodOpened",
     "PerilakuResult",
     "PlanItem",
