@@ -6,7 +6,6 @@ attributes travel as ``ce_*`` headers (:class:`CloudEventAttributes`).
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -209,10 +208,12 @@ def _normalise(headers: HeaderInput) -> dict[str, str]:
 
 
 def encode(event: Event) -> bytes:
-    """The record value: the event as UTF-8 JSON."""
-    return json.dumps(
-        event.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")
-    ).encode("utf-8")
+    """The record value: the event as compact UTF-8 JSON (non-ASCII characters as they are).
+
+    pydantic's serializer writes the same bytes as ``json.dumps(event.model_dump(mode="json"),
+    ensure_ascii=False, separators=(",", ":"))``, several times faster: a period close encodes
+    one event per employee of the agency."""
+    return event.model_dump_json().encode("utf-8")
 
 
 READER_EXTRA = "ignore"
