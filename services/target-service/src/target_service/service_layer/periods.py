@@ -15,8 +15,11 @@ from target_service.service_layer.refusals import domain_refusals, now
 from target_service.service_layer.views import iku_view, period_view
 
 
-async def period_or_404(uow: UnitOfWork, agency_id: str, period_id: str) -> Period:
-    found = await repo.period(uow.session, agency_id, period_id)
+async def period_or_404(uow: UnitOfWork, agency_id: str, period_id: str, lock: str | None = None) -> Period:
+    """The period, or 404. A use case that publishes an employee's targets or realisations locks it
+    ``"share"`` and the close ``"update"``: the close then waits for those in flight and later ones
+    see it closed, so each employee's EmployeePeriodClosed follows all their targets (ADR 0005)."""
+    found = await repo.period(uow.session, agency_id, period_id, lock)
     if found is None:
         raise NotFound(f"period {period_id} does not exist in this agency", period_id=period_id)
     return found
@@ -63,7 +66,7 @@ async def close_period(uow: UnitOfWork, *, agency_id: str, period_id: str) -> di
     executemany, whatever the number of employees (ADR 0005).
     """
     async with uow:
-        period = await period_or_404(uow, agency_id, period_id)
+        period = await period_or_404(uow, agency_id, period_id, lock="update")
         with domain_refusals():
             period.close(now())
         await repo.save_period(uow.session, period)

@@ -71,7 +71,7 @@ async def change_skp(uow: UnitOfWork, *, agency_id: str, skp_id: str, actor_nip:
     async with uow:
         s = await skp_or_404(uow, agency_id, skp_id)
         loaded = (s.version, s.latest.status.value)
-        period = await period_or_404(uow, agency_id, s.period_id)
+        period = await period_or_404(uow, agency_id, s.period_id, lock="share" if action == "approve" else None)
         appraiser = await appraiser_of(uow, s)
         previous = None
         with domain_refusals():
