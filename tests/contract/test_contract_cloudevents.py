@@ -165,3 +165,16 @@ def test_decode_rejects_unknown_type_and_invalid_data():
         decode(TargetSet.event_type, b'{"nip": "123"}')
     with pytest.raises(ValidationError):
         decode(TargetSet.event_type, b"not json")
+
+
+@pytest.mark.parametrize("event_type", sorted(EXAMPLES))
+def test_encode_writes_compact_json_with_characters_as_they_are(event_type: str):
+    import json
+
+    from kinerja_contracts.bounds import largest
+
+    example = EXAMPLES[event_type]
+    events = [example] if type(example).superseded_by else [example, largest(type(example))]
+    for event in events:
+        expected = json.dumps(event.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))
+        assert encode(event) == expected.encode("utf-8")

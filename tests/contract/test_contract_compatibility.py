@@ -1,6 +1,6 @@
 import copy
 
-from kinerja_contracts import TargetSet, breaking_changes
+from kinerja_contracts import TargetSet, breaking_changes, forward_breaking_changes, incompatibilities
 from kinerja_contracts.schemas import schema_of
 
 
@@ -38,15 +38,59 @@ def test_identical_schemas_are_compatible():
     assert breaking_changes(_base(), _base()) == []
 
 
-def test_adding_an_optional_field_or_enum_value_is_compatible():
-    new = _base()
+def _open(schema: dict) -> dict:
+    """The tolerant reader's form: no object closed."""
+    schema.pop("additionalProperties", None)
+    schema["$defs"]["Item"].pop("additionalProperties", None)
+    return schema
+
+
+def test_adding_an_optional_field_is_compatible_both_ways():
+    old, new = _open(_base()), _open(_base())
     new["properties"]["extra"] = {"type": "string", "default": ""}
     new["$defs"]["Item"]["properties"]["hint"] = {"type": "string"}
+    # a new consumer reads an old event: the new field is optional, so its absence is fine;
+    # an old consumer reads a new event: it ignores the field it does not know.
+    assert incompatibilities(old, new) == []
+
+
+def test_an_old_closed_reader_refuses_a_new_field():
+    new = _base()
+    new["properties"]["extra"] = {"type": "string", "default": ""}
+    assert forward_breaking_changes(_base(), new) == ["Thing: new field 'extra' refused by the closed old schema"]
+
+
+def test_adding_an_enum_value_breaks_old_readers_only():
+    new = _base()
     new["$defs"]["Level"]["enum"].append("critical")
     assert breaking_changes(_base(), new) == []
+    reasons = forward_breaking_changes(_base(), new)
+    assert reasons and all("enum value 'critical' added" in r for r in reasons)
 
 
-def test_widening_is_compatible():
+def test_a_new_required_field_breaks_new_readers_of_old_events_only():
+    old, new = _open(_base()), _open(_base())
+    new["properties"]["unit"] = {"type": "string"}
+    new["required"].append("unit")
+    assert breaking_changes(old, new) == ["Thing: required field 'unit' added"]
+    assert forward_breaking_changes(old, new) == []
+
+
+def test_relaxing_or_widening_breaks_old_readers():
+    new = _base()
+    new["properties"]["count"] = {"type": "number", "minimum": 0}
+    new["required"].remove("nip")
+    new["properties"]["items"]["maxItems"] = 10
+    old = _base()
+    old["properties"]["items"]["maxItems"] = 5
+    reasons = forward_breaking_changes(old, new)
+    assert "Thing.count: type widened from integer to number" in reasons
+    assert "Thing: field 'nip' no longer required" in reasons
+    assert "Thing.items: maxItems relaxed from 5 to 10" in reasons
+    assert breaking_changes(old, new) == []
+
+
+def test_widening_is_compatible_for_new_readers():
     new = _base()
     new["properties"]["count"] = {"type": "number", "minimum": 0}
     new["properties"]["nip"] = {

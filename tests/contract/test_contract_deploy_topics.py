@@ -9,4 +9,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_deploy_topics_match_the_catalogue():
     committed = (ROOT / "deploy" / "kafka" / "topics.yaml").read_text()
-    assert committed == render_topics(), "run: python -m kinerja_devtools.manifests"
+    assert committed == render_topics(environ={}), "run: python -m kinerja_devtools.manifests"
+
+
+def test_a_deployment_overrides_partitions_in_its_manifest():
+    manifest = render_topics(environ={"KINERJA_TOPIC_PARTITIONS": "kinerja.targets=24"})
+    targets = manifest.split("topicName: kinerja.targets\n", 1)[1]
+    assert targets.startswith("  partitions: 24\n")
+    assert "  partitions: 12\n" in manifest.split("topicName: kinerja.targets", 1)[0]

@@ -2,7 +2,7 @@ import json
 from pathlib import Path
 
 import pytest
-from kinerja_contracts import EVENT_TYPES, breaking_changes
+from kinerja_contracts import EVENT_TYPES, incompatibilities
 from kinerja_contracts.schemas import main, render, schema_of, stale_schemas, write_schemas
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "shared" / "contracts" / "schemas"
@@ -16,10 +16,10 @@ def test_a_committed_schema_exists_for_every_event_type():
 
 
 @pytest.mark.parametrize("event_type", sorted(EVENT_TYPES))
-def test_current_model_is_backward_compatible_with_committed_schema(event_type: str):
+def test_current_model_is_compatible_both_ways_with_committed_schema(event_type: str):
     committed = json.loads((SCHEMA_DIR / f"{event_type}.json").read_text(encoding="utf-8"))
     current = schema_of(EVENT_TYPES[event_type])
-    reasons = breaking_changes(committed, current)
+    reasons = incompatibilities(committed, current)
     assert not reasons, (
         f"{event_type} breaks its committed schema; make a new version instead:\n"
         + "\n".join(reasons)
@@ -36,7 +36,22 @@ def test_schema_carries_type_topic_and_key():
     assert schema["x-event-type"] == "kinerja.target.TargetSet.v1"
     assert schema["x-topic"] == "kinerja.targets"
     assert schema["x-key"] == "nip"
-    assert schema["additionalProperties"] is False
+    assert schema["x-max-encoded-bytes"] == EVENT_TYPES["kinerja.target.TargetSet.v1"].max_encoded_bytes
+
+
+@pytest.mark.parametrize("event_type", sorted(EVENT_TYPES))
+def test_reader_schemas_allow_additional_properties(event_type: str):
+    text = (SCHEMA_DIR / f"{event_type}.json").read_text(encoding="utf-8")
+    assert '"additionalProperties": false' not in text
+
+
+def test_the_legacy_close_keeps_its_v1_schema_marked_deprecated():
+    v1 = json.loads((SCHEMA_DIR / "kinerja.target.PerformancePeriodClosed.v1.json").read_text(encoding="utf-8"))
+    v2 = json.loads((SCHEMA_DIR / "kinerja.target.PerformancePeriodClosed.v2.json").read_text(encoding="utf-8"))
+    assert v1["title"] == v2["title"] == "PerformancePeriodClosed"
+    assert v1["deprecated"] is True and v1["x-superseded-by"] == "kinerja.target.PerformancePeriodClosed.v2"
+    assert "employees" in v1["required"] and "employees" not in v2["properties"]
+    assert v1["properties"]["employees"]["maxItems"] == 15_000
 
 
 def test_every_field_has_a_description():

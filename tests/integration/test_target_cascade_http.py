@@ -273,6 +273,10 @@ async def test_closed_period_refuses_realisation_and_counts_rows(
 
         periods = await events_of("kinerja.periods", until=lambda types: "PerformancePeriodClosed" in types)
         closed = next(e for t, e in periods if t == "PerformancePeriodClosed")
-        by_nip = {e["nip"]: e for e in closed["employees"]}
-        assert by_nip[KADIS] == {"nip": KADIS, "skp_id": kadis["skp_id"], "skp_version": 1, "realization_count": 2}
+        targets = await events_of("kinerja.targets",
+                                  until=lambda types: types.count("EmployeePeriodClosed") >= closed["employee_count"])
+        by_nip = {e["nip"]: e for t, e in targets if t == "EmployeePeriodClosed"}
+        assert len(by_nip) == closed["employee_count"]
+        assert {k: by_nip[KADIS][k] for k in ("skp_id", "skp_version", "realization_count")} == {
+            "skp_id": kadis["skp_id"], "skp_version": 1, "realization_count": 2}
         assert by_nip[SITI]["skp_id"] is None

@@ -199,25 +199,29 @@ async def test_skp_lifecycle_realisation_and_period_close(target_app, running, a
         assert refused.status_code == 409 and period_id in refused.json()["detail"]
         assert refused.json()["period_id"] == period_id
 
-        targets = await events_of("kinerja.targets", until=lambda types: len(types) >= 4)
-        targets = [(t, e) for t, e in targets if e["nip"] == SITI]
-        assert [t for t, _ in targets] == ["TargetSet", "RealizationRecorded", "RealizationRecorded"]
-        target_set = targets[0][1]
+        targets = await events_of("kinerja.targets", until=lambda types: types.count("EmployeePeriodClosed") >= 3)
+        siti_targets = [(t, e) for t, e in targets if e["nip"] == SITI]
+        # The close comes last on the employee's partition: after their targets and realisations.
+        assert [t for t, _ in siti_targets] == ["TargetSet", "RealizationRecorded", "RealizationRecorded",
+                                                "EmployeePeriodClosed"]
+        target_set = siti_targets[0][1]
         assert (target_set["skp_id"], target_set["version"], target_set["approved_by"]) == (skp_id, 1, BUDI)
         assert [len(r["indikator"]) for r in target_set["rhk"]] == [3]
         assert target_set["rhk"][0]["supports_rhk_id"] == budi_rhk["rhk"][0]["rhk_id"]
-        assert targets[1][1]["realization_id"] == recorded.json()["realization_id"]
-        assert targets[1][1]["checkpoint_id"] == "triwulan-1"
+        assert siti_targets[1][1]["realization_id"] == recorded.json()["realization_id"]
+        assert siti_targets[1][1]["checkpoint_id"] == "triwulan-1"
+        by_nip = {e["nip"]: {k: e[k] for k in ("skp_id", "skp_version", "realization_count", "period_id")}
+                  for t, e in targets if t == "EmployeePeriodClosed"}
+        assert by_nip == {
+            SITI: {"skp_id": skp_id, "skp_version": 1, "realization_count": 2, "period_id": period_id},
+            BUDI: {"skp_id": budi_skp["skp_id"], "skp_version": 1, "realization_count": 0, "period_id": period_id},
+            ANI: {"skp_id": None, "skp_version": None, "realization_count": 0, "period_id": period_id},
+        }
 
         periods = await events_of("kinerja.periods", until=lambda types: "PerformancePeriodClosed" in types)
         assert [t for t, _ in periods] == ["PerformancePeriodOpened", "PerformancePeriodClosed"]
         assert [c["name"] for c in periods[0][1]["checkpoints"]] == ["Triwulan I", "Triwulan II", "Triwulan III", "Triwulan IV"]
-        by_nip = {e["nip"]: e for e in periods[1][1]["employees"]}
-        assert by_nip == {
-            SITI: {"nip": SITI, "skp_id": skp_id, "skp_version": 1, "realization_count": 2},
-            BUDI: {"nip": BUDI, "skp_id": budi_skp["skp_id"], "skp_version": 1, "realization_count": 0},
-            ANI: {"nip": ANI, "skp_id": None, "skp_version": None, "realization_count": 0},
-        }
+        assert periods[1][1]["employee_count"] == 3 and "employees" not in periods[1][1]
 
 
 async def test_approve_and_return_at_once_only_one_wins(target_app, running, as_, events_of):

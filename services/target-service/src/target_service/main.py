@@ -4,6 +4,7 @@
 from pathlib import Path
 
 from kinerja_contracts import (
+    EmployeePeriodClosed,
     EmployeeRegistered,
     EmployeeTransferred,
     PerformancePeriodClosed,
@@ -29,6 +30,6 @@ def create_app(settings: ServiceSettings | None = None):
         migrations=Path(__file__).parent / "migrations",
         routers=[http_organisation.router, http_roster.router, http_periods.router, http_skp.router],
         produces=[EmployeeRegistered, EmployeeTransferred, WorkUnitDefined, PerformancePeriodOpened,
-                  PerformancePeriodClosed, TargetSet, TargetRevised, RealizationRecorded],
+                  PerformancePeriodClosed, EmployeePeriodClosed, TargetSet, TargetRevised, RealizationRecorded],
         subscribe=None,  # target-service consumes no events: it owns the roster and the periods
     )

@@ -9,14 +9,16 @@ from .catalogue import (
     ALL_TOPICS,
     DEAD_LETTER,
     EVENT_TYPES,
+    PARTITIONS_ENV,
     TOPICS,
     Topic,
     UnknownEventType,
     model_for,
     topic_of,
+    topic_partitions,
 )
-from .cloudevents import CloudEventAttributes, InvalidCloudEvent, decode, encode
-from .compatibility import breaking_changes
+from .cloudevents import CloudEventAttributes, EventTooLarge, InvalidCloudEvent, decode, encode, encode_bounded
+from .compatibility import breaking_changes, forward_breaking_changes, incompatibilities
 from .events import (
     ALL_EVENTS,
     AppraisalCompleted,
@@ -61,8 +63,6 @@ from .vocabulary import (
 )
 
 __all__ = [
-    "EmployeePeriodClosed",
-    "PerformancePeriodClosedV1",
     "TalentPoolNominated",
     "TrainingCompleted",
     "DevelopmentPlanRevised",
@@ -91,6 +91,7 @@ __all__ = [
     "DevelopmentForm",
     "DevelopmentPlanCreated",
     "Ekspektasi",
+    "EmployeePeriodClosed",
     "EmployeeRegistered",
     "Event",
     "FeedbackReceived",
@@ -99,6 +100,7 @@ __all__ = [
     "IndikatorResult",
     "InvalidCloudEvent",
     "PerformancePeriodClosed",
+    "PerformancePeriodClosedV1",
     "PerformancePeriodOpened",
     "PerilakuResult",
     "PlanItem",
@@ -111,8 +113,14 @@ __all__ = [
     "UnknownEventType",
     "Value",
     "breaking_changes",
+    "forward_breaking_changes",
+    "incompatibilities",
     "decode",
     "encode",
+    "encode_bounded",
+    "EventTooLarge",
     "model_for",
     "topic_of",
+    "topic_partitions",
+    "PARTITIONS_ENV",
 ]

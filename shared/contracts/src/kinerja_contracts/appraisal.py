@@ -6,7 +6,8 @@ from typing import ClassVar, Literal
 
 from pydantic import AwareDatetime, Field
 
-from .base import AgencyId, Event, Identifier, Nip, PeriodId, Text, Value
+from .base import AgencyId, Description, Event, Identifier, Nip, PeriodId, Reason, ShortText, Value
+from .limits import IKI_PER_SKP_MAX, KIB
 from .vocabulary import Aspect, BerakhlakValue, Ekspektasi, Predikat, RhkKind
 
 
@@ -17,7 +18,7 @@ class IndikatorResult(Value):
     rhk_id: Identifier = Field(description="The RHK the indicator belongs to.")
     rhk_kind: RhkKind = Field(description="Whether the RHK is utama or tambahan.")
     aspect: Aspect = Field(description="The aspect the indicator measures.")
-    description: Text = Field(description="What is measured.")
+    description: Description = Field(description="What is measured.")
     target: float = Field(gt=0, allow_inf_nan=False, description="The target value.")
     realization: float | None = Field(
         ge=0, allow_inf_nan=False, description="The latest realised value, or null if none."
@@ -39,8 +40,10 @@ class PerilakuResult(Value):
 class AppraisalSummary(Value):
     """The evidence an appraisal rests on."""
 
-    indikator: list[IndikatorResult] = Field(description="Per-indicator results.")
-    perilaku: list[PerilakuResult] = Field(description="Per-BerAKHLAK-value results.")
+    indikator: list[IndikatorResult] = Field(max_length=IKI_PER_SKP_MAX, description="Per-indicator results.")
+    perilaku: list[PerilakuResult] = Field(
+        max_length=len(BerakhlakValue), description="Per-BerAKHLAK-value results."
+    )
     average_capaian_utama: float | None = Field(
         ge=0,
         allow_inf_nan=False,
@@ -63,6 +66,7 @@ class AppraisalCompleted(Event):
 
     event_type: ClassVar[str] = "kinerja.appraisal.AppraisalCompleted.v1"
     topic: ClassVar[str] = "kinerja.appraisals"
+    max_encoded_bytes: ClassVar[int] = 512 * KIB
 
     agency_id: AgencyId
     period_id: PeriodId
@@ -71,7 +75,7 @@ class AppraisalCompleted(Event):
     rating_hasil_kerja: Ekspektasi = Field(description="The results (hasil kerja) rating.")
     rating_perilaku: Ekspektasi = Field(description="The behaviour (perilaku kerja) rating.")
     predikat: Predikat = Field(description="The predikat kinerja (final grade).")
-    policy_version: Text = Field(
+    policy_version: ShortText = Field(
         description="Version of the agency policy used to propose ratings."
     )
     completed_at: AwareDatetime = Field(description="When the appraisal was completed.")
@@ -88,7 +92,7 @@ class AppraisalCompleted(Event):
     proposed_rating_perilaku: Ekspektasi | None = Field(
         default=None, description="The behaviour rating the agency policy proposed."
     )
-    override_reason: str | None = Field(
+    override_reason: Reason | None = Field(
         default=None, description="The appraiser's written reason when a final rating differs from the proposal."
     )
     appraiser_nip: Nip | None = Field(default=None, description="The appraiser who confirmed the result.")
@@ -101,6 +105,7 @@ class AppraisalRevised(Event):
 
     event_type: ClassVar[str] = "kinerja.appraisal.AppraisalRevised.v1"
     topic: ClassVar[str] = "kinerja.appraisals"
+    max_encoded_bytes: ClassVar[int] = 512 * KIB
 
     agency_id: AgencyId
     period_id: PeriodId
@@ -110,11 +115,11 @@ class AppraisalRevised(Event):
     revision: int = Field(ge=2, description="The new revision number.")
     objection_id: Identifier = Field(description="The objection whose decision changed the result.")
     decided_by: Nip = Field(description="The appraiser's superior who decided the objection.")
-    reason: Text = Field(description="The written reasons of the decision.")
+    reason: Reason = Field(description="The written reasons of the decision.")
     rating_hasil_kerja: Ekspektasi = Field(description="The revised results rating.")
     rating_perilaku: Ekspektasi = Field(description="The revised behaviour rating.")
     predikat: Predikat = Field(description="The revised predikat kinerja.")
-    policy_version: Text = Field(description="The agency policy version the original used.")
+    policy_version: ShortText = Field(description="The agency policy version the original used.")
     kind: Literal["annual", "periodic"] = Field(default="annual", description="Annual or periodic.")
     checkpoint_id: Identifier | None = Field(default=None, description="The checkpoint of a periodic appraisal.")
     summary: AppraisalSummary = Field(description="The evidence behind the original ratings.")

@@ -2,10 +2,19 @@
 
 Services, the dev broker set-up, deploy manifests and the AsyncAPI docs all read this.
 Topic auto-creation is not relied on: create every topic in :data:`ALL_TOPICS`.
+
+Partition counts are sized for scaling out: a consumer group can run as many replicas as a
+topic has partitions, so the per-employee topics (keyed by NIP, the bulk of the traffic)
+get 12 and the low-volume topics fewer. A deployment overrides them with
+``KINERJA_TOPIC_PARTITIONS`` (see :func:`topic_partitions`); the partitions of an existing
+topic can only grow, and growing them moves keys to other partitions (order per key holds
+only for records written after the change), so choose the count before going live.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .base import Event
@@ -20,6 +29,7 @@ from .events import (
     EmployeeTransferred,
     FeedbackReceived,
     PerformancePeriodClosed,
+    PerformancePeriodClosedV1,
     PerformancePeriodOpened,
     RealizationRecorded,
     TalentPoolNominated,
@@ -56,7 +66,7 @@ class Topic:
 
 EMPLOYEES = Topic(
     "kinerja.employees",
-    3,
+    12,
     "nip",
     (EmployeeRegistered, EmployeeTransferred),
     "The agency rosters: one record per registered or updated employee, and transfers.",
@@ -72,40 +82,40 @@ PERIODS = Topic(
     "kinerja.periods",
     3,
     "period_id",
-    (PerformancePeriodOpened, PerformancePeriodClosed),
-    "Performance periods opening and closing.",
+    (PerformancePeriodOpened, PerformancePeriodClosed, PerformancePeriodClosedV1),
+    "Performance periods opening and closing (v1 of the close is no longer produced).",
 )
 TARGETS = Topic(
     "kinerja.targets",
-    3,
+    12,
     "nip",
     (TargetSet, RealizationRecorded, TargetRevised, EmployeePeriodClosed),
-    "Approved SKP versions, revisions and recorded realisation, in order per employee.",
+    "Approved SKP versions, revisions, recorded realisation and the period's close, in order per employee.",
 )
 FEEDBACK = Topic(
     "kinerja.feedback",
-    3,
+    12,
     "nip",
     (FeedbackReceived,),
     "Anonymous 360° BerAKHLAK feedback, keyed by the employee it is about.",
 )
 CITIZEN_SATISFACTION = Topic(
     "kinerja.citizen-satisfaction",
-    3,
+    6,
     "unit_id",
     (CitizenSurveyAnswered, UnitSatisfactionChanged),
     "Citizen satisfaction survey answers and each unit's IKM as it changes.",
 )
 APPRAISALS = Topic(
     "kinerja.appraisals",
-    3,
+    12,
     "nip",
     (AppraisalCompleted, AppraisalRevised),
     "Completed (and revised) appraisals with ratings and predikat.",
 )
 DEVELOPMENT = Topic(
     "kinerja.development",
-    3,
+    12,
     "nip",
     (DevelopmentPlanCreated, DevelopmentPlanRevised, TrainingCompleted, TalentPoolNominated),
     "Development plans made from appraisals, their revisions, completed trainings and talent-pool nominations.",
@@ -118,7 +128,7 @@ TOPICS: tuple[Topic, ...] = (
 
 DEAD_LETTER = Topic(
     "kinerja.deadletter",
-    3,
+    12,
     "the original record's key",
     (),
     "Messages a consumer gave up on, unchanged, with the original topic, partition, offset"
@@ -132,6 +142,37 @@ EVENT_TYPES: dict[str, type[Event]] = {
     cls.event_type: cls for topic in TOPICS for cls in topic.event_types
 }
 """CloudEvents ``type`` string -> event model."""
+
+PARTITIONS_ENV = "KINERJA_TOPIC_PARTITIONS"
+"""Per-deployment partition counts: ``kinerja.targets=24,kinerja.employees=24`` names topics,
+``*=6`` sets every topic not named; unset, the catalogue's counts apply."""
+
+
+def topic_partitions(environ: Mapping[str, str] | None = None) -> dict[str, int]:
+    """Topic name -> partition count: the catalogue's, with the deployment's overrides.
+
+    Raises ``ValueError`` for an unknown topic or a count that is not a positive integer,
+    so a typo fails the set-up instead of silently creating the default.
+    """
+    counts = {t.name: t.partitions for t in ALL_TOPICS}
+    text = (os.environ if environ is None else environ).get(PARTITIONS_ENV, "")
+    named: dict[str, int] = {}
+    default: int | None = None
+    for entry in filter(None, (part.strip() for part in text.split(","))):
+        name, sep, value = entry.partition("=")
+        name = name.strip()
+        if not sep or not value.strip().isdigit() or int(value) < 1:
+            raise ValueError(f"{PARTITIONS_ENV}: {entry!r} is not <topic>=<positive count>")
+        if name == "*":
+            default = int(value)
+        elif name in counts:
+            named[name] = int(value)
+        else:
+            raise ValueError(f"{PARTITIONS_ENV}: unknown topic {name!r}; known: {', '.join(counts)}")
+    if default is not None:
+        counts = dict.fromkeys(counts, default)
+    return counts | named
+
 
 _TOPIC_BY_TYPE = {cls.event_type: topic for topic in TOPICS for cls in topic.event_types}
 

@@ -6,7 +6,6 @@ attributes travel as ``ce_*`` headers (:class:`CloudEventAttributes`).
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +35,18 @@ HeaderInput = Mapping[str, str | bytes | None] | Sequence[tuple[str, bytes | str
 
 class InvalidCloudEvent(ValueError):
     """The headers do not form a valid Kinerja CloudEvent."""
+
+
+class EventTooLarge(ValueError):
+    """An event whose record value exceeds its type's documented maximum size."""
+
+    def __init__(self, event_type: str, size: int, maximum: int) -> None:
+        super().__init__(
+            f"a {event_type} event of {size} bytes exceeds its documented maximum of {maximum} bytes"
+        )
+        self.event_type = event_type
+        self.size = size
+        self.maximum = maximum
 
 
 def format_time(value: datetime) -> str:
@@ -197,16 +208,33 @@ def _normalise(headers: HeaderInput) -> dict[str, str]:
 
 
 def encode(event: Event) -> bytes:
-    """The record value: the event as UTF-8 JSON."""
-    return json.dumps(
-        event.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")
-    ).encode("utf-8")
+    """The record value: the event as compact UTF-8 JSON (non-ASCII characters as they are).
+
+    pydantic's serializer writes the same bytes as ``json.dumps(event.model_dump(mode="json"),
+    ensure_ascii=False, separators=(",", ":"))``, several times faster: a period close encodes
+    one event per employee of the agency."""
+    return event.model_dump_json().encode("utf-8")
+
+
+READER_EXTRA = "ignore"
+"""How readers treat a field their model does not know (nested values included): ignore it."""
+
+
+def encode_bounded(event: Event) -> bytes:
+    """:func:`encode`, refusing an event over its type's ``max_encoded_bytes``
+    (:class:`EventTooLarge`): what every producer stores, so no record exceeds the bound."""
+    value = encode(event)
+    if len(value) > event.max_encoded_bytes:
+        raise EventTooLarge(event.event_type, len(value), event.max_encoded_bytes)
+    return value
 
 
 def decode(event_type: str, data: bytes | str) -> Event:
     """Validate a record value against the model for ``event_type``.
 
-    Raises ``UnknownEventType`` for a type this contract does not define and pydantic's
-    ``ValidationError`` when the data does not match the model.
+    A tolerant reader: fields the model does not know are ignored, so an event from a newer
+    producer that added an optional field still decodes. Raises ``UnknownEventType`` for a
+    type this contract does not define and pydantic's ``ValidationError`` when the data does
+    not match the model.
     """
-    return model_for(event_type).model_validate_json(data)
+    return model_for(event_type).model_validate_json(data, extra=READER_EXTRA)

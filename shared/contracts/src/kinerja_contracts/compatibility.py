@@ -1,9 +1,9 @@
-"""Backward-compatibility check between two JSON Schemas of one event version.
+"""Compatibility checks between two JSON Schemas of one event version, in both directions.
 
-A new schema is backward compatible with an old one when every document valid under the
-old schema is still valid under the new one and old consumers still find every field they
-read. Concretely it reports, recursively through properties, array items, map values and
-``$ref``-erenced ``$defs``:
+Readers are tolerant: they ignore fields they do not know. Two questions follow.
+
+:func:`breaking_changes` (backward: a **new consumer reads an old event**) reports, recursively
+through properties, array items, map values and ``$ref``-erenced ``$defs``:
 
 * a field removed;
 * a required field added, or an optional field made required;
@@ -14,7 +14,13 @@ read. Concretely it reports, recursively through properties, array items, map va
   ``additionalProperties``);
 * the event's topic or record key (``x-topic`` / ``x-key``) changed.
 
-Adding an optional field or an enum value is compatible.
+:func:`forward_breaking_changes` (an **old consumer reads a new event**) reports what an old
+reader, validating with the old schema, would refuse in a new event: a field it requires
+removed or made optional, a type widened, an enum value added, a constraint relaxed, or a new
+field where the old schema was closed. A new optional field is ignored by the old reader and
+passes.
+
+:func:`incompatibilities` runs both. Adding an optional field is the change both allow.
 """
 
 from __future__ import annotations
@@ -30,7 +36,8 @@ _ANNOTATIONS = ("x-topic", "x-key")
 
 
 def breaking_changes(old_schema: Schema, new_schema: Schema) -> list[str]:
-    """Human-readable reasons ``new_schema`` breaks ``old_schema``; empty when compatible."""
+    """Reasons a consumer built on ``new_schema`` cannot read events written under
+    ``old_schema`` (backward); empty when compatible."""
     checker = _Checker(old_schema, new_schema)
     for name in _ANNOTATIONS:
         if name in old_schema and old_schema.get(name) != new_schema.get(name):
@@ -41,10 +48,34 @@ def breaking_changes(old_schema: Schema, new_schema: Schema) -> list[str]:
     return checker.reasons
 
 
+def forward_breaking_changes(old_schema: Schema, new_schema: Schema) -> list[str]:
+    """Reasons a consumer built on ``old_schema`` (a tolerant reader) cannot read events
+    written under ``new_schema``; empty when compatible."""
+    # Every event valid under the new (writer's) schema must be valid under the old
+    # (reader's): the backward comparison with the roles swapped, worded for old readers.
+    checker = _Checker(new_schema, old_schema, forward=True)
+    checker.compare(new_schema, old_schema, old_schema.get("title", "$"))
+    return checker.reasons
+
+
+def incompatibilities(old_schema: Schema, new_schema: Schema) -> list[str]:
+    """Both directions: ``new consumer reads old event: ...`` and ``old consumer reads new event: ...``."""
+    return [f"new consumer reads old event: {r}" for r in breaking_changes(old_schema, new_schema)] + [
+        f"old consumer reads new event: {r}" for r in forward_breaking_changes(old_schema, new_schema)
+    ]
+
+
 class _Checker:
-    def __init__(self, old_root: Schema, new_root: Schema) -> None:
+    """Checks that every document valid under ``old_root`` is valid under ``new_root``.
+
+    ``forward``: ``old_root`` is the newer writer's schema and ``new_root`` the older reader's;
+    fields only the writer has are ignored (tolerant reader) and reasons are worded for that.
+    """
+
+    def __init__(self, old_root: Schema, new_root: Schema, forward: bool = False) -> None:
         self.old_root = old_root
         self.new_root = new_root
+        self.forward = forward
         self.reasons: list[str] = []
         self._seen: set[tuple[str, str]] = set()
 
@@ -85,7 +116,10 @@ class _Checker:
         if new is True or new == {}:
             return  # accepts anything
         if old is True or old == {}:
-            self.report(path, "now restricted where any value was accepted")
+            if self.forward:
+                self.report(path, "any value now possible where the old schema restricted it")
+            else:
+                self.report(path, "now restricted where any value was accepted")
             return
         if new is False:
             self.report(path, "no longer accepts any value")
@@ -99,7 +133,9 @@ class _Checker:
             return
         for variant in old_variants:
             match = self._best_match(variant, new_variants, path)
-            if match is None:
+            if match is None and self.forward:
+                self.report(path, f"type widened: {_describe(variant)} now possible")
+            elif match is None:
                 self.report(
                     path,
                     f"type changed: {_describe(variant)} no longer accepted"
@@ -114,7 +150,7 @@ class _Checker:
         if len(same) <= 1:
             return same[0] if same else None
         for candidate in same:  # several objects (e.g. a union of models): pick a clean one
-            probe = _Checker(self.old_root, self.new_root)
+            probe = _Checker(self.old_root, self.new_root, self.forward)
             probe._seen = set(self._seen)
             probe._compare_single(old, candidate, path)
             if not probe.reasons:
@@ -124,10 +160,10 @@ class _Checker:
     def _compare_single(self, old: Schema, new: Schema, path: str) -> None:
         old_kinds, new_kinds = _kinds(old), _kinds(new)
         if not _accepts_kinds(new_kinds, old_kinds):
-            self.report(
-                path,
-                f"type changed from {_describe(old)} to {_describe(new)}",
-            )
+            if self.forward:
+                self.report(path, f"type widened from {_describe(new)} to {_describe(old)}")
+            else:
+                self.report(path, f"type changed from {_describe(old)} to {_describe(new)}")
             return
         self._compare_enum(old, new, path)
         self._compare_constraints(old, new, path)
@@ -142,40 +178,60 @@ class _Checker:
         if new_values is None:
             return
         if old_values is None:
-            self.report(path, f"now restricted to the values {sorted(map(repr, new_values))}")
+            if self.forward:
+                self.report(path, "any value now possible where only an enum was")
+            else:
+                self.report(path, f"now restricted to the values {sorted(map(repr, new_values))}")
             return
         for value in old_values:
             if value not in new_values:
-                self.report(path, f"enum value {value!r} removed")
+                self.report(path, f"enum value {value!r} {'added' if self.forward else 'removed'}")
 
     def _compare_constraints(self, old: Schema, new: Schema, path: str) -> None:
+        def tightened(key: str) -> None:
+            if self.forward:
+                self.report(path, f"{key} relaxed from {new[key]!r} to {old.get(key)!r}")
+            else:
+                self.report(path, f"{key} tightened from {old.get(key)!r} to {new[key]!r}")
+
         for key in _LOWER_BOUNDS:
             if key in new and (key not in old or new[key] > old[key]):
-                self.report(path, f"{key} tightened from {old.get(key)!r} to {new[key]!r}")
+                tightened(key)
         for key in _UPPER_BOUNDS:
             if key in new and (key not in old or new[key] < old[key]):
-                self.report(path, f"{key} tightened from {old.get(key)!r} to {new[key]!r}")
+                tightened(key)
         for key in _EXACT:
             if key in new and new.get(key) != old.get(key):
-                self.report(path, f"{key} changed from {old.get(key)!r} to {new[key]!r}")
+                if self.forward:
+                    self.report(path, f"{key} changed from {new[key]!r} to {old.get(key)!r}")
+                else:
+                    self.report(path, f"{key} changed from {old.get(key)!r} to {new[key]!r}")
 
     def _compare_object(self, old: Schema, new: Schema, path: str) -> None:
         old_props: Schema = old.get("properties", {})
         new_props: Schema = new.get("properties", {})
         old_required = set(old.get("required", []))
         new_required = set(new.get("required", []))
+        new_extra = new.get("additionalProperties", True)
         for name, old_prop in old_props.items():
             if name not in new_props:
-                self.report(path, f"field {name!r} removed")
-                continue
+                if not self.forward:
+                    self.report(path, f"field {name!r} removed")
+                elif new_extra is False:
+                    self.report(path, f"new field {name!r} refused by the closed old schema")
+                continue  # forward: a field the old reader does not know is ignored
             if name in new_required and name not in old_required:
-                self.report(path, f"field {name!r} became required")
+                if self.forward:
+                    self.report(path, f"field {name!r} no longer required")
+                else:
+                    self.report(path, f"field {name!r} became required")
             self.compare(old_prop, new_props[name], f"{path}.{name}")
         for name in sorted(new_required - set(old_props)):
-            self.report(path, f"required field {name!r} added")
+            self.report(path, f"required field {name!r} {'removed' if self.forward else 'added'}")
         old_extra = old.get("additionalProperties", True)
-        new_extra = new.get("additionalProperties", True)
-        if old_extra is not False and new_extra is False:
+        if self.forward:
+            pass  # named fields are handled above; unnamed extras are ignored by tolerant readers
+        elif old_extra is not False and new_extra is False:
             self.report(path, "no longer accepts additional properties")
         elif old_extra is not False and isinstance(new_extra, dict):
             old_values = old_extra if isinstance(old_extra, dict) else {}

@@ -15,12 +15,14 @@ from .events import (
     ClosedPeriodEmployee,
     DevelopmentPlanCreated,
     DevelopmentPlanRevised,
+    EmployeePeriodClosed,
     EmployeeRegistered,
     EmployeeTransferred,
     FeedbackReceived,
     Iki,
     IndikatorResult,
     PerformancePeriodClosed,
+    PerformancePeriodClosedV1,
     PerformancePeriodOpened,
     PerilakuResult,
     PlanItem,
@@ -81,12 +83,7 @@ _examples: list[Event] = [
         period_id=PERIOD,
         year=2025,
         closed_at=_at(2026, 1, 5, 9),
-        employees=[
-            ClosedPeriodEmployee(nip=EMPLOYEE, skp_id=SKP, skp_version=2, realization_count=5),
-            ClosedPeriodEmployee(
-                nip="199001152015032001", skp_id=None, skp_version=None, realization_count=0
-            ),
-        ],
+        employee_count=2,
     ),
     TargetSet(
         agency_id=AGENCY,
@@ -146,6 +143,16 @@ _examples: list[Event] = [
         value=131,
         evidence="https://dokumen.example.go.id/bukti/real-0042",
         recorded_at=_at(2025, 12, 20, 14),
+    ),
+    EmployeePeriodClosed(
+        agency_id=AGENCY,
+        period_id=PERIOD,
+        year=2025,
+        nip=EMPLOYEE,
+        closed_at=_at(2026, 1, 5, 9),
+        skp_id=SKP,
+        skp_version=2,
+        realization_count=5,
     ),
     FeedbackReceived(
         agency_id=AGENCY,
@@ -366,6 +373,18 @@ _examples += [
         appraisal_ids=["apr-2024-0311", "apr-2025-0001"],
         nominated_at=_at(2026, 1, 31, 2),
     ),
+    PerformancePeriodClosedV1(
+        agency_id=AGENCY,
+        period_id=PERIOD,
+        year=2025,
+        closed_at=_at(2026, 1, 5, 9),
+        employees=[
+            ClosedPeriodEmployee(nip=EMPLOYEE, skp_id=SKP, skp_version=2, realization_count=5),
+            ClosedPeriodEmployee(
+                nip="199001152015032001", skp_id=None, skp_version=None, realization_count=0
+            ),
+        ],
+    ),
 ]
 
 EXAMPLES: dict[str, Event] = {e.event_type: e for e in _examples}
@@ -407,6 +426,10 @@ def _field_table(schema: dict[str, Any], node: dict[str, Any]) -> list[str]:
     return rows
 
 
+def _size(n: int) -> str:
+    return f"{n // (1024 * 1024)} MiB" if n % (1024 * 1024) == 0 else f"{n // 1024} KiB"
+
+
 def markdown() -> str:
     """The README's per-event reference section, generated from the models and EXAMPLES."""
     from .schemas import schema_of
@@ -418,6 +441,7 @@ def markdown() -> str:
         doc = (model.__doc__ or "").strip().replace("\n\n", " ").replace("\n", " ")
         lines += [f"### {model.__name__}", ""]
         lines += [f"`{event_type}` on `{model.topic}`, key `{model.key_field}`. {doc}", ""]
+        lines += [f"Largest record value: {_size(model.max_encoded_bytes)} (`max_encoded_bytes`).", ""]
         lines += _field_table(schema, schema)
         for name, definition in schema.get("$defs", {}).items():
             if "properties" in definition:

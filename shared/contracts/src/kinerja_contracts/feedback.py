@@ -26,6 +26,7 @@ class FeedbackReceived(Event):
     source: FeedbackSource = Field(description="Who gave the feedback (kind only, anonymous).")
     ratings: dict[BerakhlakValue, Ekspektasi] = Field(
         min_length=len(BerakhlakValue),
+        max_length=len(BerakhlakValue),
         description="The level given for each of the seven BerAKHLAK values (all seven present).",
     )
     submitted_at: AwareDatetime = Field(description="When the feedback was submitted.")
@@ -61,7 +62,9 @@ class CitizenSurveyAnswered(Event):
     period_id: PeriodId
     answer_id: Identifier = Field(description="The answer's id.")
     elements: dict[SkmElement, int] = Field(
-        min_length=len(SkmElement), description="The score (1-4) given to each of the nine SKM elements."
+        min_length=len(SkmElement),
+        max_length=len(SkmElement),
+        description="The score (1-4) given to each of the nine SKM elements.",
     )
     officer_nip: Nip | None = Field(default=None, description="The officer who served the citizen, if named.")
     answered_at: AwareDatetime = Field(description="When the answer was given.")
@@ -90,4 +93,6 @@ class UnitSatisfactionChanged(Event):
     ikm: float = Field(ge=25, le=100, description="IKM: the mean of the nine element means x 25, two decimals.")
     mutu: Mutu = Field(description="The service quality grade for the IKM.")
     answers: int = Field(ge=1, description="How many survey answers the IKM rests on.")
-    element_means: dict[SkmElement, float] = Field(description="The mean score (1-4) per SKM element.")
+    element_means: dict[SkmElement, float] = Field(
+        max_length=len(SkmElement), description="The mean score (1-4) per SKM element."
+    )

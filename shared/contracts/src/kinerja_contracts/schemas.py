@@ -22,16 +22,33 @@ DEFAULT_DIR = Path(__file__).resolve().parents[2] / "schemas"
 
 
 def schema_of(model: type[Event]) -> dict[str, Any]:
-    """The JSON Schema of one event, annotated with its type, topic and record key."""
-    schema = model.model_json_schema()
+    """The reader's JSON Schema of one event, annotated with its type, topic and record key.
+
+    Readers are tolerant (``decode`` ignores unknown fields), so no object in it is closed:
+    a producer may add an optional field within a version. The size limits (``maxLength``,
+    ``maxItems``, ``maxProperties``) are there; the largest record value is
+    ``x-max-encoded-bytes``.
+    """
+    schema = _open(model.model_json_schema())
     return {
         "$schema": JSON_SCHEMA_DIALECT,
         "$id": f"urn:kinerja:event:{model.event_type}",
         "x-event-type": model.event_type,
         "x-topic": topic_of(model).name,
         "x-key": model.key_field,
+        "x-max-encoded-bytes": model.max_encoded_bytes,
+        **({"deprecated": True, "x-superseded-by": model.superseded_by} if model.superseded_by else {}),
         **schema,
     }
+
+
+def _open(node: Any) -> Any:
+    """The schema without ``additionalProperties: false`` anywhere (the producers' strictness)."""
+    if isinstance(node, dict):
+        return {k: _open(v) for k, v in node.items() if not (k == "additionalProperties" and v is False)}
+    if isinstance(node, list):
+        return [_open(v) for v in node]
+    return node
 
 
 def render(model: type[Event]) -> str:

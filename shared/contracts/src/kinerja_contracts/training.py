@@ -7,7 +7,8 @@ from typing import ClassVar, Literal
 
 from pydantic import AwareDatetime, Field, model_validator
 
-from .base import AgencyId, Event, Identifier, Nip, PeriodId, Text, Value
+from .base import AgencyId, Event, Evidence, Identifier, Name, Nip, PeriodId, ShortText, Value
+from .limits import KIB, PLAN_ITEMS_MAX, YEARS_MAX
 from .vocabulary import DevelopmentForm, Predikat
 
 
@@ -15,7 +16,7 @@ class PlanItem(Value):
     """One development activity addressing one gap."""
 
     item_id: Identifier = Field(description="The item's id within the plan.")
-    competency: Text = Field(description="The competency to develop.")
+    competency: Name = Field(description="The competency to develop.")
     gap_kind: Literal["perilaku", "hasil_kerja", "jp_entitlement"] = Field(
         description=(
             "Whether the gap is in behaviour (perilaku) or results (hasil_kerja), or the item tops"
@@ -28,9 +29,9 @@ class PlanItem(Value):
     catalogue_code: Identifier = Field(
         description="Code of the activity in the training catalogue."
     )
-    title: Text = Field(description="Title of the activity.")
+    title: Name = Field(description="Title of the activity.")
     form: DevelopmentForm = Field(description="Klasikal or nonklasikal.")
-    method: Text = Field(
+    method: ShortText = Field(
         description='How it is delivered, e.g. "pelatihan", "coaching", "mentoring", "e-learning".'
     )
     jp: int = Field(gt=0, description="Lesson hours (jam pelajaran) the activity gives.")
@@ -44,6 +45,7 @@ class DevelopmentPlanCreated(Event):
 
     event_type: ClassVar[str] = "kinerja.training.DevelopmentPlanCreated.v1"
     topic: ClassVar[str] = "kinerja.development"
+    max_encoded_bytes: ClassVar[int] = 512 * KIB
 
     agency_id: AgencyId
     period_id: PeriodId
@@ -51,7 +53,7 @@ class DevelopmentPlanCreated(Event):
     plan_id: Identifier = Field(description="The plan's id.")
     appraisal_id: Identifier = Field(description="The appraisal the plan was made from.")
     predikat: Predikat = Field(description="The predikat of that appraisal.")
-    items: list[PlanItem] = Field(description="The planned activities.")
+    items: list[PlanItem] = Field(max_length=PLAN_ITEMS_MAX, description="The planned activities.")
     total_jp: int = Field(ge=0, description="Sum of the items' JP.")
     created_at: AwareDatetime = Field(description="When the plan was created.")
     mandatory: bool = Field(
@@ -73,6 +75,7 @@ class DevelopmentPlanRevised(Event):
 
     event_type: ClassVar[str] = "kinerja.training.DevelopmentPlanRevised.v1"
     topic: ClassVar[str] = "kinerja.development"
+    max_encoded_bytes: ClassVar[int] = 512 * KIB
 
     agency_id: AgencyId
     period_id: PeriodId
@@ -82,7 +85,10 @@ class DevelopmentPlanRevised(Event):
     appraisal_id: Identifier = Field(description="The revised appraisal the plan follows.")
     predikat: Predikat = Field(description="The revised predikat.")
     mandatory: bool = Field(description="Whether the new plan is required.")
-    items: list[PlanItem] = Field(description="The planned activities (may be empty when no plan is needed any more).")
+    items: list[PlanItem] = Field(
+        max_length=PLAN_ITEMS_MAX,
+        description="The planned activities (may be empty when no plan is needed any more).",
+    )
     total_jp: int = Field(ge=0, description="Sum of the items' JP.")
     completed_jp_kept: int = Field(ge=0, description="JP already completed under the old plan, kept in the ledger.")
     revised_at: AwareDatetime = Field(description="When the plan was revised.")
@@ -101,7 +107,7 @@ class TrainingCompleted(Event):
     jp: int = Field(gt=0, description="Lesson hours credited.")
     plan_id: Identifier | None = Field(default=None, description="The plan the activity belonged to, if any.")
     item_id: Identifier | None = Field(default=None, description="The plan item, if any.")
-    evidence: Text = Field(description="Evidence of completion: a certificate number, link or document id.")
+    evidence: Evidence = Field(description="Evidence of completion: a certificate number, link or document id.")
     completed_on: date = Field(description="The day it was completed.")
 
 
@@ -111,9 +117,12 @@ class TalentPoolNominated(Event):
 
     event_type: ClassVar[str] = "kinerja.training.TalentPoolNominated.v1"
     topic: ClassVar[str] = "kinerja.development"
+    max_encoded_bytes: ClassVar[int] = 32 * KIB
 
     agency_id: AgencyId
     nip: Nip = Field(description="The employee (record key).")
-    years: list[int] = Field(min_length=2, description="The consecutive years rated Sangat Baik.")
-    appraisal_ids: list[Identifier] = Field(min_length=2, description="The annual appraisals behind it.")
+    years: list[int] = Field(min_length=2, max_length=YEARS_MAX, description="The consecutive years rated Sangat Baik.")
+    appraisal_ids: list[Identifier] = Field(
+        min_length=2, max_length=YEARS_MAX, description="The annual appraisals behind it."
+    )
     nominated_at: AwareDatetime = Field(description="When the nomination was made.")

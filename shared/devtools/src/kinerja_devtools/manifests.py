@@ -1,19 +1,25 @@
 """Writes deploy/kafka/topics.yaml (Strimzi KafkaTopic resources) from the topic catalogue,
 so production topics never drift from what the services and the dev broker use.
 
-``python -m kinerja_devtools.manifests [--check]``
+``python -m kinerja_devtools.manifests [--check]``. Partition counts are the catalogue's unless
+``KINERJA_TOPIC_PARTITIONS`` overrides them for the deployment being generated (e.g.
+``KINERJA_TOPIC_PARTITIONS="kinerja.targets=24" python -m kinerja_devtools.manifests``); the
+committed file holds the catalogue's counts.
 """
 
 import argparse
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
-from kinerja_contracts.catalogue import ALL_TOPICS
+from kinerja_contracts.catalogue import ALL_TOPICS, topic_partitions
 
 TOPICS_FILE = Path("deploy/kafka/topics.yaml")
 
 
-def render_topics(replicas: int = 3) -> str:
+def render_topics(replicas: int = 3, environ: Mapping[str, str] | None = None) -> str:
+    """The manifest; ``environ`` (default: the process environment) may override partitions."""
+    partitions = topic_partitions(environ)
     docs = ["# Generated from kinerja_contracts.catalogue by `python -m kinerja_devtools.manifests`; do not edit."]
     for topic in ALL_TOPICS:
         docs.append(
@@ -26,7 +32,7 @@ def render_topics(replicas: int = 3) -> str:
             "    strimzi.io/cluster: kinerja\n"
             "spec:\n"
             f"  topicName: {topic.name}\n"
-            f"  partitions: {topic.partitions}\n"
+            f"  partitions: {partitions[topic.name]}\n"
             f"  replicas: {replicas}\n"
             "  config:\n"
             "    min.insync.replicas: 2\n"

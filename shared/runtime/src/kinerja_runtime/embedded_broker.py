@@ -18,7 +18,7 @@ from pathlib import Path
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
-from kinerja_contracts.catalogue import ALL_TOPICS
+from kinerja_contracts.catalogue import ALL_TOPICS, topic_partitions
 
 
 class BrokerUnavailable(RuntimeError):
@@ -45,7 +45,12 @@ def free_port() -> int:
 
 
 async def ensure_topics(bootstrap: str, timeout: float = 30.0) -> list[str]:
-    """Create the catalogue's topics that are missing; returns the names created."""
+    """Create the catalogue's topics that are missing; returns the names created.
+
+    Partition counts are the catalogue's, overridable with ``KINERJA_TOPIC_PARTITIONS``
+    (a small dev machine may want ``*=3``); a topic that exists keeps its count.
+    """
+    partitions = topic_partitions()
     deadline = time.monotonic() + timeout
     while True:
         admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=5000)
@@ -55,7 +60,7 @@ async def ensure_topics(bootstrap: str, timeout: float = 30.0) -> list[str]:
             missing = [t for t in ALL_TOPICS if t.name not in existing]
             if missing:
                 try:
-                    await admin.create_topics([NewTopic(t.name, t.partitions, 1) for t in missing])
+                    await admin.create_topics([NewTopic(t.name, partitions[t.name], 1) for t in missing])
                 except TopicAlreadyExistsError:
                     pass
             return [t.name for t in missing]

@@ -20,10 +20,12 @@ async def _period(session: AsyncSession, row) -> Period:
                   row.closed_at, await _checkpoints(session, row.period_id))
 
 
-async def period(session: AsyncSession, agency_id: str, period_id: str) -> Period | None:
-    row = (await session.execute(
-        select(periods).where(periods.c.agency_id == agency_id, periods.c.period_id == period_id)
-    )).first()
+async def period(session: AsyncSession, agency_id: str, period_id: str, lock: str | None = None) -> Period | None:
+    """``lock``: ``"share"`` for a change that must land before the period closes, ``"update"`` to close it."""
+    query = select(periods).where(periods.c.agency_id == agency_id, periods.c.period_id == period_id)
+    if lock:
+        query = query.with_for_update(read=lock == "share")
+    row = (await session.execute(query)).first()
     return await _period(session, row) if row else None
 
 

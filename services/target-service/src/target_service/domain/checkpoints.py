@@ -7,11 +7,13 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from kinerja_contracts.limits import CHECKPOINTS_MAX
+
 from target_service.domain.errors import InvalidInput
 
 LABELS = {1: "Bulan", 2: "Dwibulan", 3: "Triwulan", 4: "Caturwulan", 6: "Semester", 12: "Tahunan"}
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
-MAX_CHECKPOINTS = 12
+MAX_CHECKPOINTS = CHECKPOINTS_MAX  # the contract's bound on PerformancePeriodOpened.checkpoints
 DEFAULT_MONTHS = 3
 
 

@@ -10,10 +10,12 @@ appraiser's approved RHK.
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from kinerja_contracts.limits import NAME_MAX
+
 from target_service.domain.errors import InvalidInput
 from target_service.domain.nip import check_nip
 
-MAX_NAME = 200
+MAX_NAME = NAME_MAX  # the contract's bound on WorkUnitDefined.name
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from kinerja_contracts.limits import NAME_MAX
+
 from target_service.domain.errors import InvalidInput
 from target_service.domain.nip import check_nip
 
-MAX_TEXT = 200
+MAX_TEXT = NAME_MAX  # the contract's bound on names in EmployeeRegistered
 
 
 @dataclass(frozen=True)

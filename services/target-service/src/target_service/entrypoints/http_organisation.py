@@ -1,6 +1,7 @@
 """HTTP routes of the organisation: the agency's tree of work units."""
 
 from fastapi import APIRouter, Response, status
+from kinerja_contracts.limits import NAME_MAX
 from pydantic import Field
 
 from target_service.domain.organisation import WorkUnit
@@ -12,7 +13,7 @@ router = APIRouter(tags=["organisation"])
 
 class UnitIn(Strict):
     unit_id: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$")
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=NAME_MAX)
     parent_unit_id: str | None = Field(None, min_length=1, max_length=128, description="null only for the root unit")
     head_nip: str | None = Field(None, max_length=18, description="NIP of the unit's head")
     serves_public: bool = Field(False, description="a public-service unit that citizens can rate")

@@ -3,6 +3,7 @@
 from datetime import date
 
 from fastapi import APIRouter, Response, status
+from kinerja_contracts.limits import CHECKPOINTS_MAX
 from pydantic import Field
 
 from target_service.entrypoints.deps import HR, Caller, Strict, Uow
@@ -22,7 +23,7 @@ class PeriodIn(Strict):
     starts_on: date | None = Field(None, description="default 1 January of the year")
     ends_on: date | None = Field(None, description="default 31 December of the year")
     checkpoint_months: int | None = Field(None, description="1, 2, 3 (default: Triwulan I–IV), 4, 6 or 12")
-    checkpoints: list[CheckpointIn] | None = Field(None, max_length=12,
+    checkpoints: list[CheckpointIn] | None = Field(None, max_length=CHECKPOINTS_MAX,
                                                    description="the agency's own windows instead ([] for none)")
 
 

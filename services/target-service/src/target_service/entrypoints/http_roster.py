@@ -4,6 +4,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from kinerja_contracts.limits import NAME_MAX
 from kinerja_runtime.auth import Role
 from kinerja_runtime.problems import Forbidden
 from kinerja_runtime.uploads import CSV_REQUEST_BODY, read_csv_body
@@ -36,7 +37,7 @@ class EmployeesIn(Strict):
 
 class TransferIn(Strict):
     unit_id: str = Field(min_length=1, max_length=128, description="the unit joined (in to_agency_id when given)")
-    position: str | None = Field(None, max_length=200, description="default: unchanged")
+    position: str | None = Field(None, max_length=NAME_MAX, description="default: unchanged")
     appraiser_nip: str | None = Field(None, max_length=18,
                                       description="default: the new unit's head (unchanged when the unit stays)")
     to_agency_id: str | None = Field(None, min_length=1, max_length=64, description="for a move to another agency")

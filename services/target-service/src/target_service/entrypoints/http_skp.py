@@ -3,6 +3,14 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
+from kinerja_contracts.limits import (
+    DESCRIPTION_MAX,
+    EVIDENCE_MAX,
+    IKI_PER_RHK_MAX,
+    REASON_MAX,
+    RHK_PER_SKP_MAX,
+    SHORT_TEXT_MAX,
+)
 from kinerja_contracts.vocabulary import Aspect, RhkKind
 from kinerja_runtime.auth import Role
 from pydantic import Field
@@ -18,9 +26,9 @@ class IkiIn(Strict):
     iki_id: str | None = Field(None, min_length=1, max_length=64,
                                description="in a revision: keep this IKI of the version in force (and its realisations)")
     aspect: Aspect
-    description: str = Field(min_length=1, max_length=2000)
+    description: str = Field(min_length=1, max_length=DESCRIPTION_MAX)
     target: float = Field(allow_inf_nan=False, description="greater than 0")
-    unit: str = Field(min_length=1, max_length=100, description='e.g. "dokumen", "hari", "%"')
+    unit: str = Field(min_length=1, max_length=SHORT_TEXT_MAX, description='e.g. "dokumen", "hari", "%"')
     higher_is_better: bool | None = Field(None, description="default: false for waktu and biaya, true otherwise")
 
 
@@ -28,15 +36,15 @@ class RhkIn(Strict):
     rhk_id: str | None = Field(None, min_length=1, max_length=64,
                                description="in a revision: keep this RHK of the version in force (and links to it)")
     kind: RhkKind
-    description: str = Field(min_length=1, max_length=2000)
+    description: str = Field(min_length=1, max_length=DESCRIPTION_MAX)
     supports_rhk_id: str | None = Field(None, min_length=1, max_length=64,
                                         description="the appraiser's approved RHK this one supports")
     iku_id: str | None = Field(None, min_length=1, max_length=64, description="head of agency only: the IKU served")
-    indikator: list[IkiIn] = Field(max_length=20, description="at least one IKI")
+    indikator: list[IkiIn] = Field(max_length=IKI_PER_RHK_MAX, description="at least one IKI")
 
 
 class PlanIn(Strict):
-    rhk: list[RhkIn] = Field(max_length=50, description="at least one RHK utama")
+    rhk: list[RhkIn] = Field(max_length=RHK_PER_SKP_MAX, description="at least one RHK utama")
 
     def drafts(self) -> list[RhkDraft]:
         return [
@@ -53,7 +61,7 @@ class SkpIn(PlanIn):
 
 
 class RevisionIn(PlanIn):
-    reason: str = Field(min_length=1, max_length=4000, description="why the approved SKP changes")
+    reason: str = Field(min_length=1, max_length=REASON_MAX, description="why the approved SKP changes")
 
 
 class ReturnIn(Strict):
@@ -65,7 +73,8 @@ class RealizationIn(Strict):
     checkpoint_id: str | None = Field(None, min_length=1, max_length=64,
                                       description="required when the period has checkpoints (e.g. triwulan-4)")
     value: float = Field(allow_inf_nan=False, description="0 or more")
-    evidence: str | None = Field(None, min_length=1, max_length=2000, description="bukti dukung: a link or document id")
+    evidence: str | None = Field(None, min_length=1, max_length=EVIDENCE_MAX,
+                                 description="bukti dukung: a link or document id")
 
 
 class FeedbackIn(Strict):

@@ -15,7 +15,7 @@ async def record_realization(uow: UnitOfWork, *, agency_id: str, skp_id: str, ac
                              iki_id: str, value: float, evidence: str | None, checkpoint_id: str | None) -> dict:
     async with uow:
         s = await skp_or_404(uow, agency_id, skp_id)
-        period = await period_or_404(uow, agency_id, s.period_id)
+        period = await period_or_404(uow, agency_id, s.period_id, lock="share")
         with domain_refusals():
             s.check_realization(actor_nip, await appraiser_of(uow, s), is_hr, iki_id, value)
             period.ensure_open("recording a realisation")

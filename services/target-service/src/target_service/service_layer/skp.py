@@ -2,8 +2,8 @@
 
 import uuid
 
-from kinerja_contracts import Iki, Rhk, TargetRevised, TargetSet
-from kinerja_runtime.problems import Conflict, Forbidden, NotFound
+from kinerja_contracts import EventTooLarge, Iki, Rhk, TargetRevised, TargetSet, encode_bounded
+from kinerja_runtime.problems import Conflict, ContentTooLarge, Forbidden, NotFound
 from kinerja_runtime.uow import UnitOfWork
 from sqlalchemy.exc import IntegrityError
 
@@ -52,6 +52,7 @@ async def create_skp(uow: UnitOfWork, *, agency_id: str, nip: str, period_id: st
         with domain_refusals():
             period.ensure_open("drafting an SKP")
             s = Skp.draft(str(uuid.uuid4()), agency_id, period_id, nip, plan_rhk(rhk))
+        _ensure_fits_the_contract(s)
         await _check_links(uow, s, s.latest, complete=False)
         if await repo.skp_exists(uow.session, agency_id, period_id, nip):
             raise Conflict(f"employee {nip} already has an SKP in period {period_id}", period_id=period_id)
@@ -70,7 +71,7 @@ async def change_skp(uow: UnitOfWork, *, agency_id: str, skp_id: str, actor_nip:
     async with uow:
         s = await skp_or_404(uow, agency_id, skp_id)
         loaded = (s.version, s.latest.status.value)
-        period = await period_or_404(uow, agency_id, s.period_id)
+        period = await period_or_404(uow, agency_id, s.period_id, lock="share" if action == "approve" else None)
         appraiser = await appraiser_of(uow, s)
         previous = None
         with domain_refusals():
@@ -86,6 +87,8 @@ async def change_skp(uow: UnitOfWork, *, agency_id: str, skp_id: str, actor_nip:
                 previous = s.approve(actor_nip, appraiser, now())
             else:
                 s.return_for_revision(actor_nip, appraiser, notes)
+        if action in ("edit", "revise"):
+            _ensure_fits_the_contract(s)
         if action in ("edit", "revise", "submit", "approve"):
             await _check_links(uow, s, s.latest, complete=action in ("submit", "approve"))
         try:
@@ -99,24 +102,44 @@ async def change_skp(uow: UnitOfWork, *, agency_id: str, skp_id: str, actor_nip:
         return await full_view(uow, s)
 
 
-def _rhk(s: Skp) -> list[Rhk]:
+def _ensure_fits_the_contract(s: Skp) -> None:
+    """Refuse, while drafting, a plan whose approval event would exceed the contract's size bound
+    (413 naming the limit), rather than store an SKP that could never be approved.
+
+    The request models already hold every text and list to the contract's limits; what is left
+    is text whose JSON escapes make it larger than those limits assume (control characters)."""
+    version = s.latest
+    try:
+        encode_bounded(TargetRevised(
+            agency_id=s.agency_id, period_id=s.period_id, nip=s.nip, skp_id=s.skp_id, version=version.number + 1,
+            previous_version=version.number, approved_by=s.nip, reason=version.reason, rhk=_rhk(version),
+        ))
+    except EventTooLarge as exc:
+        raise ContentTooLarge(
+            f"this SKP would make a {exc.size}-byte {exc.event_type} event; the contract's maximum is {exc.maximum}"
+            " bytes: shorten its descriptions", limit="max_encoded_bytes", event_type=exc.event_type,
+            size=exc.size, maximum=exc.maximum,
+        ) from exc
+
+
+def _rhk(version: SkpVersion) -> list[Rhk]:
     return [Rhk(rhk_id=r.rhk_id, kind=r.kind, description=r.description, supports_rhk_id=r.supports_rhk_id,
                 iku_id=r.iku_id, indikator=[
                     Iki(iki_id=i.iki_id, aspect=i.aspect, description=i.description, target=i.target, unit=i.unit,
                         higher_is_better=i.higher_is_better)
                     for i in r.indikator
-                ]) for r in s.in_force.rhk]
+                ]) for r in version.rhk]
 
 
 def _target_set(s: Skp) -> TargetSet:
     return TargetSet(agency_id=s.agency_id, period_id=s.period_id, nip=s.nip, skp_id=s.skp_id, version=s.version,
-                     approved_by=s.in_force.approved_by, rhk=_rhk(s))
+                     approved_by=s.in_force.approved_by, rhk=_rhk(s.in_force))
 
 
 def _target_revised(s: Skp, previous: int) -> TargetRevised:
     return TargetRevised(agency_id=s.agency_id, period_id=s.period_id, nip=s.nip, skp_id=s.skp_id, version=s.version,
                          previous_version=previous, approved_by=s.in_force.approved_by, reason=s.in_force.reason,
-                         rhk=_rhk(s))
+                         rhk=_rhk(s.in_force))
 
 
 # --- reading ---------------------------------------------------------------------------------
