@@ -1,6 +1,7 @@
-"""The outbox relay lease: with several replicas on one database, one relay at a time
-publishes, rows go out once each and in id order, and the lease passes on when its holder
-stops (released) or dies (expired)."""
+"""The outbox relay: with several replicas on one database, one relay at a time publishes,
+rows go out once each and in id order, and the lease passes on when its holder stops
+(released) or dies (expired). Rows are marked sent as their acknowledgements arrive: a slow
+confirmation holds back nothing else and is waited for, never abandoned and sent again."""
 
 import asyncio
 from pathlib import Path
@@ -317,3 +318,19 @@ async def test_a_relay_that_loses_its_lease_mid_batch_marks_nothing_more(outbox_
     assert await taker.relay_once() == 2
     assert recorder.by("taker") == [third, fourth]
     assert await pending_count(sessions) == 0
+
+
+async def test_the_relay_reads_its_queue_through_the_partial_index(outbox_db, events, agency, new_nip, database_url, sql):
+    """However many published rows are kept for replay, the next batch is read from the index
+    of queued rows (planned with no table statistics, as after a fresh deploy)."""
+    from kinerja_runtime.db import is_sqlite
+    from kinerja_runtime.outbox import queued_rows
+    from sqlalchemy.dialects import postgresql
+
+    if is_sqlite(database_url):
+        pytest.skip("the plan checked is PostgreSQL's")
+    sessions, queue = outbox_db
+    await queue(3, events, agency, new_nip())
+    query = queued_rows(1000).compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
+    plan = "\n".join(row["QUERY PLAN"] for row in await sql(database_url, f"EXPLAIN {query}"))
+    assert "ix_outbox_queued" in plan, plan

@@ -71,6 +71,17 @@ def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:MAX_REASON]
 
 
+def queued_rows(limit: int):
+    """The relay's next batch: rows neither sent nor parked, in id order (served by the partial
+    index ix_outbox_queued, which holds exactly those rows)."""
+    return (
+        select(outbox.c.id, outbox.c.topic, outbox.c.record_key, outbox.c.headers, outbox.c.payload)
+        .where(outbox.c.published_at.is_(None), outbox.c.parked_at.is_(None))
+        .order_by(outbox.c.id)
+        .limit(limit)
+    )
+
+
 class LeaseLost(Exception):
     """Another relay holds the lease now: this one stops and marks nothing more."""
 
@@ -211,14 +222,7 @@ class OutboxRelay:
 
     async def _queued_rows(self):
         async with self._sessions() as session:
-            return (
-                await session.execute(
-                    select(outbox.c.id, outbox.c.topic, outbox.c.record_key, outbox.c.headers, outbox.c.payload)
-                    .where(outbox.c.published_at.is_(None), outbox.c.parked_at.is_(None))
-                    .order_by(outbox.c.id)
-                    .limit(self._batch)
-                )
-            ).all()
+            return (await session.execute(queued_rows(self._batch))).all()
 
     async def _hand_over(self, rows, batch: _Batch, recorder: asyncio.Task) -> None:
         """Give the rows to the producer in id order without awaiting each acknowledgement; the
