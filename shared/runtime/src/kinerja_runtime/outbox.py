@@ -160,6 +160,7 @@ class OutboxRelay:
         self.owner = f"relay-{uuid.uuid4()}"
         self._wake = asyncio.Event()
         self._stopping = False
+        self.holds_lease = False
         self._last_purge = _now()
 
     def wake(self) -> None:
@@ -187,6 +188,10 @@ class OutboxRelay:
                 continue
             if sent >= self._batch:
                 continue  # a full batch: more are waiting
+            if not self.holds_lease:
+                # Another replica publishes: check the lease at the poll pace, not at every commit.
+                await asyncio.sleep(self._poll)
+                continue
             if not self._wake.is_set():
                 try:
                     await asyncio.wait_for(self._wake.wait(), self._poll)
@@ -199,7 +204,8 @@ class OutboxRelay:
     async def relay_once(self) -> int:
         """Publish one batch in id order; returns how many rows were acknowledged and marked
         sent. A retriable failure is raised once the rows acknowledged before it are marked."""
-        if not await self._hold_lease():
+        self.holds_lease = await self._hold_lease()
+        if not self.holds_lease:
             return 0
         rows = await self._queued_rows()
         if not rows:
@@ -210,6 +216,7 @@ class OutboxRelay:
             await self._hand_over(rows, batch, recorder)
             await recorder
         except LeaseLost:
+            self.holds_lease = False
             log.warning("relay lease lost mid-batch; stopping", marked=batch.marked)
         finally:
             batch.handed_over = True
@@ -275,7 +282,7 @@ class OutboxRelay:
             acknowledged, parked = batch.take()
             await self._record(acknowledged, parked)
             batch.marked += len(acknowledged)
-            if batch.handed_over and batch.outstanding == 0 and batch.settled:
+            if batch.settled:
                 return
             if self._stopping:
                 stop_grace_until = stop_grace_until or time.monotonic() + renew_every
