@@ -235,7 +235,15 @@ def broker(tmp_path_factory):
         _USED["broker"] = f"UNAVAILABLE ({exc})"
         pytest.skip(f"no Kafka-protocol broker: {exc}")
     _USED["broker"] = instance.kind + ("" if instance.external else f" (log: {log_file})")
+    # Services built by the tests read their settings from the environment too.
+    saved = {name: os.environ.get(name) for name in instance.client_env}
+    os.environ.update(instance.client_env)
     yield instance
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
     instance.stop()
 
 

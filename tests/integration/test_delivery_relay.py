@@ -1,6 +1,7 @@
-"""The outbox relay lease: with several replicas on one database, one relay at a time
-publishes, rows go out once each and in id order, and the lease passes on when its holder
-stops (released) or dies (expired)."""
+"""The outbox relay: with several replicas on one database, one relay at a time publishes,
+rows go out once each and in id order, and the lease passes on when its holder stops
+(released) or dies (expired). Rows are marked sent as their acknowledgements arrive: a slow
+confirmation holds back nothing else and is waited for, never abandoned and sent again."""
 
 import asyncio
 from pathlib import Path
@@ -168,12 +169,168 @@ async def test_a_relay_that_lost_its_lease_mid_batch_stops_and_marks_nothing(out
     assert await _zero(sessions)
 
 
-async def test_a_publish_that_stalls_past_a_third_of_the_lease_is_abandoned(outbox_db, events, agency, new_nip):
-    """A publish may not outlive the lease: it is abandoned (and retried later) instead."""
+class Gate:
+    """A publish function whose confirmations the test settles: each call returns a pending
+    future, as the producer does, and the test acknowledges or fails it by event id."""
+
+    def __init__(self):
+        self.calls: list[str] = []
+        self.confirmations: dict[str, asyncio.Future] = {}
+        self.refuse_call: dict[str, Exception] = {}
+
+    async def publish(self, topic: str, key: bytes, payload: bytes, headers: dict[str, str]) -> asyncio.Future:
+        event_id = headers["ce_id"]
+        if event_id in self.refuse_call:
+            raise self.refuse_call.pop(event_id)
+        self.calls.append(event_id)
+        self.confirmations[event_id] = asyncio.get_running_loop().create_future()
+        return self.confirmations[event_id]
+
+    def acknowledge(self, *event_ids: str) -> None:
+        for event_id in event_ids:
+            self.confirmations[event_id].set_result(None)
+
+    def fail(self, event_id: str, exc: Exception) -> None:
+        self.confirmations[event_id].set_exception(exc)
+
+
+async def published(sessions) -> set[str]:
+    from kinerja_runtime.tables import outbox
+    from sqlalchemy import select
+
+    async with sessions() as session:
+        return set(await session.scalars(select(outbox.c.event_id).where(outbox.c.published_at.is_not(None))))
+
+
+async def lease_expiry(sessions):
+    from kinerja_runtime.tables import relay_lease
+    from sqlalchemy import select
+
+    async with sessions() as session:
+        return await session.scalar(select(relay_lease.c.expires_at))
+
+
+def in_id_order(ids: dict[str, int]) -> list[str]:
+    return sorted(ids, key=ids.get)
+
+
+async def test_acknowledged_rows_are_marked_while_a_slow_confirmation_is_outstanding(
+    outbox_db, events, agency, new_nip, eventually
+):
+    """Rows the broker acknowledged are marked sent at once, whatever is still outstanding; a
+    confirmation slower than the whole lease is waited for (the lease renewed meanwhile), not
+    abandoned and sent again."""
     sessions, queue = outbox_db
+    gate = Gate()
+    relay = OutboxRelay(sessions, gate.publish, poll_seconds=0.05, lease_seconds=1.0)
+    await queue(5, events, agency, new_nip())
+    first, second, slow, fourth, fifth = in_id_order(await outbox_ids(sessions))
+
+    batch = asyncio.create_task(relay.relay_once())
+    await eventually(lambda: len(gate.calls) == 5, what="the whole batch handed to the producer")
+    gate.acknowledge(first, second, fourth, fifth)
+    await eventually(lambda: _marked(sessions, {first, second, fourth, fifth}), what="acknowledged rows marked")
+    assert slow not in await published(sessions)
+
+    # The slow confirmation outlives the lease it started under: the relay keeps renewing it.
+    expiry = await lease_expiry(sessions)
+    await eventually(lambda: _renewed_past(sessions, expiry), timeout=15, what="the lease renewed while waiting")
+    assert not batch.done(), "the relay still waits for the slow confirmation"
+    gate.acknowledge(slow)
+    assert await batch == 5
+    assert gate.calls == [first, second, slow, fourth, fifth], "each row handed over once, in id order"
+    assert await pending_count(sessions) == 0
+
+
+async def _marked(sessions, event_ids: set[str]) -> bool:
+    return event_ids <= await published(sessions)
+
+
+async def _renewed_past(sessions, previous) -> bool:
+    return await lease_expiry(sessions) > previous
+
+
+async def test_a_retriable_failure_stops_the_batch_and_the_next_round_resumes_there(
+    outbox_db, events, agency, new_nip, eventually
+):
+    """The broker unavailable for one record: the rows before it are marked, nothing after it
+    is handed over, and the next round starts from it, so no later record of its key overtakes it."""
+    from aiokafka.errors import KafkaConnectionError
+
+    sessions, queue = outbox_db
+    gate = Gate()
+    relay = OutboxRelay(sessions, gate.publish, poll_seconds=0.05, lease_seconds=30)
+    await queue(5, events, agency, new_nip())
+    ids = await outbox_ids(sessions)
+    first, second, failing, fourth, fifth = in_id_order(ids)
+
+    gate.refuse_call[failing] = KafkaConnectionError("broker away")
+    batch = asyncio.create_task(relay.relay_once())
+    await eventually(lambda: len(gate.calls) == 2, what="the rows before the failure handed over")
+    gate.acknowledge(first, second)
+    with pytest.raises(KafkaConnectionError):
+        await batch
+    assert await published(sessions) == {first, second}
+    assert gate.calls == [first, second], "nothing after the failed record was handed over"
+
+    # A confirmation that fails later (the producer gave up on it) stops the batch as well.
+    batch = asyncio.create_task(relay.relay_once())
+    await eventually(lambda: len(gate.calls) == 5, what="the next round handed over")
+    gate.acknowledge(failing)
+    gate.fail(fourth, KafkaConnectionError("timed out"))
+    gate.acknowledge(fifth)
+    with pytest.raises(KafkaConnectionError):
+        await batch
+    assert await published(sessions) == {first, second, failing, fifth}, "acknowledged rows marked, the failed one not"
+
+    batch = asyncio.create_task(relay.relay_once())
+    await eventually(lambda: len(gate.calls) == 6, what="the round after")
+    gate.acknowledge(fourth)
+    assert await batch == 1
+    assert gate.calls == [first, second, failing, fourth, fifth, fourth], "only the unacknowledged row went again"
+    assert await pending_count(sessions) == 0
+
+
+async def test_a_relay_that_loses_its_lease_mid_batch_marks_nothing_more(outbox_db, events, agency, new_nip, eventually):
+    """Confirmations that arrive after another relay took the lease are not marked: that relay
+    owns the outbox now and sends those rows itself (consumers dedupe by ce_id)."""
+    from kinerja_runtime.tables import relay_lease
+    from sqlalchemy import update
+
+    sessions, queue = outbox_db
+    gate = Gate()
+    paused = OutboxRelay(sessions, gate.publish, poll_seconds=0.05, lease_seconds=30)
     recorder = Recorder()
-    stalled = OutboxRelay(sessions, recorder.publisher("stalled", delay=2.0), poll_seconds=0.05, lease_seconds=1.0)
-    await queue(1, events, agency, new_nip())
-    with pytest.raises(TimeoutError):
-        await stalled.relay_once()
-    assert await pending_count(sessions) == 1, "the row stays queued for the next attempt"
+    taker = OutboxRelay(sessions, recorder.publisher("taker"), poll_seconds=0.05, lease_seconds=30)
+    await queue(4, events, agency, new_nip())
+    first, second, third, fourth = in_id_order(await outbox_ids(sessions))
+
+    batch = asyncio.create_task(paused.relay_once())
+    await eventually(lambda: len(gate.calls) == 4, what="the batch handed over")
+    gate.acknowledge(first, second)
+    await eventually(lambda: _marked(sessions, {first, second}), what="the first acknowledgements marked")
+    async with sessions() as session, session.begin():
+        await session.execute(update(relay_lease).values(owner=taker.owner))
+    gate.acknowledge(third, fourth)
+    assert await batch == 2, "nothing marked once the lease was gone"
+    assert await published(sessions) == {first, second}
+
+    assert await taker.relay_once() == 2
+    assert recorder.by("taker") == [third, fourth]
+    assert await pending_count(sessions) == 0
+
+
+async def test_the_relay_reads_its_queue_through_the_partial_index(outbox_db, events, agency, new_nip, database_url, sql):
+    """However many published rows are kept for replay, the next batch is read from the index
+    of queued rows (planned with no table statistics, as after a fresh deploy)."""
+    from kinerja_runtime.db import is_sqlite
+    from kinerja_runtime.outbox import queued_rows
+    from sqlalchemy.dialects import postgresql
+
+    if is_sqlite(database_url):
+        pytest.skip("the plan checked is PostgreSQL's")
+    sessions, queue = outbox_db
+    await queue(3, events, agency, new_nip())
+    query = queued_rows(1000).compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
+    plan = "\n".join(row["QUERY PLAN"] for row in await sql(database_url, f"EXPLAIN {query}"))
+    assert "ix_outbox_queued" in plan, plan

@@ -61,9 +61,11 @@ async def bench_outbox(bootstrap: str, url: str) -> list[tuple[str, str]]:
         latencies.append(time.perf_counter() - t0)
     write_rate = EVENTS / (time.perf_counter() - started)
 
-    broker = create_broker(bootstrap, "bench")
+    settings = ServiceSettings()
+    broker = create_broker(bootstrap, "bench", acks=settings.kafka_acks, linger_ms=settings.kafka_linger_ms,
+                           max_batch_bytes=settings.kafka_max_batch_bytes)
     await broker.start()
-    relay = OutboxRelay(sessions, broker_publisher(broker), batch_size=500)
+    relay = OutboxRelay(sessions, broker_publisher(broker), batch_size=settings.outbox_batch_size)
     started = time.perf_counter()
     while await pending_count(sessions):
         await relay.relay_once()
@@ -106,6 +108,7 @@ async def bench_consumer(bootstrap: str, url: str) -> tuple[str, str]:
 def main() -> None:
     rows = [bench_propose()]
     with tempfile.TemporaryDirectory() as tmp, EmbeddedBroker() as broker:
+        os.environ.update(broker.client_env)
         url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite+aiosqlite:///{tmp}/bench.db"
         consumer_url = os.environ.get("BENCH_CONSUMER_DATABASE_URL") or f"sqlite+aiosqlite:///{tmp}/consumer.db"
         rows += asyncio.run(bench_outbox(broker.bootstrap_servers, url))

@@ -88,6 +88,7 @@ class DevStack:
             # A per-service URL (e.g. TARGET_DATABASE_URL) moves that service to a real database.
             "DATABASE_URL": os.environ.get(f"{spec.env_prefix}_DATABASE_URL", ""),
         })
+        env.update(self.broker.client_env)
         env.update(self.extra_env)
         return env
 

@@ -20,6 +20,7 @@ from kinerja_runtime.http import health_router, install_request_context
 from kinerja_runtime.logging import configure_logging, get_logger
 from kinerja_runtime.messaging import EventConsumer, broker_publisher, create_broker
 from kinerja_runtime.migrations import upgrade_to_head
+from kinerja_runtime.operations import operations_router
 from kinerja_runtime.outbox import OutboxRelay
 from kinerja_runtime.problems import install_problem_handlers
 from kinerja_runtime.settings import ServiceSettings
@@ -63,7 +64,16 @@ def create_service_app(
     url = settings.resolved_database_url()
     engine = create_engine(url)
     sessions = session_factory(engine)
-    broker = create_broker(settings.kafka_bootstrap_servers, settings.service_name)
+    broker = create_broker(
+        settings.kafka_bootstrap_servers,
+        settings.service_name,
+        acks=settings.kafka_acks,
+        idempotent=settings.kafka_idempotent_producer,
+        linger_ms=settings.kafka_linger_ms,
+        max_batch_bytes=settings.kafka_max_batch_bytes,
+        max_request_bytes=settings.kafka_max_request_bytes,
+        request_timeout_ms=settings.kafka_request_timeout_ms,
+    )
     relay = OutboxRelay(
         sessions,
         broker_publisher(broker),
@@ -71,6 +81,7 @@ def create_service_app(
         batch_size=settings.outbox_batch_size,
         lease_seconds=settings.outbox_lease_seconds,
         retention=timedelta(hours=settings.outbox_retention_hours),
+        linger_seconds=settings.outbox_linger_ms / 1000,
     )
     uows = UnitOfWorkFactory(sessions, source=f"/kinerja/{settings.service_name}", on_commit=relay.wake)
     consumer = EventConsumer(
@@ -113,6 +124,7 @@ def create_service_app(
     install_problem_handlers(app)
     install_request_context(app)
     app.include_router(health_router)
+    app.include_router(operations_router)
     for router in routers:
         app.include_router(router)
 

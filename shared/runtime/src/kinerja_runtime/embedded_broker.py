@@ -86,6 +86,12 @@ class EmbeddedBroker:
         return self.external or f"127.0.0.1:{self.port}"
 
     @property
+    def client_env(self) -> dict[str, str]:
+        """Settings the services need for this broker: Tansu grants no producer ids, so the
+        idempotent producer (the production default) must be off; acks=all it answers."""
+        return {} if self.external else {"KAFKA_IDEMPOTENT_PRODUCER": "false"}
+
+    @property
     def kind(self) -> str:
         return f"external Kafka at {self.external}" if self.external else f"embedded Tansu at 127.0.0.1:{self.port}"
 

@@ -104,8 +104,32 @@ class PoisonEvent(Exception):
     """An event that can never be applied (bad headers or schema); it goes straight to dead letter."""
 
 
-def create_broker(bootstrap_servers: str, client_id: str) -> KafkaBroker:
-    return KafkaBroker(bootstrap_servers, client_id=client_id, enable_idempotence=False, logger=None)
+def create_broker(
+    bootstrap_servers: str,
+    client_id: str,
+    *,
+    acks: str = "all",
+    idempotent: bool = False,
+    linger_ms: int = 10,
+    max_batch_bytes: int = 256 * 1024,
+    max_request_bytes: int = 1024 * 1024,
+    request_timeout_ms: int = 40_000,
+) -> KafkaBroker:
+    """The service's broker connection. The producer gathers records for ``linger_ms`` into
+    requests of up to ``max_batch_bytes`` per partition, and keeps one request per partition in
+    flight, so records of one key are acknowledged in the order they were handed over.
+    Idempotence needs a broker that grants producer ids (Apache Kafka does; Tansu does not)."""
+    return KafkaBroker(
+        bootstrap_servers,
+        client_id=client_id,
+        acks=int(acks) if acks.lstrip("-").isdigit() else acks,
+        enable_idempotence=idempotent,
+        linger_ms=linger_ms,
+        max_batch_size=max_batch_bytes,
+        max_request_size=max_request_bytes,
+        request_timeout_ms=request_timeout_ms,
+        logger=None,
+    )
 
 
 def broker_publisher(broker: KafkaBroker):

@@ -3,31 +3,137 @@
 Only the replica holding the relay lease publishes, so two replicas never interleave
 a service's events; a lease that is not renewed expires and another replica takes over.
 Published rows are kept for a retention period so they can be replayed after a broker loss.
+
+A batch of rows is handed to the producer without waiting record by record; rows are marked
+sent as the broker acknowledges them, in bulk statements, each renewing the lease in the same
+transaction. A record the broker refuses for good is parked (kept with its reason) and the rows
+after it flow on; any other failure stops the batch at that row, to be taken up again from
+there. See docs/adr/0006-relay-acknowledgements-and-parking.md.
 """
 
 import asyncio
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, insert, or_, select, update
+from aiokafka import errors as kafka_errors
+from sqlalchemy import bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from kinerja_runtime.logging import get_logger
-from kinerja_runtime.metrics import OUTBOX_PUBLISHED
+from kinerja_runtime.metrics import OUTBOX_PARKED, OUTBOX_PUBLISH_FAILURES, OUTBOX_PUBLISHED
 from kinerja_runtime.tables import outbox, relay_lease
 
 log = get_logger(__name__)
 
-# Returns None once the broker confirmed, or an awaitable confirmation to wait for later.
+# Returns None once the broker confirmed, or an awaitable confirmation (aiokafka's future).
 Publish = Callable[[str, bytes, bytes, dict[str, str]], Awaitable[Awaitable | None]]
 LEASE_NAME = "outbox"
+
+# Refusals that sending the same record again cannot cure: the record itself (size, format)
+# or its topic (invalid, absent after the producer's own retries, not ours to write) is wrong.
+# Everything else (timeouts, connection loss, leader moves) is the broker being unavailable,
+# which waiting cures.
+REFUSALS: tuple[type[BaseException], ...] = (
+    kafka_errors.MessageSizeTooLargeError,
+    kafka_errors.RecordTooLargeError,
+    kafka_errors.RecordListTooLargeError,
+    kafka_errors.CorruptRecordException,
+    kafka_errors.InvalidTimestampError,
+    kafka_errors.InvalidTopicError,
+    kafka_errors.UnknownTopicOrPartitionError,
+    kafka_errors.TopicAuthorizationFailedError,
+    kafka_errors.PolicyViolationError,
+    kafka_errors.UnsupportedForMessageFormatError,
+)
+# Refusals of a whole topic: the batch's later rows for that topic are parked without trying,
+# instead of each waiting out the producer's metadata timeout.
+TOPIC_REFUSALS = (
+    kafka_errors.InvalidTopicError,
+    kafka_errors.UnknownTopicOrPartitionError,
+    kafka_errors.TopicAuthorizationFailedError,
+)
+MAX_REASON = 2000
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def is_refusal(exc: BaseException) -> bool:
+    return isinstance(exc, REFUSALS)
+
+
+def _reason(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:MAX_REASON]
+
+
+def queued_rows(limit: int):
+    """The relay's next batch: rows neither sent nor parked, in id order (served by the partial
+    index ix_outbox_queued, which holds exactly those rows)."""
+    return (
+        select(outbox.c.id, outbox.c.topic, outbox.c.record_key, outbox.c.headers, outbox.c.payload)
+        .where(outbox.c.published_at.is_(None), outbox.c.parked_at.is_(None))
+        .order_by(outbox.c.id)
+        .limit(limit)
+    )
+
+
+class LeaseLost(Exception):
+    """Another relay holds the lease now: this one stops and marks nothing more."""
+
+
+@dataclass(frozen=True)
+class _Parked:
+    row_id: int
+    topic: str
+    error: str
+    reason: str
+
+
+@dataclass
+class _Batch:
+    """One batch's acknowledgements as they arrive, waiting to be written in bulk."""
+
+    acknowledged: list[int] = field(default_factory=list)
+    parked: list["_Parked"] = field(default_factory=list)
+    outstanding: int = 0
+    failure: BaseException | None = None  # the first retriable failure: the batch stops there
+    handed_over: bool = False  # no more records will be handed to the producer
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    marked: int = 0
+
+    def settle(self, row_id: int, topic: str, confirmation: asyncio.Future) -> None:
+        self.outstanding -= 1
+        exc = confirmation.exception() if not confirmation.cancelled() else asyncio.CancelledError()
+        if exc is None:
+            self.acknowledged.append(row_id)
+        elif is_refusal(exc):
+            self.park(row_id, topic, exc)
+        else:
+            self.fail(exc)
+        self.arrived.set()
+
+    def park(self, row_id: int, topic: str, exc: BaseException) -> None:
+        self.parked.append(_Parked(row_id, topic, type(exc).__name__, _reason(exc)))
+        self.arrived.set()
+
+    def fail(self, exc: BaseException) -> None:
+        if self.failure is None:
+            self.failure = exc
+        self.arrived.set()
+
+    def take(self) -> tuple[list[int], list["_Parked"]]:
+        acknowledged, parked = self.acknowledged, self.parked
+        self.acknowledged, self.parked = [], []
+        return acknowledged, parked
+
+    @property
+    def settled(self) -> bool:
+        return self.handed_over and self.outstanding == 0 and not self.acknowledged and not self.parked
 
 
 class OutboxRelay:
@@ -37,9 +143,11 @@ class OutboxRelay:
         publish: Publish,
         *,
         poll_seconds: float = 0.5,
-        batch_size: int = 200,
+        batch_size: int = 1000,
         lease_seconds: float = 10.0,
         retention: timedelta = timedelta(days=7),
+        linger_seconds: float = 0.01,
+        max_backoff_seconds: float = 5.0,
     ):
         self._sessions = sessions
         self._publish = publish
@@ -47,11 +155,13 @@ class OutboxRelay:
         self._batch = batch_size
         self._lease = timedelta(seconds=lease_seconds)
         self._retention = retention
+        self._linger = linger_seconds
+        self._max_backoff = max_backoff_seconds
         self.owner = f"relay-{uuid.uuid4()}"
         self._wake = asyncio.Event()
         self._stopping = False
+        self.holds_lease = False
         self._last_purge = _now()
-        self._held_until = 0.0  # monotonic time until which this relay's lease surely holds
 
     def wake(self) -> None:
         """Called after a commit that queued events, so they leave without waiting for the poll."""
@@ -62,79 +172,153 @@ class OutboxRelay:
         self._wake.set()
 
     async def run(self) -> None:
+        failures = 0
         while not self._stopping:
+            self._wake.clear()
             try:
                 sent = await self.relay_once()
                 await self._purge_if_due()
-            except Exception:
-                log.exception("outbox relay failed; retrying")
-                sent = 0
-            if sent == 0:
+                failures = 0
+            except Exception as exc:
+                failures += 1
+                OUTBOX_PUBLISH_FAILURES.labels(type(exc).__name__).inc()
+                log.warning("outbox relay stopped at a failure; retrying", error=repr(exc), attempt=failures)
+                # Not woken by commits: under load they come every few milliseconds.
+                await asyncio.sleep(min(self._poll * 2 ** (failures - 1), self._max_backoff))
+                continue
+            if sent >= self._batch:
+                continue  # a full batch: more are waiting
+            if not self.holds_lease:
+                # Another replica publishes: check the lease at the poll pace, not at every commit.
+                await asyncio.sleep(self._poll)
+                continue
+            if not self._wake.is_set():
                 try:
                     await asyncio.wait_for(self._wake.wait(), self._poll)
                 except TimeoutError:
-                    pass
-                self._wake.clear()
+                    continue
+            # Woken by a commit: let the requests in flight commit too, so one batch carries
+            # them all instead of one tiny batch per request.
+            await asyncio.sleep(self._linger)
 
     async def relay_once(self) -> int:
-        """Publish one batch in id order; returns how many rows were sent."""
-        if not await self._hold_lease():
+        """Publish one batch in id order; returns how many rows were acknowledged and marked
+        sent. A retriable failure is raised once the rows acknowledged before it are marked."""
+        self.holds_lease = await self._hold_lease()
+        if not self.holds_lease:
             return 0
+        rows = await self._queued_rows()
+        if not rows:
+            return 0
+        batch = _Batch()
+        recorder = asyncio.create_task(self._record_as_acknowledged(batch))
+        try:
+            await self._hand_over(rows, batch, recorder)
+            await recorder
+        except LeaseLost:
+            self.holds_lease = False
+            log.warning("relay lease lost mid-batch; stopping", marked=batch.marked)
+        finally:
+            batch.handed_over = True
+            if not recorder.done():
+                recorder.cancel()
+                await asyncio.gather(recorder, return_exceptions=True)
+        if batch.failure is not None:
+            raise batch.failure
+        return batch.marked
+
+    async def _queued_rows(self):
         async with self._sessions() as session:
-            rows = (
-                await session.execute(
-                    select(outbox.c.id, outbox.c.topic, outbox.c.record_key, outbox.c.headers, outbox.c.payload)
-                    .where(outbox.c.published_at.is_(None))
-                    .order_by(outbox.c.id)
-                    .limit(self._batch)
-                )
-            ).all()
-        # Records are handed to the producer without waiting for each acknowledgement (the
-        # producer keeps one request per partition in flight, so order holds), then all are
-        # awaited, bounded by a third of the lease, and marked sent together.
-        pending: list[Awaitable] = []
-        sent_ids: list[int] = []
-        deadline = time.monotonic() + self._lease.total_seconds() / 3
-        for row in rows:
-            if not await self._keep_lease():
-                break
-            confirmation = await asyncio.wait_for(
-                self._publish(row.topic, row.record_key.encode(), row.payload.encode(), dict(row.headers)),
-                timeout=max(deadline - time.monotonic(), 0.001),
-            )
-            if confirmation is not None:
-                pending.append(confirmation)
-            sent_ids.append(row.id)
-        if pending:
-            await asyncio.wait_for(asyncio.gather(*pending), timeout=max(deadline - time.monotonic(), 0.001))
-        marked = await self._mark_published(sent_ids)
-        OUTBOX_PUBLISHED.inc(marked)
-        return marked
+            return (await session.execute(queued_rows(self._batch))).all()
 
-    async def _keep_lease(self) -> bool:
-        remaining = self._held_until - time.monotonic()
-        if remaining > self._lease.total_seconds() / 2:
-            return True
-        return await self._hold_lease()
+    async def _hand_over(self, rows, batch: _Batch, recorder: asyncio.Task) -> None:
+        """Give the rows to the producer in id order without awaiting each acknowledgement; the
+        producer keeps one request per partition in flight, so a key's records stay in order."""
+        refused_topics: dict[str, BaseException] = {}
+        try:
+            for row in rows:
+                if batch.failure is not None or recorder.done() or self._stopping:
+                    break
+                if row.topic in refused_topics:
+                    batch.park(row.id, row.topic, refused_topics[row.topic])
+                    continue
+                try:
+                    confirmation = await self._publish(
+                        row.topic, row.record_key.encode(), row.payload.encode(), dict(row.headers)
+                    )
+                except Exception as exc:
+                    if not is_refusal(exc):
+                        batch.fail(exc)
+                        break
+                    if isinstance(exc, TOPIC_REFUSALS):
+                        refused_topics[row.topic] = exc
+                    batch.park(row.id, row.topic, exc)
+                    continue
+                if confirmation is None:
+                    batch.acknowledged.append(row.id)
+                    batch.arrived.set()
+                    continue
+                batch.outstanding += 1
+                future = asyncio.ensure_future(confirmation)
+                future.add_done_callback(lambda f, row_id=row.id, topic=row.topic: batch.settle(row_id, topic, f))
+        finally:
+            batch.handed_over = True
+            batch.arrived.set()
 
-    async def _mark_published(self, row_ids: list[int]) -> int:
-        """Marks only while this relay still holds the lease: a relay that lost it marks nothing,
-        and the new holder sends those rows again (consumers dedupe by ce_id)."""
-        if not row_ids:
-            return 0
-        held = select(relay_lease.c.name).where(relay_lease.c.name == LEASE_NAME, relay_lease.c.owner == self.owner)
+    async def _record_as_acknowledged(self, batch: _Batch) -> None:
+        """Write acknowledgements and refusals as they arrive; each statement carries whatever
+        arrived while the previous one ran. A slow broker only makes this wait longer: nothing
+        acknowledged is discarded. Returns once every handed-over record is settled, or once the
+        batch failed and the records still in flight are settled (or, if the relay is stopping,
+        after a grace period, leaving them to be sent again)."""
+        renew_every = self._lease.total_seconds() / 3
+        stop_grace_until: float | None = None
+        while True:
+            try:
+                await asyncio.wait_for(batch.arrived.wait(), renew_every)
+            except TimeoutError:
+                pass  # nothing arrived: still renew the lease below
+            batch.arrived.clear()
+            acknowledged, parked = batch.take()
+            await self._record(acknowledged, parked)
+            batch.marked += len(acknowledged)
+            if batch.settled:
+                return
+            if self._stopping:
+                stop_grace_until = stop_grace_until or time.monotonic() + renew_every
+                if time.monotonic() > stop_grace_until:
+                    return
+
+    async def _record(self, acknowledged: list[int], parked: list[_Parked]) -> None:
+        """One transaction: renew the lease, then mark and park. The lease row stays locked until
+        commit, so no other relay can take the lease between the check and the marks."""
+        now = _now()
         async with self._sessions() as session, session.begin():
-            result = await session.execute(
-                update(outbox).where(outbox.c.id.in_(row_ids), held.exists()).values(published_at=_now())
+            renewed = await session.execute(
+                update(relay_lease)
+                .where(relay_lease.c.name == LEASE_NAME, relay_lease.c.owner == self.owner)
+                .values(expires_at=now + self._lease)
             )
-        return result.rowcount
+            if renewed.rowcount != 1:
+                raise LeaseLost()
+            if acknowledged:
+                await session.execute(
+                    update(outbox).where(outbox.c.id.in_(acknowledged)).values(published_at=now)
+                )
+            if parked:
+                await session.execute(
+                    update(outbox)
+                    .where(outbox.c.id == bindparam("row_id"))
+                    .values(parked_at=bindparam("at"), parked_reason=bindparam("reason")),
+                    [{"row_id": p.row_id, "at": now, "reason": p.reason} for p in parked],
+                )
+        OUTBOX_PUBLISHED.inc(len(acknowledged))
+        for p in parked:
+            OUTBOX_PARKED.labels(p.topic, p.error).inc()
+            log.error("outbox row parked: the broker refused it", outbox_id=p.row_id, topic=p.topic, reason=p.reason[:300])
 
     async def _hold_lease(self) -> bool:
-        started = time.monotonic()
-        held = await self._claim_lease()
-        # Counted from before the claim, so local time never outlives the lease others see.
-        self._held_until = started + self._lease.total_seconds() if held else 0.0
-        return held
+        return await self._claim_lease()
 
     async def _claim_lease(self) -> bool:
         now = _now()
@@ -170,7 +354,6 @@ class OutboxRelay:
         if _now() - self._last_purge < timedelta(minutes=10):
             return
         self._last_purge = _now()
-        self._held_until = 0.0  # monotonic time until which this relay's lease surely holds
         async with self._sessions() as session, session.begin():
             await session.execute(
                 delete(outbox).where(outbox.c.published_at.is_not(None), outbox.c.published_at < _now() - self._retention)
@@ -178,16 +361,77 @@ class OutboxRelay:
 
 
 async def replay_since(sessions: async_sessionmaker, since: datetime) -> int:
-    """Mark rows created since ``since`` unpublished again, e.g. after the broker lost its topics."""
+    """Mark rows created since ``since`` unpublished again, e.g. after the broker lost its topics.
+    Parked rows stay parked: the broker would refuse them again."""
     async with sessions() as session, session.begin():
         result = await session.execute(
-            update(outbox).where(outbox.c.created_at >= since).values(published_at=None)
+            update(outbox)
+            .where(outbox.c.created_at >= since, outbox.c.parked_at.is_(None))
+            .values(published_at=None)
         )
     return result.rowcount
 
 
 async def pending_count(sessions: async_sessionmaker) -> int:
-    from sqlalchemy import func
-
+    """Rows waiting to be sent (parked rows wait for an operator, not for the relay)."""
     async with sessions() as session:
-        return await session.scalar(select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None)))
+        return await session.scalar(
+            select(func.count())
+            .select_from(outbox)
+            .where(outbox.c.published_at.is_(None), outbox.c.parked_at.is_(None))
+        )
+
+
+@dataclass(frozen=True)
+class ParkedRow:
+    id: int
+    event_id: str
+    event_type: str
+    topic: str
+    record_key: str
+    agency: str | None
+    created_at: datetime
+    parked_at: datetime
+    reason: str
+    payload_bytes: int
+
+
+async def parked_rows(sessions: async_sessionmaker, *, agency: str | None = None, limit: int = 100) -> list[ParkedRow]:
+    """The parked rows, oldest first; only one agency's when ``agency`` is given."""
+    async with sessions() as session:
+        rows = (
+            await session.execute(
+                select(outbox).where(outbox.c.parked_at.is_not(None)).order_by(outbox.c.parked_at, outbox.c.id)
+            )
+        ).all()
+    found = []
+    for row in rows:
+        # The agency is a CloudEvents header; parked rows are few, so it is filtered here.
+        row_agency = (row.headers or {}).get("ce_agency")
+        if agency is not None and row_agency != agency:
+            continue
+        found.append(ParkedRow(
+            row.id, row.event_id, row.event_type, row.topic, row.record_key, row_agency, row.created_at,
+            row.parked_at, row.parked_reason or "", len(row.payload.encode()),
+        ))
+        if len(found) >= limit:
+            break
+    return found
+
+
+async def requeue_parked(sessions: async_sessionmaker, event_id: str, *, agency: str | None = None) -> bool:
+    """Queue a parked row again (after its cause was fixed, e.g. the topic created or the broker's
+    limit raised). It takes its place in id order again, so it goes out next; later rows of its
+    key went out meanwhile (see the ADR). False if there is no such parked row."""
+    async with sessions() as session, session.begin():
+        row = (
+            await session.execute(
+                select(outbox.c.id, outbox.c.headers).where(
+                    outbox.c.event_id == event_id, outbox.c.parked_at.is_not(None)
+                )
+            )
+        ).first()
+        if row is None or (agency is not None and (row.headers or {}).get("ce_agency") != agency):
+            return False
+        await session.execute(update(outbox).where(outbox.c.id == row.id).values(parked_at=None, parked_reason=None))
+    return True

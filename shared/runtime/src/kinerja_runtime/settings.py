@@ -18,6 +18,15 @@ class ServiceSettings(BaseSettings):
     database_url: str = Field("", description="SQLAlchemy async URL; empty means a SQLite file under DATA_DIR")
     data_dir: Path = Field(Path(".data"), description="Folder for embedded SQLite files")
     kafka_bootstrap_servers: str = Field("127.0.0.1:9092", description="Kafka bootstrap servers")
+    kafka_acks: str = Field("all", description="Producer acks: all (every in-sync replica), 1 or 0")
+    kafka_idempotent_producer: bool = Field(
+        True, description="Idempotent producer (no duplicates from the producer's own retries); off for the embedded "
+        "Tansu, which cannot do InitProducerId"
+    )
+    kafka_linger_ms: int = Field(10, description="How long the producer gathers records into one request")
+    kafka_max_batch_bytes: int = Field(256 * 1024, description="Most bytes of records per partition in one request")
+    kafka_max_request_bytes: int = Field(1024 * 1024, description="Largest record the producer sends (the broker's limit)")
+    kafka_request_timeout_ms: int = Field(40_000, description="How long the producer retries a record before failing it")
     http_host: str = "127.0.0.1"
     http_port: int = 8000
     log_level: str = "INFO"
@@ -29,7 +38,8 @@ class ServiceSettings(BaseSettings):
     jwt_public_key: str = Field("", description="PEM public key; when set, tokens are verified with RS256 instead")
 
     outbox_poll_seconds: float = 0.5
-    outbox_batch_size: int = 200
+    outbox_batch_size: int = 1000
+    outbox_linger_ms: float = Field(10, description="After a wake, how long the relay waits for more rows to batch")
     outbox_lease_seconds: float = 10.0
     outbox_retention_hours: float = 24 * 7
 

@@ -3,7 +3,7 @@
 Each service's Alembic environment includes this metadata next to its own.
 """
 
-from sqlalchemy import JSON, Column, Index, MetaData, String, Table, Text
+from sqlalchemy import JSON, Column, Index, MetaData, String, Table, Text, text
 
 from kinerja_runtime.db import Identity, UtcDateTime
 
@@ -21,7 +21,22 @@ outbox = Table(
     Column("payload", Text, nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("published_at", UtcDateTime(), nullable=True),
+    # Set when the broker refused the record for good (too large, invalid topic...): the relay
+    # passes over it and an operator reads the reason and may queue it again.
+    Column("parked_at", UtcDateTime(), nullable=True),
+    Column("parked_reason", Text, nullable=True),
     Index("ix_outbox_unpublished", "published_at", "id"),
+    # The relay's queue: rows to send, in id order. Partial, so it stays as small as the backlog
+    # however many published rows are kept for replay.
+    Index(
+        "ix_outbox_queued", "id",
+        postgresql_where=text("published_at IS NULL AND parked_at IS NULL"),
+        sqlite_where=text("published_at IS NULL AND parked_at IS NULL"),
+    ),
+    Index(
+        "ix_outbox_parked", "parked_at",
+        postgresql_where=text("parked_at IS NOT NULL"), sqlite_where=text("parked_at IS NOT NULL"),
+    ),
 )
 
 inbox = Table(
