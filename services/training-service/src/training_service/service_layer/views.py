@@ -53,13 +53,19 @@ async def plans_with_items(uow: UnitOfWork, query, today: date) -> list[dict]:
 
 
 async def employee_plans(uow: UnitOfWork, principal: Principal, nip: str, today: date) -> dict:
+    """The employee's decisions and the plans they made. Decisions are read first and the plans
+    by the ids they name: each statement sees the commits made before it (READ COMMITTED), and a
+    plan commits with its decision, so every decision shown has its plan shown. (Read the other
+    way round, an appraisal decided between the two reads showed a decision without its plan.)"""
     async with uow:
         await may_read(uow, principal, nip)
-        found = await plans_with_items(uow, select(plans).where(
-            plans.c.agency_id == principal.agency, plans.c.nip == nip).order_by(plans.c.created_at), today)
         decisions = (await uow.session.execute(select(plan_decisions).where(
             plan_decisions.c.agency_id == principal.agency, plan_decisions.c.nip == nip,
         ).order_by(plan_decisions.c.decided_at))).all()
+        plan_ids = [d.plan_id for d in decisions if d.plan_id is not None]
+        found = await plans_with_items(uow, select(plans).where(
+            plans.c.agency_id == principal.agency, plans.c.plan_id.in_(plan_ids)).order_by(plans.c.created_at),
+            today) if plan_ids else []
     current = [p for p in found if p["status"] != "superseded"]
     return {"nip": nip, "plans": found, "current_plan_id": current[-1]["plan_id"] if current else None,
             "decisions": [dict(d._mapping) for d in decisions]}
