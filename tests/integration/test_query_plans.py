@@ -278,9 +278,10 @@ async def test_an_appraisers_team_of_appraisals_is_read_through_the_team_index(a
 # -- target-service: an appraiser's team, an employee's SKPs -----------------------------------
 
 
-async def test_target_service_team_lists_and_an_employees_skps_are_index_reads(pg_database):
+async def test_target_service_team_lists_skps_and_the_closing_counts_are_index_reads(pg_database):
+    from target_service.adapters import periods as periods_repo
     from target_service.adapters import roster, skp
-    from target_service.adapters.orm import employees, periods
+    from target_service.adapters.orm import employees, periods, realizations
     from target_service.adapters.orm import skp as skp_table
 
     engine, sessions = await pg_database("target_service")
@@ -292,6 +293,8 @@ async def test_target_service_team_lists_and_an_employees_skps_are_index_reads(p
                    "ends_on": date(2026, 12, 31), "status": "open"} for a in AGENCIES],
         skp_table: [{"skp_id": f"skp-{nip}", "agency_id": a, "period_id": f"{a}-{PERIOD}", "nip": nip, "version": None,
                      "status": "draft"} for a, nip, _, _ in people],
+        realizations: [{"realization_id": f"r-{nip}-{q}", "agency_id": a, "skp_id": f"skp-{nip}", "iki_id": "iki-1",
+                        "value": 1.0, "recorded_by": nip, "recorded_at": AT} for a, nip, _, _ in people for q in range(3)],
     })
     agency, appraiser = AGENCIES[0], nip_of(0, 7)
 
@@ -304,6 +307,9 @@ async def test_target_service_team_lists_and_an_employees_skps_are_index_reads(p
     await assert_served(engine, units, "employees", "ix_employees_unit")
     skps = await explain(engine, sessions, lambda session: skp.skp_of_employee(session, agency, nip_of(0, 8), None))
     await assert_served(engine, skps, "skp", "ix_skp_employee")
+    closing = await explain(engine, sessions, lambda session: periods_repo.closing_state(session, agency,
+                                                                                          f"{agency}-{PERIOD}"))
+    await assert_served(engine, closing, "realizations", "ix_realizations_agency")
 
 
 # -- training-service: a period's plan decisions (paged), an employee's plans and ledger --------

@@ -159,6 +159,8 @@ realizations = Table(
     Column("evidence", Text, nullable=True),
     Column("recorded_by", String(18), nullable=False),
     Column("recorded_at", UtcDateTime(), nullable=False),
+    # Closing a period counts each SKP's realisations within the agency.
+    Index("ix_realizations_agency", "agency_id", "skp_id"),
 )
 
 rhk_feedback = Table(

@@ -1,4 +1,5 @@
-"""indexes for the per-employee and per-team reads: the employee's SKPs, appraiser teams and unit members
+"""indexes for the per-employee and per-team reads: an employee's SKPs, appraiser teams, unit
+members, and the realisations counted at period close
 
 Revision ID: 0090
 Revises: 0002
@@ -18,9 +19,11 @@ def upgrade() -> None:
     op.create_index("ix_employees_team", "employees", ["agency_id", "appraiser_nip", "nip"])
     op.create_index("ix_employees_unit", "employees", ["agency_id", "unit_id", "nip"])
     op.create_index("ix_skp_employee", "skp", ["agency_id", "nip", "period_id"])
+    op.create_index("ix_realizations_agency", "realizations", ["agency_id", "skp_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_realizations_agency", table_name="realizations")
     op.drop_index("ix_skp_employee", table_name="skp")
     op.drop_index("ix_employees_unit", table_name="employees")
     op.drop_index("ix_employees_team", table_name="employees")
