@@ -12,7 +12,7 @@ from kinerja_contracts import (
     PerformancePeriodOpened,
     WorkUnitDefined,
 )
-from sqlalchemy import JSON, Boolean, Column, Date, Integer, MetaData, String, Table, delete, select
+from sqlalchemy import JSON, Boolean, Column, Date, Index, Integer, MetaData, String, Table, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kinerja_runtime import bulk
@@ -32,6 +32,9 @@ known_employees = Table(
     Column("unit", String(200), nullable=False),
     Column("appraiser_nip", String(18), nullable=True),
     Column("unit_id", String(128), nullable=True),
+    # An appraiser's team list, and the members of a unit (a head's unit result), each in NIP order.
+    Index("ix_known_employees_team", "agency_id", "appraiser_nip", "nip"),
+    Index("ix_known_employees_unit", "agency_id", "unit_id", "nip"),
 )
 
 known_units = Table(
@@ -43,6 +46,8 @@ known_units = Table(
     Column("parent_unit_id", String(128), nullable=True),
     Column("head_nip", String(18), nullable=True),
     Column("serves_public", Boolean, nullable=False),
+    # Every proposal asks whether the employee heads a unit.
+    Index("ix_known_units_head", "agency_id", "head_nip", "unit_id"),
 )
 
 known_periods = Table(

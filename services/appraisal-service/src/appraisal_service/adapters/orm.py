@@ -31,6 +31,8 @@ realizations = Table(
     Column("recorded_at", UtcDateTime(), nullable=False),
     # A periodic appraisal uses only the realisations of its checkpoint.
     Column("checkpoint_id", String(128), nullable=True),
+    # A proposal reads an SKP's realisations (and counts them) in the order they were recorded.
+    Index("ix_realizations_skp", "skp_id", "recorded_at", "realization_id"),
 )
 
 feedback_answers = Table(
@@ -43,6 +45,8 @@ feedback_answers = Table(
     Column("source", String(16), nullable=False),
     Column("ratings", JSON, nullable=False),
     Column("checkpoint_id", String(128), nullable=True),
+    # A proposal reads the employee's answers of the period (or of one checkpoint).
+    Index("ix_feedback_answers_employee", "agency_id", "period_id", "nip", "checkpoint_id"),
 )
 
 # Citizen survey answers that named an officer: evidence for that officer's Berorientasi Pelayanan.
@@ -56,6 +60,8 @@ citizen_ratings = Table(
     Column("mean_score", Float, nullable=False),
     # Null for answers projected before the date was kept; those count for the year only.
     Column("answered_at", UtcDateTime(), nullable=True),
+    # A proposal averages the officer's ratings of the period (or of one checkpoint's days).
+    Index("ix_citizen_ratings_officer", "agency_id", "period_id", "officer_nip", "answered_at"),
 )
 
 # One row per employee once their period closes: the appraisal to produce when the
@@ -72,6 +78,8 @@ appraisals_due = Table(
     Column("due_at", UtcDateTime(), nullable=False),
     Column("status", String(16), nullable=False),
     Column("note", String(500), nullable=True),
+    # The queue is polled for pending rows that fell due, oldest first.
+    Index("ix_appraisals_due_pending", "status", "due_at"),
 )
 
 # Each change of an agency's policy is a new row: appraisals keep the version they used,
@@ -144,4 +152,6 @@ objections = Table(
     Column("decision_reason", Text, nullable=True),
     Column("decided_at", UtcDateTime(), nullable=True),
     Column("revised_appraisal_id", String(36), nullable=True),
+    # "Objections I filed" (the superior's side has superior_nip's index).
+    Index("ix_objections_employee", "agency_id", "nip"),
 )

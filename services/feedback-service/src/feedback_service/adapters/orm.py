@@ -23,7 +23,7 @@ feedback = Table(
     "feedback",
     metadata,
     Column("feedback_id", String(36), primary_key=True),
-    Column("agency_id", String(64), nullable=False, index=True),
+    Column("agency_id", String(64), nullable=False),
     Column("period_id", String(64), nullable=False),
     Column("nip", String(18), nullable=False, index=True),
     Column("source", String(16), nullable=False),
@@ -36,6 +36,8 @@ feedback = Table(
     Column("round_id", String(36), nullable=True, index=True),
     Column("checkpoint_id", String(128), nullable=True),
     UniqueConstraint("round_id", "giver_nip", name="uq_feedback_round_giver"),
+    # An employee's feedback of a period given outside rounds.
+    Index("ix_feedback_employee", "agency_id", "period_id", "nip"),
 )
 
 feedback_rounds = Table(

@@ -9,6 +9,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     ForeignKeyConstraint,
+    Index,
     Integer,
     MetaData,
     String,
@@ -29,6 +30,9 @@ employees = Table(
     Column("unit", String(200), nullable=False),
     Column("appraiser_nip", String(18), nullable=True),
     Column("unit_id", String(128), nullable=True),
+    # An appraiser's team (and the roster page filtered by appraiser), and a unit's members, in NIP order.
+    Index("ix_employees_team", "agency_id", "appraiser_nip", "nip"),
+    Index("ix_employees_unit", "agency_id", "unit_id", "nip"),
 )
 
 work_units = Table(
@@ -92,6 +96,8 @@ skp = Table(
     Column("version", Integer, nullable=True),
     Column("status", String(16), nullable=False),
     UniqueConstraint("agency_id", "period_id", "nip", name="uq_skp_employee_period"),
+    # An employee's SKPs across periods (the unique constraint leads with the period).
+    Index("ix_skp_employee", "agency_id", "nip", "period_id"),
 )
 
 skp_versions = Table(
@@ -153,6 +159,8 @@ realizations = Table(
     Column("evidence", Text, nullable=True),
     Column("recorded_by", String(18), nullable=False),
     Column("recorded_at", UtcDateTime(), nullable=False),
+    # Closing a period counts each SKP's realisations within the agency.
+    Index("ix_realizations_agency", "agency_id", "skp_id"),
 )
 
 rhk_feedback = Table(

@@ -2,7 +2,7 @@
 the JP ledger, and the annual results behind talent-pool nominations."""
 
 from kinerja_runtime.db import UtcDateTime
-from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, false, true
+from sqlalchemy import Boolean, Column, Date, Index, Integer, MetaData, String, Table, false, true
 
 metadata = MetaData()
 
@@ -43,7 +43,7 @@ plan_decisions = Table(
     "plan_decisions",
     metadata,
     Column("appraisal_id", String(128), primary_key=True),
-    Column("agency_id", String(64), nullable=False, index=True),
+    Column("agency_id", String(64), nullable=False),
     Column("period_id", String(64), nullable=False),
     Column("nip", String(18), nullable=False),
     Column("predikat", String(32), nullable=False),
@@ -56,13 +56,16 @@ plan_decisions = Table(
     Column("revision", Integer, nullable=False, server_default="1"),
     Column("supersedes_appraisal_id", String(128), nullable=True),
     Column("recommended", Boolean, nullable=False, server_default=false()),
+    # HR's page of a period's decisions, and an employee's decisions, each in its listed order.
+    Index("ix_plan_decisions_period", "agency_id", "period_id", "nip", "revision"),
+    Index("ix_plan_decisions_employee", "agency_id", "nip", "decided_at"),
 )
 
 plans = Table(
     "plans",
     metadata,
     Column("plan_id", String(36), primary_key=True),
-    Column("agency_id", String(64), nullable=False, index=True),
+    Column("agency_id", String(64), nullable=False),
     Column("period_id", String(64), nullable=False),
     Column("nip", String(18), nullable=False, index=True),
     Column("appraisal_id", String(128), nullable=False, unique=True),
@@ -75,6 +78,9 @@ plans = Table(
     Column("supersedes_plan_id", String(36), nullable=True),
     Column("superseded_by_plan_id", String(36), nullable=True),
     Column("completed_jp_kept", Integer, nullable=False, server_default="0"),
+    # An employee's plans in order (and the plan a revision supersedes); a year's plans for the report.
+    Index("ix_plans_employee", "agency_id", "nip", "created_at"),
+    Index("ix_plans_year", "agency_id", "year"),
 )
 
 plan_items = Table(
@@ -117,6 +123,9 @@ jp_ledger = Table(
     Column("completed_on", Date, nullable=False),
     Column("recorded_by", String(18), nullable=False),
     Column("recorded_at", UtcDateTime(), nullable=False),
+    # An employee's JP of a year (ledger page, plan top-up); the agency's year for the report.
+    Index("ix_jp_ledger_employee", "agency_id", "nip", "year"),
+    Index("ix_jp_ledger_year", "agency_id", "year"),
 )
 
 # One row per employee and year, from annual appraisals only; a revision overwrites it.

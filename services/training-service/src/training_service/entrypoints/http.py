@@ -24,7 +24,8 @@ async def employee_ledger(nip: str, principal: Caller, uow: Uow, today: Today, y
     return await views.jp_ledger_of(uow, principal, nip, year or today.year)
 
 
-@router.get("/periods/{period_id}/plan-decisions", summary="Every plan decision and plan of a period (HR)")
+@router.get("/periods/{period_id}/plan-decisions",
+            summary="A page of a period's plan decisions with the plans they made (HR)")
 async def period_decisions(
     period_id: str, principal: HR, uow: Uow, today: Today,
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,

@@ -37,14 +37,19 @@ def _item_view(row, today: date) -> dict:
 
 
 async def plans_with_items(uow: UnitOfWork, query, today: date) -> list[dict]:
+    """The plans ``query`` selects, each with its items: two queries, whatever the number of plans."""
     rows = (await uow.session.execute(query)).all()
+    items_of: dict[str, list] = defaultdict(list)
+    if rows:
+        items = (await uow.session.execute(
+            select(plan_items).where(plan_items.c.plan_id.in_([row.plan_id for row in rows]))
+            .order_by(plan_items.c.plan_id, plan_items.c.gap_kind, plan_items.c.gap, plan_items.c.catalogue_code)
+        )).all()
+        for item in items:
+            items_of[item.plan_id].append(item)
     result = []
     for row in rows:
-        items = (await uow.session.execute(
-            select(plan_items).where(plan_items.c.plan_id == row.plan_id)
-            .order_by(plan_items.c.gap_kind, plan_items.c.gap, plan_items.c.catalogue_code)
-        )).all()
-        shown = [_item_view(i, today) for i in items]
+        shown = [_item_view(i, today) for i in items_of[row.plan_id]]
         result.append({
             **row._mapping, "items": shown, "overdue_items": sum(i["overdue"] for i in shown),
             "completed_jp": sum(i["jp"] for i in shown if i["status"] == "completed"),
@@ -53,29 +58,44 @@ async def plans_with_items(uow: UnitOfWork, query, today: date) -> list[dict]:
 
 
 async def employee_plans(uow: UnitOfWork, principal: Principal, nip: str, today: date) -> dict:
+    """The employee's decisions and the plans they made. Decisions are read first and the plans
+    by the ids they name: each statement sees the commits made before it (READ COMMITTED), and a
+    plan commits with its decision, so every decision shown has its plan shown. (Read the other
+    way round, an appraisal decided between the two reads showed a decision without its plan.)"""
     async with uow:
         await may_read(uow, principal, nip)
-        found = await plans_with_items(uow, select(plans).where(
-            plans.c.agency_id == principal.agency, plans.c.nip == nip).order_by(plans.c.created_at), today)
         decisions = (await uow.session.execute(select(plan_decisions).where(
             plan_decisions.c.agency_id == principal.agency, plan_decisions.c.nip == nip,
         ).order_by(plan_decisions.c.decided_at))).all()
+        plan_ids = [d.plan_id for d in decisions if d.plan_id is not None]
+        found = await plans_with_items(uow, select(plans).where(
+            plans.c.agency_id == principal.agency, plans.c.plan_id.in_(plan_ids)).order_by(plans.c.created_at),
+            today) if plan_ids else []
     current = [p for p in found if p["status"] != "superseded"]
     return {"nip": nip, "plans": found, "current_plan_id": current[-1]["plan_id"] if current else None,
             "decisions": [dict(d._mapping) for d in decisions]}
 
 
+def period_decisions_page(agency_id: str, period_id: str, limit: int, offset: int):
+    """One page of a period's decisions, in the order of ix_plan_decisions_period."""
+    return (
+        select(plan_decisions).where(plan_decisions.c.agency_id == agency_id, plan_decisions.c.period_id == period_id)
+        .order_by(plan_decisions.c.nip, plan_decisions.c.revision).limit(limit).offset(offset)
+    )
+
+
 async def period_decisions(uow: UnitOfWork, agency_id: str, period_id: str, limit: int, offset: int,
                            today: date) -> dict:
+    """A page of decisions with the plans they made: a plan belongs to exactly one decision, so
+    paging the decisions pages the plans too (an agency's plans are megabytes)."""
     async with uow:
-        decisions = (await uow.session.execute(
-            select(plan_decisions).where(plan_decisions.c.agency_id == agency_id, plan_decisions.c.period_id == period_id)
-            .order_by(plan_decisions.c.nip, plan_decisions.c.revision).limit(limit).offset(offset)
-        )).all()
+        decisions = (await uow.session.execute(period_decisions_page(agency_id, period_id, limit, offset))).all()
+        plan_ids = [d.plan_id for d in decisions if d.plan_id is not None]
         found = await plans_with_items(uow, select(plans).where(
-            plans.c.agency_id == agency_id, plans.c.period_id == period_id).order_by(plans.c.nip, plans.c.created_at),
-            today)
-    return {"period_id": period_id, "decisions": [dict(d._mapping) for d in decisions], "plans": found}
+            plans.c.agency_id == agency_id, plans.c.plan_id.in_(plan_ids)).order_by(plans.c.nip, plans.c.created_at),
+            today) if plan_ids else []
+    return {"period_id": period_id, "limit": limit, "offset": offset,
+            "decisions": [dict(d._mapping) for d in decisions], "plans": found}
 
 
 async def jp_ledger_of(uow: UnitOfWork, principal: Principal, nip: str, year: int) -> dict:
