@@ -1,15 +1,15 @@
 """indexes for the per-employee and per-team reads: proposal inputs, team lists, the due queue and objections
 
-Revision ID: 0090
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 
 Every query that runs once per employee or per team is served by an index (issue 7): without
 one PostgreSQL scans the agency's (or the deployment's) rows for each employee.
 """
 from alembic import op
 
-revision = "0090"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -1,15 +1,15 @@
 """indexes for the per-employee and per-team reads: team lists, unit members and heads, an employee's feedback outside rounds
 
-Revision ID: 0090
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 
 Every query that runs once per employee or per team is served by an index (issue 7): without
 one PostgreSQL scans the agency's (or the deployment's) rows for each employee.
 """
 from alembic import op
 
-revision = "0090"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

@@ -1,16 +1,16 @@
 """indexes for the per-employee and per-team reads: an employee's SKPs, appraiser teams, unit
 members, and the realisations counted at period close
 
-Revision ID: 0090
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 
 Every query that runs once per employee or per team is served by an index (issue 7): without
 one PostgreSQL scans the agency's (or the deployment's) rows for each employee.
 """
 from alembic import op
 
-revision = "0090"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

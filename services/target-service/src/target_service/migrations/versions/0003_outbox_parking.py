@@ -1,16 +1,16 @@
 """outbox parking: rows the broker refused are kept with the reason (parked_at, parked_reason)
 and passed over; a partial index serves the relay's queue, another the operators' list
 
-Revision ID: 0090
-Revises: 0003
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-12-01 01:30:00
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0090'
-down_revision = '0003'
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
