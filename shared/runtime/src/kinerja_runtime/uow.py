@@ -1,6 +1,6 @@
 """Unit of work: one database transaction holding the state change and its outgoing events."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from kinerja_contracts import CloudEventAttributes, Event, encode
@@ -38,27 +38,50 @@ class UnitOfWork:
 
     async def publish(self, event: Event, subject: str | None = None) -> CloudEventAttributes:
         """Queue an event in the outbox, inside this transaction; the relay sends it after commit."""
+        attributes, row = self._outbox_row(event, subject, context.correlation_id(), context.causation_id())
+        await self.session.execute(insert(outbox).values(**row))
+        self._published += 1
+        return attributes
+
+    async def publish_many(self, events: Sequence[Event], *,
+                           causes: Sequence[CloudEventAttributes] | None = None) -> list[CloudEventAttributes]:
+        """Queue many events in one statement, in order. ``causes[i]``, when given, is the
+        event that caused ``events[i]`` (its correlation carries on, it is named as cause);
+        else the current context's ids are used, as for :meth:`publish`."""
+        if not events:
+            return []
+        published = []
+        rows = []
+        for i, event in enumerate(events):
+            cause = causes[i] if causes is not None else None
+            correlation, causation = ((cause.correlation_id or cause.id, cause.id) if cause is not None
+                                      else (context.correlation_id(), context.causation_id()))
+            attributes, row = self._outbox_row(event, None, correlation, causation)
+            published.append(attributes)
+            rows.append(row)
+        await self.session.execute(insert(outbox), rows)
+        self._published += len(rows)
+        return published
+
+    def _outbox_row(self, event: Event, subject: str | None, correlation_id: str | None,
+                    causation_id: str | None) -> tuple[CloudEventAttributes, dict]:
         attributes = CloudEventAttributes.new(
             type=event.event_type,
             source=self._source,
             subject=subject or event.key(),
             agency=getattr(event, "agency_id", None),
-            correlation_id=context.correlation_id(),
-            causation_id=context.causation_id(),
+            correlation_id=correlation_id,
+            causation_id=causation_id,
         )
-        await self.session.execute(
-            insert(outbox).values(
-                event_id=attributes.id,
-                event_type=event.event_type,
-                topic=event.topic,
-                record_key=event.key(),
-                headers=attributes.to_headers(),
-                payload=encode(event).decode(),
-                created_at=datetime.now(UTC),
-            )
-        )
-        self._published += 1
-        return attributes
+        return attributes, {
+            "event_id": attributes.id,
+            "event_type": event.event_type,
+            "topic": event.topic,
+            "record_key": event.key(),
+            "headers": attributes.to_headers(),
+            "payload": encode(event).decode(),
+            "created_at": datetime.now(UTC),
+        }
 
 
 class UnitOfWorkFactory:

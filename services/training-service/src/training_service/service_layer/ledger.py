@@ -43,11 +43,13 @@ async def completed_in(session: AsyncSession, keys: Iterable[tuple[str, str, int
         return {}
     rows = (await session.execute(
         select(jp_ledger.c.agency_id, jp_ledger.c.nip, jp_ledger.c.year, jp_ledger.c.jp, jp_ledger.c.catalogue_code)
-        .where(bulk.keyed_in(jp_ledger, ["agency_id", "nip", "year"], keys))
+        .where(bulk.each_in(jp_ledger, ["agency_id", "nip", "year"], keys))
     )).all()
     jp: dict[tuple[str, str, int], int] = defaultdict(int)
     codes: dict[tuple[str, str, int], set[str]] = defaultdict(set)
     for r in rows:
+        if (r.agency_id, r.nip, r.year) not in keys:
+            continue
         jp[(r.agency_id, r.nip, r.year)] += r.jp
         codes[(r.agency_id, r.nip, r.year)].add(r.catalogue_code)
     return {key: YearDone(jp[key], frozenset(codes[key])) for key in jp}

@@ -110,10 +110,8 @@ async def _decide_originals(uow: UnitOfWork, run: Sequence[Decidable]) -> None:
             announcements.append((d, events))
     await session.execute(insert(plan_decisions), decisions)
     await store_plans(uow, plans)
-    for d, events in announcements:
-        with d.causing():
-            for event in events:
-                await uow.publish(event)
+    await uow.publish_many([e for _, events in announcements for e in events],
+                           causes=[d.envelope.attributes for d, events in announcements for _ in events])
 
 
 async def _decide_revision(uow: UnitOfWork, d: Delivered, a: Appraised) -> None:
@@ -150,8 +148,8 @@ async def _roster_appraisers(session: AsyncSession, employees: set[tuple[str, st
         return {}
     k = roster.known_employees.c
     rows = (await session.execute(select(k.agency_id, k.nip, k.appraiser_nip).where(
-        bulk.keyed_in(roster.known_employees, ["agency_id", "nip"], employees)))).all()
-    return {(r.agency_id, r.nip): r.appraiser_nip for r in rows if r.appraiser_nip}
+        bulk.each_in(roster.known_employees, ["agency_id", "nip"], employees)))).all()
+    return {(r.agency_id, r.nip): r.appraiser_nip for r in rows if r.appraiser_nip and (r.agency_id, r.nip) in employees}
 
 
 async def _mentor_of(uow: UnitOfWork, a: Appraised, superseded=None) -> str | None:

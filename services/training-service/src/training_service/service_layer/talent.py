@@ -71,12 +71,14 @@ async def _load(session: AsyncSession, employees: Iterable[Employee]) -> _Talent
     if not employees:
         return talent
     rows = (await session.execute(select(annual_results).where(
-        bulk.keyed_in(annual_results, ["agency_id", "nip"], employees)))).all()
+        bulk.each_in(annual_results, ["agency_id", "nip"], employees)))).all()
     for r in rows:
-        talent.results[(r.agency_id, r.nip)][r.period_id] = dict(r._mapping)
-    talent.nominated = {tuple(r) for r in (await session.execute(
+        if (r.agency_id, r.nip) in employees:
+            talent.results[(r.agency_id, r.nip)][r.period_id] = dict(r._mapping)
+    talent.nominated = {(r.agency_id, r.nip, r.year) for r in (await session.execute(
         select(talent_nominations.c.agency_id, talent_nominations.c.nip, talent_nominations.c.year).where(
-            bulk.keyed_in(talent_nominations, ["agency_id", "nip"], employees)))).all()}
+            bulk.each_in(talent_nominations, ["agency_id", "nip"], employees)))).all()
+        if (r.agency_id, r.nip) in employees}
     return talent
 
 
@@ -84,8 +86,8 @@ async def _period_years(session: AsyncSession, periods: set[tuple[str, str]]) ->
     if not periods:
         return {}
     rows = (await session.execute(select(known_periods.c.agency_id, known_periods.c.period_id, known_periods.c.year)
-                                  .where(bulk.keyed_in(known_periods, ["agency_id", "period_id"], periods)))).all()
-    return {(r.agency_id, r.period_id): r.year for r in rows}
+                                  .where(bulk.each_in(known_periods, ["agency_id", "period_id"], periods)))).all()
+    return {(r.agency_id, r.period_id): r.year for r in rows if (r.agency_id, r.period_id) in periods}
 
 
 async def record_annuals(uow: UnitOfWork, appraised: Sequence[Appraised]) -> dict[str, list[TalentPoolNominated]]:
@@ -115,10 +117,11 @@ async def on_periods_opened(batch: Sequence[Delivered[PerformancePeriodOpened]],
     for them. Runs after the roster's own handler of the same events."""
     session = uow.session
     periods = {(d.event.agency_id, d.event.period_id) for d in batch}
-    waiting = (await session.execute(select(annual_results.c.agency_id, annual_results.c.nip).where(
-        bulk.keyed_in(annual_results, ["agency_id", "period_id"], periods), annual_results.c.year.is_(None),
-    ))).all()
-    talent = await _load(session, {(r.agency_id, r.nip) for r in waiting})
+    waiting = (await session.execute(
+        select(annual_results.c.agency_id, annual_results.c.nip, annual_results.c.period_id).where(
+            bulk.each_in(annual_results, ["agency_id", "period_id"], periods), annual_results.c.year.is_(None),
+        ))).all()
+    talent = await _load(session, {(r.agency_id, r.nip) for r in waiting if (r.agency_id, r.period_id) in periods})
     by_period: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for employee, results in talent.results.items():
         for period_id, row in results.items():
