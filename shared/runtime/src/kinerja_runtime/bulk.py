@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Table, tuple_
+from sqlalchemy import Table, and_, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,14 +29,17 @@ async def upsert(session: AsyncSession, table: Table, rows: Iterable[dict], keys
     rows = last_per_key(rows, keys)
     if not rows:
         return
-    statement = _insert(session, table).values(rows)
+    # The rows go as parameters of one cached statement (executemany), not inlined in its
+    # text: compiling a VALUES list of hundreds of rows costs more than the database's work.
+    statement = _insert(session, table)
     columns = update if update is not None else [c for c in rows[0] if c not in keys]
     if not columns:
-        await session.execute(statement.on_conflict_do_nothing(index_elements=list(keys)))
+        await session.execute(statement.on_conflict_do_nothing(index_elements=list(keys)), rows)
         return
     changes = {c: statement.excluded[c] for c in columns}
     condition = where(table, statement.excluded) if where is not None else None
-    await session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=changes, where=condition))
+    await session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=changes, where=condition),
+                          rows)
 
 
 async def insert_new(session: AsyncSession, table: Table, rows: Iterable[dict], keys: Sequence[str]) -> None:
@@ -50,3 +53,11 @@ def keyed_in(table: Table, keys: Sequence[str], values: Iterable[tuple]):
     if len(keys) == 1:
         return table.c[keys[0]].in_([v[0] for v in values])
     return tuple_(*(table.c[k] for k in keys)).in_(values)
+
+
+def each_in(table: Table, keys: Sequence[str], values: Iterable[tuple]):
+    """``k1 IN (..) AND k2 IN (..)``: a superset of ``keyed_in``'s rows (filter them by the exact
+    tuples), which PostgreSQL serves from a composite index where a long row-value ``IN``
+    list falls back to a scan."""
+    values = list(values)
+    return and_(*(table.c[k].in_({v[i] for v in values}) for i, k in enumerate(keys)))

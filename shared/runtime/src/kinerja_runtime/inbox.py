@@ -23,11 +23,13 @@ async def claim(session: AsyncSession, consumer: str, events: Sequence[tuple[str
     rows = [{"consumer": consumer, "event_id": event_id, "event_type": event_type, "processed_at": now}
             for event_id, event_type in dict(events).items()]
     dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    # Rows as parameters of one cached statement (SQLAlchemy sends them as multi-row VALUES
+    # batches), not compiled into its text each time.
     statement = (
-        dialect.insert(inbox).values(rows).on_conflict_do_nothing(index_elements=["consumer", "event_id"])
+        dialect.insert(inbox).on_conflict_do_nothing(index_elements=["consumer", "event_id"])
         .returning(inbox.c.event_id)
     )
-    return set((await session.scalars(statement)).all())
+    return set((await session.scalars(statement, rows)).all())
 
 
 async def already_processed(session: AsyncSession, consumer: str, event_id: str) -> bool:

@@ -1,6 +1,6 @@
 """Unit of work: one database transaction holding the state change and its outgoing events."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from kinerja_contracts import CloudEventAttributes, Event, EventTooLarge, encode_bounded
@@ -44,29 +44,38 @@ class UnitOfWork:
         the type, the size and the maximum) and, the transaction not being committed, nothing
         of the request is stored.
         """
-        row, attributes = self._outbox_row(event, subject)
+        attributes, row = self._outbox_row(event, subject, context.correlation_id(), context.causation_id())
         await self.session.execute(insert(outbox).values(**row))
         self._published += 1
         return attributes
 
-    async def publish_many(self, events: Iterable[Event]) -> list[CloudEventAttributes]:
+    async def publish_many(self, events: Sequence[Event], *,
+                           causes: Sequence[CloudEventAttributes] | None = None) -> list[CloudEventAttributes]:
         """Queue many events in one statement (executemany), in order, inside this transaction.
 
         For a use case that announces something per employee of an agency (tens of thousands
-        of events): one round trip instead of one per event. Each event is checked as in
-        :meth:`publish`.
+        of events): one round trip instead of one per event. ``causes[i]``, when given, is the
+        event that caused ``events[i]`` (its correlation carries on, it is named as cause);
+        else the current context's ids are used, as for :meth:`publish`. Each event is checked
+        against its bound as in :meth:`publish`.
         """
-        rows, attributes = [], []
-        for event in events:
-            row, attrs = self._outbox_row(event, None)
+        events = list(events)
+        if not events:
+            return []
+        published, rows = [], []
+        for i, event in enumerate(events):
+            cause = causes[i] if causes is not None else None
+            correlation, causation = ((cause.correlation_id or cause.id, cause.id) if cause is not None
+                                      else (context.correlation_id(), context.causation_id()))
+            attributes, row = self._outbox_row(event, None, correlation, causation)
+            published.append(attributes)
             rows.append(row)
-            attributes.append(attrs)
-        if rows:
-            await self.session.execute(insert(outbox), rows)
-            self._published += len(rows)
-        return attributes
+        await self.session.execute(insert(outbox), rows)
+        self._published += len(rows)
+        return published
 
-    def _outbox_row(self, event: Event, subject: str | None) -> tuple[dict, CloudEventAttributes]:
+    def _outbox_row(self, event: Event, subject: str | None, correlation_id: str | None,
+                    causation_id: str | None) -> tuple[CloudEventAttributes, dict]:
         if event.superseded_by:
             raise ValueError(f"{event.event_type} is no longer produced; publish {event.superseded_by}")
         try:
@@ -81,10 +90,10 @@ class UnitOfWork:
             source=self._source,
             subject=subject or event.key(),
             agency=getattr(event, "agency_id", None),
-            correlation_id=context.correlation_id(),
-            causation_id=context.causation_id(),
+            correlation_id=correlation_id,
+            causation_id=causation_id,
         )
-        row = {
+        return attributes, {
             "event_id": attributes.id,
             "event_type": event.event_type,
             "topic": event.topic,
@@ -93,7 +102,6 @@ class UnitOfWork:
             "payload": payload.decode(),
             "created_at": datetime.now(UTC),
         }
-        return row, attributes
 
 
 class UnitOfWorkFactory:

@@ -37,8 +37,11 @@ def top_up(
     what it has: the JP report shows the shortfall.
     """
     short = jp_short_of_entitlement(planned_jp, completed_jp)
+    if short <= 0:
+        return ()
+    excluded = set(exclude_codes)
     candidates = sorted(
-        (i for i in catalogue if is_technical(i.competency) and i.code not in set(exclude_codes)),
+        (i for i in catalogue if is_technical(i.competency) and i.code not in excluded),
         key=lambda i: (i.jp, i.code),
     )
     chosen: list[PlanItemDraft] = []

@@ -4,16 +4,13 @@ from kinerja_contracts import AppraisalCompleted, AppraisalRevised, PerformanceP
 from kinerja_runtime.messaging import EventConsumer
 from kinerja_runtime.roster import subscribe_roster
 
-from training_service.service_layer import talent
-from training_service.service_layer.plans import on_appraisal_completed, on_appraisal_revised
+from training_service.service_layer import plans, talent
 
 
 def subscribe(consumer: EventConsumer) -> None:
     subscribe_roster(consumer)
-    # Replaces the roster's own handler: it projects the period, then gives annual results
-    # that arrived before their period a year (and a talent-pool check).
-    consumer.subscribe("kinerja.periods", {PerformancePeriodOpened: talent.on_period_opened})
-    consumer.subscribe("kinerja.appraisals", {
-        AppraisalCompleted: on_appraisal_completed,
-        AppraisalRevised: on_appraisal_revised,
-    })
+    # After the roster has projected the period: annual results that arrived before it get
+    # their year, and a talent-pool check.
+    consumer.handle(PerformancePeriodOpened, talent.on_periods_opened)
+    consumer.handle(AppraisalCompleted, plans.on_appraisals_completed)
+    consumer.handle(AppraisalRevised, plans.on_appraisals_revised)

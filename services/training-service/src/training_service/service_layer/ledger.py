@@ -1,8 +1,12 @@
 """The JP ledger: crediting completed activities and summing an employee's year."""
 
 import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 
+from kinerja_runtime import bulk
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +25,34 @@ async def completed_codes(session: AsyncSession, agency_id: str, nip: str, year:
         jp_ledger.c.agency_id == agency_id, jp_ledger.c.nip == nip, jp_ledger.c.year == year,
     ))
     return set(rows.all())
+
+
+@dataclass(frozen=True)
+class YearDone:
+    """What an employee's ledger holds for a year: the JP and the courses completed."""
+
+    jp: int = 0
+    codes: frozenset[str] = frozenset()
+
+
+async def completed_in(session: AsyncSession, keys: Iterable[tuple[str, str, int]]) -> dict[tuple[str, str, int], YearDone]:
+    """:func:`completed_jp` and :func:`completed_codes` of many (agency_id, nip, year) at once;
+    a key with nothing completed is absent."""
+    keys = set(keys)
+    if not keys:
+        return {}
+    rows = (await session.execute(
+        select(jp_ledger.c.agency_id, jp_ledger.c.nip, jp_ledger.c.year, jp_ledger.c.jp, jp_ledger.c.catalogue_code)
+        .where(bulk.each_in(jp_ledger, ["agency_id", "nip", "year"], keys))
+    )).all()
+    jp: dict[tuple[str, str, int], int] = defaultdict(int)
+    codes: dict[tuple[str, str, int], set[str]] = defaultdict(set)
+    for r in rows:
+        if (r.agency_id, r.nip, r.year) not in keys:
+            continue
+        jp[(r.agency_id, r.nip, r.year)] += r.jp
+        codes[(r.agency_id, r.nip, r.year)].add(r.catalogue_code)
+    return {key: YearDone(jp[key], frozenset(codes[key])) for key in jp}
 
 
 async def credit(

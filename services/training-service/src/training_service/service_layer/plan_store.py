@@ -1,6 +1,8 @@
-"""Storing a composed plan with its items (the mentor on each item)."""
+"""Storing composed plans with their items (the mentor on each item)."""
 
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from kinerja_contracts import PlanItem
 from kinerja_runtime.uow import UnitOfWork
@@ -12,10 +14,19 @@ from training_service.domain.progress import ItemProgress, plan_completed
 from training_service.service_layer.appraised import Appraised
 
 
-async def store_plan(
-    uow: UnitOfWork, a: Appraised, plan_id: str, composed: ComposedPlan, year: int, mentor: str | None,
-    **extra,
-) -> list[PlanItem]:
+@dataclass(frozen=True)
+class NewPlan:
+    """A plan and its items as rows, and the items as announced."""
+
+    row: dict
+    items: list[PlanItem]
+
+    @property
+    def item_rows(self) -> list[dict]:
+        return [{**item.model_dump(), "plan_id": self.row["plan_id"]} for item in self.items]
+
+
+def new_plan(a: Appraised, plan_id: str, composed: ComposedPlan, year: int, mentor: str | None, **extra) -> NewPlan:
     items = [
         PlanItem(item_id=str(uuid.uuid4()), competency=d.competency, gap_kind=d.gap_kind, gap=d.gap,
                  catalogue_code=d.catalogue_code, title=d.title, form=d.form, method=d.method, jp=d.jp,
@@ -23,11 +34,28 @@ async def store_plan(
         for d in composed.items
     ]
     done = plan_completed(ItemProgress(i.mandatory, completed=False) for i in items)
-    await uow.session.execute(insert(plans).values(
+    row = dict(
         plan_id=plan_id, agency_id=a.agency_id, period_id=a.period_id, nip=a.nip, appraisal_id=a.appraisal_id,
         predikat=a.predikat.value, total_jp=composed.total_jp, status="completed" if done else "active",
         created_at=a.at, mandatory=composed.mandatory, year=year, **extra,
-    ))
-    for item in items:
-        await uow.session.execute(insert(plan_items).values(**item.model_dump(), plan_id=plan_id))
-    return items
+    )
+    return NewPlan(row, items)
+
+
+async def store_plans(uow: UnitOfWork, new: Sequence[NewPlan]) -> None:
+    """Every plan in one statement and every item in another (all plans given carry the same columns)."""
+    if not new:
+        return
+    await uow.session.execute(insert(plans), [p.row for p in new])
+    items = [row for p in new for row in p.item_rows]
+    if items:
+        await uow.session.execute(insert(plan_items), items)
+
+
+async def store_plan(
+    uow: UnitOfWork, a: Appraised, plan_id: str, composed: ComposedPlan, year: int, mentor: str | None,
+    **extra,
+) -> list[PlanItem]:
+    plan = new_plan(a, plan_id, composed, year, mentor, **extra)
+    await store_plans(uow, [plan])
+    return plan.items

@@ -1,85 +1,155 @@
-"""Reacting to an appraisal: decide on a development plan from its gaps, record the decision.
+"""Reacting to appraisals: decide on a development plan from each one's gaps, record the decision.
 
 Only annual appraisals make plans: a periodic (checkpoint) appraisal is a progress check
 inside the year, so it is recorded as a decision with no plan and the annual result decides.
 Every appraisal id is decided once, whichever event (AppraisalCompleted with a revision
 number, or AppraisalRevised) brings it first, so a revision never yields two plans.
+
+A batch is decided set-based: which ids are decided, the mentors, the catalogues, the
+ledger and the talent pool are read once for the batch, and decisions, plans and items are
+written in one statement each. A revision (an objection decided, rare) supersedes a plan
+the appraisals before it may have made, so it is decided alone, in its place in the batch.
 """
 
 import uuid
+from collections.abc import Sequence
 
-from kinerja_contracts import AppraisalCompleted, AppraisalRevised, DevelopmentPlanCreated
-from kinerja_runtime import roster
+from kinerja_contracts import AppraisalCompleted, AppraisalRevised, DevelopmentPlanCreated, Event
+from kinerja_runtime import bulk, roster
+from kinerja_runtime.messaging import Delivered
 from kinerja_runtime.problems import NotFound
 from kinerja_runtime.uow import UnitOfWork
 from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from training_service.adapters import catalogue_repository
 from training_service.adapters.orm import plan_decisions
-from training_service.domain import compose_plan, decide_plan
+from training_service.domain import PlanDecision, compose_plan, decide_plan
 from training_service.service_layer import ledger, revisions, talent
 from training_service.service_layer.appraised import Appraised, outcome_of
-from training_service.service_layer.plan_store import store_plan
+from training_service.service_layer.plan_store import NewPlan, new_plan, store_plans
 
 PERIODIC_REASON = (
     "A periodic appraisal is a progress check within the year; it is recorded, and only the "
     "annual appraisal makes a development plan."
 )
 
-
-async def on_appraisal_completed(event: AppraisalCompleted, _envelope, uow: UnitOfWork) -> None:
-    await decide(uow, Appraised.completed(event))
+Decidable = tuple[Delivered, Appraised]
 
 
-async def on_appraisal_revised(event: AppraisalRevised, _envelope, uow: UnitOfWork) -> None:
-    await decide(uow, Appraised.revised(event))
+async def on_appraisals_completed(batch: Sequence[Delivered[AppraisalCompleted]], uow: UnitOfWork) -> None:
+    await decide_all(uow, [(d, Appraised.completed(d.event)) for d in batch])
 
 
-async def decide(uow: UnitOfWork, a: Appraised) -> None:
-    decided = await uow.session.scalar(
-        select(plan_decisions.c.appraisal_id).where(plan_decisions.c.appraisal_id == a.appraisal_id)
-    )
-    if decided is not None:
+async def on_appraisals_revised(batch: Sequence[Delivered[AppraisalRevised]], uow: UnitOfWork) -> None:
+    await decide_all(uow, [(d, Appraised.revised(d.event)) for d in batch])
+
+
+async def decide_all(uow: UnitOfWork, batch: Sequence[Decidable]) -> None:
+    """Decide every appraisal of the batch not decided yet, each id once (the first event
+    bringing it wins), in the batch's order."""
+    decided = await _decided(uow.session, {a.appraisal_id for _, a in batch})
+    run: list[Decidable] = []
+    for d, a in batch:
+        if a.appraisal_id in decided:
+            continue
+        decided.add(a.appraisal_id)
+        if a.kind == "annual" and a.is_revision:
+            await _decide_originals(uow, run)
+            run = []
+            await _decide_revision(uow, d, a)
+        else:
+            run.append((d, a))
+    await _decide_originals(uow, run)
+
+
+async def _decided(session: AsyncSession, appraisal_ids: set[str]) -> set[str]:
+    if not appraisal_ids:
+        return set()
+    return set((await session.scalars(
+        select(plan_decisions.c.appraisal_id).where(plan_decisions.c.appraisal_id.in_(appraisal_ids)))).all())
+
+
+async def _decide_originals(uow: UnitOfWork, run: Sequence[Decidable]) -> None:
+    """Decide appraisals none of which supersedes a plan, with a constant number of statements."""
+    if not run:
         return
-    if a.kind != "annual":
-        await _record_decision(uow, a, required=False, recommended=False, reason=PERIODIC_REASON, plan_id=None)
+    session = uow.session
+    annual = [(d, a) for d, a in run if a.kind == "annual"]
+    nominations = await talent.record_annuals(uow, [a for _, a in annual])
+    catalogues = await catalogue_repository.load_many(session, {a.agency_id for _, a in annual})
+    done = await ledger.completed_in(session, {(a.agency_id, a.nip, a.at.year) for _, a in annual})
+    mentors = await _roster_appraisers(session, {(a.agency_id, a.nip) for _, a in annual})
+    decisions: list[dict] = []
+    plans: list[NewPlan] = []
+    announcements: list[tuple[Delivered, list[Event]]] = []
+    for d, a in run:
+        if a.kind != "annual":
+            decisions.append(_decision_row(a, required=False, recommended=False, reason=PERIODIC_REASON,
+                                           plan_id=None))
+            continue
+        catalogue = catalogues[a.agency_id]
+        decision = decide_plan(outcome_of(a), catalogue)
+        plan_id = str(uuid.uuid4()) if decision.makes_plan else None
+        decisions.append(_decision_row(a, required=decision.required, recommended=decision.recommended,
+                                       reason=decision.reason, plan_id=plan_id))
+        events: list[Event] = list(nominations.get(a.appraisal_id, []))
+        if plan_id is not None:
+            year = a.at.year  # the plan follows the appraisal: it tops up the year it is made in
+            year_done = done.get((a.agency_id, a.nip, year), ledger.YearDone())
+            composed = compose_plan(decision, catalogue, planned_on=a.at.date(), year=year,
+                                    completed_jp=year_done.jp, completed_codes=year_done.codes)
+            plan = new_plan(a, plan_id, composed, year, mentors.get((a.agency_id, a.nip)) or a.appraiser_nip)
+            plans.append(plan)
+            events.append(DevelopmentPlanCreated(
+                agency_id=a.agency_id, period_id=a.period_id, nip=a.nip, plan_id=plan_id,
+                appraisal_id=a.appraisal_id, predikat=a.predikat, items=plan.items, total_jp=composed.total_jp,
+                created_at=a.at, mandatory=composed.mandatory,
+            ))
+        if events:
+            announcements.append((d, events))
+    await session.execute(insert(plan_decisions), decisions)
+    await store_plans(uow, plans)
+    await uow.publish_many([e for _, events in announcements for e in events],
+                           causes=[d.envelope.attributes for d, events in announcements for _ in events])
+
+
+async def _decide_revision(uow: UnitOfWork, d: Delivered, a: Appraised) -> None:
+    """A revised annual result supersedes the plan of the result it replaces; with no plan to
+    supersede it is decided like an original."""
+    superseded = await revisions.plan_to_supersede(uow.session, a)
+    if superseded is None:
+        await _decide_originals(uow, [(d, a)])
         return
-    await talent.record_annual(uow, a.agency_id, a.nip, a.period_id, a.predikat, a.appraisal_id, a.at)
+    nominations = await talent.record_annuals(uow, [a])
     catalogue = await catalogue_repository.load(uow.session, a.agency_id)
-    decision = decide_plan(outcome_of(a), catalogue)
-    superseded = await revisions.plan_to_supersede(uow.session, a) if a.is_revision else None
-    if superseded is not None:
-        mentor = await _mentor_of(uow, a, superseded)
+    decision: PlanDecision = decide_plan(outcome_of(a), catalogue)
+    mentor = await _mentor_of(uow, a, superseded)
+    with d.causing():
+        for event in nominations.get(a.appraisal_id, []):
+            await uow.publish(event)
         plan_id = await revisions.supersede(uow, a, decision, catalogue, superseded, mentor)
-        await _record_decision(uow, a, required=decision.required, recommended=decision.recommended,
-                               reason=decision.reason, plan_id=plan_id)
-        return
-    plan_id = str(uuid.uuid4()) if decision.makes_plan else None
-    await _record_decision(uow, a, required=decision.required, recommended=decision.recommended,
-                           reason=decision.reason, plan_id=plan_id)
-    if plan_id is None:
-        return
-    year = a.at.year  # the plan follows the appraisal: it tops up the year it is made in
-    composed = compose_plan(
-        decision, catalogue, planned_on=a.at.date(), year=year,
-        completed_jp=await ledger.completed_jp(uow.session, a.agency_id, a.nip, year),
-        completed_codes=await ledger.completed_codes(uow.session, a.agency_id, a.nip, year),
-    )
-    items = await store_plan(uow, a, plan_id, composed, year, await _mentor_of(uow, a))
-    await uow.publish(DevelopmentPlanCreated(
-        agency_id=a.agency_id, period_id=a.period_id, nip=a.nip, plan_id=plan_id, appraisal_id=a.appraisal_id,
-        predikat=a.predikat, items=items, total_jp=composed.total_jp, created_at=a.at, mandatory=composed.mandatory,
-    ))
+    await uow.session.execute(insert(plan_decisions).values(**_decision_row(
+        a, required=decision.required, recommended=decision.recommended, reason=decision.reason, plan_id=plan_id)))
 
 
-async def _record_decision(uow: UnitOfWork, a: Appraised, *, required: bool, recommended: bool, reason: str,
-                           plan_id: str | None) -> None:
-    await uow.session.execute(insert(plan_decisions).values(
+def _decision_row(a: Appraised, *, required: bool, recommended: bool, reason: str, plan_id: str | None) -> dict:
+    return dict(
         appraisal_id=a.appraisal_id, agency_id=a.agency_id, period_id=a.period_id, nip=a.nip,
         predikat=a.predikat.value, required=required, recommended=recommended, reason=reason[:500],
         plan_id=plan_id, decided_at=a.at, kind=a.kind, checkpoint_id=a.checkpoint_id, revision=a.revision,
         supersedes_appraisal_id=a.supersedes_appraisal_id,
-    ))
+    )
+
+
+async def _roster_appraisers(session: AsyncSession, employees: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """Each employee's appraiser in the roster projection, where it names one."""
+    if not employees:
+        return {}
+    k = roster.known_employees.c
+    rows = (await session.execute(select(k.agency_id, k.nip, k.appraiser_nip).where(
+        bulk.each_in(roster.known_employees, ["agency_id", "nip"], employees)))).all()
+    return {(r.agency_id, r.nip): r.appraiser_nip for r in rows if r.appraiser_nip and (r.agency_id, r.nip) in employees}
 
 
 async def _mentor_of(uow: UnitOfWork, a: Appraised, superseded=None) -> str | None:

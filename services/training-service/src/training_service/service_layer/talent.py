@@ -4,70 +4,146 @@ Sangat Baik for the talent pool -> TalentPoolNominated.
 The year comes from the period in the roster projection. The period and the appraisal
 arrive on different topics, so an appraisal may come first: its result is kept with no
 year and the nomination is checked again when the period arrives.
+
+Set-based: a batch reads the periods, the employees' results and their nominations once,
+walks its events in order against that state in memory (so each nomination is made by the
+event that completes it, as if the events were applied one by one), then writes once.
 """
 
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from kinerja_contracts import PerformancePeriodOpened, TalentPoolNominated
 from kinerja_contracts.vocabulary import Predikat
-from kinerja_runtime import roster
-from kinerja_runtime.problems import NotFound
+from kinerja_runtime import bulk
+from kinerja_runtime.messaging import Delivered
+from kinerja_runtime.roster import known_periods
 from kinerja_runtime.uow import UnitOfWork
-from sqlalchemy import insert, select, update
+from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from training_service.adapters.orm import annual_results, talent_nominations
 from training_service.domain import AnnualResult, nominations_after
+from training_service.service_layer.appraised import Appraised
+
+Employee = tuple[str, str]  # (agency_id, nip)
 
 
-async def record_annual(uow: UnitOfWork, agency_id: str, nip: str, period_id: str, predikat: Predikat,
-                        appraisal_id: str, at: datetime) -> None:
-    try:
-        year = (await roster.period(uow.session, agency_id, period_id)).year
-    except NotFound:
-        year = None
-    key = (annual_results.c.agency_id == agency_id, annual_results.c.nip == nip,
-           annual_results.c.period_id == period_id)
-    values = {"year": year, "predikat": predikat.value, "appraisal_id": appraisal_id, "recorded_at": at}
-    if (await uow.session.execute(select(annual_results.c.nip).where(*key))).first() is None:
-        await uow.session.execute(insert(annual_results).values(agency_id=agency_id, nip=nip, period_id=period_id,
-                                                                **values))
-    else:  # a revision replaces the result of its year
-        await uow.session.execute(update(annual_results).where(*key).values(**values))
-    if year is not None:
-        await _nominate(uow, agency_id, nip, year, at)
+@dataclass
+class _Talent:
+    """The batch's employees as stored before it: results by period, nominated (later) years."""
+
+    results: dict[Employee, dict[str, dict]] = field(default_factory=lambda: defaultdict(dict))
+    nominated: set[tuple[str, str, int]] = field(default_factory=set)
+    new_nominations: list[dict] = field(default_factory=list)
+
+    def nominate(self, employee: Employee, year: int, at: datetime) -> list[TalentPoolNominated]:
+        """The nominations the result of ``year`` completes, each pair of years once however
+        often results are replayed or revised."""
+        history = {r["year"]: AnnualResult(r["year"], Predikat(r["predikat"]), r["appraisal_id"])
+                   for r in self.results[employee].values() if r["year"] is not None}
+        agency_id, nip = employee
+        made = []
+        for nomination in nominations_after(history, year):
+            later = nomination.years[1]
+            if (agency_id, nip, later) in self.nominated:
+                continue
+            self.nominated.add((agency_id, nip, later))
+            self.new_nominations.append({
+                "agency_id": agency_id, "nip": nip, "year": later, "first_year": nomination.years[0],
+                "appraisal_ids": ",".join(nomination.appraisal_ids), "nominated_at": at,
+            })
+            made.append(TalentPoolNominated(
+                agency_id=agency_id, nip=nip, years=list(nomination.years),
+                appraisal_ids=list(nomination.appraisal_ids), nominated_at=at,
+            ))
+        return made
+
+    async def save_nominations(self, session: AsyncSession) -> None:
+        await bulk.insert_new(session, talent_nominations, self.new_nominations, ["agency_id", "nip", "year"])
 
 
-async def on_period_opened(event: PerformancePeriodOpened, envelope, uow: UnitOfWork) -> None:
-    await roster.on_period_opened(event, envelope, uow)
-    waiting = (await uow.session.execute(select(annual_results.c.nip, annual_results.c.recorded_at).where(
-        annual_results.c.agency_id == event.agency_id, annual_results.c.period_id == event.period_id,
-        annual_results.c.year.is_(None),
-    ))).all()
-    await uow.session.execute(update(annual_results).where(
-        annual_results.c.agency_id == event.agency_id, annual_results.c.period_id == event.period_id,
-    ).values(year=event.year))
-    for row in waiting:
-        await _nominate(uow, event.agency_id, row.nip, event.year, row.recorded_at)
+async def _load(session: AsyncSession, employees: Iterable[Employee]) -> _Talent:
+    employees = set(employees)
+    talent = _Talent()
+    if not employees:
+        return talent
+    rows = (await session.execute(select(annual_results).where(
+        bulk.each_in(annual_results, ["agency_id", "nip"], employees)))).all()
+    for r in rows:
+        if (r.agency_id, r.nip) in employees:
+            talent.results[(r.agency_id, r.nip)][r.period_id] = dict(r._mapping)
+    talent.nominated = {(r.agency_id, r.nip, r.year) for r in (await session.execute(
+        select(talent_nominations.c.agency_id, talent_nominations.c.nip, talent_nominations.c.year).where(
+            bulk.each_in(talent_nominations, ["agency_id", "nip"], employees)))).all()
+        if (r.agency_id, r.nip) in employees}
+    return talent
 
 
-async def _nominate(uow: UnitOfWork, agency_id: str, nip: str, year: int, at: datetime) -> None:
-    rows = (await uow.session.execute(select(annual_results).where(
-        annual_results.c.agency_id == agency_id, annual_results.c.nip == nip, annual_results.c.year.is_not(None),
-    ))).all()
-    history = {r.year: AnnualResult(r.year, Predikat(r.predikat), r.appraisal_id) for r in rows}
-    for nomination in nominations_after(history, year):
-        later = nomination.years[1]
-        exists = await uow.session.scalar(select(talent_nominations.c.year).where(
-            talent_nominations.c.agency_id == agency_id, talent_nominations.c.nip == nip,
-            talent_nominations.c.year == later,
-        ))
-        if exists is not None:
-            continue  # nominated once per pair of years, however often results are replayed or revised
-        await uow.session.execute(insert(talent_nominations).values(
-            agency_id=agency_id, nip=nip, year=later, first_year=nomination.years[0],
-            appraisal_ids=",".join(nomination.appraisal_ids), nominated_at=at,
-        ))
-        await uow.publish(TalentPoolNominated(
-            agency_id=agency_id, nip=nip, years=list(nomination.years), appraisal_ids=list(nomination.appraisal_ids),
-            nominated_at=at,
-        ))
+async def _period_years(session: AsyncSession, periods: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    if not periods:
+        return {}
+    rows = (await session.execute(select(known_periods.c.agency_id, known_periods.c.period_id, known_periods.c.year)
+                                  .where(bulk.each_in(known_periods, ["agency_id", "period_id"], periods)))).all()
+    return {(r.agency_id, r.period_id): r.year for r in rows if (r.agency_id, r.period_id) in periods}
+
+
+async def record_annuals(uow: UnitOfWork, appraised: Sequence[Appraised]) -> dict[str, list[TalentPoolNominated]]:
+    """Keep each annual result (a revision replaces the result of its year) and make the
+    nominations they complete; returns the nominations to publish, by appraisal id, for the
+    caller to announce in order with the plans."""
+    session = uow.session
+    years = await _period_years(session, {(a.agency_id, a.period_id) for a in appraised})
+    talent = await _load(session, {(a.agency_id, a.nip) for a in appraised})
+    written: dict[tuple[str, str, str], dict] = {}
+    made: dict[str, list[TalentPoolNominated]] = {}
+    for a in appraised:
+        year = years.get((a.agency_id, a.period_id))
+        row = {"agency_id": a.agency_id, "nip": a.nip, "period_id": a.period_id, "year": year,
+               "predikat": a.predikat.value, "appraisal_id": a.appraisal_id, "recorded_at": a.at}
+        talent.results[(a.agency_id, a.nip)][a.period_id] = row
+        written[(a.agency_id, a.nip, a.period_id)] = row
+        if year is not None:
+            made[a.appraisal_id] = talent.nominate((a.agency_id, a.nip), year, a.at)
+    await bulk.upsert(session, annual_results, written.values(), ["agency_id", "nip", "period_id"])
+    await talent.save_nominations(session)
+    return made
+
+
+async def on_periods_opened(batch: Sequence[Delivered[PerformancePeriodOpened]], uow: UnitOfWork) -> None:
+    """Give the results that arrived before their period a year, and check the talent pool
+    for them. Runs after the roster's own handler of the same events."""
+    session = uow.session
+    periods = {(d.event.agency_id, d.event.period_id) for d in batch}
+    waiting = (await session.execute(
+        select(annual_results.c.agency_id, annual_results.c.nip, annual_results.c.period_id).where(
+            bulk.each_in(annual_results, ["agency_id", "period_id"], periods), annual_results.c.year.is_(None),
+        ))).all()
+    talent = await _load(session, {(r.agency_id, r.nip) for r in waiting if (r.agency_id, r.period_id) in periods})
+    by_period: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for employee, results in talent.results.items():
+        for period_id, row in results.items():
+            by_period[(employee[0], period_id)].append(row)
+    years: dict[tuple[str, str], int] = {}
+    for d in batch:
+        e = d.event
+        rows = by_period[(e.agency_id, e.period_id)]
+        now_known = [r for r in rows if r["year"] is None]
+        for r in rows:
+            r["year"] = e.year
+        years[(e.agency_id, e.period_id)] = e.year
+        with d.causing():
+            for r in now_known:
+                for nomination in talent.nominate((r["agency_id"], r["nip"]), e.year, r["recorded_at"]):
+                    await uow.publish(nomination)
+    # Every result of the period takes its year, as the period's own event says.
+    connection = await session.connection()
+    await connection.execute(
+        update(annual_results).where(and_(annual_results.c.agency_id == bindparam("b_agency"),
+                                          annual_results.c.period_id == bindparam("b_period")))
+        .values(year=bindparam("b_year")),
+        [{"b_agency": a, "b_period": p, "b_year": y} for (a, p), y in years.items()],
+    )
+    await talent.save_nominations(session)
