@@ -33,8 +33,7 @@ async def define_unit(uow: UnitOfWork, *, agency_id: str, unit: WorkUnit) -> tup
             # The roster carries the unit's name too; members are re-announced so no projection keeps the old one.
             members = [replace(m, unit=checked.name) for m in await roster_repo.in_unit(uow.session, agency_id, checked.unit_id)]
             await roster_repo.update_employees(uow.session, agency_id, members)
-            for m in members:
-                await uow.publish(registered(agency_id, m))
+            await uow.publish_many([registered(agency_id, m) for m in members])
         await uow.commit()
     return unit_view(checked), before is None
 

@@ -33,8 +33,7 @@ async def import_employees(uow: UnitOfWork, *, agency_id: str, rows: list[tuple[
             await repo.update_employees(uow.session, agency_id, changed)
         except IntegrityError as exc:
             raise Conflict("the roster changed during this import; send it again") from exc
-        for e in new + changed:
-            await uow.publish(registered(agency_id, e))
+        await uow.publish_many([registered(agency_id, e) for e in new + changed])
         await uow.commit()
     return {
         "registered": len(new),
