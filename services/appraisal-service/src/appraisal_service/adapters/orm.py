@@ -31,6 +31,8 @@ realizations = Table(
     Column("recorded_at", UtcDateTime(), nullable=False),
     # A periodic appraisal uses only the realisations of its checkpoint.
     Column("checkpoint_id", String(128), nullable=True),
+    # Proposals read an SKP's realisations by its id, a batch of SKPs at a time.
+    Index("ix_realizations_skp_id", "skp_id"),
 )
 
 feedback_answers = Table(
@@ -59,7 +61,7 @@ citizen_ratings = Table(
 )
 
 # One row per employee once their period closes: the appraisal to produce when the
-# projections hold everything target-service had at close time.
+# projections hold everything target-service had at close time (see service_layer/due.py).
 appraisals_due = Table(
     "appraisals_due",
     metadata,
@@ -72,6 +74,10 @@ appraisals_due = Table(
     Column("due_at", UtcDateTime(), nullable=False),
     Column("status", String(16), nullable=False),
     Column("note", String(500), nullable=True),
+    # When the close queued it: how long it has waited for its inputs (due_at moves on each wait).
+    Column("queued_at", UtcDateTime(), nullable=True),
+    # The processor claims the oldest pending rows.
+    Index("ix_appraisals_due_pending", "status", "due_at"),
 )
 
 # Each change of an agency's policy is a new row: appraisals keep the version they used,

@@ -33,8 +33,17 @@ __all__ = [
     "PerilakuResult",
     "ProposedAppraisal",
     "SourceEvidence",
+    "average_capaian_utama",
     "propose",
 ]
+
+# Fixed orders and lookups, built once: proposals are made by the thousand per batch.
+_SOURCE_ORDER = {source: i for i, source in enumerate(FeedbackSource)}
+
+
+def _member(kind, value):
+    """``kind(value)``, skipping the (slow) enum lookup when ``value`` already is a member."""
+    return value if type(value) is kind else kind(value)
 
 # Scores are rounded before banding so that float noise (0.3399999…) cannot flip a
 # level, and so the stored score is exactly the one the band was applied to.
@@ -146,8 +155,8 @@ def _assess_indikator(item: IndikatorInput, policy: AppraisalPolicy) -> Indikato
     return IndikatorResult(
         iki_id=item.iki_id,
         rhk_id=item.rhk_id,
-        rhk_kind=RhkKind(item.rhk_kind),
-        aspect=Aspect(item.aspect),
+        rhk_kind=_member(RhkKind, item.rhk_kind),
+        aspect=_member(Aspect, item.aspect),
         description=item.description,
         target=item.target,
         realization=item.realization,
@@ -200,13 +209,13 @@ def _rate_value(
 ) -> PerilakuResult:
     by_source: dict[FeedbackSource, list[int]] = defaultdict(list)
     for answer in answers:
-        by_source[FeedbackSource(answer.source)].append(LEVEL_SCORE[Ekspektasi(answer.level)])
+        by_source[_member(FeedbackSource, answer.source)].append(LEVEL_SCORE[_member(Ekspektasi, answer.level)])
 
     # (weight, score) per source that said something; each source is first averaged
     # on its own so that five peers do not outvote one appraiser.
     said = [
         SourceEvidence(s.value, len(scores), round(fmean(scores), _SCORE_DIGITS), policy.source_weight(s))
-        for s, scores in sorted(by_source.items(), key=lambda item: list(FeedbackSource).index(item[0]))
+        for s, scores in sorted(by_source.items(), key=lambda item: _SOURCE_ORDER[item[0]])
     ]
     if value is BerakhlakValue.BERORIENTASI_PELAYANAN and citizen_service_score is not None:
         said.append(SourceEvidence("citizen", 0, citizen_service_score, policy.citizen_weight))
@@ -236,7 +245,7 @@ def _rate_perilaku(
 ) -> tuple[Ekspektasi, tuple[PerilakuResult, ...], float]:
     by_value: dict[BerakhlakValue, list[FeedbackAnswer]] = defaultdict(list)
     for answer in answers:
-        by_value[BerakhlakValue(answer.value)].append(answer)
+        by_value[_member(BerakhlakValue, answer.value)].append(answer)
 
     results = tuple(
         _rate_value(value, by_value.get(value, []), citizen_service_score, policy)
@@ -250,7 +259,24 @@ def _rate_perilaku(
     return level, results, overall
 
 
-# --- proposal --------------------------------------------------------------------
+# --- proposal ---------------------------------------------------------------------
+
+
+def _assess_all(indikator: Sequence[IndikatorInput], policy: AppraisalPolicy) -> tuple[IndikatorResult, ...]:
+    seen: set[str] = set()
+    for item in indikator:
+        if item.iki_id in seen:
+            raise InvalidIndikator(f"IKI {item.iki_id!r} appears twice")
+        seen.add(item.iki_id)
+    return tuple(_assess_indikator(item, policy) for item in indikator)
+
+
+def average_capaian_utama(indikator: Sequence[IndikatorInput], policy: AppraisalPolicy = DEFAULT_POLICY) -> float:
+    """The mean capaian of the utama RHK alone, as ``propose`` computes it: what a member
+    contributes to their unit's result. Raises as ``propose`` does."""
+    return _rate_hasil_kerja(_assess_all(indikator, policy), policy)[1]
+
+
 
 
 def propose(
@@ -267,13 +293,7 @@ def propose(
     """
     if citizen_service_score is not None and not -1.0 <= citizen_service_score <= 1.0:
         raise ValueError("citizen_service_score must lie in -1..+1")
-    seen: set[str] = set()
-    for item in indikator:
-        if item.iki_id in seen:
-            raise InvalidIndikator(f"IKI {item.iki_id!r} appears twice")
-        seen.add(item.iki_id)
-
-    results = tuple(_assess_indikator(item, policy) for item in indikator)
+    results = _assess_all(indikator, policy)
     rating_hasil, average, lifted = _rate_hasil_kerja(results, policy)
     rating_perilaku, perilaku, perilaku_score = _rate_perilaku(answers, citizen_service_score, policy)
 
