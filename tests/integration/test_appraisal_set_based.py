@@ -211,9 +211,9 @@ async def test_due_rows_are_proposed_in_one_batch_with_a_constant_number_of_stat
     staff = await seed_agency(uows, agency, size)
     with counting(statements) as batch:
         assert await process_due_once(uows, batch_size=1000) == size + 1
-    # Claim, roster, existing, targets, realisations, policies, answers, citizens, units,
-    # members (3), insert, settle: the same whatever the batch size.
-    assert len(batch) == 14, "\n".join(batch)
+    # Claim, roster, targets, realisations, policies, answers, citizens, units, members (3),
+    # insert, settle: the same whatever the batch size.
+    assert len(batch) == 13, "\n".join(batch)
 
     proposals = {r["nip"]: r for r in await rows(
         uows, "SELECT nip, proposed_rating_hasil_kerja, explanation FROM appraisals WHERE agency_id = :a", a=agency)}

@@ -38,7 +38,9 @@ __all__ = [
 ]
 
 # Fixed orders and lookups, built once: proposals are made by the thousand per batch.
-_SOURCE_ORDER = {source: i for i, source in enumerate(FeedbackSource)}
+_SOURCES = tuple(FeedbackSource)
+_SOURCE_NAMES = {s: s.value for s in FeedbackSource}
+_VALUES = tuple(BerakhlakValue)
 
 
 def _member(kind, value):
@@ -207,25 +209,30 @@ def _rate_value(
     citizen_service_score: float | None,
     policy: AppraisalPolicy,
 ) -> PerilakuResult:
-    by_source: dict[FeedbackSource, list[int]] = defaultdict(list)
+    by_source: dict[FeedbackSource, list[int]] = {}
     for answer in answers:
-        by_source[_member(FeedbackSource, answer.source)].append(LEVEL_SCORE[_member(Ekspektasi, answer.level)])
+        source = _member(FeedbackSource, answer.source)
+        score = LEVEL_SCORE[_member(Ekspektasi, answer.level)]
+        if source in by_source:
+            by_source[source].append(score)
+        else:
+            by_source[source] = [score]
 
     # (weight, score) per source that said something; each source is first averaged
-    # on its own so that five peers do not outvote one appraiser.
+    # on its own so that five peers do not outvote one appraiser. (Integer scores: their
+    # plain mean is exact, as fmean's would be.)
     said = [
-        SourceEvidence(s.value, len(scores), round(fmean(scores), _SCORE_DIGITS), policy.source_weight(s))
-        for s, scores in sorted(by_source.items(), key=lambda item: _SOURCE_ORDER[item[0]])
+        SourceEvidence(_SOURCE_NAMES[s], len(scores), round(sum(scores) / len(scores), _SCORE_DIGITS), policy.source_weight(s))
+        for s in _SOURCES if (scores := by_source.get(s))
     ]
     if value is BerakhlakValue.BERORIENTASI_PELAYANAN and citizen_service_score is not None:
         said.append(SourceEvidence("citizen", 0, citizen_service_score, policy.citizen_weight))
-    evidence = [(e.weight, e.mean) for e in said]
 
     # Renormalise over the sources present: a missing source is "no evidence", not
     # "sesuai", so it must not drag the score towards zero.
-    total_weight = sum(w for w, _ in evidence)
+    total_weight = sum(e.weight for e in said)
     if total_weight > 0:
-        score = round(sum(w * s for w, s in evidence) / total_weight, _SCORE_DIGITS)
+        score = round(sum(e.weight * e.mean for e in said) / total_weight, _SCORE_DIGITS)
     else:
         # Nobody answered: no evidence against the employee, so "sesuai".
         score = 0.0
@@ -248,8 +255,8 @@ def _rate_perilaku(
         by_value[_member(BerakhlakValue, answer.value)].append(answer)
 
     results = tuple(
-        _rate_value(value, by_value.get(value, []), citizen_service_score, policy)
-        for value in BerakhlakValue
+        _rate_value(value, by_value.get(value, ()), citizen_service_score, policy)
+        for value in _VALUES
     )
     overall = round(fmean(r.score for r in results), _SCORE_DIGITS)
     level = policy.perilaku_level(overall)

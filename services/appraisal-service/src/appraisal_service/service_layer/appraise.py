@@ -14,9 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from kinerja_contracts import AppraisalSummary
-from kinerja_contracts import IndikatorResult as IndikatorResultOut
-from kinerja_contracts import PerilakuResult as PerilakuResultOut
 from kinerja_runtime.problems import Conflict, NotFound
 from kinerja_runtime.uow import UnitOfWork
 from sqlalchemy.dialects import postgresql, sqlite
@@ -81,8 +78,8 @@ async def propose_many(
         if (agency_id, nip) not in employees:
             out.not_found[agency_id, period_id, nip] = f"employee {nip} is not known in agency {agency_id}"
     keys = [k for k in keys if k not in out.not_found]
-    out.existing = await records.latest_in_scope_of(session, keys, scope)
-    keys = [k for k in keys if k not in out.existing]
+    # An employee proposed for already is found by the insert (the unique scope and revision),
+    # not by reading every appraisal of the batch first: most employees have none.
     if inputs is None:
         inputs = await read_inputs(session, keys, checkpoint)
     for key in keys:
@@ -119,15 +116,15 @@ async def propose_many(
             "proposed_rating_perilaku": proposed.rating_perilaku.value,
             "proposed_predikat": proposed.predikat.value, "proposed_at": now,
             "policy_version": policy.version,
-            "summary": _summary(proposed, said.forms, said.citizen_score).model_dump(mode="json"),
+            "summary": _summary(proposed, said.forms, said.citizen_score),
             "explanation": _explanation(proposed, policy, unit, target, len(realized), said.forms, said.citizen_score,
                                         checkpoint),
         })
     out.created = await _insert(session, rows)
-    raced = [(r["agency_id"], r["period_id"], r["nip"]) for r in rows
-             if (r["agency_id"], r["period_id"], r["nip"]) not in out.created]
-    if raced:  # another transaction proposed first: its proposal stands
-        out.existing.update(await records.latest_in_scope_of(session, raced, scope))
+    already = [(r["agency_id"], r["period_id"], r["nip"]) for r in rows
+               if (r["agency_id"], r["period_id"], r["nip"]) not in out.created]
+    if already:  # proposed before (or by a concurrent transaction): that proposal stands
+        out.existing = await records.latest_in_scope_of(session, already, scope)
     return out
 
 
@@ -206,20 +203,21 @@ async def propose_appraisal(
     return views.appraisal(await records.get(uow.session, agency_id, made.created[key])), True
 
 
-def _summary(proposed: ProposedAppraisal, forms: int, citizens: float | None) -> AppraisalSummary:
-    return AppraisalSummary(
-        indikator=[
-            IndikatorResultOut(
-                iki_id=r.iki_id, rhk_id=r.rhk_id, rhk_kind=r.rhk_kind, aspect=r.aspect, description=r.description,
-                target=r.target, realization=r.realization, capaian=r.capaian, met=r.met,
-            )
+def _summary(proposed: ProposedAppraisal, forms: int, citizens: float | None) -> dict:
+    """The evidence as the contract's ``AppraisalSummary`` reads it (JSON-ready); built as a
+    plain dict because proposals are made by the thousand (a test checks it validates)."""
+    return {
+        "indikator": [
+            {"iki_id": r.iki_id, "rhk_id": r.rhk_id, "rhk_kind": r.rhk_kind.value, "aspect": r.aspect.value,
+             "description": r.description, "target": r.target, "realization": r.realization, "capaian": r.capaian,
+             "met": r.met}
             for r in proposed.indikator
         ],
-        perilaku=[PerilakuResultOut(value=p.value, level=p.level, answers=p.answers) for p in proposed.perilaku],
-        average_capaian_utama=proposed.average_capaian_utama,
-        feedback_answers=forms,
-        citizen_service_score=citizens,
-    )
+        "perilaku": [{"value": p.value.value, "level": p.level.value, "answers": p.answers} for p in proposed.perilaku],
+        "average_capaian_utama": proposed.average_capaian_utama,
+        "feedback_answers": forms,
+        "citizen_service_score": citizens,
+    }
 
 
 def _explanation(
@@ -253,7 +251,8 @@ def _explanation(
             "values_below": len(proposed.weak_values),
             "values": [
                 {"value": p.value.value, "level": p.level.value, "score": p.score, "answers": p.answers,
-                 "evidence": [dataclasses.asdict(e) for e in p.evidence]}
+                 "evidence": [{"source": e.source, "answers": e.answers, "mean": e.mean, "weight": e.weight}
+                              for e in p.evidence]}
                 for p in proposed.perilaku
             ],
         },
