@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import fmean
+from typing import NamedTuple
 
 from kinerja_contracts.vocabulary import (
     Aspect,
@@ -71,9 +72,9 @@ class IndikatorInput:
     realization: float | None
 
 
-@dataclass(frozen=True, slots=True)
-class FeedbackAnswer:
-    """One 360° answer: a source's level for one BerAKHLAK value."""
+class FeedbackAnswer(NamedTuple):
+    """One 360° answer: a source's level for one BerAKHLAK value. (A named tuple: an
+    agency's proposals take hundreds of thousands of them, and tuples are cheap to make.)"""
 
     source: FeedbackSource
     value: BerakhlakValue
@@ -96,8 +97,7 @@ class IndikatorResult:
     met: bool
 
 
-@dataclass(frozen=True, slots=True)
-class SourceEvidence:
+class SourceEvidence(NamedTuple):
     """What one source said about one value: the mean of its answers and the weight it got.
 
     ``source`` is a FeedbackSource value or "citizen" (the SKM score naming the officer).

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from kinerja_contracts.vocabulary import Aspect, BerakhlakValue, Ekspektasi, RhkKind
 from kinerja_runtime.problems import Conflict, NotFound
 from kinerja_runtime.uow import UnitOfWork
 from sqlalchemy.dialects import postgresql, sqlite
@@ -203,17 +204,22 @@ async def propose_appraisal(
     return views.appraisal(await records.get(uow.session, agency_id, made.created[key])), True
 
 
+# Each vocabulary member's text, looked up rather than read through the enum's (slow) ``.value``.
+_TEXT = {member: member.value for kind in (RhkKind, Aspect, BerakhlakValue, Ekspektasi) for member in kind}
+
+
 def _summary(proposed: ProposedAppraisal, forms: int, citizens: float | None) -> dict:
     """The evidence as the contract's ``AppraisalSummary`` reads it (JSON-ready); built as a
     plain dict because proposals are made by the thousand (a test checks it validates)."""
     return {
         "indikator": [
-            {"iki_id": r.iki_id, "rhk_id": r.rhk_id, "rhk_kind": r.rhk_kind.value, "aspect": r.aspect.value,
+            {"iki_id": r.iki_id, "rhk_id": r.rhk_id, "rhk_kind": _TEXT[r.rhk_kind], "aspect": _TEXT[r.aspect],
              "description": r.description, "target": r.target, "realization": r.realization, "capaian": r.capaian,
              "met": r.met}
             for r in proposed.indikator
         ],
-        "perilaku": [{"value": p.value.value, "level": p.level.value, "answers": p.answers} for p in proposed.perilaku],
+        "perilaku": [{"value": _TEXT[p.value], "level": _TEXT[p.level], "answers": p.answers}
+                     for p in proposed.perilaku],
         "average_capaian_utama": proposed.average_capaian_utama,
         "feedback_answers": forms,
         "citizen_service_score": citizens,
@@ -250,7 +256,7 @@ def _explanation(
             "score": proposed.perilaku_score,
             "values_below": len(proposed.weak_values),
             "values": [
-                {"value": p.value.value, "level": p.level.value, "score": p.score, "answers": p.answers,
+                {"value": _TEXT[p.value], "level": _TEXT[p.level], "score": p.score, "answers": p.answers,
                  "evidence": [{"source": e.source, "answers": e.answers, "mean": e.mean, "weight": e.weight}
                               for e in p.evidence]}
                 for p in proposed.perilaku

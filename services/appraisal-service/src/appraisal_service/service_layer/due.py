@@ -81,13 +81,20 @@ def on_periods_closed_v1(queued: asyncio.Event, settle_seconds: float):
 
 
 async def process_due_forever(runtime: ServiceRuntime, queued: asyncio.Event, *, batch_size: int = 1000,
-                              max_wait: float = 120.0, idle_seconds: float = 1.0) -> None:
+                              max_wait: float = 120.0, idle_seconds: float = 1.0, workers: int = 1) -> None:
+    """``workers`` batches at once (each claims its own rows): one computes proposals while
+    the database writes another's. SQLite, with a single writer, wants one."""
     runtime.extras["appraisals_queued"] = queued
+    await asyncio.gather(*(_work(runtime.uows, queued, batch_size, max_wait, idle_seconds) for _ in range(workers)))
+
+
+async def _work(uows: UnitOfWorkFactory, queued: asyncio.Event, batch_size: int, max_wait: float,
+                idle_seconds: float) -> None:
     size = batch_size
     while True:
         queued.clear()  # before the batch: a commit during it wakes the next round
         try:
-            settled = await process_due_once(runtime.uows, size, max_wait, retry_seconds=idle_seconds)
+            settled = await process_due_once(uows, size, max_wait, retry_seconds=idle_seconds)
             size = batch_size
         except Exception as exc:
             if is_outage(exc):
