@@ -103,7 +103,7 @@ async def seed(uows: UnitOfWorkFactory, agency: str, period: str, employees: int
             await uow.commit()
 
 
-async def run(url: str, employees: int, batch_size: int, workers: int = 2) -> dict:
+async def run(url: str, employees: int, batch_size: int, workers: int = 1) -> dict:
     import appraisal_service.main
     from appraisal_service.service_layer.due import process_due_once
 
@@ -164,7 +164,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--employees", type=int, default=int(os.environ.get("N", "20000")))
     parser.add_argument("--batch-size", type=int, default=1000)
-    parser.add_argument("--workers", type=int, default=2, help="batches in flight at once (PostgreSQL)")
+    parser.add_argument("--workers", type=int, default=1, help="batches in flight at once (PostgreSQL)")
     parser.add_argument("--postgres", default=os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL"),
                         help="a PostgreSQL server URL (a fresh database is made on it)")
     args = parser.parse_args()
