@@ -10,10 +10,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 from kinerja_contracts import (
-    ClosedPeriodEmployee,
+    EmployeePeriodClosed,
     EmployeeRegistered,
     FeedbackReceived,
-    PerformancePeriodClosed,
     PerformancePeriodOpened,
     RealizationRecorded,
     TargetSet,
@@ -129,11 +128,15 @@ def year(publish_event, eventually, agency, as_):
 
 
 async def close_period(publish_event, agency: str, period_id: str) -> None:
-    employees = [ClosedPeriodEmployee(nip=KADIS, skp_id=None, skp_version=None, realization_count=0)] + [
-        ClosedPeriodEmployee(nip=nip, skp_id=f"skp-{nip}", skp_version=1, realization_count=2) for nip in REALISED
-    ]
-    await publish_event(PerformancePeriodClosed(agency_id=agency, period_id=period_id, year=2025,
-                                                closed_at=datetime.now(UTC), employees=employees))
+    """target-service's close: one event per employee, keyed by NIP on kinerja.targets (after
+    that employee's targets and realisations)."""
+    closed_at = datetime.now(UTC)
+    await publish_event(EmployeePeriodClosed(agency_id=agency, period_id=period_id, year=2025, nip=KADIS,
+                                             closed_at=closed_at, skp_id=None, skp_version=None, realization_count=0))
+    for nip in REALISED:
+        await publish_event(EmployeePeriodClosed(agency_id=agency, period_id=period_id, year=2025, nip=nip,
+                                                 closed_at=closed_at, skp_id=f"skp-{nip}", skp_version=1,
+                                                 realization_count=2))
 
 
 async def test_close_proposes_appraiser_confirms_and_an_objection_revises(

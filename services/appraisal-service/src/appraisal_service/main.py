@@ -1,6 +1,7 @@
 """appraisal-service: proposes ratings, the appraiser confirms -> AppraisalCompleted; objections
 -> AppraisalRevised; calibration and distribution reports."""
 
+import asyncio
 from pathlib import Path
 
 from kinerja_contracts import AppraisalCompleted, AppraisalRevised
@@ -13,9 +14,14 @@ from appraisal_service.settings import AppraisalSettings
 
 def create_app(settings: AppraisalSettings | None = None):
     settings = settings or AppraisalSettings()
+    # Set by a commit that queued due appraisals: the processor starts on them at once.
+    queued = asyncio.Event()
 
     async def due_appraisals(runtime):
-        await process_due_forever(runtime, max_wait=settings.appraisal_max_wait_seconds)
+        # SQLite has a single writer: a second batch in flight would only wait for the first.
+        workers = 1 if runtime.engine.dialect.name == "sqlite" else settings.appraisal_workers
+        await process_due_forever(runtime, queued, batch_size=settings.appraisal_batch_size,
+                                  max_wait=settings.appraisal_max_wait_seconds, workers=workers)
 
     return create_service_app(
         title="Kinerja appraisal-service",
@@ -24,6 +30,6 @@ def create_app(settings: AppraisalSettings | None = None):
         migrations=Path(__file__).parent / "migrations",
         routers=[http.router, objections_http.router, policy_http.router, reports_http.router],
         produces=[AppraisalCompleted, AppraisalRevised],
-        subscribe=events.subscriber(settings.appraisal_settle_seconds),
+        subscribe=events.subscriber(settings.appraisal_settle_seconds, queued),
         background=[due_appraisals],
     )

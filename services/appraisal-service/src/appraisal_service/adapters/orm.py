@@ -31,7 +31,7 @@ realizations = Table(
     Column("recorded_at", UtcDateTime(), nullable=False),
     # A periodic appraisal uses only the realisations of its checkpoint.
     Column("checkpoint_id", String(128), nullable=True),
-    # A proposal reads an SKP's realisations (and counts them) in the order they were recorded.
+    # Proposals read SKPs' realisations (and count them) in the order they were recorded.
     Index("ix_realizations_skp", "skp_id", "recorded_at", "realization_id"),
 )
 
@@ -65,7 +65,7 @@ citizen_ratings = Table(
 )
 
 # One row per employee once their period closes: the appraisal to produce when the
-# projections hold everything target-service had at close time.
+# projections hold everything target-service had at close time (see service_layer/due.py).
 appraisals_due = Table(
     "appraisals_due",
     metadata,
@@ -78,7 +78,9 @@ appraisals_due = Table(
     Column("due_at", UtcDateTime(), nullable=False),
     Column("status", String(16), nullable=False),
     Column("note", String(500), nullable=True),
-    # The queue is polled for pending rows that fell due, oldest first.
+    # When the close queued it: how long it has waited for its inputs (due_at moves on each wait).
+    Column("queued_at", UtcDateTime(), nullable=True),
+    # The processor claims the oldest pending rows.
     Index("ix_appraisals_due_pending", "status", "due_at"),
 )
 

@@ -40,3 +40,15 @@ async def save_policy(session: AsyncSession, agency_id: str, parameters: dict, s
         set_by=set_by, set_at=datetime.now(UTC),
     ))
     return policy
+
+
+async def policies_in_force(session: AsyncSession, agency_ids) -> dict[str, AppraisalPolicy]:
+    """The policy in force per agency, in one statement (policy versions are few)."""
+    agency_ids = sorted(set(agency_ids))
+    found = dict.fromkeys(agency_ids, DEFAULT_POLICY)
+    if agency_ids:
+        rows = (await session.execute(select(agency_policies).where(agency_policies.c.agency_id.in_(agency_ids))
+                                      .order_by(agency_policies.c.agency_id, agency_policies.c.number))).all()
+        for row in rows:  # the highest number, last, wins
+            found[row.agency_id] = policy_from_parameters(row.version, row.parameters)
+    return found

@@ -4,6 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from appraisal_service.adapters.orm import appraisals, objections
+from appraisal_service.adapters.projections import keyed
 
 CURRENT = ("proposed", "final")  # a superseded revision stays readable but is not current
 
@@ -43,3 +44,18 @@ async def objection(session: AsyncSession, agency_id: str, objection_id: str):
     return (await session.execute(select(objections).where(
         objections.c.agency_id == agency_id, objections.c.objection_id == objection_id,
     ))).first()
+
+
+async def latest_in_scope_of(session: AsyncSession, keys, scope: str) -> dict:
+    """The latest revision of ``scope`` per (agency_id, period_id, nip) among ``keys``, in one statement."""
+    rows = (await session.execute(select(appraisals).where(keyed(appraisals, keys), appraisals.c.scope == scope)
+                                  .order_by(appraisals.c.revision))).all()
+    return {(r.agency_id, r.period_id, r.nip): r for r in rows}
+
+
+async def by_ids(session: AsyncSession, appraisal_ids) -> dict:
+    ids = sorted(set(appraisal_ids))
+    if not ids:
+        return {}
+    rows = (await session.execute(select(appraisals).where(appraisals.c.appraisal_id.in_(ids)))).all()
+    return {r.appraisal_id: r for r in rows}

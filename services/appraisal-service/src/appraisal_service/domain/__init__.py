@@ -7,6 +7,7 @@ from .appraisal import (
     PerilakuResult,
     ProposedAppraisal,
     SourceEvidence,
+    average_capaian_utama,
     propose,
 )
 from .calibration import CURVE, Bound, BoundCheck, CalibrationReport, OrganisationPredikat, check_distribution
@@ -50,6 +51,7 @@ __all__ = [
     "SourceEvidence",
     "UnchangedResult",
     "UnitResult",
+    "average_capaian_utama",
     "check_distribution",
     "check_objection_window",
     "decide_final",

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import fmean
+from typing import NamedTuple
 
 from kinerja_contracts.vocabulary import (
     Aspect,
@@ -33,8 +34,19 @@ __all__ = [
     "PerilakuResult",
     "ProposedAppraisal",
     "SourceEvidence",
+    "average_capaian_utama",
     "propose",
 ]
+
+# Fixed orders and lookups, built once: proposals are made by the thousand per batch.
+_SOURCES = tuple(FeedbackSource)
+_SOURCE_NAMES = {s: s.value for s in FeedbackSource}
+_VALUES = tuple(BerakhlakValue)
+
+
+def _member(kind, value):
+    """``kind(value)``, skipping the (slow) enum lookup when ``value`` already is a member."""
+    return value if type(value) is kind else kind(value)
 
 # Scores are rounded before banding so that float noise (0.3399999…) cannot flip a
 # level, and so the stored score is exactly the one the band was applied to.
@@ -60,9 +72,9 @@ class IndikatorInput:
     realization: float | None
 
 
-@dataclass(frozen=True, slots=True)
-class FeedbackAnswer:
-    """One 360° answer: a source's level for one BerAKHLAK value."""
+class FeedbackAnswer(NamedTuple):
+    """One 360° answer: a source's level for one BerAKHLAK value. (A named tuple: an
+    agency's proposals take hundreds of thousands of them, and tuples are cheap to make.)"""
 
     source: FeedbackSource
     value: BerakhlakValue
@@ -85,8 +97,7 @@ class IndikatorResult:
     met: bool
 
 
-@dataclass(frozen=True, slots=True)
-class SourceEvidence:
+class SourceEvidence(NamedTuple):
     """What one source said about one value: the mean of its answers and the weight it got.
 
     ``source`` is a FeedbackSource value or "citizen" (the SKM score naming the officer).
@@ -146,8 +157,8 @@ def _assess_indikator(item: IndikatorInput, policy: AppraisalPolicy) -> Indikato
     return IndikatorResult(
         iki_id=item.iki_id,
         rhk_id=item.rhk_id,
-        rhk_kind=RhkKind(item.rhk_kind),
-        aspect=Aspect(item.aspect),
+        rhk_kind=_member(RhkKind, item.rhk_kind),
+        aspect=_member(Aspect, item.aspect),
         description=item.description,
         target=item.target,
         realization=item.realization,
@@ -198,25 +209,30 @@ def _rate_value(
     citizen_service_score: float | None,
     policy: AppraisalPolicy,
 ) -> PerilakuResult:
-    by_source: dict[FeedbackSource, list[int]] = defaultdict(list)
+    by_source: dict[FeedbackSource, list[int]] = {}
     for answer in answers:
-        by_source[FeedbackSource(answer.source)].append(LEVEL_SCORE[Ekspektasi(answer.level)])
+        source = _member(FeedbackSource, answer.source)
+        score = LEVEL_SCORE[_member(Ekspektasi, answer.level)]
+        if source in by_source:
+            by_source[source].append(score)
+        else:
+            by_source[source] = [score]
 
     # (weight, score) per source that said something; each source is first averaged
-    # on its own so that five peers do not outvote one appraiser.
+    # on its own so that five peers do not outvote one appraiser. (Integer scores: their
+    # plain mean is exact, as fmean's would be.)
     said = [
-        SourceEvidence(s.value, len(scores), round(fmean(scores), _SCORE_DIGITS), policy.source_weight(s))
-        for s, scores in sorted(by_source.items(), key=lambda item: list(FeedbackSource).index(item[0]))
+        SourceEvidence(_SOURCE_NAMES[s], len(scores), round(sum(scores) / len(scores), _SCORE_DIGITS), policy.source_weight(s))
+        for s in _SOURCES if (scores := by_source.get(s))
     ]
     if value is BerakhlakValue.BERORIENTASI_PELAYANAN and citizen_service_score is not None:
         said.append(SourceEvidence("citizen", 0, citizen_service_score, policy.citizen_weight))
-    evidence = [(e.weight, e.mean) for e in said]
 
     # Renormalise over the sources present: a missing source is "no evidence", not
     # "sesuai", so it must not drag the score towards zero.
-    total_weight = sum(w for w, _ in evidence)
+    total_weight = sum(e.weight for e in said)
     if total_weight > 0:
-        score = round(sum(w * s for w, s in evidence) / total_weight, _SCORE_DIGITS)
+        score = round(sum(e.weight * e.mean for e in said) / total_weight, _SCORE_DIGITS)
     else:
         # Nobody answered: no evidence against the employee, so "sesuai".
         score = 0.0
@@ -236,11 +252,11 @@ def _rate_perilaku(
 ) -> tuple[Ekspektasi, tuple[PerilakuResult, ...], float]:
     by_value: dict[BerakhlakValue, list[FeedbackAnswer]] = defaultdict(list)
     for answer in answers:
-        by_value[BerakhlakValue(answer.value)].append(answer)
+        by_value[_member(BerakhlakValue, answer.value)].append(answer)
 
     results = tuple(
-        _rate_value(value, by_value.get(value, []), citizen_service_score, policy)
-        for value in BerakhlakValue
+        _rate_value(value, by_value.get(value, ()), citizen_service_score, policy)
+        for value in _VALUES
     )
     overall = round(fmean(r.score for r in results), _SCORE_DIGITS)
     level = policy.perilaku_level(overall)
@@ -250,7 +266,24 @@ def _rate_perilaku(
     return level, results, overall
 
 
-# --- proposal --------------------------------------------------------------------
+# --- proposal ---------------------------------------------------------------------
+
+
+def _assess_all(indikator: Sequence[IndikatorInput], policy: AppraisalPolicy) -> tuple[IndikatorResult, ...]:
+    seen: set[str] = set()
+    for item in indikator:
+        if item.iki_id in seen:
+            raise InvalidIndikator(f"IKI {item.iki_id!r} appears twice")
+        seen.add(item.iki_id)
+    return tuple(_assess_indikator(item, policy) for item in indikator)
+
+
+def average_capaian_utama(indikator: Sequence[IndikatorInput], policy: AppraisalPolicy = DEFAULT_POLICY) -> float:
+    """The mean capaian of the utama RHK alone, as ``propose`` computes it: what a member
+    contributes to their unit's result. Raises as ``propose`` does."""
+    return _rate_hasil_kerja(_assess_all(indikator, policy), policy)[1]
+
+
 
 
 def propose(
@@ -267,13 +300,7 @@ def propose(
     """
     if citizen_service_score is not None and not -1.0 <= citizen_service_score <= 1.0:
         raise ValueError("citizen_service_score must lie in -1..+1")
-    seen: set[str] = set()
-    for item in indikator:
-        if item.iki_id in seen:
-            raise InvalidIndikator(f"IKI {item.iki_id!r} appears twice")
-        seen.add(item.iki_id)
-
-    results = tuple(_assess_indikator(item, policy) for item in indikator)
+    results = _assess_all(indikator, policy)
     rating_hasil, average, lifted = _rate_hasil_kerja(results, policy)
     rating_perilaku, perilaku, perilaku_score = _rate_perilaku(answers, citizen_service_score, policy)
 

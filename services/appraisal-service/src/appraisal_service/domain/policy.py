@@ -133,12 +133,7 @@ class AppraisalPolicy:
         return Ekspektasi.DI_BAWAH
 
     def source_weight(self, source: FeedbackSource) -> float:
-        return {
-            FeedbackSource.APPRAISER: self.appraiser_weight,
-            FeedbackSource.PEER: self.peer_weight,
-            FeedbackSource.SUBORDINATE: self.subordinate_weight,
-            FeedbackSource.SELF: self.self_weight,
-        }[FeedbackSource(source)]
+        return getattr(self, _WEIGHT_OF[source if type(source) is FeedbackSource else FeedbackSource(source)])
 
     def perilaku_level(self, score: float) -> Ekspektasi:
         if score <= -self.level_band:
@@ -147,6 +142,13 @@ class AppraisalPolicy:
             return Ekspektasi.DI_ATAS
         return Ekspektasi.SESUAI
 
+
+_WEIGHT_OF = {
+    FeedbackSource.APPRAISER: "appraiser_weight",
+    FeedbackSource.PEER: "peer_weight",
+    FeedbackSource.SUBORDINATE: "subordinate_weight",
+    FeedbackSource.SELF: "self_weight",
+}
 
 _PARAMETERS = tuple(name for name in AppraisalPolicy.__dataclass_fields__ if name != "version")
 

@@ -1,21 +1,36 @@
-"""Subscribers of appraisal-service: roster, targets, realisations, feedback and period close."""
+"""What appraisal-service consumes: the roster, its projections of targets, realisations,
+feedback and citizens' ratings, and the closes that queue appraisals (a projection and the
+service's own reaction are separate handlers)."""
 
-from kinerja_contracts import CitizenSurveyAnswered, FeedbackReceived, RealizationRecorded, TargetRevised, TargetSet
+import asyncio
+
+from kinerja_contracts import (
+    CitizenSurveyAnswered,
+    EmployeePeriodClosed,
+    FeedbackReceived,
+    PerformancePeriodClosedV1,
+    RealizationRecorded,
+    TargetRevised,
+    TargetSet,
+)
 from kinerja_runtime.messaging import EventConsumer
 from kinerja_runtime.roster import subscribe_roster
 
-from appraisal_service.service_layer import projection
+from appraisal_service.service_layer import due, projection
 
 
-def subscriber(settle_seconds: float):
+def subscriber(settle_seconds: float, queued: asyncio.Event):
+    """``queued`` is set after each commit that queued due appraisals."""
+
     def subscribe(consumer: EventConsumer) -> None:
-        subscribe_roster(consumer, period_closed=projection.period_closed_handler(settle_seconds))
-        consumer.subscribe("kinerja.targets", {
-            TargetSet: projection.on_target_set,
-            TargetRevised: projection.on_target_set,
-            RealizationRecorded: projection.on_realization_recorded,
-        })
-        consumer.subscribe("kinerja.feedback", {FeedbackReceived: projection.on_feedback_received})
-        consumer.subscribe("kinerja.citizen-satisfaction", {CitizenSurveyAnswered: projection.on_citizen_survey_answered})
+        subscribe_roster(consumer)
+        consumer.handle(TargetSet, projection.on_targets)
+        consumer.handle(TargetRevised, projection.on_targets)
+        consumer.handle(RealizationRecorded, projection.on_realizations)
+        consumer.handle(FeedbackReceived, projection.on_feedback)
+        consumer.handle(CitizenSurveyAnswered, projection.on_citizen_surveys)
+        consumer.handle(EmployeePeriodClosed, due.on_employees_closed(queued))
+        # Until target-service publishes per-employee closes (and for replays of older topics).
+        consumer.handle(PerformancePeriodClosedV1, due.on_periods_closed_v1(queued, settle_seconds))
 
     return subscribe

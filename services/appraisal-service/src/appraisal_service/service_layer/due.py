@@ -1,85 +1,198 @@
-"""Works through the appraisals that fell due when a period closed, making each a proposal
-that waits for the appraiser's confirmation (no event is published here).
+"""The queue of appraisals due once an employee's period closes, and the batch processor
+that turns them into proposals awaiting the appraiser's confirmation (no event here).
 
-An employee's appraisal waits until the projections hold the SKP version and every
-realisation target-service reported at close; after ``max_wait`` it goes ahead with what
-it has and says so in the log, so one lost event cannot block a whole agency.
+``EmployeePeriodClosed`` travels on the employee's partition of ``kinerja.targets`` after
+their targets and realisations, so by the time it is applied the projections hold them and
+the appraisal is due at once (ADR 0002, superseded in part). The completeness check stays
+as a cheap safety net, evaluated for a whole batch from the inputs read anyway: a row whose
+SKP version or realisations are not all here yet waits, and after ``max_wait`` goes ahead
+with what is known, saying so in the log, so one lost event cannot block an agency.
+
+The processor claims up to ``batch_size`` due rows in one transaction (``FOR UPDATE SKIP
+LOCKED`` on PostgreSQL, so replicas take different rows), reads their inputs in bulk,
+writes the proposals and settles the rows in the same transaction. It wakes when a commit
+queued rows, and otherwise looks again every ``idle_seconds``.
 """
 
 import asyncio
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from kinerja_runtime import context
+from kinerja_contracts import EmployeePeriodClosed, PerformancePeriodClosedV1
+from kinerja_runtime import bulk, context
 from kinerja_runtime.app import ServiceRuntime
 from kinerja_runtime.logging import get_logger
-from kinerja_runtime.problems import Problem
-from sqlalchemy import select, update
+from kinerja_runtime.messaging import Delivered, is_outage
+from kinerja_runtime.uow import UnitOfWork, UnitOfWorkFactory
+from sqlalchemy import and_, bindparam, event, select, update
 
-from appraisal_service.adapters import projections
 from appraisal_service.adapters.orm import appraisals_due
-from appraisal_service.service_layer.appraise import propose_appraisal
+from appraisal_service.adapters.projections import keyed
+from appraisal_service.service_layer.appraise import Inputs, propose_many, read_inputs
 
 log = get_logger(__name__)
 
+KEY = ["agency_id", "period_id", "nip"]
+NO_SKP = "no approved SKP at period close"
 
-async def process_due_forever(runtime: ServiceRuntime, interval: float = 0.5, max_wait: float = 120.0) -> None:
+
+# --- filling the queue -------------------------------------------------------------------
+
+
+def _wake_after_commit(uow: UnitOfWork, queued: asyncio.Event) -> None:
+    """Wake the processor once this transaction commits (not before: it would find nothing)."""
+    event.listen(uow.session.sync_session, "after_commit", lambda _session: queued.set(), once=True)
+
+
+def on_employees_closed(queued: asyncio.Event):
+    """Each employee's close queues their annual appraisal, due now."""
+
+    async def handle(batch: Sequence[Delivered[EmployeePeriodClosed]], uow: UnitOfWork) -> None:
+        now = datetime.now(UTC)
+        await bulk.insert_new(uow.session, appraisals_due, [
+            {"agency_id": e.agency_id, "period_id": e.period_id, "nip": e.nip, "skp_id": e.skp_id,
+             "skp_version": e.skp_version, "realization_count": e.realization_count, "due_at": now,
+             "queued_at": now, "status": "pending"}
+            for e in (d.event for d in batch)
+        ], KEY)
+        _wake_after_commit(uow, queued)
+
+    return handle
+
+
+def on_periods_closed_v1(queued: asyncio.Event, settle_seconds: float):
+    """The legacy close listing every employee, on another topic than their targets: queued
+    alike, after a settle time, the completeness check doing the waiting."""
+
+    async def handle(batch: Sequence[Delivered[PerformancePeriodClosedV1]], uow: UnitOfWork) -> None:
+        now = datetime.now(UTC)
+        await bulk.insert_new(uow.session, appraisals_due, [
+            {"agency_id": e.agency_id, "period_id": e.period_id, "nip": employee.nip, "skp_id": employee.skp_id,
+             "skp_version": employee.skp_version, "realization_count": employee.realization_count,
+             "due_at": now + timedelta(seconds=settle_seconds), "queued_at": now, "status": "pending"}
+            for e in (d.event for d in batch) for employee in e.employees
+        ], KEY)
+        _wake_after_commit(uow, queued)
+
+    return handle
+
+
+# --- working through it ------------------------------------------------------------------
+
+
+async def process_due_forever(runtime: ServiceRuntime, queued: asyncio.Event, *, batch_size: int = 1000,
+                              max_wait: float = 120.0, idle_seconds: float = 1.0, workers: int = 1) -> None:
+    """``workers`` batches at once (each claims its own rows): one computes proposals while
+    the database writes another's. SQLite, with a single writer, wants one."""
+    runtime.extras["appraisals_queued"] = queued
+    await asyncio.gather(*(_work(runtime.uows, queued, batch_size, max_wait, idle_seconds) for _ in range(workers)))
+
+
+async def _work(uows: UnitOfWorkFactory, queued: asyncio.Event, batch_size: int, max_wait: float,
+                idle_seconds: float) -> None:
+    size = batch_size
     while True:
+        queued.clear()  # before the batch: a commit during it wakes the next round
         try:
-            await process_due_once(runtime, max_wait)
-        except Exception:
-            log.exception("processing due appraisals failed; retrying")
-        await asyncio.sleep(interval)
+            settled = await process_due_once(uows, size, max_wait, retry_seconds=idle_seconds)
+            size = batch_size
+        except Exception as exc:
+            if is_outage(exc):
+                log.warning("database unavailable; due appraisals wait", error=repr(exc))
+            else:
+                # Narrow down to the row at fault; a batch of one that fails is marked failed.
+                log.exception("a batch of due appraisals failed", batch_size=size)
+                size = max(1, size // 2)
+            await asyncio.sleep(idle_seconds)
+            continue
+        if settled >= size:
+            continue  # a full batch: more are probably due
+        try:
+            await asyncio.wait_for(queued.wait(), timeout=idle_seconds)
+        except TimeoutError:
+            pass
 
 
-async def process_due_once(runtime: ServiceRuntime, max_wait: float) -> int:
-    now = datetime.now(UTC)
-    async with runtime.sessions() as session:
-        due = (await session.execute(
-            select(appraisals_due).where(appraisals_due.c.status == "pending", appraisals_due.c.due_at <= now)
-            .order_by(appraisals_due.c.due_at).limit(100)
-        )).all()
-    done = 0
-    for row in due:
-        done += await _process(runtime, row, now, max_wait)
-    return done
-
-
-async def _process(runtime: ServiceRuntime, row, now: datetime, max_wait: float) -> int:
+async def process_due_once(uows: UnitOfWorkFactory, batch_size: int = 1000, max_wait: float = 120.0,
+                           retry_seconds: float = 1.0) -> int:
+    """One batch in one transaction; returns how many due rows it settled or put back."""
     context.begin()
-    key = (appraisals_due.c.agency_id == row.agency_id, appraisals_due.c.period_id == row.period_id,
-           appraisals_due.c.nip == row.nip)
-    async with runtime.uows() as uow:
-        if row.skp_id is None:
-            await _finish(uow, key, "skipped", "no approved SKP at period close")
+    try:
+        return await _batch(uows, batch_size, max_wait, retry_seconds)
+    except Exception as exc:
+        if batch_size > 1 or is_outage(exc):
+            raise
+        await _fail_first(uows, f"appraisal could not be made: {exc!r}")
+        return 1
+
+
+async def _batch(uows: UnitOfWorkFactory, batch_size: int, max_wait: float, retry_seconds: float) -> int:
+    now = datetime.now(UTC)
+    async with uows() as uow:
+        rows = await _claim(uow, now, batch_size)
+        if not rows:
             return 0
-        if not await _projection_complete(uow, row) and now - _aware(row.due_at) < timedelta(seconds=max_wait):
-            return 0
-        # Claiming the row in the same transaction keeps two replicas from appraising twice.
-        claimed = await uow.session.execute(update(appraisals_due).where(*key, appraisals_due.c.status == "pending").values(status="done"))
-        if claimed.rowcount != 1:
-            return 0
-        try:
-            await propose_appraisal(uow, row.agency_id, row.period_id, row.nip)
-        except Problem as exc:
-            await uow.session.rollback()
-            await _finish(uow, key, "failed", exc.detail)
-            log.warning("appraisal could not be made", nip=row.nip, reason=exc.detail)
-            return 0
+        keys = {(r.agency_id, r.period_id, r.nip): r for r in rows}
+        with_skp = [k for k, r in keys.items() if r.skp_id is not None]
+        inputs = await read_inputs(uow.session, with_skp)
+        ready, waiting = [], []
+        for key in with_skp:
+            row = keys[key]
+            if _complete(row, inputs):
+                ready.append(key)
+            elif now - (row.queued_at or row.due_at) < timedelta(seconds=max_wait):
+                waiting.append(key)
+            else:
+                log.warning("appraising with incomplete inputs after waiting", nip=key[2], period_id=key[1],
+                            skp_version=row.skp_version, realizations=row.realization_count)
+                ready.append(key)
+        made = await propose_many(uow, ready, inputs=inputs)
+        failed = {**made.not_found, **made.refused}
+        for key, reason in failed.items():
+            log.warning("appraisal could not be made", nip=key[2], reason=reason)
+        await _set(uow, [k for k in ready if k not in failed], status="done")
+        await _set(uow, [k for k, r in keys.items() if r.skp_id is None], status="skipped", note=NO_SKP)
+        await _set(uow, waiting, due_at=now + timedelta(seconds=retry_seconds))
+        if failed:
+            await uow.session.execute(
+                update(appraisals_due).where(*(appraisals_due.c[c] == bindparam(f"k_{c}") for c in KEY))
+                .values(status="failed", note=bindparam("k_note")),
+                [{"k_agency_id": a, "k_period_id": p, "k_nip": n, "k_note": reason[:500]}
+                 for (a, p, n), reason in failed.items()],
+            )
         await uow.commit()
-    return 1
+    log.info("due appraisals processed", claimed=len(rows), proposed=len(made.created), waiting=len(waiting),
+             failed=len(failed))
+    return len(rows)
 
 
-async def _projection_complete(uow, row) -> bool:
-    target = await projections.target_of(uow.session, row.agency_id, row.period_id, row.nip)
+async def _claim(uow: UnitOfWork, now: datetime, limit: int):
+    # Locked rows belong to another replica's batch: skip them rather than wait.
+    return (await uow.session.execute(
+        select(appraisals_due).where(appraisals_due.c.status == "pending", appraisals_due.c.due_at <= now)
+        .order_by(appraisals_due.c.due_at).limit(limit).with_for_update(skip_locked=True)
+    )).all()
+
+
+def _complete(row, inputs: Inputs) -> bool:
+    """Whether the projections hold the SKP version and every realisation target-service had at close."""
+    target = inputs.targets.get((row.agency_id, row.period_id, row.nip))
     if target is None or target.version < (row.skp_version or 0):
         return False
-    return await projections.realization_count(uow.session, target.skp_id) >= row.realization_count
+    return inputs.realized_of(target).count >= row.realization_count
 
 
-async def _finish(uow, key, status: str, note: str) -> None:
-    await uow.session.execute(update(appraisals_due).where(*key).values(status=status, note=note[:500]))
-    await uow.commit()
+async def _set(uow: UnitOfWork, keys: list, **values) -> None:
+    if keys:
+        await uow.session.execute(update(appraisals_due).where(keyed(appraisals_due, keys)).values(**values))
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+async def _fail_first(uows: UnitOfWorkFactory, note: str) -> None:
+    """The batch of one kept failing: mark its row failed so the queue moves on."""
+    async with uows() as uow:
+        rows = await _claim(uow, datetime.now(UTC), 1)
+        for row in rows:
+            await uow.session.execute(update(appraisals_due).where(and_(
+                *(appraisals_due.c[c] == getattr(row, c) for c in KEY))).values(status="failed", note=note[:500]))
+            log.error("appraisal failed", nip=row.nip, period_id=row.period_id, reason=note)
+        await uow.commit()
