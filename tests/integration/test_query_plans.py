@@ -235,27 +235,28 @@ async def test_the_proposal_inputs_of_one_employee_are_index_reads(appraisal_db)
     quarter = Checkpoint("q2", "Triwulan II", date(2026, 4, 1), date(2026, 6, 30))
 
     async def inputs(session):
-        target = await projections.target_of(session, agency, PERIOD, nip)
+        key = (agency, PERIOD, nip)
+        target = (await projections.targets_of(session, [key]))[key]
         await projections.realization_count(session, target.skp_id)
         for checkpoint in (None, quarter):
-            await projections.latest_realizations(session, target.skp_id, checkpoint)
-            await projections.feedback_of(session, agency, PERIOD, nip, checkpoint)
-            await projections.citizen_service_score(session, agency, PERIOD, nip, checkpoint)
-        await projections.units_headed_by(session, agency, nip)
+            await projections.realizations_of(session, [target.skp_id], checkpoint)
+            await projections.evidence_of(session, [key], checkpoint)
+        await projections.units_of(session, [agency])
 
     plans = await explain(engine, sessions, inputs)
     await assert_served(engine, plans, "targets", "targets_pkey")
     await assert_served(engine, plans, "realizations", "ix_realizations_skp")
     await assert_served(engine, plans, "feedback_answers", "ix_feedback_answers_employee")
     await assert_served(engine, plans, "citizen_ratings", "ix_citizen_ratings_officer")
-    await assert_served(engine, plans, "known_units", "ix_known_units_head")
+    await assert_served(engine, plans, "known_units", "known_units_pkey")
 
 
 async def test_a_unit_heads_members_are_read_through_the_unit_index(appraisal_db):
     from appraisal_service.adapters import projections
 
     engine, sessions = appraisal_db
-    plans = await explain(engine, sessions, lambda session: projections.members_of(session, AGENCIES[0], {"u3", "u4"}))
+    plans = await explain(engine, sessions, lambda session: projections.member_inputs(
+        session, [(AGENCIES[0], PERIOD)], [(AGENCIES[0], "u3"), (AGENCIES[0], "u4")]))
     await assert_served(engine, plans, "known_employees", "ix_known_employees_unit")
 
 
