@@ -205,6 +205,7 @@ def counting(statements: list[str]):
 
 @pytest.mark.parametrize("size", [10, 200])
 async def test_due_rows_are_proposed_in_one_batch_with_a_constant_number_of_statements(db, agency, size):
+    from appraisal_service.service_layer.appraise import MEMBERS_EXPLAINED
     from appraisal_service.service_layer.due import process_due_once
 
     uows, statements = db
@@ -229,7 +230,8 @@ async def test_due_rows_are_proposed_in_one_batch_with_a_constant_number_of_stat
     capaian = [80.0 + (i % 5) * 10 for i in range(size)]
     assert head["basis"] == "unit" and head["average_capaian_utama"] == 50.0
     assert head["unit"]["capaian"] == round(sum(capaian) / size, 2)
-    assert len(head["unit"]["members"]) == size
+    assert head["unit"]["member_count"] == size
+    assert len(head["unit"]["members"]) == min(size, MEMBERS_EXPLAINED), "a whole agency is counted, not listed"
     # A head of bidang takes their bidang's (members other than themselves).
     bidang = explanation(staff[1])["hasil_kerja"]["unit"]
     members = [n for i, n in enumerate(staff) if (i + 1) % 2 == 1 and n != staff[1]]

@@ -226,6 +226,11 @@ def _summary(proposed: ProposedAppraisal, forms: int, citizens: float | None) ->
     }
 
 
+# An agency head's unit is the whole agency (up to ~20,000 people): the explanation names the
+# first members and counts them all, so a stored proposal stays small.
+MEMBERS_EXPLAINED = 100
+
+
 def _explanation(
     proposed: ProposedAppraisal, policy: AppraisalPolicy, unit: UnitResult | None, target, realizations: int,
     forms: int, citizens: float | None, checkpoint: Checkpoint | None,
@@ -249,7 +254,8 @@ def _explanation(
             "tambahan_lifted": proposed.tambahan_lifted,
             "unit": None if unit is None else {
                 "unit_ids": list(unit.unit_ids), "capaian": unit.capaian, "level": unit.level.value,
-                "members": [{"nip": m, "average_capaian_utama": c} for m, c in unit.members],
+                "member_count": len(unit.members),
+                "members": [{"nip": m, "average_capaian_utama": c} for m, c in unit.members[:MEMBERS_EXPLAINED]],
             },
         },
         "perilaku": {
