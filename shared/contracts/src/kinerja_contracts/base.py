@@ -19,6 +19,7 @@ from .limits import (
     NAME_MAX,
     REASON_MAX,
     SHORT_TEXT_MAX,
+    TITLE_MAX,
 )
 
 NIP_PATTERN = r"^\d{18}$"
@@ -38,6 +39,9 @@ Identifier = Annotated[str, Field(min_length=1, max_length=IDENTIFIER_MAX)]
 
 Name = Annotated[str, Field(min_length=1, max_length=NAME_MAX)]
 """A name or label: a person, a position, a work unit, a title."""
+
+Title = Annotated[str, Field(min_length=1, max_length=TITLE_MAX)]
+"""The title of a development activity."""
 
 ShortText = Annotated[str, Field(min_length=1, max_length=SHORT_TEXT_MAX)]
 """A short label: a unit of measure, a method, a version."""

@@ -25,6 +25,9 @@ NAME_MAX = 200
 """Names and labels: an employee's name, a position (jabatan), a work unit, a checkpoint,
 a competency or activity title."""
 
+TITLE_MAX = 300
+"""The title of a development activity, as training-service's catalogue stores it."""
+
 SHORT_TEXT_MAX = 100
 """Short labels: an IKI's unit of measure, a delivery method, a policy version."""
 

@@ -7,7 +7,7 @@ from typing import ClassVar, Literal
 
 from pydantic import AwareDatetime, Field, model_validator
 
-from .base import AgencyId, Event, Evidence, Identifier, Name, Nip, PeriodId, ShortText, Value
+from .base import AgencyId, Event, Evidence, Identifier, Name, Nip, PeriodId, ShortText, Title, Value
 from .limits import KIB, PLAN_ITEMS_MAX, YEARS_MAX
 from .vocabulary import DevelopmentForm, Predikat
 
@@ -29,7 +29,7 @@ class PlanItem(Value):
     catalogue_code: Identifier = Field(
         description="Code of the activity in the training catalogue."
     )
-    title: Name = Field(description="Title of the activity.")
+    title: Title = Field(description="Title of the activity.")
     form: DevelopmentForm = Field(description="Klasikal or nonklasikal.")
     method: ShortText = Field(
         description='How it is delivered, e.g. "pelatihan", "coaching", "mentoring", "e-learning".'
