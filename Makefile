@@ -4,7 +4,7 @@ SHELL := /bin/bash
 UV ?= $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 PY := .venv/bin/python
 
-.PHONY: install run demo test test-unit test-contract test-integration test-e2e bench schemas token clean
+.PHONY: install run demo test test-unit test-contract test-integration test-e2e bench bench-province schemas token clean
 
 install: .venv/.installed
 
@@ -36,6 +36,9 @@ test-e2e: install
 
 bench: install
 	$(PY) -m kinerja_devtools.bench
+
+bench-province: install ## a province's year over HTTP on PostgreSQL, then a replay: make bench-province N=1000 AGENCIES=4
+	$(PY) -m kinerja_devtools.province_bench --n $(or $(N),1000) --agencies $(or $(AGENCIES),4)
 
 schemas: install ## regenerate the committed JSON Schemas after a compatible change
 	$(PY) -m kinerja_contracts.schemas
