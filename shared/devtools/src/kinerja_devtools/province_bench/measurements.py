@@ -37,7 +37,8 @@ class Phase:
             self.samples.append({"status": str(status), "request": what, "body": body[:400]})
 
     def as_json(self) -> dict:
-        return {"name": self.name, "seconds": round(self.seconds, 3), "ops": self.ops, "unit": self.unit,
+        return {"name": self.name, "seconds": round(self.seconds, 3), "ops": self.ops, "expected_ops": self.total,
+                "unit": self.unit,
                 "ops_per_second": round(self.rate, 1) if self.rate else None, "errors": dict(self.errors),
                 "error_samples": self.samples, "peak_rss_mb": self.peak_rss_mb, "figures": self.figures}
 

@@ -140,7 +140,9 @@ class Year:
     async def feedback(self) -> None:
         """Per employee the appraiser opens a round naming five givers, each answers, the appraiser closes it."""
         await self._wait("feedback-service knows the periods and rosters", self._feedback_ready)
-        async with self.recorder.phase("feedback rounds", 7 * self.n):
+        # Per employee: open, an answer per giver, close.
+        requests = sum(2 + len(a.givers_of(m)) for a in self.agencies for m in a.members)
+        async with self.recorder.phase("feedback rounds", requests):
             await asyncio.gather(*(self._round(a, m) for a in self.agencies for m in a.members))
 
     async def _feedback_ready(self) -> bool:

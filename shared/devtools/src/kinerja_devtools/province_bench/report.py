@@ -54,7 +54,8 @@ def _rss(peaks: dict[str, float]) -> str:
 def render(result: dict) -> str:
     lines = [f"\nProvince benchmark: N={result['n']} employees in {result['agencies']} agencies, "
              f"{result['concurrency']} requests in flight; {result['broker']}; {result['database']}; "
-             f"{result['machine']}", ""]
+             f"{result['machine']}, load average {result['load_average']['start'][0]} at the start, "
+             f"{result['load_average']['end'][0]} at the end", ""]
     header = f"{'phase':<28}{'seconds':>9}{'ops':>8}{'ops/s':>10}  {'errors':<18}{'target':<36}{'peak RSS MB':<40}"
     lines += [header, "-" * len(header)]
     for row in result["phases"]:

@@ -55,6 +55,7 @@ def run(n: int, agencies: int, concurrency: int = 48, out_dir: Path = Path(".dat
         wait_seconds: float | None = None) -> tuple[Path, dict]:
     """Returns the JSON's path and its content."""
     started = datetime.now()
+    load_at_start = [round(x, 2) for x in os.getloadavg()]
     run_id = uuid.uuid4().hex[:8]
     stack = BenchStack(out_dir / f"bench-province-{n}-{started:%Y%m%d-%H%M%S}", run_id)
     previous = signal.signal(signal.SIGTERM, _interrupt)
@@ -71,9 +72,11 @@ def run(n: int, agencies: int, concurrency: int = 48, out_dir: Path = Path(".dat
         for line in failed:
             print(f"could not drop {line}", file=sys.stderr)
     meta = {
-        "n": n, "agencies": agencies, "concurrency": concurrency, "started_at": started.isoformat(timespec="seconds"),
+        "run_id": run_id, "n": n, "agencies": agencies, "concurrency": concurrency, "started_at": started.isoformat(timespec="seconds"),
         "broker": broker, "database": "PostgreSQL at " + stack.databases.url_prefix.split("@")[-1].rstrip("/"),
         "machine": f"{platform.node()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+        # Other work on the machine skews every figure: the load before and after says how much.
+        "load_average": {"start": load_at_start, "end": [round(x, 2) for x in os.getloadavg()]},
         "logs": str(stack.dev.data_dir / "logs"),
     }
     result = report.build(meta, measured["phases"], measured["baselines"], measured["waits"])
