@@ -30,6 +30,7 @@ class Year:
         self.year = date.today().year
         self.waits: dict[str, float | None] = {}  # seconds spent waiting for a service to catch up, outside any phase
         self.proposals: dict[str, dict[str, dict]] = {a.agency_id: {} for a in agencies}  # agency -> nip -> row
+        self.confirmed: dict[str, int] = {a.agency_id: 0 for a in agencies}
 
     @property
     def n(self) -> int:
@@ -176,7 +177,7 @@ class Year:
     async def appraisal_catch_up(self) -> None:
         """Until appraisal-service's projections hold every SKP, realisation and form: reads,
         each employee asked until complete. Its seconds are the consumers' lag behind the writes."""
-        pending = [(a, m) for a in self.agencies for m in a.members if m.skp_id]
+        pending = [(a, m) for a in self.agencies for m in a.members if m.rhk_ids]  # an approved SKP
         async with self.recorder.phase("appraisal catch-up", len(pending), unit="employee") as p:
             deadline = time.monotonic() + self.wait_seconds
             while pending and time.monotonic() < deadline:
@@ -203,8 +204,10 @@ class Year:
     async def await_proposals(self, closed_at: float) -> None:
         """From the close until appraisal-service lists a proposal for every employee. The span
         ends at the last proposal's own time (``proposed_at``), not at the poll that saw it."""
-        async with self.recorder.phase("proposals", self.n, unit="proposal") as p:
-            last_seen = await self._poll_all(p, self._proposals_of)
+        # An employee whose SKP was never approved (a refused request, counted where it happened) gets none.
+        expected = {a.agency_id: sum(1 for m in a.members if m.rhk_ids) for a in self.agencies}
+        async with self.recorder.phase("proposals", sum(expected.values()), unit="proposal") as p:
+            last_seen = await self._poll_all(p, self._proposals_of, expected)
             stamps = [_wall(row["proposed"]["proposed_at"]) for rows in self.proposals.values() for row in rows.values()]
             stamps = [s for s in stamps if s]
             p.seconds = (max(stamps) if stamps else last_seen) - closed_at
@@ -224,8 +227,9 @@ class Year:
     async def _confirm(self, a: Agency, row: dict) -> None:
         member = a.by_nip.get(row["nip"])
         appraiser = member.appraiser_nip if member else a.atasan_nip
-        await self.as_member(a, appraiser, APPRAISER, "POST", "appraisal-service",
-                             f"/appraisals/{row['appraisal_id']}/confirm", json={})
+        if await self.as_member(a, appraiser, APPRAISER, "POST", "appraisal-service",
+                                f"/appraisals/{row['appraisal_id']}/confirm", json={}) is not None:
+            self.confirmed[a.agency_id] += 1
 
     async def await_plan_decisions(self, last_confirm: float) -> None:
         """From the last confirmation until training-service has decided on a plan for every
@@ -234,12 +238,12 @@ class Year:
 
         async def decisions_of(a: Agency) -> int:
             rows = await self._pages(a, "training-service", f"/periods/{a.period_id}/plan-decisions", "decisions", 1000)
-            if len(rows) >= a.size:
+            if len(rows) >= self.confirmed[a.agency_id]:
                 decided_at.extend(s for s in (_wall(r.get("decided_at")) for r in rows) if s)
             return len(rows)
 
-        async with self.recorder.phase("plan decisions", self.n, unit="decision") as p:
-            last_seen = await self._poll_all(p, decisions_of)
+        async with self.recorder.phase("plan decisions", sum(self.confirmed.values()), unit="decision") as p:
+            last_seen = await self._poll_all(p, decisions_of, self.confirmed)
             p.seconds = max(0.0, (max(decided_at) if decided_at else last_seen) - last_confirm)
 
     # -- plumbing ---------------------------------------------------------------------------
@@ -252,13 +256,13 @@ class Year:
             if len(batch) < page:
                 return rows
 
-    async def _poll_all(self, p: Phase, count_of) -> float:
-        """Poll ``count_of(agency)`` until each agency reaches its size; the wall time it last grew."""
+    async def _poll_all(self, p: Phase, count_of, expected: dict[str, int]) -> float:
+        """Poll ``count_of(agency)`` until each agency reaches its expected count; the wall time it last grew."""
         done: dict[str, int] = {a.agency_id: 0 for a in self.agencies}
         deadline = time.monotonic() + self.wait_seconds
         last_growth = time.time()
         while time.monotonic() < deadline:
-            waiting = [a for a in self.agencies if done[a.agency_id] < a.size]
+            waiting = [a for a in self.agencies if done[a.agency_id] < expected[a.agency_id]]
             if not waiting:
                 break
             counts = await asyncio.gather(*(count_of(a) for a in waiting))
@@ -266,11 +270,11 @@ class Year:
                 if count > done[a.agency_id]:
                     done[a.agency_id], last_growth = count, time.time()
             p.ops = sum(done.values())
-            if any(done[a.agency_id] < a.size for a in self.agencies):
+            if any(done[a.agency_id] < expected[a.agency_id] for a in self.agencies):
                 await asyncio.sleep(self.poll_seconds)
-        missing = self.n - p.ops
+        missing = sum(expected.values()) - p.ops
         if missing > 0:
-            p.failed("timeout", p.name, f"{missing} of {self.n} missing after {self.wait_seconds:.0f} s")
+            p.failed("timeout", p.name, f"{missing} of {sum(expected.values())} missing after {self.wait_seconds:.0f} s")
         return last_growth
 
     async def _wait(self, what: str, check) -> None:
