@@ -134,9 +134,10 @@ class Year:
     async def _realisation(self, a: Agency, m: Member, iki: dict) -> None:
         reached = m.profile.achievement
         value = iki["target"] * reached if iki["higher_is_better"] else iki["target"] / reached
-        await self.as_member(a, m.nip, EMPLOYEE, "POST", "target-service", f"/skp/{m.skp_id}/realizations",
-                             json={"iki_id": iki["iki_id"], "checkpoint_id": a.checkpoint_id, "value": round(value, 2),
-                                   "evidence": f"https://arsip.example.go.id/bukti/{iki['iki_id']}"})
+        if await self.as_member(a, m.nip, EMPLOYEE, "POST", "target-service", f"/skp/{m.skp_id}/realizations",
+                                json={"iki_id": iki["iki_id"], "checkpoint_id": a.checkpoint_id, "value": round(value, 2),
+                                      "evidence": f"https://arsip.example.go.id/bukti/{iki['iki_id']}"}) is not None:
+            m.realised += 1
 
     async def feedback(self) -> None:
         """Per employee the appraiser opens a round naming five givers, each answers, the appraiser closes it."""
@@ -191,7 +192,7 @@ class Year:
 
     async def _inputs_complete(self, a: Agency, m: Member) -> bool:
         inputs = await self.hr(a, "GET", "appraisal-service", f"/periods/{a.period_id}/employees/{m.nip}/inputs", count=False)
-        return bool(inputs) and inputs["skp_version"] is not None and inputs["realizations"] >= len(m.iki) \
+        return bool(inputs) and inputs["skp_version"] is not None and inputs["realizations"] >= m.realised \
             and inputs["feedback_forms"] >= m.forms
 
     async def close(self) -> float:

@@ -33,6 +33,7 @@ class Member:
     skp_id: str | None = None
     rhk_ids: list[str] = field(default_factory=list)
     iki: list[dict] = field(default_factory=list)
+    realised: int = 0  # realisations recorded (a refused one is not waited for)
     forms: int = 0  # 360° forms answered for this member
 
 

@@ -28,11 +28,13 @@ from kinerja_devtools.province_bench.stack import BenchStack
 REPLAYED = ("appraisal-service", "training-service")
 
 
-async def drive(stack: BenchStack, n: int, agencies: int, concurrency: int, wait_seconds: float) -> dict:
+async def drive(stack: BenchStack, n: int, agencies: int, concurrency: int, wait_seconds: float, so_far: dict) -> dict:
+    """``so_far`` holds the phases and waits as they happen, for a report after an interruption."""
     memory = ProcessMemory(stack.pids)
     recorder = Recorder(memory)
     client = Client(stack.urls, recorder, concurrency)
     year = Year(client, recorder, build_province(n, agencies, stack.run_id), wait_seconds=wait_seconds)
+    so_far.update(phases=recorder.phases, waits=year.waits)
     try:
         await year.run()
     finally:
@@ -59,20 +61,24 @@ def run(n: int, agencies: int, concurrency: int = 48, out_dir: Path = Path(".dat
     run_id = uuid.uuid4().hex[:8]
     stack = BenchStack(out_dir / f"bench-province-{n}-{started:%Y%m%d-%H%M%S}", run_id)
     previous = signal.signal(signal.SIGTERM, _interrupt)
+    so_far: dict = {"phases": [], "waits": {}, "baselines": {}}
+    interrupted = False
     try:
         print(f"province benchmark {run_id}: starting the broker and four services on fresh PostgreSQL databases ...",
               file=sys.stderr, flush=True)
         stack.start()
-        measured = asyncio.run(drive(stack, n, agencies, concurrency, wait_seconds or 600.0 + 0.3 * n))
-        broker = stack.dev.broker.kind if stack.dev.broker else "?"
+        measured = asyncio.run(drive(stack, n, agencies, concurrency, wait_seconds or 600.0 + 0.3 * n, so_far))
+    except KeyboardInterrupt:
+        interrupted, measured = True, so_far  # report what was measured, then leave as interrupted
     finally:
+        broker = stack.dev.broker.kind if stack.dev.broker else "?"
         print("stopping the services and dropping the databases ...", file=sys.stderr, flush=True)
         failed = stack.stop()
         signal.signal(signal.SIGTERM, previous)
         for line in failed:
             print(f"could not drop {line}", file=sys.stderr)
     meta = {
-        "run_id": run_id, "n": n, "agencies": agencies, "concurrency": concurrency, "started_at": started.isoformat(timespec="seconds"),
+        "run_id": run_id, "interrupted": interrupted, "n": n, "agencies": agencies, "concurrency": concurrency, "started_at": started.isoformat(timespec="seconds"),
         "broker": broker, "database": "PostgreSQL at " + stack.databases.url_prefix.split("@")[-1].rstrip("/"),
         "machine": f"{platform.node()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
         # Other work on the machine skews every figure: the load before and after says how much.
@@ -83,6 +89,8 @@ def run(n: int, agencies: int, concurrency: int = 48, out_dir: Path = Path(".dat
     path = report.write(result, out_dir / f"bench-province-{n}-{started:%Y%m%d-%H%M%S}.json")
     print(report.render(result))
     print(f"\nJSON: {path}\n")
+    if interrupted:
+        raise KeyboardInterrupt
     return path, result
 
 
