@@ -43,6 +43,9 @@ class DevStack:
     data_dir: Path
     fixed_ports: bool = True
     extra_env: dict[str, str] = field(default_factory=dict)
+    # Database URL per process name; a service not named here reads ``<PREFIX>_DATABASE_URL``
+    # from the environment, else keeps its SQLite file under ``data_dir``.
+    database_urls: dict[str, str] = field(default_factory=dict)
     broker: EmbeddedBroker | None = None
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     ports: dict[str, int] = field(default_factory=dict)
@@ -78,27 +81,38 @@ class DevStack:
         base = int(os.environ.get("KINERJA_BASE_PORT", "8001"))
         return base + SERVICES.index(spec)
 
-    def _env(self, spec: ServiceSpec) -> dict[str, str]:
+    def _env(self, spec: ServiceSpec, process: str, overrides: dict[str, str]) -> dict[str, str]:
         env = dict(os.environ)
         env.update({
             "SERVICE_NAME": spec.name,
-            "HTTP_PORT": str(self.ports[spec.name]),
+            "HTTP_PORT": str(self.ports[process]),
             "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers,
             "DATA_DIR": str(self.data_dir),
             # A per-service URL (e.g. TARGET_DATABASE_URL) moves that service to a real database.
-            "DATABASE_URL": os.environ.get(f"{spec.env_prefix}_DATABASE_URL", ""),
+            "DATABASE_URL": self.database_urls.get(process) or os.environ.get(f"{spec.env_prefix}_DATABASE_URL", ""),
         })
         env.update(self.broker.client_env)
         env.update(self.extra_env)
+        env.update(overrides)
         return env
 
-    def start_service(self, name: str) -> None:
+    def start_service(self, name: str, *, process: str | None = None, env: dict[str, str] | None = None) -> None:
+        """Start service ``name`` as process ``process`` (default: the service's own name).
+
+        A second process of the same service (e.g. a replica replaying the topics into its own
+        database) gets its own name, a free port and whatever ``env`` overrides."""
         spec = next(s for s in SERVICES if s.name == name)
-        log = open(self.data_dir / "logs" / f"{name}.log", "ab")
-        self.processes[name] = subprocess.Popen(
-            [sys.executable, "-m", spec.module], env=self._env(spec), stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
+        process = process or name
+        if process not in self.ports:
+            self.ports[process] = free_port()
+        log = open(self.data_dir / "logs" / f"{process}.log", "ab")
+        self.processes[process] = subprocess.Popen(
+            [sys.executable, "-m", spec.module], env=self._env(spec, process, env or {}), stdout=log,
+            stderr=subprocess.STDOUT, start_new_session=True,
         )
+
+    def pid(self, process: str) -> int:
+        return self.processes[process].pid
 
     def wait_ready(self, name: str, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout

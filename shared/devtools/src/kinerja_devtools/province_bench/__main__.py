@@ -1,0 +1,3 @@
+from kinerja_devtools.province_bench.run import main
+
+main()
