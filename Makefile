@@ -39,6 +39,7 @@ bench: install
 
 bench-proposals: install ## proposals/s after one agency's close: make bench-proposals N=20000 [POSTGRES=postgresql+asyncpg://postgres@127.0.0.1/postgres]
 	$(PY) -m kinerja_devtools.bench_proposals --employees $(or $(N),20000) $(if $(POSTGRES),--postgres $(POSTGRES))
+
 bench-province: install ## a province's year over HTTP on PostgreSQL, then a replay: make bench-province N=1000 AGENCIES=4
 	$(PY) -m kinerja_devtools.province_bench --n $(or $(N),1000) --agencies $(or $(AGENCIES),4)
 
