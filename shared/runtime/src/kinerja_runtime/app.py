@@ -62,7 +62,7 @@ def create_service_app(
 ) -> FastAPI:
     configure_logging(settings.service_name, settings.log_level, settings.log_json)
     url = settings.resolved_database_url()
-    engine = create_engine(url)
+    engine = create_engine(url, settings.database_pool_size)
     sessions = session_factory(engine)
     broker = create_broker(
         settings.kafka_bootstrap_servers,

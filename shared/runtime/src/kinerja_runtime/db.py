@@ -31,12 +31,16 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def create_engine(url: str) -> AsyncEngine:
+def create_engine(url: str, pool_size: int = 15) -> AsyncEngine:
     if is_sqlite(url):
         engine = create_async_engine(url, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    # A fixed pool, no overflow: under a burst, requests queue for a connection instead of
+    # opening and closing one each (a new asyncpg connection costs several round trips).
+    # No pre-ping (a round trip per checkout): a connection found dead invalidates the pool
+    # and the request fails once; consumers wait outages out.
+    return create_async_engine(url, pool_size=pool_size, max_overflow=0, pool_timeout=60, pool_recycle=1800)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -5,5 +5,6 @@ from fastapi import Request
 from kinerja_runtime.uow import UnitOfWork
 
 
-def unit_of_work(request: Request) -> UnitOfWork:
+async def unit_of_work(request: Request) -> UnitOfWork:
+    # async: a plain function would be run on a worker thread, a hop every request pays
     return request.app.state.runtime.uows()

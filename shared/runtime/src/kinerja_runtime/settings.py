@@ -16,6 +16,7 @@ class ServiceSettings(BaseSettings):
 
     service_name: str = Field("kinerja", description="Name bound to logs, CloudEvents source and consumer groups")
     database_url: str = Field("", description="SQLAlchemy async URL; empty means a SQLite file under DATA_DIR")
+    database_pool_size: int = Field(15, description="Connections each process keeps to PostgreSQL")
     data_dir: Path = Field(Path(".data"), description="Folder for embedded SQLite files")
     kafka_bootstrap_servers: str = Field("127.0.0.1:9092", description="Kafka bootstrap servers")
     kafka_acks: str = Field("all", description="Producer acks: all (every in-sync replica), 1 or 0")

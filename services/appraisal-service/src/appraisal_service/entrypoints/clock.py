@@ -9,6 +9,6 @@ from datetime import date, datetime, timedelta, timezone
 from fastapi import Request
 
 
-def today(request: Request) -> date:
+async def today(request: Request) -> date:
     hours = getattr(request.app.state.runtime.settings, "appraisal_utc_offset_hours", 7.0)
     return datetime.now(timezone(timedelta(hours=hours))).date()

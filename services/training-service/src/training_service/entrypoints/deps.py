@@ -21,11 +21,11 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
-def now(request: Request) -> datetime:
+async def now(request: Request) -> datetime:
     return request.app.state.runtime.extras.get("clock", system_clock)()
 
 
-def today(moment: Annotated[datetime, Depends(now)]) -> date:
+async def today(moment: Annotated[datetime, Depends(now)]) -> date:
     return moment.date()
 
 
