@@ -56,14 +56,14 @@ def render(result: dict) -> str:
              f"{result['concurrency']} requests in flight; {result['broker']}; {result['database']}; "
              f"{result['machine']}, load average {result['load_average']['start'][0]} at the start, "
              f"{result['load_average']['end'][0]} at the end", ""]
-    header = f"{'phase':<28}{'seconds':>9}{'ops':>8}{'ops/s':>10}  {'errors':<18}{'target':<36}{'peak RSS MB':<40}"
+    header = f"{'phase':<28}{'seconds':>9}{'ops':>8}{'ops/s':>10}  {'errors':<18}{'target':<40}{'peak RSS MB':<40}"
     lines += [header, "-" * len(header)]
     for row in result["phases"]:
         rate = f"{row['ops_per_second']:,.1f}" if row["ops_per_second"] else "-"
         errors = ", ".join(f"{k}: {v}" for k, v in row["errors"].items()) or "0"
         target = row["target"]
         verdict = f"{target['target']} {'ok' if target['met'] else 'MISSED'}" if target else ""
-        lines.append(f"{row['name']:<28}{row['seconds']:>9.2f}{row['ops']:>8}{rate:>10}  {errors:<18}{verdict:<36}"
+        lines.append(f"{row['name']:<28}{row['seconds']:>9.2f}{row['ops']:>8}{rate:>10}  {errors:<18}{verdict:<40}"
                      f"{_rss(row['peak_rss_mb'])}")
         figures = {k: v for k, v in row["figures"].items() if v is not None}
         if figures:
