@@ -9,34 +9,41 @@ from target_service.domain.iku import Iku
 from target_service.domain.period import Period, PeriodStatus
 
 
-async def _checkpoints(session: AsyncSession, period_id: str) -> tuple[Checkpoint, ...]:
-    rows = await session.execute(select(period_checkpoints).where(
-        period_checkpoints.c.period_id == period_id).order_by(period_checkpoints.c.position))
-    return tuple(Checkpoint(r.checkpoint_id, r.name, r.starts_on, r.ends_on) for r in rows)
-
-
-async def _period(session: AsyncSession, row) -> Period:
-    return Period(row.period_id, row.agency_id, row.year, row.starts_on, row.ends_on, PeriodStatus(row.status),
-                  row.closed_at, await _checkpoints(session, row.period_id))
+async def _load(session: AsyncSession, *where, lock: str | None = None) -> list[Period]:
+    """The periods matching ``where`` (by year) with their checkpoints, in one statement: one row
+    per checkpoint, or one for a period without checkpoints. ``lock`` locks the period rows only
+    (PostgreSQL refuses to lock the nullable side of an outer join; SQLite ignores locks)."""
+    query = (
+        select(periods, period_checkpoints.c.checkpoint_id, period_checkpoints.c.name,
+               period_checkpoints.c.starts_on.label("c_starts_on"), period_checkpoints.c.ends_on.label("c_ends_on"))
+        .select_from(periods.outerjoin(period_checkpoints, period_checkpoints.c.period_id == periods.c.period_id))
+        .where(*where)
+        .order_by(periods.c.year, periods.c.period_id, period_checkpoints.c.position)
+    )
+    if lock:
+        query = query.with_for_update(read=lock == "share", of=periods)
+    rows: dict[str, tuple] = {}
+    for r in await session.execute(query):
+        row, checkpoints = rows.setdefault(r.period_id, (r, []))
+        if r.checkpoint_id is not None:
+            checkpoints.append(Checkpoint(r.checkpoint_id, r.name, r.c_starts_on, r.c_ends_on))
+    return [Period(r.period_id, r.agency_id, r.year, r.starts_on, r.ends_on, PeriodStatus(r.status), r.closed_at,
+                   tuple(checkpoints)) for r, checkpoints in rows.values()]
 
 
 async def period(session: AsyncSession, agency_id: str, period_id: str, lock: str | None = None) -> Period | None:
     """``lock``: ``"share"`` for a change that must land before the period closes, ``"update"`` to close it."""
-    query = select(periods).where(periods.c.agency_id == agency_id, periods.c.period_id == period_id)
-    if lock:
-        query = query.with_for_update(read=lock == "share")
-    row = (await session.execute(query)).first()
-    return await _period(session, row) if row else None
+    found = await _load(session, periods.c.agency_id == agency_id, periods.c.period_id == period_id, lock=lock)
+    return found[0] if found else None
 
 
 async def period_of_year(session: AsyncSession, agency_id: str, year: int) -> Period | None:
-    row = (await session.execute(select(periods).where(periods.c.agency_id == agency_id, periods.c.year == year))).first()
-    return await _period(session, row) if row else None
+    found = await _load(session, periods.c.agency_id == agency_id, periods.c.year == year)
+    return found[0] if found else None
 
 
 async def all_periods(session: AsyncSession, agency_id: str) -> list[Period]:
-    rows = await session.execute(select(periods).where(periods.c.agency_id == agency_id).order_by(periods.c.year))
-    return [await _period(session, row) for row in rows.all()]
+    return await _load(session, periods.c.agency_id == agency_id)
 
 
 async def add_period(session: AsyncSession, p: Period) -> None:

@@ -1,9 +1,11 @@
 """Loading and saving the agency roster, always within one agency."""
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from dataclasses import dataclass
+
+from sqlalchemy import and_, bindparam, delete, exists, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from target_service.adapters.orm import employees
+from target_service.adapters.orm import employees, work_units
 from target_service.domain.roster import Employee
 
 EMPLOYEE_FIELDS = ("nip", "name", "position", "unit", "appraiser_nip", "unit_id")
@@ -23,6 +25,50 @@ async def employee(session: AsyncSession, agency_id: str, nip: str) -> Employee 
         select(employees).where(employees.c.agency_id == agency_id, employees.c.nip == nip)
     )).first()
     return _employee(row) if row else None
+
+
+@dataclass(frozen=True)
+class Owner:
+    """An SKP's owner with what cascading needs to know about them (domain.organisation.heads_agency)."""
+
+    employee: Employee
+    appraiser_on_roster: bool
+    heads_root_unit: bool
+
+
+def owner_facts(owner):
+    """For ``owner`` (an alias of employees in a query): a function that joins the owner's
+    appraiser onto a FROM clause holding ``owner``, and the columns :func:`owner_of` reads back
+    (the employee, whether their appraiser is on the roster, whether they head the root unit).
+    An SKP change needs all three; this lets one statement carry them."""
+    appraiser = employees.alias("owner_appraiser")
+    heads_root = exists().where(work_units.c.agency_id == owner.c.agency_id, work_units.c.parent_unit_id.is_(None),
+                                work_units.c.head_nip == owner.c.nip)
+
+    def join(from_clause):
+        return from_clause.outerjoin(appraiser, and_(appraiser.c.agency_id == owner.c.agency_id,
+                                                     appraiser.c.nip == owner.c.appraiser_nip))
+
+    return join, [*(owner.c[f].label(f"owner_{f}") for f in EMPLOYEE_FIELDS),
+                  appraiser.c.nip.label("owner_appraiser_found"), heads_root.label("owner_heads_root")]
+
+
+def owner_of(row) -> Owner | None:
+    """The :class:`Owner` from a row holding the columns of :func:`owner_facts` (None: not on the roster)."""
+    if row.owner_nip is None:
+        return None
+    return Owner(Employee(**{f: getattr(row, f"owner_{f}") for f in EMPLOYEE_FIELDS}),
+                 row.owner_appraiser_found is not None, bool(row.owner_heads_root))
+
+
+async def owner(session: AsyncSession, agency_id: str, nip: str) -> Owner | None:
+    """The employee with the facts of :func:`owner_facts`, in one statement."""
+    employee = employees.alias("owner")
+    join, columns = owner_facts(employee)
+    row = (await session.execute(
+        select(*columns).select_from(join(employee)).where(employee.c.agency_id == agency_id, employee.c.nip == nip)
+    )).first()
+    return owner_of(row) if row else None
 
 
 async def employee_page(session: AsyncSession, agency_id: str, limit: int, offset: int, appraiser_nip: str | None):

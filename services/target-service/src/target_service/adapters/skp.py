@@ -1,74 +1,105 @@
 """Loading and saving SKP aggregates (every version with its RHK and IKI), within one agency."""
 
 from kinerja_contracts.vocabulary import Aspect, RhkKind
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import and_, delete, insert, select, update
+from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from target_service.adapters.orm import skp, skp_iki, skp_rhk, skp_versions
+from target_service.adapters.orm import employees, skp, skp_iki, skp_rhk, skp_versions
+from target_service.adapters.roster import Owner, owner_facts, owner_of
 from target_service.domain.rhk import Indikator, RencanaHasilKerja
 from target_service.domain.skp import Skp, SkpStatus, SkpVersion
 
 
-async def _plans(session: AsyncSession, skp_ids: list[str]) -> dict[tuple[str, int], tuple[RencanaHasilKerja, ...]]:
-    """(skp_id, version) -> its RHK rows with their IKI, in order."""
-    if not skp_ids:
-        return {}
-    iki_rows = await session.execute(select(skp_iki).where(skp_iki.c.skp_id.in_(skp_ids)).order_by(skp_iki.c.position))
-    by_rhk: dict[tuple[str, int, str], list[Indikator]] = {}
-    for r in iki_rows:
-        by_rhk.setdefault((r.skp_id, r.version, r.rhk_id), []).append(
-            Indikator(r.iki_id, Aspect(r.aspect), r.description, r.target, r.unit, r.higher_is_better)
+def _aggregate_query(*where, order_by, with_owner: bool = False):
+    """Every SKP matching ``where`` with all its versions, RHK and IKI, in one statement: one row
+    per IKI (or per RHK without IKI, per version without RHK, per SKP without versions), in the
+    order the SKPs, versions, RHK and IKI are shown. One round trip instead of one per table.
+    ``with_owner``: each row also carries the owner's columns of roster.owner_facts."""
+    source, owner_columns = skp, []
+    if with_owner:
+        owner = employees.alias("owner")
+        join, owner_columns = owner_facts(owner)
+        source = join(skp.outerjoin(owner, and_(owner.c.agency_id == skp.c.agency_id, owner.c.nip == skp.c.nip)))
+    return (
+        select(
+            *owner_columns,
+            skp.c.skp_id, skp.c.agency_id, skp.c.period_id, skp.c.nip,
+            skp_versions.c.version.label("v_number"), skp_versions.c.status.label("v_status"),
+            skp_versions.c.notes.label("v_notes"), skp_versions.c.reason.label("v_reason"),
+            skp_versions.c.approved_by.label("v_approved_by"), skp_versions.c.approved_at.label("v_approved_at"),
+            skp_rhk.c.rhk_id.label("r_id"), skp_rhk.c.kind.label("r_kind"), skp_rhk.c.description.label("r_description"),
+            skp_rhk.c.supports_rhk_id.label("r_supports_rhk_id"), skp_rhk.c.iku_id.label("r_iku_id"),
+            skp_iki.c.iki_id.label("i_id"), skp_iki.c.aspect.label("i_aspect"),
+            skp_iki.c.description.label("i_description"), skp_iki.c.target.label("i_target"),
+            skp_iki.c.unit.label("i_unit"), skp_iki.c.higher_is_better.label("i_higher_is_better"),
         )
-    rhk_rows = await session.execute(select(skp_rhk).where(skp_rhk.c.skp_id.in_(skp_ids)).order_by(skp_rhk.c.position))
-    plans: dict[tuple[str, int], list[RencanaHasilKerja]] = {}
-    for r in rhk_rows:
-        plans.setdefault((r.skp_id, r.version), []).append(RencanaHasilKerja(
-            r.rhk_id, RhkKind(r.kind), r.description, tuple(by_rhk.get((r.skp_id, r.version, r.rhk_id), ())),
-            r.supports_rhk_id, r.iku_id,
-        ))
-    return {key: tuple(rows) for key, rows in plans.items()}
+        .select_from(
+            source.outerjoin(skp_versions, skp_versions.c.skp_id == skp.c.skp_id)
+            .outerjoin(skp_rhk, and_(skp_rhk.c.skp_id == skp_versions.c.skp_id,
+                                     skp_rhk.c.version == skp_versions.c.version))
+            .outerjoin(skp_iki, and_(skp_iki.c.skp_id == skp_rhk.c.skp_id, skp_iki.c.version == skp_rhk.c.version,
+                                     skp_iki.c.rhk_id == skp_rhk.c.rhk_id))
+        )
+        .where(*where)
+        .order_by(order_by, skp.c.skp_id, skp_versions.c.version, skp_rhk.c.position, skp_iki.c.position)
+    )
 
 
-async def _load(session: AsyncSession, rows) -> list[Skp]:
-    rows = list(rows)
-    ids = [r.skp_id for r in rows]
-    plans = await _plans(session, ids)
-    versions: dict[str, list[SkpVersion]] = {}
-    if ids:
-        for v in await session.execute(select(skp_versions).where(skp_versions.c.skp_id.in_(ids))
-                                       .order_by(skp_versions.c.version)):
-            versions.setdefault(v.skp_id, []).append(SkpVersion(
-                v.version, plans.get((v.skp_id, v.version), ()), SkpStatus(v.status), v.notes, v.reason,
-                v.approved_by, v.approved_at,
-            ))
-    return [Skp(r.skp_id, r.agency_id, r.period_id, r.nip, versions.get(r.skp_id, [])) for r in rows]
+async def _load(session: AsyncSession, query) -> list[tuple[Skp, Row]]:
+    """Assemble the aggregates from the rows of :func:`_aggregate_query`, in their order; each
+    with its first row (for the owner's columns)."""
+    heads: dict[str, Row] = {}
+    versions: dict[str, list] = {}  # skp_id -> [(version row, {rhk_id: (rhk row, [IKI])})]
+    for r in await session.execute(query):
+        if r.skp_id not in heads:
+            heads[r.skp_id] = r
+            versions[r.skp_id] = []
+        if r.v_number is None:
+            continue
+        of_skp = versions[r.skp_id]
+        if not of_skp or of_skp[-1][0].v_number != r.v_number:
+            of_skp.append((r, {}))
+        if r.r_id is None:
+            continue
+        plan = of_skp[-1][1]
+        if r.r_id not in plan:
+            plan[r.r_id] = (r, [])
+        if r.i_id is not None:
+            plan[r.r_id][1].append(Indikator(r.i_id, Aspect(r.i_aspect), r.i_description, r.i_target, r.i_unit,
+                                             r.i_higher_is_better))
+    return [
+        (Skp(head.skp_id, head.agency_id, head.period_id, head.nip, [
+            SkpVersion(v.v_number, tuple(
+                RencanaHasilKerja(r.r_id, RhkKind(r.r_kind), r.r_description, tuple(iki), r.r_supports_rhk_id,
+                                  r.r_iku_id)
+                for r, iki in plan.values()
+            ), SkpStatus(v.v_status), v.v_notes, v.v_reason, v.v_approved_by, v.v_approved_at)
+            for v, plan in versions[skp_id]
+        ]), head)
+        for skp_id, head in heads.items()
+    ]
 
 
-async def get_skp(session: AsyncSession, agency_id: str, skp_id: str) -> Skp | None:
-    found = await _load(session, await session.execute(
-        select(skp).where(skp.c.agency_id == agency_id, skp.c.skp_id == skp_id)))
-    return found[0] if found else None
+async def get_skp(session: AsyncSession, agency_id: str, skp_id: str) -> tuple[Skp, Owner | None] | None:
+    """The SKP and its owner (with the facts of roster.owner_facts; None when off the roster), in one statement."""
+    found = await _load(session, _aggregate_query(skp.c.agency_id == agency_id, skp.c.skp_id == skp_id,
+                                                  order_by=skp.c.skp_id, with_owner=True))
+    return (found[0][0], owner_of(found[0][1])) if found else None
 
 
 async def skp_of_employee(session: AsyncSession, agency_id: str, nip: str, period_id: str | None) -> list[Skp]:
     where = [skp.c.agency_id == agency_id, skp.c.nip == nip]
     if period_id:
         where.append(skp.c.period_id == period_id)
-    return await _load(session, await session.execute(select(skp).where(*where).order_by(skp.c.period_id)))
+    return [s for s, _ in await _load(session, _aggregate_query(*where, order_by=skp.c.period_id))]
 
 
 async def skp_in_period(session: AsyncSession, agency_id: str, period_id: str, nips: list[str] | None = None) -> list[Skp]:
     where = [skp.c.agency_id == agency_id, skp.c.period_id == period_id]
     if nips is not None:
         where.append(skp.c.nip.in_(nips))
-    return await _load(session, await session.execute(select(skp).where(*where).order_by(skp.c.nip)))
-
-
-async def skp_exists(session: AsyncSession, agency_id: str, period_id: str, nip: str) -> bool:
-    found = await session.scalar(
-        select(skp.c.skp_id).where(skp.c.agency_id == agency_id, skp.c.period_id == period_id, skp.c.nip == nip)
-    )
-    return found is not None
+    return [s for s, _ in await _load(session, _aggregate_query(*where, order_by=skp.c.nip))]
 
 
 async def _insert_plan(session: AsyncSession, s: Skp, v: SkpVersion) -> None:

@@ -78,7 +78,13 @@ def is_head_of_agency(nip: str, appraiser_nip: str | None, roster_nips: set[str]
                       units: Mapping[str, WorkUnit]) -> bool:
     """See the module docstring for why these two rules."""
     heads_root = any(u.parent_unit_id is None and u.head_nip == nip for u in units.values())
-    return heads_root or appraiser_nip is None or appraiser_nip not in roster_nips
+    return heads_agency(heads_root, appraiser_nip, appraiser_nip in roster_nips)
+
+
+def heads_agency(heads_root_unit: bool, appraiser_nip: str | None, appraiser_on_roster: bool) -> bool:
+    """:func:`is_head_of_agency` from the two facts it needs, as one query can tell them for one
+    employee (without reading the agency's units and roster)."""
+    return heads_root_unit or appraiser_nip is None or not appraiser_on_roster
 
 
 def default_appraiser(nip: str, unit: WorkUnit, units: Mapping[str, WorkUnit]) -> str | None:

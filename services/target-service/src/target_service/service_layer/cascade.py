@@ -3,20 +3,16 @@
 from kinerja_runtime.problems import NotFound
 from kinerja_runtime.uow import UnitOfWork
 
-from target_service.adapters import organisation as units_repo
 from target_service.adapters import periods as periods_repo
 from target_service.adapters import roster as roster_repo
 from target_service.adapters import skp as skp_repo
 from target_service.domain.cascade import CascadeRow, LinkTargets, cascade_tree
-from target_service.domain.organisation import is_head_of_agency
-from target_service.domain.roster import Employee
+from target_service.domain.organisation import heads_agency
 
 
-async def link_targets(uow: UnitOfWork, agency_id: str, period_id: str, owner: Employee) -> LinkTargets:
-    appraiser = owner.appraiser_nip
-    on_roster = appraiser is not None and await roster_repo.employee(uow.session, agency_id, appraiser) is not None
-    units = await units_repo.units(uow.session, agency_id)
-    if is_head_of_agency(owner.nip, appraiser, {appraiser} if on_roster else set(), units):
+async def link_targets(uow: UnitOfWork, agency_id: str, period_id: str, owner: roster_repo.Owner) -> LinkTargets:
+    appraiser = owner.employee.appraiser_nip
+    if heads_agency(owner.heads_root_unit, appraiser, owner.appraiser_on_roster):
         ikus = await periods_repo.iku_of_period(uow.session, agency_id, period_id)
         return LinkTargets(True, iku_ids=frozenset(i.iku_id for i in ikus))
     found = await skp_repo.skp_in_period(uow.session, agency_id, period_id, [appraiser])

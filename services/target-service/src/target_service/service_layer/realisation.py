@@ -14,10 +14,10 @@ from target_service.service_layer.skp import appraiser_of, skp_or_404
 async def record_realization(uow: UnitOfWork, *, agency_id: str, skp_id: str, actor_nip: str, is_hr: bool,
                              iki_id: str, value: float, evidence: str | None, checkpoint_id: str | None) -> dict:
     async with uow:
-        s = await skp_or_404(uow, agency_id, skp_id)
+        s, owner = await skp_or_404(uow, agency_id, skp_id)
         period = await period_or_404(uow, agency_id, s.period_id, lock="share")
         with domain_refusals():
-            s.check_realization(actor_nip, await appraiser_of(uow, s), is_hr, iki_id, value)
+            s.check_realization(actor_nip, appraiser_of(owner), is_hr, iki_id, value)
             period.ensure_open("recording a realisation")
             period.checkpoint(checkpoint_id)
         realization = {"realization_id": str(uuid.uuid4()), "iki_id": iki_id, "checkpoint_id": checkpoint_id,
@@ -36,10 +36,10 @@ async def give_feedback(uow: UnitOfWork, *, agency_id: str, skp_id: str, rhk_id:
                         checkpoint_id: str | None) -> dict:
     """Umpan balik berkelanjutan: the appraiser's note on one RHK in force, optionally for a checkpoint."""
     async with uow:
-        s = await skp_or_404(uow, agency_id, skp_id)
+        s, owner = await skp_or_404(uow, agency_id, skp_id)
         period = await period_or_404(uow, agency_id, s.period_id)
         with domain_refusals():
-            s.check_feedback(actor_nip, await appraiser_of(uow, s), rhk_id, note)
+            s.check_feedback(actor_nip, appraiser_of(owner), rhk_id, note)
             period.ensure_open("giving feedback")
             if checkpoint_id is not None:
                 period.checkpoint(checkpoint_id)

@@ -20,26 +20,37 @@ from target_service.service_layer.roster import employee_or_404
 from target_service.service_layer.views import employee_view, skp_view, version_view
 
 
-async def skp_or_404(uow: UnitOfWork, agency_id: str, skp_id: str) -> Skp:
+async def skp_or_404(uow: UnitOfWork, agency_id: str, skp_id: str) -> tuple[Skp, roster_repo.Owner | None]:
+    """The SKP and its owner as on the roster (None when no longer on it), read together."""
     found = await repo.get_skp(uow.session, agency_id, skp_id)
     if found is None:
         raise NotFound(f"SKP {skp_id} does not exist in this agency", skp_id=skp_id)
     return found
 
 
-async def appraiser_of(uow: UnitOfWork, s: Skp) -> str | None:
-    owner = await roster_repo.employee(uow.session, s.agency_id, s.nip)
-    return owner.appraiser_nip if owner else None
+def appraiser_of(owner: roster_repo.Owner | None) -> str | None:
+    return owner.employee.appraiser_nip if owner else None
 
 
-async def full_view(uow: UnitOfWork, s: Skp) -> dict:
+async def full_view(uow: UnitOfWork, s: Skp, *, nothing_recorded: bool = False) -> dict:
+    """``nothing_recorded``: the caller knows the SKP has no realisation and no feedback (both
+    need a version in force, and it had none), so the two reads are spared."""
+    if nothing_recorded:
+        return skp_view(s, [], [])
     return skp_view(s, await realisation_repo.realizations_of(uow.session, s.skp_id),
                     await realisation_repo.feedback_of(uow.session, s.skp_id))
 
 
-async def _check_links(uow: UnitOfWork, s: Skp, version: SkpVersion, complete: bool) -> None:
-    owner = await employee_or_404(uow, s.agency_id, s.nip)
-    targets = await link_targets(uow, s.agency_id, s.period_id, owner)
+def _registered(owner: roster_repo.Owner | None, nip: str) -> roster_repo.Owner:
+    if owner is None:
+        raise NotFound(f"employee {nip} is not registered in this agency", nip=nip)
+    return owner
+
+
+async def _check_links(uow: UnitOfWork, s: Skp, owner: roster_repo.Owner | None, version: SkpVersion,
+                       complete: bool) -> None:
+    """``owner``: as read at the start of the request (read once, used for the appraiser too)."""
+    targets = await link_targets(uow, s.agency_id, s.period_id, _registered(owner, s.nip))
     with domain_refusals():
         check_links(version.rhk, targets, complete)
 
@@ -47,21 +58,20 @@ async def _check_links(uow: UnitOfWork, s: Skp, version: SkpVersion, complete: b
 async def create_skp(uow: UnitOfWork, *, agency_id: str, nip: str, period_id: str, rhk: list[RhkDraft]) -> dict:
     """The caller drafts their own SKP (version 1) for an open period."""
     async with uow:
-        await employee_or_404(uow, agency_id, nip)
+        owner = _registered(await roster_repo.owner(uow.session, agency_id, nip), nip)
         period = await period_or_404(uow, agency_id, period_id)
         with domain_refusals():
             period.ensure_open("drafting an SKP")
             s = Skp.draft(str(uuid.uuid4()), agency_id, period_id, nip, plan_rhk(rhk))
         _ensure_fits_the_contract(s)
-        await _check_links(uow, s, s.latest, complete=False)
-        if await repo.skp_exists(uow.session, agency_id, period_id, nip):
-            raise Conflict(f"employee {nip} already has an SKP in period {period_id}", period_id=period_id)
+        await _check_links(uow, s, owner, s.latest, complete=False)
         try:
+            # The unique constraint (agency, period, employee) answers "already has one": no read first.
             await repo.add_skp(uow.session, s)
         except IntegrityError as exc:
-            raise Conflict(f"employee {nip} already has an SKP in period {period_id}") from exc
+            raise Conflict(f"employee {nip} already has an SKP in period {period_id}", period_id=period_id) from exc
         await uow.commit()
-        return await full_view(uow, s)
+        return await full_view(uow, s, nothing_recorded=True)
 
 
 async def change_skp(uow: UnitOfWork, *, agency_id: str, skp_id: str, actor_nip: str, action: str,
@@ -69,10 +79,10 @@ async def change_skp(uow: UnitOfWork, *, agency_id: str, skp_id: str, actor_nip:
     """One step of the latest version: ``edit`` | ``revise`` (start version n+1) | ``submit`` (owner),
     ``approve`` | ``return`` (appraiser). Links are checked as given on edits, complete on submit and approval."""
     async with uow:
-        s = await skp_or_404(uow, agency_id, skp_id)
+        s, owner = await skp_or_404(uow, agency_id, skp_id)
         loaded = (s.version, s.latest.status.value)
         period = await period_or_404(uow, agency_id, s.period_id, lock="share" if action == "approve" else None)
-        appraiser = await appraiser_of(uow, s)
+        appraiser = appraiser_of(owner)
         previous = None
         with domain_refusals():
             period.ensure_open(f"changing an SKP ({action})")
@@ -90,7 +100,7 @@ async def change_skp(uow: UnitOfWork, *, agency_id: str, skp_id: str, actor_nip:
         if action in ("edit", "revise"):
             _ensure_fits_the_contract(s)
         if action in ("edit", "revise", "submit", "approve"):
-            await _check_links(uow, s, s.latest, complete=action in ("submit", "approve"))
+            await _check_links(uow, s, owner, s.latest, complete=action in ("submit", "approve"))
         try:
             await repo.save_skp(uow.session, s, loaded=loaded, new_version=action == "revise",
                                 plan_changed=action == "edit")
@@ -99,7 +109,8 @@ async def change_skp(uow: UnitOfWork, *, agency_id: str, skp_id: str, actor_nip:
         if action == "approve":
             await uow.publish(_target_set(s) if previous is None else _target_revised(s, previous))
         await uow.commit()
-        return await full_view(uow, s)
+        # With no version in force when loaded, nothing could be recorded against it.
+        return await full_view(uow, s, nothing_recorded=loaded[0] is None)
 
 
 def _ensure_fits_the_contract(s: Skp) -> None:
@@ -144,8 +155,8 @@ def _target_revised(s: Skp, previous: int) -> TargetRevised:
 
 # --- reading ---------------------------------------------------------------------------------
 async def _readable(uow: UnitOfWork, agency_id: str, skp_id: str, actor_nip: str, is_hr: bool) -> Skp:
-    s = await skp_or_404(uow, agency_id, skp_id)
-    if not s.may_read(actor_nip, await appraiser_of(uow, s), is_hr):
+    s, owner = await skp_or_404(uow, agency_id, skp_id)
+    if not s.may_read(actor_nip, appraiser_of(owner), is_hr):
         raise Forbidden("only the employee, their appraiser or HR may read this SKP")
     return s
 

@@ -1,0 +1,96 @@
+"""A regression guard on target-service's hot write paths: how many SQL statements one HTTP
+request sends. Each statement costs SQLAlchemy and driver work in the one Python process that
+serves every write, so the count (not a time) is what these tests hold down.
+
+Only the statements of the request under test are counted: a context variable marks it, and
+the relay's own statements (another task) are not seen."""
+
+import contextlib
+import contextvars
+
+import pytest
+from sqlalchemy import event
+
+pytestmark = pytest.mark.integration
+
+HR, SITI, BUDI = "196805051990031001", "198503122010012002", "197801012005011001"
+ATASAN = "196505051990031001"  # the Kepala Dinas's appraiser, outside the agency
+IKU = {"code": "IKU-1", "description": "Waktu respon pengaduan", "target": 14, "unit": "hari", "higher_is_better": False}
+UTAMA = {"kind": "utama", "description": "Terselesaikannya pengaduan masyarakat", "indikator": [
+    {"aspect": "waktu", "description": "Rata-rata waktu penyelesaian", "target": 14, "unit": "hari"},
+    {"aspect": "kuantitas", "description": "Pengaduan yang diselesaikan", "target": 120, "unit": "pengaduan"},
+]}
+TAMBAHAN = {"kind": "tambahan", "description": "Tersusunnya SOP layanan", "indikator": [
+    {"aspect": "kualitas", "description": "SOP disahkan", "target": 1, "unit": "dokumen"},
+]}
+
+# The most statements each request may send. Before the SKP, its owner and the period were each
+# read in one statement (and read once): create 17, submit 18, approve 19, realisation 9.
+MAX_STATEMENTS = {"create": 7, "submit": 5, "approve": 6, "realisation": 4}
+
+_counting: contextvars.ContextVar[list | None] = contextvars.ContextVar("counting", default=None)
+
+
+@pytest.fixture
+def statements(target_app):
+    """``async with statements() as sent: await client.post(...)`` -> ``sent`` lists the SQL."""
+    engine = target_app.state.runtime.engine.sync_engine
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        sent = _counting.get()
+        if sent is not None:
+            sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+
+    @contextlib.asynccontextmanager
+    async def count():
+        sent: list[str] = []
+        token = _counting.set(sent)
+        try:
+            yield sent
+        finally:
+            _counting.reset(token)
+
+    yield count
+    event.remove(engine, "before_cursor_execute", seen)
+
+
+async def test_skp_and_realisation_writes_send_few_statements(target_app, running, as_, statements):
+    hr, siti, budi = as_(HR, "hr"), as_(SITI), as_(BUDI, "appraiser")
+    async with running(target_app) as client:
+        roster = {"employees": [
+            {"nip": BUDI, "name": "Budi Santoso", "position": "Kepala Dinas", "unit": "Dinas", "appraiser_nip": ATASAN},
+            {"nip": SITI, "name": "Siti Rahayu", "position": "Analis", "unit": "Bidang Pengaduan", "appraiser_nip": BUDI},
+        ]}
+        assert (await client.post("/employees", json=roster, headers=hr)).status_code == 200
+        period_id = (await client.post("/periods", json={"year": 2025}, headers=hr)).json()["period_id"]
+        iku = (await client.post(f"/periods/{period_id}/iku", json=IKU, headers=hr)).json()
+        head = (await client.post("/skp", json={"period_id": period_id, "rhk": [{**UTAMA, "iku_id": iku["iku_id"]}]},
+                                  headers=budi)).json()
+        assert (await client.post(f"/skp/{head['skp_id']}/submit", headers=budi)).status_code == 200
+        head = (await client.post(f"/skp/{head['skp_id']}/approve", headers=as_(ATASAN, "appraiser"))).json()
+        plan = {"period_id": period_id, "rhk": [{**UTAMA, "supports_rhk_id": head["rhk"][0]["rhk_id"]}, TAMBAHAN]}
+
+        counts = {}
+        async with statements() as sent:
+            created = await client.post("/skp", json=plan, headers=siti)
+        assert created.status_code == 201, created.text
+        counts["create"] = len(sent)
+        skp_id = created.json()["skp_id"]
+        async with statements() as sent:
+            submitted = await client.post(f"/skp/{skp_id}/submit", headers=siti)
+        assert submitted.status_code == 200 and submitted.json()["status"] == "submitted", submitted.text
+        counts["submit"] = len(sent)
+        async with statements() as sent:
+            approved = await client.post(f"/skp/{skp_id}/approve", headers=budi)
+        assert approved.status_code == 200 and approved.json()["status"] == "approved", approved.text
+        counts["approve"] = len(sent)
+        iki_id = approved.json()["rhk"][0]["indikator"][0]["iki_id"]
+        async with statements() as sent:
+            recorded = await client.post(f"/skp/{skp_id}/realizations", headers=siti, json={
+                "iki_id": iki_id, "checkpoint_id": "triwulan-1", "value": 9})
+        assert recorded.status_code == 201, recorded.text
+        counts["realisation"] = len(sent)
+
+    assert counts == {k: min(counts[k], MAX_STATEMENTS[k]) for k in counts}, counts
