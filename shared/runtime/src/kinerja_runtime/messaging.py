@@ -97,7 +97,17 @@ def is_outage(exc: BaseException) -> bool:
     or the handler being wrong."""
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return True
+    if isinstance(exc, OperationalError) and _is_sqlite_error(exc):
+        # SQLite reports wrong SQL as OperationalError too; only a busy or unreachable file is an outage.
+        return any(word in str(exc.orig).lower() for word in _SQLITE_OUTAGES)
     return isinstance(exc, OperationalError | InterfaceError | DisconnectionError | ConnectionError | TimeoutError)
+
+
+_SQLITE_OUTAGES = ("locked", "busy", "disk i/o", "unable to open")
+
+
+def _is_sqlite_error(exc: DBAPIError) -> bool:
+    return type(exc.orig).__module__.startswith("sqlite3")
 
 
 class PoisonEvent(Exception):

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from aiokafka import errors as kafka_errors
-from sqlalchemy import bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import LargeBinary, bindparam, cast, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
@@ -397,26 +397,25 @@ class ParkedRow:
 
 
 async def parked_rows(sessions: async_sessionmaker, *, agency: str | None = None, limit: int = 100) -> list[ParkedRow]:
-    """The parked rows, oldest first; only one agency's when ``agency`` is given."""
+    """The parked rows, oldest first; only one agency's when ``agency`` is given. Filtered and
+    limited in the database, payloads measured there, never loaded."""
     async with sessions() as session:
-        rows = (
-            await session.execute(
-                select(outbox).where(outbox.c.parked_at.is_not(None)).order_by(outbox.c.parked_at, outbox.c.id)
-            )
-        ).all()
-    found = []
-    for row in rows:
-        # The agency is a CloudEvents header; parked rows are few, so it is filtered here.
-        row_agency = (row.headers or {}).get("ce_agency")
-        if agency is not None and row_agency != agency:
-            continue
-        found.append(ParkedRow(
-            row.id, row.event_id, row.event_type, row.topic, row.record_key, row_agency, row.created_at,
-            row.parked_at, row.parked_reason or "", len(row.payload.encode()),
-        ))
-        if len(found) >= limit:
-            break
-    return found
+        postgres = session.bind.dialect.name == "postgresql"
+        size = func.octet_length(outbox.c.payload) if postgres else func.length(cast(outbox.c.payload, LargeBinary))
+        row_agency = outbox.c.headers["ce_agency"].as_string()
+        query = (
+            select(outbox.c.id, outbox.c.event_id, outbox.c.event_type, outbox.c.topic, outbox.c.record_key,
+                   row_agency.label("agency"), outbox.c.created_at, outbox.c.parked_at, outbox.c.parked_reason,
+                   size.label("payload_bytes"))
+            .where(outbox.c.parked_at.is_not(None))
+            .order_by(outbox.c.parked_at, outbox.c.id)
+            .limit(limit)
+        )
+        if agency is not None:
+            query = query.where(row_agency == agency)
+        rows = (await session.execute(query)).all()
+    return [ParkedRow(r.id, r.event_id, r.event_type, r.topic, r.record_key, r.agency, r.created_at, r.parked_at,
+                      r.parked_reason or "", int(r.payload_bytes or 0)) for r in rows]
 
 
 async def requeue_parked(sessions: async_sessionmaker, event_id: str, *, agency: str | None = None) -> bool:

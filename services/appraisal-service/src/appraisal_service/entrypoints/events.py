@@ -29,7 +29,7 @@ def subscriber(settle_seconds: float, queued: asyncio.Event):
         consumer.handle(RealizationRecorded, projection.on_realizations)
         consumer.handle(FeedbackReceived, projection.on_feedback)
         consumer.handle(CitizenSurveyAnswered, projection.on_citizen_surveys)
-        consumer.handle(EmployeePeriodClosed, due.on_employees_closed(queued))
+        consumer.handle(EmployeePeriodClosed, due.on_employees_closed(queued, settle_seconds))
         # Until target-service publishes per-employee closes (and for replays of older topics).
         consumer.handle(PerformancePeriodClosedV1, due.on_periods_closed_v1(queued, settle_seconds))
 

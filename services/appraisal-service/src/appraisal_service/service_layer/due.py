@@ -24,7 +24,7 @@ from kinerja_runtime.app import ServiceRuntime
 from kinerja_runtime.logging import get_logger
 from kinerja_runtime.messaging import Delivered, is_outage
 from kinerja_runtime.uow import UnitOfWork, UnitOfWorkFactory
-from sqlalchemy import and_, bindparam, event, select, update
+from sqlalchemy import bindparam, event, select, update
 
 from appraisal_service.adapters.orm import appraisals_due
 from appraisal_service.adapters.projections import keyed
@@ -44,14 +44,17 @@ def _wake_after_commit(uow: UnitOfWork, queued: asyncio.Event) -> None:
     event.listen(uow.session.sync_session, "after_commit", lambda _session: queued.set(), once=True)
 
 
-def on_employees_closed(queued: asyncio.Event):
-    """Each employee's close queues their annual appraisal, due now."""
+def on_employees_closed(queued: asyncio.Event, settle_seconds: float = 0.0):
+    """Each employee's close queues their annual appraisal. Their targets and realisations came
+    before it on the same partition; the settle time is for feedback and citizen answers still
+    in flight on other topics (ADR 0005)."""
 
     async def handle(batch: Sequence[Delivered[EmployeePeriodClosed]], uow: UnitOfWork) -> None:
         now = datetime.now(UTC)
+        due_at = now + timedelta(seconds=settle_seconds)
         await bulk.insert_new(uow.session, appraisals_due, [
             {"agency_id": e.agency_id, "period_id": e.period_id, "nip": e.nip, "skp_id": e.skp_id,
-             "skp_version": e.skp_version, "realization_count": e.realization_count, "due_at": now,
+             "skp_version": e.skp_version, "realization_count": e.realization_count, "due_at": due_at,
              "queued_at": now, "status": "pending"}
             for e in (d.event for d in batch)
         ], KEY)
@@ -120,10 +123,11 @@ async def process_due_once(uows: UnitOfWorkFactory, batch_size: int = 1000, max_
     try:
         return await _batch(uows, batch_size, max_wait, retry_seconds)
     except Exception as exc:
-        if batch_size > 1 or is_outage(exc):
+        claimed = getattr(exc, "claimed_keys", [])
+        if batch_size > 1 or is_outage(exc) or not claimed:
             raise
-        await _fail_first(uows, f"appraisal could not be made: {exc!r}")
-        return 1
+        await _fail(uows, claimed, f"appraisal could not be made: {exc!r}")
+        return len(claimed)
 
 
 async def _batch(uows: UnitOfWorkFactory, batch_size: int, max_wait: float, retry_seconds: float) -> int:
@@ -133,34 +137,42 @@ async def _batch(uows: UnitOfWorkFactory, batch_size: int, max_wait: float, retr
         if not rows:
             return 0
         keys = {(r.agency_id, r.period_id, r.nip): r for r in rows}
-        with_skp = [k for k, r in keys.items() if r.skp_id is not None]
-        inputs = await read_inputs(uow.session, with_skp)
-        ready, waiting = [], []
-        for key in with_skp:
-            row = keys[key]
-            if _complete(row, inputs):
-                ready.append(key)
-            elif now - (row.queued_at or row.due_at) < timedelta(seconds=max_wait):
-                waiting.append(key)
-            else:
-                log.warning("appraising with incomplete inputs after waiting", nip=key[2], period_id=key[1],
-                            skp_version=row.skp_version, realizations=row.realization_count)
-                ready.append(key)
-        made = await propose_many(uow, ready, inputs=inputs)
-        failed = {**made.not_found, **made.refused}
-        for key, reason in failed.items():
-            log.warning("appraisal could not be made", nip=key[2], reason=reason)
-        await _set(uow, [k for k in ready if k not in failed], status="done")
-        await _set(uow, [k for k, r in keys.items() if r.skp_id is None], status="skipped", note=NO_SKP)
-        await _set(uow, waiting, due_at=now + timedelta(seconds=retry_seconds))
-        if failed:
-            await uow.session.execute(
-                update(appraisals_due).where(*(appraisals_due.c[c] == bindparam(f"k_{c}") for c in KEY))
-                .values(status="failed", note=bindparam("k_note")),
-                [{"k_agency_id": a, "k_period_id": p, "k_nip": n, "k_note": reason[:500]}
-                 for (a, p, n), reason in failed.items()],
-            )
-        await uow.commit()
+        try:
+            return await _settle(uow, rows, keys, now, max_wait, retry_seconds)
+        except Exception as exc:
+            exc.claimed_keys = list(keys)  # so a batch of one marks exactly its own row failed
+            raise
+
+
+async def _settle(uow: UnitOfWork, rows, keys: dict, now: datetime, max_wait: float, retry_seconds: float) -> int:
+    with_skp = [k for k, r in keys.items() if r.skp_id is not None]
+    inputs = await read_inputs(uow.session, with_skp)
+    ready, waiting = [], []
+    for key in with_skp:
+        row = keys[key]
+        if _complete(row, inputs):
+            ready.append(key)
+        elif now - (row.queued_at or row.due_at) < timedelta(seconds=max_wait):
+            waiting.append(key)
+        else:
+            log.warning("appraising with incomplete inputs after waiting", nip=key[2], period_id=key[1],
+                        skp_version=row.skp_version, realizations=row.realization_count)
+            ready.append(key)
+    made = await propose_many(uow, ready, inputs=inputs)
+    failed = {**made.not_found, **made.refused}
+    for key, reason in failed.items():
+        log.warning("appraisal could not be made", nip=key[2], reason=reason)
+    await _set(uow, [k for k in ready if k not in failed], status="done")
+    await _set(uow, [k for k, r in keys.items() if r.skp_id is None], status="skipped", note=NO_SKP)
+    await _set(uow, waiting, due_at=now + timedelta(seconds=retry_seconds))
+    if failed:
+        await uow.session.execute(
+            update(appraisals_due).where(*(appraisals_due.c[c] == bindparam(f"k_{c}") for c in KEY))
+            .values(status="failed", note=bindparam("k_note")),
+            [{"k_agency_id": a, "k_period_id": p, "k_nip": n, "k_note": reason[:500]}
+             for (a, p, n), reason in failed.items()],
+        )
+    await uow.commit()
     log.info("due appraisals processed", claimed=len(rows), proposed=len(made.created), waiting=len(waiting),
              failed=len(failed))
     return len(rows)
@@ -170,7 +182,8 @@ async def _claim(uow: UnitOfWork, now: datetime, limit: int):
     # Locked rows belong to another replica's batch: skip them rather than wait.
     return (await uow.session.execute(
         select(appraisals_due).where(appraisals_due.c.status == "pending", appraisals_due.c.due_at <= now)
-        .order_by(appraisals_due.c.due_at).limit(limit).with_for_update(skip_locked=True)
+        .order_by(appraisals_due.c.due_at, *(appraisals_due.c[c] for c in KEY)).limit(limit)
+        .with_for_update(skip_locked=True)
     )).all()
 
 
@@ -187,12 +200,10 @@ async def _set(uow: UnitOfWork, keys: list, **values) -> None:
         await uow.session.execute(update(appraisals_due).where(keyed(appraisals_due, keys)).values(**values))
 
 
-async def _fail_first(uows: UnitOfWorkFactory, note: str) -> None:
+async def _fail(uows: UnitOfWorkFactory, keys: list, note: str) -> None:
     """The batch of one kept failing: mark its row failed so the queue moves on."""
     async with uows() as uow:
-        rows = await _claim(uow, datetime.now(UTC), 1)
-        for row in rows:
-            await uow.session.execute(update(appraisals_due).where(and_(
-                *(appraisals_due.c[c] == getattr(row, c) for c in KEY))).values(status="failed", note=note[:500]))
-            log.error("appraisal failed", nip=row.nip, period_id=row.period_id, reason=note)
+        await _set(uow, keys, status="failed", note=note[:500])
         await uow.commit()
+    for agency_id, period_id, nip in keys:
+        log.error("appraisal failed", nip=nip, period_id=period_id, agency_id=agency_id, reason=note)
