@@ -124,16 +124,24 @@ async def _zero(sessions) -> bool:
 
 async def test_an_expired_lease_is_taken_over(outbox_db, events, agency, new_nip, eventually):
     """A holder that dies without releasing blocks the others only until its lease expires."""
+    from datetime import UTC, datetime, timedelta
+
+    from kinerja_runtime.tables import relay_lease
+    from sqlalchemy import update
+
     sessions, queue = outbox_db
     nip = new_nip()
     recorder = Recorder()
-    crashed = OutboxRelay(sessions, recorder.publisher("crashed"), poll_seconds=0.05, lease_seconds=1.0)
+    # A long lease, so "still valid" holds however slow the machine; its end is then set by hand.
+    crashed = OutboxRelay(sessions, recorder.publisher("crashed"), poll_seconds=0.05, lease_seconds=60.0)
     survivor = OutboxRelay(sessions, recorder.publisher("survivor"), poll_seconds=0.05, lease_seconds=1.0)
 
     await queue(2, events, agency, nip)
     assert await crashed.relay_once() == 2
     await queue(3, events, agency, nip)  # ...and then it dies: no release, no renewal.
     assert await survivor.relay_once() == 0, "the lease is still valid"
+    async with sessions() as session, session.begin():
+        await session.execute(update(relay_lease).values(expires_at=datetime.now(UTC) - timedelta(seconds=1)))
 
     async def takes_over():
         assert await survivor.relay_once() == 3
