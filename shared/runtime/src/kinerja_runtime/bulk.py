@@ -1,8 +1,9 @@
 """Set-based writes for consumers: one statement for many rows, on PostgreSQL and SQLite."""
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Table, and_, tuple_
+from sqlalchemy import Table, and_, false, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -48,11 +49,19 @@ async def insert_new(session: AsyncSession, table: Table, rows: Iterable[dict], 
 
 
 def keyed_in(table: Table, keys: Sequence[str], values: Iterable[tuple]):
-    """``(k1, k2) IN ((..), (..))`` for a composite key."""
-    values = list(values)
-    if len(keys) == 1:
-        return table.c[keys[0]].in_([v[0] for v in values])
-    return tuple_(*(table.c[k] for k in keys)).in_(values)
+    """Exactly the rows whose composite key is in ``values``, written as
+    ``(k1 = a AND k2 IN (..)) OR ..`` per value of the leading columns: each group is an index
+    range scan, where PostgreSQL serves a long row-value ``IN`` list with a scan."""
+    groups: dict[tuple, set] = defaultdict(set)
+    for value in values:
+        groups[tuple(value[:-1])].add(value[-1])
+    if not groups:
+        return false()
+    last = table.c[keys[-1]]
+    return or_(*(
+        and_(*(table.c[k] == v for k, v in zip(keys[:-1], leading, strict=True)), last.in_(sorted(tails)))
+        for leading, tails in groups.items()
+    ))
 
 
 def each_in(table: Table, keys: Sequence[str], values: Iterable[tuple]):

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from kinerja_contracts.vocabulary import Aspect, BerakhlakValue, Ekspektasi, FeedbackSource, RhkKind
-from kinerja_runtime import roster
-from sqlalchemy import and_, false, func, or_, select
+from kinerja_runtime import bulk, roster
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from appraisal_service.adapters.orm import citizen_ratings, feedback_answers, realizations, targets
@@ -132,17 +132,8 @@ class Evidence:
 
 
 def keyed(table, keys: Iterable[Key], nip_column: str = "nip"):
-    """``(agency, period) = .. AND nip IN (..)`` per agency and period in ``keys``, OR-ed: each
-    group is an index range scan, where a row-value IN over three columns would not be."""
-    groups: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for agency_id, period_id, nip in keys:
-        groups[agency_id, period_id].add(nip)
-    if not groups:
-        return false()
-    return or_(*(
-        and_(table.c.agency_id == agency_id, table.c.period_id == period_id, table.c[nip_column].in_(sorted(nips)))
-        for (agency_id, period_id), nips in groups.items()
-    ))
+    """The rows of ``keys`` ((agency, period, nip) triples), one index range per agency and period."""
+    return bulk.keyed_in(table, ["agency_id", "period_id", nip_column], keys)
 
 
 async def targets_of(session: AsyncSession, keys: Iterable[Key]) -> dict[Key, Target]:
