@@ -8,9 +8,10 @@ from kinerja_contracts.vocabulary import Ekspektasi
 from kinerja_runtime import roster
 from kinerja_runtime.auth import Principal, Role, current_principal, require_roles
 from kinerja_runtime.deps import unit_of_work
+from kinerja_runtime.inputs import Offset, RequestBody
 from kinerja_runtime.problems import NotFound
 from kinerja_runtime.uow import UnitOfWork
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from sqlalchemy import select
 
 from appraisal_service.adapters import projections, records
@@ -28,10 +29,9 @@ Anyone = Annotated[Principal, Depends(current_principal)]
 Uow = Annotated[UnitOfWork, Depends(unit_of_work)]
 
 
-class ConfirmBody(BaseModel):
+class ConfirmBody(RequestBody):
     """Omitted ratings accept the proposal; a differing rating needs ``reason``."""
 
-    model_config = ConfigDict(extra="forbid")
     rating_hasil_kerja: Ekspektasi | None = None
     rating_perilaku: Ekspektasi | None = None
     reason: str | None = Field(None, max_length=2000)
@@ -124,7 +124,7 @@ async def read_period(
     checkpoint_id: str | None = None,
     status: Literal["proposed", "final", "superseded"] | None = Query(None, description="Default: current results"),
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ):
     query = select(appraisals).where(
         appraisals.c.agency_id == principal.agency, appraisals.c.period_id == period_id, appraisals.c.kind == kind,

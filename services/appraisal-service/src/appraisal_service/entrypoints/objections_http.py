@@ -7,9 +7,10 @@ from fastapi import APIRouter, Depends
 from kinerja_contracts.vocabulary import Ekspektasi
 from kinerja_runtime.auth import Principal, Role, current_principal
 from kinerja_runtime.deps import unit_of_work
+from kinerja_runtime.inputs import RequestBody
 from kinerja_runtime.problems import NotFound
 from kinerja_runtime.uow import UnitOfWork
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from sqlalchemy import or_, select
 from starlette.status import HTTP_201_CREATED
 
@@ -27,15 +28,13 @@ Uow = Annotated[UnitOfWork, Depends(unit_of_work)]
 Today = Annotated[date, Depends(today)]
 
 
-class ObjectionBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ObjectionBody(RequestBody):
     reasons: str = Field(min_length=1, max_length=5000, pattern=r"\S")
 
 
-class DecisionBody(BaseModel):
+class DecisionBody(RequestBody):
     """``changed`` needs at least one new rating; an omitted rating stays as it was."""
 
-    model_config = ConfigDict(extra="forbid")
     outcome: Outcome
     reason: str = Field(min_length=1, max_length=5000, pattern=r"\S")
     rating_hasil_kerja: Ekspektasi | None = None

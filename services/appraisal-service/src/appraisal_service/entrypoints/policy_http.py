@@ -5,8 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response
 from kinerja_runtime.auth import Principal, Role, current_principal, require_roles
 from kinerja_runtime.deps import unit_of_work
+from kinerja_runtime.inputs import RequestBody
 from kinerja_runtime.uow import UnitOfWork
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from appraisal_service.service_layer.policy import read_policy, set_policy
 
@@ -14,11 +15,10 @@ router = APIRouter(tags=["policy"])
 Uow = Annotated[UnitOfWork, Depends(unit_of_work)]
 
 
-class PolicyBody(BaseModel):
+class PolicyBody(RequestBody):
     """The whole policy: an omitted parameter takes its documented default (not its current value).
     Cross-field rules (band order, appraiser weighted most, ...) are checked by the domain."""
 
-    model_config = ConfigDict(extra="forbid")
     capaian_cap: float | None = Field(None, gt=0, le=1000)
     met_threshold: float | None = Field(None, gt=0, le=1000)
     hasil_di_atas_from: float | None = Field(None, gt=0, le=1000)

@@ -6,8 +6,8 @@ from fastapi import APIRouter, Depends
 from kinerja_runtime import roster
 from kinerja_runtime.auth import Principal, Role, require_roles
 from kinerja_runtime.deps import unit_of_work
+from kinerja_runtime.inputs import RequestBody
 from kinerja_runtime.uow import UnitOfWork
-from pydantic import BaseModel, ConfigDict
 
 from appraisal_service.domain import OrganisationPredikat
 from appraisal_service.service_layer.reports import calibration, distribution
@@ -17,8 +17,7 @@ Hr = Annotated[Principal, Depends(require_roles(Role.HR))]
 Uow = Annotated[UnitOfWork, Depends(unit_of_work)]
 
 
-class CalibrationBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class CalibrationBody(RequestBody):
     # "cukup" is accepted as the other name of butuh_perbaikan.
     organisation_predikat: OrganisationPredikat
     unit_id: str | None = None

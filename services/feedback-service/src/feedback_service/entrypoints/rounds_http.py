@@ -2,7 +2,8 @@
 
 from fastapi import APIRouter, Response, status
 from kinerja_contracts.vocabulary import BerakhlakValue, Ekspektasi, FeedbackSource
-from pydantic import BaseModel, ConfigDict, Field
+from kinerja_runtime.inputs import RequestBody
+from pydantic import Field
 
 from feedback_service.domain.rounds import Nomination
 from feedback_service.entrypoints.http import Caller, NipField, Uow, as_giver
@@ -11,14 +12,12 @@ from feedback_service.service_layer import rounds
 router = APIRouter(prefix="/feedback-rounds", tags=["feedback rounds"])
 
 
-class GiverIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class GiverIn(RequestBody):
     nip: str = NipField
     source: FeedbackSource
 
 
-class RoundIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class RoundIn(RequestBody):
     nip: str = NipField
     period_id: str = Field(min_length=1, max_length=64)
     checkpoint_id: str | None = Field(None, min_length=1, max_length=128,
@@ -27,8 +26,7 @@ class RoundIn(BaseModel):
                                   description="who answers: the employee as 'self', the appraiser as 'appraiser'")
 
 
-class AnswerIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class AnswerIn(RequestBody):
     ratings: dict[BerakhlakValue, Ekspektasi] = Field(description="one level for each of the seven BerAKHLAK values")
     comment: str | None = Field(None, max_length=2000)
 

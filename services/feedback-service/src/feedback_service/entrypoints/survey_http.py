@@ -6,7 +6,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, status
 from kinerja_contracts.vocabulary import SkmElement
 from kinerja_runtime.auth import Principal, Role, require_roles
-from pydantic import BaseModel, ConfigDict, Field
+from kinerja_runtime.inputs import RequestBody
+from pydantic import Field
 
 from feedback_service.entrypoints.http import Uow
 from feedback_service.entrypoints.public_guard import PublicRoute
@@ -18,8 +19,7 @@ router = APIRouter(tags=["citizen survey"])
 Score = Annotated[int, Field(ge=1, le=4)]
 
 
-class SurveyAnswerIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class SurveyAnswerIn(RequestBody):
     submission_id: uuid.UUID = Field(description="made once per filled-in form by the client; a repeat is refused")
     elements: dict[SkmElement, Score] = Field(min_length=len(SkmElement), max_length=len(SkmElement),
                                               description="a score 1-4 for each of the nine SKM elements")

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from kinerja_contracts.limits import NAME_MAX
 from kinerja_runtime.auth import Role
+from kinerja_runtime.inputs import Offset
 from kinerja_runtime.problems import Forbidden
 from kinerja_runtime.uploads import CSV_REQUEST_BODY, read_csv_body
 from pydantic import Field
@@ -65,7 +66,7 @@ async def import_roster_csv(request: Request, principal: HR, uow: Uow):
 async def list_employees(
     principal: HrOrAppraiser, uow: Uow,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
     appraiser_nip: Annotated[str | None, Query(max_length=18, description="only this appraiser's employees")] = None,
 ):
     return await roster.list_employees(

@@ -11,8 +11,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from kinerja_runtime.auth import Principal, Role, current_principal, require_roles
 from kinerja_runtime.deps import unit_of_work
+from kinerja_runtime.inputs import RequestBody
 from kinerja_runtime.uow import UnitOfWork
-from pydantic import BaseModel, ConfigDict
 
 Clock = Callable[[], datetime]
 
@@ -36,5 +36,5 @@ Now = Annotated[datetime, Depends(now)]
 Today = Annotated[date, Depends(today)]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+# Request bodies: unknown fields and NUL characters refused (one rule for every service).
+Strict = RequestBody

@@ -3,6 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from kinerja_runtime.inputs import Offset
 
 from training_service.entrypoints.deps import HR, Caller, Today, Uow
 from training_service.service_layer import views
@@ -29,7 +30,7 @@ async def employee_ledger(nip: str, principal: Caller, uow: Uow, today: Today, y
 async def period_decisions(
     period_id: str, principal: HR, uow: Uow, today: Today,
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ):
     return await views.period_decisions(uow, principal.agency, period_id, limit, offset, today)
 
