@@ -43,6 +43,7 @@ from .events import (
     RealizationRecorded,
     Rhk,
     TalentPoolNominated,
+    TalentPoolWithdrawn,
     TargetRevised,
     TargetSet,
     TrainingCompleted,
@@ -64,6 +65,7 @@ from .vocabulary import (
 
 __all__ = [
     "TalentPoolNominated",
+    "TalentPoolWithdrawn",
     "TrainingCompleted",
     "DevelopmentPlanRevised",
     "AppraisalRevised",

@@ -33,6 +33,7 @@ from .events import (
     PerformancePeriodOpened,
     RealizationRecorded,
     TalentPoolNominated,
+    TalentPoolWithdrawn,
     TargetRevised,
     TargetSet,
     TrainingCompleted,
@@ -117,8 +118,9 @@ DEVELOPMENT = Topic(
     "kinerja.development",
     12,
     "nip",
-    (DevelopmentPlanCreated, DevelopmentPlanRevised, TrainingCompleted, TalentPoolNominated),
-    "Development plans made from appraisals, their revisions, completed trainings and talent-pool nominations.",
+    (DevelopmentPlanCreated, DevelopmentPlanRevised, TrainingCompleted, TalentPoolNominated, TalentPoolWithdrawn),
+    "Development plans made from appraisals, their revisions, completed trainings and talent-pool nominations"
+    " (and their withdrawal).",
 )
 
 TOPICS: tuple[Topic, ...] = (

@@ -23,6 +23,7 @@ from .training import (
     DevelopmentPlanRevised,
     PlanItem,
     TalentPoolNominated,
+    TalentPoolWithdrawn,
     TrainingCompleted,
 )
 
@@ -46,10 +47,12 @@ ALL_EVENTS = (
     TalentPoolNominated,
     PerformancePeriodClosedV1,
     EmployeePeriodClosed,
+    TalentPoolWithdrawn,
 )
 
 __all__ = [
     "TalentPoolNominated",
+    "TalentPoolWithdrawn",
     "TrainingCompleted",
     "DevelopmentPlanRevised",
     "AppraisalRevised",

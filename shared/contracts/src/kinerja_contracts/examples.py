@@ -29,6 +29,7 @@ from .events import (
     RealizationRecorded,
     Rhk,
     TalentPoolNominated,
+    TalentPoolWithdrawn,
     TargetRevised,
     TargetSet,
     TrainingCompleted,
@@ -372,6 +373,14 @@ _examples += [
         years=[2024, 2025],
         appraisal_ids=["apr-2024-0311", "apr-2025-0001"],
         nominated_at=_at(2026, 1, 31, 2),
+    ),
+    TalentPoolWithdrawn(
+        agency_id=AGENCY,
+        nip=EMPLOYEE,
+        years=[2024, 2025],
+        appraisal_ids=["apr-2024-0311", "apr-2025-0001"],
+        revised_appraisal_id="apr-2025-0001-r3",
+        withdrawn_at=_at(2026, 3, 2, 9),
     ),
     PerformancePeriodClosedV1(
         agency_id=AGENCY,

@@ -126,3 +126,26 @@ class TalentPoolNominated(Event):
         min_length=2, max_length=YEARS_MAX, description="The annual appraisals behind it."
     )
     nominated_at: AwareDatetime = Field(description="When the nomination was made.")
+
+
+class TalentPoolWithdrawn(Event):
+    """A talent-pool nomination was withdrawn: a revised annual result (an objection decided,
+    PP 30/2019 art. 59) no longer rates one of its two years Sangat Baik. A later revision
+    back to Sangat Baik nominates the employee again (a new ``TalentPoolNominated``)."""
+
+    event_type: ClassVar[str] = "kinerja.training.TalentPoolWithdrawn.v1"
+    topic: ClassVar[str] = "kinerja.development"
+    max_encoded_bytes: ClassVar[int] = 32 * KIB
+
+    agency_id: AgencyId
+    nip: Nip = Field(description="The employee (record key).")
+    years: list[int] = Field(
+        min_length=2, max_length=YEARS_MAX, description="The years of the nomination withdrawn."
+    )
+    appraisal_ids: list[Identifier] = Field(
+        min_length=2, max_length=YEARS_MAX, description="The annual appraisals the nomination rested on."
+    )
+    revised_appraisal_id: Identifier = Field(
+        description="The revised appraisal whose lower predikat ended the nomination."
+    )
+    withdrawn_at: AwareDatetime = Field(description="When the revision was made.")
