@@ -1,10 +1,16 @@
 """training-service: development plans from appraisal gaps, the catalogue, the JP ledger
 and the talent pool -> DevelopmentPlanCreated, DevelopmentPlanRevised, TrainingCompleted,
-TalentPoolNominated."""
+TalentPoolNominated, TalentPoolWithdrawn."""
 
 from pathlib import Path
 
-from kinerja_contracts import DevelopmentPlanCreated, DevelopmentPlanRevised, TalentPoolNominated, TrainingCompleted
+from kinerja_contracts import (
+    DevelopmentPlanCreated,
+    DevelopmentPlanRevised,
+    TalentPoolNominated,
+    TalentPoolWithdrawn,
+    TrainingCompleted,
+)
 from kinerja_runtime.app import ServiceRuntime, create_service_app
 from kinerja_runtime.settings import ServiceSettings
 
@@ -28,7 +34,8 @@ def create_app(settings: ServiceSettings | None = None, clock: Clock | None = No
         settings=settings,
         migrations=Path(__file__).parent / "migrations",
         routers=[http.router, http_training.router, http_catalogue.router],
-        produces=[DevelopmentPlanCreated, DevelopmentPlanRevised, TrainingCompleted, TalentPoolNominated],
+        produces=[DevelopmentPlanCreated, DevelopmentPlanRevised, TrainingCompleted, TalentPoolNominated,
+                  TalentPoolWithdrawn],
         subscribe=events.subscribe,
         on_started=seed_catalogue,
     )

@@ -105,7 +105,9 @@ plan_items = Table(
     Column("evidence", String(500), nullable=True),
 )
 
-# Every completed activity, in a plan or not: the JP an employee has for a year.
+# Every completed activity, in a plan or not: the JP an employee has for a year. Training an
+# employee records for themselves outside any plan is "claimed" until HR or their current
+# appraiser verifies it (or rejects it, with a note); only "verified" JP count.
 jp_ledger = Table(
     "jp_ledger",
     metadata,
@@ -123,12 +125,17 @@ jp_ledger = Table(
     Column("completed_on", Date, nullable=False),
     Column("recorded_by", String(18), nullable=False),
     Column("recorded_at", UtcDateTime(), nullable=False),
+    Column("status", String(16), nullable=False, server_default="verified"),  # claimed | verified | rejected
+    Column("reviewed_by", String(18), nullable=True),
+    Column("reviewed_at", UtcDateTime(), nullable=True),
+    Column("review_note", String(500), nullable=True),
     # An employee's JP of a year (ledger page, plan top-up); the agency's year for the report.
     Index("ix_jp_ledger_employee", "agency_id", "nip", "year"),
     Index("ix_jp_ledger_year", "agency_id", "year"),
 )
 
-# One row per employee and year, from annual appraisals only; a revision overwrites it.
+# One row per employee and period, from annual appraisals only; a later revision replaces it,
+# an older one arriving late (or replayed) does not.
 annual_results = Table(
     "annual_results",
     metadata,
@@ -139,6 +146,7 @@ annual_results = Table(
     Column("predikat", String(32), nullable=False),
     Column("appraisal_id", String(128), nullable=False),
     Column("recorded_at", UtcDateTime(), nullable=False),
+    Column("revision", Integer, nullable=False, server_default="1"),  # the appraisal's revision number
 )
 
 talent_nominations = Table(
@@ -150,5 +158,9 @@ talent_nominations = Table(
     Column("first_year", Integer, nullable=False),
     Column("appraisal_ids", String(300), nullable=False),  # "first,second"
     Column("nominated_at", UtcDateTime(), nullable=False),
+    # A revision that lowers one of the two years withdraws the nomination; one raising it back nominates again.
+    Column("status", String(16), nullable=False, server_default="nominated"),  # nominated | withdrawn
+    Column("withdrawn_at", UtcDateTime(), nullable=True),
+    Column("withdrawn_by_appraisal_id", String(128), nullable=True),
 )
 

@@ -14,6 +14,8 @@ from .catalogue import (
     known_competencies,
 )
 from .catalogue_import import CATALOGUE_COLUMNS, CatalogueCsvError, ImportedRow, RowError, read_catalogue_csv
+from .claims import EntryStatus, may_review, status_when_recorded
+from .completion import completion_date_problem, earliest_in_plan, earliest_outside_plan
 from .composition import MANDATORY_WITHIN, ComposedPlan, compose_plan
 from .entitlement import JP_ENTITLEMENT, jp_short_of_entitlement, top_up
 from .plan import (
@@ -26,7 +28,7 @@ from .plan import (
     decide_plan,
 )
 from .progress import ItemProgress, is_overdue, plan_completed
-from .talent import AnnualResult, Nomination, nominations_after
+from .talent import AnnualResult, Nomination, nominations_after, withdrawn_after
 
 __all__ = [
     "AnnualResult",
@@ -36,6 +38,7 @@ __all__ = [
     "CatalogueGap",
     "CatalogueItem",
     "ComposedPlan",
+    "EntryStatus",
     "GENERAL_COMPETENCY",
     "GapKind",
     "ImportedRow",
@@ -52,15 +55,21 @@ __all__ = [
     "TECHNICAL_PREFIX",
     "competency_for_aspect",
     "competency_for_value",
+    "completion_date_problem",
     "compose_plan",
     "decide_plan",
+    "earliest_in_plan",
+    "earliest_outside_plan",
     "is_known_competency",
     "is_overdue",
     "is_technical",
     "jp_short_of_entitlement",
     "known_competencies",
+    "may_review",
     "nominations_after",
     "plan_completed",
     "read_catalogue_csv",
+    "status_when_recorded",
     "top_up",
+    "withdrawn_after",
 ]

@@ -50,6 +50,8 @@ def _row(line: int, fields: dict[str, str]) -> ImportedRow | RowError:
     values = {k: (fields.get(k) or "").strip() for k in CATALOGUE_COLUMNS}
     code = values["code"] or None
     problems = [f"{k} is empty" for k in CATALOGUE_COLUMNS if k != "form" and not values[k]]
+    # PostgreSQL refuses the NUL character in text: a row with one is a bad row, not a 500.
+    problems += [f"{k} must not contain the NUL character (U+0000)" for k in CATALOGUE_COLUMNS if "\x00" in values[k]]
     problems += [f"{k} is longer than {n} characters" for k, n in _LIMITS.items() if len(values[k]) > n]
     competency = _competency(values["competency"])
     if values["competency"] and not is_known_competency(competency):

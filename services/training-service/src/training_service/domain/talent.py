@@ -5,12 +5,12 @@ replaces the original for its year.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from kinerja_contracts.vocabulary import Predikat
 
-__all__ = ["AnnualResult", "Nomination", "nominations_after"]
+__all__ = ["AnnualResult", "Nomination", "nominations_after", "withdrawn_after"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,3 +35,14 @@ def nominations_after(history: Mapping[int, AnnualResult], year: int) -> list[No
         if all(r is not None and r.predikat is Predikat.SANGAT_BAIK for r in pair):
             found.append(Nomination((first, second), (pair[0].appraisal_id, pair[1].appraisal_id)))
     return found
+
+
+def withdrawn_after(history: Mapping[int, AnnualResult], year: int, nominated: Collection[int]) -> list[int]:
+    """Nominations (by their later year, among ``nominated``) that the result of ``year`` no
+    longer supports: a revision lowered it below Sangat Baik."""
+    def held(later: int) -> bool:
+        return all(
+            (r := history.get(y)) is not None and r.predikat is Predikat.SANGAT_BAIK for y in (later - 1, later)
+        )
+
+    return [later for later in (year, year + 1) if later in nominated and not held(later)]

@@ -3,9 +3,9 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from kinerja_runtime.inputs import Offset
+from kinerja_runtime.inputs import Offset, page_limit
 
-from training_service.entrypoints.deps import HR, Caller, Today, Uow
+from training_service.entrypoints.deps import HR, Caller, EmployeeNip, Id, Today, Uow
 from training_service.service_layer import views
 
 router = APIRouter(tags=["development"])
@@ -14,32 +14,36 @@ Year = Annotated[int | None, Query(ge=2000, le=2100, description="default: this 
 
 
 @router.get("/employees/{nip}/plans", summary="An employee's development plans and plan decisions "
-            "(the employee, their appraiser or mentor, HR)")
-async def employee_plans(nip: str, principal: Caller, uow: Uow, today: Today):
+            "(the employee, their current appraiser, HR)")
+async def employee_plans(nip: EmployeeNip, principal: Caller, uow: Uow, today: Today):
     return await views.employee_plans(uow, principal, nip, today)
 
 
-@router.get("/employees/{nip}/jp-ledger", summary="An employee's JP ledger for a year against the 20 JP entitlement "
-            "(the employee, their appraiser or mentor, HR)")
-async def employee_ledger(nip: str, principal: Caller, uow: Uow, today: Today, year: Year = None):
-    return await views.jp_ledger_of(uow, principal, nip, year or today.year)
+@router.get("/employees/{nip}/jp-ledger", summary="A page of an employee's JP ledger for a year, claimed and "
+            "verified, against the 20 JP entitlement (the employee, their current appraiser, HR)")
+async def employee_ledger(nip: EmployeeNip, principal: Caller, uow: Uow, today: Today, year: Year = None,
+                          limit: page_limit(500) = 500, offset: Offset = 0):
+    return await views.jp_ledger_of(uow, principal, nip, year or today.year, limit, offset)
 
 
 @router.get("/periods/{period_id}/plan-decisions",
             summary="A page of a period's plan decisions with the plans they made (HR)")
 async def period_decisions(
-    period_id: str, principal: HR, uow: Uow, today: Today,
+    period_id: Id, principal: HR, uow: Uow, today: Today,
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
     offset: Offset = 0,
 ):
     return await views.period_decisions(uow, principal.agency, period_id, limit, offset, today)
 
 
-@router.get("/reports/development", summary="The agency's plans by competency and JP fulfilment for a year (HR)")
-async def development_report(principal: HR, uow: Uow, today: Today, year: Year = None):
-    return await views.development_report(uow, principal.agency, year or today.year, today)
+@router.get("/reports/development", summary="The agency's plans by competency and a page of JP fulfilment "
+            "for a year (HR)")
+async def development_report(principal: HR, uow: Uow, today: Today, year: Year = None,
+                             limit: page_limit(1000) = 500, offset: Offset = 0):
+    return await views.development_report(uow, principal.agency, year or today.year, today, limit, offset)
 
 
-@router.get("/talent-pool", summary="Employees nominated for the talent pool: two consecutive years Sangat Baik (HR)")
-async def talent_pool(principal: HR, uow: Uow):
-    return await views.talent_pool(uow, principal.agency)
+@router.get("/talent-pool", summary="A page of the employees nominated for the talent pool: two consecutive "
+            "years Sangat Baik (HR)")
+async def talent_pool(principal: HR, uow: Uow, limit: page_limit(500) = 500, offset: Offset = 0):
+    return await views.talent_pool(uow, principal.agency, limit, offset)

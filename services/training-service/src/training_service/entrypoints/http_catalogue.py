@@ -1,6 +1,9 @@
 """HTTP routes of the catalogue: reading it, and HR's CSV import."""
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from kinerja_runtime.inputs import Offset, page_limit
 from kinerja_runtime.uploads import CSV_REQUEST_BODY, read_csv_body
 
 from training_service.adapters import catalogue_repository
@@ -13,8 +16,14 @@ router = APIRouter(tags=["catalogue"])
 MAX_CSV_BYTES = 1024 * 1024
 
 
-@router.get("/catalogue", summary="The agency's training catalogue (seeded items and the agency's own)")
-async def read_catalogue(principal: Caller, uow: Uow, competency: str | None = None):
+@router.get("/catalogue", summary="A page of the agency's training catalogue (seeded items and the agency's own), "
+            "by code")
+async def read_catalogue(
+    principal: Caller, uow: Uow,
+    competency: Annotated[str | None, Query(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f]+$",
+                                            description="only the items developing this competency")] = None,
+    limit: page_limit(1000) = 1000, offset: Offset = 0,
+):
     async with uow:
         found = await catalogue_repository.load_with_source(uow.session, principal.agency)
     return [
@@ -22,7 +31,7 @@ async def read_catalogue(principal: Caller, uow: Uow, competency: str | None = N
          "jp": i.jp, "provider": i.provider, "modality": i.modality, "source": source}
         for i, source in found
         if competency is None or i.competency == competency
-    ]
+    ][offset:offset + limit]
 
 
 @router.post(

@@ -3,7 +3,10 @@
 Only annual appraisals make plans: a periodic (checkpoint) appraisal is a progress check
 inside the year, so it is recorded as a decision with no plan and the annual result decides.
 Every appraisal id is decided once, whichever event (AppraisalCompleted with a revision
-number, or AppraisalRevised) brings it first, so a revision never yields two plans.
+number, or AppraisalRevised) brings it first, so a revision never yields two plans. An
+annual result older than one already decided for the same employee and period (by revision,
+then time: a late or replayed original after its revision) is recorded with no plan, so it
+cannot make a plan beside the revision's or touch the talent pool.
 
 A batch is decided set-based: which ids are decided, the mentors, the catalogues, the
 ledger and the talent pool are read once for the batch, and decisions, plans and items are
@@ -13,6 +16,7 @@ the appraisals before it may have made, so it is decided alone, in its place in 
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 
 from kinerja_contracts import AppraisalCompleted, AppraisalRevised, DevelopmentPlanCreated, Event
 from kinerja_runtime import bulk, roster
@@ -34,7 +38,13 @@ PERIODIC_REASON = (
     "annual appraisal makes a development plan."
 )
 
+STALE_REASON = (
+    "A later revision of this annual result was decided first; this older result is recorded "
+    "and makes no plan."
+)
+
 Decidable = tuple[Delivered, Appraised]
+Slot = tuple[str, str, str]  # (agency_id, nip, period_id) of an annual result
 
 
 async def on_appraisals_completed(batch: Sequence[Delivered[AppraisalCompleted]], uow: UnitOfWork) -> None:
@@ -49,11 +59,19 @@ async def decide_all(uow: UnitOfWork, batch: Sequence[Decidable]) -> None:
     """Decide every appraisal of the batch not decided yet, each id once (the first event
     bringing it wins), in the batch's order."""
     decided = await _decided(uow.session, {a.appraisal_id for _, a in batch})
+    latest = await _latest_annual(uow.session, {_slot(a) for _, a in batch if a.kind == "annual"})
     run: list[Decidable] = []
+    stale: list[dict] = []
     for d, a in batch:
         if a.appraisal_id in decided:
             continue
         decided.add(a.appraisal_id)
+        if a.kind == "annual":
+            newest = latest.get(_slot(a))
+            if newest is not None and newest > talent.version(a.revision, a.at):
+                stale.append(_decision_row(a, required=False, recommended=False, reason=STALE_REASON, plan_id=None))
+                continue
+            latest[_slot(a)] = talent.version(a.revision, a.at)
         if a.kind == "annual" and a.is_revision:
             await _decide_originals(uow, run)
             run = []
@@ -61,6 +79,27 @@ async def decide_all(uow: UnitOfWork, batch: Sequence[Decidable]) -> None:
         else:
             run.append((d, a))
     await _decide_originals(uow, run)
+    if stale:
+        await uow.session.execute(insert(plan_decisions), stale)
+
+
+def _slot(a: Appraised) -> Slot:
+    return a.agency_id, a.nip, a.period_id
+
+
+async def _latest_annual(session: AsyncSession, slots: set[Slot]) -> dict[Slot, tuple[int, datetime]]:
+    """The version (revision, time) of the latest annual result decided for each slot."""
+    if not slots:
+        return {}
+    c = plan_decisions.c
+    rows = (await session.execute(select(c.agency_id, c.nip, c.period_id, c.revision, c.decided_at).where(
+        bulk.each_in(plan_decisions, ["agency_id", "nip", "period_id"], slots), c.kind == "annual"))).all()
+    latest: dict[Slot, tuple[int, datetime]] = {}
+    for r in rows:
+        slot = (r.agency_id, r.nip, r.period_id)
+        if slot in slots:
+            latest[slot] = max(latest.get(slot, (0, r.decided_at)), talent.version(r.revision, r.decided_at))
+    return latest
 
 
 async def _decided(session: AsyncSession, appraisal_ids: set[str]) -> set[str]:
@@ -76,7 +115,7 @@ async def _decide_originals(uow: UnitOfWork, run: Sequence[Decidable]) -> None:
         return
     session = uow.session
     annual = [(d, a) for d, a in run if a.kind == "annual"]
-    nominations = await talent.record_annuals(uow, [a for _, a in annual])
+    talent_events = await talent.record_annuals(uow, [a for _, a in annual])
     catalogues = await catalogue_repository.load_many(session, {a.agency_id for _, a in annual})
     done = await ledger.completed_in(session, {(a.agency_id, a.nip, a.at.year) for _, a in annual})
     mentors = await _roster_appraisers(session, {(a.agency_id, a.nip) for _, a in annual})
@@ -93,7 +132,7 @@ async def _decide_originals(uow: UnitOfWork, run: Sequence[Decidable]) -> None:
         plan_id = str(uuid.uuid4()) if decision.makes_plan else None
         decisions.append(_decision_row(a, required=decision.required, recommended=decision.recommended,
                                        reason=decision.reason, plan_id=plan_id))
-        events: list[Event] = list(nominations.get(a.appraisal_id, []))
+        events: list[Event] = list(talent_events.get(a.appraisal_id, []))
         if plan_id is not None:
             year = a.at.year  # the plan follows the appraisal: it tops up the year it is made in
             year_done = done.get((a.agency_id, a.nip, year), ledger.YearDone())
@@ -121,12 +160,12 @@ async def _decide_revision(uow: UnitOfWork, d: Delivered, a: Appraised) -> None:
     if superseded is None:
         await _decide_originals(uow, [(d, a)])
         return
-    nominations = await talent.record_annuals(uow, [a])
+    talent_events = await talent.record_annuals(uow, [a])
     catalogue = await catalogue_repository.load(uow.session, a.agency_id)
     decision: PlanDecision = decide_plan(outcome_of(a), catalogue)
     mentor = await _mentor_of(uow, a, superseded)
     with d.causing():
-        for event in nominations.get(a.appraisal_id, []):
+        for event in talent_events.get(a.appraisal_id, []):
             await uow.publish(event)
         plan_id = await revisions.supersede(uow, a, decision, catalogue, superseded, mentor)
     await uow.session.execute(insert(plan_decisions).values(**_decision_row(

@@ -1,5 +1,11 @@
 """Keeping each employee's annual predikat per year and nominating two consecutive years of
-Sangat Baik for the talent pool -> TalentPoolNominated.
+Sangat Baik for the talent pool -> TalentPoolNominated; a revision that lowers one of the
+two years withdraws the nomination -> TalentPoolWithdrawn.
+
+Results apply by version, not by arrival (issue 8 item 13): a period's result is replaced
+only by a later one, ordered by the appraisal's revision number and then by the time it was
+made (``completed_at`` / ``revised_at``). An older result arriving late, or a replayed one,
+changes nothing, so it can neither roll a revision back nor bring a withdrawn nomination back.
 
 The year comes from the period in the roster projection. The period and the appraisal
 arrive on different topics, so an appraisal may come first: its result is kept with no
@@ -15,45 +21,69 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from kinerja_contracts import PerformancePeriodOpened, TalentPoolNominated
+from kinerja_contracts import Event, PerformancePeriodOpened, TalentPoolNominated, TalentPoolWithdrawn
 from kinerja_contracts.vocabulary import Predikat
 from kinerja_runtime import bulk
 from kinerja_runtime.messaging import Delivered
 from kinerja_runtime.roster import known_periods
 from kinerja_runtime.uow import UnitOfWork
-from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from training_service.adapters.orm import annual_results, talent_nominations
-from training_service.domain import AnnualResult, nominations_after
+from training_service.domain import AnnualResult, nominations_after, withdrawn_after
 from training_service.service_layer.appraised import Appraised
 
 Employee = tuple[str, str]  # (agency_id, nip)
+NOMINATED, WITHDRAWN = "nominated", "withdrawn"
+
+
+def version(revision: int, at: datetime) -> tuple[int, datetime]:
+    """The order results of one period apply in: revision number, then when it was made."""
+    return revision, at
+
+
+def _older_in_store(table, excluded):
+    """The database's own guard of the same order, for a writer that raced this one."""
+    return or_(table.c.revision < excluded.revision,
+               and_(table.c.revision == excluded.revision, table.c.recorded_at < excluded.recorded_at))
 
 
 @dataclass
 class _Talent:
-    """The batch's employees as stored before it: results by period, nominated (later) years."""
+    """The batch's employees as stored before it: results by period, nominations by
+    (agency, nip, later year), and the nomination rows the batch changed."""
 
     results: dict[Employee, dict[str, dict]] = field(default_factory=lambda: defaultdict(dict))
-    nominated: set[tuple[str, str, int]] = field(default_factory=set)
-    new_nominations: list[dict] = field(default_factory=list)
+    nominations: dict[tuple[str, str, int], dict] = field(default_factory=dict)
+    changed: dict[tuple[str, str, int], dict] = field(default_factory=dict)
+
+    def _history(self, employee: Employee) -> dict[int, AnnualResult]:
+        return {r["year"]: AnnualResult(r["year"], Predikat(r["predikat"]), r["appraisal_id"])
+                for r in self.results[employee].values() if r["year"] is not None}
+
+    def _standing(self, employee: Employee) -> set[int]:
+        return {year for (agency_id, nip, year), row in self.nominations.items()
+                if (agency_id, nip) == employee and row["status"] == NOMINATED}
+
+    def _store(self, row: dict) -> None:
+        key = (row["agency_id"], row["nip"], row["year"])
+        self.nominations[key] = self.changed[key] = row
 
     def nominate(self, employee: Employee, year: int, at: datetime) -> list[TalentPoolNominated]:
         """The nominations the result of ``year`` completes, each pair of years once however
-        often results are replayed or revised."""
-        history = {r["year"]: AnnualResult(r["year"], Predikat(r["predikat"]), r["appraisal_id"])
-                   for r in self.results[employee].values() if r["year"] is not None}
+        often results are replayed (again after a withdrawal, when a revision restores it)."""
         agency_id, nip = employee
+        standing = self._standing(employee)
         made = []
-        for nomination in nominations_after(history, year):
+        for nomination in nominations_after(self._history(employee), year):
             later = nomination.years[1]
-            if (agency_id, nip, later) in self.nominated:
+            if later in standing:
                 continue
-            self.nominated.add((agency_id, nip, later))
-            self.new_nominations.append({
+            self._store({
                 "agency_id": agency_id, "nip": nip, "year": later, "first_year": nomination.years[0],
-                "appraisal_ids": ",".join(nomination.appraisal_ids), "nominated_at": at,
+                "appraisal_ids": ",".join(nomination.appraisal_ids), "nominated_at": at, "status": NOMINATED,
+                "withdrawn_at": None, "withdrawn_by_appraisal_id": None,
             })
             made.append(TalentPoolNominated(
                 agency_id=agency_id, nip=nip, years=list(nomination.years),
@@ -61,8 +91,23 @@ class _Talent:
             ))
         return made
 
+    def withdraw(self, employee: Employee, year: int, revised: Appraised) -> list[TalentPoolWithdrawn]:
+        """The standing nominations the (revised) result of ``year`` no longer supports."""
+        agency_id, nip = employee
+        made = []
+        for later in withdrawn_after(self._history(employee), year, self._standing(employee)):
+            row = self.nominations[(agency_id, nip, later)]
+            self._store({**row, "status": WITHDRAWN, "withdrawn_at": revised.at,
+                         "withdrawn_by_appraisal_id": revised.appraisal_id})
+            made.append(TalentPoolWithdrawn(
+                agency_id=agency_id, nip=nip, years=[row["first_year"], later],
+                appraisal_ids=row["appraisal_ids"].split(","), revised_appraisal_id=revised.appraisal_id,
+                withdrawn_at=revised.at,
+            ))
+        return made
+
     async def save_nominations(self, session: AsyncSession) -> None:
-        await bulk.insert_new(session, talent_nominations, self.new_nominations, ["agency_id", "nip", "year"])
+        await bulk.upsert(session, talent_nominations, self.changed.values(), ["agency_id", "nip", "year"])
 
 
 async def _load(session: AsyncSession, employees: Iterable[Employee]) -> _Talent:
@@ -75,9 +120,8 @@ async def _load(session: AsyncSession, employees: Iterable[Employee]) -> _Talent
     for r in rows:
         if (r.agency_id, r.nip) in employees:
             talent.results[(r.agency_id, r.nip)][r.period_id] = dict(r._mapping)
-    talent.nominated = {(r.agency_id, r.nip, r.year) for r in (await session.execute(
-        select(talent_nominations.c.agency_id, talent_nominations.c.nip, talent_nominations.c.year).where(
-            bulk.each_in(talent_nominations, ["agency_id", "nip"], employees)))).all()
+    talent.nominations = {(r.agency_id, r.nip, r.year): dict(r._mapping) for r in (await session.execute(
+        select(talent_nominations).where(bulk.each_in(talent_nominations, ["agency_id", "nip"], employees)))).all()
         if (r.agency_id, r.nip) in employees}
     return talent
 
@@ -90,24 +134,30 @@ async def _period_years(session: AsyncSession, periods: set[tuple[str, str]]) ->
     return {(r.agency_id, r.period_id): r.year for r in rows if (r.agency_id, r.period_id) in periods}
 
 
-async def record_annuals(uow: UnitOfWork, appraised: Sequence[Appraised]) -> dict[str, list[TalentPoolNominated]]:
-    """Keep each annual result (a revision replaces the result of its year) and make the
-    nominations they complete; returns the nominations to publish, by appraisal id, for the
-    caller to announce in order with the plans."""
+async def record_annuals(uow: UnitOfWork, appraised: Sequence[Appraised]) -> dict[str, list[Event]]:
+    """Keep each annual result that is later than the one stored for its period, and make
+    the withdrawals and nominations it causes; returns the events to publish, by appraisal
+    id, for the caller to announce in order with the plans."""
     session = uow.session
     years = await _period_years(session, {(a.agency_id, a.period_id) for a in appraised})
     talent = await _load(session, {(a.agency_id, a.nip) for a in appraised})
     written: dict[tuple[str, str, str], dict] = {}
-    made: dict[str, list[TalentPoolNominated]] = {}
+    made: dict[str, list[Event]] = {}
     for a in appraised:
-        year = years.get((a.agency_id, a.period_id))
+        employee = (a.agency_id, a.nip)
+        stored = talent.results[employee].get(a.period_id)
+        if stored is not None and version(a.revision, a.at) <= version(stored["revision"], stored["recorded_at"]):
+            continue  # older than (or the same as) the result kept: state stays as it is
+        year = years.get((a.agency_id, a.period_id)) or (stored or {}).get("year")
         row = {"agency_id": a.agency_id, "nip": a.nip, "period_id": a.period_id, "year": year,
-               "predikat": a.predikat.value, "appraisal_id": a.appraisal_id, "recorded_at": a.at}
-        talent.results[(a.agency_id, a.nip)][a.period_id] = row
+               "predikat": a.predikat.value, "appraisal_id": a.appraisal_id, "recorded_at": a.at,
+               "revision": a.revision}
+        talent.results[employee][a.period_id] = row
         written[(a.agency_id, a.nip, a.period_id)] = row
         if year is not None:
-            made[a.appraisal_id] = talent.nominate((a.agency_id, a.nip), year, a.at)
-    await bulk.upsert(session, annual_results, written.values(), ["agency_id", "nip", "period_id"])
+            made[a.appraisal_id] = [*talent.withdraw(employee, year, a), *talent.nominate(employee, year, a.at)]
+    await bulk.upsert(session, annual_results, written.values(), ["agency_id", "nip", "period_id"],
+                      where=_older_in_store)
     await talent.save_nominations(session)
     return made
 

@@ -1,25 +1,40 @@
 """Working through a plan: enrol in an item, complete it with evidence (JP credited to the
-ledger -> TrainingCompleted), and record training done outside any plan.
+ledger -> TrainingCompleted), and record training done outside any plan (a claim until it
+is verified, unless HR records it).
 
-Who may act on an employee's development: the employee, their mentor (the appraiser
-named on the item), and the agency's HR. Another agency's plan answers 404.
+Who may work on a plan: whoever may see the employee's development record (the employee,
+their current appraiser in the roster, the agency's HR; see ``access``). Anyone else, and
+another agency, gets the same 404 as a plan item that does not exist.
 """
 
 from datetime import date, datetime
 
-from kinerja_contracts import TrainingCompleted
-from kinerja_runtime import roster
 from kinerja_runtime.auth import Principal, Role
 from kinerja_runtime.problems import Conflict, Forbidden, NotFound, Unprocessable
+from kinerja_runtime.roster import known_employees
 from kinerja_runtime.uow import UnitOfWork
 from sqlalchemy import select, update
 
 from training_service.adapters import catalogue_repository
 from training_service.adapters.orm import plan_items, plans
+from training_service.domain import (
+    EntryStatus,
+    completion_date_problem,
+    earliest_in_plan,
+    earliest_outside_plan,
+    status_when_recorded,
+)
 from training_service.domain.progress import ItemProgress, plan_completed
-from training_service.service_layer import ledger
+from training_service.service_layer import access, ledger
 
 OUTSIDE_CATALOGUE = "luar-katalog"
+NO_ITEM = "no such plan item"
+
+
+def _check_completed_on(completed_on: date, earliest: date, today: date) -> None:
+    problem = completion_date_problem(completed_on, earliest, today)
+    if problem is not None:
+        raise Unprocessable(f"completed_on: {problem}", errors=[{"field": "completed_on", "message": problem}])
 
 
 async def _item(uow: UnitOfWork, principal: Principal, plan_id: str, item_id: str):
@@ -30,12 +45,10 @@ async def _item(uow: UnitOfWork, principal: Principal, plan_id: str, item_id: st
         plan_items.c.plan_id == plan_id, plan_items.c.item_id == item_id,
     ))).first() if plan else None
     if item is None:
-        raise NotFound(f"no item {item_id} in plan {plan_id}")
-    if not (principal.nip in (plan.nip, item.mentor_nip) or principal.has(Role.HR)):
-        raise Forbidden("only the employee, their mentor or HR may work on this plan")
+        raise NotFound(NO_ITEM)
+    await access.may_read(uow, principal, plan.nip, missing=NO_ITEM)
     if plan.status == "superseded":
-        raise Conflict(f"plan {plan_id} was superseded by plan {plan.superseded_by_plan_id}",
-                       superseded_by_plan_id=plan.superseded_by_plan_id)
+        raise Conflict("the plan was superseded by a later plan", superseded_by_plan_id=plan.superseded_by_plan_id)
     return plan, item
 
 
@@ -43,7 +56,7 @@ async def enrol(uow: UnitOfWork, principal: Principal, plan_id: str, item_id: st
     async with uow:
         _plan, item = await _item(uow, principal, plan_id, item_id)
         if item.status == "completed":
-            raise Conflict(f"item {item_id} is already completed")
+            raise Conflict("the item is already completed")
         if item.status == "planned":
             await uow.session.execute(update(plan_items).where(plan_items.c.item_id == item_id)
                                       .values(status="enrolled", enrolled_at=now))
@@ -53,12 +66,11 @@ async def enrol(uow: UnitOfWork, principal: Principal, plan_id: str, item_id: st
 
 async def complete(uow: UnitOfWork, principal: Principal, plan_id: str, item_id: str, *, evidence: str,
                    completed_on: date, today: date, now: datetime) -> dict:
-    if completed_on > today:
-        raise Unprocessable(f"completed_on {completed_on} is in the future")
     async with uow:
         plan, item = await _item(uow, principal, plan_id, item_id)
+        _check_completed_on(completed_on, earliest_in_plan(plan.year or plan.created_at.year), today)
         if item.status == "completed":
-            raise Conflict(f"item {item_id} is already completed")
+            raise Conflict("the item is already completed")
         await uow.session.execute(update(plan_items).where(plan_items.c.item_id == item_id).values(
             status="completed", completed_on=completed_on, evidence=evidence,
         ))
@@ -68,10 +80,10 @@ async def complete(uow: UnitOfWork, principal: Principal, plan_id: str, item_id:
             recorded_by=principal.nip, now=now, plan_id=plan_id, item_id=item_id,
         )
         status = await _plan_status(uow, plan_id)
-        await uow.publish(_completed_event(entry))
+        await uow.publish(ledger.announcement(entry))
         await uow.commit()
     return {"plan_id": plan_id, "item_id": item_id, "status": "completed", "plan_status": status,
-            "ledger_entry": _public(entry)}
+            "ledger_entry": ledger.public(entry)}
 
 
 async def _plan_status(uow: UnitOfWork, plan_id: str) -> str:
@@ -86,39 +98,31 @@ async def _plan_status(uow: UnitOfWork, plan_id: str) -> str:
 async def record_outside_plan(uow: UnitOfWork, principal: Principal, nip: str, *, catalogue_code: str | None,
                               title: str | None, jp: int | None, evidence: str, completed_on: date, today: date,
                               now: datetime) -> dict:
-    """Training done outside any plan (a seminar, a course the employee found): JP in the ledger."""
+    """Training done outside any plan (a seminar, a course the employee found). Recorded by
+    the employee it is a claim (no JP, no event) until reviewed; recorded by HR it counts."""
     if principal.nip != nip and not principal.has(Role.HR):
         raise Forbidden("only the employee or HR may record completed training")
-    if completed_on > today:
-        raise Unprocessable(f"completed_on {completed_on} is in the future")
+    _check_completed_on(completed_on, earliest_outside_plan(today), today)
     async with uow:
-        if principal.nip != nip:
-            await roster.employee(uow.session, principal.agency, nip)  # 404 outside the caller's agency
+        if principal.nip != nip and await uow.session.scalar(select(known_employees.c.nip).where(
+                known_employees.c.agency_id == principal.agency, known_employees.c.nip == nip)) is None:
+            raise NotFound("no such employee")  # HR of another agency included
         known = {i.code: i for i in await catalogue_repository.load(uow.session, principal.agency)}
         item = known.get(catalogue_code) if catalogue_code else None
         if catalogue_code and item is None:
-            raise Unprocessable(f"no catalogue item {catalogue_code}; leave catalogue_code out for other training")
+            raise Unprocessable("catalogue_code: no such item in the agency's catalogue; leave it out for other "
+                                "training", errors=[{"field": "catalogue_code", "message": "no such catalogue item"}])
         title = title or (item.title if item else None)
         jp = jp or (item.jp if item else None)
         if not title or not jp:
             raise Unprocessable("title and jp are needed for training outside the catalogue")
+        status = status_when_recorded(principal.nip, nip, recorder_is_hr=principal.has(Role.HR))
         entry = await ledger.credit(
             uow.session, agency_id=principal.agency, nip=nip, jp=jp, catalogue_code=catalogue_code or OUTSIDE_CATALOGUE,
             title=title, competency=item.competency if item else None, evidence=evidence, completed_on=completed_on,
-            recorded_by=principal.nip, now=now,
+            recorded_by=principal.nip, now=now, status=status,
         )
-        await uow.publish(_completed_event(entry))
+        if status is EntryStatus.VERIFIED:
+            await uow.publish(ledger.announcement(entry))
         await uow.commit()
-    return _public(entry)
-
-
-def _completed_event(entry: dict) -> TrainingCompleted:
-    return TrainingCompleted(
-        agency_id=entry["agency_id"], nip=entry["nip"], year=entry["year"], catalogue_code=entry["catalogue_code"],
-        jp=entry["jp"], plan_id=entry["plan_id"], item_id=entry["item_id"], evidence=entry["evidence"],
-        completed_on=entry["completed_on"],
-    )
-
-
-def _public(entry: dict) -> dict:
-    return {k: v for k, v in entry.items() if k != "agency_id"}
+    return ledger.public(entry)

@@ -1,33 +1,30 @@
 """Reads: an employee's plans and JP ledger, a period's plan decisions, the agency's
-development report and talent pool. Overdue is computed here, against ``today``."""
+development report and talent pool. Overdue is computed here, against ``today``.
+
+Every list an agency can grow comes in bounded pages (``limit``/``offset``, with
+``next_offset`` to ask for the next one, null on the last page); totals are counted over
+the whole list, not the page."""
 
 from collections import defaultdict
 from datetime import date
 
-from kinerja_runtime.auth import Principal, Role
-from kinerja_runtime.problems import NotFound
+from kinerja_runtime.auth import Principal
 from kinerja_runtime.roster import known_employees
 from kinerja_runtime.uow import UnitOfWork
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, select, union
 
 from training_service.adapters.orm import jp_ledger, plan_decisions, plan_items, plans, talent_nominations
-from training_service.domain import JP_ENTITLEMENT, ItemProgress, is_overdue, jp_short_of_entitlement
+from training_service.domain import JP_ENTITLEMENT, EntryStatus, ItemProgress, is_overdue, jp_short_of_entitlement
+from training_service.service_layer import access
 
 
-async def may_read(uow: UnitOfWork, principal: Principal, nip: str) -> None:
-    """The employee, HR, or the employee's appraiser (roster) or mentor (a plan item)."""
-    if principal.nip == nip or principal.has(Role.HR):
-        return
-    if principal.has(Role.APPRAISER):
-        appraiser = await uow.session.scalar(select(known_employees.c.appraiser_nip).where(
-            known_employees.c.agency_id == principal.agency, known_employees.c.nip == nip))
-        mentor = await uow.session.scalar(select(plan_items.c.item_id).join(
-            plans, plans.c.plan_id == plan_items.c.plan_id).where(
-            plans.c.agency_id == principal.agency, plans.c.nip == nip, plan_items.c.mentor_nip == principal.nip,
-        ).limit(1))
-        if principal.nip == appraiser or mentor is not None:
-            return
-    raise NotFound(f"no development record of {nip} for this caller")
+def next_offset(offset: int, limit: int, shown: int) -> int | None:
+    """Where the next page starts; None when this page was the last (it was not full)."""
+    return offset + limit if shown == limit else None
+
+
+def _jp_of(status: EntryStatus):
+    return func.coalesce(func.sum(case((jp_ledger.c.status == status.value, jp_ledger.c.jp), else_=0)), 0)
 
 
 def _item_view(row, today: date) -> dict:
@@ -63,7 +60,7 @@ async def employee_plans(uow: UnitOfWork, principal: Principal, nip: str, today:
     plan commits with its decision, so every decision shown has its plan shown. (Read the other
     way round, an appraisal decided between the two reads showed a decision without its plan.)"""
     async with uow:
-        await may_read(uow, principal, nip)
+        await access.may_read(uow, principal, nip)
         decisions = (await uow.session.execute(select(plan_decisions).where(
             plan_decisions.c.agency_id == principal.agency, plan_decisions.c.nip == nip,
         ).order_by(plan_decisions.c.decided_at))).all()
@@ -95,62 +92,87 @@ async def period_decisions(uow: UnitOfWork, agency_id: str, period_id: str, limi
             plans.c.agency_id == agency_id, plans.c.plan_id.in_(plan_ids)).order_by(plans.c.nip, plans.c.created_at),
             today) if plan_ids else []
     return {"period_id": period_id, "limit": limit, "offset": offset,
+            "next_offset": next_offset(offset, limit, len(decisions)),
             "decisions": [dict(d._mapping) for d in decisions], "plans": found}
 
 
-async def jp_ledger_of(uow: UnitOfWork, principal: Principal, nip: str, year: int) -> dict:
+async def jp_ledger_of(uow: UnitOfWork, principal: Principal, nip: str, year: int, limit: int,
+                       offset: int) -> dict:
+    """The employee's entries of a year with their state; only verified JP count (claims wait
+    for HR or the appraiser, rejected ones never count)."""
+    mine = (jp_ledger.c.agency_id == principal.agency, jp_ledger.c.nip == nip, jp_ledger.c.year == year)
     async with uow:
-        await may_read(uow, principal, nip)
-        rows = (await uow.session.execute(select(jp_ledger).where(
-            jp_ledger.c.agency_id == principal.agency, jp_ledger.c.nip == nip, jp_ledger.c.year == year,
-        ).order_by(jp_ledger.c.completed_on, jp_ledger.c.recorded_at))).all()
+        await access.may_read(uow, principal, nip)
+        verified, claimed = (await uow.session.execute(
+            select(_jp_of(EntryStatus.VERIFIED), _jp_of(EntryStatus.CLAIMED)).where(*mine))).one()
+        rows = (await uow.session.execute(select(jp_ledger).where(*mine).order_by(
+            jp_ledger.c.completed_on, jp_ledger.c.recorded_at, jp_ledger.c.entry_id).limit(limit).offset(offset))).all()
     entries = [{k: v for k, v in r._mapping.items() if k != "agency_id"} for r in rows]
-    completed = sum(e["jp"] for e in entries)
-    return {"nip": nip, "year": year, "entitlement_jp": JP_ENTITLEMENT, "completed_jp": completed,
-            "remaining_jp": jp_short_of_entitlement(0, completed), "entries": entries}
+    return {"nip": nip, "year": year, "entitlement_jp": JP_ENTITLEMENT, "completed_jp": verified,
+            "verified_jp": verified, "claimed_jp": claimed, "remaining_jp": jp_short_of_entitlement(0, verified),
+            "limit": limit, "offset": offset, "next_offset": next_offset(offset, limit, len(entries)),
+            "entries": entries}
 
 
-async def development_report(uow: UnitOfWork, agency_id: str, year: int, today: date) -> dict:
+async def development_report(uow: UnitOfWork, agency_id: str, year: int, today: date, limit: int,
+                             offset: int) -> dict:
     """Per competency: items planned / completed / overdue in the year's current plans; per
-    employee (roster and anyone in the ledger): JP completed against the 20 JP entitlement."""
+    employee (roster and anyone in the ledger), a page in NIP order: verified JP against the
+    20 JP entitlement and JP still claimed; the fulfilled and total counts cover everyone."""
     async with uow:
         items = (await uow.session.execute(select(plan_items).join(plans, plans.c.plan_id == plan_items.c.plan_id).where(
             plans.c.agency_id == agency_id, plans.c.year == year, plans.c.status != "superseded",
         ))).all()
-        staff = (await uow.session.execute(select(known_employees.c.nip, known_employees.c.name).where(
-            known_employees.c.agency_id == agency_id))).all()
-        credited = (await uow.session.execute(select(jp_ledger.c.nip, jp_ledger.c.jp).where(
-            jp_ledger.c.agency_id == agency_id, jp_ledger.c.year == year))).all()
+        everyone = union(
+            select(known_employees.c.nip).where(known_employees.c.agency_id == agency_id),
+            select(jp_ledger.c.nip).where(jp_ledger.c.agency_id == agency_id, jp_ledger.c.year == year),
+        ).subquery()
+        credited = (select(jp_ledger.c.nip, _jp_of(EntryStatus.VERIFIED).label("verified"),
+                           _jp_of(EntryStatus.CLAIMED).label("claimed"))
+                    .where(jp_ledger.c.agency_id == agency_id, jp_ledger.c.year == year)
+                    .group_by(jp_ledger.c.nip).subquery())
+        verified = func.coalesce(credited.c.verified, 0)
+        fulfilled = verified >= JP_ENTITLEMENT
+        with_jp = everyone.outerjoin(credited, credited.c.nip == everyone.c.nip)
+        total, fulfilled_count = (await uow.session.execute(
+            select(func.count(), func.coalesce(func.sum(case((fulfilled, 1), else_=0)), 0)).select_from(with_jp)
+        )).one()
+        page = (await uow.session.execute(
+            select(everyone.c.nip, known_employees.c.name, verified.label("completed_jp"),
+                   func.coalesce(credited.c.claimed, 0).label("claimed_jp"))
+            .select_from(with_jp.outerjoin(known_employees, and_(known_employees.c.agency_id == agency_id,
+                                                                 known_employees.c.nip == everyone.c.nip)))
+            .order_by(everyone.c.nip).limit(limit).offset(offset))).all()
     by_competency: dict[str, dict] = defaultdict(lambda: {"items": 0, "completed": 0, "overdue": 0})
     for row in items:
         entry = by_competency[row.competency]
         entry["items"] += 1
         entry["completed"] += row.status == "completed"
         entry["overdue"] += _item_view(row, today)["overdue"]
-    jp: dict[str, int] = defaultdict(int)
-    for row in credited:
-        jp[row.nip] += row.jp
-    names = {r.nip: r.name for r in staff}
     employees = [
-        {"nip": nip, "name": names.get(nip), "completed_jp": jp[nip], "entitlement_jp": JP_ENTITLEMENT,
-         "fulfilled": jp[nip] >= JP_ENTITLEMENT}
-        for nip in sorted(set(names) | set(jp))
+        {"nip": r.nip, "name": r.name, "completed_jp": int(r.completed_jp), "claimed_jp": int(r.claimed_jp),
+         "entitlement_jp": JP_ENTITLEMENT, "fulfilled": r.completed_jp >= JP_ENTITLEMENT}
+        for r in page
     ]
     return {
         "year": year,
         "by_competency": [{"competency": c, **v} for c, v in sorted(by_competency.items())],
-        "jp_fulfilment": {"employees": employees, "fulfilled": sum(e["fulfilled"] for e in employees),
-                          "total": len(employees)},
+        "jp_fulfilment": {"employees": employees, "fulfilled": int(fulfilled_count), "total": total},
+        "limit": limit, "offset": offset, "next_offset": next_offset(offset, limit, len(employees)),
     }
 
 
-async def talent_pool(uow: UnitOfWork, agency_id: str) -> dict:
+async def talent_pool(uow: UnitOfWork, agency_id: str, limit: int, offset: int) -> dict:
+    """Standing nominations (a withdrawn one is not in the pool), latest year first."""
     async with uow:
         rows = (await uow.session.execute(select(talent_nominations).where(
-            talent_nominations.c.agency_id == agency_id).order_by(talent_nominations.c.year.desc(),
-                                                                  talent_nominations.c.nip))).all()
-    return {"nominations": [
-        {"nip": r.nip, "years": [r.first_year, r.year], "appraisal_ids": r.appraisal_ids.split(","),
-         "nominated_at": r.nominated_at}
-        for r in rows
-    ]}
+            talent_nominations.c.agency_id == agency_id, talent_nominations.c.status == "nominated",
+        ).order_by(talent_nominations.c.year.desc(), talent_nominations.c.nip).limit(limit).offset(offset))).all()
+    return {
+        "nominations": [
+            {"nip": r.nip, "years": [r.first_year, r.year], "appraisal_ids": r.appraisal_ids.split(","),
+             "nominated_at": r.nominated_at}
+            for r in rows
+        ],
+        "limit": limit, "offset": offset, "next_offset": next_offset(offset, limit, len(rows)),
+    }
