@@ -173,8 +173,8 @@ async def test_low_result_plan_is_topped_up_to_20_jp_counting_hours_already_comp
     period_id = f"{agency}-2025"
     async with running(training_app(database_url)) as client:
         await staff(client, agency, [fresh, trained], appraiser, {period_id: 2025})
-        # 16 JP already completed this year, outside any plan.
-        done = await client.post(f"/employees/{trained}/jp-ledger", headers=auth_headers(trained, agency), json={
+        # 16 JP already completed this year, outside any plan (recorded by HR, so they count).
+        done = await client.post(f"/employees/{trained}/jp-ledger", headers=auth_headers(HR_NIP, agency, ["hr"]), json={
             "catalogue_code": "PEL-K01", "evidence": "SERT/BPSDM/2026/001", "completed_on": "2026-01-10"})
         assert done.status_code == 201, done.text
         for nip in (fresh, trained):

@@ -31,3 +31,13 @@ def test_a_baik_year_between_breaks_the_run():
 def test_an_earlier_year_arriving_late_still_nominates():
     (nomination,) = nominations_after(history(y2024=SB, y2025=SB), 2024)
     assert nomination.years == (2024, 2025)
+
+
+def test_a_revision_lowering_either_year_withdraws_the_standing_nomination():
+    from training_service.domain import withdrawn_after
+
+    assert withdrawn_after(history(y2024=SB, y2025=B), 2025, {2025}) == [2025], "the later year lowered"
+    assert withdrawn_after(history(y2024=B, y2025=SB), 2024, {2025}) == [2025], "the earlier year lowered"
+    assert withdrawn_after(history(y2024=SB, y2025=SB), 2025, {2025}) == [], "still two Sangat Baik years"
+    assert withdrawn_after(history(y2024=SB, y2025=B), 2025, set()) == [], "nothing nominated, nothing withdrawn"
+    assert withdrawn_after(history(y2023=SB, y2024=B, y2025=SB), 2024, {2024, 2025}) == [2024, 2025]
