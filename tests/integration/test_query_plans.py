@@ -360,14 +360,16 @@ async def test_training_plan_lists_are_paged_index_reads(pg_database):
 
     async def employee(session):
         await views.employee_plans(uow_on(sessions, session), hr, nip, AT.date())
-        await views.jp_ledger_of(uow_on(sessions, session), hr, nip, 2026)
+        await views.jp_ledger_of(uow_on(sessions, session), hr, nip, 2026, 500, 0)
 
     mine = await explain(engine, sessions, employee)
     await assert_served(engine, mine, "plan_decisions", "ix_plan_decisions_employee")
     await assert_served(engine, mine, "plans", "plans_pkey")  # the plans the decisions name
     await assert_served(engine, mine, "jp_ledger", "ix_jp_ledger_employee")
 
-    # An appraiser reading a team member's plans: the roster, then "am I a mentor on them".
+    # An appraiser reading a team member's plans: one roster row says who appraises them now.
+    from training_service.service_layer import access
+
     appraiser = Principal(nip_of(1, 0), agency, frozenset({"appraiser"}))
-    checked = await explain(engine, sessions, lambda session: views.may_read(uow_on(sessions, session), appraiser, nip))
-    await assert_served(engine, checked, "plans", "ix_plans_employee")
+    checked = await explain(engine, sessions, lambda session: access.may_see(uow_on(sessions, session), appraiser, nip))
+    await assert_served(engine, checked, "known_employees", "known_employees_pkey")

@@ -53,5 +53,5 @@ async def _decide(uow: UnitOfWork, principal: Principal, nip: str, entry_id: str
             await uow.commit()
         entry = await _entry(uow, principal.agency, nip, entry_id)
     if entry.status != decision.value:
-        raise Conflict(f"the entry is already {entry.status}", status=entry.status)
+        raise Conflict(f"the entry is already {entry.status}", entry_status=entry.status)
     return ledger.public(entry)
