@@ -1,11 +1,10 @@
 """The proposal's summary, built as a plain dict for speed, is exactly what the contract's
 AppraisalSummary reads and writes back."""
 
-from kinerja_contracts import AppraisalSummary
-from kinerja_contracts.vocabulary import Aspect, BerakhlakValue, Ekspektasi, FeedbackSource, RhkKind
-
 from appraisal_service.domain import FeedbackAnswer, IndikatorInput, propose
 from appraisal_service.service_layer.appraise import _summary
+from kinerja_contracts import AppraisalSummary
+from kinerja_contracts.vocabulary import Aspect, BerakhlakValue, Ekspektasi, FeedbackSource, RhkKind
 
 
 def test_the_summary_round_trips_through_the_contract():

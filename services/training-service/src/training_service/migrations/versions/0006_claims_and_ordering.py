@@ -12,7 +12,7 @@ known from the plan decisions; nominations stored so far stand.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0090_claims_and_ordering"
+revision = "0006"
 down_revision = "0005"
 branch_labels = None
 depends_on = None
