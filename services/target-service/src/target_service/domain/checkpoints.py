@@ -55,18 +55,23 @@ def custom(starts_on: date, ends_on: date, windows: list[tuple[str, date, date]]
         raise InvalidInput(f"a period may have at most {MAX_CHECKPOINTS} checkpoints", field="checkpoints")
     checkpoints: list[Checkpoint] = []
     for n, (name, start, end) in enumerate(windows, start=1):
-        name, field = name.strip(), f"checkpoints.{n - 1}"  # as a request body's field is named
+        name = name.strip()
         if not name:
-            raise InvalidInput(f"checkpoint {n} needs a name", field=f"{field}.name")
+            raise _refused(n, "name", "needs a name")
         if end < start:
-            raise InvalidInput(f"checkpoint {n} ({name}) ends before it starts", field=f"{field}.ends_on")
+            raise _refused(n, "ends_on", f"({name}) ends before it starts")
         if start < starts_on or end > ends_on:
-            raise InvalidInput(f"checkpoint {n} ({name}) lies outside the period {starts_on} – {ends_on}",
-                               field=f"{field}.starts_on" if start < starts_on else f"{field}.ends_on")
+            raise _refused(n, "starts_on" if start < starts_on else "ends_on",
+                           f"({name}) lies outside the period {starts_on} – {ends_on}")
         if checkpoints and start <= checkpoints[-1].ends_on:
-            raise InvalidInput(f"checkpoint {n} ({name}) overlaps or precedes checkpoint {n - 1}",
-                               field=f"{field}.starts_on")
+            raise _refused(n, "starts_on", f"({name}) overlaps or precedes checkpoint {n - 1}")
         if any(c.name == name for c in checkpoints):
-            raise InvalidInput(f"checkpoint name {name} is used twice", field=f"{field}.name")
+            raise _refused(n, "name", f"({name}): the name is used twice")
         checkpoints.append(Checkpoint(f"checkpoint-{n}", name, start, end))
     return tuple(checkpoints)
+
+
+def _refused(n: int, field: str, reason: str) -> InvalidInput:
+    """A refusal of the agency's n-th window, naming the request body's field (checkpoints.0.ends_on)."""
+    at = f"checkpoints.{n - 1}.{field}"
+    return InvalidInput(f"{at}: checkpoint {n} {reason}", field=at)
