@@ -223,3 +223,27 @@ async def test_the_sender_learns_nothing_of_the_receiving_agency(
             assert refused.status_code == 404 and refused.json()["detail"] == missing.json()["detail"]
         assert (await client.get("/transfer-requests", headers=hr_c)).json()["total"] == 0
         assert (await client.get("/transfer-requests", headers=auth_headers(SITI, agency, ["employee"]))).status_code == 403
+
+
+async def test_an_acceptance_and_a_withdrawal_at_once_only_one_lands(
+    target_app, running, two_agencies, sql, database_url,
+):
+    """The decision is a conditional update of a pending request: of two decisions racing, one
+    lands and the other answers 409; the employee moves (and is announced) at most once."""
+    import asyncio
+
+    async with running(target_app) as client:
+        hr, hr_b, other = await two_agencies(client)
+        rid = (await client.post(f"/employees/{SITI}/transfer", headers=hr, json={
+            "to_agency_id": other, "unit_id": "bidang-data", "effective_on": "2025-10-01"})).json()["request_id"]
+        accept, withdraw = await asyncio.gather(
+            client.post(f"/transfer-requests/{rid}/accept", json={}, headers=hr_b),
+            client.post(f"/transfer-requests/{rid}/withdraw", headers=hr),
+        )
+        assert sorted([accept.status_code, withdraw.status_code]) == [200, 409], (accept.text, withdraw.text)
+        moved = accept.status_code == 200
+        final = (await client.get(f"/transfer-requests/{rid}", headers=hr)).json()
+        assert final["status"] == ("accepted" if moved else "withdrawn")
+        assert (await client.get(f"/employees/{SITI}", headers=hr_b)).status_code == (200 if moved else 404)
+        rows = await sql(database_url, "SELECT count(*) AS n FROM outbox WHERE event_type = :t", t=TRANSFERRED)
+        assert rows[0]["n"] == (1 if moved else 0)
