@@ -47,7 +47,7 @@ async def full_view(uow: UnitOfWork, s: Skp, *, nothing_recorded: bool = False) 
                     await realisation_repo.feedback_of(uow.session, s.skp_id))
 
 
-def _registered(owner: roster_repo.Owner | None, nip: str) -> roster_repo.Owner:
+def _registered(owner: roster_repo.Owner | None) -> roster_repo.Owner:
     if owner is None:
         raise NotFound(NO_EMPLOYEE)
     return owner
@@ -56,7 +56,7 @@ def _registered(owner: roster_repo.Owner | None, nip: str) -> roster_repo.Owner:
 async def _check_links(uow: UnitOfWork, s: Skp, owner: roster_repo.Owner | None, version: SkpVersion,
                        complete: bool) -> None:
     """``owner``: as read at the start of the request (read once, used for the appraiser too)."""
-    targets = await link_targets(uow, s.agency_id, s.period_id, _registered(owner, s.nip))
+    targets = await link_targets(uow, s.agency_id, s.period_id, _registered(owner))
     with domain_refusals():
         check_links(version.rhk, targets, complete)
 
@@ -64,7 +64,7 @@ async def _check_links(uow: UnitOfWork, s: Skp, owner: roster_repo.Owner | None,
 async def create_skp(uow: UnitOfWork, *, agency_id: str, nip: str, period_id: str, rhk: list[RhkDraft]) -> dict:
     """The caller drafts their own SKP (version 1) for an open period."""
     async with uow:
-        owner = _registered(await roster_repo.owner(uow.session, agency_id, nip), nip)
+        owner = _registered(await roster_repo.owner(uow.session, agency_id, nip))
         period = await period_or_404(uow, agency_id, period_id)
         with domain_refusals():
             period.ensure_open("drafting an SKP")
