@@ -149,7 +149,7 @@ async def test_three_level_cascade_refuses_dangling_links_and_shows_the_tree(
             **plan("KTP-el terbit", supports=kabid_rhk), "period_id": period_id})).json()
         await client.post(f"/skp/{siti['skp_id']}/submit", headers=as_(SITI))
         assert (await client.post(f"/skp/{siti['skp_id']}/return", json={"notes": "x"},
-                                  headers=as_(KADIS, "appraiser"))).status_code == 403
+                                  headers=as_(KADIS, "appraiser"))).status_code == 404  # not his to see
         returned = await client.post(f"/skp/{siti['skp_id']}/return", json={"notes": "Naikkan target"},
                                      headers=as_(KABID, "appraiser"))
         assert (returned.json()["status"], returned.json()["notes"]) == ("returned", "Naikkan target")
@@ -171,7 +171,11 @@ async def test_three_level_cascade_refuses_dangling_links_and_shows_the_tree(
         assert (tree["code"], tree["period_id"]) == ("IKU-1", period_id)
         [head] = tree["rhk"]
         assert (head["nip"], head["name"], head["skp_status"]) == (KADIS, "Hadi Kusuma", "approved")
-        assert [(n["nip"], n["skp_status"]) for n in head["supported_by"]] == [(KABID, "approved"), (KABID_2, "draft")]
+        # Siti sees her own reporting line only: not Rina beside her appraiser (HR sees all, drafts too).
+        assert [(n["nip"], n["skp_status"]) for n in head["supported_by"]] == [(KABID, "approved")]
+        everything = (await client.get(f"/iku/{iku_id}/cascade", headers=as_(HR, "hr"))).json()
+        assert [(n["nip"], n["skp_status"]) for n in everything["rhk"][0]["supported_by"]] == [
+            (KABID, "approved"), (KABID_2, "draft")]
         budi = head["supported_by"][0]
         assert [(n["nip"], n["rhk_id"], n["supported_by"]) for n in budi["supported_by"]] == [
             (SITI, siti_ok.json()["rhk"][0]["rhk_id"], [])]
@@ -235,7 +239,7 @@ async def test_revision_keeps_history_and_version_n_stays_in_force(
         assert history[0]["rhk"][0]["indikator"][0]["target"] == 12 and history[1]["reason"].startswith("Target naik")
         old = (await client.get(f"/skp/{skp_id}/versions/1", headers=as_(ATASAN, "appraiser"))).json()
         assert old["rhk"][0]["indikator"][0]["target"] == 12
-        assert (await client.get(f"/skp/{skp_id}/versions/1", headers=as_(SITI))).status_code == 403
+        assert (await client.get(f"/skp/{skp_id}/versions/1", headers=as_(SITI))).status_code == 404
         assert (await client.get(f"/skp/{skp_id}/versions/3", headers=as_(KADIS))).status_code == 404
         # The kept RHK keeps its id, so the Kepala Bidang's link still holds.
         tree = (await client.get(f"/iku/{period['iku']['iku_id']}/cascade", headers=as_(KADIS))).json()

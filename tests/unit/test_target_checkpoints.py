@@ -34,14 +34,17 @@ def test_custom_windows_must_be_named_inside_and_in_order():
     windows = custom(date(2025, 1, 1), date(2025, 12, 31), [("Semester I", date(2025, 1, 1), date(2025, 6, 30)),
                                                             ("Akhir", date(2025, 7, 1), date(2025, 12, 31))])
     assert [c.checkpoint_id for c in windows] == ["checkpoint-1", "checkpoint-2"]
-    for bad, reason in [
-        ([("A", date(2024, 12, 1), date(2025, 1, 31))], "outside the period"),
-        ([("A", date(2025, 3, 1), date(2025, 2, 1))], "ends before"),
-        ([("A", date(2025, 1, 1), date(2025, 6, 30)), ("B", date(2025, 6, 1), date(2025, 7, 1))], "overlaps"),
-        ([(" ", date(2025, 1, 1), date(2025, 6, 30))], "needs a name"),
+    for bad, reason, field in [
+        ([("A", date(2024, 12, 1), date(2025, 1, 31))], "outside the period", "checkpoints.0.starts_on"),
+        ([("A", date(2025, 12, 1), date(2026, 1, 31))], "outside the period", "checkpoints.0.ends_on"),
+        ([("A", date(2025, 3, 1), date(2025, 2, 1))], "ends before", "checkpoints.0.ends_on"),
+        ([("A", date(2025, 1, 1), date(2025, 6, 30)), ("B", date(2025, 6, 1), date(2025, 7, 1))], "overlaps",
+         "checkpoints.1.starts_on"),
+        ([(" ", date(2025, 1, 1), date(2025, 6, 30))], "needs a name", "checkpoints.0.name"),
     ]:
-        with pytest.raises(InvalidInput, match=reason):
+        with pytest.raises(InvalidInput, match=reason) as caught:
             custom(date(2025, 1, 1), date(2025, 12, 31), bad)
+        assert caught.value.details == {"field": field}
     assert open_period("p1", "a1", 2025, windows=[]).checkpoints == ()
 
 
@@ -50,9 +53,9 @@ def test_a_value_names_a_checkpoint_of_the_period_when_it_has_any():
     assert p.checkpoint("triwulan-4").name == "Triwulan IV"
     with pytest.raises(InvalidInput, match="checkpoint_id is required"):
         p.checkpoint(None)
-    with pytest.raises(InvalidInput, match="not a checkpoint of period p1") as caught:
+    with pytest.raises(InvalidInput, match="checkpoint_id is not a checkpoint of this period") as caught:
         p.checkpoint("semester-1")
-    assert caught.value.details == {"checkpoint_id": "semester-1"}
+    assert caught.value.details == {"field": "checkpoint_id"}  # the field, not the value (issue 8)
     plain = open_period("p2", "a1", 2025, windows=[])
     assert plain.checkpoint(None) is None
     with pytest.raises(InvalidInput, match="no checkpoints"):

@@ -54,3 +54,42 @@ def test_plan_tells_new_changed_unchanged_and_keeps_good_rows():
     assert [(e.line, e.nip) for e in plan.errors] == [(4, "bad"), (6, new_nip), (7, None)]
     assert "first given on line 5" in plan.errors[1].reason
     assert (plan.count(Change.REGISTERED), plan.count(Change.UPDATED), plan.count(Change.UNCHANGED)) == (1, 1, 1)
+
+
+def test_a_record_is_read_by_the_employee_their_current_appraiser_and_hr_only():
+    from target_service.domain.roster import may_read_record
+
+    other = "199001012015012001"
+    assert may_read_record(SITI, False, SITI, BUDI)
+    assert may_read_record(BUDI, False, SITI, BUDI)
+    assert may_read_record(other, True, SITI, BUDI)
+    assert not may_read_record(other, False, SITI, BUDI)  # a colleague, even one holding the appraiser role
+    assert not may_read_record(other, False, SITI, None)
+
+
+def test_a_csv_roster_reads_a_bare_carriage_return_as_a_line_break():
+    from target_service.entrypoints.roster_csv import roster_rows
+
+    ani = "199001012015012001"
+    rows, broken = roster_rows(f"nip,name,position,unit\r{SITI},Siti,Analis,Unit\r\r{ani},Ani,Staf,Unit", 10)
+    assert ([line for line, _ in rows], broken) == ([2, 4], [])
+    assert rows[1][1] == {"nip": ani, "name": "Ani", "position": "Staf", "unit": "Unit"}
+    # A CR inside an unquoted field ends the line there: that row is short, and reported as such.
+    rows, broken = roster_rows(f"nip,name,position,unit\n{SITI},Si\rti,Analis,Unit\n", 10)
+    assert rows == [] and [(e.line, e.reason) for e in broken] == [(2, "expected 4 fields, got 2"),
+                                                                  (3, "expected 4 fields, got 3")]
+
+
+@pytest.mark.parametrize(("text", "detail", "line", "field"), [
+    (f"nip,name,position,unit\n{SITI},Si\x00ti,Analis,Unit\n", "line 2, name: must not contain the NUL", 2, "name"),
+    ("ni\x00p,name,position,unit\n", "line 1, header: must not contain the NUL", 1, "header"),
+    (f"nip,name,position,unit\n{SITI},Siti,Analis,Unit,\x00\n", "line 2, field 5: must not", 2, "field 5"),
+])
+def test_a_nul_character_in_a_csv_roster_is_refused_naming_the_line_and_field(text, detail, line, field):
+    from kinerja_runtime.problems import Unprocessable
+    from target_service.entrypoints.roster_csv import roster_rows
+
+    with pytest.raises(Unprocessable) as caught:
+        roster_rows(text, 10)
+    assert caught.value.detail.startswith(detail)
+    assert caught.value.extensions == {"line": line, "field": field}

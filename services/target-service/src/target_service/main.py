@@ -17,7 +17,7 @@ from kinerja_contracts import (
 from kinerja_runtime.app import create_service_app
 from kinerja_runtime.settings import ServiceSettings
 
-from target_service.entrypoints import http_organisation, http_periods, http_roster, http_skp
+from target_service.entrypoints import http_organisation, http_periods, http_roster, http_skp, http_transfers
 
 
 def create_app(settings: ServiceSettings | None = None):
@@ -28,7 +28,8 @@ def create_app(settings: ServiceSettings | None = None):
                     "with versions, realisation and continuous feedback.",
         settings=settings,
         migrations=Path(__file__).parent / "migrations",
-        routers=[http_organisation.router, http_roster.router, http_periods.router, http_skp.router],
+        routers=[http_organisation.router, http_roster.router, http_transfers.router, http_periods.router,
+                 http_skp.router],
         produces=[EmployeeRegistered, EmployeeTransferred, WorkUnitDefined, PerformancePeriodOpened,
                   PerformancePeriodClosed, EmployeePeriodClosed, TargetSet, TargetRevised, RealizationRecorded],
         subscribe=None,  # target-service consumes no events: it owns the roster and the periods

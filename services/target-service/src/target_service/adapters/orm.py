@@ -175,3 +175,32 @@ rhk_feedback = Table(
     Column("given_by", String(18), nullable=False),
     Column("given_at", UtcDateTime(), nullable=False),
 )
+
+# A move into another agency waits here until the receiving agency's HR decides.
+# ``pending_nip`` is the NIP while the request is pending and NULL after: with the unique
+# constraint, one pending request per employee of the sending agency (NULLs never collide,
+# on PostgreSQL and SQLite alike).
+transfer_requests = Table(
+    "transfer_requests",
+    metadata,
+    Column("request_id", String(36), primary_key=True),
+    Column("nip", String(18), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("position", String(200), nullable=False),
+    Column("from_agency_id", String(64), nullable=False),
+    Column("to_agency_id", String(64), nullable=False),
+    Column("effective_on", Date, nullable=False),
+    Column("proposed_unit_id", String(128), nullable=True),
+    Column("proposed_position", String(200), nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("pending_nip", String(18), nullable=True),
+    Column("requested_by", String(18), nullable=False),
+    Column("requested_at", UtcDateTime(), nullable=False),
+    Column("decided_by", String(18), nullable=True),
+    Column("decided_at", UtcDateTime(), nullable=True),
+    Column("reason", String(200), nullable=True),
+    UniqueConstraint("from_agency_id", "pending_nip", name="uq_transfer_requests_pending"),
+    # Each agency's HR lists its incoming and its outgoing requests, by status, oldest first.
+    Index("ix_transfer_requests_incoming", "to_agency_id", "status", "requested_at"),
+    Index("ix_transfer_requests_outgoing", "from_agency_id", "status", "requested_at"),
+)

@@ -34,11 +34,12 @@ def _add_months(day: date, months: int) -> date:
 def every_months(starts_on: date, ends_on: date, months: int = DEFAULT_MONTHS) -> tuple[Checkpoint, ...]:
     """Consecutive windows of ``months`` from the period's first day; the last one ends with the period."""
     if months not in LABELS:
-        raise InvalidInput(f"checkpoint_months must be one of {', '.join(map(str, LABELS))}")
+        raise InvalidInput(f"checkpoint_months must be one of {', '.join(map(str, LABELS))}", field="checkpoint_months")
     label, windows, start = LABELS[months], [], starts_on
     while start <= ends_on:
         if len(windows) == MAX_CHECKPOINTS:
-            raise InvalidInput(f"a period may have at most {MAX_CHECKPOINTS} checkpoints; choose longer ones")
+            raise InvalidInput(f"a period may have at most {MAX_CHECKPOINTS} checkpoints; choose longer ones",
+                               field="checkpoint_months")
         end = min(_add_months(starts_on, months * (len(windows) + 1)) - timedelta(days=1), ends_on)
         windows.append((start, end))
         start = end + timedelta(days=1)
@@ -51,19 +52,26 @@ def every_months(starts_on: date, ends_on: date, months: int = DEFAULT_MONTHS) -
 def custom(starts_on: date, ends_on: date, windows: list[tuple[str, date, date]]) -> tuple[Checkpoint, ...]:
     """The agency's own windows: named, inside the period, in order and not overlapping."""
     if len(windows) > MAX_CHECKPOINTS:
-        raise InvalidInput(f"a period may have at most {MAX_CHECKPOINTS} checkpoints")
+        raise InvalidInput(f"a period may have at most {MAX_CHECKPOINTS} checkpoints", field="checkpoints")
     checkpoints: list[Checkpoint] = []
     for n, (name, start, end) in enumerate(windows, start=1):
         name = name.strip()
         if not name:
-            raise InvalidInput(f"checkpoint {n} needs a name")
+            raise _refused(n, "name", "needs a name")
         if end < start:
-            raise InvalidInput(f"checkpoint {n} ({name}) ends before it starts")
+            raise _refused(n, "ends_on", f"({name}) ends before it starts")
         if start < starts_on or end > ends_on:
-            raise InvalidInput(f"checkpoint {n} ({name}) lies outside the period {starts_on} – {ends_on}")
+            raise _refused(n, "starts_on" if start < starts_on else "ends_on",
+                           f"({name}) lies outside the period {starts_on} – {ends_on}")
         if checkpoints and start <= checkpoints[-1].ends_on:
-            raise InvalidInput(f"checkpoint {n} ({name}) overlaps or precedes checkpoint {n - 1}")
+            raise _refused(n, "starts_on", f"({name}) overlaps or precedes checkpoint {n - 1}")
         if any(c.name == name for c in checkpoints):
-            raise InvalidInput(f"checkpoint name {name} is used twice")
+            raise _refused(n, "name", f"({name}): the name is used twice")
         checkpoints.append(Checkpoint(f"checkpoint-{n}", name, start, end))
     return tuple(checkpoints)
+
+
+def _refused(n: int, field: str, reason: str) -> InvalidInput:
+    """A refusal of the agency's n-th window, naming the request body's field (checkpoints.0.ends_on)."""
+    at = f"checkpoints.{n - 1}.{field}"
+    return InvalidInput(f"{at}: checkpoint {n} {reason}", field=at)

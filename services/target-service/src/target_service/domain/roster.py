@@ -66,6 +66,13 @@ def employee_from_row(row: dict, units: Mapping[str, str] | None = None) -> Empl
     return Employee(nip=nip, name=name, position=position, unit=unit, appraiser_nip=appraiser, unit_id=unit_id)
 
 
+def may_read_record(reader_nip: str, reader_is_hr: bool, nip: str, appraiser_nip: str | None) -> bool:
+    """Who reads an employee's personal record (roster entry, SKPs with their realisations and
+    feedback notes): the employee, HR, and the appraiser the roster names *now*. Access follows
+    the current roster, not history: a former appraiser reads nothing of someone who moved on."""
+    return reader_is_hr or reader_nip in (nip, appraiser_nip)
+
+
 def change_of(incoming: Employee, existing: Employee | None) -> Change:
     if existing is None:
         return Change.REGISTERED

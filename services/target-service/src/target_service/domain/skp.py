@@ -19,6 +19,7 @@ from target_service.domain.rhk import (  # noqa: F401  (re-exported: the SKP's v
     default_higher_is_better,
     plan_rhk,
 )
+from target_service.domain.roster import may_read_record
 
 
 class SkpStatus(StrEnum):
@@ -85,20 +86,22 @@ class Skp:
         return self.current.status
 
     # --- who may do what -------------------------------------------------------------
+    # Refusals name the rule, never a person: no NIP of the owner or the appraiser in a message.
     def _owner_only(self, actor_nip: str, doing: str) -> None:
         if actor_nip != self.nip:
-            raise NotPermitted(f"only the employee ({self.nip}) may {doing} their SKP")
+            raise NotPermitted(f"only the employee may {doing} their SKP")
 
     def _appraiser_only(self, actor_nip: str, appraiser_nip: str | None, doing: str) -> None:
         if appraiser_nip is None:
-            raise NotPermitted(f"employee {self.nip} has no appraiser on the roster; nobody may {doing} this SKP")
+            raise NotPermitted(f"the employee has no appraiser on the roster; nobody may {doing} this SKP")
         if actor_nip == self.nip:
             raise NotPermitted(f"an employee may not {doing} their own SKP")
         if actor_nip != appraiser_nip:
-            raise NotPermitted(f"only the employee's appraiser ({appraiser_nip}) may {doing} this SKP")
+            raise NotPermitted(f"only the employee's appraiser may {doing} this SKP")
 
     def may_read(self, actor_nip: str, appraiser_nip: str | None, is_hr: bool) -> bool:
-        return is_hr or actor_nip in (self.nip, appraiser_nip)
+        """The owner's personal record: see :func:`may_read_record`."""
+        return may_read_record(actor_nip, is_hr, self.nip, appraiser_nip)
 
     # --- lifecycle (always of the latest version) ---------------------------------------
     def edit(self, actor_nip: str, rhk: tuple[RencanaHasilKerja, ...]) -> None:
@@ -155,13 +158,13 @@ class Skp:
             for iki in row.indikator:
                 if iki.iki_id == iki_id:
                     return iki
-        raise UnknownIndicator(f"IKI {iki_id} is not part of SKP {self.skp_id}")
+        raise UnknownIndicator("no such IKI in this SKP")
 
     def rhk_in_force(self, rhk_id: str) -> RencanaHasilKerja:
         for row in self._in_force_for("feedback").rhk:
             if row.rhk_id == rhk_id:
                 return row
-        raise UnknownIndicator(f"RHK {rhk_id} is not part of the version in force of SKP {self.skp_id}")
+        raise UnknownIndicator("no such RHK in the version in force of this SKP")
 
     def check_realization(self, actor_nip: str, appraiser_nip: str | None, is_hr: bool, iki_id: str, value: float) -> Indikator:
         """A realisation is for an IKI of the version in force, a value ≥ 0, by the owner, appraiser or HR.

@@ -4,6 +4,7 @@ from datetime import date
 
 from fastapi import APIRouter, Response, status
 from kinerja_contracts.limits import CHECKPOINTS_MAX
+from kinerja_runtime.auth import Role
 from pydantic import Field
 
 from target_service.entrypoints.deps import HR, Caller, Strict, Uow
@@ -75,6 +76,9 @@ async def list_iku(period_id: str, principal: Caller, uow: Uow):
 
 
 @router.get("/iku/{iku_id}/cascade",
-            summary="The cascade from an IKU: the head's RHK, the RHK supporting them, … with NIP, name and SKP status")
+            summary="The cascade from an IKU: the head's RHK, the RHK supporting them, … with NIP, name and SKP "
+                    "status. HR sees every plan; anyone else the approved plans of their own reporting line "
+                    "(above and below them), and drafts only of their own SKP or of those they appraise")
 async def iku_cascade(iku_id: str, principal: Caller, uow: Uow):
-    return await cascade.cascade(uow, agency_id=principal.agency, iku_id=iku_id)
+    return await cascade.cascade(uow, agency_id=principal.agency, iku_id=iku_id, reader_nip=principal.nip,
+                                 reader_is_hr=principal.has(Role.HR))

@@ -123,7 +123,7 @@ async def skp_version(skp_id: str, number: int, principal: Caller, uow: Uow):
 
 async def _step(uow, principal, skp_id: str, action: str, **kwargs):
     return await skp.change_skp(uow, agency_id=principal.agency, skp_id=skp_id, actor_nip=principal.nip,
-                                action=action, **kwargs)
+                                is_hr=_is_hr(principal), action=action, **kwargs)
 
 
 @router.put("/skp/{skp_id}", summary="Replace the RHK of the draft or returned version (owner)")
@@ -166,7 +166,8 @@ async def record_realization(skp_id: str, body: RealizationIn, principal: Caller
              summary="Continuous feedback on an RHK in force (the owner's appraiser)")
 async def give_feedback(skp_id: str, rhk_id: str, body: FeedbackIn, principal: Caller, uow: Uow):
     return await realisation.give_feedback(uow, agency_id=principal.agency, skp_id=skp_id, rhk_id=rhk_id,
-                                           actor_nip=principal.nip, note=body.note, checkpoint_id=body.checkpoint_id)
+                                           actor_nip=principal.nip, is_hr=_is_hr(principal), note=body.note,
+                                           checkpoint_id=body.checkpoint_id)
 
 
 @router.get("/skp/{skp_id}/feedback", summary="The appraiser's feedback notes on the SKP (owner, appraiser, HR)")

@@ -6,7 +6,7 @@ from kinerja_runtime.uow import UnitOfWork
 from target_service.adapters import periods as periods_repo
 from target_service.adapters import roster as roster_repo
 from target_service.adapters import skp as skp_repo
-from target_service.domain.cascade import CascadeRow, LinkTargets, cascade_tree
+from target_service.domain.cascade import CascadeReader, CascadeRow, LinkTargets, cascade_tree, reporting_line
 from target_service.domain.organisation import heads_agency
 
 
@@ -18,21 +18,27 @@ async def link_targets(uow: UnitOfWork, agency_id: str, period_id: str, owner: r
     found = await skp_repo.skp_in_period(uow.session, agency_id, period_id, [appraiser])
     supervisor = found[0] if found else None
     approved = frozenset(r.rhk_id for r in supervisor.in_force.rhk) if supervisor and supervisor.in_force else frozenset()
-    drafted = frozenset(r.rhk_id for v in supervisor.versions for r in v.rhk) if supervisor else frozenset()
-    return LinkTargets(False, appraiser_nip=appraiser, approved_rhk_ids=approved, unapproved_rhk_ids=drafted - approved)
+    return LinkTargets(False, approved_rhk_ids=approved)
 
 
-async def cascade(uow: UnitOfWork, *, agency_id: str, iku_id: str) -> dict:
-    """Each SKP shows the version in force, or its first draft when nothing is approved yet."""
+async def cascade(uow: UnitOfWork, *, agency_id: str, iku_id: str, reader_nip: str, reader_is_hr: bool) -> dict:
+    """The tree from an IKU as this reader may see it (:class:`CascadeReader`); each SKP shows the
+    version in force, or, to its owner, appraiser and HR, its first draft while nothing is approved."""
     async with uow:
         iku = await periods_repo.one_iku(uow.session, agency_id, iku_id)
         if iku is None:
-            raise NotFound(f"IKU {iku_id} does not exist in this agency", iku_id=iku_id)
-        names = {nip: e.name for nip, e in (await roster_repo.roster(uow.session, agency_id)).items()}
-        rows = [
-            CascadeRow(r.rhk_id, r.kind.value, r.description, r.supports_rhk_id, r.iku_id, s.nip, names.get(s.nip),
-                       s.skp_id, s.status.value, s.version)
-            for s in await skp_repo.skp_in_period(uow.session, agency_id, iku.period_id)
-            for r in s.current.rhk
-        ]
+            raise NotFound("no such IKU in this agency")
+        on_roster = await roster_repo.roster(uow.session, agency_id)
+        appraisers = {nip: e.appraiser_nip for nip, e in on_roster.items()}
+        reader = CascadeReader(reader_nip, reader_is_hr,
+                               frozenset() if reader_is_hr else reporting_line(reader_nip, appraisers))
+        rows = []
+        for s in await skp_repo.skp_in_period(uow.session, agency_id, iku.period_id):
+            shown = reader.version_shown(s, appraisers.get(s.nip))
+            if shown is None:
+                continue
+            owner = on_roster.get(s.nip)
+            rows.extend(CascadeRow(r.rhk_id, r.kind.value, r.description, r.supports_rhk_id, r.iku_id, s.nip,
+                                   owner.name if owner else None, s.skp_id, shown.status.value, s.version)
+                        for r in shown.rhk)
     return {"period_id": iku.period_id, **cascade_tree(iku, rows)}

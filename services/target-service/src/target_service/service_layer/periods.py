@@ -21,7 +21,7 @@ async def period_or_404(uow: UnitOfWork, agency_id: str, period_id: str, lock: s
     see it closed, so each employee's EmployeePeriodClosed follows all their targets (ADR 0005)."""
     found = await repo.period(uow.session, agency_id, period_id, lock)
     if found is None:
-        raise NotFound(f"period {period_id} does not exist in this agency", period_id=period_id)
+        raise NotFound("no such period in this agency")
     return found
 
 
@@ -33,7 +33,7 @@ async def open_new_period(uow: UnitOfWork, *, agency_id: str, year: int, starts_
     async with uow:
         existing = await repo.period_of_year(uow.session, agency_id, year)
         if existing is not None:
-            raise Conflict(f"the {year} period already exists ({existing.period_id})", period_id=existing.period_id)
+            raise Conflict(f"the {year} period already exists")
         try:
             await repo.add_period(uow.session, period)
         except IntegrityError as exc:
@@ -99,7 +99,7 @@ async def define_period_iku(uow: UnitOfWork, *, agency_id: str, period_id: str, 
             try:
                 await repo.save_iku(uow.session, agency_id, item, is_new=before is None)
             except IntegrityError as exc:
-                raise Conflict(f"IKU {item.code} was defined at the same time; send it again") from exc
+                raise Conflict("an IKU with this code was defined at the same time; send it again") from exc
             await uow.commit()
     return iku_view(item), before is None
 

@@ -14,7 +14,7 @@ from target_service.service_layer.skp import appraiser_of, skp_or_404
 async def record_realization(uow: UnitOfWork, *, agency_id: str, skp_id: str, actor_nip: str, is_hr: bool,
                              iki_id: str, value: float, evidence: str | None, checkpoint_id: str | None) -> dict:
     async with uow:
-        s, owner = await skp_or_404(uow, agency_id, skp_id)
+        s, owner = await skp_or_404(uow, agency_id, skp_id, actor_nip=actor_nip, is_hr=is_hr)
         period = await period_or_404(uow, agency_id, s.period_id, lock="share")
         with domain_refusals():
             s.check_realization(actor_nip, appraiser_of(owner), is_hr, iki_id, value)
@@ -32,11 +32,11 @@ async def record_realization(uow: UnitOfWork, *, agency_id: str, skp_id: str, ac
     return {**realization, "skp_id": skp_id, "recorded_at": realization["recorded_at"].isoformat()}
 
 
-async def give_feedback(uow: UnitOfWork, *, agency_id: str, skp_id: str, rhk_id: str, actor_nip: str, note: str,
-                        checkpoint_id: str | None) -> dict:
+async def give_feedback(uow: UnitOfWork, *, agency_id: str, skp_id: str, rhk_id: str, actor_nip: str, is_hr: bool,
+                        note: str, checkpoint_id: str | None) -> dict:
     """Umpan balik berkelanjutan: the appraiser's note on one RHK in force, optionally for a checkpoint."""
     async with uow:
-        s, owner = await skp_or_404(uow, agency_id, skp_id)
+        s, owner = await skp_or_404(uow, agency_id, skp_id, actor_nip=actor_nip, is_hr=is_hr)
         period = await period_or_404(uow, agency_id, s.period_id)
         with domain_refusals():
             s.check_feedback(actor_nip, appraiser_of(owner), rhk_id, note)

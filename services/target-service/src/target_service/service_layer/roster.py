@@ -1,4 +1,4 @@
-"""Use cases of the roster: bulk import, reading, and transfers between units and agencies."""
+"""Use cases of the roster: bulk import, reading (who may read whom), and moves between units."""
 
 from datetime import date
 
@@ -9,8 +9,8 @@ from sqlalchemy.exc import IntegrityError
 
 from target_service.adapters import organisation as units_repo
 from target_service.adapters import roster as repo
-from target_service.domain.roster import Change, Employee, RowError, plan_import
-from target_service.domain.transfer import plan_transfer
+from target_service.domain.roster import Change, Employee, RowError, may_read_record, plan_import
+from target_service.domain.transfer import Transfer, plan_transfer
 from target_service.service_layer.refusals import domain_refusals
 from target_service.service_layer.views import employee_view
 
@@ -43,59 +43,72 @@ async def import_employees(uow: UnitOfWork, *, agency_id: str, rows: list[tuple[
     }
 
 
+NO_EMPLOYEE = "no such employee in this agency"
+
+
 async def employee_or_404(uow: UnitOfWork, agency_id: str, nip: str) -> Employee:
     found = await repo.employee(uow.session, agency_id, nip)
     if found is None:
-        raise NotFound(f"employee {nip} is not registered in this agency", nip=nip)
+        raise NotFound(NO_EMPLOYEE)
     return found
 
 
-async def list_employees(uow: UnitOfWork, *, agency_id: str, limit: int, offset: int, appraiser_nip: str | None) -> dict:
+async def readable_employee(uow: UnitOfWork, agency_id: str, nip: str, *, reader_nip: str,
+                            reader_is_hr: bool) -> Employee:
+    """The employee, if the reader may read their record (domain.roster.may_read_record); a record
+    the reader may not read answers exactly like a missing one."""
+    found = await repo.employee(uow.session, agency_id, nip)
+    if found is None or not may_read_record(reader_nip, reader_is_hr, found.nip, found.appraiser_nip):
+        raise NotFound(NO_EMPLOYEE)
+    return found
+
+
+async def list_employees(uow: UnitOfWork, *, agency_id: str, reader_nip: str, reader_is_hr: bool, limit: int,
+                         offset: int, appraiser_nip: str | None) -> dict:
+    """HR pages through the whole roster (optionally one appraiser's team); anyone else through
+    the team they appraise now, and an ``appraiser_nip`` other than their own finds nobody."""
+    if not reader_is_hr and appraiser_nip not in (None, reader_nip):
+        return {"items": [], "total": 0, "limit": limit, "offset": offset}
     async with uow:
-        total, page = await repo.employee_page(uow.session, agency_id, limit, offset, appraiser_nip)
+        total, page = await repo.employee_page(uow.session, agency_id, limit, offset,
+                                               appraiser_nip if reader_is_hr else reader_nip)
     return {"items": [employee_view(e) for e in page], "total": total, "limit": limit, "offset": offset}
 
 
-async def get_employee(uow: UnitOfWork, *, agency_id: str, nip: str) -> dict:
+async def get_employee(uow: UnitOfWork, *, agency_id: str, nip: str, reader_nip: str, reader_is_hr: bool) -> dict:
     async with uow:
-        return employee_view(await employee_or_404(uow, agency_id, nip))
+        return employee_view(await readable_employee(uow, agency_id, nip, reader_nip=reader_nip,
+                                                     reader_is_hr=reader_is_hr))
 
 
-async def transfer_employee(uow: UnitOfWork, *, agency_id: str, nip: str, unit_id: str, position: str | None,
-                            appraiser_nip: str | None, to_agency_id: str | None, effective_on: date) -> dict:
-    """Move an employee to a unit of this or another agency -> EmployeeTransferred.
+def transferred(transfer: Transfer, unit_id: str) -> EmployeeTransferred:
+    moved = transfer.moved
+    return EmployeeTransferred(
+        agency_id=transfer.to_agency, nip=transfer.nip, previous_agency_id=transfer.from_agency,
+        previous_unit_id=transfer.previous_unit_id, unit_id=unit_id, unit=moved.unit, position=moved.position,
+        appraiser_nip=moved.appraiser_nip, effective_on=transfer.effective_on,
+    )
 
-    Leaving the agency removes them from its roster (its HR sees a 404 from then on); their
-    SKPs of earlier periods stay with the agency they were made in."""
+
+async def transfer_employee(uow: UnitOfWork, *, agency_id: str, nip: str, unit_id: str | None, position: str | None,
+                            appraiser_nip: str | None, effective_on: date) -> dict:
+    """Move an employee to another unit of this agency -> EmployeeTransferred.
+
+    (A move to another agency is a request that agency accepts: service_layer.transfers.)"""
+    if unit_id is None:
+        raise Unprocessable("unit_id is required: the unit the employee joins", field="unit_id")
     async with uow:
         employee = await employee_or_404(uow, agency_id, nip)
-        to_agency = to_agency_id or agency_id
-        if to_agency != agency_id and appraiser_nip is not None:
-            # The receiving agency's own structure decides who appraises its staff: the head of
-            # the unit the employee joins, never a NIP chosen by the sending agency.
-            raise Unprocessable("appraiser_nip cannot be set for a transfer to another agency", field="appraiser_nip")
-        destination_units = await units_repo.units(uow.session, to_agency)
-        unit = destination_units.get(unit_id)
+        units = await units_repo.units(uow.session, agency_id)
+        unit = units.get(unit_id)
         if unit is None:
-            # Worded the same for any agency, so the sender cannot map another agency's units.
-            raise Unprocessable(f"unit_id {unit_id} cannot receive this transfer", unit_id=unit_id)
+            raise Unprocessable("unit_id is not a work unit of this agency", field="unit_id")
         with domain_refusals():
-            transfer = plan_transfer(employee, from_agency=agency_id, to_agency=to_agency_id, unit=unit,
-                                     destination_units=destination_units, position=position,
-                                     appraiser_nip=appraiser_nip, effective_on=effective_on)
-        if transfer.between_agencies:
-            if await repo.employee(uow.session, to_agency, nip) is not None:
-                raise Conflict(f"employee {nip} is already on the roster of agency {to_agency}", nip=nip)
-            await repo.remove_employee(uow.session, agency_id, nip)
-            await repo.add_employees(uow.session, to_agency, [transfer.moved])
-        else:
-            await repo.update_employees(uow.session, agency_id, [transfer.moved])
-        moved = transfer.moved
-        await uow.publish(EmployeeTransferred(
-            agency_id=to_agency, nip=nip, previous_agency_id=agency_id, previous_unit_id=transfer.previous_unit_id,
-            unit_id=unit.unit_id, unit=moved.unit, position=moved.position, appraiser_nip=moved.appraiser_nip,
-            effective_on=effective_on,
-        ))
+            transfer = plan_transfer(employee, from_agency=agency_id, to_agency=agency_id, unit=unit,
+                                     destination_units=units, position=position, appraiser_nip=appraiser_nip,
+                                     effective_on=effective_on)
+        await repo.update_employees(uow.session, agency_id, [transfer.moved])
+        await uow.publish(transferred(transfer, unit.unit_id))
         await uow.commit()
-    return {**employee_view(moved), "agency_id": to_agency, "previous_agency_id": agency_id,
+    return {**employee_view(transfer.moved), "agency_id": agency_id, "previous_agency_id": agency_id,
             "previous_unit_id": transfer.previous_unit_id, "effective_on": effective_on.isoformat()}

@@ -3,7 +3,7 @@
 import uuid
 
 from kinerja_contracts import EventTooLarge, Iki, Rhk, TargetRevised, TargetSet, encode_bounded
-from kinerja_runtime.problems import Conflict, ContentTooLarge, Forbidden, NotFound
+from kinerja_runtime.problems import Conflict, ContentTooLarge, NotFound
 from kinerja_runtime.uow import UnitOfWork
 from sqlalchemy.exc import IntegrityError
 
@@ -16,15 +16,21 @@ from target_service.domain.skp import Skp, SkpVersion
 from target_service.service_layer.cascade import link_targets
 from target_service.service_layer.periods import period_or_404
 from target_service.service_layer.refusals import domain_refusals, now
-from target_service.service_layer.roster import employee_or_404
+from target_service.service_layer.roster import NO_EMPLOYEE, readable_employee
 from target_service.service_layer.views import employee_view, skp_view, version_view
 
+NO_SKP = "no such SKP in this agency"
 
-async def skp_or_404(uow: UnitOfWork, agency_id: str, skp_id: str) -> tuple[Skp, roster_repo.Owner | None]:
-    """The SKP and its owner as on the roster (None when no longer on it), read together."""
+
+async def skp_or_404(uow: UnitOfWork, agency_id: str, skp_id: str, *, actor_nip: str,
+                     is_hr: bool) -> tuple[Skp, roster_repo.Owner | None]:
+    """The SKP and its owner as on the roster (None when no longer on it), read together.
+
+    An SKP the caller may not read is not there for them: the same 404 as a missing one, for a
+    read or a change, so no answer tells a stranger that the id exists (issue 8)."""
     found = await repo.get_skp(uow.session, agency_id, skp_id)
-    if found is None:
-        raise NotFound(f"SKP {skp_id} does not exist in this agency", skp_id=skp_id)
+    if found is None or not found[0].may_read(actor_nip, appraiser_of(found[1]), is_hr):
+        raise NotFound(NO_SKP)
     return found
 
 
@@ -41,16 +47,16 @@ async def full_view(uow: UnitOfWork, s: Skp, *, nothing_recorded: bool = False) 
                     await realisation_repo.feedback_of(uow.session, s.skp_id))
 
 
-def _registered(owner: roster_repo.Owner | None, nip: str) -> roster_repo.Owner:
+def _registered(owner: roster_repo.Owner | None) -> roster_repo.Owner:
     if owner is None:
-        raise NotFound(f"employee {nip} is not registered in this agency", nip=nip)
+        raise NotFound(NO_EMPLOYEE)
     return owner
 
 
 async def _check_links(uow: UnitOfWork, s: Skp, owner: roster_repo.Owner | None, version: SkpVersion,
                        complete: bool) -> None:
     """``owner``: as read at the start of the request (read once, used for the appraiser too)."""
-    targets = await link_targets(uow, s.agency_id, s.period_id, _registered(owner, s.nip))
+    targets = await link_targets(uow, s.agency_id, s.period_id, _registered(owner))
     with domain_refusals():
         check_links(version.rhk, targets, complete)
 
@@ -58,7 +64,7 @@ async def _check_links(uow: UnitOfWork, s: Skp, owner: roster_repo.Owner | None,
 async def create_skp(uow: UnitOfWork, *, agency_id: str, nip: str, period_id: str, rhk: list[RhkDraft]) -> dict:
     """The caller drafts their own SKP (version 1) for an open period."""
     async with uow:
-        owner = _registered(await roster_repo.owner(uow.session, agency_id, nip), nip)
+        owner = _registered(await roster_repo.owner(uow.session, agency_id, nip))
         period = await period_or_404(uow, agency_id, period_id)
         with domain_refusals():
             period.ensure_open("drafting an SKP")
@@ -69,17 +75,17 @@ async def create_skp(uow: UnitOfWork, *, agency_id: str, nip: str, period_id: st
             # The unique constraint (agency, period, employee) answers "already has one": no read first.
             await repo.add_skp(uow.session, s)
         except IntegrityError as exc:
-            raise Conflict(f"employee {nip} already has an SKP in period {period_id}", period_id=period_id) from exc
+            raise Conflict("the employee already has an SKP in this period") from exc
         await uow.commit()
         return await full_view(uow, s, nothing_recorded=True)
 
 
-async def change_skp(uow: UnitOfWork, *, agency_id: str, skp_id: str, actor_nip: str, action: str,
+async def change_skp(uow: UnitOfWork, *, agency_id: str, skp_id: str, actor_nip: str, is_hr: bool, action: str,
                      rhk: list[RhkDraft] | None = None, notes: str = "") -> dict:
     """One step of the latest version: ``edit`` | ``revise`` (start version n+1) | ``submit`` (owner),
     ``approve`` | ``return`` (appraiser). Links are checked as given on edits, complete on submit and approval."""
     async with uow:
-        s, owner = await skp_or_404(uow, agency_id, skp_id)
+        s, owner = await skp_or_404(uow, agency_id, skp_id, actor_nip=actor_nip, is_hr=is_hr)
         loaded = (s.version, s.latest.status.value)
         period = await period_or_404(uow, agency_id, s.period_id, lock="share" if action == "approve" else None)
         appraiser = appraiser_of(owner)
@@ -105,7 +111,7 @@ async def change_skp(uow: UnitOfWork, *, agency_id: str, skp_id: str, actor_nip:
             await repo.save_skp(uow.session, s, loaded=loaded, new_version=action == "revise",
                                 plan_changed=action == "edit")
         except repo.ChangedMeanwhile as exc:
-            raise Conflict(f"SKP {skp_id} was changed by another request meanwhile; reload it and try again") from exc
+            raise Conflict("the SKP was changed by another request meanwhile; reload it and try again") from exc
         if action == "approve":
             await uow.publish(_target_set(s) if previous is None else _target_revised(s, previous))
         await uow.commit()
@@ -155,9 +161,7 @@ def _target_revised(s: Skp, previous: int) -> TargetRevised:
 
 # --- reading ---------------------------------------------------------------------------------
 async def _readable(uow: UnitOfWork, agency_id: str, skp_id: str, actor_nip: str, is_hr: bool) -> Skp:
-    s, owner = await skp_or_404(uow, agency_id, skp_id)
-    if not s.may_read(actor_nip, appraiser_of(owner), is_hr):
-        raise Forbidden("only the employee, their appraiser or HR may read this SKP")
+    s, _ = await skp_or_404(uow, agency_id, skp_id, actor_nip=actor_nip, is_hr=is_hr)
     return s
 
 
@@ -175,16 +179,14 @@ async def skp_versions(uow: UnitOfWork, *, agency_id: str, skp_id: str, actor_ni
         return {"skp_id": s.skp_id, "nip": s.nip, "period_id": s.period_id, "versions": [version_view(s, v) for v in s.versions]}
     found = next((v for v in s.versions if v.number == number), None)
     if found is None:
-        raise NotFound(f"SKP {skp_id} has no version {number}", skp_id=skp_id)
+        raise NotFound("no such version of this SKP")
     return {"skp_id": s.skp_id, "nip": s.nip, "period_id": s.period_id, **version_view(s, found)}
 
 
 async def skp_of_employee(uow: UnitOfWork, *, agency_id: str, nip: str, period_id: str | None, actor_nip: str,
                           is_hr: bool) -> dict:
     async with uow:
-        owner = await employee_or_404(uow, agency_id, nip)
-        if not (is_hr or actor_nip in (nip, owner.appraiser_nip)):
-            raise Forbidden("only the employee, their appraiser or HR may read these SKPs")
+        await readable_employee(uow, agency_id, nip, reader_nip=actor_nip, reader_is_hr=is_hr)
         found = await repo.skp_of_employee(uow.session, agency_id, nip, period_id)
         return {"items": [await full_view(uow, s) for s in found]}
 
