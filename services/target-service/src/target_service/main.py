@@ -14,9 +14,11 @@ from kinerja_contracts import (
     TargetSet,
     WorkUnitDefined,
 )
+from kinerja_runtime import access_log
 from kinerja_runtime.app import create_service_app
 from kinerja_runtime.settings import ServiceSettings
 
+from target_service.adapters import roster as roster_repo
 from target_service.entrypoints import http_organisation, http_periods, http_roster, http_skp
 
 
@@ -28,7 +30,8 @@ def create_app(settings: ServiceSettings | None = None):
                     "with versions, realisation and continuous feedback.",
         settings=settings,
         migrations=Path(__file__).parent / "migrations",
-        routers=[http_organisation.router, http_roster.router, http_periods.router, http_skp.router],
+        routers=[http_organisation.router, http_roster.router, http_periods.router, http_skp.router,
+                 access_log.router(employee=roster_repo.employee)],
         produces=[EmployeeRegistered, EmployeeTransferred, WorkUnitDefined, PerformancePeriodOpened,
                   PerformancePeriodClosed, EmployeePeriodClosed, TargetSet, TargetRevised, RealizationRecorded],
         subscribe=None,  # target-service consumes no events: it owns the roster and the periods

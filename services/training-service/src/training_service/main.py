@@ -5,6 +5,7 @@ TalentPoolNominated."""
 from pathlib import Path
 
 from kinerja_contracts import DevelopmentPlanCreated, DevelopmentPlanRevised, TalentPoolNominated, TrainingCompleted
+from kinerja_runtime import access_log
 from kinerja_runtime.app import ServiceRuntime, create_service_app
 from kinerja_runtime.settings import ServiceSettings
 
@@ -27,7 +28,7 @@ def create_app(settings: ServiceSettings | None = None, clock: Clock | None = No
         description="Individual development plans, the training catalogue, the JP ledger and the talent pool.",
         settings=settings,
         migrations=Path(__file__).parent / "migrations",
-        routers=[http.router, http_training.router, http_catalogue.router],
+        routers=[http.router, http_training.router, http_catalogue.router, access_log.router()],
         produces=[DevelopmentPlanCreated, DevelopmentPlanRevised, TrainingCompleted, TalentPoolNominated],
         subscribe=events.subscribe,
         on_started=seed_catalogue,

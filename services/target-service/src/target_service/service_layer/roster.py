@@ -3,6 +3,8 @@
 from datetime import date
 
 from kinerja_contracts import EmployeeRegistered, EmployeeTransferred
+from kinerja_runtime import access_log
+from kinerja_runtime.access_log import Kind
 from kinerja_runtime.problems import Conflict, NotFound, Unprocessable
 from kinerja_runtime.uow import UnitOfWork
 from sqlalchemy.exc import IntegrityError
@@ -34,6 +36,7 @@ async def import_employees(uow: UnitOfWork, *, agency_id: str, rows: list[tuple[
         except IntegrityError as exc:
             raise Conflict("the roster changed during this import; send it again") from exc
         await uow.publish_many([registered(agency_id, e) for e in new + changed])
+        await access_log.record_changes(uow, [(Kind.ROSTER, e.nip, e.nip) for e in new + changed])
         await uow.commit()
     return {
         "registered": len(new),
@@ -53,12 +56,15 @@ async def employee_or_404(uow: UnitOfWork, agency_id: str, nip: str) -> Employee
 async def list_employees(uow: UnitOfWork, *, agency_id: str, limit: int, offset: int, appraiser_nip: str | None) -> dict:
     async with uow:
         total, page = await repo.employee_page(uow.session, agency_id, limit, offset, appraiser_nip)
+        await access_log.record_reads(uow, [(Kind.ROSTER, e.nip, e.nip) for e in page])
     return {"items": [employee_view(e) for e in page], "total": total, "limit": limit, "offset": offset}
 
 
 async def get_employee(uow: UnitOfWork, *, agency_id: str, nip: str) -> dict:
     async with uow:
-        return employee_view(await employee_or_404(uow, agency_id, nip))
+        employee = await employee_or_404(uow, agency_id, nip)
+        await access_log.record_read(uow, Kind.ROSTER, employee.nip, employee.nip)
+    return employee_view(employee)
 
 
 async def transfer_employee(uow: UnitOfWork, *, agency_id: str, nip: str, unit_id: str, position: str | None,
@@ -96,6 +102,7 @@ async def transfer_employee(uow: UnitOfWork, *, agency_id: str, nip: str, unit_i
             unit_id=unit.unit_id, unit=moved.unit, position=moved.position, appraiser_nip=moved.appraiser_nip,
             effective_on=effective_on,
         ))
+        await access_log.record_change(uow, Kind.ROSTER, nip, nip)
         await uow.commit()
     return {**employee_view(moved), "agency_id": to_agency, "previous_agency_id": agency_id,
             "previous_unit_id": transfer.previous_unit_id, "effective_on": effective_on.isoformat()}

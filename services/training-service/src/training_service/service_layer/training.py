@@ -8,7 +8,8 @@ named on the item), and the agency's HR. Another agency's plan answers 404.
 from datetime import date, datetime
 
 from kinerja_contracts import TrainingCompleted
-from kinerja_runtime import roster
+from kinerja_runtime import access_log, roster
+from kinerja_runtime.access_log import Kind
 from kinerja_runtime.auth import Principal, Role
 from kinerja_runtime.problems import Conflict, Forbidden, NotFound, Unprocessable
 from kinerja_runtime.uow import UnitOfWork
@@ -41,12 +42,13 @@ async def _item(uow: UnitOfWork, principal: Principal, plan_id: str, item_id: st
 
 async def enrol(uow: UnitOfWork, principal: Principal, plan_id: str, item_id: str, now: datetime) -> dict:
     async with uow:
-        _plan, item = await _item(uow, principal, plan_id, item_id)
+        plan, item = await _item(uow, principal, plan_id, item_id)
         if item.status == "completed":
             raise Conflict(f"item {item_id} is already completed")
         if item.status == "planned":
             await uow.session.execute(update(plan_items).where(plan_items.c.item_id == item_id)
                                       .values(status="enrolled", enrolled_at=now))
+            await access_log.record_change(uow, Kind.PLAN, plan_id, plan.nip)
             await uow.commit()
     return {"plan_id": plan_id, "item_id": item_id, "status": "enrolled"}
 
@@ -69,6 +71,7 @@ async def complete(uow: UnitOfWork, principal: Principal, plan_id: str, item_id:
         )
         status = await _plan_status(uow, plan_id)
         await uow.publish(_completed_event(entry))
+        await access_log.record_change(uow, Kind.PLAN, plan_id, plan.nip)
         await uow.commit()
     return {"plan_id": plan_id, "item_id": item_id, "status": "completed", "plan_status": status,
             "ledger_entry": _public(entry)}
@@ -108,6 +111,7 @@ async def record_outside_plan(uow: UnitOfWork, principal: Principal, nip: str, *
             recorded_by=principal.nip, now=now,
         )
         await uow.publish(_completed_event(entry))
+        await access_log.record_change(uow, Kind.JP_LEDGER, str(entry["year"]), nip)
         await uow.commit()
     return _public(entry)
 

@@ -4,6 +4,8 @@ development report and talent pool. Overdue is computed here, against ``today``.
 from collections import defaultdict
 from datetime import date
 
+from kinerja_runtime import access_log
+from kinerja_runtime.access_log import Kind
 from kinerja_runtime.auth import Principal, Role
 from kinerja_runtime.problems import NotFound
 from kinerja_runtime.roster import known_employees
@@ -71,6 +73,7 @@ async def employee_plans(uow: UnitOfWork, principal: Principal, nip: str, today:
         found = await plans_with_items(uow, select(plans).where(
             plans.c.agency_id == principal.agency, plans.c.plan_id.in_(plan_ids)).order_by(plans.c.created_at),
             today) if plan_ids else []
+        await access_log.record_read(uow, Kind.DEVELOPMENT, nip, nip)
     current = [p for p in found if p["status"] != "superseded"]
     return {"nip": nip, "plans": found, "current_plan_id": current[-1]["plan_id"] if current else None,
             "decisions": [dict(d._mapping) for d in decisions]}
@@ -94,6 +97,7 @@ async def period_decisions(uow: UnitOfWork, agency_id: str, period_id: str, limi
         found = await plans_with_items(uow, select(plans).where(
             plans.c.agency_id == agency_id, plans.c.plan_id.in_(plan_ids)).order_by(plans.c.nip, plans.c.created_at),
             today) if plan_ids else []
+        await access_log.record_reads(uow, [(Kind.DEVELOPMENT, d.nip, d.nip) for d in decisions])
     return {"period_id": period_id, "limit": limit, "offset": offset,
             "decisions": [dict(d._mapping) for d in decisions], "plans": found}
 
@@ -104,6 +108,7 @@ async def jp_ledger_of(uow: UnitOfWork, principal: Principal, nip: str, year: in
         rows = (await uow.session.execute(select(jp_ledger).where(
             jp_ledger.c.agency_id == principal.agency, jp_ledger.c.nip == nip, jp_ledger.c.year == year,
         ).order_by(jp_ledger.c.completed_on, jp_ledger.c.recorded_at))).all()
+        await access_log.record_read(uow, Kind.JP_LEDGER, str(year), nip)
     entries = [{k: v for k, v in r._mapping.items() if k != "agency_id"} for r in rows]
     completed = sum(e["jp"] for e in entries)
     return {"nip": nip, "year": year, "entitlement_jp": JP_ENTITLEMENT, "completed_jp": completed,
@@ -121,6 +126,9 @@ async def development_report(uow: UnitOfWork, agency_id: str, year: int, today: 
             known_employees.c.agency_id == agency_id))).all()
         credited = (await uow.session.execute(select(jp_ledger.c.nip, jp_ledger.c.jp).where(
             jp_ledger.c.agency_id == agency_id, jp_ledger.c.year == year))).all()
+        # Each employee's JP of the year is shown: one entry each, in one statement.
+        await access_log.record_reads(uow, [(Kind.JP_LEDGER, str(year), nip) for nip in
+                                            sorted({r.nip for r in staff} | {r.nip for r in credited})])
     by_competency: dict[str, dict] = defaultdict(lambda: {"items": 0, "completed": 0, "overdue": 0})
     for row in items:
         entry = by_competency[row.competency]
