@@ -4,10 +4,11 @@ employee (``GET /me/access-log``) and their agency's HR (``GET /employees/{nip}/
 read; a refused read and a rolled-back change leave nothing. See docs/adr/0008-access-log.md."""
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from kinerja_contracts.vocabulary import BerakhlakValue, Ekspektasi
+from test_training_plans import HR_NIP, clock, staff, training_app  # noqa: F401  (fixtures used by name)
 
 pytestmark = pytest.mark.integration
 
@@ -194,3 +195,41 @@ async def test_feedback_round_accesses_are_logged_but_never_name_an_anonymous_gi
             (HR, "change", "feedback-round", "POST /feedback-rounds"),
         ]
         assert peer not in json.dumps(response.json())
+
+
+async def test_entries_older_than_the_retention_are_purged(target_app, running, as_, sql, database_url):
+    from kinerja_runtime.access_log import purge_older_than
+
+    async with running(target_app) as client:
+        await agency_with_an_skp(client, as_)
+        await sql(database_url, "UPDATE access_log SET accessed_at = accessed_at - interval '731 days' "
+                                "WHERE route = 'POST /employees'")
+        sessions = target_app.state.runtime.sessions
+        async with sessions() as session, session.begin():
+            await purge_older_than(timedelta(days=730))(session, datetime.now(UTC))
+        # The roster import's entries are past the retention; the SKPs' are kept.
+        assert [e["route"] for e in await log_of(client, as_(SITI))] == ["POST /skp"]
+
+
+async def test_training_logs_reads_of_the_jp_ledger_one_entry_per_employee_of_the_report(
+    agency, new_nip, database_url, training_app, running, staff, auth_headers,  # noqa: F811
+):
+    nip, colleague, appraiser = new_nip(), new_nip(), new_nip()
+    hr, me = auth_headers(HR_NIP, agency, ["hr"]), auth_headers(nip, agency)
+    async with running(training_app(database_url)) as client:
+        # Polls HR's development report until every employee is known: each poll that answers
+        # shows each employee's JP of the year, one entry each.
+        await staff(client, agency, [nip, colleague], appraiser, {f"{agency}-2026": 2026})
+        refused = await client.get(f"/employees/{nip}/jp-ledger", params={"year": 2026},
+                                   headers=auth_headers(colleague, agency))
+        assert refused.status_code == 404
+        assert (await client.get(f"/employees/{nip}/jp-ledger", params={"year": 2026}, headers=hr)).status_code == 200
+
+        mine = await log_of(client, me)
+        assert (mine[0]["actor_nip"], mine[0]["action"], mine[0]["record_kind"], mine[0]["record_id"],
+                mine[0]["route"]) == (HR_NIP, "read", "jp-ledger", "2026", "GET /employees/{nip}/jp-ledger")
+        assert {(e["actor_nip"], e["record_kind"], e["record_id"]) for e in mine[1:]} == {(HR_NIP, "jp-ledger", "2026")}
+        assert {e["route"] for e in mine[1:]} == {"GET /reports/development"}
+        # The last poll showed both employees (and the appraiser): each has that report's entry.
+        assert "GET /reports/development" in {e["route"] for e in await log_of(client, auth_headers(colleague, agency))}
+        assert colleague not in {e["actor_nip"] for e in mine}

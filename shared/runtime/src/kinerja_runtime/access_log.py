@@ -18,6 +18,7 @@ HTTP request the unit of work serves. A consumer applying an event, or a backgro
 service's own processing and records nothing.
 """
 
+import re
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -54,9 +55,13 @@ class Kind(StrEnum):
     PLAN = "plan"  # a development plan (plan_id)
     DEVELOPMENT = "development"  # the employee's plans and plan decisions (their NIP)
     JP_LEDGER = "jp-ledger"  # the employee's JP ledger of a year (the year)
+    TALENT_POOL = "talent-pool"  # the employee's talent-pool nomination (the year it was made for)
 
 
 ROLES = frozenset(role.value for role in Role)
+NIP = re.compile(r"\d{18}")
+# The columns' sizes: a record id or a token's subject past them is cut, never refused.
+ACTOR_MAX, RECORD_ID_MAX, ROUTE_MAX = 64, 128, 200
 
 
 @dataclass(frozen=True)
@@ -77,9 +82,12 @@ def accessor_of(uow: UnitOfWork) -> Accessor | None:
     if principal is None:
         # A personal record reached through a route without a caller is a bug to see at once.
         raise RuntimeError("the access log needs an authenticated caller; this route has none")
-    route = getattr(request.scope.get("route"), "path", "unmatched")
+    return accessor(principal, request.method, getattr(request.scope.get("route"), "path", "unmatched"))
+
+
+def accessor(principal: Principal, method: str, route_template: str) -> Accessor:
     roles = ",".join(sorted(principal.roles & ROLES))  # unknown roles grant nothing: not kept
-    return Accessor(principal.agency, principal.nip, roles, f"{request.method} {route}")
+    return Accessor(principal.agency, principal.nip, roles, f"{method} {route_template}")
 
 
 Entry = tuple[Kind, str, str]  # (record kind, record id, subject employee's NIP)
@@ -109,15 +117,22 @@ async def _record(uow: UnitOfWork, action: Action, records: Iterable[Entry]) -> 
     who = accessor_of(uow)
     if who is None:
         return
-    now = datetime.now(UTC)
-    rows = [
-        {"agency_id": who.agency, "subject_nip": subject, "accessed_at": now, "actor_nip": who.nip,
-         "actor_roles": who.roles, "action": action.value, "record_kind": kind.value, "record_id": str(record_id),
-         "route": who.route}
-        for kind, record_id, subject in dict.fromkeys(records)  # one entry per record, in the order given
-    ]
+    rows = entry_rows(who, action, records, datetime.now(UTC))
     if rows:
         await uow.session.execute(insert(access_log), rows)  # one statement (executemany) for any number
+
+
+def entry_rows(who: Accessor, action: Action, records: Iterable[Entry], now: datetime) -> list[dict]:
+    """The table rows: one per record, in the order given, and only who/when/what/route."""
+    return [
+        {"agency_id": who.agency, "subject_nip": subject, "accessed_at": now, "actor_nip": who.nip[:ACTOR_MAX],
+         "actor_roles": who.roles, "action": action.value, "record_kind": kind.value,
+         "record_id": str(record_id)[:RECORD_ID_MAX], "route": who.route[:ROUTE_MAX]}
+        for kind, record_id, subject in dict.fromkeys(records)
+        # Every employee has an 18-digit NIP: a path value that is none (a read some roles may
+        # make of any NIP, e.g. HR of a JP ledger) reads nobody's record; it is not stored.
+        if NIP.fullmatch(subject)
+    ]
 
 
 def purge_older_than(retention: timedelta) -> Callable[[AsyncSession, datetime], Awaitable[None]]:

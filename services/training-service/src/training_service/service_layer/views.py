@@ -157,6 +157,7 @@ async def talent_pool(uow: UnitOfWork, agency_id: str) -> dict:
         rows = (await uow.session.execute(select(talent_nominations).where(
             talent_nominations.c.agency_id == agency_id).order_by(talent_nominations.c.year.desc(),
                                                                   talent_nominations.c.nip))).all()
+        await access_log.record_reads(uow, [(Kind.TALENT_POOL, str(r.year), r.nip) for r in rows])
     return {"nominations": [
         {"nip": r.nip, "years": [r.first_year, r.year], "appraisal_ids": r.appraisal_ids.split(","),
          "nominated_at": r.nominated_at}

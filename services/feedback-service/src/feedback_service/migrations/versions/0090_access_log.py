@@ -20,7 +20,7 @@ def upgrade() -> None:
         sa.Column("agency_id", sa.String(length=64), nullable=False),
         sa.Column("subject_nip", sa.String(length=18), nullable=False),
         sa.Column("accessed_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("actor_nip", sa.String(length=18), nullable=False),
+        sa.Column("actor_nip", sa.String(length=64), nullable=False),
         sa.Column("actor_roles", sa.String(length=100), nullable=False),
         sa.Column("action", sa.String(length=8), nullable=False),
         sa.Column("record_kind", sa.String(length=32), nullable=False),
