@@ -59,7 +59,7 @@ class Kind(StrEnum):
 
 
 ROLES = frozenset(role.value for role in Role)
-NIP = re.compile(r"\d{18}")
+NIP = re.compile(r"[0-9]{18}")
 # The columns' sizes: a record id or a token's subject past them is cut, never refused.
 ACTOR_MAX, RECORD_ID_MAX, ROUTE_MAX = 64, 128, 200
 
