@@ -5,6 +5,8 @@ Topics and consumer groups are shared by the whole session; every test isolates 
 with its own agency id (and its own database).
 """
 
+import contextlib
+import contextvars
 import json
 import random
 import uuid
@@ -14,7 +16,7 @@ from datetime import date
 import pytest
 from kinerja_contracts import EmployeeRegistered, PerformancePeriodOpened
 from kinerja_contracts.vocabulary import BerakhlakValue, Ekspektasi
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
@@ -212,6 +214,34 @@ def target_app(broker, database_url):
         service_name="target-service", database_url=database_url, kafka_bootstrap_servers=broker.bootstrap_servers,
         log_json=False, log_level="WARNING",
     ))
+
+
+_counting: contextvars.ContextVar[list | None] = contextvars.ContextVar("counting", default=None)
+
+
+@pytest.fixture
+def statements(target_app):
+    """``async with statements() as sent: await client.post(...)`` -> ``sent`` lists the SQL."""
+    engine = target_app.state.runtime.engine.sync_engine
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        sent = _counting.get()
+        if sent is not None:
+            sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+
+    @contextlib.asynccontextmanager
+    async def count():
+        sent: list[str] = []
+        token = _counting.set(sent)
+        try:
+            yield sent
+        finally:
+            _counting.reset(token)
+
+    yield count
+    event.remove(engine, "before_cursor_execute", seen)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import asyncio
 from pathlib import Path
 
 from kinerja_contracts import AppraisalCompleted, AppraisalRevised
+from kinerja_runtime import access_log
 from kinerja_runtime.app import create_service_app
 
 from appraisal_service.entrypoints import events, http, objections_http, policy_http, reports_http
@@ -28,7 +29,7 @@ def create_app(settings: AppraisalSettings | None = None):
         description="Proposed and confirmed ratings, predikat kinerja, calibration, objections and appraisal events.",
         settings=settings,
         migrations=Path(__file__).parent / "migrations",
-        routers=[http.router, objections_http.router, policy_http.router, reports_http.router],
+        routers=[http.router, objections_http.router, policy_http.router, reports_http.router, access_log.router()],
         produces=[AppraisalCompleted, AppraisalRevised],
         subscribe=events.subscriber(settings.appraisal_settle_seconds, queued),
         background=[due_appraisals],

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from kinerja_contracts import CitizenSurveyAnswered, FeedbackReceived, UnitSatisfactionChanged
+from kinerja_runtime import access_log
 from kinerja_runtime.app import create_service_app, runtime_of
 from kinerja_runtime.settings import ServiceSettings
 
@@ -18,7 +19,7 @@ def create_app(settings: ServiceSettings | None = None, survey: SurveySettings |
         description="360° behaviour feedback on the seven BerAKHLAK values and citizen satisfaction surveys (SKM).",
         settings=settings,
         migrations=Path(__file__).parent / "migrations",
-        routers=[http.router, rounds_http.router, survey_http.router, survey_http.public_router],
+        routers=[http.router, rounds_http.router, survey_http.router, survey_http.public_router, access_log.router()],
         produces=[FeedbackReceived, CitizenSurveyAnswered, UnitSatisfactionChanged],
         subscribe=events.subscribe,
     )

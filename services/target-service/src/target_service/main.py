@@ -14,9 +14,11 @@ from kinerja_contracts import (
     TargetSet,
     WorkUnitDefined,
 )
+from kinerja_runtime import access_log
 from kinerja_runtime.app import create_service_app
 from kinerja_runtime.settings import ServiceSettings
 
+from target_service.adapters import roster as roster_repo
 from target_service.entrypoints import http_organisation, http_periods, http_roster, http_skp, http_transfers
 
 
@@ -29,7 +31,7 @@ def create_app(settings: ServiceSettings | None = None):
         settings=settings,
         migrations=Path(__file__).parent / "migrations",
         routers=[http_organisation.router, http_roster.router, http_transfers.router, http_periods.router,
-                 http_skp.router],
+                 http_skp.router, access_log.router(employee=roster_repo.employee)],
         produces=[EmployeeRegistered, EmployeeTransferred, WorkUnitDefined, PerformancePeriodOpened,
                   PerformancePeriodClosed, EmployeePeriodClosed, TargetSet, TargetRevised, RealizationRecorded],
         subscribe=None,  # target-service consumes no events: it owns the roster and the periods

@@ -11,6 +11,7 @@ from kinerja_contracts import (
     TalentPoolWithdrawn,
     TrainingCompleted,
 )
+from kinerja_runtime import access_log
 from kinerja_runtime.app import ServiceRuntime, create_service_app
 from kinerja_runtime.settings import ServiceSettings
 
@@ -33,7 +34,7 @@ def create_app(settings: ServiceSettings | None = None, clock: Clock | None = No
         description="Individual development plans, the training catalogue, the JP ledger and the talent pool.",
         settings=settings,
         migrations=Path(__file__).parent / "migrations",
-        routers=[http.router, http_training.router, http_catalogue.router],
+        routers=[http.router, http_training.router, http_catalogue.router, access_log.router()],
         produces=[DevelopmentPlanCreated, DevelopmentPlanRevised, TrainingCompleted, TalentPoolNominated,
                   TalentPoolWithdrawn],
         subscribe=events.subscribe,

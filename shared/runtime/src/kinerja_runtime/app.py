@@ -13,6 +13,7 @@ from faststream.kafka import KafkaBroker
 from kinerja_contracts import Event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from kinerja_runtime import access_log
 from kinerja_runtime.asyncapi import asyncapi_document, declare_produced
 from kinerja_runtime.auth.tokens import TokenVerifier
 from kinerja_runtime.db import create_engine, session_factory
@@ -82,6 +83,7 @@ def create_service_app(
         lease_seconds=settings.outbox_lease_seconds,
         retention=timedelta(hours=settings.outbox_retention_hours),
         linger_seconds=settings.outbox_linger_ms / 1000,
+        purges=[access_log.purge_older_than(timedelta(days=settings.access_log_retention_days))],
     )
     uows = UnitOfWorkFactory(sessions, source=f"/kinerja/{settings.service_name}", on_commit=relay.wake)
     consumer = EventConsumer(

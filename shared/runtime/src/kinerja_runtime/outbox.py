@@ -14,14 +14,14 @@ there. See docs/adr/0006-relay-acknowledgements-and-parking.md.
 import asyncio
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from aiokafka import errors as kafka_errors
 from sqlalchemy import LargeBinary, bindparam, cast, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kinerja_runtime.logging import get_logger
 from kinerja_runtime.metrics import OUTBOX_PARKED, OUTBOX_PUBLISH_FAILURES, OUTBOX_PUBLISHED
@@ -31,6 +31,8 @@ log = get_logger(__name__)
 
 # Returns None once the broker confirmed, or an awaitable confirmation (aiokafka's future).
 Publish = Callable[[str, bytes, bytes, dict[str, str]], Awaitable[Awaitable | None]]
+# Other housekeeping run with the outbox's retention purge, in its transaction: (session, now).
+Purge = Callable[[AsyncSession, datetime], Awaitable[None]]
 LEASE_NAME = "outbox"
 
 # Refusals that sending the same record again cannot cure: the record itself (size, format)
@@ -148,6 +150,7 @@ class OutboxRelay:
         retention: timedelta = timedelta(days=7),
         linger_seconds: float = 0.01,
         max_backoff_seconds: float = 5.0,
+        purges: Sequence[Purge] = (),
     ):
         self._sessions = sessions
         self._publish = publish
@@ -157,6 +160,7 @@ class OutboxRelay:
         self._retention = retention
         self._linger = linger_seconds
         self._max_backoff = max_backoff_seconds
+        self._purges = tuple(purges)
         self.owner = f"relay-{uuid.uuid4()}"
         self._wake = asyncio.Event()
         self._stopping = False
@@ -353,11 +357,13 @@ class OutboxRelay:
     async def _purge_if_due(self) -> None:
         if _now() - self._last_purge < timedelta(minutes=10):
             return
-        self._last_purge = _now()
+        self._last_purge = now = _now()
         async with self._sessions() as session, session.begin():
             await session.execute(
-                delete(outbox).where(outbox.c.published_at.is_not(None), outbox.c.published_at < _now() - self._retention)
+                delete(outbox).where(outbox.c.published_at.is_not(None), outbox.c.published_at < now - self._retention)
             )
+            for purge in self._purges:
+                await purge(session, now)
 
 
 async def replay_since(sessions: async_sessionmaker, since: datetime) -> int:

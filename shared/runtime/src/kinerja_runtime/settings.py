@@ -43,6 +43,9 @@ class ServiceSettings(BaseSettings):
     outbox_linger_ms: float = Field(10, description="After a wake, how long the relay waits for more rows to batch")
     outbox_lease_seconds: float = 10.0
     outbox_retention_hours: float = 24 * 7
+    access_log_retention_days: int = Field(
+        730, ge=1, description="How long access-log entries are kept (who read or changed a personal record)"
+    )
 
     consumer_group: str = Field("", description="Kafka consumer group; empty means the service name")
     consumer_max_attempts: int = 4

@@ -1,4 +1,5 @@
-"""The messaging tables every service's database holds: outbox, inbox and the relay lease.
+"""The tables every service's database holds: outbox, inbox and the relay lease (messaging),
+and the access log of the personal records the service keeps (kinerja_runtime.access_log).
 
 Each service's Alembic environment includes this metadata next to its own.
 """
@@ -54,4 +55,25 @@ relay_lease = Table(
     Column("name", String(100), primary_key=True),
     Column("owner", String(100), nullable=False),
     Column("expires_at", UtcDateTime(), nullable=False),
+)
+
+access_log = Table(
+    "access_log",
+    messaging_metadata,
+    # Who read or changed which employee's record, when and through which route; never the
+    # record's content (UU 27/2022). Written by kinerja_runtime.access_log only.
+    Column("id", Identity, primary_key=True, autoincrement=True),
+    Column("agency_id", String(64), nullable=False),
+    Column("subject_nip", String(18), nullable=False),
+    Column("accessed_at", UtcDateTime(), nullable=False),
+    Column("actor_nip", String(64), nullable=False),
+    Column("actor_roles", String(100), nullable=False),
+    Column("action", String(8), nullable=False),
+    Column("record_kind", String(32), nullable=False),
+    Column("record_id", String(128), nullable=False),
+    Column("route", String(200), nullable=False),
+    # One employee's log, newest first (the employee's and HR's reads of it).
+    Index("ix_access_log_subject", "agency_id", "subject_nip", "id"),
+    # The retention purge.
+    Index("ix_access_log_accessed_at", "accessed_at"),
 )

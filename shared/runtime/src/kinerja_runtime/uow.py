@@ -21,6 +21,9 @@ class UnitOfWork:
         self._on_commit = on_commit
         self._published = 0
         self.session: AsyncSession
+        # The HTTP request this unit of work serves (None for a consumer or a background job):
+        # the access log reads the caller and the route from it (kinerja_runtime.access_log).
+        self.request = None
 
     async def __aenter__(self) -> "UnitOfWork":
         self.session = self._sessions()

@@ -5,7 +5,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 from kinerja_contracts.vocabulary import Ekspektasi
-from kinerja_runtime import roster
+from kinerja_runtime import access_log, roster
+from kinerja_runtime.access_log import Kind
 from kinerja_runtime.auth import Principal, Role, current_principal, require_roles
 from kinerja_runtime.deps import unit_of_work
 from kinerja_runtime.inputs import Offset, RequestBody
@@ -78,6 +79,7 @@ async def _detail(uow: UnitOfWork, principal: Principal, row) -> dict:
     body = views.appraisal(row, with_explanation=True)
     if principal.nip == row.nip and not principal.has(Role.HR):
         body["explanation"] = views.redacted_for_the_employee(body.get("explanation"))
+    await access_log.record_read(uow, Kind.APPRAISAL, row.appraisal_id, row.nip)
     return {
         **body,
         "revisions": [views.appraisal(r) for r in lineage],
@@ -112,6 +114,7 @@ async def read_mine(period_id: str, principal: Anyone, uow: Uow):
             appraisals.c.agency_id == principal.agency, appraisals.c.period_id == period_id,
             appraisals.c.nip == principal.nip,
         ).order_by(appraisals.c.scope, appraisals.c.revision))).all()
+        await access_log.record_reads(uow, [(Kind.APPRAISAL, r.appraisal_id, r.nip) for r in rows])
     return {"period_id": period_id, "nip": principal.nip, "appraisals": [views.appraisal(r) for r in rows]}
 
 
@@ -147,6 +150,7 @@ async def read_period(
             appraisals_due.c.agency_id == principal.agency, appraisals_due.c.period_id == period_id,
             appraisals_due.c.status != "done",
         ))).all()
+        await access_log.record_reads(uow, [(Kind.APPRAISAL, r.appraisal_id, r.nip) for r in rows])
     return {
         "period_id": period_id,
         "appraisals": [views.appraisal(r) for r in rows],
@@ -167,6 +171,7 @@ async def read_inputs(
         target = await projections.target_of(uow.session, principal.agency, period_id, nip)
         realizations = await projections.realization_count(uow.session, target.skp_id) if target else 0
         _answers, forms = await projections.feedback_of(uow.session, principal.agency, period_id, nip)
+        await access_log.record_read(uow, Kind.APPRAISAL_INPUTS, period_id, nip)
     return {
         "nip": nip,
         "period_id": period_id,

@@ -5,6 +5,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends
 from kinerja_contracts.vocabulary import Ekspektasi
+from kinerja_runtime import access_log
+from kinerja_runtime.access_log import Kind
 from kinerja_runtime.auth import Principal, Role, current_principal
 from kinerja_runtime.deps import unit_of_work
 from kinerja_runtime.inputs import RequestBody
@@ -68,6 +70,7 @@ async def list_objections(principal: Anyone, uow: Uow, status: Literal["open", "
         query = query.where(objections.c.status == status)
     async with uow:
         rows = (await uow.session.execute(query.order_by(objections.c.filed_at).limit(500))).all()
+        await access_log.record_reads(uow, [(Kind.OBJECTION, r.objection_id, r.nip) for r in rows])
     return {"objections": [views.objection(r) for r in rows]}
 
 
@@ -75,6 +78,7 @@ async def list_objections(principal: Anyone, uow: Uow, status: Literal["open", "
 async def read_objection(objection_id: str, principal: Anyone, uow: Uow):
     async with uow:
         row = await records.objection(uow.session, principal.agency, objection_id)
-    if row is None or (principal.nip not in (row.nip, row.superior_nip) and not principal.has(Role.HR)):
-        raise NotFound(f"no objection {objection_id}")
+        if row is None or (principal.nip not in (row.nip, row.superior_nip) and not principal.has(Role.HR)):
+            raise NotFound(f"no objection {objection_id}")
+        await access_log.record_read(uow, Kind.OBJECTION, row.objection_id, row.nip)
     return views.objection(row)

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from kinerja_contracts.vocabulary import Aspect, BerakhlakValue, Ekspektasi, RhkKind
+from kinerja_runtime import access_log
+from kinerja_runtime.access_log import Kind
 from kinerja_runtime.problems import Conflict, NotFound
 from kinerja_runtime.uow import UnitOfWork
 from sqlalchemy.dialects import postgresql, sqlite
@@ -122,6 +124,8 @@ async def propose_many(
                                         checkpoint),
         })
     out.created = await _insert(session, rows)
+    # Proposed on a person's request (HR over HTTP); the due processor's own proposals record nothing.
+    await access_log.record_changes(uow, [(Kind.APPRAISAL, made, key[2]) for key, made in out.created.items()])
     already = [(r["agency_id"], r["period_id"], r["nip"]) for r in rows
                if (r["agency_id"], r["period_id"], r["nip"]) not in out.created]
     if already:  # proposed before (or by a concurrent transaction): that proposal stands

@@ -5,7 +5,8 @@ from datetime import UTC, date, datetime
 
 from kinerja_contracts import AppraisalCompleted, AppraisalSummary
 from kinerja_contracts.vocabulary import Ekspektasi
-from kinerja_runtime import roster
+from kinerja_runtime import access_log, roster
+from kinerja_runtime.access_log import Kind
 from kinerja_runtime.problems import Conflict, Forbidden, NotFound, Unprocessable
 from kinerja_runtime.uow import UnitOfWork
 from sqlalchemy import update
@@ -52,4 +53,5 @@ async def confirm(
         proposed_rating_hasil_kerja=row.proposed_rating_hasil_kerja, proposed_rating_perilaku=row.proposed_rating_perilaku,
         override_reason=final.reason if final.overridden else None, appraiser_nip=appraiser_nip, revision=row.revision,
     ))
+    await access_log.record_change(uow, Kind.APPRAISAL, appraisal_id, row.nip)
     return views.appraisal(await records.get(uow.session, agency_id, appraisal_id))

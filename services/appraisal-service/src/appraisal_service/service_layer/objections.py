@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime
 
 from kinerja_contracts import AppraisalRevised, AppraisalSummary
 from kinerja_contracts.vocabulary import Ekspektasi
-from kinerja_runtime import roster
+from kinerja_runtime import access_log, roster
+from kinerja_runtime.access_log import Kind
 from kinerja_runtime.problems import Conflict, Forbidden, NotFound, Unprocessable
 from kinerja_runtime.uow import UnitOfWork
 from sqlalchemy import insert, update
@@ -51,6 +52,7 @@ async def file_objection(uow: UnitOfWork, agency_id: str, appraisal_id: str, nip
         reasons=reasons, filed_on=today, filed_at=datetime.now(UTC), superior_nip=appraiser.appraiser_nip,
         status="open",
     ))
+    await access_log.record_change(uow, Kind.OBJECTION, objection_id, nip)
     body = views.objection(await records.objection(uow.session, agency_id, objection_id))
     return {**body, "closes_on": objection_closes_on(row.final_on).isoformat()}
 
@@ -83,6 +85,7 @@ async def decide_objection(
         status=Outcome(outcome).value, decided_by=superior_nip, decision_reason=reason, decided_at=now,
         revised_appraisal_id=revised_id,
     ))
+    await access_log.record_change(uow, Kind.OBJECTION, objection_id, found.nip)
     return views.objection(await records.objection(uow.session, agency_id, objection_id))
 
 

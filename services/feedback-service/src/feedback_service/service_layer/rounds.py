@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 
 from kinerja_contracts import FeedbackReceived
 from kinerja_contracts.vocabulary import BerakhlakValue, Ekspektasi, FeedbackSource
-from kinerja_runtime import context, roster
+from kinerja_runtime import access_log, context, roster
+from kinerja_runtime.access_log import Kind
 from kinerja_runtime.problems import Conflict, Forbidden, NotFound, Unprocessable
 from kinerja_runtime.uow import UnitOfWork
 from sqlalchemy import func, insert, select, update
@@ -106,6 +107,7 @@ async def open_round(
         ])
         found = FeedbackRound(round_id, nip, checkpoint_id, {n.nip: n.source for n in nominations}, RoundStatus.OPEN)
         summary = await _summary(session, row, found)
+        await access_log.record_change(uow, Kind.FEEDBACK_ROUND, round_id, nip)
         await uow.commit()
     return summary
 
@@ -115,7 +117,8 @@ async def answer_round(
     ratings: dict[BerakhlakValue, Ekspektasi], comment: str | None,
 ) -> dict:
     """One answer per giver: a second one replaces the first (same feedback_id, so consumers
-    of FeedbackReceived replace it too) until the round closes."""
+    of FeedbackReceived replace it too) until the round closes. Not in the access log: the
+    entry would name the giver to the employee, whose peers answer anonymously (ADR 0008)."""
     async with uow:
         session = uow.session
         row, found = await _load(session, agency_id, round_id, lock=True)
@@ -170,6 +173,7 @@ async def close_round(uow: UnitOfWork, *, agency_id: str, round_id: str, caller:
         ))
         found = FeedbackRound(found.round_id, found.nip, found.checkpoint_id, found.givers, RoundStatus.CLOSED)
         summary = await _summary(session, row, found)
+        await access_log.record_change(uow, Kind.FEEDBACK_ROUND, round_id, found.nip)
         await uow.commit()
     return summary
 
@@ -178,7 +182,9 @@ async def round_summary(uow: UnitOfWork, *, agency_id: str, round_id: str, calle
     async with uow:
         row, found = await _load(uow.session, agency_id, round_id)
         await _manager_or_403(uow.session, agency_id, found.nip, caller)
-        return await _summary(uow.session, row, found)
+        summary = await _summary(uow.session, row, found)
+        await access_log.record_read(uow, Kind.FEEDBACK_ROUND, round_id, found.nip)
+    return summary
 
 
 async def _answers(session: AsyncSession, *where) -> list[Answer]:
@@ -201,6 +207,7 @@ async def round_results(uow: UnitOfWork, *, agency_id: str, round_id: str, calle
         employee = await roster.employee(uow.session, agency_id, found.nip)
         for_manager = _reader_view(caller, employee)
         answers = await _answers(uow.session, feedback.c.round_id == round_id)
+        await access_log.record_read(uow, Kind.FEEDBACK_ROUND, round_id, found.nip)
     return {"round_id": round_id, "nip": found.nip, "period_id": row["period_id"], "checkpoint_id": found.checkpoint_id,
             "status": found.status.value, "sources": feedback_view(answers, for_manager=for_manager)}
 
@@ -224,12 +231,14 @@ async def period_feedback(uow: UnitOfWork, *, agency_id: str, period_id: str, ni
                           "sources": feedback_view(answers, for_manager=for_manager)})
         outside = await _answers(session, feedback.c.agency_id == agency_id, feedback.c.period_id == period_id,
                                  feedback.c.nip == nip, feedback.c.round_id.is_(None))
+        await access_log.record_read(uow, Kind.FEEDBACK, period_id, nip)
     return {"nip": nip, "period_id": period_id, "rounds": views,
             "outside_rounds": feedback_view(outside, for_manager=for_manager)}
 
 
 async def assigned_rounds(uow: UnitOfWork, *, agency_id: str, giver_nip: str) -> list[dict]:
-    """The open rounds the caller was named in, and whether they have answered yet."""
+    """The open rounds the caller was named in, and whether they have answered yet (not in the
+    access log, as answering is not: it would name a giver to the employee)."""
     async with uow:
         rows = (await uow.session.execute(
             select(feedback_rounds.c.round_id, feedback_rounds.c.nip, feedback_rounds.c.period_id,

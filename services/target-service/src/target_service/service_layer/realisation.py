@@ -3,6 +3,8 @@
 import uuid
 
 from kinerja_contracts import RealizationRecorded
+from kinerja_runtime import access_log
+from kinerja_runtime.access_log import Kind
 from kinerja_runtime.uow import UnitOfWork
 
 from target_service.adapters import realisation as repo
@@ -28,6 +30,7 @@ async def record_realization(uow: UnitOfWork, *, agency_id: str, skp_id: str, ac
             realization_id=realization["realization_id"], value=realization["value"], evidence=evidence,
             recorded_at=realization["recorded_at"], checkpoint_id=checkpoint_id,
         ))
+        await access_log.record_change(uow, Kind.SKP, skp_id, s.nip)
         await uow.commit()
     return {**realization, "skp_id": skp_id, "recorded_at": realization["recorded_at"].isoformat()}
 
@@ -46,5 +49,6 @@ async def give_feedback(uow: UnitOfWork, *, agency_id: str, skp_id: str, rhk_id:
         feedback = {"feedback_id": str(uuid.uuid4()), "rhk_id": rhk_id, "checkpoint_id": checkpoint_id,
                     "note": note.strip(), "given_by": actor_nip, "given_at": now()}
         await repo.add_feedback(uow.session, agency_id=agency_id, skp_id=skp_id, **feedback)
+        await access_log.record_change(uow, Kind.SKP, skp_id, s.nip)
         await uow.commit()
     return {**feedback, "skp_id": skp_id, "given_at": feedback["given_at"].isoformat()}

@@ -3,6 +3,8 @@
 from datetime import date
 
 from kinerja_contracts import EmployeeRegistered, EmployeeTransferred
+from kinerja_runtime import access_log
+from kinerja_runtime.access_log import Kind
 from kinerja_runtime.problems import Conflict, NotFound, Unprocessable
 from kinerja_runtime.uow import UnitOfWork
 from sqlalchemy.exc import IntegrityError
@@ -34,6 +36,7 @@ async def import_employees(uow: UnitOfWork, *, agency_id: str, rows: list[tuple[
         except IntegrityError as exc:
             raise Conflict("the roster changed during this import; send it again") from exc
         await uow.publish_many([registered(agency_id, e) for e in new + changed])
+        await access_log.record_changes(uow, [(Kind.ROSTER, e.nip, e.nip) for e in new + changed])
         await uow.commit()
     return {
         "registered": len(new),
@@ -72,13 +75,15 @@ async def list_employees(uow: UnitOfWork, *, agency_id: str, reader_nip: str, re
     async with uow:
         total, page = await repo.employee_page(uow.session, agency_id, limit, offset,
                                                appraiser_nip if reader_is_hr else reader_nip)
+        await access_log.record_reads(uow, [(Kind.ROSTER, e.nip, e.nip) for e in page])
     return {"items": [employee_view(e) for e in page], "total": total, "limit": limit, "offset": offset}
 
 
 async def get_employee(uow: UnitOfWork, *, agency_id: str, nip: str, reader_nip: str, reader_is_hr: bool) -> dict:
     async with uow:
-        return employee_view(await readable_employee(uow, agency_id, nip, reader_nip=reader_nip,
-                                                     reader_is_hr=reader_is_hr))
+        employee = await readable_employee(uow, agency_id, nip, reader_nip=reader_nip, reader_is_hr=reader_is_hr)
+        await access_log.record_read(uow, Kind.ROSTER, employee.nip, employee.nip)
+    return employee_view(employee)
 
 
 def transferred(transfer: Transfer, unit_id: str) -> EmployeeTransferred:
@@ -109,6 +114,7 @@ async def transfer_employee(uow: UnitOfWork, *, agency_id: str, nip: str, unit_i
                                      effective_on=effective_on)
         await repo.update_employees(uow.session, agency_id, [transfer.moved])
         await uow.publish(transferred(transfer, unit.unit_id))
+        await access_log.record_change(uow, Kind.ROSTER, nip, nip)
         await uow.commit()
     return {**employee_view(transfer.moved), "agency_id": agency_id, "previous_agency_id": agency_id,
             "previous_unit_id": transfer.previous_unit_id, "effective_on": effective_on.isoformat()}

@@ -3,6 +3,8 @@
 import uuid
 
 from kinerja_contracts import EventTooLarge, Iki, Rhk, TargetRevised, TargetSet, encode_bounded
+from kinerja_runtime import access_log
+from kinerja_runtime.access_log import Kind
 from kinerja_runtime.problems import Conflict, ContentTooLarge, NotFound
 from kinerja_runtime.uow import UnitOfWork
 from sqlalchemy.exc import IntegrityError
@@ -71,6 +73,7 @@ async def create_skp(uow: UnitOfWork, *, agency_id: str, nip: str, period_id: st
             s = Skp.draft(str(uuid.uuid4()), agency_id, period_id, nip, plan_rhk(rhk))
         _ensure_fits_the_contract(s)
         await _check_links(uow, s, owner, s.latest, complete=False)
+        await access_log.record_change(uow, Kind.SKP, s.skp_id, s.nip)
         try:
             # The unique constraint (agency, period, employee) answers "already has one": no read first.
             await repo.add_skp(uow.session, s)
@@ -114,6 +117,7 @@ async def change_skp(uow: UnitOfWork, *, agency_id: str, skp_id: str, actor_nip:
             raise Conflict("the SKP was changed by another request meanwhile; reload it and try again") from exc
         if action == "approve":
             await uow.publish(_target_set(s) if previous is None else _target_revised(s, previous))
+        await access_log.record_change(uow, Kind.SKP, s.skp_id, s.nip)
         await uow.commit()
         # With no version in force when loaded, nothing could be recorded against it.
         return await full_view(uow, s, nothing_recorded=loaded[0] is None)
@@ -160,6 +164,11 @@ def _target_revised(s: Skp, previous: int) -> TargetRevised:
 
 
 # --- reading ---------------------------------------------------------------------------------
+def _team_read(team, by_nip: dict[str, Skp]) -> list[access_log.Entry]:
+    """What the team list shows of each member: their SKP's state, or (none yet) their roster record."""
+    return [(Kind.SKP, by_nip[e.nip].skp_id, e.nip) if e.nip in by_nip else (Kind.ROSTER, e.nip, e.nip) for e in team]
+
+
 async def _readable(uow: UnitOfWork, agency_id: str, skp_id: str, actor_nip: str, is_hr: bool) -> Skp:
     s, _ = await skp_or_404(uow, agency_id, skp_id, actor_nip=actor_nip, is_hr=is_hr)
     return s
@@ -167,7 +176,10 @@ async def _readable(uow: UnitOfWork, agency_id: str, skp_id: str, actor_nip: str
 
 async def get_skp(uow: UnitOfWork, *, agency_id: str, skp_id: str, actor_nip: str, is_hr: bool) -> dict:
     async with uow:
-        return await full_view(uow, await _readable(uow, agency_id, skp_id, actor_nip, is_hr))
+        s = await _readable(uow, agency_id, skp_id, actor_nip, is_hr)
+        view = await full_view(uow, s)
+        await access_log.record_read(uow, Kind.SKP, s.skp_id, s.nip)
+    return view
 
 
 async def skp_versions(uow: UnitOfWork, *, agency_id: str, skp_id: str, actor_nip: str, is_hr: bool,
@@ -175,6 +187,7 @@ async def skp_versions(uow: UnitOfWork, *, agency_id: str, skp_id: str, actor_ni
     """The SKP's history: every version, the one in force marked; or one version by number."""
     async with uow:
         s = await _readable(uow, agency_id, skp_id, actor_nip, is_hr)
+        await access_log.record_read(uow, Kind.SKP, s.skp_id, s.nip)
     if number is None:
         return {"skp_id": s.skp_id, "nip": s.nip, "period_id": s.period_id, "versions": [version_view(s, v) for v in s.versions]}
     found = next((v for v in s.versions if v.number == number), None)
@@ -188,7 +201,9 @@ async def skp_of_employee(uow: UnitOfWork, *, agency_id: str, nip: str, period_i
     async with uow:
         await readable_employee(uow, agency_id, nip, reader_nip=actor_nip, reader_is_hr=is_hr)
         found = await repo.skp_of_employee(uow.session, agency_id, nip, period_id)
-        return {"items": [await full_view(uow, s) for s in found]}
+        items = [await full_view(uow, s) for s in found]
+        await access_log.record_reads(uow, [(Kind.SKP, s.skp_id, s.nip) for s in found])
+    return {"items": items}
 
 
 async def team_skp(uow: UnitOfWork, *, agency_id: str, appraiser_nip: str, period_id: str) -> dict:
@@ -197,6 +212,7 @@ async def team_skp(uow: UnitOfWork, *, agency_id: str, appraiser_nip: str, perio
         await period_or_404(uow, agency_id, period_id)
         team = await roster_repo.team(uow.session, agency_id, appraiser_nip)
         by_nip = {s.nip: s for s in await repo.skp_in_period(uow.session, agency_id, period_id, [e.nip for e in team])}
+        await access_log.record_reads(uow, _team_read(team, by_nip))
     items = []
     for e in team:
         s = by_nip.get(e.nip)

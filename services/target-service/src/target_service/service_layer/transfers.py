@@ -9,6 +9,8 @@ shown to the sender, nor the sender's officer to the receiver."""
 import uuid
 from datetime import date
 
+from kinerja_runtime import access_log
+from kinerja_runtime.access_log import Kind
 from kinerja_runtime.problems import Conflict, NotFound, Unprocessable
 from kinerja_runtime.uow import UnitOfWork
 from sqlalchemy.exc import IntegrityError
@@ -53,6 +55,7 @@ async def request_transfer(uow: UnitOfWork, *, agency_id: str, requested_by: str
             await repo.add_request(uow.session, request)
         except IntegrityError as exc:
             raise Conflict("a transfer request for this employee is already pending; withdraw it first") from exc
+        await access_log.record_change(uow, Kind.ROSTER, nip, nip)
         await uow.commit()
     return request_view(request, agency_id)
 
@@ -113,6 +116,7 @@ async def accept_request(uow: UnitOfWork, *, agency_id: str, decided_by: str, re
         await roster_repo.remove_employee(uow.session, request.from_agency, request.nip)
         await roster_repo.add_employees(uow.session, agency_id, [transfer.moved])
         await uow.publish(transferred(transfer, unit.unit_id))
+        await access_log.record_change(uow, Kind.ROSTER, request.nip, request.nip)
         await uow.commit()
     return {**request_view(request, agency_id), "employee": employee_view(transfer.moved)}
 

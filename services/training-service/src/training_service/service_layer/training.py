@@ -9,6 +9,8 @@ another agency, gets the same 404 as a plan item that does not exist.
 
 from datetime import date, datetime
 
+from kinerja_runtime import access_log
+from kinerja_runtime.access_log import Kind
 from kinerja_runtime.auth import Principal, Role
 from kinerja_runtime.problems import Conflict, Forbidden, NotFound, Unprocessable
 from kinerja_runtime.roster import known_employees
@@ -54,12 +56,13 @@ async def _item(uow: UnitOfWork, principal: Principal, plan_id: str, item_id: st
 
 async def enrol(uow: UnitOfWork, principal: Principal, plan_id: str, item_id: str, now: datetime) -> dict:
     async with uow:
-        _plan, item = await _item(uow, principal, plan_id, item_id)
+        plan, item = await _item(uow, principal, plan_id, item_id)
         if item.status == "completed":
             raise Conflict("the item is already completed")
         if item.status == "planned":
             await uow.session.execute(update(plan_items).where(plan_items.c.item_id == item_id)
                                       .values(status="enrolled", enrolled_at=now))
+            await access_log.record_change(uow, Kind.PLAN, plan_id, plan.nip)
             await uow.commit()
     return {"plan_id": plan_id, "item_id": item_id, "status": "enrolled"}
 
@@ -81,6 +84,7 @@ async def complete(uow: UnitOfWork, principal: Principal, plan_id: str, item_id:
         )
         status = await _plan_status(uow, plan_id)
         await uow.publish(ledger.announcement(entry))
+        await access_log.record_change(uow, Kind.PLAN, plan_id, plan.nip)
         await uow.commit()
     return {"plan_id": plan_id, "item_id": item_id, "status": "completed", "plan_status": status,
             "ledger_entry": ledger.public(entry)}
@@ -124,5 +128,6 @@ async def record_outside_plan(uow: UnitOfWork, principal: Principal, nip: str, *
         )
         if status is EntryStatus.VERIFIED:
             await uow.publish(ledger.announcement(entry))
+        await access_log.record_change(uow, Kind.JP_LEDGER, str(entry["year"]), nip)
         await uow.commit()
     return ledger.public(entry)

@@ -8,6 +8,8 @@ the whole list, not the page."""
 from collections import defaultdict
 from datetime import date
 
+from kinerja_runtime import access_log
+from kinerja_runtime.access_log import Kind
 from kinerja_runtime.auth import Principal
 from kinerja_runtime.roster import known_employees
 from kinerja_runtime.uow import UnitOfWork
@@ -68,6 +70,7 @@ async def employee_plans(uow: UnitOfWork, principal: Principal, nip: str, today:
         found = await plans_with_items(uow, select(plans).where(
             plans.c.agency_id == principal.agency, plans.c.plan_id.in_(plan_ids)).order_by(plans.c.created_at),
             today) if plan_ids else []
+        await access_log.record_read(uow, Kind.DEVELOPMENT, nip, nip)
     current = [p for p in found if p["status"] != "superseded"]
     return {"nip": nip, "plans": found, "current_plan_id": current[-1]["plan_id"] if current else None,
             "decisions": [dict(d._mapping) for d in decisions]}
@@ -91,6 +94,7 @@ async def period_decisions(uow: UnitOfWork, agency_id: str, period_id: str, limi
         found = await plans_with_items(uow, select(plans).where(
             plans.c.agency_id == agency_id, plans.c.plan_id.in_(plan_ids)).order_by(plans.c.nip, plans.c.created_at),
             today) if plan_ids else []
+        await access_log.record_reads(uow, [(Kind.DEVELOPMENT, d.nip, d.nip) for d in decisions])
     return {"period_id": period_id, "limit": limit, "offset": offset,
             "next_offset": next_offset(offset, limit, len(decisions)),
             "decisions": [dict(d._mapping) for d in decisions], "plans": found}
@@ -107,6 +111,7 @@ async def jp_ledger_of(uow: UnitOfWork, principal: Principal, nip: str, year: in
             select(_jp_of(EntryStatus.VERIFIED), _jp_of(EntryStatus.CLAIMED)).where(*mine))).one()
         rows = (await uow.session.execute(select(jp_ledger).where(*mine).order_by(
             jp_ledger.c.completed_on, jp_ledger.c.recorded_at, jp_ledger.c.entry_id).limit(limit).offset(offset))).all()
+        await access_log.record_read(uow, Kind.JP_LEDGER, str(year), nip)
     entries = [{k: v for k, v in r._mapping.items() if k != "agency_id"} for r in rows]
     return {"nip": nip, "year": year, "entitlement_jp": JP_ENTITLEMENT, "completed_jp": verified,
             "verified_jp": verified, "claimed_jp": claimed, "remaining_jp": jp_short_of_entitlement(0, verified),
@@ -143,6 +148,7 @@ async def development_report(uow: UnitOfWork, agency_id: str, year: int, today: 
             .select_from(with_jp.outerjoin(known_employees, and_(known_employees.c.agency_id == agency_id,
                                                                  known_employees.c.nip == everyone.c.nip)))
             .order_by(everyone.c.nip).limit(limit).offset(offset))).all()
+        await access_log.record_reads(uow, [(Kind.JP_LEDGER, str(year), r.nip) for r in page])
     by_competency: dict[str, dict] = defaultdict(lambda: {"items": 0, "completed": 0, "overdue": 0})
     for row in items:
         entry = by_competency[row.competency]
@@ -168,6 +174,7 @@ async def talent_pool(uow: UnitOfWork, agency_id: str, limit: int, offset: int) 
         rows = (await uow.session.execute(select(talent_nominations).where(
             talent_nominations.c.agency_id == agency_id, talent_nominations.c.status == "nominated",
         ).order_by(talent_nominations.c.year.desc(), talent_nominations.c.nip).limit(limit).offset(offset))).all()
+        await access_log.record_reads(uow, [(Kind.TALENT_POOL, str(r.year), r.nip) for r in rows])
     return {
         "nominations": [
             {"nip": r.nip, "years": [r.first_year, r.year], "appraisal_ids": r.appraisal_ids.split(","),

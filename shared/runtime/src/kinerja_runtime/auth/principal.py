@@ -37,9 +37,11 @@ async def current_principal(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("a bearer token is required")
     try:
-        return request.app.state.runtime.verifier.verify(credentials.credentials)
+        principal = request.app.state.runtime.verifier.verify(credentials.credentials)
     except InvalidToken as exc:
         raise Unauthorized(f"invalid token: {exc}") from exc
+    request.state.principal = principal  # the access log's "who" (kinerja_runtime.access_log)
+    return principal
 
 
 def require_roles(*roles: str):
