@@ -164,7 +164,7 @@ async def employee(session: AsyncSession, agency_id: str, nip: str) -> KnownEmpl
         select(known_employees).where(known_employees.c.agency_id == agency_id, known_employees.c.nip == nip)
     )).first()
     if row is None:
-        raise NotFound(f"employee {nip} is not known in agency {agency_id}")
+        raise NotFound("no such employee")  # never echo the NIP or agency (issue 8, item 6)
     return KnownEmployee(**row._mapping)
 
 
@@ -173,7 +173,7 @@ async def unit(session: AsyncSession, agency_id: str, unit_id: str) -> KnownUnit
         select(known_units).where(known_units.c.agency_id == agency_id, known_units.c.unit_id == unit_id)
     )).first()
     if row is None:
-        raise NotFound(f"work unit {unit_id} is not known in agency {agency_id}")
+        raise NotFound("no such work unit")
     return KnownUnit(**row._mapping)
 
 
@@ -183,5 +183,5 @@ async def period(session: AsyncSession, agency_id: str, period_id: str) -> Known
         .where(known_periods.c.agency_id == agency_id, known_periods.c.period_id == period_id)
     )).first()
     if row is None:
-        raise NotFound(f"period {period_id} is not known in agency {agency_id}")
+        raise NotFound("no such period")
     return KnownPeriod(**row._mapping)
