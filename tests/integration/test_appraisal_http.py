@@ -295,14 +295,16 @@ async def test_policy_versions_periodic_appraisals_and_calibration(
         tw1 = await client.post(f"/periods/{period_id}/checkpoints/tw1/appraisals", headers=hr)
         assert tw1.status_code == 200, tw1.text
         report = tw1.json()
-        proposed = {a["nip"]: a for a in report["proposed"]}
-        assert set(proposed) == set(REALISED) and report["skipped"] == []
+        assert (report["proposed_count"], report["existing_count"], report["skipped"]) == (3, 0, [])
+        proposed = {a["nip"]: a for a in (await client.get(f"/periods/{period_id}/appraisals", headers=hr, params={
+            "kind": "periodic", "checkpoint_id": "tw1"})).json()["appraisals"]}
+        assert set(proposed) == set(REALISED)
         assert proposed[SITI]["kind"] == "periodic" and proposed[SITI]["checkpoint_id"] == "tw1"
         assert proposed[SITI]["summary"]["indikator"][0]["realization"] == 50.0
         assert proposed[SITI]["proposed"]["rating_hasil_kerja"] == BAWAH
         assert proposed[SITI]["policy_version"] == "agency-v1"
         again = (await client.post(f"/periods/{period_id}/checkpoints/tw1/appraisals", headers=hr)).json()
-        assert (again["proposed"], len(again["existing"])) == ([], 3)
+        assert (again["proposed_count"], again["existing_count"]) == (0, 3)
 
         # Annual now (HR command): the year's latest realisation, 120, under cap 150 and di atas from 130.
         annual = await client.post(f"/periods/{period_id}/employees/{SITI}/appraisal", headers=hr)

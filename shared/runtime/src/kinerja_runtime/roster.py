@@ -164,7 +164,7 @@ async def employee(session: AsyncSession, agency_id: str, nip: str) -> KnownEmpl
         select(known_employees).where(known_employees.c.agency_id == agency_id, known_employees.c.nip == nip)
     )).first()
     if row is None:
-        raise NotFound("no such employee")
+        raise NotFound("no such employee")  # never echo the NIP or agency (issue 8, item 6)
     return KnownEmployee(**row._mapping)
 
 

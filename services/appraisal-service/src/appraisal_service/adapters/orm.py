@@ -45,6 +45,9 @@ feedback_answers = Table(
     Column("source", String(16), nullable=False),
     Column("ratings", JSON, nullable=False),
     Column("checkpoint_id", String(128), nullable=True),
+    # When the giver submitted these ratings: a resubmission replaces them only if it is later
+    # (null for forms projected before it was kept; any submission replaces those).
+    Column("submitted_at", UtcDateTime(), nullable=True),
     # A proposal reads the employee's answers of the period (or of one checkpoint).
     Index("ix_feedback_answers_employee", "agency_id", "period_id", "nip", "checkpoint_id"),
 )

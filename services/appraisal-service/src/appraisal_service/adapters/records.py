@@ -1,6 +1,8 @@
 """Reading appraisal rows: one by id, the latest of a scope, a revision lineage."""
 
+from kinerja_runtime import roster
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from appraisal_service.adapters.orm import appraisals, objections
@@ -24,6 +26,13 @@ async def latest_in_scope(session: AsyncSession, agency_id: str, period_id: str,
         appraisals.c.agency_id == agency_id, appraisals.c.period_id == period_id, appraisals.c.nip == nip,
         appraisals.c.scope == scope,
     ).order_by(appraisals.c.revision.desc()).limit(1))).first()
+
+
+async def current_appraiser(session: AsyncSession, agency_id: str, nip: str) -> str | None:
+    """Who appraises ``nip`` now by the roster; None when nobody does or the employee left it."""
+    return await session.scalar(select(roster.known_employees.c.appraiser_nip).where(
+        roster.known_employees.c.agency_id == agency_id, roster.known_employees.c.nip == nip,
+    ))
 
 
 async def lineage(session: AsyncSession, row) -> list:
@@ -59,3 +68,11 @@ async def by_ids(session: AsyncSession, appraisal_ids) -> dict:
         return {}
     rows = (await session.execute(select(appraisals).where(appraisals.c.appraisal_id.in_(ids)))).all()
     return {r.appraisal_id: r for r in rows}
+
+
+async def insert_objection(session: AsyncSession, values: dict) -> bool:
+    """File an objection unless the result has one already (a concurrent one included);
+    returns whether this one was filed."""
+    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(objections).values(**values).on_conflict_do_nothing(index_elements=["appraisal_id"])
+    return (await session.execute(statement.returning(objections.c.objection_id))).first() is not None

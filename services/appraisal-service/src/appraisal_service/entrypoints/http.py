@@ -9,8 +9,7 @@ from kinerja_runtime import access_log, roster
 from kinerja_runtime.access_log import Kind
 from kinerja_runtime.auth import Principal, Role, current_principal, require_roles
 from kinerja_runtime.deps import unit_of_work
-from kinerja_runtime.inputs import Offset, RequestBody
-from kinerja_runtime.problems import NotFound
+from kinerja_runtime.inputs import Offset, RequestBody, page_limit
 from kinerja_runtime.uow import UnitOfWork
 from pydantic import Field
 from sqlalchemy import select
@@ -22,6 +21,7 @@ from appraisal_service.service_layer import views
 from appraisal_service.service_layer.appraise import propose_appraisal
 from appraisal_service.service_layer.confirm import confirm
 from appraisal_service.service_layer.periodic import propose_for_checkpoint
+from appraisal_service.service_layer.refusals import no_appraisal, no_employee
 
 router = APIRouter(tags=["appraisals"])
 
@@ -49,10 +49,13 @@ async def propose_now(period_id: str, nip: str, principal: Hr, uow: Uow):
 
 @router.post("/periods/{period_id}/checkpoints/{checkpoint_id}/appraisals",
              summary="Propose the periodic appraisal of every employee with an approved SKP (HR)")
-async def propose_periodic(period_id: str, checkpoint_id: str, principal: Hr, uow: Uow):
+async def propose_periodic(
+    period_id: str, checkpoint_id: str, principal: Hr, uow: Uow, limit: page_limit(500) = 100, offset: Offset = 0,
+):
+    """Counts what was proposed and lists a page of the employees skipped, with why."""
     async with uow:
         await roster.period(uow.session, principal.agency, period_id)
-        report = await propose_for_checkpoint(uow, principal.agency, period_id, checkpoint_id)
+        report = await propose_for_checkpoint(uow, principal.agency, period_id, checkpoint_id, limit, offset)
         await uow.commit()
     return report
 
@@ -69,13 +72,14 @@ async def confirm_proposal(
 
 
 async def _detail(uow: UnitOfWork, principal: Principal, row) -> dict:
-    """The appraisal with how it was reached, its revisions and objections; 404 to outsiders."""
-    employee = await roster.employee(uow.session, principal.agency, row.nip)
+    """The appraisal with how it was reached, its revisions and objections; to outsiders
+    exactly the answer to a missing appraisal."""
+    appraiser_now = await records.current_appraiser(uow.session, principal.agency, row.nip)
     lineage = await records.lineage(uow.session, row)
     objected = await records.objections_on(uow.session, principal.agency, [r.appraisal_id for r in lineage])
-    readers = {row.nip, employee.appraiser_nip, *(r.appraiser_nip for r in lineage), *(o.superior_nip for o in objected)}
+    readers = {row.nip, appraiser_now, *(r.appraiser_nip for r in lineage), *(o.superior_nip for o in objected)} - {None}
     if principal.nip not in readers and not principal.has(Role.HR):
-        raise NotFound(f"no appraisal {row.appraisal_id}")
+        raise no_appraisal()
     body = views.appraisal(row, with_explanation=True)
     if principal.nip == row.nip and not principal.has(Role.HR):
         body["explanation"] = views.redacted_for_the_employee(body.get("explanation"))
@@ -92,7 +96,7 @@ async def read_by_id(appraisal_id: str, principal: Anyone, uow: Uow):
     async with uow:
         row = await records.get(uow.session, principal.agency, appraisal_id)
         if row is None:
-            raise NotFound(f"no appraisal {appraisal_id}")
+            raise no_appraisal()
         return await _detail(uow, principal, row)
 
 
@@ -103,7 +107,7 @@ async def read_one(period_id: str, nip: str, principal: Anyone, uow: Uow, checkp
         row = await records.latest_in_scope(uow.session, principal.agency, period_id, nip,
                                             records.scope_of(checkpoint_id))
         if row is None:
-            raise NotFound(f"no appraisal of {nip} in period {period_id}")
+            raise no_appraisal()
         return await _detail(uow, principal, row)
 
 
@@ -126,9 +130,10 @@ async def read_period(
     kind: Literal["annual", "periodic"] = "annual",
     checkpoint_id: str | None = None,
     status: Literal["proposed", "final", "superseded"] | None = Query(None, description="Default: current results"),
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    limit: page_limit(500) = 100,
     offset: Offset = 0,
 ):
+    """A page of appraisals by NIP; for HR the same page of the queue rows not completed."""
     query = select(appraisals).where(
         appraisals.c.agency_id == principal.agency, appraisals.c.period_id == period_id, appraisals.c.kind == kind,
         appraisals.c.status.in_([status] if status else records.CURRENT),
@@ -143,18 +148,25 @@ async def read_period(
             )
         ))
     async with uow:
+        # One row past the page tells whether there is a next one.
         rows = (await uow.session.execute(
-            query.order_by(appraisals.c.nip, appraisals.c.scope, appraisals.c.revision).limit(limit).offset(offset)
+            query.order_by(appraisals.c.nip, appraisals.c.scope, appraisals.c.revision).limit(limit + 1).offset(offset)
         )).all()
-        pending = (await uow.session.execute(select(appraisals_due.c.nip, appraisals_due.c.status, appraisals_due.c.note).where(
-            appraisals_due.c.agency_id == principal.agency, appraisals_due.c.period_id == period_id,
-            appraisals_due.c.status != "done",
-        ))).all()
-        await access_log.record_reads(uow, [(Kind.APPRAISAL, r.appraisal_id, r.nip) for r in rows])
+        pending = []
+        if principal.has(Role.HR):
+            pending = (await uow.session.execute(
+                select(appraisals_due.c.nip, appraisals_due.c.status, appraisals_due.c.note).where(
+                    appraisals_due.c.agency_id == principal.agency, appraisals_due.c.period_id == period_id,
+                    appraisals_due.c.status != "done",
+                ).order_by(appraisals_due.c.nip).limit(limit + 1).offset(offset)
+            )).all()
+        await access_log.record_reads(uow, [(Kind.APPRAISAL, r.appraisal_id, r.nip) for r in rows[:limit]])
+    more = len(rows) > limit or len(pending) > limit
     return {
         "period_id": period_id,
-        "appraisals": [views.appraisal(r) for r in rows],
-        "not_completed": [dict(r._mapping) for r in pending] if principal.has(Role.HR) else [],
+        "appraisals": [views.appraisal(r) for r in rows[:limit]],
+        "not_completed": [dict(r._mapping) for r in pending[:limit]],
+        "limit": limit, "offset": offset, "next_offset": offset + limit if more else None,
     }
 
 
@@ -165,9 +177,10 @@ async def read_inputs(
     uow: Uow,
 ):
     async with uow:
-        employee = await roster.employee(uow.session, principal.agency, nip)
-        if not principal.has(Role.HR) and employee.appraiser_nip != principal.nip:
-            raise NotFound(f"employee {nip} is not in your team")
+        # Outside the appraiser's team the employee reads as unknown, word for word.
+        employee = (await projections.employees_of(uow.session, [(principal.agency, nip)])).get((principal.agency, nip))
+        if employee is None or not (principal.has(Role.HR) or employee.appraiser_nip == principal.nip):
+            raise no_employee()
         target = await projections.target_of(uow.session, principal.agency, period_id, nip)
         realizations = await projections.realization_count(uow.session, target.skp_id) if target else 0
         _answers, forms = await projections.feedback_of(uow.session, principal.agency, period_id, nip)

@@ -9,8 +9,7 @@ from kinerja_runtime import access_log
 from kinerja_runtime.access_log import Kind
 from kinerja_runtime.auth import Principal, Role, current_principal
 from kinerja_runtime.deps import unit_of_work
-from kinerja_runtime.inputs import RequestBody
-from kinerja_runtime.problems import NotFound
+from kinerja_runtime.inputs import Offset, RequestBody, page_limit
 from kinerja_runtime.uow import UnitOfWork
 from pydantic import Field
 from sqlalchemy import or_, select
@@ -22,6 +21,7 @@ from appraisal_service.domain import Outcome
 from appraisal_service.entrypoints.clock import today
 from appraisal_service.service_layer import views
 from appraisal_service.service_layer.objections import decide_objection, file_objection
+from appraisal_service.service_layer.refusals import no_objection
 
 router = APIRouter(tags=["objections"])
 
@@ -61,17 +61,26 @@ async def decide(objection_id: str, body: DecisionBody, principal: Anyone, uow: 
     return decided
 
 
-@router.get("/objections", summary="Objections I filed or must decide (HR: all)")
-async def list_objections(principal: Anyone, uow: Uow, status: Literal["open", "upheld", "changed"] | None = None):
+@router.get("/objections", summary="A page of the objections I filed or must decide (HR: all), oldest first")
+async def list_objections(
+    principal: Anyone, uow: Uow, status: Literal["open", "upheld", "changed"] | None = None,
+    limit: page_limit(500) = 100, offset: Offset = 0,
+):
     query = select(objections).where(objections.c.agency_id == principal.agency)
     if not principal.has(Role.HR):
         query = query.where(or_(objections.c.nip == principal.nip, objections.c.superior_nip == principal.nip))
     if status:
         query = query.where(objections.c.status == status)
     async with uow:
-        rows = (await uow.session.execute(query.order_by(objections.c.filed_at).limit(500))).all()
-        await access_log.record_reads(uow, [(Kind.OBJECTION, r.objection_id, r.nip) for r in rows])
-    return {"objections": [views.objection(r) for r in rows]}
+        # One row past the page tells whether there is a next one.
+        rows = (await uow.session.execute(
+            query.order_by(objections.c.filed_at, objections.c.objection_id).limit(limit + 1).offset(offset)
+        )).all()
+        await access_log.record_reads(uow, [(Kind.OBJECTION, r.objection_id, r.nip) for r in rows[:limit]])
+    return {
+        "objections": [views.objection(r) for r in rows[:limit]],
+        "limit": limit, "offset": offset, "next_offset": offset + limit if len(rows) > limit else None,
+    }
 
 
 @router.get("/objections/{objection_id}", summary="One objection")
@@ -79,6 +88,6 @@ async def read_objection(objection_id: str, principal: Anyone, uow: Uow):
     async with uow:
         row = await records.objection(uow.session, principal.agency, objection_id)
         if row is None or (principal.nip not in (row.nip, row.superior_nip) and not principal.has(Role.HR)):
-            raise NotFound(f"no objection {objection_id}")
+            raise no_objection()
         await access_log.record_read(uow, Kind.OBJECTION, row.objection_id, row.nip)
     return views.objection(row)

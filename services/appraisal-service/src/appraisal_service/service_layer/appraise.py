@@ -79,7 +79,7 @@ async def propose_many(
     employees = await projections.employees_of(session, {(a, n) for a, _, n in keys})
     for agency_id, period_id, nip in keys:
         if (agency_id, nip) not in employees:
-            out.not_found[agency_id, period_id, nip] = f"employee {nip} is not known in agency {agency_id}"
+            out.not_found[agency_id, period_id, nip] = "the employee is not known in the agency's roster"
     keys = [k for k in keys if k not in out.not_found]
     # An employee proposed for already is found by the insert (the unique scope and revision),
     # not by reading every appraisal of the batch first: most employees have none.
@@ -87,7 +87,7 @@ async def propose_many(
         inputs = await read_inputs(session, keys, checkpoint)
     for key in keys:
         if key not in inputs.targets:
-            out.not_found[key] = f"no approved SKP of {key[2]} in period {key[1]} is known"
+            out.not_found[key] = "no approved SKP of the employee in this period is known"
     keys = [k for k in keys if k in inputs.targets]
     if not keys:
         return out

@@ -5,9 +5,9 @@ from datetime import UTC, date, datetime
 
 from kinerja_contracts import AppraisalCompleted, AppraisalSummary
 from kinerja_contracts.vocabulary import Ekspektasi
-from kinerja_runtime import access_log, roster
+from kinerja_runtime import access_log
 from kinerja_runtime.access_log import Kind
-from kinerja_runtime.problems import Conflict, Forbidden, NotFound, Unprocessable
+from kinerja_runtime.problems import Conflict, Forbidden, Unprocessable
 from kinerja_runtime.uow import UnitOfWork
 from sqlalchemy import update
 
@@ -15,6 +15,7 @@ from appraisal_service.adapters import records
 from appraisal_service.adapters.orm import appraisals
 from appraisal_service.domain import OverrideWithoutReason, decide_final
 from appraisal_service.service_layer import views
+from appraisal_service.service_layer.refusals import no_appraisal
 
 
 async def confirm(
@@ -23,13 +24,12 @@ async def confirm(
 ) -> dict:
     row = await records.get(uow.session, agency_id, appraisal_id)
     if row is None:
-        raise NotFound(f"no appraisal {appraisal_id}")
-    employee = await roster.employee(uow.session, agency_id, row.nip)
+        raise no_appraisal()
     # The roster names who appraises whom; a role in the token alone is not enough.
-    if employee.appraiser_nip != appraiser_nip:
-        raise Forbidden(f"only the appraiser of {row.nip} may confirm this appraisal")
+    if await records.current_appraiser(uow.session, agency_id, row.nip) != appraiser_nip:
+        raise Forbidden("only the employee's appraiser may confirm this appraisal")
     if row.status != "proposed":
-        raise Conflict(f"appraisal {appraisal_id} is already {row.status}")
+        raise Conflict(f"this appraisal is already {row.status}")
     try:
         final = decide_final(row.proposed_rating_hasil_kerja, row.proposed_rating_perilaku,
                              rating_hasil_kerja, rating_perilaku, reason)
@@ -44,7 +44,7 @@ async def confirm(
         completed_at=now, final_on=today,
     ))
     if claimed.rowcount != 1:
-        raise Conflict(f"appraisal {appraisal_id} was confirmed meanwhile")
+        raise Conflict("this appraisal was confirmed meanwhile")
     await uow.publish(AppraisalCompleted(
         agency_id=agency_id, period_id=row.period_id, nip=row.nip, appraisal_id=appraisal_id,
         rating_hasil_kerja=final.rating_hasil_kerja, rating_perilaku=final.rating_perilaku, predikat=final.predikat,

@@ -23,13 +23,14 @@ from appraisal_service.domain import (
     revised_ratings,
 )
 from appraisal_service.service_layer import views
+from appraisal_service.service_layer.refusals import no_appraisal, no_objection
 
 
 async def file_objection(uow: UnitOfWork, agency_id: str, appraisal_id: str, nip: str, reasons: str, today: date) -> dict:
     row = await records.get(uow.session, agency_id, appraisal_id)
     if row is None or row.nip != nip:
         # Only the appraised employee objects; to anyone else the appraisal is not theirs to see here.
-        raise NotFound(f"no appraisal {appraisal_id} of yours")
+        raise no_appraisal()
     if row.status != "final":
         raise Conflict(f"only a final result can be objected to; this appraisal is {row.status}")
     if row.revision > 1:
@@ -38,20 +39,22 @@ async def file_objection(uow: UnitOfWork, agency_id: str, appraisal_id: str, nip
         check_objection_window(row.final_on, today)
     except ObjectionClosed as exc:
         raise Conflict(str(exc), closed_on=exc.closed_on.isoformat()) from exc
-    if await records.objections_on(uow.session, agency_id, [appraisal_id]):
-        raise Conflict("an objection to this result was already filed")
     try:
         appraiser = await roster.employee(uow.session, agency_id, row.appraiser_nip)
     except NotFound as exc:
-        raise Conflict(f"the appraiser {row.appraiser_nip} is no longer on the roster to route the objection") from exc
+        raise Conflict("the appraiser is no longer on the roster to route the objection") from exc
     if appraiser.appraiser_nip is None:
-        raise Conflict(f"the appraiser {row.appraiser_nip} has no superior in the roster to decide an objection")
+        raise Conflict("the appraiser has no superior in the roster to decide an objection")
     objection_id = str(uuid.uuid4())
-    await uow.session.execute(insert(objections).values(
-        objection_id=objection_id, agency_id=agency_id, period_id=row.period_id, nip=nip, appraisal_id=appraisal_id,
-        reasons=reasons, filed_on=today, filed_at=datetime.now(UTC), superior_nip=appraiser.appraiser_nip,
-        status="open",
-    ))
+    # One objection per result (a unique appraisal_id): of two filed at once, the second
+    # finds the first's row and files nothing.
+    filed = await records.insert_objection(uow.session, {
+        "objection_id": objection_id, "agency_id": agency_id, "period_id": row.period_id, "nip": nip,
+        "appraisal_id": appraisal_id, "reasons": reasons, "filed_on": today, "filed_at": datetime.now(UTC),
+        "superior_nip": appraiser.appraiser_nip, "status": "open",
+    })
+    if not filed:
+        raise Conflict("an objection to this result was already filed")
     await access_log.record_change(uow, Kind.OBJECTION, objection_id, nip)
     body = views.objection(await records.objection(uow.session, agency_id, objection_id))
     return {**body, "closes_on": objection_closes_on(row.final_on).isoformat()}
@@ -63,28 +66,36 @@ async def decide_objection(
 ) -> dict:
     found = await records.objection(uow.session, agency_id, objection_id)
     if found is None:
-        raise NotFound(f"no objection {objection_id}")
+        raise no_objection()
     if found.superior_nip != superior_nip:
         raise Forbidden("only the appraiser's superior decides this objection")
     if found.status != "open":
-        raise Conflict(f"objection {objection_id} was already decided ({found.status})")
+        raise Conflict(f"this objection was already decided ({found.status})")
     original = await records.get(uow.session, agency_id, found.appraisal_id)
-    now = datetime.now(UTC)
-    revised_id = None
-    if Outcome(outcome) is Outcome.CHANGED:
+    outcome = Outcome(outcome)
+    result = None
+    if outcome is Outcome.CHANGED:
         try:
             result = revised_ratings(original.rating_hasil_kerja, original.rating_perilaku,
                                      rating_hasil_kerja, rating_perilaku, reason)
         except UnchangedResult as exc:
             raise Unprocessable(str(exc)) from exc
-        revised_id = str(uuid.uuid4())
-        await _revise(uow, original, revised_id, found, result, superior_nip, reason, now, today)
     elif rating_hasil_kerja or rating_perilaku:
         raise Unprocessable("an upheld result keeps its ratings; send outcome 'changed' to change them")
-    await uow.session.execute(update(objections).where(objections.c.objection_id == objection_id).values(
-        status=Outcome(outcome).value, decided_by=superior_nip, decision_reason=reason, decided_at=now,
+    now = datetime.now(UTC)
+    revised_id = str(uuid.uuid4()) if result else None
+    # The decision claims the objection while it is still open: of two decisions at once, the
+    # second waits for the first's row lock, then finds it decided and changes nothing.
+    claimed = await uow.session.execute(update(objections).where(
+        objections.c.agency_id == agency_id, objections.c.objection_id == objection_id, objections.c.status == "open",
+    ).values(
+        status=outcome.value, decided_by=superior_nip, decision_reason=reason, decided_at=now,
         revised_appraisal_id=revised_id,
     ))
+    if claimed.rowcount != 1:
+        raise Conflict("this objection was decided meanwhile")
+    if result:
+        await _revise(uow, original, revised_id, found, result, superior_nip, reason, now, today)
     await access_log.record_change(uow, Kind.OBJECTION, objection_id, found.nip)
     return views.objection(await records.objection(uow.session, agency_id, objection_id))
 
@@ -92,8 +103,11 @@ async def decide_objection(
 async def _revise(uow, original, revised_id, found, result, superior_nip, reason, now, today) -> None:
     revision = original.revision + 1
     copied = {k: v for k, v in original._mapping.items() if k not in {"appraisal_id", "revision", "status"}}
-    await uow.session.execute(update(appraisals).where(appraisals.c.appraisal_id == original.appraisal_id)
-                              .values(status="superseded"))
+    superseded = await uow.session.execute(update(appraisals).where(
+        appraisals.c.appraisal_id == original.appraisal_id, appraisals.c.status == "final",
+    ).values(status="superseded"))
+    if superseded.rowcount != 1:  # only a final result is revised, and only once
+        raise Conflict("the objected result is no longer the current one")
     await uow.session.execute(insert(appraisals).values(
         **{**copied, "rating_hasil_kerja": result.rating_hasil_kerja.value,
            "rating_perilaku": result.rating_perilaku.value, "predikat": result.predikat.value,

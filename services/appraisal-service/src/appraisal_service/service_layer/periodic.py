@@ -1,33 +1,41 @@
 """Periodic appraisal: a proposal for every employee with an approved SKP, from the
-realisations and feedback of one checkpoint only, made in batches."""
+realisations and feedback of one checkpoint only, made in batches.
+
+The report counts what the command did and lists one page of the employees it skipped, with
+why: an agency may hold tens of thousands of employees, so no answer lists them all. The
+proposals themselves are read page by page from ``GET /periods/{period_id}/appraisals``; a
+skipped employee stays skipped when the command is repeated, so its next page is the same
+command with the next offset (proposals already made stand).
+"""
 
 from kinerja_runtime.problems import NotFound
 from kinerja_runtime.uow import UnitOfWork
 
-from appraisal_service.adapters import projections, records
-from appraisal_service.service_layer import views
+from appraisal_service.adapters import projections
 from appraisal_service.service_layer.appraise import propose_many
 
 BATCH = 1000  # employees per round of bulk reads: bounds the statements' parameter lists
 
 
-async def propose_for_checkpoint(uow: UnitOfWork, agency_id: str, period_id: str, checkpoint_id: str) -> dict:
+async def propose_for_checkpoint(
+    uow: UnitOfWork, agency_id: str, period_id: str, checkpoint_id: str, limit: int = 100, offset: int = 0,
+) -> dict:
     checkpoint = await projections.checkpoint_of(uow.session, agency_id, period_id, checkpoint_id)
     if checkpoint is None:
-        raise NotFound(f"period {period_id} has no checkpoint {checkpoint_id}")
+        raise NotFound("no such checkpoint in this period")
     keys = [(agency_id, period_id, t.nip) for t in await projections.targets_in_period(uow.session, agency_id, period_id)]
-    proposed, existing, skipped = [], [], []
+    proposed = existing = 0
+    skipped = []  # in NIP order, as the keys are
     for start in range(0, len(keys), BATCH):
         chunk = keys[start:start + BATCH]
         made = await propose_many(uow, chunk, checkpoint)
-        created = await records.by_ids(uow.session, made.created.values())
-        for key in chunk:
-            if key in made.created:
-                proposed.append(views.appraisal(created[made.created[key]]))
-            elif key in made.existing:
-                existing.append(views.appraisal(made.existing[key]))
-            else:
-                # One employee's unusable SKP must not hold back the rest of the agency.
-                skipped.append({"nip": key[2], "reason": made.refused.get(key) or made.not_found[key]})
-    return {"period_id": period_id, "checkpoint_id": checkpoint_id, "proposed": proposed, "existing": existing,
-            "skipped": skipped}
+        proposed, existing = proposed + len(made.created), existing + len(made.existing)
+        # One employee's unusable SKP must not hold back the rest of the agency.
+        skipped.extend({"nip": key[2], "reason": made.refused.get(key) or made.not_found[key]}
+                       for key in chunk if key not in made.created and key not in made.existing)
+    page = skipped[offset:offset + limit]
+    return {
+        "period_id": period_id, "checkpoint_id": checkpoint_id,
+        "proposed_count": proposed, "existing_count": existing, "skipped_count": len(skipped),
+        "skipped": page, "next_offset": offset + limit if offset + limit < len(skipped) else None,
+    }

@@ -7,6 +7,7 @@ from kinerja_contracts import CitizenSurveyAnswered, FeedbackReceived, Realizati
 from kinerja_runtime import bulk
 from kinerja_runtime.messaging import Delivered
 from kinerja_runtime.uow import UnitOfWork
+from sqlalchemy import or_
 
 from appraisal_service.adapters.orm import citizen_ratings, feedback_answers, realizations, targets
 
@@ -35,14 +36,20 @@ async def on_realizations(batch: Sequence[Delivered[RealizationRecorded]], uow: 
 
 
 async def on_feedback(batch: Sequence[Delivered[FeedbackReceived]], uow: UnitOfWork) -> None:
-    """A giver's resubmission in an open round arrives with the same feedback_id: it replaces
-    the ratings (the latest in the batch wins)."""
-    await bulk.upsert(uow.session, feedback_answers, [
+    """A giver's resubmission in an open round arrives with the same feedback_id and a later
+    ``submitted_at``: it replaces the ratings. The latest submission wins, whether the two meet
+    in one batch or an older one is redelivered or replayed after it."""
+    rows = [
         {"feedback_id": e.feedback_id, "agency_id": e.agency_id, "period_id": e.period_id, "nip": e.nip,
          "source": e.source.value, "ratings": {k.value: v.value for k, v in e.ratings.items()},
-         "checkpoint_id": e.checkpoint_id}
+         "checkpoint_id": e.checkpoint_id, "submitted_at": e.submitted_at}
         for e in (d.event for d in batch)
-    ], ["feedback_id"], update=["ratings"])
+    ]
+    # Stable sort: per form the latest submission comes last, so it is the one kept.
+    rows.sort(key=lambda row: row["submitted_at"])
+    await bulk.upsert(uow.session, feedback_answers, rows, ["feedback_id"], update=["ratings", "submitted_at"],
+                      where=lambda table, excluded: or_(table.c.submitted_at.is_(None),
+                                                        excluded.submitted_at >= table.c.submitted_at))
 
 
 async def on_citizen_surveys(batch: Sequence[Delivered[CitizenSurveyAnswered]], uow: UnitOfWork) -> None:
