@@ -36,7 +36,7 @@ def describe(exc: BaseException) -> str:
     cause too, when there is one."""
     text = _describe_one(exc)
     cause = exc.__cause__
-    if cause is not None and not isinstance(exc, _SAFE | DBAPIError):
+    if cause is not None and not isinstance(exc, (*_SAFE, DBAPIError)):
         text += f" (caused by {_describe_one(cause)})"
     return text
 
