@@ -1,8 +1,7 @@
 from pathlib import Path
 
 import pytest
-from kinerja_contracts import ALL_TOPICS, EVENT_TYPES
-from kinerja_contracts import personal_data
+from kinerja_contracts import ALL_TOPICS, EVENT_TYPES, personal_data
 from kinerja_contracts.examples import EXAMPLES, example_json, markdown
 
 README = Path(__file__).resolve().parents[2] / "shared" / "contracts" / "README.md"
