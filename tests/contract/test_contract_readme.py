@@ -1,7 +1,7 @@
 from pathlib import Path
 
 import pytest
-from kinerja_contracts import ALL_TOPICS, EVENT_TYPES
+from kinerja_contracts import ALL_TOPICS, EVENT_TYPES, personal_data
 from kinerja_contracts.examples import EXAMPLES, example_json, markdown
 
 README = Path(__file__).resolve().parents[2] / "shared" / "contracts" / "README.md"
@@ -36,3 +36,8 @@ def test_readme_lists_every_header(readme: str):
     )
     for header in attrs.to_headers():
         assert f"| `{header}` |" in readme
+
+
+def test_readme_personal_data_section_is_current(readme: str):
+    assert "## Personal data (UU 27/2022)" in readme
+    assert personal_data.markdown() in readme, "regenerate with `python -m kinerja_contracts.personal_data`"

@@ -14,14 +14,17 @@ from feedback_service.settings import SurveySettings
 
 def create_app(settings: ServiceSettings | None = None, survey: SurveySettings | None = None):
     settings = settings or ServiceSettings(service_name="feedback-service")
+    survey = survey or SurveySettings()
     app = create_service_app(
         title="Kinerja feedback-service",
         description="360° behaviour feedback on the seven BerAKHLAK values and citizen satisfaction surveys (SKM).",
         settings=settings,
         migrations=Path(__file__).parent / "migrations",
-        routers=[http.router, rounds_http.router, survey_http.router, survey_http.public_router, access_log.router()],
+        routers=[http.router, rounds_http.router, survey_http.router, access_log.router()],
         produces=[FeedbackReceived, CitizenSurveyAnswered, UnitSatisfactionChanged],
         subscribe=events.subscribe,
     )
-    runtime_of(app).extras[GUARD_KEY] = PublicGuard.from_settings(survey or SurveySettings())
+    # Anonymous callers get a body bound of a few KiB instead of the runtime's default.
+    app.include_router(survey_http.public_router, max_body_size=survey.max_body_bytes)
+    runtime_of(app).extras[GUARD_KEY] = PublicGuard.from_settings(survey)
     return app

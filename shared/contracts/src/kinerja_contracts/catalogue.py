@@ -54,15 +54,25 @@ class UnknownEventType(KeyError):
         return f"unknown event type {self.event_type!r}; known types: {known}"
 
 
+DEFAULT_RETENTION_DAYS = 365
+"""A year: a replay into a fresh service reads the year's topics from the beginning."""
+
+
 @dataclass(frozen=True)
 class Topic:
-    """One Kafka topic: its name, partition count, record key and the events it carries."""
+    """One Kafka topic: its name, partition count, record key, the events it carries and how long
+    the broker keeps its records (``retention.ms`` of the deploy manifests)."""
 
     name: str
     partitions: int
     key: str
     event_types: tuple[type[Event], ...]
     description: str
+    retention_days: int = DEFAULT_RETENTION_DAYS
+
+    @property
+    def retention_ms(self) -> int:
+        return self.retention_days * 24 * 60 * 60 * 1000
 
 
 EMPLOYEES = Topic(

@@ -36,7 +36,7 @@ def render_topics(replicas: int = 3, environ: Mapping[str, str] | None = None) -
             f"  replicas: {replicas}\n"
             "  config:\n"
             "    min.insync.replicas: 2\n"
-            "    retention.ms: 31536000000\n"
+            f"    retention.ms: {topic.retention_ms}\n"
         )
     return "\n".join(docs)
 

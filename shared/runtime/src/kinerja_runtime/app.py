@@ -16,8 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from kinerja_runtime import access_log
 from kinerja_runtime.asyncapi import asyncapi_document, declare_produced
 from kinerja_runtime.auth.tokens import TokenVerifier
+from kinerja_runtime.body_limit import install_body_limit
 from kinerja_runtime.db import create_engine, session_factory
-from kinerja_runtime.http import health_router, install_request_context
+from kinerja_runtime.http import health_router, install_request_context, metrics_router
 from kinerja_runtime.logging import configure_logging, get_logger
 from kinerja_runtime.messaging import EventConsumer, broker_publisher, create_broker
 from kinerja_runtime.migrations import upgrade_to_head
@@ -121,18 +122,25 @@ def create_service_app(
             await engine.dispose()
             log.info("service stopped")
 
-    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
+    docs = settings.docs_enabled
+    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan,
+                  docs_url="/docs" if docs else None, redoc_url="/redoc" if docs else None,
+                  openapi_url="/openapi.json" if docs else None)
     app.state.runtime = runtime
     install_problem_handlers(app)
+    install_body_limit(app, settings.http_max_body_bytes)
     install_request_context(app)
     app.include_router(health_router)
+    if settings.metrics_enabled:
+        app.include_router(metrics_router)
     app.include_router(operations_router)
     for router in routers:
         app.include_router(router)
 
-    @app.get("/asyncapi.json", tags=["operations"], summary="AsyncAPI document of this service's events")
-    async def asyncapi() -> dict:
-        return asyncapi_document(broker, title, description)
+    if docs:
+        @app.get("/asyncapi.json", tags=["operations"], summary="AsyncAPI document of this service's events")
+        async def asyncapi() -> dict:
+            return asyncapi_document(broker, title, description)
 
     return app
 

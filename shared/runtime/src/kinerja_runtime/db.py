@@ -32,15 +32,17 @@ def is_sqlite(url: str) -> bool:
 
 
 def create_engine(url: str, pool_size: int = 15) -> AsyncEngine:
+    # hide_parameters: a statement's values (NIPs, names, reasons) never enter an error's text.
     if is_sqlite(url):
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     # A fixed pool, no overflow: under a burst, requests queue for a connection instead of
     # opening and closing one each (a new asyncpg connection costs several round trips).
     # No pre-ping (a round trip per checkout): a connection found dead invalidates the pool
     # and the request fails once; consumers wait outages out.
-    return create_async_engine(url, pool_size=pool_size, max_overflow=0, pool_timeout=60, pool_recycle=1800)
+    return create_async_engine(url, pool_size=pool_size, max_overflow=0, pool_timeout=60, pool_recycle=1800,
+                               hide_parameters=True)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -1,5 +1,6 @@
 """Middleware and endpoints every service exposes: correlation ids, metrics, health."""
 
+import hmac
 import time
 import uuid
 
@@ -12,6 +13,7 @@ from starlette.datastructures import Headers, MutableHeaders
 
 from kinerja_runtime import context
 from kinerja_runtime.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from kinerja_runtime.problems import Unauthorized
 
 CORRELATION_HEADER = "X-Correlation-ID"
 
@@ -88,6 +90,14 @@ async def ready(request: Request):
     return JSONResponse({"status": "ok" if healthy else "unavailable", "checks": checks}, status_code=200 if healthy else 503)
 
 
-@health_router.get("/metrics", summary="Prometheus metrics")
-async def metrics() -> Response:
+metrics_router = APIRouter(tags=["operations"])
+
+
+@metrics_router.get("/metrics", summary="Prometheus metrics (with METRICS_TOKEN set: only with that bearer token)")
+async def metrics(request: Request) -> Response:
+    wanted = request.app.state.runtime.settings.metrics_token
+    if wanted:
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), wanted.encode()):
+            raise Unauthorized("the metrics token is required")
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

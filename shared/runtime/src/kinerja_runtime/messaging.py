@@ -10,7 +10,6 @@ the effects (or the dead-letter records) are durable.
 import asyncio
 import contextlib
 import time
-import traceback
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, Opera
 from kinerja_runtime import context, inbox
 from kinerja_runtime.logging import get_logger
 from kinerja_runtime.metrics import DEAD_LETTERED, EVENTS_CONSUMED
+from kinerja_runtime.redaction import SafeMessage, describe
 from kinerja_runtime.uow import UnitOfWork, UnitOfWorkFactory
 
 log = get_logger(__name__)
@@ -110,8 +110,9 @@ def _is_sqlite_error(exc: DBAPIError) -> bool:
     return type(exc.orig).__module__.startswith("sqlite3")
 
 
-class PoisonEvent(Exception):
-    """An event that can never be applied (bad headers or schema); it goes straight to dead letter."""
+class PoisonEvent(SafeMessage):
+    """An event that can never be applied (bad headers or schema); it goes straight to dead letter.
+    Its message is built from :func:`describe`, so it holds no value of the event."""
 
 
 def create_broker(
@@ -267,9 +268,9 @@ class EventConsumer:
             try:
                 event = decode(attributes.type, raw.value or b"")
             except Exception as exc:
-                raise PoisonEvent(f"invalid {attributes.type} data: {exc}") from exc
+                raise PoisonEvent(f"invalid {attributes.type} data: {describe(exc)}") from exc
         except (PoisonEvent, ValueError) as exc:
-            await self._dead_letter(raw, headers, str(exc))
+            await self._dead_letter(raw, headers, describe(exc))
             return None
         key = raw.key.decode(errors="replace") if raw.key else None
         envelope = Envelope(attributes, raw.topic, raw.partition, raw.offset, key)
@@ -286,30 +287,29 @@ class EventConsumer:
                 return applied, len(records) - applied, 0
             except PoisonEvent as exc:
                 if len(records) == 1:
-                    await self._dead_letter(records[0].raw, records[0].headers, str(exc))
+                    await self._dead_letter(records[0].raw, records[0].headers, describe(exc))
                     return 0, 0, 1
                 error = exc
             except Exception as exc:
                 if is_outage(exc):
                     # The database (or network) is down, not the events at fault: wait it out,
                     # holding the partition, and never dead-letter for it.
-                    log.warning("infrastructure unavailable; retrying", attempt=attempt, error=repr(exc))
+                    log.warning("infrastructure unavailable; retrying", attempt=attempt, error=describe(exc))
                     await asyncio.sleep(min(self.backoff * 2 ** min(attempt - 1, 8), MAX_OUTAGE_BACKOFF))
                     continue
                 error = exc
             if len(records) > 1:
                 log.warning("batch failed; splitting it to isolate the failing event", events=len(records),
-                            error=repr(error))
+                            error=describe(error))
                 middle = len(records) // 2
                 first = await self._apply_or_split(records[:middle])
                 second = await self._apply_or_split(records[middle:])
                 return tuple(a + b for a, b in zip(first, second, strict=True))  # type: ignore[return-value]
             failures += 1
-            log.warning("event handling failed", attempt=failures, error=repr(error),
+            log.warning("event handling failed", attempt=failures, error=describe(error),
                         event_id=records[0].delivered.event_id, event_type=records[0].event_type)
             if failures >= self.max_attempts:
-                reason = "".join(traceback.format_exception_only(error)).strip()
-                await self._dead_letter(records[0].raw, records[0].headers, reason)
+                await self._dead_letter(records[0].raw, records[0].headers, describe(error))
                 return 0, 0, 1
             await asyncio.sleep(self.backoff * 2 ** (failures - 1))
 
@@ -339,6 +339,7 @@ class EventConsumer:
         return len(fresh)
 
     async def _dead_letter(self, raw, headers: dict[str, str], reason: str) -> None:
+        """``reason`` comes from :func:`describe`: the error's class and kind, never a value."""
         consumer = self.service
         dead_headers = {
             **{k: v for k, v in headers.items() if k != "correlation_id"},
@@ -355,7 +356,7 @@ class EventConsumer:
                 await self.broker.publish(raw.value or b"", DEAD_LETTER.name, key=raw.key, headers=dead_headers)
                 break
             except Exception as exc:
-                log.error("dead-letter publish failed; retrying", error=repr(exc))
+                log.error("dead-letter publish failed; retrying", error=describe(exc))
                 await asyncio.sleep(min(delay, 5.0))
                 delay *= 2
         DEAD_LETTERED.labels(consumer).inc()

@@ -39,7 +39,7 @@ def run_env(target_metadata: list[MetaData]) -> None:
 
 
 async def _run_online(url: str, target_metadata: list[MetaData]) -> None:
-    engine = create_async_engine(url, poolclass=pool.NullPool)
+    engine = create_async_engine(url, poolclass=pool.NullPool, hide_parameters=True)
     async with engine.connect() as connection:
         if connection.dialect.name == "postgresql":
             await connection.execute(text(f"SELECT pg_advisory_lock({MIGRATION_LOCK})"))

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kinerja_runtime.logging import get_logger
 from kinerja_runtime.metrics import OUTBOX_PARKED, OUTBOX_PUBLISH_FAILURES, OUTBOX_PUBLISHED
+from kinerja_runtime.redaction import describe
 from kinerja_runtime.tables import outbox, relay_lease
 
 log = get_logger(__name__)
@@ -70,7 +71,7 @@ def is_refusal(exc: BaseException) -> bool:
 
 
 def _reason(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"[:MAX_REASON]
+    return describe(exc)[:MAX_REASON]
 
 
 def queued_rows(limit: int):
@@ -186,7 +187,7 @@ class OutboxRelay:
             except Exception as exc:
                 failures += 1
                 OUTBOX_PUBLISH_FAILURES.labels(type(exc).__name__).inc()
-                log.warning("outbox relay stopped at a failure; retrying", error=repr(exc), attempt=failures)
+                log.warning("outbox relay stopped at a failure; retrying", error=describe(exc), attempt=failures)
                 # Not woken by commits: under load they come every few milliseconds.
                 await asyncio.sleep(min(self._poll * 2 ** (failures - 1), self._max_backoff))
                 continue

@@ -4,6 +4,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
 
 from kinerja_runtime.logging import get_logger
 
@@ -53,9 +54,19 @@ class TooManyRequests(Problem):
     status, title = 429, "Too many requests"
 
 
+def problem_body(status: int, title: str, detail: str, instance: str, **extensions) -> dict:
+    return {"type": "about:blank", "title": title, "status": status, "detail": detail, "instance": instance,
+            **extensions}
+
+
+def body_too_large(limit: int, instance: str) -> dict:
+    """The answer to a request body over its route's limit (see :mod:`kinerja_runtime.body_limit`)."""
+    return problem_body(413, ContentTooLarge.title, f"the request body may be at most {limit} bytes", instance,
+                        limit="max_body_bytes", maximum=limit)
+
+
 def problem_response(request: Request, status: int, title: str, detail: str, **extensions) -> JSONResponse:
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, "instance": request.url.path}
-    body.update(extensions)
+    body = problem_body(status, title, detail, request.url.path, **extensions)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
@@ -76,9 +87,13 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, exc: StarletteHTTPException):
+        limit = request.scope.get(MAX_BODY_SIZE_SCOPE_KEY)
+        if exc.status_code == 413 and limit is not None:  # the body limiter, while the route read the body
+            return JSONResponse(body_too_large(limit, request.url.path), status_code=413, media_type=PROBLEM_JSON)
         return problem_response(request, exc.status_code, str(exc.detail), str(exc.detail))
 
     @app.exception_handler(Exception)
     async def on_unexpected(request: Request, exc: Exception):
-        log.exception("unhandled error", path=request.url.path)
+        # The route's template, not the path: a path holds NIPs and ids.
+        log.exception("unhandled error", method=request.method, route=getattr(request.scope.get("route"), "path", None))
         return problem_response(request, 500, "Internal server error", "an unexpected error occurred")

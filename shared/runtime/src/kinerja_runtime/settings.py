@@ -1,12 +1,18 @@
 """Settings every service reads from its environment (pydantic-settings)."""
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_JWT_SECRET = "kinerja-dev-secret-not-for-production"
 DEV_ISSUER = "kinerja-dev"
+MIN_JWT_SECRET_BYTES = 32  # HS256 wants a key at least as long as its 256-bit hash (RFC 7518 3.2)
+
+
+class InsecureSettings(RuntimeError):
+    """The settings would run a deployment with the development signing key."""
 
 
 class ServiceSettings(BaseSettings):
@@ -14,6 +20,9 @@ class ServiceSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="", extra="ignore", case_sensitive=False)
 
+    kinerja_env: Literal["development", "production"] = Field(
+        "development", description="production: the dev signing secret is refused and /docs is off by default"
+    )
     service_name: str = Field("kinerja", description="Name bound to logs, CloudEvents source and consumer groups")
     database_url: str = Field("", description="SQLAlchemy async URL; empty means a SQLite file under DATA_DIR")
     database_pool_size: int = Field(15, description="Connections each process keeps to PostgreSQL")
@@ -30,6 +39,15 @@ class ServiceSettings(BaseSettings):
     kafka_request_timeout_ms: int = Field(40_000, description="How long the producer retries a record before failing it")
     http_host: str = "127.0.0.1"
     http_port: int = 8000
+    http_max_body_bytes: int = Field(
+        1024 * 1024, ge=1024, description="Largest request body a route takes unless it declares its own "
+        "max_body_size (413 beyond); counted while streaming, so a chunked body is bounded too"
+    )
+    http_docs_enabled: bool | None = Field(
+        None, description="Serve /docs, /redoc, /openapi.json and /asyncapi.json; unset means on except in production"
+    )
+    metrics_enabled: bool = Field(True, description="Serve Prometheus metrics at /metrics")
+    metrics_token: str = Field("", description="When set, /metrics answers only with 'Authorization: Bearer <token>'")
     log_level: str = "INFO"
     log_json: bool = True
 
@@ -51,6 +69,31 @@ class ServiceSettings(BaseSettings):
     consumer_max_attempts: int = 4
     consumer_batch_size: int = Field(500, description="Most records applied in one database transaction")
     consumer_backoff_seconds: float = 0.2
+
+    @property
+    def is_production(self) -> bool:
+        """A real deployment: declared so, or trusting an issuer other than the dev one."""
+        return self.kinerja_env == "production" or self.jwt_issuer != DEV_ISSUER
+
+    @property
+    def docs_enabled(self) -> bool:
+        return self.http_docs_enabled if self.http_docs_enabled is not None else self.kinerja_env != "production"
+
+    def require_signing_key(self) -> None:
+        """Refuse to run a real deployment with the dev secret, which is published in this source
+        code: anyone could mint tokens for any NIP, role and agency."""
+        if not self.is_production or self.jwt_public_key:
+            return
+        why = (f"KINERJA_ENV is {self.kinerja_env!r}" if self.kinerja_env == "production"
+               else f"JWT_ISSUER is {self.jwt_issuer!r}")
+        if self.jwt_secret == DEV_JWT_SECRET or not self.jwt_secret:
+            raise InsecureSettings(
+                f"{why} but tokens would be checked with the public dev secret; set JWT_PUBLIC_KEY (the identity "
+                f"provider's PEM public key) or JWT_SECRET (a secret of at least {MIN_JWT_SECRET_BYTES} bytes)"
+            )
+        if len(self.jwt_secret.encode()) < MIN_JWT_SECRET_BYTES:
+            raise InsecureSettings(f"{why} but JWT_SECRET is shorter than {MIN_JWT_SECRET_BYTES} bytes; set a longer "
+                                   "JWT_SECRET or JWT_PUBLIC_KEY")
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -8,7 +8,9 @@ CSV_REQUEST_BODY = {"requestBody": {"required": True, "content": {"text/csv": {"
 
 
 async def read_csv_body(request: Request, max_bytes: int, what: str) -> str:
-    """The body as text; stops reading (413) as soon as it passes ``max_bytes``."""
+    """The body as text; stops reading (413) as soon as it passes ``max_bytes``. Declare the same
+    ``max_body_size`` on the route: the runtime's body limit (1 MiB unless the route says
+    otherwise) refuses a larger body before this is reached."""
     if request.headers.get("content-type", "").split(";")[0].strip().lower() != "text/csv":
         raise UnsupportedMediaType(f"send the {what} with Content-Type: text/csv")
     body = bytearray()

@@ -23,6 +23,7 @@ from kinerja_runtime import bulk, context
 from kinerja_runtime.app import ServiceRuntime
 from kinerja_runtime.logging import get_logger
 from kinerja_runtime.messaging import Delivered, is_outage
+from kinerja_runtime.redaction import describe
 from kinerja_runtime.uow import UnitOfWork, UnitOfWorkFactory
 from sqlalchemy import bindparam, event, select, update
 
@@ -101,7 +102,7 @@ async def _work(uows: UnitOfWorkFactory, queued: asyncio.Event, batch_size: int,
             size = batch_size
         except Exception as exc:
             if is_outage(exc):
-                log.warning("database unavailable; due appraisals wait", error=repr(exc))
+                log.warning("database unavailable; due appraisals wait", error=describe(exc))
             else:
                 # Narrow down to the row at fault; a batch of one that fails is marked failed.
                 log.exception("a batch of due appraisals failed", batch_size=size)
@@ -126,7 +127,7 @@ async def process_due_once(uows: UnitOfWorkFactory, batch_size: int = 1000, max_
         claimed = getattr(exc, "claimed_keys", [])
         if batch_size > 1 or is_outage(exc) or not claimed:
             raise
-        await _fail(uows, claimed, f"appraisal could not be made: {exc!r}")
+        await _fail(uows, claimed, f"appraisal could not be made: {describe(exc)}")
         return len(claimed)
 
 
@@ -155,13 +156,13 @@ async def _settle(uow: UnitOfWork, rows, keys: dict, now: datetime, max_wait: fl
         elif now - (row.queued_at or row.due_at) < timedelta(seconds=max_wait):
             waiting.append(key)
         else:
-            log.warning("appraising with incomplete inputs after waiting", nip=key[2], period_id=key[1],
+            log.warning("appraising with incomplete inputs after waiting", agency_id=key[0], period_id=key[1],
                         skp_version=row.skp_version, realizations=row.realization_count)
             ready.append(key)
     made = await propose_many(uow, ready, inputs=inputs)
     failed = {**made.not_found, **made.refused}
-    for key, reason in failed.items():
-        log.warning("appraisal could not be made", nip=key[2], reason=reason)
+    if failed:  # each row's note says why; the log names no employee
+        log.warning("appraisals could not be made", count=len(failed))
     await _set(uow, [k for k in ready if k not in failed], status="done")
     await _set(uow, [k for k, r in keys.items() if r.skp_id is None], status="skipped", note=NO_SKP)
     await _set(uow, waiting, due_at=now + timedelta(seconds=retry_seconds))
@@ -205,5 +206,5 @@ async def _fail(uows: UnitOfWorkFactory, keys: list, note: str) -> None:
     async with uows() as uow:
         await _set(uow, keys, status="failed", note=note[:500])
         await uow.commit()
-    for agency_id, period_id, nip in keys:
-        log.error("appraisal failed", nip=nip, period_id=period_id, agency_id=agency_id, reason=note)
+    for agency_id, period_id, _nip in keys:
+        log.error("appraisal failed", period_id=period_id, agency_id=agency_id, reason=note)

@@ -58,6 +58,7 @@ async def register_employees(body: EmployeesIn, principal: HR, uow: Uow):
     "/employees/import",
     summary="Register or update employees from a CSV roster (header nip,name,position,unit[,unit_id][,appraiser_nip])",
     openapi_extra=CSV_REQUEST_BODY,
+    max_body_size=MAX_CSV_BYTES,
 )
 async def import_roster_csv(request: Request, principal: HR, uow: Uow):
     text = await read_csv_body(request, MAX_CSV_BYTES, "roster")

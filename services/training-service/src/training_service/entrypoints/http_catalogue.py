@@ -39,6 +39,7 @@ async def read_catalogue(
     summary=f"Add or change catalogue items from CSV (HR; header {','.join(CATALOGUE_COLUMNS)}); "
             "good rows are kept, bad rows reported by line",
     openapi_extra=CSV_REQUEST_BODY,
+    max_body_size=MAX_CSV_BYTES,
 )
 async def import_catalogue(request: Request, principal: HR, uow: Uow, now: Now):
     text = await read_csv_body(request, MAX_CSV_BYTES, "catalogue")

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import jwt
 
 from kinerja_runtime.auth.principal import Principal
-from kinerja_runtime.settings import DEV_ISSUER, DEV_JWT_SECRET, ServiceSettings
+from kinerja_runtime.settings import ServiceSettings
 
 
 class InvalidToken(Exception):
@@ -14,13 +14,7 @@ class InvalidToken(Exception):
 
 class TokenVerifier:
     def __init__(self, settings: ServiceSettings):
-        if not settings.jwt_public_key and settings.jwt_secret == DEV_JWT_SECRET and settings.jwt_issuer != DEV_ISSUER:
-            # The dev secret is in the source code: accepting it for a real issuer would let
-            # anyone mint tokens. Refuse to start instead.
-            raise RuntimeError(
-                f"JWT_ISSUER is {settings.jwt_issuer!r} but tokens would be checked with the public dev secret;"
-                " set JWT_PUBLIC_KEY (or JWT_SECRET)"
-            )
+        settings.require_signing_key()  # a real deployment never starts on the dev secret
         if settings.jwt_public_key:
             self._key, self._algorithms = settings.jwt_public_key, ["RS256", "ES256"]
         else:
