@@ -8,6 +8,7 @@ from kinerja_runtime.settings import ServiceSettings
 
 from feedback_service.entrypoints import events, http, rounds_http, survey_http
 from feedback_service.entrypoints.public_guard import GUARD_KEY, PublicGuard
+from feedback_service.entrypoints.rate_limited import install_rate_limits
 from feedback_service.settings import SurveySettings
 
 
@@ -22,5 +23,7 @@ def create_app(settings: ServiceSettings | None = None, survey: SurveySettings |
         produces=[FeedbackReceived, CitizenSurveyAnswered, UnitSatisfactionChanged],
         subscribe=events.subscribe,
     )
-    runtime_of(app).extras[GUARD_KEY] = PublicGuard.from_settings(survey or SurveySettings())
+    survey = survey or SurveySettings()
+    runtime_of(app).extras[GUARD_KEY] = PublicGuard.from_settings(survey)
+    install_rate_limits(app, survey)
     return app

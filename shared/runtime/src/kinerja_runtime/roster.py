@@ -22,6 +22,12 @@ from kinerja_runtime.uow import UnitOfWork
 
 roster_metadata = MetaData()
 
+# What a caller is told for a missing (or refused) object: the kind, never the id asked for
+# nor the agency, so a 404 echoes nothing and a refused read can answer exactly the same.
+NO_SUCH_EMPLOYEE = "no such employee"
+NO_SUCH_UNIT = "no such work unit"
+NO_SUCH_PERIOD = "no such period"
+
 known_employees = Table(
     "known_employees",
     roster_metadata,
@@ -164,7 +170,7 @@ async def employee(session: AsyncSession, agency_id: str, nip: str) -> KnownEmpl
         select(known_employees).where(known_employees.c.agency_id == agency_id, known_employees.c.nip == nip)
     )).first()
     if row is None:
-        raise NotFound(f"employee {nip} is not known in agency {agency_id}")
+        raise NotFound(NO_SUCH_EMPLOYEE)
     return KnownEmployee(**row._mapping)
 
 
@@ -173,7 +179,7 @@ async def unit(session: AsyncSession, agency_id: str, unit_id: str) -> KnownUnit
         select(known_units).where(known_units.c.agency_id == agency_id, known_units.c.unit_id == unit_id)
     )).first()
     if row is None:
-        raise NotFound(f"work unit {unit_id} is not known in agency {agency_id}")
+        raise NotFound(NO_SUCH_UNIT)
     return KnownUnit(**row._mapping)
 
 
@@ -183,5 +189,5 @@ async def period(session: AsyncSession, agency_id: str, period_id: str) -> Known
         .where(known_periods.c.agency_id == agency_id, known_periods.c.period_id == period_id)
     )).first()
     if row is None:
-        raise NotFound(f"period {period_id} is not known in agency {agency_id}")
+        raise NotFound(NO_SUCH_PERIOD)
     return KnownPeriod(**row._mapping)

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 async def open_period_or_conflict(session: AsyncSession, agency_id: str, period_id: str) -> None:
     period = await roster.period(session, agency_id, period_id)
     if period.status != "open":
-        raise Conflict(f"period {period_id} is closed; no feedback can be recorded")
+        raise Conflict("the period is closed; no feedback can be recorded")
 
 
 async def period_checkpoints(session: AsyncSession, agency_id: str, period_id: str) -> list[dict]:
@@ -20,7 +20,7 @@ async def period_checkpoints(session: AsyncSession, agency_id: str, period_id: s
         known_periods.c.agency_id == agency_id, known_periods.c.period_id == period_id,
     ))).first()
     if row is None:
-        raise NotFound(f"period {period_id} is not known in agency {agency_id}")
+        raise NotFound(roster.NO_SUCH_PERIOD)
     return list(row.checkpoints or [])
 
 
