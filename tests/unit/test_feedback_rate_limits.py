@@ -2,10 +2,9 @@
 answers, reads and officer ratings counted apart, each identity on its own budget."""
 
 import pytest
-from limits.aio.storage import MemoryStorage
-
 from feedback_service.adapters.rate_limits import RateLimits
 from feedback_service.settings import SurveySettings
+from limits.aio.storage import MemoryStorage
 
 
 @pytest.fixture

@@ -83,7 +83,8 @@ class RateLimits:
                 return None
             stats = await self._limiter.get_window_stats(rule.item, key)
         except (StorageError, RedisError, OSError) as exc:
-            raise LimiterUnavailable(type(exc).__name__) from exc
+            cause = getattr(exc, "storage_error", exc)  # limits wraps the client's own error
+            raise LimiterUnavailable(type(cause).__name__) from exc
         return max(1, math.ceil(stats.reset_time - time.time()))
 
     async def close(self) -> None:
