@@ -22,12 +22,6 @@ from kinerja_runtime.uow import UnitOfWork
 
 roster_metadata = MetaData()
 
-# What a caller is told for a missing (or refused) object: the kind, never the id asked for
-# nor the agency, so a 404 echoes nothing and a refused read can answer exactly the same.
-NO_SUCH_EMPLOYEE = "no such employee"
-NO_SUCH_UNIT = "no such work unit"
-NO_SUCH_PERIOD = "no such period"
-
 known_employees = Table(
     "known_employees",
     roster_metadata,
@@ -170,7 +164,7 @@ async def employee(session: AsyncSession, agency_id: str, nip: str) -> KnownEmpl
         select(known_employees).where(known_employees.c.agency_id == agency_id, known_employees.c.nip == nip)
     )).first()
     if row is None:
-        raise NotFound(NO_SUCH_EMPLOYEE)
+        raise NotFound("no such employee")  # never echo the NIP or agency (issue 8, item 6)
     return KnownEmployee(**row._mapping)
 
 
@@ -179,7 +173,7 @@ async def unit(session: AsyncSession, agency_id: str, unit_id: str) -> KnownUnit
         select(known_units).where(known_units.c.agency_id == agency_id, known_units.c.unit_id == unit_id)
     )).first()
     if row is None:
-        raise NotFound(NO_SUCH_UNIT)
+        raise NotFound("no such work unit")
     return KnownUnit(**row._mapping)
 
 
@@ -189,5 +183,5 @@ async def period(session: AsyncSession, agency_id: str, period_id: str) -> Known
         .where(known_periods.c.agency_id == agency_id, known_periods.c.period_id == period_id)
     )).first()
     if row is None:
-        raise NotFound(NO_SUCH_PERIOD)
+        raise NotFound("no such period")
     return KnownPeriod(**row._mapping)

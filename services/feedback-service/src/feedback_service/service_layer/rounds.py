@@ -29,6 +29,7 @@ from feedback_service.domain.rounds import (
 from feedback_service.service_layer.periods import open_period_or_conflict, period_checkpoints
 
 NO_SUCH_ROUND = "no such feedback round"
+NO_SUCH_EMPLOYEE = "no such employee"  # what roster.employee answers for a missing one
 STILL_OPEN = "a round for this employee and checkpoint is still open; close it first"
 
 
@@ -227,7 +228,7 @@ async def period_feedback(uow: UnitOfWork, *, agency_id: str, period_id: str, ni
     async with uow:
         session = uow.session
         employee = await roster.employee(session, agency_id, nip)
-        for_manager = _reader_view(caller, employee, missing=roster.NO_SUCH_EMPLOYEE)
+        for_manager = _reader_view(caller, employee, missing=NO_SUCH_EMPLOYEE)
         rounds = (await session.execute(select(feedback_rounds).where(
             feedback_rounds.c.agency_id == agency_id, feedback_rounds.c.period_id == period_id,
             feedback_rounds.c.nip == nip,
