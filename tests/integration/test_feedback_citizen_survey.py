@@ -1,12 +1,19 @@
 """The public citizen survey through HTTP and the real broker: a unit's IKM and mutu at the
 band edges from real answers, UnitSatisfactionChanged on the topic, and the guards of a
-no-login endpoint (rate limit 429, size 413, duplicates 409)."""
+no-login endpoint (rate limit 429, size 413, duplicates 409): limits shared by replicas through
+Redis, X-Forwarded-For only from trusted proxies, one officer rating per client a day, 503 when
+the shared store is down."""
 
 import json
+import os
 import uuid
 from datetime import date
 
+import httpx
 import pytest
+import redis.asyncio
+import redis.exceptions
+from feedback_service.entrypoints.rate_limited import LIMITS_KEY
 from kinerja_contracts import (
     EmployeeRegistered,
     PerformancePeriodOpened,
@@ -105,8 +112,10 @@ async def test_unit_ikm_and_mutu_at_the_band_edges_from_real_answers(
 
 
 async def test_survey_refuses_unknown_or_internal_units_and_does_not_reveal_the_roster(
-    agency, new_nip, database_url, feedback_app, running, public_units,
+    agency, new_nip, database_url, feedback_app, running, public_units, monkeypatch,
 ):
+    # The set-up rates the officer once already; this test is not about the daily cap.
+    monkeypatch.setenv("SURVEY_OFFICER_RATINGS_PER_DAY", "10")
     officer = new_nip()
     async with running(feedback_app(database_url)) as client:
         await public_units(client, agency, ["loket"], officer=officer)
@@ -174,3 +183,167 @@ async def test_a_repeated_submission_is_counted_once(agency, database_url, feedb
         assert repeat.status_code == 409, repeat.text
         summary = (await client.get(f"/public/agencies/{agency}/units/loket/satisfaction")).json()
         assert (summary["answers"], summary["ikm"], summary["mutu"]) == (1, 100.0, "A")
+
+
+# --- Rate limits that hold behind an ingress and across replicas (issue 8, item 9) -------------
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def from_address(app, address: str) -> httpx.AsyncClient:
+    """A client of the (already running) ``app`` whose requests come from ``address``."""
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=(address, 40_000)), base_url="http://test")
+
+
+@pytest.fixture
+async def shared_redis(monkeypatch):
+    """REDIS_URL pointing at the real Redis, with a key prefix of this test alone; its keys are
+    deleted afterwards. Skipped, saying so, when no Redis answers."""
+    client = redis.asyncio.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        await client.ping()
+    except redis.exceptions.RedisError as exc:
+        await client.aclose()
+        pytest.skip(f"no Redis answers at {REDIS_URL} ({type(exc).__name__}); the shared rate limit is not tested")
+    prefix = f"test-{uuid.uuid4().hex}"
+    monkeypatch.setenv("REDIS_URL", REDIS_URL)
+    monkeypatch.setenv("SURVEY_RATE_KEY_PREFIX", prefix)
+    yield prefix
+    async for key in client.scan_iter(match=f"{prefix}*"):
+        await client.delete(key)
+    await client.aclose()
+
+
+async def test_two_replicas_sharing_redis_enforce_one_limit_together(
+    agency, database_url, feedback_app, running, public_units, monkeypatch, shared_redis,
+):
+    monkeypatch.setenv("SURVEY_RATE_LIMIT", "3")
+    first_app, second_app = feedback_app(database_url), feedback_app(database_url)
+    assert first_app.state.runtime.extras[LIMITS_KEY].limits.shared
+    async with running(first_app) as first:
+        await public_units(first, agency, ["loket"])
+        async with running(second_app) as second:
+            url = f"/public/agencies/{agency}/units/loket/survey-answers"
+            statuses = [(await replica.post(url, json=survey(ALL_GOOD))).status_code
+                        for replica in (first, second, first, second, first)]
+    assert statuses == [201, 201, 201, 429, 429], "three answers in all, whichever replica took them"
+
+
+async def test_without_redis_url_each_process_counts_in_its_own_memory(
+    agency, database_url, feedback_app, running, public_units, monkeypatch,
+):
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.setenv("SURVEY_RATE_LIMIT", "2")
+    first_app, second_app = feedback_app(database_url), feedback_app(database_url)
+    assert not first_app.state.runtime.extras[LIMITS_KEY].limits.shared
+    async with running(first_app) as first:
+        await public_units(first, agency, ["loket"])
+        async with running(second_app) as second:
+            url = f"/public/agencies/{agency}/units/loket/survey-answers"
+            statuses = [(await replica.post(url, json=survey(ALL_GOOD))).status_code
+                        for replica in (first, first, first, second)]
+    assert statuses == [201, 201, 429, 201], "the embedded default: one budget per process"
+
+
+async def test_forwarded_for_is_read_only_from_a_trusted_proxy_and_from_the_right(
+    agency, database_url, feedback_app, running, public_units, monkeypatch,
+):
+    monkeypatch.setenv("SURVEY_RATE_LIMIT", "2")
+    monkeypatch.setenv("SURVEY_TRUSTED_PROXIES", "10.0.0.0/24")
+    app = feedback_app(database_url)
+    async with running(app) as direct, from_address(app, "10.0.0.7") as ingress:
+        await public_units(direct, agency, ["loket"])
+        url = f"/public/agencies/{agency}/units/loket/survey-answers"
+
+        async def post(client, forwarded_for: str | None) -> int:
+            headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
+            return (await client.post(url, json=survey(ALL_GOOD), headers=headers)).status_code
+
+        # A peer that is not a proxy: whatever it writes, it is counted as itself.
+        assert [await post(direct, f"203.0.113.{i}") for i in range(3)] == [201, 201, 429]
+        # Behind the ingress, each citizen has a budget of their own.
+        assert [await post(ingress, "198.51.100.1") for _ in range(3)] == [201, 201, 429]
+        assert await post(ingress, "198.51.100.2") == 201, "one citizen does not block everyone behind the ingress"
+        assert await post(ingress, "203.0.113.50, 198.51.100.1") == 429, "what the client wrote itself is skipped"
+        assert await post(ingress, "198.51.100.1, 10.0.0.8") == 429, "a chain of our proxies is walked through"
+
+
+async def test_a_client_rates_one_officer_once_a_day_known_or_not(
+    agency, new_nip, database_url, feedback_app, running, public_units, sql,
+):
+    officer, stranger = new_nip(), new_nip()
+    app = feedback_app(database_url)
+    async with (running(app) as setup, from_address(app, "198.51.100.20") as citizen,
+                from_address(app, "198.51.100.21") as neighbour):
+        await public_units(setup, agency, ["loket"], officer=officer)
+        url = f"/public/agencies/{agency}/units/loket/survey-answers"
+        first = survey(ALL_GOOD, officer_nip=officer)
+        assert (await citizen.post(url, json=first)).status_code == 201
+        assert (await citizen.post(url, json=first)).status_code == 409, "a repeat is a duplicate, not a rating"
+        again = await citizen.post(url, json=survey(ALL_GOOD, officer_nip=officer))
+        assert again.status_code == 429, again.text
+        assert again.headers["content-type"].startswith("application/problem+json")
+        assert 86_000 < int(again.headers["Retry-After"]) <= 86_400
+        assert officer not in again.text, "the refusal names no one"
+        assert (await citizen.post(url, json=survey(ALL_GOOD))).status_code == 201, "the unit may still be rated"
+        assert (await neighbour.post(url, json=survey(ALL_GOOD, officer_nip=officer))).status_code == 201
+        # A NIP not on the roster is capped alike, so the cap tells nothing about who works there.
+        assert (await citizen.post(url, json=survey(ALL_GOOD, officer_nip=stranger))).status_code == 201
+        assert (await citizen.post(url, json=survey(ALL_GOOD, officer_nip=stranger))).status_code == 429
+    credited = await sql(database_url, "SELECT count(*) AS n FROM citizen_survey_answers WHERE officer_nip = :nip",
+                         nip=officer)
+    assert credited[0]["n"] == 3, "the set-up's, the citizen's and the neighbour's answers credit the officer"
+
+
+async def test_when_redis_is_down_the_public_routes_answer_503_and_the_rest_carry_on(
+    agency, database_url, feedback_app, running, monkeypatch, auth_headers,
+):
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens on port 1
+    async with running(feedback_app(database_url)) as client:
+        base = f"/public/agencies/{agency}/units/loket"
+        for response in (await client.post(f"{base}/survey-answers", json=survey(ALL_GOOD)),
+                         await client.get(f"{base}/satisfaction")):
+            assert response.status_code == 503, response.text
+            assert response.headers["content-type"].startswith("application/problem+json")
+            assert response.json()["status"] == 503 and int(response.headers["Retry-After"]) >= 1
+        hr_report = await client.get("/units/loket/satisfaction", headers=auth_headers("9" * 18, agency, ["hr"]))
+        assert hr_report.status_code == 404, "routes behind a login do not depend on the limiter"
+
+
+# --- Inputs PostgreSQL cannot store, and what a 404 tells (issue 8, items 10 and 6) ----------
+
+
+async def test_a_nul_character_in_the_comment_or_a_parameter_is_a_422_naming_it(
+    agency, database_url, feedback_app, running, auth_headers,
+):
+    async with running(feedback_app(database_url)) as client:
+        base = f"/public/agencies/{agency}/units/loket"
+        cases = [
+            (client.post(f"{base}/survey-answers", json=survey(ALL_GOOD, comment="baik\x00sekali")), "comment"),
+            (client.get(f"{base}/satisfaction", params={"period_id": "2025\x00"}), "query.period_id"),
+            (client.get(f"/public/agencies/{agency}%00/units/loket/satisfaction"), "path.agency_id"),
+            (client.get(f"/public/agencies/{agency}/units/lo%00ket/satisfaction"), "path.unit_id"),
+            (client.get("/units/loket/satisfaction", params={"period_id": "\x00"},
+                        headers=auth_headers("9" * 18, agency, ["hr"])), "query.period_id"),
+        ]
+        for request, field in cases:
+            response = await request
+            assert response.status_code == 422, response.text
+            assert [e["field"] for e in response.json()["errors"]] == [field]
+            assert "NUL" in response.json()["detail"]
+
+
+async def test_unknown_internal_and_other_agencies_units_answer_one_and_the_same_404(
+    agency, database_url, feedback_app, running, public_units,
+):
+    async with running(feedback_app(database_url)) as client:
+        await public_units(client, agency, ["loket"])
+        answers = [
+            await client.get(f"/public/agencies/{agency}/units/internal/satisfaction"),
+            await client.get(f"/public/agencies/{agency}/units/nowhere/satisfaction"),
+            await client.get(f"/public/agencies/{agency}-x/units/loket/satisfaction"),
+            await client.post(f"/public/agencies/{agency}/units/internal/survey-answers", json=survey(ALL_GOOD)),
+        ]
+    assert {(r.status_code, r.json()["title"], r.json()["detail"]) for r in answers} == {
+        (404, "Not found", "no such public-service unit")}
+    assert not any(agency in r.json()["detail"] for r in answers)

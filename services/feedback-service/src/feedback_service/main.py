@@ -4,11 +4,11 @@ from pathlib import Path
 
 from kinerja_contracts import CitizenSurveyAnswered, FeedbackReceived, UnitSatisfactionChanged
 from kinerja_runtime import access_log
-from kinerja_runtime.app import create_service_app, runtime_of
+from kinerja_runtime.app import create_service_app
 from kinerja_runtime.settings import ServiceSettings
 
 from feedback_service.entrypoints import events, http, rounds_http, survey_http
-from feedback_service.entrypoints.public_guard import GUARD_KEY, PublicGuard
+from feedback_service.entrypoints.rate_limited import install_rate_limits
 from feedback_service.settings import SurveySettings
 
 
@@ -26,5 +26,5 @@ def create_app(settings: ServiceSettings | None = None, survey: SurveySettings |
     )
     # Anonymous callers get a body bound of a few KiB instead of the runtime's default.
     app.include_router(survey_http.public_router, max_body_size=survey.max_body_bytes)
-    runtime_of(app).extras[GUARD_KEY] = PublicGuard.from_settings(survey)
+    install_rate_limits(app, survey)
     return app

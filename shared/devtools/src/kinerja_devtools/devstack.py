@@ -20,6 +20,8 @@ class ServiceSpec:
     name: str
     module: str
     default_port: int
+    # Settings of the local stack, unless the environment sets them.
+    dev_env: tuple[tuple[str, str], ...] = ()
 
     @property
     def env_prefix(self) -> str:
@@ -28,7 +30,10 @@ class ServiceSpec:
 
 SERVICES = (
     ServiceSpec("target-service", "target_service", 8001),
-    ServiceSpec("feedback-service", "feedback_service", 8002),
+    # The demo plays many citizens from this machine, each named in X-Forwarded-For as an
+    # ingress would; locally, loopback is that ingress.
+    ServiceSpec("feedback-service", "feedback_service", 8002,
+                dev_env=(("SURVEY_TRUSTED_PROXIES", "127.0.0.1,::1"),)),
     ServiceSpec("appraisal-service", "appraisal_service", 8003),
     ServiceSpec("training-service", "training_service", 8004),
 )
@@ -83,6 +88,8 @@ class DevStack:
 
     def _env(self, spec: ServiceSpec, process: str, overrides: dict[str, str]) -> dict[str, str]:
         env = dict(os.environ)
+        for key, value in spec.dev_env:
+            env.setdefault(key, value)
         env.update({
             "SERVICE_NAME": spec.name,
             "HTTP_PORT": str(self.ports[process]),

@@ -15,6 +15,8 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
+    text,
 )
 
 metadata = MetaData()
@@ -53,6 +55,15 @@ feedback_rounds = Table(
     Column("opened_at", UtcDateTime(), nullable=False),
     Column("closed_at", UtcDateTime(), nullable=True),
     Index("ix_feedback_rounds_employee", "agency_id", "period_id", "nip"),
+)
+# One open round per employee, period and checkpoint, even when two opens race (issue 8,
+# item 12). A period without checkpoints has a null checkpoint_id, which a unique index would
+# treat as distinct each time; the coalesce makes two such rounds collide too.
+OPEN_ROUND = "status = 'open'"
+Index(
+    "uq_feedback_rounds_open", feedback_rounds.c.agency_id, feedback_rounds.c.period_id, feedback_rounds.c.nip,
+    func.coalesce(feedback_rounds.c.checkpoint_id, ""), unique=True,
+    postgresql_where=text(OPEN_ROUND), sqlite_where=text(OPEN_ROUND),
 )
 
 round_givers = Table(

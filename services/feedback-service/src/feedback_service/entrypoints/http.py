@@ -9,6 +9,7 @@ from kinerja_runtime.uow import UnitOfWork
 from pydantic import Field
 
 from feedback_service.domain.model import Giver
+from feedback_service.entrypoints.params import NipPath, PeriodPath, PeriodQuery
 from feedback_service.service_layer import rounds
 from feedback_service.service_layer.periods import period_checkpoints
 
@@ -23,14 +24,14 @@ def as_giver(principal: Principal) -> Giver:
 
 
 @router.get("/employees/{nip}/feedback", summary="An employee's feedback in a period, per round, anonymised")
-async def period_feedback(nip: str, period_id: str, principal: Caller, uow: Uow):
+async def period_feedback(nip: NipPath, period_id: PeriodQuery, principal: Caller, uow: Uow):
     return await rounds.period_feedback(
         uow, agency_id=principal.agency, period_id=period_id, nip=nip, caller=as_giver(principal),
     )
 
 
 @router.get("/periods/{period_id}/checkpoints", summary="The period's checkpoints a feedback round can evaluate")
-async def checkpoints(period_id: str, principal: Caller, uow: Uow):
+async def checkpoints(period_id: PeriodPath, principal: Caller, uow: Uow):
     async with uow:
         found = await period_checkpoints(uow.session, principal.agency, period_id)
     return {"period_id": period_id, "checkpoints": found}

@@ -7,6 +7,7 @@ from pydantic import Field
 
 from feedback_service.domain.rounds import Nomination
 from feedback_service.entrypoints.http import Caller, NipField, Uow, as_giver
+from feedback_service.entrypoints.params import RoundPath
 from feedback_service.service_layer import rounds
 
 router = APIRouter(prefix="/feedback-rounds", tags=["feedback rounds"])
@@ -45,13 +46,13 @@ async def assigned(principal: Caller, uow: Uow):
 
 
 @router.get("/{round_id}", summary="A round's status and counts per giver kind (HR or appraiser)")
-async def summary(round_id: str, principal: Caller, uow: Uow):
+async def summary(round_id: RoundPath, principal: Caller, uow: Uow):
     return await rounds.round_summary(uow, agency_id=principal.agency, round_id=round_id, caller=as_giver(principal))
 
 
 @router.put("/{round_id}/answer", summary="Give, or replace, the caller's own answer (named givers only)",
             responses={201: {"description": "first answer"}, 200: {"description": "answer replaced"}})
-async def answer(round_id: str, body: AnswerIn, principal: Caller, uow: Uow, response: Response):
+async def answer(round_id: RoundPath, body: AnswerIn, principal: Caller, uow: Uow, response: Response):
     result = await rounds.answer_round(
         uow, agency_id=principal.agency, round_id=round_id, giver_nip=principal.nip, ratings=body.ratings,
         comment=body.comment,
@@ -61,10 +62,10 @@ async def answer(round_id: str, body: AnswerIn, principal: Caller, uow: Uow, res
 
 
 @router.post("/{round_id}/close", summary="Close the round: no more answers or changes (HR or appraiser)")
-async def close(round_id: str, principal: Caller, uow: Uow):
+async def close(round_id: RoundPath, principal: Caller, uow: Uow):
     return await rounds.close_round(uow, agency_id=principal.agency, round_id=round_id, caller=as_giver(principal))
 
 
 @router.get("/{round_id}/results", summary="The round's answers as the reader may see them (anonymised)")
-async def results(round_id: str, principal: Caller, uow: Uow):
+async def results(round_id: RoundPath, principal: Caller, uow: Uow):
     return await rounds.round_results(uow, agency_id=principal.agency, round_id=round_id, caller=as_giver(principal))

@@ -3,18 +3,19 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Request, status
 from kinerja_contracts.vocabulary import SkmElement
 from kinerja_runtime.auth import Principal, Role, require_roles
 from kinerja_runtime.inputs import RequestBody
 from pydantic import Field
 
 from feedback_service.entrypoints.http import Uow
-from feedback_service.entrypoints.public_guard import PublicRoute
+from feedback_service.entrypoints.params import AgencyPath, OptionalPeriodQuery, UnitPath
+from feedback_service.entrypoints.rate_limited import RateLimitedRoute, public_rate_limits
 from feedback_service.service_layer import surveys
 
 public_router = APIRouter(prefix="/public/agencies/{agency_id}/units/{unit_id}", tags=["citizen survey (public)"],
-                          route_class=PublicRoute)
+                          route_class=RateLimitedRoute)
 router = APIRouter(tags=["citizen survey"])
 Score = Annotated[int, Field(ge=1, le=4)]
 
@@ -30,22 +31,30 @@ class SurveyAnswerIn(RequestBody):
 @public_router.post("/survey-answers", status_code=status.HTTP_201_CREATED,
                     summary="Answer a public-service unit's satisfaction survey (no login; rate-limited)",
                     responses={409: {"description": "duplicate submission or no open period"},
-                               413: {"description": "body too large"}, 429: {"description": "rate limit"}})
-async def answer(agency_id: str, unit_id: str, body: SurveyAnswerIn, uow: Uow):
+                               413: {"description": "body too large"},
+                               429: {"description": "rate limit, or the officer was rated from this client today"},
+                               503: {"description": "the shared store of the rate limits does not answer"}})
+async def answer(agency_id: AgencyPath, unit_id: UnitPath, body: SurveyAnswerIn, uow: Uow, request: Request):
+    guard = public_rate_limits(request)
+    client = guard.client_of(request)
+
+    async def officer_cap(officer_nip: str) -> None:
+        await guard.check(guard.limits.officer_ratings, client, officer_nip, what="answers naming one officer")
+
     return await surveys.answer_survey(
         uow, agency_id=agency_id, unit_id=unit_id, submission_id=str(body.submission_id), elements=body.elements,
-        officer_nip=body.officer_nip, comment=body.comment,
+        officer_nip=body.officer_nip, comment=body.comment, officer_cap=officer_cap,
     )
 
 
 @public_router.get("/satisfaction", summary="A public-service unit's IKM and mutu (no login)")
-async def public_summary(agency_id: str, unit_id: str, uow: Uow, period_id: str | None = None):
+async def public_summary(agency_id: AgencyPath, unit_id: UnitPath, uow: Uow, period_id: OptionalPeriodQuery = None):
     return await surveys.public_summary(uow, agency_id=agency_id, unit_id=unit_id, period_id=period_id)
 
 
 @router.get("/units/{unit_id}/satisfaction", summary="A unit's IKM, mutu and citizen comments (HR)")
-async def unit_report(unit_id: str, principal: Annotated[Principal, Depends(require_roles(Role.HR))], uow: Uow,
-                      period_id: str | None = None):
+async def unit_report(unit_id: UnitPath, principal: Annotated[Principal, Depends(require_roles(Role.HR))], uow: Uow,
+                      period_id: OptionalPeriodQuery = None):
     return await surveys.unit_report(uow, agency_id=principal.agency, unit_id=unit_id, period_id=period_id)
 
 

@@ -8,11 +8,13 @@ from kinerja_runtime.roster import known_periods
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+NO_SUCH_PERIOD = "no such period"  # what roster.period answers for a missing one
+
 
 async def open_period_or_conflict(session: AsyncSession, agency_id: str, period_id: str) -> None:
     period = await roster.period(session, agency_id, period_id)
     if period.status != "open":
-        raise Conflict(f"period {period_id} is closed; no feedback can be recorded")
+        raise Conflict("the period is closed; no feedback can be recorded")
 
 
 async def period_checkpoints(session: AsyncSession, agency_id: str, period_id: str) -> list[dict]:
@@ -20,7 +22,7 @@ async def period_checkpoints(session: AsyncSession, agency_id: str, period_id: s
         known_periods.c.agency_id == agency_id, known_periods.c.period_id == period_id,
     ))).first()
     if row is None:
-        raise NotFound(f"period {period_id} is not known in agency {agency_id}")
+        raise NotFound(NO_SUCH_PERIOD)
     return list(row.checkpoints or [])
 
 

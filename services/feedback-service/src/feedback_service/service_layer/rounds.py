@@ -10,6 +10,7 @@ from kinerja_runtime.access_log import Kind
 from kinerja_runtime.problems import Conflict, Forbidden, NotFound, Unprocessable
 from kinerja_runtime.uow import UnitOfWork
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback_service.adapters.orm import feedback, feedback_rounds, round_givers
@@ -28,6 +29,10 @@ from feedback_service.domain.rounds import (
 )
 from feedback_service.service_layer.periods import open_period_or_conflict, period_checkpoints
 
+NO_SUCH_ROUND = "no such feedback round"
+NO_SUCH_EMPLOYEE = "no such employee"  # what roster.employee answers for a missing one
+STILL_OPEN = "a round for this employee and checkpoint is still open; close it first"
+
 
 def manages(caller: Giver, employee: roster.KnownEmployee) -> bool:
     return rounds_rules.manages(caller.nip, caller.is_hr, employee.nip, employee.appraiser_nip)
@@ -38,7 +43,7 @@ async def _load(session: AsyncSession, agency_id: str, round_id: str, *, lock: b
     # Answers and closing lock the round row, so no answer slips in after a concurrent close.
     row = (await session.execute(query.with_for_update() if lock else query)).first()
     if row is None:
-        raise NotFound(f"feedback round {round_id} is not known in agency {agency_id}")
+        raise NotFound(NO_SUCH_ROUND)
     givers = (await session.execute(select(round_givers).where(round_givers.c.round_id == round_id))).all()
     found = FeedbackRound(
         round_id=round_id, nip=row.nip, checkpoint_id=row.checkpoint_id,
@@ -95,13 +100,17 @@ async def open_round(
             else feedback_rounds.c.checkpoint_id == checkpoint_id,
         ))
         if already:
-            raise Conflict(f"round {already} for this employee and checkpoint is still open; close it first",
-                           round_id=already)
+            raise Conflict(STILL_OPEN, round_id=already)
         round_id = str(uuid.uuid4())
         row = {"round_id": round_id, "agency_id": agency_id, "period_id": period_id, "nip": nip,
                "checkpoint_id": checkpoint_id, "status": RoundStatus.OPEN.value, "opened_by": caller.nip,
                "opened_at": datetime.now(UTC), "closed_at": None}
-        await session.execute(insert(feedback_rounds).values(**row))
+        try:
+            await session.execute(insert(feedback_rounds).values(**row))
+        except IntegrityError as exc:
+            # A concurrent open won the race past the check above: the partial unique index
+            # (one open round per employee, period and checkpoint) refused this one.
+            raise Conflict(STILL_OPEN) from exc
         await session.execute(insert(round_givers), [
             {"round_id": round_id, "giver_nip": n.nip, "source": n.source.value} for n in nominations
         ])
@@ -181,7 +190,10 @@ async def close_round(uow: UnitOfWork, *, agency_id: str, round_id: str, caller:
 async def round_summary(uow: UnitOfWork, *, agency_id: str, round_id: str, caller: Giver) -> dict:
     async with uow:
         row, found = await _load(uow.session, agency_id, round_id)
-        await _manager_or_403(uow.session, agency_id, found.nip, caller)
+        try:
+            await _manager_or_403(uow.session, agency_id, found.nip, caller)
+        except (Forbidden, NotFound) as exc:
+            raise NotFound(NO_SUCH_ROUND) from exc  # a refused read answers like a missing round
         summary = await _summary(uow.session, row, found)
         await access_log.record_read(uow, Kind.FEEDBACK_ROUND, round_id, found.nip)
     return summary
@@ -192,20 +204,24 @@ async def _answers(session: AsyncSession, *where) -> list[Answer]:
     return [Answer(FeedbackSource(r.source), r.ratings, r.comment) for r in rows]
 
 
-def _reader_view(caller: Giver, employee: roster.KnownEmployee) -> bool:
-    """True for the manager's view, False for the employee's; anyone else is refused."""
+def _reader_view(caller: Giver, employee: roster.KnownEmployee, *, missing: str) -> bool:
+    """True for the manager's view, False for the employee's; anyone else is refused exactly
+    as if the object (``missing`` says which kind) did not exist, so a refusal reveals nothing."""
     if caller.nip == employee.nip:
         return False
     if manages(caller, employee):
         return True
-    raise Forbidden("only the employee, their appraiser or HR may read this feedback")
+    raise NotFound(missing)
 
 
 async def round_results(uow: UnitOfWork, *, agency_id: str, round_id: str, caller: Giver) -> dict:
     async with uow:
         row, found = await _load(uow.session, agency_id, round_id)
-        employee = await roster.employee(uow.session, agency_id, found.nip)
-        for_manager = _reader_view(caller, employee)
+        try:
+            employee = await roster.employee(uow.session, agency_id, found.nip)
+        except NotFound as exc:
+            raise NotFound(NO_SUCH_ROUND) from exc
+        for_manager = _reader_view(caller, employee, missing=NO_SUCH_ROUND)
         answers = await _answers(uow.session, feedback.c.round_id == round_id)
         await access_log.record_read(uow, Kind.FEEDBACK_ROUND, round_id, found.nip)
     return {"round_id": round_id, "nip": found.nip, "period_id": row["period_id"], "checkpoint_id": found.checkpoint_id,
@@ -219,7 +235,7 @@ async def period_feedback(uow: UnitOfWork, *, agency_id: str, period_id: str, ni
     async with uow:
         session = uow.session
         employee = await roster.employee(session, agency_id, nip)
-        for_manager = _reader_view(caller, employee)
+        for_manager = _reader_view(caller, employee, missing=NO_SUCH_EMPLOYEE)
         rounds = (await session.execute(select(feedback_rounds).where(
             feedback_rounds.c.agency_id == agency_id, feedback_rounds.c.period_id == period_id,
             feedback_rounds.c.nip == nip,

@@ -1,6 +1,7 @@
 """Use cases of the citizen satisfaction survey (SKM): take an answer, keep the unit's IKM."""
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -20,13 +21,20 @@ from feedback_service.domain.satisfaction import InvalidAnswer, UnitSatisfaction
 from feedback_service.service_layer.periods import current_open_period
 
 RECENT_COMMENTS = 50
+NO_PUBLIC_UNIT = "no such public-service unit"
+NO_OPEN_PERIOD = "the agency has no open period"
+OfficerCap = Callable[[str], Awaitable[None]]
 
 
 async def _public_unit(session: AsyncSession, agency_id: str, unit_id: str) -> roster.KnownUnit:
-    unit = await roster.unit(session, agency_id, unit_id)
-    if not unit.serves_public:
-        # Same answer as an unknown unit: the public learns nothing about internal units.
-        raise NotFound(f"work unit {unit_id} is not known as a public-service unit in agency {agency_id}")
+    try:
+        unit = await roster.unit(session, agency_id, unit_id)
+    except NotFound:
+        unit = None
+    if unit is None or not unit.serves_public:
+        # One answer for an unknown unit, an internal one or an unknown agency: the public
+        # learns nothing about which exist.
+        raise NotFound(NO_PUBLIC_UNIT)
     return unit
 
 
@@ -58,8 +66,11 @@ async def _keep(session: AsyncSession, agency_id: str, unit_id: str, period_id: 
 
 async def answer_survey(
     uow: UnitOfWork, *, agency_id: str, unit_id: str, submission_id: str, elements: dict[SkmElement, int],
-    officer_nip: str | None, comment: str | None, today: date | None = None,
+    officer_nip: str | None, comment: str | None, today: date | None = None, officer_cap: OfficerCap | None = None,
 ) -> dict:
+    """Take one citizen's answer. ``officer_cap``, when given, is awaited with the named
+    officer's NIP once the answer is known to be new, and raises to refuse it (the per-client
+    cap on rating one officer); it sees every NIP alike, on the roster or not."""
     try:
         check_answer(elements)
     except InvalidAnswer as exc:
@@ -69,8 +80,16 @@ async def answer_survey(
         await _public_unit(session, agency_id, unit_id)
         period_id = await current_open_period(session, agency_id, today or date.today())
         if period_id is None:
-            raise Conflict(f"agency {agency_id} has no open period; the survey takes no answers now")
+            raise Conflict(f"{NO_OPEN_PERIOD}; the survey takes no answers now")
+        repeated = await session.scalar(select(answers_table.c.answer_id).where(
+            answers_table.c.agency_id == agency_id, answers_table.c.unit_id == unit_id,
+            answers_table.c.submission_id == submission_id))
+        if repeated:  # a racing repeat is caught by the unique constraint below
+            raise Conflict("this submission was already received; it is counted once")
         if officer_nip is not None:
+            if officer_cap is not None:
+                # Before the roster is asked, so a known and an unknown NIP are capped alike.
+                await officer_cap(officer_nip)
             try:
                 await roster.employee(session, agency_id, officer_nip)
             except NotFound:
@@ -81,11 +100,6 @@ async def answer_survey(
         # so each recomputed IKM counts every answer committed before it.
         await session.execute(select(known_units.c.unit_id).where(
             known_units.c.agency_id == agency_id, known_units.c.unit_id == unit_id).with_for_update())
-        repeated = await session.scalar(select(answers_table.c.answer_id).where(
-            answers_table.c.agency_id == agency_id, answers_table.c.unit_id == unit_id,
-            answers_table.c.submission_id == submission_id))
-        if repeated:
-            raise Conflict("this submission was already received; it is counted once")
         answer_id, now = str(uuid.uuid4()), datetime.now(UTC)
         try:
             await session.execute(insert(answers_table).values(
@@ -127,7 +141,7 @@ async def _period_or_404(session: AsyncSession, agency_id: str, period_id: str |
         return period_id
     found = await current_open_period(session, agency_id, date.today())
     if found is None:
-        raise NotFound(f"agency {agency_id} has no open period; name one with period_id")
+        raise NotFound(f"{NO_OPEN_PERIOD}; name one with period_id")
     return found
 
 

@@ -1,7 +1,7 @@
 """feedback projection applied by submission time: a late or replayed older submission of a
 form does not roll its ratings back (issue 8, item 13)
 
-Revision ID: 0090_feedback_submitted_at
+Revision ID: 0009
 Revises: 0007
 Create Date: 2026-12-10 09:00:00
 """

@@ -1,6 +1,6 @@
 """transfer requests: a move into another agency waits for the receiving agency's HR (issue 8)
 
-Revision ID: 0090_transfer_requests
+Revision ID: 0005
 Revises: 0004
 
 One pending request per employee of the sending agency: ``pending_nip`` holds the NIP while

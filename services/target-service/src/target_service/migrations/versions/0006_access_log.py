@@ -1,7 +1,7 @@
 """access log: who read or changed an employee's personal record, when, which record and
 through which route, never its content (UU 27/2022; kinerja_runtime.access_log, ADR 0008)
 
-Revision ID: 0090_access_log
+Revision ID: 0006
 Revises: 0004
 """
 from alembic import op

@@ -1,7 +1,7 @@
 """JP claims (self-recorded training waits for verification) and ordered projections (annual
 results by revision, withdrawn talent-pool nominations)
 
-Revision ID: 0090_claims_and_ordering
+Revision ID: 0006
 Revises: 0005
 
 Rows already in the ledger stay "verified": each was announced (TrainingCompleted) under the
