@@ -45,6 +45,8 @@ feedback_answers = Table(
     Column("source", String(16), nullable=False),
     Column("ratings", JSON, nullable=False),
     Column("checkpoint_id", String(128), nullable=True),
+    # What is shown of anonymous answers is counted per round (domain/anonymity.py).
+    Column("round_id", String(128), nullable=True),
     # A proposal reads the employee's answers of the period (or of one checkpoint).
     Index("ix_feedback_answers_employee", "agency_id", "period_id", "nip", "checkpoint_id"),
 )

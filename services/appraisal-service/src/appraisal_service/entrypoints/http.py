@@ -75,9 +75,8 @@ async def _detail(uow: UnitOfWork, principal: Principal, row) -> dict:
     readers = {row.nip, employee.appraiser_nip, *(r.appraiser_nip for r in lineage), *(o.superior_nip for o in objected)}
     if principal.nip not in readers and not principal.has(Role.HR):
         raise NotFound(f"no appraisal {row.appraisal_id}")
+    # Every reader gets the same explanation: only publishable evidence is stored (domain/anonymity.py).
     body = views.appraisal(row, with_explanation=True)
-    if principal.nip == row.nip and not principal.has(Role.HR):
-        body["explanation"] = views.redacted_for_the_employee(body.get("explanation"))
     return {
         **body,
         "revisions": [views.appraisal(r) for r in lineage],

@@ -40,7 +40,7 @@ async def on_feedback(batch: Sequence[Delivered[FeedbackReceived]], uow: UnitOfW
     await bulk.upsert(uow.session, feedback_answers, [
         {"feedback_id": e.feedback_id, "agency_id": e.agency_id, "period_id": e.period_id, "nip": e.nip,
          "source": e.source.value, "ratings": {k.value: v.value for k, v in e.ratings.items()},
-         "checkpoint_id": e.checkpoint_id}
+         "checkpoint_id": e.checkpoint_id, "round_id": e.round_id}
         for e in (d.event for d in batch)
     ], ["feedback_id"], update=["ratings"])
 
