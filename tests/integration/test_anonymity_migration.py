@@ -43,7 +43,13 @@ async def test_the_migration_withholds_stored_evidence_of_fewer_than_three_peers
                        "CAST(:summary AS JSON), CAST(:explanation AS JSON))",
                   id=appraisal_id, nip=f"19850312201001{peers:04d}", summary=summary, explanation=explanation)
 
+    await sql(url, "INSERT INTO feedback_answers (feedback_id, agency_id, period_id, nip, source, ratings) "
+                   "VALUES ('fb-1', 'a', 'p', '198503122010010001', 'peer', CAST('{}' AS JSON))")
+
     await asyncio.to_thread(upgrade_to_head, migrations, url)
+
+    # An answer projected before rounds were kept counts as a round of its own: never shown alone.
+    assert await sql(url, "SELECT round_id FROM feedback_answers") == [{"round_id": "legacy:fb-1"}]
 
     rows = {r["appraisal_id"]: (json.loads(r["explanation"]), json.loads(r["summary"])) for r in await sql(
         url, "SELECT appraisal_id, CAST(explanation AS TEXT) AS explanation, CAST(summary AS TEXT) AS summary "

@@ -35,14 +35,15 @@ async def on_realizations(batch: Sequence[Delivered[RealizationRecorded]], uow: 
 
 
 async def on_feedback(batch: Sequence[Delivered[FeedbackReceived]], uow: UnitOfWork) -> None:
-    """A giver's resubmission in an open round arrives with the same feedback_id: it replaces
-    the ratings (the latest in the batch wins)."""
+    """A giver's answer arrives again with the same feedback_id (a resubmission under the older
+    publish-per-answer, or the round's close): it replaces the ratings (the latest in the batch
+    wins) and sets the round (unknown for answers projected before rounds were kept)."""
     await bulk.upsert(uow.session, feedback_answers, [
         {"feedback_id": e.feedback_id, "agency_id": e.agency_id, "period_id": e.period_id, "nip": e.nip,
          "source": e.source.value, "ratings": {k.value: v.value for k, v in e.ratings.items()},
          "checkpoint_id": e.checkpoint_id, "round_id": e.round_id}
         for e in (d.event for d in batch)
-    ], ["feedback_id"], update=["ratings"])
+    ], ["feedback_id"], update=["ratings", "round_id"])
 
 
 async def on_citizen_surveys(batch: Sequence[Delivered[CitizenSurveyAnswered]], uow: UnitOfWork) -> None:

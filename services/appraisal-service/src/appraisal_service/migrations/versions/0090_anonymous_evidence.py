@@ -19,6 +19,10 @@ BATCH = 500
 def upgrade() -> None:
     with op.batch_alter_table('feedback_answers') as batch:
         batch.add_column(sa.Column('round_id', sa.String(length=128), nullable=True))
+    # The round of an answer projected before is unknown: each counts as a round of its own,
+    # so it is never shown on its own nor pooled (the rule counts blocks per round). Closing a
+    # round still open publishes its answers again, with their round.
+    op.execute("UPDATE feedback_answers SET round_id = 'legacy:' || substr(feedback_id, 1, 120)")
     _republish_stored_evidence()
 
 
