@@ -29,8 +29,8 @@ from kinerja_contracts.vocabulary import BerakhlakValue
 
 pytestmark = pytest.mark.integration
 
-HR, KADIS, BUDI = "196805051990031001", "198808082012121002", "197801012005011001"
-SITI, RINA, ANI = "198503122010012002", "199002022015012003", "199001012015012001"
+HR, KADIS, BUDI = "196705051991031001", "198708082013121002", "197701012006011001"
+SITI, RINA, ANI = "198403122011012002", "199102022016012003", "199101012016012001"
 ATAS, SESUAI, BAWAH = "di_atas_ekspektasi", "sesuai_ekspektasi", "di_bawah_ekspektasi"
 TWINS = (SITI, RINA)
 PEER_SAYS = {SITI: BAWAH, RINA: ATAS}
@@ -65,13 +65,13 @@ async def publish_year(publish_event, agency: str, period_id: str) -> None:
                                 ends_on=date(2025, 3, 31))]))
     for nip in TWINS:
         await publish_event(TargetSet(
-            agency_id=agency, period_id=period_id, nip=nip, skp_id=f"skp-{nip}", version=1, approved_by=BUDI,
+            agency_id=agency, period_id=period_id, nip=nip, skp_id=f"skp-{agency}-{nip}", version=1, approved_by=BUDI,
             rhk=[{"rhk_id": "rhk-1", "kind": "utama", "description": "Pengaduan terselesaikan", "indikator": [
                 {"iki_id": "iki-1", "aspect": "kuantitas", "description": "Pengaduan diselesaikan",
                  "target": 100, "unit": "pengaduan", "higher_is_better": True}]}]))
         await publish_event(RealizationRecorded(
-            agency_id=agency, period_id=period_id, nip=nip, skp_id=f"skp-{nip}", iki_id="iki-1",
-            realization_id=f"skp-{nip}-tw1", value=100.0, recorded_at=datetime(2025, 3, 15, tzinfo=UTC),
+            agency_id=agency, period_id=period_id, nip=nip, skp_id=f"skp-{agency}-{nip}", iki_id="iki-1",
+            realization_id=f"skp-{agency}-{nip}-tw1", value=100.0, recorded_at=datetime(2025, 3, 15, tzinfo=UTC),
             checkpoint_id="tw1"))
 
 
@@ -137,7 +137,7 @@ async def test_one_peer_s_answer_cannot_be_recovered_by_any_reader_from_any_rout
         closed_at = datetime.now(UTC)
         for nip in TWINS:
             await publish_event(EmployeePeriodClosed(agency_id=agency, period_id=period_id, year=2025, nip=nip,
-                                                     closed_at=closed_at, skp_id=f"skp-{nip}", skp_version=1,
+                                                     closed_at=closed_at, skp_id=f"skp-{agency}-{nip}", skp_version=1,
                                                      realization_count=1))
 
         async def annual_proposed():
