@@ -1,11 +1,18 @@
 """Feedback rounds through HTTP and the real broker: only named givers answer, a resubmission
-replaces, a closed round refuses; peer answers reach the employee only from three on; events
-carry no giver identity."""
+replaces, a closed round refuses; a round's answers are published when it closes (or its period
+does); peer answers reach any reader only from three givers other than the reader on, once the
+round is closed; the round's opener cannot be an anonymous giver; events carry no giver identity."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
-from kinerja_contracts import Checkpoint, EmployeeRegistered, FeedbackReceived, PerformancePeriodOpened
+from kinerja_contracts import (
+    Checkpoint,
+    EmployeeRegistered,
+    FeedbackReceived,
+    PerformancePeriodClosed,
+    PerformancePeriodOpened,
+)
 from kinerja_contracts.vocabulary import BerakhlakValue
 
 pytestmark = pytest.mark.integration
@@ -85,6 +92,7 @@ async def test_only_named_givers_answer_once_each_until_the_round_closes(
         feedback_id = first.json()["feedback_id"]
         stored = await sql(database_url, "SELECT ratings, comment FROM feedback WHERE round_id = :r", r=round_id)
         assert len(stored) == 1 and stored[0]["comment"] == "ralat", "the resubmission replaced the answer"
+        assert await sql(database_url, "SELECT event_id FROM outbox") == [], "nothing is published while open"
 
         mine = (await client.get("/feedback-rounds/assigned", headers=as_(other_peer))).json()["rounds"]
         assert [(r["round_id"], r["source"], r["answered"]) for r in mine] == [(round_id, "peer", False)]
@@ -100,12 +108,13 @@ async def test_only_named_givers_answer_once_each_until_the_round_closes(
         assert (await client.put(answer_url, json=ratings(), headers=as_(stranger))).status_code == 403
         assert (await client.post(f"/feedback-rounds/{round_id}/close", headers=as_(appraiser))).status_code == 409
 
-        records = await read_topic(FEEDBACK_TOPIC, until=lambda rs: len(rs) >= 2, timeout=30,
+        assert len(await sql(database_url, "SELECT event_id FROM outbox")) == 1, "one event per giver, at the close"
+        records = await read_topic(FEEDBACK_TOPIC, until=lambda rs: len(rs) >= 1, timeout=30,
                                    where=lambda r: r.value is not None and round_id.encode() in r.value)
-    assert len(records) == 2, "one FeedbackReceived per accepted answer, the replacement included"
+    assert len(records) == 1, "one FeedbackReceived per giver who answered: their final answer"
     events = [FeedbackReceived.model_validate_json(r.value) for r in records]
-    assert {e.feedback_id for e in events} == {feedback_id}, "a replacement keeps the feedback_id"
-    assert [e.ratings[BerakhlakValue.AKUNTABEL].value for e in events] == ["sesuai_ekspektasi", "di_atas_ekspektasi"]
+    assert {e.feedback_id for e in events} == {feedback_id}
+    assert [e.ratings[BerakhlakValue.AKUNTABEL].value for e in events] == ["di_atas_ekspektasi"]
     assert {(e.round_id, e.checkpoint_id, e.source.value, e.nip) for e in events} == {(round_id, "q4", "peer", employee)}
     for record in records:
         assert record.key == employee
@@ -113,7 +122,7 @@ async def test_only_named_givers_answer_once_each_until_the_round_closes(
         assert all(peer not in value for value in record.headers.values()), "nor in its headers"
 
 
-async def test_peer_answers_reach_the_employee_only_from_three_on(
+async def test_peer_answers_reach_the_employee_only_from_three_on_once_the_round_closes(
     agency, new_nip, database_url, feedback_app, running, staffed, auth_headers,
 ):
     employee, appraiser = new_nip(), new_nip()
@@ -145,6 +154,13 @@ async def test_peer_answers_reach_the_employee_only_from_three_on(
         assert (await client.get(results_url, headers=as_(peers[0]))).status_code == 404, "a peer reads nothing (as if missing)"
 
         assert (await client.put(answer_url, json=ratings(levels[2]), headers=as_(peers[2]))).status_code == 201
+        # Three peers, but the round is open: a fourth answer would show as the change 3 -> 4.
+        for reader in (as_(employee), as_(appraiser, ["appraiser"]), as_("9" * 18, ["hr"])):
+            peer_view = (await client.get(results_url, headers=reader)).json()["sources"]["peer"]
+            assert peer_view["shown"] is False and "values" not in peer_view and "comments" not in peer_view
+            assert "closed" in peer_view["reason"]
+        closed = await client.post(f"/feedback-rounds/{round_id}/close", headers=as_(appraiser, ["appraiser"]))
+        assert closed.status_code == 200, closed.text
         seen = await client.get(results_url, headers=as_(employee))
         peer_view = seen.json()["sources"]["peer"]
         assert peer_view["shown"] is True and peer_view["answers"] == 3
@@ -156,3 +172,76 @@ async def test_peer_answers_reach_the_employee_only_from_three_on(
         manager_view = await client.get(results_url, headers=as_("9" * 18, ["hr"]))
         for response in (seen, period_view, manager_view):
             assert all(p not in response.text for p in peers), "no reader ever sees who the peers are"
+
+
+async def test_the_opener_cannot_be_an_anonymous_giver_and_a_reader_named_as_one_needs_three_others(
+    agency, new_nip, database_url, feedback_app, running, staffed, auth_headers,
+):
+    employee, appraiser, hr = new_nip(), new_nip(), new_nip()
+    peers = [new_nip() for _ in range(3)]
+    period_id = f"{agency}-2025"
+    as_ = lambda nip, roles=("employee",): auth_headers(nip, agency, list(roles))  # noqa: E731
+    async with running(feedback_app(database_url)) as client:
+        await staffed(client, agency, period_id, employee, appraiser, [hr, *peers])
+        body = {"nip": employee, "period_id": period_id, "checkpoint_id": "q1"}
+
+        # HR opening a round cannot name themself as a peer (nor the appraiser themself).
+        refused = await client.post("/feedback-rounds", headers=as_(hr, ["hr"]), json=body | {"givers": [
+            {"nip": hr, "source": "peer"}, {"nip": peers[0], "source": "peer"}]})
+        assert refused.status_code == 422, refused.text
+        assert "opens a round or may read its results" in refused.json()["detail"]
+        assert hr not in refused.text and peers[0] not in refused.text, "the rule is named, never a NIP"
+        refused = await client.post("/feedback-rounds", headers=as_(appraiser, ["appraiser"]), json=body | {
+            "givers": [{"nip": appraiser, "source": "subordinate"}]})
+        assert refused.status_code == 422 and appraiser not in refused.text
+
+        # The appraiser names an HR officer and two colleagues as peers: three answers, but only two
+        # from givers other than HR, who reads the manager view and knows their own answer.
+        opened = await client.post("/feedback-rounds", headers=as_(appraiser, ["appraiser"]), json=body | {
+            "givers": [{"nip": nip, "source": "peer"} for nip in (hr, *peers[:2])]})
+        assert opened.status_code == 201, opened.text
+        round_id = opened.json()["round_id"]
+        for nip, level in zip((hr, *peers[:2]), ("di_atas_ekspektasi", "di_bawah_ekspektasi", "sesuai_ekspektasi"),
+                              strict=True):
+            assert (await client.put(f"/feedback-rounds/{round_id}/answer", json=ratings(level),
+                                     headers=as_(nip))).status_code == 201
+        assert (await client.post(f"/feedback-rounds/{round_id}/close", headers=as_(appraiser))).status_code == 200
+        results = f"/feedback-rounds/{round_id}/results"
+        as_hr = (await client.get(results, headers=as_(hr, ["hr"]))).json()["sources"]["peer"]
+        assert as_hr["shown"] is False and "values" not in as_hr, "HR would subtract their own answer"
+        period_view = (await client.get(f"/employees/{employee}/feedback", params={"period_id": period_id},
+                                        headers=as_(hr, ["hr"]))).json()["rounds"][0]["sources"]["peer"]
+        assert period_view == as_hr
+        as_appraiser = (await client.get(results, headers=as_(appraiser, ["appraiser"]))).json()["sources"]["peer"]
+        assert as_appraiser["shown"] is True and as_appraiser["answers"] == 3
+
+
+async def test_a_round_left_open_closes_with_its_period_and_its_answers_are_published(
+    agency, new_nip, database_url, feedback_app, running, staffed, auth_headers, publish_event, read_topic, eventually,
+):
+    employee, appraiser = new_nip(), new_nip()
+    peers = [new_nip() for _ in range(3)]
+    period_id = f"{agency}-2025"
+    as_ = lambda nip, roles=("employee",): auth_headers(nip, agency, list(roles))  # noqa: E731
+    async with running(feedback_app(database_url)) as client:
+        await staffed(client, agency, period_id, employee, appraiser, peers)
+        opened = await client.post("/feedback-rounds", headers=as_(appraiser, ["appraiser"]), json={
+            "nip": employee, "period_id": period_id, "checkpoint_id": "q4",
+            "givers": [{"nip": nip, "source": "peer"} for nip in peers]})
+        round_id = opened.json()["round_id"]
+        for nip in peers:
+            assert (await client.put(f"/feedback-rounds/{round_id}/answer", json=ratings(),
+                                     headers=as_(nip))).status_code == 201
+        await publish_event(PerformancePeriodClosed(agency_id=agency, period_id=period_id, year=2025,
+                                                    closed_at=datetime.now(UTC), employee_count=5))
+
+        async def closed():
+            summary = (await client.get(f"/feedback-rounds/{round_id}", headers=as_(appraiser))).json()
+            assert summary["status"] == "closed", summary
+
+        await eventually(closed, timeout=60, interval=0.2, what="the round closed with its period")
+        records = await read_topic(FEEDBACK_TOPIC, until=lambda rs: len(rs) >= 3, timeout=30,
+                                   where=lambda r: r.value is not None and round_id.encode() in r.value)
+        assert len({FeedbackReceived.model_validate_json(r.value).feedback_id for r in records}) == 3
+        shown = (await client.get(f"/feedback-rounds/{round_id}/results", headers=as_(employee))).json()
+        assert shown["sources"]["peer"]["shown"] is True

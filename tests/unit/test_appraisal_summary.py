@@ -1,7 +1,7 @@
 """The proposal's summary, built as a plain dict for speed, is exactly what the contract's
 AppraisalSummary reads and writes back."""
 
-from appraisal_service.domain import FeedbackAnswer, IndikatorInput, propose
+from appraisal_service.domain import FeedbackAnswer, IndikatorInput, propose, publishable
 from appraisal_service.service_layer.appraise import _summary
 from kinerja_contracts import AppraisalSummary
 from kinerja_contracts.vocabulary import Aspect, BerakhlakValue, Ekspektasi, FeedbackSource, RhkKind
@@ -13,6 +13,10 @@ def test_the_summary_round_trips_through_the_contract():
         IndikatorInput("iki-2", "rhk-2", RhkKind.TAMBAHAN, Aspect.WAKTU, "Hari", 10.0, False, None),
     ]
     answers = [FeedbackAnswer(FeedbackSource.APPRAISER, v, Ekspektasi.DI_ATAS) for v in BerakhlakValue]
+    # One peer answer on Harmonis: that value is withheld, and the summary still validates.
+    answers.append(FeedbackAnswer(FeedbackSource.PEER, BerakhlakValue.HARMONIS, Ekspektasi.DI_BAWAH, "r1"))
     for citizens in (None, -0.5):
-        summary = _summary(propose(indikator, answers, citizen_service_score=citizens), 1, citizens)
+        proposed = propose(indikator, answers, citizen_service_score=citizens)
+        summary = _summary(proposed, publishable(proposed, answers), 2, citizens)
+        assert summary["perilaku_withheld"] == ["harmonis"]
         assert AppraisalSummary.model_validate(summary).model_dump(mode="json") == summary

@@ -42,7 +42,10 @@ class AppraisalSummary(Value):
 
     indikator: list[IndikatorResult] = Field(max_length=IKI_PER_SKP_MAX, description="Per-indicator results.")
     perilaku: list[PerilakuResult] = Field(
-        max_length=len(BerakhlakValue), description="Per-BerAKHLAK-value results."
+        max_length=len(BerakhlakValue),
+        description=(
+            "Per-BerAKHLAK-value results; a value named in `perilaku_withheld` is left out."
+        ),
     )
     average_capaian_utama: float | None = Field(
         ge=0,
@@ -57,6 +60,15 @@ class AppraisalSummary(Value):
         description=(
             "Citizens' survey answers naming the employee, as evidence for Berorientasi Pelayanan:"
             " -1 (all 1s) to +1 (all 4s); null when no citizen named them."
+        ),
+    )
+    perilaku_withheld: list[BerakhlakValue] = Field(
+        default_factory=list,
+        max_length=len(BerakhlakValue),
+        description=(
+            "Values whose level is withheld under the anonymity rule: fewer than 3 peer or"
+            " subordinate answers of one source would be part of it. Only the final ratings"
+            " rest on them."
         ),
     )
 

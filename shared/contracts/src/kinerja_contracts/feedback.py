@@ -11,7 +11,8 @@ from .vocabulary import BerakhlakValue, Ekspektasi, FeedbackSource, Mutu, SkmEle
 
 
 class FeedbackReceived(Event):
-    """A 360° BerAKHLAK feedback form about an employee was submitted.
+    """A 360° BerAKHLAK feedback form about an employee was submitted (published when its round
+    closes, or its period does: the giver's final answer, once).
 
     The giver's identity is deliberately absent: only the source kind travels.
     """

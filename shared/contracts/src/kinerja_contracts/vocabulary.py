@@ -60,6 +60,12 @@ class FeedbackSource(StrEnum):
     SELF = "self"
 
 
+# The product's anonymity promise for 360° feedback (k ≥ 3): peer and subordinate answers are
+# anonymous, and no reader other than the giver ever sees a contribution of fewer answers.
+ANONYMOUS_SOURCES = frozenset({FeedbackSource.PEER, FeedbackSource.SUBORDINATE})
+MIN_ANONYMOUS_ANSWERS = 3
+
+
 class Predikat(StrEnum):
     """The predikat kinerja (final grade) fixed by the PermenPANRB 6/2022 matrix."""
 

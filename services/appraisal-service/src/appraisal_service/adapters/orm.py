@@ -48,6 +48,8 @@ feedback_answers = Table(
     # When the giver submitted these ratings: a resubmission replaces them only if it is later
     # (null for forms projected before it was kept; any submission replaces those).
     Column("submitted_at", UtcDateTime(), nullable=True),
+    # What is shown of anonymous answers is counted per round (domain/anonymity.py).
+    Column("round_id", String(128), nullable=True),
     # A proposal reads the employee's answers of the period (or of one checkpoint).
     Index("ix_feedback_answers_employee", "agency_id", "period_id", "nip", "checkpoint_id"),
 )

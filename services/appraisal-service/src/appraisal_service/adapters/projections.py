@@ -168,13 +168,15 @@ async def evidence_of(
     keys = list(keys)
     found: dict[Key, Evidence] = defaultdict(Evidence)
     query = select(feedback_answers.c.agency_id, feedback_answers.c.period_id, feedback_answers.c.nip,
-                   feedback_answers.c.source, feedback_answers.c.ratings).where(keyed(feedback_answers, keys))
+                   feedback_answers.c.source, feedback_answers.c.ratings, feedback_answers.c.round_id,
+                   ).where(keyed(feedback_answers, keys))
     if checkpoint is not None:
         query = query.where(feedback_answers.c.checkpoint_id == checkpoint.checkpoint_id)
     for row in (await session.execute(query)).all():
         evidence = found[row.agency_id, row.period_id, row.nip]
         source = _SOURCES[row.source]
-        evidence.answers.extend(FeedbackAnswer(source, _VALUES[v], _LEVELS[level]) for v, level in row.ratings.items())
+        evidence.answers.extend(FeedbackAnswer(source, _VALUES[v], _LEVELS[level], row.round_id)
+                                for v, level in row.ratings.items())
         evidence.forms += 1
     officer = citizen_ratings.c.officer_nip
     query = select(citizen_ratings.c.agency_id, citizen_ratings.c.period_id, officer,

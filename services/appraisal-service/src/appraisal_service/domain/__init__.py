@@ -1,5 +1,15 @@
 """Appraisal domain: proposing ratings and predikat, confirming them, calibration, objection."""
 
+from .anonymity import (
+    COLLEAGUES,
+    Block,
+    PublishedEvidence,
+    PublishedPerilaku,
+    PublishedValue,
+    anonymous_tallies,
+    publishable,
+    publishable_perilaku,
+)
 from .appraisal import (
     FeedbackAnswer,
     IndikatorInput,
@@ -28,6 +38,14 @@ from .unit_result import UnitResult, unit_result, units_under
 
 __all__ = [
     "AppraisalError",
+    "Block",
+    "COLLEAGUES",
+    "PublishedEvidence",
+    "PublishedPerilaku",
+    "PublishedValue",
+    "anonymous_tallies",
+    "publishable",
+    "publishable_perilaku",
     "AppraisalPolicy",
     "Bound",
     "BoundCheck",

@@ -79,6 +79,9 @@ class FeedbackAnswer(NamedTuple):
     source: FeedbackSource
     value: BerakhlakValue
     level: Ekspektasi
+    # The feedback round the answer was given in (None outside rounds): what is shown of
+    # anonymous answers is counted per round (see anonymity.py); the ratings ignore it.
+    round_id: str | None = None
 
 
 # --- results ---------------------------------------------------------------------

@@ -80,9 +80,8 @@ async def _detail(uow: UnitOfWork, principal: Principal, row) -> dict:
     readers = {row.nip, appraiser_now, *(r.appraiser_nip for r in lineage), *(o.superior_nip for o in objected)} - {None}
     if principal.nip not in readers and not principal.has(Role.HR):
         raise no_appraisal()
+    # Every reader gets the same explanation: only publishable evidence is stored (domain/anonymity.py).
     body = views.appraisal(row, with_explanation=True)
-    if principal.nip == row.nip and not principal.has(Role.HR):
-        body["explanation"] = views.redacted_for_the_employee(body.get("explanation"))
     await access_log.record_read(uow, Kind.APPRAISAL, row.appraisal_id, row.nip)
     return {
         **body,

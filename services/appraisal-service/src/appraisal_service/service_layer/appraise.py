@@ -30,10 +30,12 @@ from appraisal_service.domain import (
     AppraisalError,
     AppraisalPolicy,
     ProposedAppraisal,
+    PublishedPerilaku,
     UnitResult,
     average_capaian_utama,
     predikat_for,
     propose,
+    publishable,
     unit_result,
     units_under,
 )
@@ -110,6 +112,9 @@ async def propose_many(
             # A head of unit's hasil kerja is the unit's result (PermenPANRB 6/2022).
             proposed = dataclasses.replace(
                 proposed, rating_hasil_kerja=unit.level, predikat=predikat_for(unit.level, proposed.rating_perilaku))
+        # Only the publishable evidence is kept: every view and event is made from it, so none
+        # can show an anonymous answer (the anonymity rule, domain/anonymity.py).
+        perilaku = publishable(proposed, said.answers)
         rows.append({
             "appraisal_id": str(uuid.uuid4()), "agency_id": key[0], "period_id": key[1], "nip": key[2],
             "kind": "periodic" if checkpoint else "annual",
@@ -119,9 +124,9 @@ async def propose_many(
             "proposed_rating_perilaku": proposed.rating_perilaku.value,
             "proposed_predikat": proposed.predikat.value, "proposed_at": now,
             "policy_version": policy.version,
-            "summary": _summary(proposed, said.forms, said.citizen_score),
-            "explanation": _explanation(proposed, policy, unit, target, len(realized), said.forms, said.citizen_score,
-                                        checkpoint),
+            "summary": _summary(proposed, perilaku, said.forms, said.citizen_score),
+            "explanation": _explanation(proposed, perilaku, policy, unit, target, len(realized), said.forms,
+                                        said.citizen_score, checkpoint),
         })
     out.created = await _insert(session, rows)
     # Proposed on a person's request (HR over HTTP); the due processor's own proposals record nothing.
@@ -212,7 +217,7 @@ async def propose_appraisal(
 _TEXT = {member: member.value for kind in (RhkKind, Aspect, BerakhlakValue, Ekspektasi) for member in kind}
 
 
-def _summary(proposed: ProposedAppraisal, forms: int, citizens: float | None) -> dict:
+def _summary(proposed: ProposedAppraisal, perilaku: PublishedPerilaku, forms: int, citizens: float | None) -> dict:
     """The evidence as the contract's ``AppraisalSummary`` reads it (JSON-ready); built as a
     plain dict because proposals are made by the thousand (a test checks it validates)."""
     return {
@@ -222,8 +227,7 @@ def _summary(proposed: ProposedAppraisal, forms: int, citizens: float | None) ->
              "met": r.met}
             for r in proposed.indikator
         ],
-        "perilaku": [{"value": _TEXT[p.value], "level": _TEXT[p.level], "answers": p.answers}
-                     for p in proposed.perilaku],
+        **perilaku.summary(),
         "average_capaian_utama": proposed.average_capaian_utama,
         "feedback_answers": forms,
         "citizen_service_score": citizens,
@@ -236,8 +240,8 @@ MEMBERS_EXPLAINED = 100
 
 
 def _explanation(
-    proposed: ProposedAppraisal, policy: AppraisalPolicy, unit: UnitResult | None, target, realizations: int,
-    forms: int, citizens: float | None, checkpoint: Checkpoint | None,
+    proposed: ProposedAppraisal, perilaku: PublishedPerilaku, policy: AppraisalPolicy, unit: UnitResult | None,
+    target, realizations: int, forms: int, citizens: float | None, checkpoint: Checkpoint | None,
 ) -> dict:
     """Every input and rule behind the proposal, kept with it so it reads the same later."""
     own_level = policy.hasil_level(proposed.average_capaian_utama)
@@ -262,14 +266,5 @@ def _explanation(
                 "members": [{"nip": m, "average_capaian_utama": c} for m, c in unit.members[:MEMBERS_EXPLAINED]],
             },
         },
-        "perilaku": {
-            "score": proposed.perilaku_score,
-            "values_below": len(proposed.weak_values),
-            "values": [
-                {"value": _TEXT[p.value], "level": _TEXT[p.level], "score": p.score, "answers": p.answers,
-                 "evidence": [{"source": e.source, "answers": e.answers, "mean": e.mean, "weight": e.weight}
-                              for e in p.evidence]}
-                for p in proposed.perilaku
-            ],
-        },
+        "perilaku": perilaku.explanation(),
     }

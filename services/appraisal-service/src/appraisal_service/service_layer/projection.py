@@ -36,18 +36,19 @@ async def on_realizations(batch: Sequence[Delivered[RealizationRecorded]], uow: 
 
 
 async def on_feedback(batch: Sequence[Delivered[FeedbackReceived]], uow: UnitOfWork) -> None:
-    """A giver's resubmission in an open round arrives with the same feedback_id and a later
-    ``submitted_at``: it replaces the ratings. The latest submission wins, whether the two meet
-    in one batch or an older one is redelivered or replayed after it."""
+    """A giver's answer arrives again with the same feedback_id (a resubmission under the older
+    publish-per-answer, or the round's close, or a redelivery or replay): the latest
+    ``submitted_at`` wins, whether the two meet in one batch or an older one comes after, and
+    it sets the round (unknown for answers projected before rounds were kept)."""
     rows = [
         {"feedback_id": e.feedback_id, "agency_id": e.agency_id, "period_id": e.period_id, "nip": e.nip,
          "source": e.source.value, "ratings": {k.value: v.value for k, v in e.ratings.items()},
-         "checkpoint_id": e.checkpoint_id, "submitted_at": e.submitted_at}
+         "checkpoint_id": e.checkpoint_id, "submitted_at": e.submitted_at, "round_id": e.round_id}
         for e in (d.event for d in batch)
     ]
     # Stable sort: per form the latest submission comes last, so it is the one kept.
     rows.sort(key=lambda row: row["submitted_at"])
-    await bulk.upsert(uow.session, feedback_answers, rows, ["feedback_id"], update=["ratings", "submitted_at"],
+    await bulk.upsert(uow.session, feedback_answers, rows, ["feedback_id"], update=["ratings", "submitted_at", "round_id"],
                       where=lambda table, excluded: or_(table.c.submitted_at.is_(None),
                                                         excluded.submitted_at >= table.c.submitted_at))
 

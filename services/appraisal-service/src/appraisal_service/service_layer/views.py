@@ -1,6 +1,14 @@
 """How appraisals and objections read over HTTP."""
 
-from appraisal_service.domain import objection_closes_on
+from kinerja_contracts.vocabulary import ANONYMOUS_SOURCES, BerakhlakValue, Ekspektasi
+
+from appraisal_service.domain import (
+    Block,
+    PerilakuResult,
+    SourceEvidence,
+    objection_closes_on,
+    publishable_perilaku,
+)
 
 
 def appraisal(row, *, with_explanation: bool = False) -> dict:
@@ -50,21 +58,27 @@ def _iso(value) -> str | None:
     return None if value is None else value.isoformat()
 
 
-ANONYMOUS_SOURCES = ("peer", "subordinate")
-ANONYMITY_THRESHOLD = 3
+def republished(explanation: dict | None, summary: dict) -> tuple[dict | None, dict]:
+    """A row stored before the anonymity rule, its evidence redone by the rule (the 0010
+    migration). The old evidence held each source's answers and mean, not their rounds: all of
+    it counts as one round. A row without per-source evidence keeps only the values no one
+    answered. Rows already under the rule are returned as they are."""
+    if "perilaku_withheld" in summary:
+        return explanation, summary
+    values = ((explanation or {}).get("perilaku") or {}).get("values")
+    if not values:
+        kept = [p for p in summary.get("perilaku", []) if p["answers"] == 0]
+        withheld = [p["value"] for p in summary.get("perilaku", []) if p["answers"] > 0]
+        return explanation, {**summary, "perilaku": kept, "perilaku_withheld": withheld}
+    results, tallies = [], {}
+    for v in values:
+        value = BerakhlakValue(v["value"])
+        evidence = tuple(SourceEvidence(e["source"], e["answers"], e["mean"], e["weight"]) for e in v["evidence"])
+        results.append(PerilakuResult(value, Ekspektasi(v["level"]), v["answers"], v["score"], evidence))
+        tallies[value] = [Block(None, e.source, e.answers, round(e.mean * e.answers))
+                          for e in evidence if e.source in _ANONYMOUS]
+    published = publishable_perilaku(results, tallies, explanation["perilaku"].get("score"))
+    return {**explanation, "perilaku": published.explanation()}, {**summary, **published.summary()}
 
 
-def redacted_for_the_employee(explanation: dict | None) -> dict | None:
-    """The appraised employee sees peer and subordinate evidence only from 3 answers of that
-    source on, so that no single colleague's answer can be read back (product rule)."""
-    if not explanation or "perilaku" not in explanation:
-        return explanation
-    values = []
-    for value in explanation["perilaku"]["values"]:
-        evidence = [
-            {**e, "mean": None, "hidden": f"fewer than {ANONYMITY_THRESHOLD} answers"}
-            if e["source"] in ANONYMOUS_SOURCES and e["answers"] < ANONYMITY_THRESHOLD else e
-            for e in value.get("evidence", [])
-        ]
-        values.append({**value, "evidence": evidence})
-    return {**explanation, "perilaku": {**explanation["perilaku"], "values": values}}
+_ANONYMOUS = {s.value for s in ANONYMOUS_SOURCES}

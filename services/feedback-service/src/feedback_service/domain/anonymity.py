@@ -1,26 +1,37 @@
 """What each reader may see of the answers about an employee.
 
-Peer and subordinate answers are anonymous (product rule): the employee sees them only as
-per-value level counts, and only once at least three answers of that source exist, so no single
-answer can be read back. Appraiser and self answers carry no secret and are shown per source.
+Peer and subordinate answers are anonymous (product rule, k ≥ 3): a source's answers are
+shown only as per-value level counts, only once the round is closed, and only when at least
+three answers from at least three givers other than the reader exist. So no single answer can
+be read back: not from a count of one or two, not by watching the counts go from 3 to 4 while
+the round is open, and not by a reader who answered themself and subtracts their own answer.
+Appraiser and self answers carry no secret and are shown per source.
 """
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
-from kinerja_contracts.vocabulary import BerakhlakValue, Ekspektasi, FeedbackSource
+from kinerja_contracts.vocabulary import (
+    ANONYMOUS_SOURCES,
+    MIN_ANONYMOUS_ANSWERS,
+    BerakhlakValue,
+    Ekspektasi,
+    FeedbackSource,
+)
 
-MIN_ANONYMOUS_ANSWERS = 3
-ANONYMOUS_SOURCES = (FeedbackSource.PEER, FeedbackSource.SUBORDINATE)
 OPEN_SOURCES = (FeedbackSource.APPRAISER, FeedbackSource.SELF)
+NOT_CLOSED = "shown once the round is closed"
+TOO_FEW = f"shown once at least {MIN_ANONYMOUS_ANSWERS} answers from givers other than the reader exist"
 
 
 @dataclass(frozen=True)
 class Answer:
-    """One feedback form as the views need it: deliberately without the giver."""
+    """One feedback form as the views need it. ``giver_nip`` only counts distinct givers other
+    than the reader; no view ever shows it."""
 
     source: FeedbackSource
     ratings: Mapping[str, str]
+    giver_nip: str = field(repr=False)
     comment: str | None = None
 
 
@@ -33,17 +44,26 @@ def level_counts(answers: Iterable[Answer]) -> dict[str, dict[str, int]]:
     return counts
 
 
-def may_show(source: FeedbackSource, answers: int) -> bool:
-    return source not in ANONYMOUS_SOURCES or answers >= MIN_ANONYMOUS_ANSWERS
+def withheld_because(source: FeedbackSource, answers: Sequence[Answer], *, reader_nip: str, final: bool) -> str | None:
+    """Why ``answers`` of ``source`` may not be shown to ``reader_nip`` (None: they may)."""
+    if source not in ANONYMOUS_SOURCES:
+        return None
+    if not final:
+        return NOT_CLOSED
+    others = {a.giver_nip for a in answers} - {reader_nip}
+    if len(answers) < MIN_ANONYMOUS_ANSWERS or len(others) < MIN_ANONYMOUS_ANSWERS:
+        return TOO_FEW
+    return None
 
 
 def _open_view(answers: list[Answer]) -> dict:
     return {"answers": len(answers), "forms": [{"ratings": dict(a.ratings), "comment": a.comment} for a in answers]}
 
 
-def _anonymous_view(source: FeedbackSource, answers: list[Answer], *, for_manager: bool) -> dict:
-    if not may_show(source, len(answers)):
-        view = {"shown": False, "reason": f"shown once at least {MIN_ANONYMOUS_ANSWERS} answers exist"}
+def _anonymous_view(source: FeedbackSource, answers: list[Answer], *, for_manager: bool, reader_nip: str,
+                    final: bool) -> dict:
+    if reason := withheld_because(source, answers, reader_nip=reader_nip, final=final):
+        view = {"shown": False, "reason": reason}
         # HR and the appraiser may follow progress by count; the employee may not, so the
         # moment each colleague answers cannot be read off.
         return {**view, "answers": len(answers)} if for_manager else view
@@ -54,12 +74,15 @@ def _anonymous_view(source: FeedbackSource, answers: list[Answer], *, for_manage
     return view
 
 
-def feedback_view(answers: Iterable[Answer], *, for_manager: bool) -> dict[str, dict]:
-    """Per source, what the reader may see: the employee (``for_manager=False``) or their
-    appraiser / HR. Neither view ever contains a giver's identity."""
+def feedback_view(answers: Iterable[Answer], *, for_manager: bool, reader_nip: str, final: bool) -> dict[str, dict]:
+    """Per source, what ``reader_nip`` may see of one group of answers (a round, or the answers
+    given outside rounds): the employee (``for_manager=False``) or their appraiser / HR.
+    ``final``: no answer can be added or changed any more (the round is closed). Neither view
+    ever contains a giver's identity."""
     by_source: dict[FeedbackSource, list[Answer]] = {s: [] for s in FeedbackSource}
     for answer in answers:
         by_source[answer.source].append(answer)
     view = {s.value: _open_view(by_source[s]) for s in OPEN_SOURCES}
-    view |= {s.value: _anonymous_view(s, by_source[s], for_manager=for_manager) for s in ANONYMOUS_SOURCES}
+    view |= {s.value: _anonymous_view(s, by_source[s], for_manager=for_manager, reader_nip=reader_nip, final=final)
+             for s in FeedbackSource if s in ANONYMOUS_SOURCES}
     return view

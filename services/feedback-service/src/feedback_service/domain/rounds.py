@@ -4,7 +4,7 @@ one checkpoint; only those givers may answer, once each, until the round is clos
 from dataclasses import dataclass
 from enum import StrEnum
 
-from kinerja_contracts.vocabulary import FeedbackSource
+from kinerja_contracts.vocabulary import ANONYMOUS_SOURCES, FeedbackSource
 
 
 class RoundRefused(Exception):
@@ -40,24 +40,35 @@ class Nomination:
     source: FeedbackSource
 
 
-def check_nominations(nominations: list[Nomination], *, employee_nip: str, appraiser_nip: str | None) -> None:
+READER_AS_ANONYMOUS_GIVER = ("whoever opens a round or may read its results for the manager cannot be named "
+                             "as a peer or subordinate giver in it")
+
+
+def check_nominations(
+    nominations: list[Nomination], *, employee_nip: str, appraiser_nip: str | None, opener_nip: str | None = None,
+) -> None:
     """A source stands for a relationship, so it must match who the giver is: otherwise a peer
-    answer could be the appraiser's, or the employee could rate themself anonymously."""
+    answer could be the appraiser's, or the employee could rate themself anonymously. And the
+    round's manager readers — its opener and the employee's appraiser — cannot answer
+    anonymously in it: they would subtract their own answer from what they read. (HR at large
+    reads too, but a NIP does not say who is HR; the views count only givers other than the
+    reader, see anonymity.py.) Refusals name the rule, never a giver."""
     if not nominations:
         raise RoundRefused("name at least one giver")
     named = [n.nip for n in nominations]
-    twice = sorted({nip for nip in named if named.count(nip) > 1})
-    if twice:
-        raise RoundRefused(f"each giver is named once; named more than once: {', '.join(twice)}")
+    if len(set(named)) != len(named):
+        raise RoundRefused("each giver is named once; a giver was named more than once")
     for n in nominations:
         if n.source is FeedbackSource.SELF and n.nip != employee_nip:
-            raise RoundRefused(f"{n.nip}: only the employee can be the 'self' giver")
+            raise RoundRefused("only the employee can be the 'self' giver")
         if n.nip == employee_nip and n.source is not FeedbackSource.SELF:
-            raise RoundRefused(f"{n.nip}: the employee can only give 'self' feedback")
+            raise RoundRefused("the employee can only give 'self' feedback")
         if n.source is FeedbackSource.APPRAISER and n.nip != appraiser_nip:
-            raise RoundRefused(f"{n.nip}: only the employee's appraiser can be the 'appraiser' giver")
+            raise RoundRefused("only the employee's appraiser can be the 'appraiser' giver")
         if n.nip == appraiser_nip and n.source is not FeedbackSource.APPRAISER:
-            raise RoundRefused(f"{n.nip}: the employee's appraiser can only give 'appraiser' feedback")
+            raise RoundRefused("the employee's appraiser can only give 'appraiser' feedback")
+        if n.nip == opener_nip and n.source in ANONYMOUS_SOURCES:
+            raise RoundRefused(READER_AS_ANONYMOUS_GIVER)
 
 
 def check_checkpoint(checkpoint_id: str | None, checkpoints: list[str]) -> None:

@@ -1,12 +1,19 @@
-"""Use cases of feedback rounds: open, answer (or re-answer), close, and read the results."""
+"""Use cases of feedback rounds: open, answer (or re-answer), close, and read the results.
+
+A round's answers become FeedbackReceived events when the round closes (or its period does),
+not as they are given: consumers then see each giver's final answer once, and what they show
+of anonymous answers cannot be watched growing from 3 to 4 while the round is open.
+"""
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from kinerja_contracts import FeedbackReceived
+from kinerja_contracts import FeedbackReceived, PerformancePeriodClosed, PerformancePeriodClosedV1
 from kinerja_contracts.vocabulary import BerakhlakValue, Ekspektasi, FeedbackSource
-from kinerja_runtime import access_log, context, roster
+from kinerja_runtime import access_log, bulk, roster
 from kinerja_runtime.access_log import Kind
+from kinerja_runtime.messaging import Delivered
 from kinerja_runtime.problems import Conflict, Forbidden, NotFound, Unprocessable
 from kinerja_runtime.uow import UnitOfWork
 from sqlalchemy import func, insert, select, update
@@ -15,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback_service.adapters.orm import feedback, feedback_rounds, round_givers
 from feedback_service.domain import rounds as rounds_rules
-from feedback_service.domain.anonymity import ANONYMOUS_SOURCES, Answer, feedback_view
+from feedback_service.domain.anonymity import Answer, feedback_view
 from feedback_service.domain.model import FeedbackRefused, Giver, check_complete
 from feedback_service.domain.rounds import (
     FeedbackRound,
@@ -85,7 +92,8 @@ async def open_round(
         await open_period_or_conflict(session, agency_id, period_id)
         try:
             check_checkpoint(checkpoint_id, [c["checkpoint_id"] for c in await period_checkpoints(session, agency_id, period_id)])
-            check_nominations(nominations, employee_nip=nip, appraiser_nip=employee.appraiser_nip)
+            check_nominations(nominations, employee_nip=nip, appraiser_nip=employee.appraiser_nip,
+                              opener_nip=caller.nip)
         except RoundRefused as exc:
             raise Unprocessable(str(exc)) from exc
         for n in nominations:
@@ -125,9 +133,9 @@ async def answer_round(
     uow: UnitOfWork, *, agency_id: str, round_id: str, giver_nip: str,
     ratings: dict[BerakhlakValue, Ekspektasi], comment: str | None,
 ) -> dict:
-    """One answer per giver: a second one replaces the first (same feedback_id, so consumers
-    of FeedbackReceived replace it too) until the round closes. Not in the access log: the
-    entry would name the giver to the employee, whose peers answer anonymously (ADR 0008)."""
+    """One answer per giver: a second one replaces the first until the round closes, when the
+    round's answers are published (see close_round). Not in the access log: the entry would
+    name the giver to the employee, whose peers answer anonymously (ADR 0008)."""
     async with uow:
         session = uow.session
         row, found = await _load(session, agency_id, round_id, lock=True)
@@ -156,13 +164,6 @@ async def answer_round(
                 source=source.value, giver_nip=giver_nip, round_id=round_id, checkpoint_id=found.checkpoint_id,
                 **values,
             ))
-        if source in ANONYMOUS_SOURCES:
-            # The request's correlation id would tie this event to the giver's other actions.
-            context.begin()
-        await uow.publish(FeedbackReceived(
-            agency_id=agency_id, period_id=row["period_id"], nip=found.nip, feedback_id=feedback_id, source=source,
-            ratings=ratings, submitted_at=now, round_id=round_id, checkpoint_id=found.checkpoint_id,
-        ))
         await uow.commit()
     return {"feedback_id": feedback_id, "round_id": round_id, "source": source.value, "replaced": replaced}
 
@@ -177,14 +178,49 @@ async def close_round(uow: UnitOfWork, *, agency_id: str, round_id: str, caller:
         except RoundClosed as exc:
             raise Conflict(str(exc)) from exc
         row |= {"status": RoundStatus.CLOSED.value, "closed_at": datetime.now(UTC)}
-        await session.execute(update(feedback_rounds).where(feedback_rounds.c.round_id == round_id).values(
-            status=row["status"], closed_at=row["closed_at"],
-        ))
+        await _close(uow, [round_id], row["closed_at"])
         found = FeedbackRound(found.round_id, found.nip, found.checkpoint_id, found.givers, RoundStatus.CLOSED)
         summary = await _summary(session, row, found)
         await access_log.record_change(uow, Kind.FEEDBACK_ROUND, round_id, found.nip)
         await uow.commit()
     return summary
+
+
+async def _close(uow: UnitOfWork, round_ids: Sequence[str], closed_at: datetime,
+                 causes: Sequence[Delivered] | None = None) -> None:
+    """Close the (locked, open) rounds and publish their answers, one FeedbackReceived per giver
+    in feedback_id order (random), so the order says nothing of who answered when. ``causes``:
+    the event that closed them, per round."""
+    if not round_ids:
+        return
+    session = uow.session
+    await session.execute(update(feedback_rounds).where(feedback_rounds.c.round_id.in_(round_ids)).values(
+        status=RoundStatus.CLOSED.value, closed_at=closed_at,
+    ))
+    rows = (await session.execute(select(feedback).where(feedback.c.round_id.in_(round_ids))
+                                  .order_by(feedback.c.feedback_id))).all()
+    events = [FeedbackReceived(
+        agency_id=r.agency_id, period_id=r.period_id, nip=r.nip, feedback_id=r.feedback_id, source=r.source,
+        ratings=r.ratings, submitted_at=r.submitted_at, round_id=r.round_id, checkpoint_id=r.checkpoint_id,
+    ) for r in rows]
+    cause_of = dict(zip(round_ids, causes, strict=True)) if causes else {}
+    await uow.publish_many(events, causes=[cause_of[e.round_id].envelope.attributes for e in events]
+                           if causes else None)
+
+
+async def on_periods_closed(batch: Sequence[Delivered[PerformancePeriodClosed | PerformancePeriodClosedV1]],
+                            uow: UnitOfWork) -> None:
+    """A closed period takes no more answers: its rounds still open close with it, and their
+    answers are published, so appraisal-service gets them (within its settle time)."""
+    closed = {(d.event.agency_id, d.event.period_id): d for d in batch}
+    rows = (await uow.session.execute(
+        select(feedback_rounds.c.round_id, feedback_rounds.c.agency_id, feedback_rounds.c.period_id)
+        .where(bulk.keyed_in(feedback_rounds, ["agency_id", "period_id"], closed),
+               feedback_rounds.c.status == RoundStatus.OPEN.value)
+        .order_by(feedback_rounds.c.round_id).with_for_update()
+    )).all()
+    await _close(uow, [r.round_id for r in rows], datetime.now(UTC),
+                 causes=[closed[r.agency_id, r.period_id] for r in rows])
 
 
 async def round_summary(uow: UnitOfWork, *, agency_id: str, round_id: str, caller: Giver) -> dict:
@@ -200,8 +236,9 @@ async def round_summary(uow: UnitOfWork, *, agency_id: str, round_id: str, calle
 
 
 async def _answers(session: AsyncSession, *where) -> list[Answer]:
-    rows = (await session.execute(select(feedback.c.source, feedback.c.ratings, feedback.c.comment).where(*where))).all()
-    return [Answer(FeedbackSource(r.source), r.ratings, r.comment) for r in rows]
+    rows = (await session.execute(select(feedback.c.source, feedback.c.ratings, feedback.c.giver_nip, feedback.c.comment)
+                                  .where(*where))).all()
+    return [Answer(FeedbackSource(r.source), r.ratings, r.giver_nip, r.comment) for r in rows]
 
 
 def _reader_view(caller: Giver, employee: roster.KnownEmployee, *, missing: str) -> bool:
@@ -225,13 +262,15 @@ async def round_results(uow: UnitOfWork, *, agency_id: str, round_id: str, calle
         answers = await _answers(uow.session, feedback.c.round_id == round_id)
         await access_log.record_read(uow, Kind.FEEDBACK_ROUND, round_id, found.nip)
     return {"round_id": round_id, "nip": found.nip, "period_id": row["period_id"], "checkpoint_id": found.checkpoint_id,
-            "status": found.status.value, "sources": feedback_view(answers, for_manager=for_manager)}
+            "status": found.status.value,
+            "sources": feedback_view(answers, for_manager=for_manager, reader_nip=caller.nip,
+                                     final=found.status is RoundStatus.CLOSED)}
 
 
 async def period_feedback(uow: UnitOfWork, *, agency_id: str, period_id: str, nip: str, caller: Giver) -> dict:
     """All the period's feedback about an employee, one view per round (and one for feedback
-    given outside rounds). Each group is shown only on its own, never merged, so comparing
-    views cannot isolate a single anonymous answer."""
+    given outside rounds, which can no longer change). Each group is shown only on its own,
+    never merged, so comparing views cannot isolate a single anonymous answer."""
     async with uow:
         session = uow.session
         employee = await roster.employee(session, agency_id, nip)
@@ -244,12 +283,13 @@ async def period_feedback(uow: UnitOfWork, *, agency_id: str, period_id: str, ni
         for r in rounds:
             answers = await _answers(session, feedback.c.round_id == r.round_id)
             views.append({"round_id": r.round_id, "checkpoint_id": r.checkpoint_id, "status": r.status,
-                          "sources": feedback_view(answers, for_manager=for_manager)})
+                          "sources": feedback_view(answers, for_manager=for_manager, reader_nip=caller.nip,
+                                                   final=r.status == RoundStatus.CLOSED.value)})
         outside = await _answers(session, feedback.c.agency_id == agency_id, feedback.c.period_id == period_id,
                                  feedback.c.nip == nip, feedback.c.round_id.is_(None))
         await access_log.record_read(uow, Kind.FEEDBACK, period_id, nip)
     return {"nip": nip, "period_id": period_id, "rounds": views,
-            "outside_rounds": feedback_view(outside, for_manager=for_manager)}
+            "outside_rounds": feedback_view(outside, for_manager=for_manager, reader_nip=caller.nip, final=True)}
 
 
 async def assigned_rounds(uow: UnitOfWork, *, agency_id: str, giver_nip: str) -> list[dict]:
