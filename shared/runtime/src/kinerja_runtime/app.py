@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from faststream.kafka import KafkaBroker
 from kinerja_contracts import Event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -17,6 +17,7 @@ from kinerja_runtime.asyncapi import asyncapi_document, declare_produced
 from kinerja_runtime.auth.tokens import TokenVerifier
 from kinerja_runtime.db import create_engine, session_factory
 from kinerja_runtime.http import health_router, install_request_context
+from kinerja_runtime.inputs import refuse_nul_parameters
 from kinerja_runtime.logging import configure_logging, get_logger
 from kinerja_runtime.messaging import EventConsumer, broker_publisher, create_broker
 from kinerja_runtime.migrations import upgrade_to_head
@@ -119,7 +120,8 @@ def create_service_app(
             await engine.dispose()
             log.info("service stopped")
 
-    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
+    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan,
+                  dependencies=[Depends(refuse_nul_parameters)])
     app.state.runtime = runtime
     install_problem_handlers(app)
     install_request_context(app)
