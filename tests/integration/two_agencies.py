@@ -170,6 +170,7 @@ class World:
     a: Agency
     b: Agency
     stack: ServiceStack
+    seconds: float = 0.0  # how long seeding took
 
     def identifying(self, agency_id: str) -> set[str]:
         return (self.a if agency_id == self.a.agency_id else self.b).identifying()
@@ -269,7 +270,5 @@ def seed_two_agencies(stack: ServiceStack) -> World:
     started = time.monotonic()
     a = seed_agency(stack, "Arjasari", 0)
     b = seed_agency(stack, "Banjaran", 500)
-    seeded = World(a, b, stack)
-    seeded.seconds = time.monotonic() - started
     assert not (a.identifying() & b.identifying()), f"the two agencies share {a.identifying() & b.identifying()}"
-    return seeded
+    return World(a, b, stack, time.monotonic() - started)
