@@ -18,6 +18,7 @@ asked once, with the caller's own agency's values), or three letters (own, colle
   N  404 with the same title and detail as for a missing object (issue 8 item 6), naming no value
   E  a list scoped by the object: the same answer (200, or 404) as for a missing object, so empty
   D  a refused write: 403 or 404, its detail naming no NIP, name or id
+  X  a refused write by someone who may read the object: 403, or 409 (its state, which they can read)
   F  403: the route needs a role the caller does not have
   A  401: no token
 
@@ -62,7 +63,6 @@ target       POST   /employees                                                  
 target       GET    /employees                                                    A    F    F     R    R      R    R
 target       POST   /employees/import                                             A    F    F     F    F      W    W
 target       GET    /employees/{nip}                                              A    RNN  NNN   RRN  NNN    RRN  NNR
-target       POST   /employees/{nip}/transfer                                     A    F    F     F    F      WWN  NNW
 target       GET    /employees/{nip}/skp                                          A    RNN  NNN   RRN  NNN    RRN  NNR
 target       GET    /periods                                                      A    R    R     R    R      R    R
 target       POST   /periods                                                      A    F    F     F    F      W    W
@@ -75,20 +75,30 @@ target       POST   /skp                                                        
 target       GET    /me/skp                                                       A    R    R     R    R      N    N
 target       GET    /me/team/skp                                                  A    R    R     R    R      R    R
 target       GET    /skp/{skp_id}                                                 A    RNN  NNN   RRN  NNN    RRN  NNR
-target       PUT    /skp/{skp_id}                                                 A    WDN  DDN   DDN  DDN    DDN  NND
+target       PUT    /skp/{skp_id}                                                 A    WDN  DDN   XXN  DDN    XXN  NNX
 target       GET    /skp/{skp_id}/versions                                        A    RNN  NNN   RRN  NNN    RRN  NNR
 target       GET    /skp/{skp_id}/versions/{number}                               A    RNN  NNN   RRN  NNN    RRN  NNR
-target       POST   /skp/{skp_id}/revisions                                       A    WDN  DDN   DDN  DDN    DDN  NND
-target       POST   /skp/{skp_id}/submit                                          A    WDN  DDN   DDN  DDN    DDN  NND
-target       POST   /skp/{skp_id}/approve                                         A    DDN  DDN   WWN  DDN    DDN  NND
-target       POST   /skp/{skp_id}/return                                          A    DDN  DDN   WWN  DDN    DDN  NND
+target       POST   /skp/{skp_id}/revisions                                       A    WDN  DDN   XXN  DDN    XXN  NNX
+target       POST   /skp/{skp_id}/submit                                          A    WDN  DDN   XXN  DDN    XXN  NNX
+target       POST   /skp/{skp_id}/approve                                         A    XDN  DDN   WWN  DDN    XXN  NNX
+target       POST   /skp/{skp_id}/return                                          A    XDN  DDN   WWN  DDN    XXN  NNX
 target       POST   /skp/{skp_id}/realizations                                    A    WDN  DDN   WWN  DDN    WWN  NNW
-target       POST   /skp/{skp_id}/rhk/{rhk_id}/feedback                           A    DDN  DDN   WWN  DDN    DDN  NND
+target       POST   /skp/{skp_id}/rhk/{rhk_id}/feedback                           A    XDN  DDN   WWN  DDN    XXN  NNX
 target       GET    /skp/{skp_id}/feedback                                        A    RNN  NNN   RRN  NNN    RRN  NNR
+target       GET    /me/access-log                                                A    R    R     R    R      R    R
+target       GET    /employees/{nip}/access-log                                   A    F    F     F    F      RRN  NNR
+target       GET    /transfer-requests/{request_id}                               A    F    F     F    F      RRR  RRR
+target       GET    /transfer-requests                                            A    F    F     F    F      R    R
+target       POST   /transfer-requests/{request_id}/withdraw                      A    F    F     F    F      WWX  XXW
+target       POST   /transfer-requests/{request_id}/decline                       A    F    F     F    F      XXW  WWX
+target       POST   /transfer-requests/{request_id}/accept                        A    F    F     F    F      XXW  WWX
+target       POST   /employees/{nip}/transfer                                     A    F    F     F    F      WWN  NNW
 feedback     GET    /health/live                                                  R    R    R     R    R      R    R
 feedback     GET    /health/ready                                                 R    R    R     R    R      R    R
 feedback     GET    /metrics                                                      R    R    R     R    R      R    R
 feedback     GET    /asyncapi.json                                                R    R    R     R    R      R    R
+feedback     GET    /me/access-log                                                A    R    R     R    R      R    R
+feedback     GET    /employees/{nip}/access-log                                   A    F    F     F    F      RRN  NNR
 feedback     GET    /operations/outbox/parked                                     A    F    F     F    F      R    R
 feedback     POST   /operations/outbox/parked/{event_id}/requeue                  A    F    F     F    F      N    N
 feedback     GET    /employees/{nip}/feedback                                     A    RNN  NNN   RRN  NNN    RRN  NNR
@@ -106,6 +116,8 @@ appraisal    GET    /health/live                                                
 appraisal    GET    /health/ready                                                 R    R    R     R    R      R    R
 appraisal    GET    /metrics                                                      R    R    R     R    R      R    R
 appraisal    GET    /asyncapi.json                                                R    R    R     R    R      R    R
+appraisal    GET    /me/access-log                                                A    R    R     R    R      R    R
+appraisal    GET    /employees/{nip}/access-log                                   A    F    F     F    F      RRN  NNR
 appraisal    GET    /operations/outbox/parked                                     A    F    F     F    F      R    R
 appraisal    POST   /operations/outbox/parked/{event_id}/requeue                  A    F    F     F    F      N    N
 appraisal    POST   /periods/{period_id}/employees/{nip}/appraisal                A    F    F     F    F      WWN  NNW
@@ -128,11 +140,15 @@ training     GET    /health/live                                                
 training     GET    /health/ready                                                 R    R    R     R    R      R    R
 training     GET    /metrics                                                      R    R    R     R    R      R    R
 training     GET    /asyncapi.json                                                R    R    R     R    R      R    R
+training     GET    /me/access-log                                                A    R    R     R    R      R    R
+training     GET    /employees/{nip}/access-log                                   A    F    F     F    F      RRN  NNR
 training     GET    /operations/outbox/parked                                     A    F    F     F    F      R    R
 training     POST   /operations/outbox/parked/{event_id}/requeue                  A    F    F     F    F      N    N
 training     GET    /employees/{nip}/plans                                        A    RNN  NNN   RRN  NNN    RRE  EER
 training     GET    /employees/{nip}/jp-ledger                                    A    RNN  NNN   RRN  NNN    RRE  EER
 training     POST   /employees/{nip}/jp-ledger                                    A    WDD  DDD   DDD  DDD    WWN  NNW
+training     POST   /employees/{nip}/jp-ledger/{entry_id}/verify                  A    XNN  NNN   WWN  NNN    WWN  NNW
+training     POST   /employees/{nip}/jp-ledger/{entry_id}/reject                  A    XNN  NNN   WWN  NNN    WWN  NNW
 training     GET    /periods/{period_id}/plan-decisions                           A    F    F     F    F      RRE  EER
 training     GET    /reports/development                                          A    F    F     F    F      R    R
 training     GET    /talent-pool                                                  A    F    F     F    F      R    R
@@ -142,9 +158,13 @@ training     GET    /catalogue                                                  
 training     POST   /catalogue/import                                             A    F    F     F    F      W    W
 """
 
-# Rows whose allowed calls may move people (main moves an employee between agencies at once, where
-# issue 8 item 5 wants a request): asked after every other row.
-RUN_LAST = {("target-service", "POST", "/employees/{nip}/transfer")}
+# Transfers between agencies (item 5: a request the receiving agency's HR accepts): asked after every
+# other row, in the table's order (a request is withdrawn before anyone could accept it), since an
+# accepted request, or a transfer that moves at once, takes the employee out of agency A.
+RUN_LAST = {("target-service", method, path) for method, path in (
+    ("GET", "/transfer-requests/{request_id}"), ("GET", "/transfer-requests"),
+    ("POST", "/transfer-requests/{request_id}/withdraw"), ("POST", "/transfer-requests/{request_id}/decline"),
+    ("POST", "/transfer-requests/{request_id}/accept"), ("POST", "/employees/{nip}/transfer"))}
 
 # Same-agency privacy of allowed reads: the NIPs and names of these people (of agency A) must not
 # appear in the principal's answer. Item 3: the IKU cascade shows an employee the approved RHK of
@@ -169,7 +189,8 @@ appraisal    GET    /objections                       appraiser_of      employee
 
 # Path parameters that name a person's record; the others (period, checkpoint, IKU, unit, agency,
 # version number) are the agency's.
-PERSONAL = {"nip", "skp_id", "rhk_id", "appraisal_id", "objection_id", "round_id", "plan_id", "item_id"}
+PERSONAL = {"nip", "skp_id", "rhk_id", "appraisal_id", "objection_id", "round_id", "plan_id", "item_id",
+            "request_id", "entry_id"}
 GHOST = {
     "nip": "199912312020121999", "skp_id": "5e1d0000-0000-4000-8000-000000000001",
     "rhk_id": "5e1d0000-0000-4000-8000-000000000002", "appraisal_id": "5e1d0000-0000-4000-8000-000000000003",
@@ -178,12 +199,13 @@ GHOST = {
     "period_id": "5e1d0000-0000-4000-8000-000000000008", "iku_id": "5e1d0000-0000-4000-8000-000000000009",
     "checkpoint_id": "triwulan-9", "unit_id": "unit-yang-tidak-ada", "agency_id": "dinas-yang-tidak-ada",
     "event_id": "5e1d0000-0000-4000-8000-00000000000a", "number": "1",
+    "request_id": "5e1d0000-0000-4000-8000-00000000000b", "entry_id": "5e1d0000-0000-4000-8000-00000000000c",
 }
 SERVICE = {"target": "target-service", "feedback": "feedback-service", "appraisal": "appraisal-service",
            "training": "training-service"}
 TOKENS = TokenIssuer(ServiceSettings())
 STATUSES = {"R": {200}, "W": {200, 201, 202, 204, 409, 422}, "N": {404}, "E": {200, 404}, "D": {403, 404},
-            "F": {403}, "A": {401}}
+            "X": {403, 409}, "F": {403}, "A": {401}}
 
 
 @dataclass(frozen=True)
@@ -314,6 +336,10 @@ def bodies(t: Target) -> dict[tuple[str, str, str], dict]:
             "title": "Seminar Matriks", "jp": 2, "evidence": "PIAGAM-M", "completed_on": today}},
         ("training-service", "POST", "/plans/{plan_id}/items/{item_id}/complete"): {"json": {
             "evidence": "SERT-M", "completed_on": today}},
+        ("target-service", "POST", "/transfer-requests/{request_id}/decline"): {"json": {"reason": "Formasi penuh."}},
+        ("target-service", "POST", "/transfer-requests/{request_id}/accept"): {"json": {}},
+        ("training-service", "POST", "/employees/{nip}/jp-ledger/{entry_id}/reject"): {"json": {
+            "reason": "Piagam tidak dapat diperiksa."}},
         ("training-service", "POST", "/catalogue/import"): {"headers": csv_headers, "content": (
             "code,title,competency,form,method,jp,provider,modality\n"
             "MTX-1,Pelatihan Matriks,Berorientasi Pelayanan,klasikal,pelatihan,4,BPSDM,tatap muka\n")},
@@ -354,6 +380,7 @@ class Caller:
             "hr": (a, a["hr"]), "other_hr": (b, b["hr"]),
         }
         self._tokens: dict[str, str] = {}
+        self._made: dict[tuple[str, str], str] = {}
 
     def own_values(self, principal: str) -> set[str]:
         """The caller's own NIP and agency: an answer may name them."""
@@ -381,10 +408,40 @@ class Caller:
         return {"own": Target(w.a, w.a["employee"], w.b), "colleague": Target(w.a, w.a["colleague"], w.b),
                 "other agency": Target(w.b, w.b["employee"], w.a)}[kind]
 
+    def value(self, t: Target, name: str) -> str:
+        """A path parameter's value; a transfer request or a claimed JP entry is made the first time
+        a row needs it (only where the route exists)."""
+        if name not in ("request_id", "entry_id"):
+            return t.value(name)
+        key = (name, t.person.nip)
+        if key not in self._made:
+            self._made[key] = (self.transfer_request if name == "request_id" else self.claim)(t)
+        return self._made[key]
+
+    def transfer_request(self, t: Target) -> str:
+        """The person's agency's HR asks the other agency to take them into the same bidang."""
+        body = {"unit_id": t.person.unit_id.replace(t.agency.suffix.lower(), t.elsewhere.suffix.lower()),
+                "to_agency_id": t.elsewhere.agency_id, "effective_on": date.today().isoformat()}
+        return self._made_by(t.agency["hr"], t.agency, "target-service", f"/employees/{t.person.nip}/transfer",
+                             body)["request_id"]
+
+    def claim(self, t: Target) -> str:
+        """The person records training done outside any plan: a claim until it is verified."""
+        body = {"title": "Webinar Klaim", "jp": 3, "evidence": "PIAGAM-K", "completed_on": date.today().isoformat()}
+        return self._made_by(t.person, t.agency, "training-service", f"/employees/{t.person.nip}/jp-ledger",
+                             body)["entry_id"]
+
+    def _made_by(self, person: Person, agency: Agency, service: str, path: str, body: dict) -> dict:
+        token = TOKENS.issue(person.nip, agency.agency_id, list(person.roles))
+        made = self.world.stack.client.post(f"{self.world.stack.urls[service]}{path}", json=body,
+                                            headers={"Authorization": f"Bearer {token}"})
+        assert made.status_code in (200, 201, 202), f"seeding {path}: {made.status_code} {made.text[:300]}"
+        return made.json()
+
     def send(self, row: Row, principal: str, t: Target, ghost: set[str] = frozenset()) -> Sent:
         operation = self.routes[row.key]
         names = re.findall(r"{(\w+)}", row.path)
-        values = {n: GHOST[n] if n in ghost else t.value(n) for n in names}
+        values = {n: GHOST[n] if n in ghost else self.value(t, n) for n in names}
         path = row.path.format(**values)
         params = {}
         for parameter in operation.get("parameters", []):
@@ -486,7 +543,7 @@ def check_cell(where: str, expected: str, got: Sent, everyone: set[str]) -> list
         return [f"{where}: expected {expected}, got {got.status} (server error) {got.text[:200]}"]
     if got.status not in STATUSES[expected]:
         return [f"{where}: expected {expected}, got {got.status} {got.text[:200]}"]
-    if expected in "ND" or (expected == "E" and got.status == 404):
+    if expected in "NDX" or (expected == "E" and got.status == 404):
         detail = str(got.problem.get("detail", ""))
         named = sorted(s for s in everyone | got.carried if s and len(s) >= 6 and s in detail)
         if named:
@@ -526,8 +583,17 @@ def check_no_leak(where: str, row: Row, principal: str, t: Target, got: Sent, ca
     else:
         own = caller.home(principal)
     other = world.b if own is world.a else world.a
-    leaked = sorted(s for s in other.identifying() - got.carried if s in got.text)
+    shown = got.carried | (in_transit(world) if row.path.startswith("/transfer-requests") else set())
+    leaked = sorted(s for s in other.identifying() - shown if s in got.text)
     return [f"{where}: the answer holds agency {other.suffix}'s {leaked[:5]}"] if leaked else []
+
+
+def in_transit(world: World) -> set[str]:
+    """What a transfer request shows both its agencies: the employee asked for (NIP, name), the two
+    agencies and the unit proposed."""
+    people = [world.a["employee"], world.a["colleague"], world.b["employee"]]
+    return ({v for p in people for v in (p.nip, p.name)} | {world.a.agency_id, world.b.agency_id}
+            | {u["unit_id"] for u in world.a.units + world.b.units})
 
 
 def check_hidden(where: str, parts: list[str], got: Sent, agency: Agency) -> list[str]:

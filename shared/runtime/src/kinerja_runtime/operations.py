@@ -59,6 +59,6 @@ async def list_parked(
 async def requeue(request: Request, event_id: str, principal: Principal = Depends(operator)) -> dict:
     runtime = request.app.state.runtime
     if not await requeue_parked(runtime.sessions, event_id, agency=_scope(principal)):
-        raise NotFound("no such parked outbox row")  # names no id (issue 8 item 6)
+        raise NotFound("no such parked outbox row")
     runtime.relay.wake()
     return {"event_id": event_id, "status": "queued"}
