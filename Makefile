@@ -4,7 +4,7 @@ SHELL := /bin/bash
 UV ?= $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 PY := .venv/bin/python
 
-.PHONY: install run demo test test-unit test-contract test-integration test-e2e bench bench-proposals bench-province schemas token clean
+.PHONY: install run demo test test-unit test-contract test-integration test-e2e test-security bench bench-proposals bench-province schemas token clean
 
 install: .venv/.installed
 
@@ -33,6 +33,9 @@ test-integration: install
 
 test-e2e: install
 	$(PY) -m pytest tests/e2e -q -rs
+
+test-security: install ## the authorisation matrix and the OpenAPI fuzz (PostgreSQL, embedded broker; about 2 minutes)
+	$(PY) -m pytest tests/integration/test_security_matrix.py tests/integration/test_security_fuzz.py -q -rs
 
 bench: install
 	$(PY) -m kinerja_devtools.bench

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from faststream.kafka import KafkaBroker
 from kinerja_contracts import Event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -19,6 +19,7 @@ from kinerja_runtime.auth.tokens import TokenVerifier
 from kinerja_runtime.body_limit import install_body_limit
 from kinerja_runtime.db import create_engine, session_factory
 from kinerja_runtime.http import health_router, install_request_context, metrics_router
+from kinerja_runtime.inputs import refuse_nul_parameters
 from kinerja_runtime.logging import configure_logging, get_logger
 from kinerja_runtime.messaging import EventConsumer, broker_publisher, create_broker
 from kinerja_runtime.migrations import upgrade_to_head
@@ -125,7 +126,7 @@ def create_service_app(
     docs = settings.docs_enabled
     app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan,
                   docs_url="/docs" if docs else None, redoc_url="/redoc" if docs else None,
-                  openapi_url="/openapi.json" if docs else None)
+                  openapi_url="/openapi.json" if docs else None, dependencies=[Depends(refuse_nul_parameters)])
     app.state.runtime = runtime
     install_problem_handlers(app)
     install_body_limit(app, settings.http_max_body_bytes)
