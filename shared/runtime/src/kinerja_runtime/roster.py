@@ -213,8 +213,9 @@ class Moves:
         before, current = self.rows.get(source), self.rows.get(destination)
         name = (before or current or {}).get("name", t.nip)  # the name travels with them
         if source != destination:
-            # Leaving an agency leaves its scope entirely, unless the employee is there by a
-            # newer event than this transfer (came back since).
+            # Leaving an agency leaves its scope entirely, and is remembered so that an older
+            # event cannot bring them back; a row there set by a newer event than this transfer
+            # (they came back since) stays.
             if not is_older(at, self.departures.get(source)):
                 self.departures[source] = at
                 self.departed.add(source)
@@ -247,9 +248,9 @@ async def on_employees_transferred(batch: Sequence[Delivered[EmployeeTransferred
         await session.execute(delete(known_employees).where(
             bulk.keyed_in(known_employees, EMPLOYEE_KEY, moves.removed)))
     await bulk.upsert(session, known_departures, [
-        {"agency_id": a, "nip": nip, "left_at": moves.departures[a, nip]} for a, nip in moves.departed
+        {"agency_id": a, "nip": nip, "left_at": moves.departures[a, nip]} for a, nip in sorted(moves.departed)
     ], EMPLOYEE_KEY, where=_not_older("left_at"))
-    await bulk.upsert(session, known_employees, [moves.rows[k] for k in moves.written], EMPLOYEE_KEY,
+    await bulk.upsert(session, known_employees, [moves.rows[k] for k in sorted(moves.written)], EMPLOYEE_KEY,
                       where=_not_older(CHANGED_AT))
 
 
