@@ -2,16 +2,16 @@
 employee, unit and period row, and each employee's last departure from an agency
 (kinerja_runtime.roster; issue 8, item 13)
 
-Revision ID: 0090_roster_event_time
-Revises: 0007
+Revision ID: 0011
+Revises: 0010
 
 Rows projected before keep a null time, which any event replaces.
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0090_roster_event_time"
-down_revision = "0007"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

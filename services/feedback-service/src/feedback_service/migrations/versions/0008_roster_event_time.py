@@ -2,7 +2,7 @@
 employee, unit and period row, and each employee's last departure from an agency
 (kinerja_runtime.roster; issue 8, item 13)
 
-Revision ID: 0090_roster_event_time
+Revision ID: 0008
 Revises: 0007
 
 Rows projected before keep a null time, which any event replaces.
@@ -10,7 +10,7 @@ Rows projected before keep a null time, which any event replaces.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0090_roster_event_time"
+revision = "0008"
 down_revision = "0007"
 branch_labels = None
 depends_on = None
