@@ -265,4 +265,3 @@ def topic_of(event: type[Event] | Event | str) -> Topic:
         return _TOPIC_BY_TYPE[event_type]  # type: ignore[index]
     except (KeyError, TypeError):
         raise UnknownEventType(event_type) from None
-
