@@ -195,3 +195,16 @@ async def test_a_roster_batch_costs_the_same_statements_for_5_employees_as_for_6
     finally:
         event.remove(engine, "before_cursor_execute", seen)
     assert counts[5] == counts[60], counts
+
+
+async def test_a_departure_older_than_the_employees_topic_keeps_its_records_is_purged(
+    send, sql, database_url, agency, new_nip,
+):
+    """Any event still on the topic is newer than such a departure, so it decides nothing: kept,
+    it would be personal data kept for nothing."""
+    a, b, early, later = agency, f"{agency}-b", new_nip(), new_nip()
+    year_on = T0 + timedelta(days=366)
+    await send([(registered(a, early), T0), (registered(a, later), T0)], [(transferred(a, b, early), T1)])
+    await send([(transferred(a, b, later), year_on)])
+    rows = await sql(database_url, "SELECT nip FROM known_departures WHERE agency_id = :a", a=a)
+    assert rows == [{"nip": later}]

@@ -10,7 +10,7 @@ closed. Every handler costs a fixed number of statements however large its batch
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from kinerja_contracts import (
     EmployeeRegistered,
@@ -20,6 +20,7 @@ from kinerja_contracts import (
     PerformancePeriodOpened,
     WorkUnitDefined,
 )
+from kinerja_contracts.catalogue import EMPLOYEES
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -71,6 +72,10 @@ known_employees = Table(
 # queries in three services) keeps meaning "who works here now" without a status filter. A
 # newer registration or transfer in applies (the employee came back); the row stays, as older
 # events stay stale.
+# A departure older than the employees topic keeps its records cannot be contradicted by any
+# event still deliverable (each is newer than it), so it is personal data kept for nothing.
+DEPARTURES_KEPT = timedelta(days=EMPLOYEES.retention_days)
+
 known_departures = Table(
     "known_departures",
     roster_metadata,
@@ -250,6 +255,9 @@ async def on_employees_transferred(batch: Sequence[Delivered[EmployeeTransferred
     await bulk.upsert(session, known_departures, [
         {"agency_id": a, "nip": nip, "left_at": moves.departures[a, nip]} for a, nip in sorted(moves.departed)
     ], EMPLOYEE_KEY, where=_not_older("left_at"))
+    if batch:
+        await session.execute(delete(known_departures).where(
+            known_departures.c.left_at < event_time(batch[-1]) - DEPARTURES_KEPT))
     await bulk.upsert(session, known_employees, [moves.rows[k] for k in sorted(moves.written)], EMPLOYEE_KEY,
                       where=_not_older(CHANGED_AT))
 
