@@ -1,0 +1,52 @@
+"""English of the layout, sign-in, error pages and shared form texts."""
+
+EN = {
+    "Kinerja": "Kinerja",
+    "Langsung ke isi": "Skip to content",
+    "Peran": "Role",
+    "Ganti": "Switch",
+    "Keluar": "Sign out",
+    "Menu utama": "Main menu",
+    "Kinerja — pengelolaan kinerja ASN": "Kinerja — civil servant performance management",
+    "Pegawai": "Employee",
+    "Pejabat penilai": "Appraiser",
+    "Pengelola kinerja": "Performance manager (HR)",
+    "Beranda": "Home",
+    "Masuk": "Sign in",
+    "Masuk ke Kinerja": "Sign in to Kinerja",
+    "Masuk dengan akun instansi (SSO)": "Sign in with your agency account (SSO)",
+    "Masuk sebagai orang contoh (mode pengembangan)": "Sign in as a demo person (development mode)",
+    "Hanya untuk mencoba: token dibuat oleh portal dengan kunci pengembangan.":
+        "For trying things out only: the portal makes the token with the development key.",
+    "Instansi": "Agency",
+    "Tampilkan": "Show",
+    "Belum ada instansi contoh. Jalankan make demo, lalu muat ulang halaman ini.":
+        "No demo agency yet. Run make demo, then reload this page.",
+    "Cara masuk belum diatur. Hubungi pengelola sistem.": "No way to sign in is configured. Contact the administrator.",
+    "Orang itu tidak ada dalam daftar.": "That person is not on the list.",
+    "Masuk gagal. Silakan coba lagi.": "Signing in failed. Please try again.",
+    "Akun Anda belum terdaftar di instansi mana pun.": "Your account is not registered with any agency yet.",
+    "Anda telah keluar.": "You have signed out.",
+    "Periksa kembali isian Anda:": "Please check your answers:",
+    "opsional": "optional",
+    "Tidak ditemukan": "Not found",
+    "Halaman tidak ditemukan": "Page not found",
+    "Yang Anda cari tidak ada, atau Anda tidak berhak melihatnya.":
+        "What you are looking for does not exist, or you may not see it.",
+    "Kembali ke beranda": "Back to the home page",
+    "Ditolak": "Refused",
+    "Permintaan ditolak": "Request refused",
+    "Formulir ini sudah kedaluwarsa. Muat ulang halaman lalu kirim lagi.":
+        "This form has expired. Reload the page and send it again.",
+    "Peran Anda tidak mencakup halaman ini.": "Your role does not include this page.",
+    "Sedang tidak tersedia": "Temporarily unavailable",
+    "Layanan sedang tidak tersedia": "The service is temporarily unavailable",
+    "Kami tidak dapat memuat halaman ini sekarang. Silakan coba lagi beberapa saat lagi.":
+        "We cannot load this page right now. Please try again in a moment.",
+    "Tidak dapat diproses": "Cannot be processed",
+    "Permintaan tidak dapat diproses": "The request cannot be processed",
+    "Terjadi kesalahan": "Something went wrong",
+    "Maaf, terjadi kesalahan pada kami. Silakan coba lagi.": "Sorry, something went wrong on our side. Please try again.",
+    "Halaman pejabat penilai sedang disiapkan.": "The appraiser's pages are being prepared.",
+    "Halaman pengelola kinerja sedang disiapkan.": "The performance manager's pages are being prepared.",
+}

@@ -1,0 +1,18 @@
+"""Pengelola kinerja (agency HR): the landing page of the role (its pages come in the next phase)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+
+from web_portal.navigation import NavItem
+from web_portal.rendering import render
+from web_portal.session import User, require_role
+
+router = APIRouter(prefix="/pengelola")
+Hr = Annotated[User, Depends(require_role("hr"))]
+NAV = [NavItem("hr", "Beranda", "/pengelola", order=0)]
+
+
+@router.get("")
+async def home(request: Request, user: Hr):
+    return render(request, "hr/home.html")
