@@ -10,8 +10,8 @@ from starlette.middleware.sessions import SessionMiddleware
 from web_portal import pages
 from web_portal.clients import ServicePool
 from web_portal.errors import install_error_pages
-from web_portal.settings import PortalSettings
 from web_portal.session import check_csrf
+from web_portal.settings import PortalSettings
 from web_portal.sign_in import make_oauth
 
 SESSION_COOKIE = "kinerja_sesi"
