@@ -43,7 +43,7 @@ class PortalSettings(BaseSettings):
     dev_jwt_secret: str = Field(DEV_JWT_SECRET, description="signs dev tokens; must be the services' JWT_SECRET")
     dev_agency: str = Field("", description="whose roster the dev sign-in page lists; empty: the agency the last "
                                             "`make demo` wrote to DATA_DIR/demo.json")
-    dev_hr_nip: str = Field("197501012000011900", description="the NIP the dev sign-in gives the HR officer "
+    dev_hr_nip: str = Field("197501052000011900", description="the NIP the dev sign-in gives the HR officer "
                                                              "(the demo scenario's)")
     data_dir: Path = Field(Path(".data"), description="where `make demo` leaves demo.json")
 
