@@ -41,3 +41,16 @@ def test_readme_lists_every_header(readme: str):
 def test_readme_personal_data_section_is_current(readme: str):
     assert "## Personal data (UU 27/2022)" in readme
     assert personal_data.markdown() in readme, "regenerate with `python -m kinerja_contracts.personal_data`"
+
+
+def test_readme_topic_table_shows_each_audience(readme: str):
+    from kinerja_contracts import topic_table
+
+    assert topic_table.markdown() in readme, "regenerate with `python -m kinerja_contracts.topic_table`"
+    for topic in ALL_TOPICS:
+        assert f"| {topic.audience} |" in readme
+
+
+def test_readme_says_internal_topics_are_not_part_of_the_subscriber_contract(readme: str):
+    assert "**Internal topics are not part of the subscriber contract.**" in readme
+    assert "`kinerja.feedback` (internal: appraisal-service; not part of the subscriber contract)" in readme

@@ -233,3 +233,20 @@ async def test_training_logs_reads_of_the_jp_ledger_one_entry_per_employee_of_th
         # The last poll showed both employees (and the appraiser): each has that report's entry.
         assert "GET /reports/development" in {e["route"] for e in await log_of(client, auth_headers(colleague, agency))}
         assert colleague not in {e["actor_nip"] for e in mine}
+
+
+async def test_a_cascade_read_is_in_the_log_of_every_employee_whose_plan_it_shows(target_app, running, as_):
+    async with running(target_app) as client:
+        period_id, siti_skp = await agency_with_an_skp(client, as_)
+        iku_id = (await client.get(f"/periods/{period_id}/iku", headers=as_(HR, "hr"))).json()["items"][0]["iku_id"]
+        tree = await client.get(f"/iku/{iku_id}/cascade", headers=as_(HR, "hr"))
+        assert tree.status_code == 200, tree.text
+        shown = {tree.json()["rhk"][0]["nip"], tree.json()["rhk"][0]["supported_by"][0]["nip"]}
+        assert shown == {BUDI, SITI}
+
+        for nip in (BUDI, SITI):
+            read = [e for e in await log_of(client, as_(nip)) if e["route"] == "GET /iku/{iku_id}/cascade"]
+            assert [(e["actor_nip"], e["action"], e["record_kind"]) for e in read] == [(HR, "read", "skp")]
+        assert siti_skp in {e["record_id"] for e in await log_of(client, as_(SITI))}
+        # Ani has no plan in the tree: her log holds no cascade read.
+        assert not [e for e in await log_of(client, as_(ANI)) if e["route"] == "GET /iku/{iku_id}/cascade"]

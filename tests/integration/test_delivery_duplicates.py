@@ -60,7 +60,8 @@ async def test_redelivered_event_has_one_effect_and_a_new_event_is_upserted(
 
         await eventually(all_consumed, timeout=60, interval=0.2, what="offsets committed past the last duplicate")
 
-        employees = await sql(database_url, "SELECT * FROM known_employees WHERE agency_id = :a", a=agency)
+        employees = await sql(database_url, "SELECT agency_id, nip, name, position, unit, appraiser_nip, unit_id "
+                              "FROM known_employees WHERE agency_id = :a", a=agency)
         assert employees == [
             {
                 "agency_id": agency,

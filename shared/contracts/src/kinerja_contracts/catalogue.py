@@ -9,6 +9,12 @@ get 12 and the low-volume topics fewer. A deployment overrides them with
 ``KINERJA_TOPIC_PARTITIONS`` (see :func:`topic_partitions`); the partitions of an existing
 topic can only grow, and growing them moves keys to other partitions (order per key holds
 only for records written after the change), so choose the count before going live.
+
+Each topic also says who may read it (:class:`Audience`): a *public* topic is part of the
+subscriber contract, readable by any subscribing government system; an *internal* topic is
+read only by the Kinerja services it names, because its records are raw inputs that no outside
+reader may see (single anonymous 360° answers, single citizen answers about a named officer).
+The deploy manifests turn this into the broker's ACLs (ADR 0010).
 """
 
 from __future__ import annotations
@@ -58,16 +64,51 @@ DEFAULT_RETENTION_DAYS = 365
 """A year: a replay into a fresh service reads the year's topics from the beginning."""
 
 
+OPERATORS = "kinerja-operator"
+"""The principal of the platform's operators (dead-letter inspection), not a service."""
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who may read a topic: any subscriber (``readers`` is None, the topic is public) or only
+    the named principals (services, or :data:`OPERATORS`)."""
+
+    readers: tuple[str, ...] | None
+
+    @property
+    def public(self) -> bool:
+        return self.readers is None
+
+    def allows(self, reader: str) -> bool:
+        """Whether ``reader`` (a service name, an operator or an outside subscriber) may read."""
+        return self.readers is None or reader in self.readers
+
+    def __str__(self) -> str:
+        return "public" if self.readers is None else f"internal: {', '.join(self.readers)}"
+
+
+PUBLIC = Audience(None)
+"""Any subscriber: the topic's events are the subscriber contract."""
+
+
+def internal(*readers: str) -> Audience:
+    """Only ``readers`` may read the topic; it is not part of the subscriber contract."""
+    if not readers:
+        raise ValueError("an internal topic names at least one reader")
+    return Audience(tuple(readers))
+
+
 @dataclass(frozen=True)
 class Topic:
-    """One Kafka topic: its name, partition count, record key, the events it carries and how long
-    the broker keeps its records (``retention.ms`` of the deploy manifests)."""
+    """One Kafka topic: its name, partition count, record key, the events it carries, who may
+    read it and how long the broker keeps its records (``retention.ms`` of the deploy manifests)."""
 
     name: str
     partitions: int
     key: str
     event_types: tuple[type[Event], ...]
     description: str
+    audience: Audience = PUBLIC
     retention_days: int = DEFAULT_RETENTION_DAYS
 
     @property
@@ -109,6 +150,10 @@ FEEDBACK = Topic(
     "nip",
     (FeedbackReceived,),
     "Anonymous 360° BerAKHLAK feedback, keyed by the employee it is about.",
+    # One record is one giver's answer: a reader of the topic would see a single peer's ratings
+    # of a named colleague. Only appraisal-service reads it; subscribers get the appraisals'
+    # evidence, which obeys k >= 3.
+    internal("appraisal-service"),
 )
 CITIZEN_SATISFACTION = Topic(
     "kinerja.citizen-satisfaction",
@@ -116,6 +161,8 @@ CITIZEN_SATISFACTION = Topic(
     "unit_id",
     (CitizenSurveyAnswered, UnitSatisfactionChanged),
     "Citizen satisfaction survey answers and each unit's IKM as it changes.",
+    # Each answer may rate a named officer: one citizen's score of one person.
+    internal("appraisal-service"),
 )
 APPRAISALS = Topic(
     "kinerja.appraisals",
@@ -145,10 +192,21 @@ DEAD_LETTER = Topic(
     (),
     "Messages a consumer gave up on, unchanged, with the original topic, partition, offset"
     " and the error in headers.",
+    # Copies of any topic's records, internal ones included.
+    internal(OPERATORS),
 )
 
 ALL_TOPICS: tuple[Topic, ...] = (*TOPICS, DEAD_LETTER)
 """Every topic to create, including the dead-letter topic."""
+
+PUBLIC_TOPICS: tuple[Topic, ...] = tuple(t for t in ALL_TOPICS if t.audience.public)
+"""The subscriber contract: the topics any subscribing system may read."""
+
+
+def readable_by(reader: str) -> tuple[Topic, ...]:
+    """The topics ``reader`` may read: the public ones and the internal ones naming it."""
+    return tuple(t for t in ALL_TOPICS if t.audience.allows(reader))
+
 
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.event_type: cls for topic in TOPICS for cls in topic.event_types

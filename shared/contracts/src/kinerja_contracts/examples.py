@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from .base import Event
+from .catalogue import topic_of
 from .events import (
     AppraisalCompleted,
     AppraisalRevised,
@@ -449,7 +450,9 @@ def markdown() -> str:
         schema = schema_of(model)
         doc = (model.__doc__ or "").strip().replace("\n\n", " ").replace("\n", " ")
         lines += [f"### {model.__name__}", ""]
-        lines += [f"`{event_type}` on `{model.topic}`, key `{model.key_field}`. {doc}", ""]
+        audience = topic_of(model).audience
+        where = f"`{model.topic}`" if audience.public else f"`{model.topic}` ({audience}; not part of the subscriber contract)"
+        lines += [f"`{event_type}` on {where}, key `{model.key_field}`. {doc}", ""]
         lines += [f"Largest record value: {_size(model.max_encoded_bytes)} (`max_encoded_bytes`).", ""]
         lines += _field_table(schema, schema)
         for name, definition in schema.get("$defs", {}).items():

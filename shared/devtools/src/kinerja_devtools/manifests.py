@@ -1,5 +1,7 @@
 """Writes deploy/kafka/topics.yaml (Strimzi KafkaTopic resources) from the topic catalogue,
-so production topics never drift from what the services and the dev broker use.
+so production topics never drift from what the services and the dev broker use, and
+deploy/kafka/users.yaml (Strimzi KafkaUser resources: each service's and each external
+subscriber's ACLs, from the catalogue's audiences and :mod:`kinerja_devtools.kafka_users`).
 
 ``python -m kinerja_devtools.manifests [--check]``. Partition counts are the catalogue's unless
 ``KINERJA_TOPIC_PARTITIONS`` overrides them for the deployment being generated (e.g.
@@ -14,7 +16,10 @@ from pathlib import Path
 
 from kinerja_contracts.catalogue import ALL_TOPICS, topic_partitions
 
+from kinerja_devtools.kafka_users import render_users
+
 TOPICS_FILE = Path("deploy/kafka/topics.yaml")
+USERS_FILE = Path("deploy/kafka/users.yaml")
 
 
 def render_topics(replicas: int = 3, environ: Mapping[str, str] | None = None) -> str:
@@ -45,15 +50,16 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--check", action="store_true", help="exit 1 when the file is out of date")
     args = parser.parse_args(argv)
-    wanted = render_topics()
+    wanted = {TOPICS_FILE: render_topics(), USERS_FILE: render_users()}
     if args.check:
-        if not TOPICS_FILE.exists() or TOPICS_FILE.read_text() != wanted:
-            sys.exit(f"{TOPICS_FILE} is out of date; run python -m kinerja_devtools.manifests")
+        stale = [str(f) for f, text in wanted.items() if not f.exists() or f.read_text() != text]
+        if stale:
+            sys.exit(f"{', '.join(stale)} out of date; run python -m kinerja_devtools.manifests")
         return
-    TOPICS_FILE.parent.mkdir(parents=True, exist_ok=True)
-    TOPICS_FILE.write_text(wanted)
-    print(f"wrote {TOPICS_FILE}")
-
+    for file, text in wanted.items():
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(text)
+        print(f"wrote {file}")
 
 if __name__ == "__main__":
     main()

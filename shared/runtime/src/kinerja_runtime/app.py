@@ -21,7 +21,7 @@ from kinerja_runtime.db import create_engine, session_factory
 from kinerja_runtime.http import health_router, install_request_context, metrics_router
 from kinerja_runtime.inputs import refuse_nul_parameters
 from kinerja_runtime.logging import configure_logging, get_logger
-from kinerja_runtime.messaging import EventConsumer, broker_publisher, create_broker
+from kinerja_runtime.messaging import EventConsumer, broker_publisher, broker_security, create_broker
 from kinerja_runtime.migrations import upgrade_to_head
 from kinerja_runtime.operations import operations_router
 from kinerja_runtime.outbox import OutboxRelay
@@ -45,6 +45,9 @@ class ServiceRuntime:
     relay: OutboxRelay
     verifier: TokenVerifier
     extras: dict = field(default_factory=dict)
+    produces: tuple[type[Event], ...] = ()
+    """The events the service publishes (the consumer's ``topics`` are what it reads): the deploy
+    manifests' broker ACLs are checked against both."""
 
 
 Subscribe = Callable[[EventConsumer], None]
@@ -70,6 +73,7 @@ def create_service_app(
     broker = create_broker(
         settings.kafka_bootstrap_servers,
         settings.service_name,
+        security=broker_security(settings),
         acks=settings.kafka_acks,
         idempotent=settings.kafka_idempotent_producer,
         linger_ms=settings.kafka_linger_ms,
@@ -97,7 +101,8 @@ def create_service_app(
         subscribe(consumer)
     consumer.bind()
     declare_produced(broker, produces)
-    runtime = ServiceRuntime(settings, engine, sessions, uows, broker, consumer, relay, TokenVerifier(settings))
+    runtime = ServiceRuntime(settings, engine, sessions, uows, broker, consumer, relay, TokenVerifier(settings),
+                             produces=tuple(produces))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

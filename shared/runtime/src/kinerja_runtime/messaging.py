@@ -9,6 +9,7 @@ the effects (or the dead-letter records) are durable.
 
 import asyncio
 import contextlib
+import ssl
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterator, Sequence
@@ -18,6 +19,7 @@ from typing import Generic, TypeVar
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
+from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
 from kinerja_contracts import CloudEventAttributes, Event, decode
 from kinerja_contracts.catalogue import DEAD_LETTER, EVENT_TYPES
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
@@ -26,6 +28,7 @@ from kinerja_runtime import context, inbox
 from kinerja_runtime.logging import get_logger
 from kinerja_runtime.metrics import DEAD_LETTERED, EVENTS_CONSUMED
 from kinerja_runtime.redaction import SafeMessage, describe
+from kinerja_runtime.settings import ServiceSettings
 from kinerja_runtime.uow import UnitOfWork, UnitOfWorkFactory
 
 log = get_logger(__name__)
@@ -115,10 +118,31 @@ class PoisonEvent(SafeMessage):
     Its message is built from :func:`describe`, so it holds no value of the event."""
 
 
+_SASL = {"SCRAM-SHA-512": SASLScram512, "SCRAM-SHA-256": SASLScram256, "PLAIN": SASLPlaintext}
+
+
+def broker_security(settings: ServiceSettings) -> BaseSecurity | None:
+    """How to authenticate to the broker and encrypt the connection, from the settings:
+    ``None`` (plaintext, the embedded broker), TLS only, or SASL (the deploy manifests: SCRAM-SHA-512
+    over TLS with the service's KafkaUser, whose ACLs say which topics it may read and write)."""
+    protocol = settings.kafka_security_protocol
+    if protocol == "PLAINTEXT":
+        return None
+    tls = protocol in ("SSL", "SASL_SSL")
+    context = ssl.create_default_context(cafile=settings.kafka_ssl_ca_file or None) if tls else None
+    if protocol == "SSL":
+        return BaseSecurity(ssl_context=context, use_ssl=True)
+    return _SASL[settings.kafka_sasl_mechanism](
+        settings.kafka_sasl_username, settings.kafka_sasl_password.get_secret_value(),
+        ssl_context=context, use_ssl=tls,
+    )
+
+
 def create_broker(
     bootstrap_servers: str,
     client_id: str,
     *,
+    security: BaseSecurity | None = None,
     acks: str = "all",
     idempotent: bool = False,
     linger_ms: int = 10,
@@ -129,10 +153,13 @@ def create_broker(
     """The service's broker connection. The producer gathers records for ``linger_ms`` into
     requests of up to ``max_batch_bytes`` per partition, and keeps one request per partition in
     flight, so records of one key are acknowledged in the order they were handed over.
-    Idempotence needs a broker that grants producer ids (Apache Kafka does; Tansu does not)."""
+    Idempotence needs a broker that grants producer ids (Apache Kafka does; Tansu does not).
+    ``security`` (see :func:`broker_security`) applies to the consumer and to the producer, which
+    the outbox relay and the dead-letter records go through."""
     return KafkaBroker(
         bootstrap_servers,
         client_id=client_id,
+        security=security,
         acks=int(acks) if acks.lstrip("-").isdigit() else acks,
         enable_idempotence=idempotent,
         linger_ms=linger_ms,

@@ -1,8 +1,16 @@
 """A read-only projection of employees and periods, kept by every service that consumes
-target-service's roster events, so it can check and scope requests without calling it."""
+target-service's roster events, so it can check and scope requests without calling it.
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+The roster events carry no version, only the CloudEvents time target-service made them at, so
+they apply by that time, not by arrival (issue 8, item 13): each row keeps the time of the
+event that last set it (``changed_at``) and an older event leaves it as it is, whether the two
+meet in one batch or a redelivered or replayed one comes later. A period once closed stays
+closed. Every handler costs a fixed number of statements however large its batch.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields
+from datetime import datetime
 
 from kinerja_contracts import (
     EmployeeRegistered,
@@ -12,15 +20,34 @@ from kinerja_contracts import (
     PerformancePeriodOpened,
     WorkUnitDefined,
 )
-from sqlalchemy import JSON, Boolean, Column, Date, Index, Integer, MetaData, String, Table, delete, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    and_,
+    delete,
+    or_,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kinerja_runtime import bulk
+from kinerja_runtime.db import UtcDateTime
 from kinerja_runtime.messaging import Delivered, EventConsumer
 from kinerja_runtime.problems import NotFound
 from kinerja_runtime.uow import UnitOfWork
 
 roster_metadata = MetaData()
+
+# The CloudEvents time of the event that last set a row. Null on rows projected before it was
+# kept: any event replaces those.
+CHANGED_AT = "changed_at"
 
 known_employees = Table(
     "known_employees",
@@ -32,9 +59,24 @@ known_employees = Table(
     Column("unit", String(200), nullable=False),
     Column("appraiser_nip", String(18), nullable=True),
     Column("unit_id", String(128), nullable=True),
+    Column(CHANGED_AT, UtcDateTime(), nullable=True),
     # An appraiser's team list, and the members of a unit (a head's unit result), each in NIP order.
     Index("ix_known_employees_team", "agency_id", "appraiser_nip", "nip"),
     Index("ix_known_employees_unit", "agency_id", "unit_id", "nip"),
+)
+
+# When each employee last left an agency (a transfer out), so that an older registration or
+# transfer into that agency, delivered late or replayed, does not bring them back. Kept beside
+# known_employees rather than as a tombstone row in it: every read of the roster (a dozen
+# queries in three services) keeps meaning "who works here now" without a status filter. A
+# newer registration or transfer in applies (the employee came back); the row stays, as older
+# events stay stale.
+known_departures = Table(
+    "known_departures",
+    roster_metadata,
+    Column("agency_id", String(64), primary_key=True),
+    Column("nip", String(18), primary_key=True),
+    Column("left_at", UtcDateTime(), nullable=False),
 )
 
 known_units = Table(
@@ -46,6 +88,7 @@ known_units = Table(
     Column("parent_unit_id", String(128), nullable=True),
     Column("head_nip", String(18), nullable=True),
     Column("serves_public", Boolean, nullable=False),
+    Column(CHANGED_AT, UtcDateTime(), nullable=True),
     # Every proposal asks whether the employee heads a unit.
     Index("ix_known_units_head", "agency_id", "head_nip", "unit_id"),
 )
@@ -60,7 +103,11 @@ known_periods = Table(
     Column("ends_on", Date, nullable=False),
     Column("status", String(16), nullable=False),
     Column("checkpoints", JSON, nullable=True),
+    Column(CHANGED_AT, UtcDateTime(), nullable=True),  # of the Opened that set the dates
 )
+
+EMPLOYEE_KEY = ["agency_id", "nip"]
+OPEN, CLOSED = "open", "closed"
 
 
 @dataclass(frozen=True)
@@ -92,61 +139,158 @@ class KnownPeriod:
     status: str
 
 
-def _employee_row(event: EmployeeRegistered) -> dict:
+# What a read selects to build the dataclasses (the tables also hold the projection's bookkeeping).
+EMPLOYEE_COLUMNS = tuple(known_employees.c[f.name] for f in fields(KnownEmployee))
+UNIT_COLUMNS = tuple(known_units.c[f.name] for f in fields(KnownUnit))
+
+
+# --- applying by event time ----------------------------------------------------------------
+
+
+def event_time(delivered: Delivered) -> datetime:
+    return delivered.envelope.attributes.time
+
+
+def in_time_order(batch: Iterable[Delivered]) -> list[Delivered]:
+    """The batch oldest first. The sort is stable, so events of one time keep their delivery
+    order, and the last event of a key (the one an upsert keeps) is its latest."""
+    return sorted(batch, key=event_time)
+
+
+def is_older(time: datetime, than: datetime | None) -> bool:
+    """Whether an event of ``time`` is older than the one that set a value at ``than``
+    (None: a value set before times were kept, which any event replaces)."""
+    return than is not None and time < than
+
+
+def _not_older(column: str):
+    """Upsert condition: the stored row is replaced only by an event at least as recent."""
+    def condition(table: Table, excluded):
+        return or_(table.c[column].is_(None), excluded[column] >= table.c[column])
+    return condition
+
+
+# --- employees -----------------------------------------------------------------------------
+
+
+def _employee_row(event: EmployeeRegistered, at: datetime) -> dict:
     return {"agency_id": event.agency_id, "nip": event.nip, "name": event.name, "position": event.position,
-            "unit": event.unit, "appraiser_nip": event.appraiser_nip, "unit_id": event.unit_id}
+            "unit": event.unit, "appraiser_nip": event.appraiser_nip, "unit_id": event.unit_id, CHANGED_AT: at}
+
+
+async def _departures(session: AsyncSession, keys: set[tuple[str, str]]) -> dict[tuple[str, str], datetime]:
+    if not keys:
+        return {}
+    rows = (await session.execute(select(known_departures).where(
+        bulk.keyed_in(known_departures, EMPLOYEE_KEY, keys)))).all()
+    return {(r.agency_id, r.nip): r.left_at for r in rows}
 
 
 async def on_employees_registered(batch: Sequence[Delivered[EmployeeRegistered]], uow: UnitOfWork) -> None:
-    await bulk.upsert(uow.session, known_employees, [_employee_row(d.event) for d in batch], ["agency_id", "nip"])
+    """A registration (a new employee, or a change of name, position, unit or appraiser) applies
+    unless the row holds a newer event or the employee left the agency after it."""
+    batch = in_time_order(batch)
+    left = await _departures(uow.session, {(d.event.agency_id, d.event.nip) for d in batch})
+    rows = [_employee_row(d.event, event_time(d)) for d in batch
+            if not is_older(event_time(d), left.get((d.event.agency_id, d.event.nip)))]
+    await bulk.upsert(uow.session, known_employees, rows, EMPLOYEE_KEY, where=_not_older(CHANGED_AT))
+
+
+@dataclass
+class Moves:
+    """Transfers applied in memory, oldest first, to the roster rows and departures they touch
+    (as stored), so a batch is then written with one statement per table. An employee may
+    move twice in one batch."""
+
+    rows: dict[tuple[str, str], dict]
+    departures: dict[tuple[str, str], datetime]
+    removed: set[tuple[str, str]] = field(default_factory=set)
+    written: set[tuple[str, str]] = field(default_factory=set)
+    departed: set[tuple[str, str]] = field(default_factory=set)
+
+    def move(self, t: EmployeeTransferred, at: datetime) -> None:
+        source, destination = (t.previous_agency_id, t.nip), (t.agency_id, t.nip)
+        before, current = self.rows.get(source), self.rows.get(destination)
+        name = (before or current or {}).get("name", t.nip)  # the name travels with them
+        if source != destination:
+            # Leaving an agency leaves its scope entirely, and is remembered so that an older
+            # event cannot bring them back; a row there set by a newer event than this transfer
+            # (they came back since) stays.
+            if not is_older(at, self.departures.get(source)):
+                self.departures[source] = at
+                self.departed.add(source)
+            if before is not None and not is_older(at, before[CHANGED_AT]):
+                del self.rows[source]
+                self.removed.add(source)
+                self.written.discard(source)
+        if is_older(at, self.departures.get(destination)):
+            return  # they left the destination after this move: it is history
+        if current is not None and is_older(at, current[CHANGED_AT]):
+            return  # the destination holds a newer event about them
+        self.rows[destination] = {
+            "agency_id": t.agency_id, "nip": t.nip, "name": name, "position": t.position, "unit": t.unit,
+            "appraiser_nip": t.appraiser_nip, "unit_id": t.unit_id, CHANGED_AT: at}
+        self.written.add(destination)
+        self.removed.discard(destination)
 
 
 async def on_employees_transferred(batch: Sequence[Delivered[EmployeeTransferred]], uow: UnitOfWork) -> None:
     """An employee leaving an agency leaves its scope entirely; the name travels with them."""
-    transfers = [d.event for d in batch]
-    known = (await uow.session.execute(
-        select(known_employees.c.agency_id, known_employees.c.nip, known_employees.c.name).where(
-            bulk.keyed_in(known_employees, ["agency_id", "nip"],
-                          {(t.previous_agency_id, t.nip) for t in transfers}))
-    )).all()
-    names = {(r.agency_id, r.nip): r.name for r in known}
-    final: dict[str, dict] = {}
-    left: set[tuple[str, str]] = set()
-    for t in transfers:  # in order: an employee may move twice in one batch
-        name = names.get((t.previous_agency_id, t.nip), t.nip)
-        if t.previous_agency_id != t.agency_id:
-            left.add((t.previous_agency_id, t.nip))
-        names[(t.agency_id, t.nip)] = name
-        final[t.nip] = {"agency_id": t.agency_id, "nip": t.nip, "name": name, "position": t.position,
-                        "unit": t.unit, "appraiser_nip": t.appraiser_nip, "unit_id": t.unit_id}
-    left -= {(row["agency_id"], nip) for nip, row in final.items()}
-    if left:
-        await uow.session.execute(delete(known_employees).where(
-            bulk.keyed_in(known_employees, ["agency_id", "nip"], left)))
-    await bulk.upsert(uow.session, known_employees, final.values(), ["agency_id", "nip"])
+    batch = in_time_order(batch)
+    session = uow.session
+    keys = {k for d in batch for k in ((d.event.previous_agency_id, d.event.nip), (d.event.agency_id, d.event.nip))}
+    stored = (await session.execute(select(known_employees).where(
+        bulk.keyed_in(known_employees, EMPLOYEE_KEY, keys)))).all()
+    moves = Moves({(r.agency_id, r.nip): dict(r._mapping) for r in stored}, await _departures(session, keys))
+    for d in batch:
+        moves.move(d.event, event_time(d))
+    if moves.removed:
+        await session.execute(delete(known_employees).where(
+            bulk.keyed_in(known_employees, EMPLOYEE_KEY, moves.removed)))
+    await bulk.upsert(session, known_departures, [
+        {"agency_id": a, "nip": nip, "left_at": moves.departures[a, nip]} for a, nip in sorted(moves.departed)
+    ], EMPLOYEE_KEY, where=_not_older("left_at"))
+    await bulk.upsert(session, known_employees, [moves.rows[k] for k in sorted(moves.written)], EMPLOYEE_KEY,
+                      where=_not_older(CHANGED_AT))
+
+
+# --- organisation and periods ----------------------------------------------------------------
 
 
 async def on_work_units_defined(batch: Sequence[Delivered[WorkUnitDefined]], uow: UnitOfWork) -> None:
+    """A unit defined again (renamed, moved, a new head) is replaced unless the row is newer."""
     await bulk.upsert(uow.session, known_units, [
-        {"agency_id": e.agency_id, "unit_id": e.unit_id, "name": e.name, "parent_unit_id": e.parent_unit_id,
-         "head_nip": e.head_nip, "serves_public": e.serves_public}
-        for e in (d.event for d in batch)
-    ], ["agency_id", "unit_id"])
+        {"agency_id": d.event.agency_id, "unit_id": d.event.unit_id, "name": d.event.name,
+         "parent_unit_id": d.event.parent_unit_id, "head_nip": d.event.head_nip,
+         "serves_public": d.event.serves_public, CHANGED_AT: event_time(d)}
+        for d in in_time_order(batch)
+    ], ["agency_id", "unit_id"], where=_not_older(CHANGED_AT))
+
+
+def _still_open_and_not_newer(table: Table, excluded):
+    # Status only goes from open to closed: reopening is no product operation, so an Opened
+    # after the close is a replay or a late copy and changes nothing.
+    return and_(table.c.status == OPEN, _not_older(CHANGED_AT)(table, excluded))
 
 
 async def on_periods_opened(batch: Sequence[Delivered[PerformancePeriodOpened]], uow: UnitOfWork) -> None:
+    """An Opened again sets an open period's dates and checkpoints, unless it is older than
+    the one that set them; it never reopens a closed period."""
     await bulk.upsert(uow.session, known_periods, [
-        {"agency_id": e.agency_id, "period_id": e.period_id, "year": e.year, "starts_on": e.starts_on,
-         "ends_on": e.ends_on, "status": "open", "checkpoints": [c.model_dump(mode="json") for c in e.checkpoints]}
-        for e in (d.event for d in batch)
-    ], ["agency_id", "period_id"])
+        {"agency_id": d.event.agency_id, "period_id": d.event.period_id, "year": d.event.year,
+         "starts_on": d.event.starts_on, "ends_on": d.event.ends_on, "status": OPEN,
+         "checkpoints": [c.model_dump(mode="json") for c in d.event.checkpoints], CHANGED_AT: event_time(d)}
+        for d in in_time_order(batch)
+    ], ["agency_id", "period_id"], update=["year", "starts_on", "ends_on", "checkpoints", CHANGED_AT],
+        where=_still_open_and_not_newer)
 
 
 async def on_periods_closed(batch: Sequence[Delivered[PerformancePeriodClosed | PerformancePeriodClosedV1]],
                             uow: UnitOfWork) -> None:
+    # Closing is final whatever the times: a close replayed changes nothing.
     await uow.session.execute(known_periods.update().where(
         bulk.keyed_in(known_periods, ["agency_id", "period_id"], {(d.event.agency_id, d.event.period_id) for d in batch})
-    ).values(status="closed"))
+    ).values(status=CLOSED))
 
 
 def subscribe_roster(consumer: EventConsumer) -> None:
@@ -161,7 +305,7 @@ def subscribe_roster(consumer: EventConsumer) -> None:
 
 async def employee(session: AsyncSession, agency_id: str, nip: str) -> KnownEmployee:
     row = (await session.execute(
-        select(known_employees).where(known_employees.c.agency_id == agency_id, known_employees.c.nip == nip)
+        select(*EMPLOYEE_COLUMNS).where(known_employees.c.agency_id == agency_id, known_employees.c.nip == nip)
     )).first()
     if row is None:
         raise NotFound("no such employee")  # never echo the NIP or agency (issue 8, item 6)
@@ -170,7 +314,7 @@ async def employee(session: AsyncSession, agency_id: str, nip: str) -> KnownEmpl
 
 async def unit(session: AsyncSession, agency_id: str, unit_id: str) -> KnownUnit:
     row = (await session.execute(
-        select(known_units).where(known_units.c.agency_id == agency_id, known_units.c.unit_id == unit_id)
+        select(*UNIT_COLUMNS).where(known_units.c.agency_id == agency_id, known_units.c.unit_id == unit_id)
     )).first()
     if row is None:
         raise NotFound("no such work unit")

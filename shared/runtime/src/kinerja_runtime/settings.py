@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_JWT_SECRET = "kinerja-dev-secret-not-for-production"
@@ -37,6 +37,18 @@ class ServiceSettings(BaseSettings):
     kafka_max_batch_bytes: int = Field(256 * 1024, description="Most bytes of records per partition in one request")
     kafka_max_request_bytes: int = Field(1024 * 1024, description="Largest record the producer sends (the broker's limit)")
     kafka_request_timeout_ms: int = Field(40_000, description="How long the producer retries a record before failing it")
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        "PLAINTEXT", description="How the service connects to the broker: PLAINTEXT for the embedded broker; the "
+        "deploy manifests use SASL_SSL (SCRAM credentials of the service's KafkaUser over TLS)"
+    )
+    kafka_sasl_mechanism: Literal["SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN"] = Field(
+        "SCRAM-SHA-512", description="SASL mechanism when the protocol is SASL_*"
+    )
+    kafka_sasl_username: str = Field("", description="SASL user (the KafkaUser's name); required with SASL_*")
+    kafka_sasl_password: SecretStr = Field(SecretStr(""), description="SASL password; required with SASL_*")
+    kafka_ssl_ca_file: str = Field(
+        "", description="PEM file of the CA that signed the brokers' certificates (SSL, SASL_SSL); empty: the system's"
+    )
     http_host: str = "127.0.0.1"
     http_port: int = 8000
     http_max_body_bytes: int = Field(
@@ -69,6 +81,16 @@ class ServiceSettings(BaseSettings):
     consumer_max_attempts: int = 4
     consumer_batch_size: int = Field(500, description="Most records applied in one database transaction")
     consumer_backoff_seconds: float = 0.2
+
+    @model_validator(mode="after")
+    def _sasl_needs_credentials(self) -> "ServiceSettings":
+        # Fail at start-up, not at the first connection attempt minutes later.
+        if self.kafka_security_protocol.startswith("SASL_") and not (
+            self.kafka_sasl_username and self.kafka_sasl_password.get_secret_value()
+        ):
+            raise ValueError(f"KAFKA_SECURITY_PROTOCOL={self.kafka_security_protocol} needs KAFKA_SASL_USERNAME and "
+                             "KAFKA_SASL_PASSWORD")
+        return self
 
     @property
     def is_production(self) -> bool:

@@ -205,7 +205,7 @@ async def employees_of(session: AsyncSession, keys: Iterable[tuple[str, str]]) -
     if not by_agency:
         return {}
     table = roster.known_employees
-    rows = (await session.execute(select(table).where(or_(*(
+    rows = (await session.execute(select(*roster.EMPLOYEE_COLUMNS).where(or_(*(
         and_(table.c.agency_id == agency_id, table.c.nip.in_(sorted(nips))) for agency_id, nips in by_agency.items()
     ))))).all()
     return {(r.agency_id, r.nip): roster.KnownEmployee(**r._mapping) for r in rows}
@@ -214,7 +214,7 @@ async def employees_of(session: AsyncSession, keys: Iterable[tuple[str, str]]) -
 async def units_of(session: AsyncSession, agency_ids: Iterable[str]) -> dict[str, list[roster.KnownUnit]]:
     """Every agency's organisation tree (units are few next to employees)."""
     table = roster.known_units
-    rows = (await session.execute(select(table).where(table.c.agency_id.in_(sorted(set(agency_ids))))
+    rows = (await session.execute(select(*roster.UNIT_COLUMNS).where(table.c.agency_id.in_(sorted(set(agency_ids))))
                                   .order_by(table.c.agency_id, table.c.unit_id))).all()
     found: dict[str, list[roster.KnownUnit]] = defaultdict(list)
     for r in rows:

@@ -1,5 +1,7 @@
 """Cascading: what an employee's RHK may link to, and the tree from an IKU down to every linked RHK."""
 
+from kinerja_runtime import access_log
+from kinerja_runtime.access_log import Kind
 from kinerja_runtime.problems import NotFound
 from kinerja_runtime.uow import UnitOfWork
 
@@ -41,4 +43,15 @@ async def cascade(uow: UnitOfWork, *, agency_id: str, iku_id: str, reader_nip: s
             rows.extend(CascadeRow(r.rhk_id, r.kind.value, r.description, r.supports_rhk_id, r.iku_id, s.nip,
                                    owner.name if owner else None, s.skp_id, shown.status.value, s.version)
                         for r in shown.rhk)
-    return {"period_id": iku.period_id, **cascade_tree(iku, rows)}
+        tree = cascade_tree(iku, rows)
+        # Whose plans the tree shows is whose SKP this reader read (one entry each, one statement).
+        await access_log.record_reads(uow, [(Kind.SKP, skp_id, nip) for skp_id, nip in sorted(_skps_in(tree["rhk"]))])
+    return {"period_id": iku.period_id, **tree}
+
+
+def _skps_in(nodes: list[dict]) -> set[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
+    for node in nodes:
+        found.add((node["skp_id"], node["nip"]))
+        found |= _skps_in(node["supported_by"])
+    return found

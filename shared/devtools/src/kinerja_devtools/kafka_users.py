@@ -1,0 +1,200 @@
+"""Who may read and write which topic on the production broker, as Strimzi ``KafkaUser`` resources.
+
+Two sources, each declared once:
+
+- the catalogue's :class:`~kinerja_contracts.catalogue.Audience` of each topic: who *may* read it
+  (public: any subscriber; internal: the services it names);
+- :data:`SERVICES`, what each service *does* read and publish. The services declare this in
+  code (their ``subscribe`` handlers and ``produces=[...]``); devtools does not depend on the
+  services, so it is restated here, and a contract test builds every service and checks this
+  table against it (tests/contract/test_contract_deploy_users.py).
+
+A service's ACLs are read on what it consumes (with its consumer group), write on what it
+publishes and, when it consumes, on the dead-letter topic. An external subscriber gets read on
+the public topics only. Reading a topic the catalogue does not open to the reader is refused
+here, so the manifests cannot be generated with a read the anonymity rule forbids (ADR 0010).
+"""
+
+from dataclasses import dataclass
+
+from kinerja_contracts.catalogue import (
+    APPRAISALS,
+    CITIZEN_SATISFACTION,
+    DEAD_LETTER,
+    DEVELOPMENT,
+    EMPLOYEES,
+    FEEDBACK,
+    OPERATORS,
+    ORGANISATION,
+    PERIODS,
+    PUBLIC_TOPICS,
+    TARGETS,
+    Topic,
+    readable_by,
+)
+
+AUTHENTICATION = "scram-sha-512"
+"""SASL SCRAM-SHA-512 over the cluster's TLS listener: the User Operator keeps each user's password
+in a Secret named after the user (key ``password``), which the Deployment passes to the service."""
+
+SASL_MECHANISM = "SCRAM-SHA-512"
+SECURITY_PROTOCOL = "SASL_SSL"
+BOOTSTRAP = "kinerja-kafka-bootstrap:9093"
+"""The cluster's internal TLS listener with SCRAM authentication (see deploy/README.md)."""
+CLUSTER_CA_SECRET = "kinerja-cluster-ca-cert"
+CA_DIR = "/etc/kinerja/kafka-ca"
+
+
+class AudienceViolation(ValueError):
+    """A principal would read a topic whose audience does not name it."""
+
+
+@dataclass(frozen=True)
+class ServiceAccess:
+    """What one service reads and publishes (the topics of its handlers and of its ``produces``)."""
+
+    service: str
+    reads: tuple[Topic, ...]
+    produces: tuple[Topic, ...]
+
+
+SERVICES: tuple[ServiceAccess, ...] = (
+    # Owns the roster and the periods; consumes nothing.
+    ServiceAccess("target-service", reads=(), produces=(EMPLOYEES, ORGANISATION, PERIODS, TARGETS)),
+    ServiceAccess("feedback-service", reads=(EMPLOYEES, ORGANISATION, PERIODS),
+                  produces=(FEEDBACK, CITIZEN_SATISFACTION)),
+    ServiceAccess("appraisal-service", reads=(EMPLOYEES, ORGANISATION, PERIODS, TARGETS, FEEDBACK, CITIZEN_SATISFACTION),
+                  produces=(APPRAISALS,)),
+    ServiceAccess("training-service", reads=(EMPLOYEES, ORGANISATION, PERIODS, APPRAISALS), produces=(DEVELOPMENT,)),
+)
+
+EXTERNAL_SUBSCRIBERS: tuple[str, ...] = ("siasn-connector",)
+"""Outside systems that subscribe to Kinerja's events (SIASN's connector); each gets read on the
+public topics only. Add a name here for another subscriber."""
+
+
+@dataclass(frozen=True)
+class Acl:
+    """One Strimzi ACL rule (simple authorization)."""
+
+    resource: str  # "topic" or "group"
+    name: str
+    pattern: str  # "literal" or "prefix"
+    operations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class KafkaClient:
+    """One principal on the broker, its ``KafkaUser``."""
+
+    name: str
+    purpose: str
+    reads: tuple[Topic, ...] = ()
+    writes: tuple[Topic, ...] = ()
+
+    def __post_init__(self) -> None:
+        allowed = {t.name for t in readable_by(self.name)}
+        refused = [t.name for t in self.reads if t.name not in allowed]
+        if refused:
+            raise AudienceViolation(f"{self.name} may not read {', '.join(refused)}: the catalogue's audience of "
+                                    "those topics does not name it")
+
+    def acls(self) -> tuple[Acl, ...]:
+        rules = [Acl("topic", t.name, "literal", ("Describe", "Read")) for t in self.reads]
+        if self.reads:
+            # Prefixed, so a replay into a fresh group (e.g. "appraisal-service-replay") needs no
+            # new user; the prefix is the principal's own name, shared with no one.
+            rules.append(Acl("group", self.name, "prefix", ("Read",)))
+        rules += [Acl("topic", t.name, "literal", ("Describe", "Write")) for t in self.writes]
+        return tuple(rules)
+
+    def may_read(self, topic: str) -> bool:
+        return any(a.resource == "topic" and a.name == topic and "Read" in a.operations for a in self.acls())
+
+    def may_write(self, topic: str) -> bool:
+        return any(a.resource == "topic" and a.name == topic and "Write" in a.operations for a in self.acls())
+
+
+def service_client(access: ServiceAccess) -> KafkaClient:
+    # A consumer writes what it gives up on to the dead-letter topic; a pure producer never does.
+    dead_letter = (DEAD_LETTER,) if access.reads else ()
+    return KafkaClient(access.service, f"{access.service}: its subscriptions and its events",
+                       reads=access.reads, writes=access.produces + dead_letter)
+
+
+def clients() -> tuple[KafkaClient, ...]:
+    """Every KafkaUser: the services, the operators (dead-letter inspection), the external subscribers."""
+    services = tuple(service_client(a) for a in SERVICES)
+    operators = KafkaClient(OPERATORS, "operators: inspect the dead-letter topic",
+                            reads=tuple(t for t in readable_by(OPERATORS) if not t.audience.public))
+    subscribers = tuple(KafkaClient(name, f"{name}: an external subscriber, the public topics only",
+                                    reads=PUBLIC_TOPICS) for name in EXTERNAL_SUBSCRIBERS)
+    return (*services, operators, *subscribers)
+
+
+def client(name: str) -> KafkaClient:
+    return next(c for c in clients() if c.name == name)
+
+
+def render_user(kafka_client: KafkaClient, cluster: str = "kinerja") -> str:
+    lines = [
+        "---",
+        f"# {kafka_client.purpose}",
+        "apiVersion: kafka.strimzi.io/v1beta2",
+        "kind: KafkaUser",
+        "metadata:",
+        f"  name: {kafka_client.name}",
+        "  labels:",
+        f"    strimzi.io/cluster: {cluster}",
+        "spec:",
+        "  authentication:",
+        f"    type: {AUTHENTICATION}",
+        "  authorization:",
+        "    type: simple",
+        "    acls:",
+    ]
+    for acl in kafka_client.acls():
+        lines += [
+            f"      - resource: {{type: {acl.resource}, name: {acl.name}, patternType: {acl.pattern}}}",
+            f"        operations: [{', '.join(acl.operations)}]",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def render_users(cluster: str = "kinerja") -> str:
+    head = ("# Generated by `python -m kinerja_devtools.manifests` from each topic's audience in\n"
+            "# kinerja_contracts.catalogue and what each service reads and publishes (kinerja_devtools.kafka_users);\n"
+            f"# do not edit. Authentication: {AUTHENTICATION} (SASL over the cluster's TLS listener).\n")
+    return head + "".join(render_user(c, cluster) for c in clients())
+
+
+def client_env(service: str, indent: int = 12) -> str:
+    """The env entries of a service's Deployment that connect it as its KafkaUser (the committed
+    Deployments carry exactly these lines; a contract test checks it)."""
+    pad = " " * indent
+    return "\n".join(pad + line for line in (
+        f'- {{name: KAFKA_BOOTSTRAP_SERVERS, value: "{BOOTSTRAP}"}}',
+        f"- {{name: KAFKA_SECURITY_PROTOCOL, value: {SECURITY_PROTOCOL}}}",
+        f"- {{name: KAFKA_SASL_MECHANISM, value: {SASL_MECHANISM}}}",
+        f"- {{name: KAFKA_SASL_USERNAME, value: {service}}}",
+        "- name: KAFKA_SASL_PASSWORD",
+        f"  valueFrom: {{secretKeyRef: {{name: {service}, key: password}}}}",
+        f"- {{name: KAFKA_SSL_CA_FILE, value: {CA_DIR}/ca.crt}}",
+    )) + "\n"
+
+
+def ca_volume(indent: int = 6) -> str:
+    """The pod's volume holding the cluster CA that signed the brokers' certificates."""
+    pad = " " * indent
+    return "\n".join(pad + line for line in (
+        "volumes:",
+        f"  - {{name: kafka-ca, secret: {{secretName: {CLUSTER_CA_SECRET}, items: [{{key: ca.crt, path: ca.crt}}]}}}}",
+    )) + "\n"
+
+
+def ca_mount(indent: int = 10) -> str:
+    pad = " " * indent
+    return "\n".join(pad + line for line in (
+        "volumeMounts:",
+        f"  - {{name: kafka-ca, mountPath: {CA_DIR}, readOnly: true}}",
+    )) + "\n"
