@@ -3,7 +3,18 @@ in a role's navigation). A new page module is added to MODULES, nothing else."""
 
 from pathlib import Path
 
-from web_portal.pages import account, appraiser_home, employee_home, hr_home, public_survey
+from web_portal.pages import (
+           account,
+           appraiser_home,
+           employee_appraisal,
+           employee_development,
+           employee_feedback,
+           employee_home,
+           employee_skp,
+           hr_home,
+           public_survey,
+)
 
 STATIC = Path(__file__).parent.parent / "static"
-MODULES = (account, employee_home, appraiser_home, hr_home, public_survey)
+MODULES = (account, employee_home, appraiser_home, hr_home, public_survey,
+           employee_appraisal, employee_development, employee_feedback, employee_skp)
