@@ -1,8 +1,13 @@
 """The employee pages' pure helpers: reading the SKP editor's rows, the body sent and the service's
 errors moved back onto the form's rows; ratings, Realisasi entries, the Keberatan window, the JP gauge."""
 
+import re
 from datetime import date
 
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from web_portal.app import create_app
 from web_portal.pages.employee_appraisal import days_left
 from web_portal.pages.employee_development import claim_body, gauge
 from web_portal.pages.employee_feedback import read_ratings
@@ -17,6 +22,7 @@ from web_portal.pages.employee_skp_form import (
     rows_from_skp,
     values_of,
 )
+from web_portal.settings import PortalSettings
 
 
 def iki(description="Berkas", target="10", unit="berkas", aspect="kuantitas", **more):
@@ -143,3 +149,96 @@ def test_a_claim_needs_a_title_and_jp_unless_from_the_catalogue():
     assert set(errors) == {"klaim.title", "klaim.jp", "klaim.evidence", "klaim.completed_on"}
     body, errors = claim_body({"klaim.catalogue_code": "K-1", "klaim.evidence": "S", "klaim.completed_on": "2026-02-01"})
     assert not errors and body["catalogue_code"] == "K-1"
+
+
+# -- pages on fake services ---------------------------------------------------------------------------
+
+AGENCY = "dinas-uji"
+ME = "199001012015011002"
+ROSTER = {"items": [{"nip": ME, "name": "Siti Staf", "appraiser_nip": "198001012005011001"}]}
+PERIOD = {"period_id": "P", "year": 2026, "status": "open", "starts_on": "2026-01-01", "ends_on": "2026-12-31",
+          "checkpoints": [{"checkpoint_id": "C1", "name": "Triwulan I", "starts_on": "2026-01-01", "ends_on": "2026-03-31"}]}
+RHK = [{"rhk_id": "R", "kind": "utama", "description": "Terlayaninya izin", "supports_rhk_id": "S", "iku_id": None,
+        "indikator": [{"iki_id": "I", "aspect": "kuantitas", "description": "Berkas selesai", "target": 120.0,
+                       "unit": "berkas", "higher_is_better": True}]}]
+SKP = {"skp_id": "K", "period_id": "P", "nip": ME, "status": "approved", "version": 1, "notes": None, "rhk": RHK,
+       "revision": {"version": 2, "status": "returned", "notes": "Target terlalu rendah", "rhk": RHK, "reason": "naik"},
+       "versions": [{"version": 1, "status": "approved", "in_force": True}],
+       "realizations": [{"iki_id": "I", "checkpoint_id": "C1", "value": 30.0, "evidence": "https://bukti/1",
+                         "recorded_at": "2026-03-30T01:00:00+00:00"}], "feedback": []}
+APPRAISAL = {
+    "appraisal_id": "A", "period_id": "P", "nip": ME, "kind": "annual", "revision": 1, "status": "final",
+    "proposed": {"rating_hasil_kerja": "sesuai_ekspektasi", "rating_perilaku": "sesuai_ekspektasi", "predikat": "Baik"},
+    "rating_hasil_kerja": "sesuai_ekspektasi", "rating_perilaku": "sesuai_ekspektasi", "predikat": "Baik",
+    "overridden": False, "final_on": "2026-01-02", "objection_closes_on": "2020-01-16", "objection_id": None,
+    "objections": [], "revisions": [],
+    "explanation": {"hasil_kerja": {"basis": "own", "average_capaian_utama": 101.5, "level_from_average": "sesuai_ekspektasi"},
+                    "perilaku": {"score": None, "withheld": "fewer than 3 anonymous answers", "values": [
+                        {"value": "akuntabel", "withheld": "fewer than 3 anonymous answers", "evidence": []}]}},
+}
+FEEDBACK = {"nip": ME, "period_id": "P", "outside_rounds": {}, "rounds": [{"round_id": "F", "status": "open", "sources": {
+    "self": {"answers": 0, "forms": []},
+    "peer": {"shown": False, "reason": "shown once the round is closed"},
+    "subordinate": {"shown": False, "reason": "a reason the portal does not know"}}}]}
+
+
+def answer(request: httpx.Request) -> httpx.Response:
+    path = request.url.path
+    routes = {"/employees": ROSTER, "/periods": {"items": [PERIOD]}, "/skp/K": SKP, "/appraisals/A": APPRAISAL,
+              f"/employees/{ME}/feedback": FEEDBACK, "/feedback-rounds/assigned": {"rounds": []}}
+    if request.method == "POST" and path == "/appraisals/A/objections":
+        return httpx.Response(409, json={"title": "Conflict", "status": 409,
+                                         "detail": "the objection window closed on 2020-01-16"})
+    return httpx.Response(200, json=routes.get(path, {}))
+
+
+@pytest.fixture
+def employee():
+    transports = {name: httpx.MockTransport(answer) for name in
+                  ("target-service", "feedback-service", "appraisal-service", "training-service")}
+    with TestClient(create_app(PortalSettings(dev_agency=AGENCY), transports)) as client:
+        page = client.get("/masuk")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        client.post("/masuk/dev", data={"nip": ME, "agency": AGENCY, "csrf_token": token}, follow_redirects=False)
+        yield client
+
+
+def csrf(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def test_a_returned_revision_shows_the_notes_and_can_be_edited(employee):
+    page = employee.get("/pegawai/skp/K")
+    assert page.status_code == 200
+    assert "Target terlalu rendah" in page.text and "/pegawai/skp/K/ubah" in page.text
+
+
+def test_the_realisation_page_shows_what_was_recorded_with_its_evidence_link(employee):
+    page = employee.get("/pegawai/skp/K/realisasi?checkpoint_id=C1")
+    assert page.status_code == 200
+    assert "Tercatat: 30 berkas" in page.text and 'href="https://bukti/1"' in page.text
+    refused = employee.post("/pegawai/skp/K/realisasi", data={"csrf_token": csrf(page.text), "checkpoint_id": "C1",
+                                                              "r.0.iki_id": "I", "r.0.value": "banyak"})
+    assert refused.status_code == 422 and 'id="galat-r-0-value"' in refused.text
+
+
+def test_the_appraisal_shows_how_it_was_reached_withheld_values_saying_so(employee):
+    page = employee.get("/pegawai/penilaian/A")
+    assert page.status_code == 200
+    assert "Rata-rata capaian RHK utama" in page.text and "101,5" in page.text
+    assert "Dirahasiakan: fewer than 3 anonymous answers" in page.text
+
+
+def test_an_objection_after_the_window_shows_the_services_refusal(employee):
+    form = employee.get("/pegawai/penilaian/A/keberatan")
+    assert "tidak terbuka" in form.text
+    refused = employee.post("/pegawai/penilaian/A/keberatan", data={"csrf_token": csrf(form.text), "reasons": "Tidak adil"})
+    assert refused.status_code == 409 and "the objection window closed on 2020-01-16" in refused.text
+    assert "Tidak adil" in refused.text  # what was typed stays
+
+
+def test_feedback_results_are_shown_as_the_service_anonymises_them(employee):
+    page = employee.get("/pegawai/umpan-balik?period_id=P")
+    assert page.status_code == 200
+    assert "Ditampilkan setelah putaran umpan balik ditutup." in page.text
+    assert "a reason the portal does not know" in page.text
