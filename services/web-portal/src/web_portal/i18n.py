@@ -21,8 +21,9 @@ def _load_catalogue() -> dict[str, str]:
     catalogue: dict[str, str] = {}
     for module in pkgutil.iter_modules(messages.__path__):
         english = importlib.import_module(f"{messages.__name__}.{module.name}").EN
-        clashes = catalogue.keys() & english.keys()
-        if clashes:  # two areas translating one text differently would be decided by import order
+        # One text may appear in several areas; translated differently, import order would decide.
+        clashes = {text for text in catalogue.keys() & english.keys() if catalogue[text] != english[text]}
+        if clashes:
             raise RuntimeError(f"messages/{module.name}.py repeats {sorted(clashes)[:3]}")
         catalogue.update(english)
     return catalogue

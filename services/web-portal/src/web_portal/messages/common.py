@@ -49,4 +49,11 @@ EN = {
     "Maaf, terjadi kesalahan pada kami. Silakan coba lagi.": "Sorry, something went wrong on our side. Please try again.",
     "Halaman pejabat penilai sedang disiapkan.": "The appraiser's pages are being prepared.",
     "Halaman pengelola kinerja sedang disiapkan.": "The performance manager's pages are being prepared.",
+    # Shared by several areas: one translation each.
+    "Tindakan": "Actions",
+    "Diajukan": "Submitted",
+    "Formulir umpan balik 360°": "360° feedback form",
+    "Sesuai ekspektasi": "Meets expectations",
+    "Rekan kerja": "Peer",
+    "Bawahan": "Subordinate",
 }

@@ -10,11 +10,16 @@ from web_portal.pages import (
     appraiser_objections,
     appraiser_rounds,
     appraiser_team,
+    employee_appraisal,
+    employee_development,
+    employee_feedback,
     employee_home,
+    employee_skp,
     hr_home,
     public_survey,
 )
 
 STATIC = Path(__file__).parent.parent / "static"
-MODULES = (account, employee_home, appraiser_home, appraiser_team, appraiser_rounds, appraiser_appraisals,
-           appraiser_objections, hr_home, public_survey)
+MODULES = (account, employee_home, employee_skp, employee_feedback, employee_appraisal, employee_development,
+           appraiser_home, appraiser_team, appraiser_rounds, appraiser_appraisals, appraiser_objections,
+           hr_home, public_survey)
