@@ -49,6 +49,10 @@ bench-province: install ## a province's year over HTTP on PostgreSQL, then a rep
 bench-portal: install ## the web portal's server time per page (p50/p95) in the demo agency: make bench-portal ROUNDS=30
 	$(PY) -m kinerja_devtools.portal_bench --rounds $(or $(ROUNDS),30)
 
+screenshots: install ## the portal's browser tests, copying the README's screenshots to docs/screenshots/
+	mkdir -p docs/screenshots
+	KINERJA_SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest tests/e2e/portal -q -rs
+
 schemas: install ## regenerate the committed JSON Schemas after a compatible change
 	$(PY) -m kinerja_contracts.schemas
 
