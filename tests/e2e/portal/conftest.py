@@ -9,7 +9,8 @@ Fixtures:
 - ``browser`` (session) and ``page`` (a fresh context per test: no cookies carried over).
 - ``sign_in_as(page, person)``: the dev sign-in page, one click.
 - ``check_page(page, name)``: axe-core (no serious or critical violation) and a screenshot
-  ``test-output/e2e-portal/<test>/<nn>-<name>.png`` (the folder is gitignored).
+  ``test-output/e2e-portal/<test>/<nn>-<name>.png`` (the folder is gitignored); under
+  ``make screenshots`` the names listed in readme_screenshots.py are also copied to docs/screenshots/.
 
 Chromium missing: skipped with a message, except under CI=true where it fails.
 """
@@ -31,12 +32,17 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "integration"))
 from two_agencies import ServiceStack, build_apps  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from readme_screenshots import README_SCREENSHOTS  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[3]
 OUTPUT = REPO / "test-output" / "e2e-portal"
 AXE_CACHE = Path(os.environ.get("AXE_CACHE_DIR", Path.home() / ".cache" / "kinerja" / "axe-core"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--no-first-run"]
 SERIOUS = ("serious", "critical")
+# Set by `make screenshots`: copy the README's chosen screenshots (readme_screenshots.py) there.
+README_DIR = Path(os.environ["KINERJA_SCREENSHOTS_DIR"]).resolve() if os.environ.get("KINERJA_SCREENSHOTS_DIR") else None
 
 
 def missing(what: str):
@@ -181,7 +187,10 @@ def check_page(request, axe_source):
 
     def check(page, name: str) -> None:
         taken.append(name)
-        page.screenshot(path=str(folder / f"{len(taken):02d}-{name}.png"), full_page=True)
+        shot = folder / f"{len(taken):02d}-{name}.png"
+        page.screenshot(path=str(shot), full_page=True)
+        if README_DIR and name in README_SCREENSHOTS:  # make screenshots: the README's pictures
+            shutil.copyfile(shot, README_DIR / README_SCREENSHOTS[name])
         page.add_script_tag(content=axe_source)
         result = page.evaluate("""async () => await axe.run(document, {
             runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})""")
