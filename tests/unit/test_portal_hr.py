@@ -59,11 +59,12 @@ def test_the_svg_is_an_image_with_title_and_desc_and_names_the_broken_bound():
     assert root.find(f"{SVG}title").text == "Sebaran <2026>"
     assert "Dilanggar: Baik paling banyak 70%." in root.find(f"{SVG}desc").text
     texts = [t.text for t in root.iter(f"{SVG}text")]
-    assert "Baik paling banyak 70%: DILANGGAR" in texts  # in words, not only in colour
-    assert "Butuh Perbaikan atau Kurang/Misconduct paling sedikit 1 orang: terpenuhi" in texts
+    assert "Baik paling banyak 70%: DILANGGAR — nyata 80%" in texts  # in words, not only in colour
+    assert "Butuh Perbaikan atau Kurang/Misconduct paling" in texts  # a long bound wraps
+    assert "sedikit 1 orang: terpenuhi — nyata 10%" in texts
     assert "8 (80%)" in texts
     markers = [line for line in root.iter(f"{SVG}line")]
-    assert [float(m.get("x1")) for m in markers] == [210 + 330 * 0.7, 210 + 330 * 0.1]
+    assert [float(m.get("x1")) for m in markers] == [300 * 0.7, 300 * 0.1]
 
 
 def test_a_chart_without_bounds_is_the_distribution_alone():

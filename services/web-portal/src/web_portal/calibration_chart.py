@@ -4,6 +4,7 @@ share, as a server-rendered SVG (no script). Pure functions: the page gives the 
 and a translator; the SVG carries a <title> and <desc> and the page shows the same figures as a table.
 """
 
+import textwrap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -18,11 +19,11 @@ PREDIKAT_LABELS = {
     "sangat_kurang": "Sangat Kurang",
 }
 
-WIDTH = 640
-LABEL_END = 200  # the predikat names end here
-BAR_START, BAR_SPAN = 210, 330  # 100 % is BAR_SPAN wide
-ROW, BAR = 30, 18
-BOUND_ROW = 52
+WIDTH = 420  # narrow, so that a phone shows the text at a readable size
+BAR_START, BAR_SPAN = 0, 300  # 100 % is BAR_SPAN wide; the figures follow the bar
+BAR = 18
+LINE = 18  # a line of text
+WRAP = 46  # characters per line of a bound's text
 
 
 @dataclass(frozen=True)
@@ -85,48 +86,48 @@ def _text(x, y, content, anchor="start", weight="400") -> str:
 def chart_svg(bars: list[Bar], bounds: list[BoundRow], *, title: str, desc: str, chart_id: str,
               _: Callable[..., str]) -> Markup:
     """The SVG: a bar per predikat; under it, per bound, the actual share with a marker at the bound.
-    A broken bound is hatched and says so in words (never colour alone)."""
-    parts, y = [], 22
-    parts.append(_text(0, y, _("Sebaran Predikat"), weight="700"))
-    y += 12
+    Each label stands above its bar (full width: readable on a phone). A broken bound is hatched and
+    says so in words (never colour alone)."""
+    parts, y = [_text(0, LINE, _("Sebaran Predikat"), weight="700")], LINE + 8
     for bar in bars:
-        label = _(PREDIKAT_LABELS.get(bar.predikat, bar.predikat))
-        width = _x(bar.percent) - BAR_START
-        parts.append(_text(LABEL_END, y + 14, label, anchor="end"))
-        parts.append(f'<rect x="{BAR_START}" y="{y}" width="{BAR_SPAN}" height="{BAR}" fill="#f3f5f8" stroke="#c9d0d9"/>')
-        parts.append(f'<rect x="{BAR_START}" y="{y}" width="{width}" height="{BAR}" fill="#0b4f8a"/>')
-        parts.append(_text(BAR_START + BAR_SPAN + 6, y + 14, f"{bar.count} ({bar.percent:g}%)"))
-        y += ROW
+        parts.append(_text(0, y + 14, _(PREDIKAT_LABELS.get(bar.predikat, bar.predikat))))
+        top = y + LINE + 2
+        parts.append(_track(top))
+        parts.append(f'<rect x="{BAR_START}" y="{top}" width="{_x(bar.percent) - BAR_START}" height="{BAR}" '
+                     f'fill="#0b4f8a"/>')
+        parts.append(_text(BAR_START + BAR_SPAN + 6, top + 14, f"{bar.count} ({bar.percent:g}%)"))
+        y = top + BAR + 10
     if bounds:
-        y += 16
-        parts.append(_text(0, y, _("Batas kurva Predikat organisasi"), weight="700"))
         y += 10
+        parts.append(_text(0, y + 14, _("Batas kurva Predikat organisasi"), weight="700"))
+        y += LINE + 8
         for row in bounds:
             verdict = _("terpenuhi") if row.ok else _("DILANGGAR")
-            parts.append(_text(0, y + 14, f"{row.text}: {verdict}", weight="400" if row.ok else "700"))
-            top = y + 22
-            fill = "#1d6b34" if row.ok else "url(#langgar-" + chart_id + ")"
-            parts.append(f'<rect x="{BAR_START}" y="{top}" width="{BAR_SPAN}" height="{BAR}" fill="#f3f5f8" '
-                         f'stroke="#c9d0d9"/>')
+            for line in textwrap.wrap(f"{row.text}: {verdict} — " + _("nyata {percent}%", percent=f"{row.actual_percent:g}"), WRAP):
+                parts.append(_text(0, y + 14, line, weight="400" if row.ok else "700"))
+                y += LINE
+            top = y + 4
+            fill = "#1d6b34" if row.ok else f"url(#langgar-{chart_id})"
+            parts.append(_track(top))
             parts.append(f'<rect x="{BAR_START}" y="{top}" width="{_x(row.actual_percent) - BAR_START}" '
                          f'height="{BAR}" fill="{fill}" stroke="{"#1d6b34" if row.ok else "#a4161a"}"/>')
             marker = _x(row.limit_percent)
             parts.append(f'<line x1="{marker}" x2="{marker}" y1="{top - 4}" y2="{top + BAR + 4}" stroke="#1b1f24" '
                          f'stroke-width="3"/>')
-            parts.append(_text(LABEL_END, top + 14, _("{percent}% nyata", percent=f"{row.actual_percent:g}"),
-                               anchor="end"))
-            parts.append(_text(BAR_START + BAR_SPAN + 6, top + 14, _("batas {percent}%",
-                                                                      percent=f"{row.limit_percent:g}")))
-            y += BOUND_ROW
-    height = y + 12
+            parts.append(_text(BAR_START + BAR_SPAN + 6, top + 14, _("batas {percent}%", percent=f"{row.limit_percent:g}")))
+            y = top + BAR + 14
     pattern = (f'<defs><pattern id="langgar-{chart_id}" width="8" height="8" patternUnits="userSpaceOnUse" '
                f'patternTransform="rotate(45)"><rect width="8" height="8" fill="#f6d5d6"/>'
                f'<rect width="4" height="8" fill="#a4161a"/></pattern></defs>')
     return Markup(
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH + 100} {height}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {y + 4}" role="img" '
         f'aria-labelledby="{chart_id}-judul {chart_id}-uraian">'
         f'<title id="{chart_id}-judul">{escape(title)}</title><desc id="{chart_id}-uraian">{escape(desc)}</desc>'
         f'{pattern}{"".join(parts)}</svg>')
+
+
+def _track(top: float) -> str:
+    return f'<rect x="{BAR_START}" y="{top}" width="{BAR_SPAN}" height="{BAR}" fill="#f3f5f8" stroke="#c9d0d9"/>'
 
 
 def chart_description(bars: list[Bar], bounds: list[BoundRow], _: Callable[..., str]) -> str:

@@ -51,6 +51,7 @@ EN = {
     "← Sebelumnya": "← Previous",
     "Berikutnya →": "Next →",
     "Halaman daftar": "List pages",
+    "Tabel yang dapat digeser": "Scrollable table",
     # work units
     "Kepala": "Head",
     "Layanan publik": "Public service",
@@ -174,7 +175,7 @@ EN = {
     "paling sedikit": "at least",
     "Sebaran Predikat": "Predikat distribution",
     "Batas kurva Predikat organisasi": "Bounds of the organisation predikat's curve",
-    "{percent}% nyata": "{percent}% actual",
+    "nyata {percent}%": "actually {percent}%",
     "batas {percent}%": "bound {percent}%",
     "Sebaran: {shares}.": "Distribution: {shares}.",
     "Dilanggar: {bounds}.": "Broken: {bounds}.",

@@ -27,7 +27,7 @@ def survey_url(base_url: str, agency_id: str, unit_id: str) -> str:
 def qr_svg(url: str, label: str) -> Markup:
     """The URL as a QR code (error correction M: survives a scratched poster), an accessible SVG image."""
     out = io.BytesIO()
-    segno.make(url, error="m").save(out, kind="svg", xmldecl=False, svgns=True, scale=10, border=4,
+    segno.make(url, error="m").save(out, kind="svg", xmldecl=False, svgns=True, scale=10, border=4, omitsize=True,
                                      svgclass="qr-code", lineclass=None)
     svg = out.getvalue().decode()
     return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1))
