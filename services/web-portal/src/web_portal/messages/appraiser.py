@@ -37,8 +37,6 @@ EN = {
     "Kembalikan dengan catatan": "Return with notes",
     "RHK yang berlaku": "RHK in force",
     "RHK yang diajukan": "RHK submitted",
-    "RHK utama": "RHK utama (main)",
-    "RHK tambahan": "RHK tambahan (additional)",
     "Mendukung RHK Anda: {rhk}": "Supports your RHK: {rhk}",
     "Aspek": "Aspect",
     "Target": "Target",
@@ -97,7 +95,6 @@ EN = {
     # appraisals
     "Penilaian tim": "Team appraisals",
     "Belum ada usulan penilaian untuk tim Anda pada periode ini.": "No appraisal proposal for your team in this period yet.",
-    "Usulan": "Proposal",
     "Menunggu konfirmasi": "Awaiting confirmation",
     "Final": "Final",
     "diubah": "changed",

@@ -56,4 +56,10 @@ EN = {
     "Sesuai ekspektasi": "Meets expectations",
     "Rekan kerja": "Peer",
     "Bawahan": "Subordinate",
+    "Unit kerja": "Work unit",
+    "Unit": "Unit",
+    "Selesai": "Done",
+    "RHK utama": "RHK utama (main)",
+    "RHK tambahan": "RHK tambahan (additional)",
+    "Usulan": "Proposal",
 }

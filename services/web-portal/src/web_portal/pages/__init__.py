@@ -15,11 +15,19 @@ from web_portal.pages import (
     employee_feedback,
     employee_home,
     employee_skp,
+    hr_calibration,
+    hr_development,
     hr_home,
+    hr_periods,
+    hr_public_units,
+    hr_roster,
+    hr_transfers,
+    hr_units,
     public_survey,
 )
 
 STATIC = Path(__file__).parent.parent / "static"
 MODULES = (account, employee_home, employee_skp, employee_feedback, employee_appraisal, employee_development,
            appraiser_home, appraiser_team, appraiser_rounds, appraiser_appraisals, appraiser_objections,
-           hr_home, public_survey)
+           hr_home, hr_units, hr_roster, hr_periods, hr_calibration, hr_public_units, hr_development, hr_transfers,
+           public_survey)
