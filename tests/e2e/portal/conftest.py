@@ -7,6 +7,9 @@ Fixtures:
   tests/integration/two_agencies.py: ``.client`` and ``.urls`` reach the services directly).
 - ``portal_agency`` (session): a small seeded agency (``PortalAgency``: people by part, a public unit).
 - ``browser`` (session) and ``page`` (a fresh context per test: no cookies carried over).
+- ``agency_api`` (session): ``AgencyApi`` on ``portal_agency``: the services called with dev tokens,
+  and ``newcomer(...)`` registering a new employee. A test that changes someone's state (drafts,
+  answers, rounds) uses its own newcomers, so the seeded people stay as seeded for every other test.
 - ``sign_in_as(page, person)``: the dev sign-in page, one click.
 - ``check_page(page, name)``: axe-core (no serious or critical violation) and a screenshot
   ``test-output/e2e-portal/<test>/<nn>-<name>.png`` (the folder is gitignored); under
@@ -17,16 +20,20 @@ Chromium missing: skipped with a message, except under CI=true where it fails.
 
 import os
 import re
+import secrets
 import shutil
 import subprocess
 import sys
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
+from kinerja_runtime.auth.tokens import TokenIssuer
+from kinerja_runtime.settings import ServiceSettings
 
 # ServiceStack and build_apps run the four services in-process; reused, not copied.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "integration"))
@@ -138,6 +145,52 @@ def portal_agency(portal_stack) -> PortalAgency:
     people = {"employee": Someone(employee.nip, employee.name), "colleague": Someone(colleague.nip, colleague.name),
               "appraiser": Someone(appraiser.nip, appraiser.name), "hr": Someone(scenario.hr_nip, "Pengelola kinerja")}
     return PortalAgency(scenario.agency, scenario.period_id, people, public["unit_id"], public["name"])
+
+
+class AgencyApi:
+    """The services called directly with dev tokens of ``portal_agency``'s people, to set up what a
+    test's browser acts on; ``newcomer`` adds a person of the test's own to the agency."""
+
+    def __init__(self, services: ServiceStack, agency: PortalAgency):
+        self.services, self.agency, self.issuer = services, agency, TokenIssuer(ServiceSettings())
+
+    def call(self, method: str, service: str, path: str, nip: str, roles: list[str], **kwargs):
+        token = self.issuer.issue(nip, self.agency.agency_id, roles)
+        response = self.services.client.request(method, f"{self.services.urls[service]}{path}",
+                                                headers={"Authorization": f"Bearer {token}"}, **kwargs)
+        assert response.status_code in (200, 201), f"{method} {path}: {response.status_code} {response.text[:300]}"
+        return response.json() if response.content else None
+
+    def newcomer(self, name: str, appraiser_nip: str, unit_id: str = "bidang-pelayanan",
+                 position: str = "Analis Pelayanan") -> Someone:
+        """A new employee with a NIP of their own (random: modules and reruns never share one),
+        registered by HR; returned once feedback-service knows them (rounds can name them)."""
+        born = date(1980, 1, 1) + timedelta(days=secrets.randbelow(7000))
+        nip = f"{born:%Y%m%d}{2010 + secrets.randbelow(10)}{1 + secrets.randbelow(12):02d}{1 + secrets.randbelow(2)}" \
+              f"{secrets.randbelow(1000):03d}"
+        hr = self.agency["hr"].nip
+        report = self.call("POST", "target-service", "/employees", hr, ["hr"], json={"employees": [{
+            "nip": nip, "name": name, "position": position, "unit_id": unit_id, "appraiser_nip": appraiser_nip}]})
+        assert not report.get("errors"), report
+        token = self.issuer.issue(hr, self.agency.agency_id, ["hr"])
+        known = f"{self.services.urls['feedback-service']}/employees/{nip}/feedback"
+        deadline = time.monotonic() + 30
+        while self.services.client.get(known, params={"period_id": self.agency.period_id},
+                                       headers={"Authorization": f"Bearer {token}"}).status_code != 200:
+            assert time.monotonic() < deadline, f"feedback-service did not learn of {name}"
+            time.sleep(0.2)
+        return Someone(nip, name)
+
+    def feedback_checkpoint(self) -> str:
+        """The checkpoint 360° rounds evaluate (the period's last)."""
+        found = self.call("GET", "feedback-service", f"/periods/{self.agency.period_id}/checkpoints",
+                          self.agency["hr"].nip, ["hr"])["checkpoints"]
+        return sorted(found, key=lambda c: c["ends_on"])[-1]["checkpoint_id"]
+
+
+@pytest.fixture(scope="session")
+def agency_api(portal_stack, portal_agency) -> AgencyApi:
+    return AgencyApi(portal_stack.services, portal_agency)
 
 
 # -- the browser ----------------------------------------------------------------------------------------

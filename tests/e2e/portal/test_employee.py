@@ -1,4 +1,5 @@
-"""The employee's pages through a real browser: the seeded employee drafts an SKP (a field error
+"""The employee's pages through a real browser: a new employee of this module (the seeded ones stay
+as seeded for other tests) drafts an SKP (a field error
 first, next to its field), adds a row without JavaScript, links to the appraiser's approved RHK,
 submits and sees the state; answers a 360° form; sees their results, appraisal and development
 pages. Every page passes axe."""
@@ -11,8 +12,22 @@ from playwright.sync_api import expect
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
 
-def test_employee_drafts_and_submits_an_skp(page, portal_agency, sign_in_as, check_page):
-    sign_in_as(page, portal_agency["employee"])
+@pytest.fixture(scope="module")
+def drafter(agency_api, portal_agency):
+    """A newcomer on the seeded appraiser's team (no SKP yet), named as a peer giver in the 360° round
+    of another newcomer (returned second): this module's own people, since its tests change them."""
+    appraiser = portal_agency["appraiser"].nip
+    drafter = agency_api.newcomer("Pegawai Penyusun", appraiser)
+    subject = agency_api.newcomer("Pegawai Dinilai", appraiser)
+    agency_api.call("POST", "feedback-service", "/feedback-rounds", appraiser, ["appraiser"],
+                    json={"nip": subject.nip, "period_id": portal_agency.period_id,
+                          "checkpoint_id": agency_api.feedback_checkpoint(),
+                          "givers": [{"nip": drafter.nip, "source": "peer"}]})
+    return drafter, subject
+
+
+def test_employee_drafts_and_submits_an_skp(page, drafter, sign_in_as, check_page):
+    sign_in_as(page, drafter[0])
     page.get_by_role("link", name="SKP saya").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("SKP saya")
     check_page(page, "pegawai-skp-daftar")
@@ -68,9 +83,9 @@ def test_employee_drafts_and_submits_an_skp(page, portal_agency, sign_in_as, che
     expect(page.locator(".todo").filter(has_text="menunggu persetujuan pejabat penilai")).to_have_count(1)
 
 
-def test_employee_answers_a_360_form_and_sees_the_other_pages(page, portal_agency, sign_in_as, check_page):
-    colleague = portal_agency["colleague"].nip
-    sign_in_as(page, portal_agency["employee"])
+def test_employee_answers_a_360_form_and_sees_the_other_pages(page, drafter, sign_in_as, check_page):
+    colleague = drafter[1].nip
+    sign_in_as(page, drafter[0])
     page.get_by_role("link", name="Umpan balik 360°").first.click()
     form_link = page.get_by_role("link", name=f"Isi umpan balik 360° untuk rekan kerja {colleague}")
     expect(form_link).to_have_count(1)
