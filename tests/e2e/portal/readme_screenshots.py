@@ -13,4 +13,12 @@ README_SCREENSHOTS = {
     "survei": "citizen-survey.png",
     "survei-terima-kasih": "citizen-thank-you.png",
     "ikm": "ikm.png",
+    "pegawai-skp-galat": "skp-editor.png",
+    "penilai-tim": "team-skps.png",
+    "tahun-kepala-usulan": "proposal-confirm.png",
+    "tahun-pengelola-kalibrasi": "calibration.png",
+    "pengelola-pegawai-impor": "roster-import-errors.png",
+    "pegawai-pengembangan-klaim": "jp-gauge.png",
+    "pengelola-poster": "qr-poster.png",
+    "tahun-atasan-keberatan": "objection-decide.png",
 }

@@ -408,7 +408,16 @@ def ani_sees_the_decision_and_her_plan(year: Year) -> None:
         page.goto("/pegawai/pengembangan")
         expect(page.get_by_role("heading", level=1)).to_have_text("Rencana pengembangan")
         expect(page.locator("#jp-teks")).to_contain_text("0 dari 20 JP terverifikasi.")
+        # No plan item is asserted: a Baik predikat with no weak value gets none from training-service.
         year.check_page(page, "tahun-ani-pengembangan")
+
+
+def hr_sees_the_calibration(year: Year) -> None:
+    """After the confirmations the agency's predikat distribution is drawn against its bounds."""
+    with year.signed_in("hr") as page:
+        page.goto(f"/pengelola/kalibrasi?period_id={year.agency.period_id}")
+        expect(page.locator("figure.chart svg[role=img]")).to_be_visible()
+        year.check_page(page, "tahun-pengelola-kalibrasi")
 
 
 def citizen_rates_the_public_unit(year: Year) -> None:
@@ -444,6 +453,7 @@ YEAR = (
     ani_files_an_objection,
     superior_decides_the_objection,
     ani_sees_the_decision_and_her_plan,
+    hr_sees_the_calibration,
 )
 
 
