@@ -4,7 +4,7 @@ SHELL := /bin/bash
 UV ?= $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 PY := .venv/bin/python
 
-.PHONY: install run demo test test-unit test-contract test-integration test-e2e test-security bench bench-proposals bench-province schemas token clean
+.PHONY: install run demo test test-unit test-contract test-integration test-e2e test-security bench bench-proposals bench-province bench-portal screenshots schemas token clean
 
 install: .venv/.installed
 
@@ -45,6 +45,13 @@ bench-proposals: install ## proposals/s after one agency's close: make bench-pro
 
 bench-province: install ## a province's year over HTTP on PostgreSQL, then a replay: make bench-province N=1000 AGENCIES=4
 	$(PY) -m kinerja_devtools.province_bench --n $(or $(N),1000) --agencies $(or $(AGENCIES),4)
+
+bench-portal: install ## the web portal's server time per page (p50/p95) in the demo agency: make bench-portal ROUNDS=30
+	$(PY) -m kinerja_devtools.portal_bench --rounds $(or $(ROUNDS),30)
+
+screenshots: install ## the portal's browser tests, copying the README's screenshots to docs/screenshots/
+	mkdir -p docs/screenshots
+	KINERJA_SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest tests/e2e/portal -q -rs
 
 schemas: install ## regenerate the committed JSON Schemas after a compatible change
 	$(PY) -m kinerja_contracts.schemas

@@ -7,7 +7,7 @@ the shared store is down."""
 import json
 import os
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 
 import httpx
 import pytest
@@ -16,6 +16,7 @@ import redis.exceptions
 from feedback_service.entrypoints.rate_limited import LIMITS_KEY
 from kinerja_contracts import (
     EmployeeRegistered,
+    PerformancePeriodClosed,
     PerformancePeriodOpened,
     UnitSatisfactionChanged,
     WorkUnitDefined,
@@ -347,3 +348,26 @@ async def test_unknown_internal_and_other_agencies_units_answer_one_and_the_same
     assert {(r.status_code, r.json()["title"], r.json()["detail"]) for r in answers} == {
         (404, "Not found", "no such public-service unit")}
     assert not any(agency in r.json()["detail"] for r in answers)
+
+
+async def test_after_the_year_closes_the_ikm_stays_readable_and_the_survey_takes_no_answers(
+    agency, database_url, feedback_app, running, public_units, publish_event, eventually, sql,
+):
+    async with running(feedback_app(database_url)) as client:
+        await public_units(client, agency, ["loket"])
+        base = f"/public/agencies/{agency}/units/loket"
+        assert (await client.post(f"{base}/survey-answers", json=survey(ALL_GOOD))).status_code == 201
+        await publish_event(PerformancePeriodClosed(agency_id=agency, period_id=f"{agency}-2025", year=2025,
+                                                    closed_at=datetime.now(UTC), employee_count=0))
+
+        async def closed():
+            rows = await sql(database_url, "SELECT status FROM known_periods WHERE agency_id = :a", a=agency)
+            assert rows == [{"status": "closed"}]
+
+        await eventually(closed, timeout=60, interval=0.2, what="the period closed in feedback-service")
+        late = await client.post(f"{base}/survey-answers", json=survey(ALL_GOOD, comment="terlambat"))
+        assert late.status_code == 409 and "no open period" in late.json()["detail"], late.text
+        # No period named: the latest one, closed, with the answer it took.
+        summary = await client.get(f"{base}/satisfaction")
+        assert summary.status_code == 200, summary.text
+        assert (summary.json()["period_id"], summary.json()["answers"]) == (f"{agency}-2025", 1)

@@ -12,8 +12,12 @@ from kinerja_devtools.scenario import Scenario, ScenarioError
 from kinerja_devtools.year_end import YearEnd
 
 
+def data_dir() -> Path:
+    return Path(os.environ.get("DATA_DIR", ".data"))
+
+
 def stack_urls() -> dict[str, str]:
-    stack_file = Path(os.environ.get("DATA_DIR", ".data")) / "stack.json"
+    stack_file = data_dir() / "stack.json"
     if not stack_file.exists():
         sys.exit("no running stack found (.data/stack.json); start it first with `make run` in another terminal")
     return json.loads(stack_file.read_text())["services"]
@@ -87,6 +91,8 @@ def print_agency_report(year_end: dict) -> None:
 def main() -> None:
     try:
         scenario = Scenario(stack_urls())
+        # The web portal's dev sign-in lists the people of this agency.
+        (data_dir() / "demo.json").write_text(json.dumps({"agency": scenario.agency}))
         result = scenario.run()
         print_report(result)
         print_agency_report(YearEnd(scenario, result).run())

@@ -37,6 +37,8 @@ SERVICES = (
     ServiceSpec("appraisal-service", "appraisal_service", 8003),
     ServiceSpec("training-service", "training_service", 8004),
 )
+# The web portal: the next port, in front of the four (its settings name their URLs).
+PORTAL = ServiceSpec("web-portal", "web_portal", 8005)
 
 
 class StackError(RuntimeError):
@@ -54,6 +56,7 @@ class DevStack:
     broker: EmbeddedBroker | None = None
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     ports: dict[str, int] = field(default_factory=dict)
+    with_portal: bool = False
 
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports[service]}"
@@ -72,6 +75,10 @@ class DevStack:
                 self.start_service(spec.name)
             for spec in SERVICES:
                 self.wait_ready(spec.name)
+            if self.with_portal:
+                self.ports[PORTAL.name] = self._port_for(PORTAL)
+                self.start_portal()
+                self.wait_ready(PORTAL.name)
         except BaseException:
             self.stop()
             raise
@@ -84,7 +91,7 @@ class DevStack:
         if not self.fixed_ports:
             return free_port()
         base = int(os.environ.get("KINERJA_BASE_PORT", "8001"))
-        return base + SERVICES.index(spec)
+        return base + (len(SERVICES) if spec is PORTAL else SERVICES.index(spec))
 
     def _env(self, spec: ServiceSpec, process: str, overrides: dict[str, str]) -> dict[str, str]:
         env = dict(os.environ)
@@ -116,6 +123,18 @@ class DevStack:
         self.processes[process] = subprocess.Popen(
             [sys.executable, "-m", spec.module], env=self._env(spec, process, env or {}), stdout=log,
             stderr=subprocess.STDOUT, start_new_session=True,
+        )
+
+    def start_portal(self) -> None:
+        """The portal, told where the four services answer and where `make demo` leaves its agency."""
+        env = dict(os.environ)
+        env.update({f"{s.env_prefix}_SERVICE_URL": self.url(s.name) for s in SERVICES})
+        env.update({"HTTP_PORT": str(self.ports[PORTAL.name]), "DATA_DIR": str(self.data_dir)})
+        env.update(self.extra_env)
+        log = open(self.data_dir / "logs" / f"{PORTAL.name}.log", "ab")
+        self.processes[PORTAL.name] = subprocess.Popen(
+            [sys.executable, "-m", PORTAL.module], env=env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
     def pid(self, process: str) -> int:
@@ -166,8 +185,8 @@ class DevStack:
 
 def main() -> None:
     data_dir = Path(os.environ.get("DATA_DIR", ".data")).resolve()
-    stack = DevStack(data_dir)
-    print("Starting the embedded broker and the four services ...", flush=True)
+    stack = DevStack(data_dir, with_portal=True)
+    print("Starting the embedded broker, the four services and the web portal ...", flush=True)
     try:
         stack.start()
     except (StackError, OSError) as exc:
@@ -176,6 +195,7 @@ def main() -> None:
     print(f"\nbroker   {stack.broker.kind}")
     for spec in SERVICES:
         print(f"{spec.name:<18} {stack.url(spec.name)}   docs: {stack.url(spec.name)}/docs")
+    print(f"\nweb portal         {stack.url(PORTAL.name)}   (sign in as a demo person after `make demo`)")
     print(f"\ndata and logs: {data_dir}  (logs/<service>.log)")
     print("a dev token:   make token NIP=199001012020011001 AGENCY=demo ROLES=hr")
     print("drive a flow:  make demo      stop: Ctrl-C\n", flush=True)

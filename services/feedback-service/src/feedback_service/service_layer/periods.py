@@ -37,3 +37,13 @@ async def current_open_period(session: AsyncSession, agency_id: str, today: date
     if covering:
         return covering[0]
     return rows[0].period_id if rows else None
+
+
+async def period_to_report(session: AsyncSession, agency_id: str, today: date) -> str | None:
+    """The period a satisfaction report shows when none is named: the open one, else the latest
+    (after the year closes its IKM stays readable, at the counter's QR code too)."""
+    found = await current_open_period(session, agency_id, today)
+    if found is not None:
+        return found
+    return await session.scalar(select(known_periods.c.period_id).where(known_periods.c.agency_id == agency_id)
+                                .order_by(known_periods.c.starts_on.desc()).limit(1))

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from feedback_service.adapters.orm import citizen_survey_answers as answers_table
 from feedback_service.adapters.orm import unit_satisfaction as satisfaction_table
 from feedback_service.domain.satisfaction import InvalidAnswer, UnitSatisfaction, check_answer, unit_satisfaction
-from feedback_service.service_layer.periods import current_open_period
+from feedback_service.service_layer.periods import current_open_period, period_to_report
 
 RECENT_COMMENTS = 50
 NO_PUBLIC_UNIT = "no such public-service unit"
@@ -139,9 +139,9 @@ async def _period_or_404(session: AsyncSession, agency_id: str, period_id: str |
     if period_id is not None:
         await roster.period(session, agency_id, period_id)
         return period_id
-    found = await current_open_period(session, agency_id, date.today())
+    found = await period_to_report(session, agency_id, date.today())
     if found is None:
-        raise NotFound(f"{NO_OPEN_PERIOD}; name one with period_id")
+        raise NotFound("the agency has no period yet")
     return found
 
 
