@@ -50,8 +50,10 @@ class PortalTransport(httpx.BaseTransport):
         return self.portal.call(send)
 
 
-def build_apps(broker, make_database: Callable[[str], str], label: str, *, survey_limit: int = 60) -> dict:
-    """The four services, not started, each on a fresh database; consumer groups of their own."""
+def build_apps(broker, make_database: Callable[[str], str], label: str, *, survey_limit: int = 60,
+               auth: dict | None = None) -> dict:
+    """The four services, not started, each on a fresh database; consumer groups of their own.
+    ``auth``: token settings for all four (e.g. jwt_public_key, jwt_issuer); default the dev issuer's."""
     from appraisal_service.main import create_app as appraisal_app
     from appraisal_service.settings import AppraisalSettings
     from feedback_service.main import create_app as feedback_app
@@ -65,7 +67,7 @@ def build_apps(broker, make_database: Callable[[str], str], label: str, *, surve
         return cls(
             service_name=service, database_url=url, kafka_bootstrap_servers=broker.bootstrap_servers,
             consumer_group=f"{service}-{zlib.crc32(url.encode()):08x}", consumer_backoff_seconds=0.05,
-            log_json=False, log_level="ERROR", **extra,
+            log_json=False, log_level="ERROR", **(auth or {}), **extra,
         )
 
     return {

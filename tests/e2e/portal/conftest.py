@@ -26,6 +26,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -68,27 +69,36 @@ class PortalStack:
 
 @pytest.fixture(scope="session")
 def portal_stack(broker, postgres_url_factory):
-    import uvicorn
     from kinerja_runtime.embedded_broker import free_port
+
+    apps = build_apps(broker, postgres_url_factory, f"portal_{uuid.uuid4().hex[:6]}")
+    with ServiceStack(apps) as services, serve_portal(services, free_port()) as url:
+        yield PortalStack(url, services)
+
+
+@contextmanager
+def serve_portal(services: ServiceStack, port: int, **settings):
+    """The portal (uvicorn on 127.0.0.1:``port``) in front of ``services``; ``settings``: PortalSettings'
+    fields beyond the service URLs. Yields its URL."""
+    import uvicorn
     from web_portal.app import create_app
     from web_portal.settings import PortalSettings
 
-    apps = build_apps(broker, postgres_url_factory, f"portal_{uuid.uuid4().hex[:6]}")
-    with ServiceStack(apps) as services:
-        settings = PortalSettings(**{f"{name.split('-')[0]}_service_url": url for name, url in services.urls.items()},
-                                  data_dir=OUTPUT / "no-demo", log_level="WARNING")
-        transports = {name: httpx.ASGITransport(app=app) for name, app in apps.items()}
-        port = free_port()
-        server = uvicorn.Server(uvicorn.Config(create_app(settings, transports), host="127.0.0.1", port=port,
-                                               log_level="warning", lifespan="on"))
-        # The portal serves on the services' event loop: its ASGI transports reach them there.
-        served = services.portal.start_task_soon(server.serve)
-        deadline = time.monotonic() + 30
-        while not server.started:
-            if served.done() or time.monotonic() > deadline:
-                raise RuntimeError(f"the portal did not start: {served.exception() if served.done() else 'timeout'}")
-            time.sleep(0.05)
-        yield PortalStack(f"http://127.0.0.1:{port}", services)
+    config = PortalSettings(**{f"{name.split('-')[0]}_service_url": url for name, url in services.urls.items()},
+                            **{"data_dir": OUTPUT / "no-demo", "log_level": "WARNING", **settings})
+    transports = {name: httpx.ASGITransport(app=app) for name, app in services.apps.items()}
+    server = uvicorn.Server(uvicorn.Config(create_app(config, transports), host="127.0.0.1", port=port,
+                                           log_level="warning", lifespan="on"))
+    # The portal serves on the services' event loop: its ASGI transports reach them there.
+    served = services.portal.start_task_soon(server.serve)
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if served.done() or time.monotonic() > deadline:
+            raise RuntimeError(f"the portal did not start: {served.exception() if served.done() else 'timeout'}")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
         server.should_exit = True
         served.result(timeout=15)
 
@@ -221,13 +231,19 @@ def page(browser, portal_stack):
 def axe_source() -> str:
     """axe-core from the npm registry, installed once into a cache folder outside the repository."""
     script = AXE_CACHE / "node_modules" / "axe-core" / "axe.min.js"
-    if not script.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            missing("no npm on PATH to install axe-core")
-        subprocess.run([npm, "install", "--prefix", str(AXE_CACHE), "--no-save", "--no-audit", "--no-fund",
-                        "axe-core@4"], check=True, capture_output=True, timeout=300)
+    npm_install(AXE_CACHE, "axe-core@4", script)
     return script.read_text()
+
+
+def npm_install(cache: Path, package: str, installed: Path) -> None:
+    """``package`` (name@major) from the npm registry into ``cache``, unless ``installed`` is there."""
+    if installed.exists():
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        missing(f"no npm on PATH to install {package}")
+    subprocess.run([npm, "install", "--prefix", str(cache), "--no-save", "--no-audit", "--no-fund", package],
+                   check=True, capture_output=True, timeout=300)
 
 
 @pytest.fixture
@@ -267,3 +283,15 @@ def sign_in_as(portal_agency):
     return sign_in
 
 
+
+
+@pytest.fixture(scope="session")
+def portal_server():
+    """``portal_server(services, port, **settings)``: serve_portal, for a test building its own stack."""
+    return serve_portal
+
+
+@pytest.fixture(scope="session")
+def npm_package():
+    """``npm_package(cache, "name@major", installed)``: npm_install (skips or fails as ``missing`` says)."""
+    return npm_install

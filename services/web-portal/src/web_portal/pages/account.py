@@ -1,7 +1,9 @@
 """Signing in and out, the role switch and the language switch."""
 
 from typing import Annotated
+from urllib.parse import quote, urlencode
 
+import httpx
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse
 
@@ -39,6 +41,10 @@ async def root(request: Request):
 @router.get("/masuk")
 async def sign_in_page(request: Request, next: Next = "/", agency: Annotated[str, Query(max_length=64)] = ""):
     settings = request.app.state.settings
+    if request.app.state.oauth is not None and not settings.dev_sign_in_enabled and "flash" not in request.session:
+        # The identity provider is the only way in: go straight there, unless this page has a
+        # message to show first (a failed sign-in, a sign-out), which would otherwise loop or vanish.
+        return see_other(f"/masuk/sso?next={quote(local_path(next), safe='')}")
     people, chosen_agency = [], ""
     if settings.dev_sign_in_enabled:
         chosen_agency = dev_agency(settings, agency)
@@ -112,9 +118,30 @@ async def sso_callback(request: Request):
 
 @router.post("/keluar")
 async def sign_out_now(request: Request):
+    """Ends the portal's session and, when the identity provider offers RP-initiated logout, its
+    session too (else the next visit would be signed straight back in), which returns to /masuk."""
     sign_out(request)
     flash(request, "Anda telah keluar.", "info")
-    return see_other("/masuk")
+    oauth = request.app.state.oauth
+    if oauth is None:
+        return see_other("/masuk")
+    end_session = await provider_logout_url(request, getattr(oauth, PROVIDER))
+    return see_other(end_session or "/masuk")
+
+
+async def provider_logout_url(request: Request, client) -> str | None:
+    """OpenID Connect RP-initiated logout: the provider's end_session_endpoint naming this client
+    (client_id, not id_token_hint: the session cookie does not carry the ID token) and where to return."""
+    try:
+        endpoint = (await client.load_server_metadata()).get("end_session_endpoint")
+    except (httpx.HTTPError, ValueError):  # the provider is unreachable: the portal's session is gone anyway
+        return None
+    if not endpoint:
+        return None
+    settings = request.app.state.settings
+    back = f"{settings.public_url.rstrip('/')}/masuk" if settings.public_url else str(request.url_for("sign_in_page"))
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}" + urlencode(
+        {"client_id": settings.oidc_client_id, "post_logout_redirect_uri": back})
 
 
 @router.post("/peran")
