@@ -1,5 +1,6 @@
 """Signing in and out, the role switch and the language switch."""
 
+import logging
 from typing import Annotated
 from urllib.parse import quote, urlencode
 
@@ -13,6 +14,7 @@ from web_portal.session import flash, sign_in, sign_out, signed_in_user, switch_
 from web_portal.sign_in import PROVIDER, dev_agency, dev_people, dev_token, identity_from_tokens
 
 router = APIRouter()
+log = logging.getLogger("web_portal")
 HOME_OF_ROLE = {"employee": "/pegawai", "appraiser": "/penilai", "hr": "/pengelola"}
 Next = Annotated[str, Query(max_length=500)]
 
@@ -105,7 +107,10 @@ async def sso_callback(request: Request):
     try:
         token = await getattr(oauth, PROVIDER).authorize_access_token(request)
         identity = identity_from_tokens(token)
-    except (OAuthError, KeyError, ValueError):
+    except (OAuthError, httpx.HTTPError, KeyError, ValueError) as refused:
+        # A refused state or code, or the provider failing or unreachable at its token endpoint
+        # (Authlib raises httpx's HTTPStatusError for a 5xx there): a message, never a 500 page.
+        log.warning("sign-in at the identity provider failed: %s", type(refused).__name__)
         flash(request, "Masuk gagal. Silakan coba lagi.", "error")
         return see_other("/masuk")
     if not identity.nip or not identity.agency:
