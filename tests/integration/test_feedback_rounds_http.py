@@ -190,7 +190,15 @@ async def test_the_opener_cannot_be_an_anonymous_giver_and_a_reader_named_as_one
             {"nip": hr, "source": "peer"}, {"nip": peers[0], "source": "peer"}]})
         assert refused.status_code == 422, refused.text
         assert "opens a round or may read its results" in refused.json()["detail"]
+        assert [e["field"] for e in refused.json()["errors"]] == ["givers.0.source"]  # the field, by position
         assert hr not in refused.text and peers[0] not in refused.text, "the rule is named, never a NIP"
+        # A giver the roster does not know: the same 422 naming the field, not a 404 for the route.
+        stranger = new_nip()
+        unknown = await client.post("/feedback-rounds", headers=as_(hr, ["hr"]), json=body | {"givers": [
+            {"nip": peers[0], "source": "peer"}, {"nip": stranger, "source": "peer"}]})
+        assert unknown.status_code == 422, unknown.text
+        assert unknown.json()["errors"] == [{"field": "givers.1.nip", "message": "no such employee in this agency"}]
+        assert stranger not in unknown.text and peers[0] not in unknown.text
         refused = await client.post("/feedback-rounds", headers=as_(appraiser, ["appraiser"]), json=body | {
             "givers": [{"nip": appraiser, "source": "subordinate"}]})
         assert refused.status_code == 422 and appraiser not in refused.text

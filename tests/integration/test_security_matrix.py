@@ -74,6 +74,7 @@ target       GET    /iku/{iku_id}/cascade                                       
 target       POST   /skp                                                          A    W    W     W    W      N    N
 target       GET    /me/skp                                                       A    R    R     R    R      N    N
 target       GET    /me/team/skp                                                  A    R    R     R    R      R    R
+target       GET    /skp/link-targets                                             A    R    R     R    R      N    N
 target       GET    /skp/{skp_id}                                                 A    RNN  NNN   RRN  NNN    RRN  NNR
 target       PUT    /skp/{skp_id}                                                 A    WDN  DDN   XXN  DDN    XXN  NNX
 target       GET    /skp/{skp_id}/versions                                        A    RNN  NNN   RRN  NNN    RRN  NNR
@@ -180,6 +181,7 @@ target       GET    /iku/{iku_id}/cascade             appraiser_of      other_em
 target       GET    /iku/{iku_id}/cascade             other_appraiser   employee colleague appraiser_of
 target       GET    /me/team/skp                      appraiser_of      other_employee
 target       GET    /me/team/skp                      other_appraiser   employee colleague
+target       GET    /skp/link-targets                 employee          appraiser_of colleague other_employee
 appraisal    GET    /periods/{period_id}/appraisals   appraiser_of      other_employee other_appraiser
 appraisal    GET    /periods/{period_id}/appraisals   other_appraiser   employee colleague appraiser_of
 appraisal    GET    /objections                       employee          colleague

@@ -284,3 +284,53 @@ async def test_closed_period_refuses_realisation_and_counts_rows(
         assert {k: by_nip[KADIS][k] for k in ("skp_id", "skp_version", "realization_count")} == {
             "skp_id": kadis["skp_id"], "skp_version": 1, "realization_count": 2}
         assert by_nip[SITI]["skp_id"] is None
+
+
+async def test_link_targets_list_what_the_callers_rhk_may_link_to(target_app, running, as_, organisation, approved):
+    async with running(target_app) as client:
+        period = await organisation(client)
+        period_id, iku = period["period_id"], period["iku"]
+
+        def targets(nip, *roles, period=period_id):
+            return client.get("/skp/link-targets", params={"period_id": period}, headers=as_(nip, *roles))
+
+        # The Kepala Dinas heads the agency: the period's IKU, with code and description.
+        head = (await targets(KADIS)).json()
+        assert head == {"period_id": period_id, "head_of_agency": True, "rhk": [],
+                        "iku": [{"iku_id": iku["iku_id"], "code": "IKU-1", "description": "Waktu respon pengaduan"}]}
+
+        # His appraisees see nothing while his SKP is a draft: a draft's text is his alone.
+        extra = {"kind": "tambahan", "description": "Tersusunnya SOP pengaduan", "indikator": [
+            {"aspect": "kuantitas", "description": "Dokumen SOP", "target": 1, "unit": "dokumen"}]}
+        draft = (await client.post("/skp", headers=as_(KADIS), json={
+            **plan("Pelayanan prima", iku=iku["iku_id"], extra=[extra]), "period_id": period_id})).json()
+        assert (await targets(KABID)).json() == {"period_id": period_id, "head_of_agency": False, "iku": [], "rhk": []}
+        await client.post(f"/skp/{draft['skp_id']}/submit", headers=as_(KADIS))
+        kadis = (await client.post(f"/skp/{draft['skp_id']}/approve", headers=as_(ATASAN, "appraiser"))).json()
+        # A pending revision's text stays his too: only the version in force is offered.
+        revision = await client.post(f"/skp/{kadis['skp_id']}/revisions", headers=as_(KADIS), json={
+            **plan("Rahasia rancangan baru", iku=iku["iku_id"]), "reason": "Perubahan renstra"})
+        assert revision.status_code == 201, revision.text
+
+        # Anyone else: the appraiser's approved RHK in force, RHK tambahan included, and nothing else of it.
+        answer = await targets(KABID, "appraiser")
+        assert answer.status_code == 200, answer.text
+        assert answer.json() == {"period_id": period_id, "head_of_agency": False, "iku": [], "rhk": [
+            {"rhk_id": r["rhk_id"], "kind": r["kind"], "description": r["description"]} for r in kadis["rhk"]]}
+        assert [r["kind"] for r in answer.json()["rhk"]] == ["utama", "tambahan"]
+        assert "Rahasia" not in answer.text and KADIS not in answer.text
+        # What is offered is what the service accepts: an RHK may support the appraiser's RHK tambahan.
+        tambahan = kadis["rhk"][1]["rhk_id"]
+        linked = await client.post("/skp", headers=as_(KABID), json={
+            **plan("Penanganan pengaduan", supports=tambahan), "period_id": period_id})
+        assert linked.status_code == 201, linked.text
+        # Siti's appraiser has only a draft: nothing yet.
+        assert (await targets(SITI)).json()["rhk"] == []
+
+        # Not on the roster (HR here), or no such period: 404 as for anything missing, naming no value.
+        missing_employee = await targets(HR, "hr")
+        assert missing_employee.status_code == 404
+        assert missing_employee.json()["detail"] == "no such employee in this agency"
+        missing_period = await targets(SITI, period="no-such-period")
+        assert missing_period.status_code == 404 and missing_period.json()["detail"] == "no such period in this agency"
+        assert (await client.get("/skp/link-targets", headers=as_(SITI))).status_code == 422  # period_id is required

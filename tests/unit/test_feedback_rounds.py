@@ -43,6 +43,22 @@ def test_sources_must_match_who_the_giver_is(pairs, why):
         check(nominate(*pairs))
 
 
+@pytest.mark.parametrize(
+    ("pairs", "field"),
+    [
+        ([(EMPLOYEE, S.SELF), (PEER1, S.SELF)], "givers.1.source"),
+        ([(EMPLOYEE, S.PEER)], "givers.0.source"),
+        ([(EMPLOYEE, S.SELF), (PEER2, S.PEER), (PEER1, S.APPRAISER)], "givers.2.source"),
+        ([(PEER1, S.PEER), (PEER2, S.PEER), (PEER1, S.SUBORDINATE)], "givers.2.nip"),
+        ([], "givers"),
+    ],
+)
+def test_refusals_name_the_field_at_fault_by_position(pairs, field):
+    with pytest.raises(RoundRefused) as refused:
+        check(nominate(*pairs))
+    assert refused.value.field == field
+
+
 def test_refusals_name_the_rule_never_a_giver():
     for pairs in ([(PEER1, S.SELF)], [(EMPLOYEE, S.PEER)], [(PEER1, S.APPRAISER)], [(APPRAISER, S.PEER)],
                   [(PEER1, S.PEER), (PEER1, S.SUBORDINATE)], [(PEER2, S.PEER)]):

@@ -7,7 +7,6 @@ from web_portal.pages.appraiser_shared import (
     choose_period,
     confirm_body,
     decision_body,
-    giver_refusal_field,
     givers_from_form,
     objection_todos,
     round_errors,
@@ -59,30 +58,19 @@ def test_the_filled_giver_rows_keep_their_row_number():
                                       {"row": 3, "nip": "peer1", "source": "self"}]
 
 
-def test_a_refusal_lands_on_the_row_that_breaks_its_rule():
-    givers = givers_from_form(FORM)
-    where = {"employee_nip": "emp", "appraiser_nip": "boss", "opener_nip": "boss"}
-    assert giver_refusal_field("only the employee can be the 'self' giver", givers, **where) == "givers.3.source"
-    twice = givers + [{"row": 5, "nip": "emp", "source": "peer"}]
-    assert giver_refusal_field("each giver is named once; a giver was named more than once", twice, **where) \
-        == "givers.5.nip"
-    as_peer = [{"row": 2, "nip": "boss", "source": "peer"}]
-    assert giver_refusal_field("the employee's appraiser can only give 'appraiser' feedback", as_peer, **where) \
-        == "givers.2.source"
-    assert giver_refusal_field("the period is closed", givers, **where) is None
-
-
-def test_round_errors_from_validation_rule_and_unknown_giver():
-    givers = givers_from_form(FORM)
-    where = {"employee_nip": "emp", "appraiser_nip": "boss", "opener_nip": "boss", "known_nips": {"boss", "emp"}}
+def test_round_errors_land_on_the_form_row_of_the_field_the_service_names():
+    givers = givers_from_form(FORM)  # rows 0, 1 and 3 filled: the third giver sent is row 3
     invalid = ServiceProblem("feedback-service", 422, errors=[FieldError("givers.2.nip", "not a NIP")])
-    assert round_errors(invalid, givers, **where) == ({"givers.3.nip": "not a NIP"}, [])  # the third row sent is row 3
-    rule = ServiceProblem("feedback-service", 422, detail="only the employee can be the 'self' giver")
-    assert round_errors(rule, givers, **where) == ({"givers.3.source": rule.detail}, [])
-    unknown = ServiceProblem("feedback-service", 404, detail="no such employee")
-    assert round_errors(unknown, givers, **where) == ({"givers.3.nip": "Pegawai dengan NIP ini tidak dikenal."}, [])
+    assert round_errors(invalid, givers) == ({"givers.3.nip": "not a NIP"}, [])
+    rule = ServiceProblem("feedback-service", 422, detail="givers.2.source: only the employee can be the 'self' giver",
+                          errors=[FieldError("givers.2.source", "only the employee can be the 'self' giver")])
+    assert round_errors(rule, givers) == ({"givers.3.source": "only the employee can be the 'self' giver"}, [])
+    unknown = ServiceProblem("feedback-service", 422, errors=[FieldError("givers.1.nip", "no such employee in this agency")])
+    assert round_errors(unknown, givers) == ({"givers.1.nip": "Pegawai dengan NIP ini tidak dikenal."}, [])
+    none = ServiceProblem("feedback-service", 422, errors=[FieldError("givers", "name at least one giver")])
+    assert round_errors(none, givers) == ({"givers.0.nip": "name at least one giver"}, [])
     closed = ServiceProblem("feedback-service", 409, detail="the period is closed")
-    assert round_errors(closed, givers, **where) == ({}, ["the period is closed"])
+    assert round_errors(closed, givers) == ({}, ["the period is closed"])
 
 
 def test_confirm_and_decision_bodies_leave_out_what_stays():

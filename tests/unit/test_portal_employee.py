@@ -1,6 +1,7 @@
 """The employee pages' pure helpers: reading the SKP editor's rows, the body sent and the service's
 errors moved back onto the form's rows; ratings, Realisasi entries, the Keberatan window, the JP gauge."""
 
+import json
 import re
 from datetime import date
 
@@ -182,10 +183,22 @@ FEEDBACK = {"nip": ME, "period_id": "P", "outside_rounds": {}, "rounds": [{"roun
     "subordinate": {"shown": False, "reason": "a reason the portal does not know"}}}]}
 
 
+APPROVED = {**SKP, "skp_id": "L", "revision": None}
+LINK_TARGETS = {"period_id": "P", "head_of_agency": False, "iku": [], "rhk": [
+    {"rhk_id": "S", "kind": "utama", "description": "Terlayaninya perizinan"},
+    {"rhk_id": "T", "kind": "tambahan", "description": "Tersusunnya SOP daring"}]}
+SENT: list[tuple[str, str, dict]] = []  # what the portal sent the services (POST/PUT bodies)
+
+
 def answer(request: httpx.Request) -> httpx.Response:
     path = request.url.path
-    routes = {"/employees": ROSTER, "/periods": {"items": [PERIOD]}, "/skp/K": SKP, "/appraisals/A": APPRAISAL,
-              f"/employees/{ME}/feedback": FEEDBACK, "/feedback-rounds/assigned": {"rounds": []}}
+    routes = {"/employees": ROSTER, "/periods": {"items": [PERIOD]}, "/skp/K": SKP, "/skp/L": APPROVED,
+              "/appraisals/A": APPRAISAL, f"/employees/{ME}/feedback": FEEDBACK,
+              "/feedback-rounds/assigned": {"rounds": []}, "/skp/link-targets": LINK_TARGETS}
+    if request.method in ("POST", "PUT") and request.content.startswith(b"{"):
+        SENT.append((request.method, path, json.loads(request.content)))
+    if request.method == "POST" and path == "/skp/L/revisions":
+        return httpx.Response(201, json={**APPROVED, "revision": {"version": 2, "status": "draft"}})
     if request.method == "POST" and path == "/appraisals/A/objections":
         return httpx.Response(409, json={"title": "Conflict", "status": 409,
                                          "detail": "the objection window closed on 2020-01-16"})
@@ -242,3 +255,29 @@ def test_feedback_results_are_shown_as_the_service_anonymises_them(employee):
     assert page.status_code == 200
     assert "Ditampilkan setelah putaran umpan balik ditutup." in page.text
     assert "a reason the portal does not know" in page.text
+
+
+def test_the_editor_offers_what_the_service_says_an_rhk_may_link_to(employee):
+    page = employee.get("/pegawai/skp/K/ubah")
+    assert page.status_code == 200
+    assert '<option value="S"' in page.text and "Tersusunnya SOP daring (RHK tambahan)" in page.text
+
+
+def test_an_approved_skp_is_revised_with_a_reason_from_the_version_in_force(employee):
+    assert "/pegawai/skp/L/revisi" in employee.get("/pegawai/skp/L").text
+    assert "/pegawai/skp/K/revisi" not in employee.get("/pegawai/skp/K").text  # a revision is pending already
+    form = employee.get("/pegawai/skp/L/revisi")
+    assert form.status_code == 200 and 'name="reason"' in form.text and "Terlayaninya izin" in form.text
+    typed = {"csrf_token": csrf(form.text), "rhk.0.rhk_id": "R", "rhk.0.kind": "utama",
+             "rhk.0.description": "Terlayaninya izin", "rhk.0.supports_rhk_id": "S", "rhk.0.indikator.0.iki_id": "I",
+             "rhk.0.indikator.0.aspect": "kuantitas", "rhk.0.indikator.0.description": "Berkas selesai",
+             "rhk.0.indikator.0.target": "150", "rhk.0.indikator.0.unit": "berkas", "reason": " "}
+    refused = employee.post("/pegawai/skp/L/revisi", data=typed)
+    assert refused.status_code == 422 and 'id="galat-reason"' in refused.text
+    SENT.clear()
+    saved = employee.post("/pegawai/skp/L/revisi", data={**typed, "reason": "Target dinaikkan"}, follow_redirects=False)
+    assert saved.status_code == 303 and saved.headers["location"] == "/pegawai/skp/L"
+    [(method, path, body)] = SENT
+    assert (method, path, body["reason"]) == ("POST", "/skp/L/revisions", "Target dinaikkan")
+    assert body["rhk"][0]["rhk_id"] == "R" and body["rhk"][0]["indikator"][0] == {
+        "aspect": "kuantitas", "description": "Berkas selesai", "target": 150.0, "unit": "berkas", "iki_id": "I"}

@@ -2,7 +2,7 @@
 as seeded for other tests) drafts an SKP (a field error
 first, next to its field), adds a row without JavaScript, links to the appraiser's approved RHK,
 submits and sees the state; answers a 360° form; sees their results, appraisal and development
-pages. Every page passes axe."""
+pages; another newcomer revises their approved SKP (reason, editor, submit). Every page passes axe."""
 
 import re
 
@@ -34,9 +34,10 @@ def test_employee_drafts_and_submits_an_skp(page, drafter, sign_in_as, check_pag
 
     page.get_by_role("link", name=re.compile(r"Susun SKP tahun")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Susun SKP tahun")
-    # The appraiser's approved RHK are offered to link to.
+    # The appraiser's approved RHK are offered to link to, the RHK tambahan too (target-service's list).
     supports = page.get_by_label("RHK pejabat penilai yang didukung RHK 1")
-    expect(supports.locator("option")).to_have_count(3)  # the empty choice + the appraiser's two RHK utama
+    expect(supports.locator("option")).to_have_count(4)  # the empty choice + the appraiser's two utama, one tambahan
+    expect(supports.locator("option").filter(has_text="(RHK tambahan)")).to_have_count(1)
     check_page(page, "pegawai-skp-baru")
 
     # An IKI without the RHK's description: the service's field error lands under the description.
@@ -128,3 +129,60 @@ def test_employee_answers_a_360_form_and_sees_the_other_pages(page, drafter, sig
     expect(page.locator("#jp-teks")).to_contain_text("3 JP lagi diklaim dan menunggu verifikasi.")
     expect(page.locator("table").filter(has_text="Webinar pelayanan prima")).to_contain_text("Diklaim")
     check_page(page, "pegawai-pengembangan-klaim")
+
+
+@pytest.fixture
+def reviser(agency_api, portal_agency):
+    """A newcomer whose SKP is approved (drafted, submitted and approved through target-service's API,
+    linked to what it offers them), ready to be revised in the browser."""
+    appraiser = portal_agency["appraiser"].nip
+    reviser = agency_api.newcomer("Pegawai Perevisi", appraiser)
+    period_id = portal_agency.period_id
+    targets = agency_api.call("GET", "target-service", "/skp/link-targets", reviser.nip, ["employee"],
+                              params={"period_id": period_id})
+    supported = next(r["rhk_id"] for r in targets["rhk"] if r["kind"] == "utama")
+    skp = agency_api.call("POST", "target-service", "/skp", reviser.nip, ["employee"], json={
+        "period_id": period_id, "rhk": [{"kind": "utama", "description": "Terlayaninya pengaduan masyarakat",
+                                         "supports_rhk_id": supported, "indikator": [{
+                                             "aspect": "kuantitas", "description": "Pengaduan yang dituntaskan",
+                                             "target": 40, "unit": "pengaduan"}]}]})
+    agency_api.call("POST", "target-service", f"/skp/{skp['skp_id']}/submit", reviser.nip, ["employee"])
+    agency_api.call("POST", "target-service", f"/skp/{skp['skp_id']}/approve", appraiser, ["appraiser"])
+    return reviser
+
+
+def test_employee_revises_an_approved_skp(page, reviser, sign_in_as, check_page):
+    sign_in_as(page, reviser)
+    page.get_by_role("link", name="SKP saya").click()
+    page.get_by_role("link", name=re.compile(r"Lihat SKP tahun")).click()
+    expect(page.locator("#status-skp")).to_have_text("Disetujui")
+    page.get_by_role("link", name="Ajukan revisi").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Revisi SKP tahun")
+    # The editor starts from the version in force.
+    expect(page.get_by_label("Uraian RHK 1")).to_have_value("Terlayaninya pengaduan masyarakat")
+    expect(page.get_by_label("Target IKI 1.1")).to_have_value("40")
+    check_page(page, "pegawai-skp-revisi")
+
+    # Without a reason: named next to its field, what was typed stays.
+    page.get_by_label("Target IKI 1.1").fill("60")
+    page.get_by_role("button", name="Simpan draf revisi").click()
+    expect(page.get_by_label("Alasan revisi")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Target IKI 1.1")).to_have_value("60")
+    check_page(page, "pegawai-skp-revisi-galat")
+
+    page.get_by_label("Alasan revisi").fill("Volume pengaduan naik setelah kanal daring dibuka.")
+    page.get_by_role("button", name="Simpan draf revisi").click()
+    expect(page).to_have_url(re.compile(r"/pegawai/skp/[0-9a-f-]+$"))
+    expect(page.locator(".flash")).to_have_text("Draf revisi SKP disimpan; ajukan kepada pejabat penilai.")
+    expect(page.locator("#status-skp")).to_have_text("Disetujui")  # version 1 stays in force meanwhile
+    expect(page.get_by_text("Perubahan SKP (versi 2) berstatus: Draf.")).to_have_count(1)
+    expect(page.get_by_role("link", name="Ajukan revisi")).to_have_count(0)
+
+    page.get_by_role("button", name="Ajukan kepada pejabat penilai").click()
+    expect(page.locator(".flash")).to_have_text("SKP diajukan kepada pejabat penilai.")
+    expect(page.get_by_text("Perubahan SKP (versi 2) berstatus: Diajukan.")).to_have_count(1)
+    check_page(page, "pegawai-skp-revisi-diajukan")
+
+    page.get_by_role("link", name="Riwayat versi").click()
+    expect(page.get_by_role("heading", level=2).filter(has_text="Versi 2")).to_contain_text("Diajukan")
+    expect(page.get_by_text("Volume pengaduan naik setelah kanal daring dibuka.")).to_have_count(1)

@@ -8,7 +8,13 @@ from kinerja_contracts.vocabulary import ANONYMOUS_SOURCES, FeedbackSource
 
 
 class RoundRefused(Exception):
-    """The round cannot be opened as asked (a giver named with the wrong source, ...)."""
+    """The round cannot be opened as asked (a giver named with the wrong source, ...).
+
+    ``field``: the request field at fault when one is (``givers.2.source``): by position, never by NIP."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 class NotAGiver(Exception):
@@ -54,29 +60,40 @@ def check_nominations(
     reads too, but a NIP does not say who is HR; the views count only givers other than the
     reader, see anonymity.py.) Refusals name the rule, never a giver."""
     if not nominations:
-        raise RoundRefused("name at least one giver")
-    named = [n.nip for n in nominations]
-    if len(set(named)) != len(named):
-        raise RoundRefused("each giver is named once; a giver was named more than once")
-    for n in nominations:
-        if n.source is FeedbackSource.SELF and n.nip != employee_nip:
-            raise RoundRefused("only the employee can be the 'self' giver")
-        if n.nip == employee_nip and n.source is not FeedbackSource.SELF:
-            raise RoundRefused("the employee can only give 'self' feedback")
-        if n.source is FeedbackSource.APPRAISER and n.nip != appraiser_nip:
-            raise RoundRefused("only the employee's appraiser can be the 'appraiser' giver")
-        if n.nip == appraiser_nip and n.source is not FeedbackSource.APPRAISER:
-            raise RoundRefused("the employee's appraiser can only give 'appraiser' feedback")
+        raise RoundRefused("name at least one giver", field="givers")
+    seen: set[str] = set()
+    for index, n in enumerate(nominations):
+        if n.nip in seen:
+            raise RoundRefused("each giver is named once; a giver was named more than once",
+                               field=f"givers.{index}.nip")
+        seen.add(n.nip)
+        rule = _source_rule_broken(n, employee_nip, appraiser_nip)
+        if rule:
+            raise RoundRefused(rule, field=f"givers.{index}.source")
         if n.nip == opener_nip and n.source in ANONYMOUS_SOURCES:
-            raise RoundRefused(READER_AS_ANONYMOUS_GIVER)
+            raise RoundRefused(READER_AS_ANONYMOUS_GIVER, field=f"givers.{index}.source")
+
+
+def _source_rule_broken(n: Nomination, employee_nip: str, appraiser_nip: str | None) -> str | None:
+    """The rule a giver's source breaks for who they are, or None."""
+    if n.source is FeedbackSource.SELF and n.nip != employee_nip:
+        return "only the employee can be the 'self' giver"
+    if n.nip == employee_nip and n.source is not FeedbackSource.SELF:
+        return "the employee can only give 'self' feedback"
+    if n.source is FeedbackSource.APPRAISER and n.nip != appraiser_nip:
+        return "only the employee's appraiser can be the 'appraiser' giver"
+    if n.nip == appraiser_nip and n.source is not FeedbackSource.APPRAISER:
+        return "the employee's appraiser can only give 'appraiser' feedback"
+    return None
 
 
 def check_checkpoint(checkpoint_id: str | None, checkpoints: list[str]) -> None:
     """A round evaluates one of the period's checkpoints; a period without any takes none."""
     if checkpoints and checkpoint_id not in checkpoints:
-        raise RoundRefused(f"checkpoint_id must be one of the period's checkpoints: {', '.join(checkpoints)}")
+        raise RoundRefused(f"checkpoint_id must be one of the period's checkpoints: {', '.join(checkpoints)}",
+                           field="checkpoint_id")
     if not checkpoints and checkpoint_id is not None:
-        raise RoundRefused("the period has no checkpoints; leave checkpoint_id empty")
+        raise RoundRefused("the period has no checkpoints; leave checkpoint_id empty", field="checkpoint_id")
 
 
 @dataclass(frozen=True)

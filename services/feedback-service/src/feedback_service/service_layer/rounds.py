@@ -38,7 +38,16 @@ from feedback_service.service_layer.periods import open_period_or_conflict, peri
 
 NO_SUCH_ROUND = "no such feedback round"
 NO_SUCH_EMPLOYEE = "no such employee"  # what roster.employee answers for a missing one
+UNKNOWN_GIVER = "no such employee in this agency"
 STILL_OPEN = "a round for this employee and checkpoint is still open; close it first"
+
+
+def refusal(rule: str, field: str | None) -> Unprocessable:
+    """A refused request as a 422 naming the rule, and the field at fault (by position, never a NIP)
+    the way a validation error names it, so a form shows it next to that field."""
+    if field is None:
+        return Unprocessable(rule)
+    return Unprocessable(f"{field}: {rule}", errors=[{"field": field, "message": rule}])
 
 
 def manages(caller: Giver, employee: roster.KnownEmployee) -> bool:
@@ -95,12 +104,15 @@ async def open_round(
             check_nominations(nominations, employee_nip=nip, appraiser_nip=employee.appraiser_nip,
                               opener_nip=caller.nip)
         except RoundRefused as exc:
-            raise Unprocessable(str(exc)) from exc
-        for n in nominations:
+            raise refusal(str(exc), exc.field) from exc
+        for index, n in enumerate(nominations):
             # The appraiser may sit outside the agency's roster (e.g. the head of another unit);
             # every other giver must be a colleague the roster knows.
             if n.source is not FeedbackSource.APPRAISER:
-                await roster.employee(session, agency_id, n.nip)
+                try:
+                    await roster.employee(session, agency_id, n.nip)
+                except NotFound as exc:  # a field of the request, not a missing object of the route
+                    raise refusal(UNKNOWN_GIVER, f"givers.{index}.nip") from exc
         already = await session.scalar(select(feedback_rounds.c.round_id).where(
             feedback_rounds.c.agency_id == agency_id, feedback_rounds.c.period_id == period_id,
             feedback_rounds.c.nip == nip, feedback_rounds.c.status == RoundStatus.OPEN.value,

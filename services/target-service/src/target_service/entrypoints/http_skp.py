@@ -17,7 +17,7 @@ from pydantic import Field
 
 from target_service.domain.rhk import IndikatorDraft, RhkDraft
 from target_service.entrypoints.deps import Caller, Strict, Uow
-from target_service.service_layer import realisation, skp
+from target_service.service_layer import cascade, realisation, skp
 
 router = APIRouter(tags=["skp"])
 
@@ -101,6 +101,14 @@ async def my_skp(principal: Caller, uow: Uow, period_id: Annotated[str | None, Q
 @router.get("/me/team/skp", summary="For an appraiser: the employees they appraise and the state of their SKP")
 async def team_skp(principal: Caller, uow: Uow, period_id: Annotated[str, Query(min_length=1, max_length=64)]):
     return await skp.team_skp(uow, agency_id=principal.agency, appraiser_nip=principal.nip, period_id=period_id)
+
+
+# Before /skp/{skp_id}: "link-targets" is not an SKP id.
+@router.get("/skp/link-targets",
+            summary="What the caller's own RHK may link to: the period's IKU (head of agency) or the appraiser's "
+                    "approved RHK in force")
+async def my_link_targets(principal: Caller, uow: Uow, period_id: Annotated[str, Query(min_length=1, max_length=64)]):
+    return await cascade.my_link_targets(uow, agency_id=principal.agency, nip=principal.nip, period_id=period_id)
 
 
 @router.get("/skp/{skp_id}", summary="An SKP: version in force (or first draft), pending revision, realisations, feedback")

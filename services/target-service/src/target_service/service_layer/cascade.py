@@ -9,18 +9,47 @@ from target_service.adapters import periods as periods_repo
 from target_service.adapters import roster as roster_repo
 from target_service.adapters import skp as skp_repo
 from target_service.domain.cascade import CascadeReader, CascadeRow, LinkTargets, cascade_tree, reporting_line
+from target_service.domain.iku import Iku
 from target_service.domain.organisation import heads_agency
+from target_service.domain.skp import Skp
+from target_service.service_layer.periods import period_or_404
+from target_service.service_layer.roster import NO_EMPLOYEE
+from target_service.service_layer.views import link_targets_view
+
+
+async def _link_sources(uow: UnitOfWork, agency_id: str, period_id: str,
+                        owner: roster_repo.Owner) -> tuple[bool, list[Iku], Skp | None]:
+    """Whether the owner heads the agency, the period's IKU (theirs to serve if so), and otherwise
+    their appraiser's SKP of the period, whose version in force holds what they may support."""
+    appraiser = owner.employee.appraiser_nip
+    if heads_agency(owner.heads_root_unit, appraiser, owner.appraiser_on_roster):
+        return True, await periods_repo.iku_of_period(uow.session, agency_id, period_id), None
+    found = await skp_repo.skp_in_period(uow.session, agency_id, period_id, [appraiser])
+    return False, [], found[0] if found else None
 
 
 async def link_targets(uow: UnitOfWork, agency_id: str, period_id: str, owner: roster_repo.Owner) -> LinkTargets:
-    appraiser = owner.employee.appraiser_nip
-    if heads_agency(owner.heads_root_unit, appraiser, owner.appraiser_on_roster):
-        ikus = await periods_repo.iku_of_period(uow.session, agency_id, period_id)
+    head, ikus, supervisor = await _link_sources(uow, agency_id, period_id, owner)
+    if head:
         return LinkTargets(True, iku_ids=frozenset(i.iku_id for i in ikus))
-    found = await skp_repo.skp_in_period(uow.session, agency_id, period_id, [appraiser])
-    supervisor = found[0] if found else None
     approved = frozenset(r.rhk_id for r in supervisor.in_force.rhk) if supervisor and supervisor.in_force else frozenset()
     return LinkTargets(False, approved_rhk_ids=approved)
+
+
+async def my_link_targets(uow: UnitOfWork, *, agency_id: str, nip: str, period_id: str) -> dict:
+    """What the caller's own RHK may link to in a period, as :func:`link_targets` decides it: the
+    editor's list. Of the appraiser's SKP only the approved version's RHK text is shown, never a
+    draft (:func:`~target_service.domain.cascade.check_links` refuses links to those too)."""
+    async with uow:
+        owner = await roster_repo.owner(uow.session, agency_id, nip)
+        if owner is None:
+            raise NotFound(NO_EMPLOYEE)
+        await period_or_404(uow, agency_id, period_id)
+        head, ikus, supervisor = await _link_sources(uow, agency_id, period_id, owner)
+        approved = supervisor.in_force if supervisor else None
+        if approved is not None:  # the appraiser's plan was read: it is in their access log
+            await access_log.record_read(uow, Kind.SKP, supervisor.skp_id, supervisor.nip)
+    return link_targets_view(period_id, head, ikus, approved.rhk if approved else ())
 
 
 async def cascade(uow: UnitOfWork, *, agency_id: str, iku_id: str, reader_nip: str, reader_is_hr: bool) -> dict:

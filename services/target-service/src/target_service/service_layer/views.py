@@ -31,6 +31,15 @@ def iku_view(i: Iku) -> dict:
             "target": i.target, "unit": i.unit, "higher_is_better": i.higher_is_better}
 
 
+def link_targets_view(period_id: str, head_of_agency: bool, ikus: list[Iku],
+                      approved_rhk: tuple[RencanaHasilKerja, ...]) -> dict:
+    """What an RHK may link to: the period's IKU (head of agency, ``iku_id``) or the appraiser's
+    approved RHK (anyone else, ``supports_rhk_id``); only what the editor needs to show a choice."""
+    return {"period_id": period_id, "head_of_agency": head_of_agency,
+            "iku": [{"iku_id": i.iku_id, "code": i.code, "description": i.description} for i in ikus],
+            "rhk": [{"rhk_id": r.rhk_id, "kind": r.kind.value, "description": r.description} for r in approved_rhk]}
+
+
 def rhk_view(rows: tuple[RencanaHasilKerja, ...]) -> list[dict]:
     return [
         {"rhk_id": r.rhk_id, "kind": r.kind.value, "description": r.description,

@@ -71,8 +71,6 @@ EN = {
     "Buka putaran": "Open the round",
     "Rekan satu tim": "Team colleagues",
     "Pegawai dengan NIP ini tidak dikenal.": "No employee with this NIP is known.",
-    "Salah satu pemberi umpan balik tidak dikenal. Periksa NIP-nya.":
-        "One of the feedback givers is not known. Check their NIP.",
     "Putaran umpan balik 360°": "360° feedback round",
     "dibuka {when}": "opened {when}",
     "ditutup {when}": "closed {when}",

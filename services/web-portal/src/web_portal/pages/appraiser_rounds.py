@@ -1,5 +1,5 @@
 """Pejabat penilai: 360° feedback rounds for a team member — open one naming its givers (the
-feedback-service refuses ineligible givers; the refusal is shown on the giver's row), follow its
+feedback-service refuses ineligible or unknown givers naming the field; the refusal is shown on the giver's row), follow its
 status, close it and read its results as the service gives them (anonymised)."""
 
 import asyncio
@@ -62,11 +62,9 @@ async def open_round(request: Request, nip: str, user: Appraiser):
     try:
         opened = await services.feedback.post("/feedback-rounds", json=body)
     except ServiceProblem as problem:
-        member, team = await _member(services, period_id, nip)
-        errors, general = round_errors(problem, givers, employee_nip=nip, appraiser_nip=member.get("appraiser_nip"),
-                                       opener_nip=user.nip, known_nips={user.nip, *(m["nip"] for m in team)})
-        if "givers" in errors:  # "at least one giver": shown on the first row
-            errors["givers.0.nip"] = errors.pop("givers")
+        if isinstance(problem, ServiceNotFound):  # the employee or period: the not-found page
+            raise
+        errors, general = round_errors(problem, givers)
         return await _rounds_page(request, user, nip, period_id, values=dict(form), errors=errors,
                                   general_errors=general, status_code=problem.status)
     flash(request, "Putaran umpan balik 360° dibuka.")

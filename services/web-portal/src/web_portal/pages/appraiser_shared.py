@@ -1,8 +1,8 @@
 """Pejabat penilai: the pure rules the appraiser's pages share (no routes here; unit-tested).
 
 Which period a page shows, the team grouped by the state of their SKP, what needs doing on the
-home page, and which giver of a 360° round a refusal is about (the feedback-service names the
-rule, never the giver, so the portal finds the row the rule points at)."""
+home page, and which form row of a 360° round a refusal is about (the feedback-service names the
+field by the giver's position in the request; the form's rows may have gaps)."""
 
 from dataclasses import dataclass, field
 
@@ -96,57 +96,25 @@ def givers_from_form(form) -> list[dict]:
     return found
 
 
-def giver_refusal_field(detail: str, givers: list[dict], *, employee_nip: str, appraiser_nip: str | None,
-                        opener_nip: str) -> str | None:
-    """The form field a feedback-service refusal of the round is about (``givers.N.nip`` or
-    ``givers.N.source``), found by applying the rule its detail names; None when no row breaks it."""
-    def first(broken, part="source"):
-        row = next((g for g in givers if broken(g)), None)
-        return None if row is None else f"givers.{row['row']}.{part}"
-
-    text = detail.lower()
-    if "more than once" in text:
-        seen: set[str] = set()
-        for g in givers:
-            if g["nip"] in seen:
-                return f"givers.{g['row']}.nip"
-            seen.add(g["nip"])
-        return None
-    if "'self' giver" in text:
-        return first(lambda g: g["source"] == "self" and g["nip"] != employee_nip)
-    if "only give 'self'" in text:
-        return first(lambda g: g["nip"] == employee_nip and g["source"] != "self")
-    if "can be the 'appraiser' giver" in text:
-        return first(lambda g: g["source"] == "appraiser" and g["nip"] != appraiser_nip)
-    if "only give 'appraiser'" in text:
-        return first(lambda g: g["nip"] == appraiser_nip and g["source"] != "appraiser")
-    if "cannot be named" in text:
-        return first(lambda g: g["nip"] == opener_nip and g["source"] in ("peer", "subordinate"))
-    return None
+# The feedback-service's words for a giver it does not know, in the portal's (shown next to the NIP).
+SERVICE_MESSAGES = {"no such employee in this agency": "Pegawai dengan NIP ini tidak dikenal."}
 
 
-def round_errors(problem: ServiceProblem, givers: list[dict], *, employee_nip: str, appraiser_nip: str | None,
-                 opener_nip: str, known_nips: set[str]) -> tuple[dict[str, str], list[str]]:
-    """(field errors, general errors) of a refused round. Field names of a validation error
-    (``givers.N.nip``) count the givers sent, so they are moved to the form row each came from."""
-    if problem.errors:
-        fields = {}
-        for name, message in problem.field_errors.items():
-            parts = name.split(".")
-            if len(parts) >= 2 and parts[0] == "givers" and parts[1].isdigit() and int(parts[1]) < len(givers):
-                parts[1] = str(givers[int(parts[1])]["row"])
-            fields[".".join(parts)] = message
-        return fields, []
-    message = problem.detail or problem.title
-    if problem.status == 404:
-        # An unknown giver: the roster does not know a NIP the appraiser typed.
-        unknown = [g for g in givers if g["nip"] not in known_nips and g["source"] != "appraiser"]
-        if len(unknown) == 1:
-            return {f"givers.{unknown[0]['row']}.nip": "Pegawai dengan NIP ini tidak dikenal."}, []
-        return {}, ["Salah satu pemberi umpan balik tidak dikenal. Periksa NIP-nya."]
-    found = giver_refusal_field(message, givers, employee_nip=employee_nip, appraiser_nip=appraiser_nip,
-                                opener_nip=opener_nip)
-    return ({found: message}, []) if found else ({}, [message])
+def round_errors(problem: ServiceProblem, givers: list[dict]) -> tuple[dict[str, str], list[str]]:
+    """(field errors, general errors) of a refused round. The service names the field at fault
+    (``givers.N.nip`` / ``givers.N.source``, N counting the givers sent), so each is moved to the
+    form row that giver came from; "name at least one giver" (``givers``) goes on the first row."""
+    if not problem.errors:
+        return {}, [problem.detail or problem.title]
+    fields = {}
+    for name, message in problem.field_errors.items():
+        parts = name.split(".")
+        if parts == ["givers"]:
+            parts = ["givers", "0", "nip"]
+        elif len(parts) >= 2 and parts[0] == "givers" and parts[1].isdigit() and int(parts[1]) < len(givers):
+            parts[1] = str(givers[int(parts[1])]["row"])
+        fields[".".join(parts)] = SERVICE_MESSAGES.get(message, message)
+    return fields, []
 
 
 # -- confirming a proposal, deciding an objection ----------------------------------------------------

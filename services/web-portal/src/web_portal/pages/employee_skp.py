@@ -1,10 +1,8 @@
 """Pegawai: my SKP. Drafting for an open period, editing a draft or a returned version, submitting,
 the appraiser's notes, version history, and Realisasi per checkpoint with evidence.
 
-What an RHK may support is found from what target-service lets an employee read: their appraiser
-(``GET /employees/{me}``) and the period's cascade from each IKU (``GET /iku/{id}/cascade``), in
-which the appraiser's approved RHK appear (the employee's reporting line); the head of the agency
-(the root unit's head, or someone without an appraiser) chooses an IKU of the period instead.
+What an RHK may link to is target-service's own answer (``GET /skp/link-targets``): the period's IKU
+for the head of the agency, otherwise the appraiser's approved RHK in force (utama and tambahan).
 """
 
 import asyncio
@@ -41,32 +39,9 @@ def render(request: Request, template: str, context: dict, status_code: int = 20
     return render_page(request, template, {**SHOWN, **context}, status_code=status_code)
 
 
-def _appraiser_rhk(nodes: list[dict], appraiser: str | None, found: dict[str, dict]) -> None:
-    for node in nodes:
-        if node["nip"] == appraiser and node.get("skp_status") == "approved":
-            found.setdefault(node["rhk_id"], node)
-        _appraiser_rhk(node.get("supported_by", []), appraiser, found)
-
-
-def _root_heads(units: list[dict]) -> set[str]:
-    return {u["head_nip"] for u in units if not u.get("parent_unit_id") and u.get("head_nip")}
-
-
-async def link_choices(request: Request, user: User, period_id: str) -> dict:
-    """What this person's RHK may link to: ``{"head": bool, "iku": [...], "rhk": [...]}``."""
-    services = api(request)
-    me, units, iku = await asyncio.gather(
-        services.target.get(f"/employees/{user.nip}"), services.target.get("/units"),
-        services.target.get(f"/periods/{period_id}/iku"))
-    iku_list = iku.get("items", [])
-    appraiser = me.get("appraiser_nip")
-    head = appraiser is None or user.nip in _root_heads(units.get("units", []))
-    found: dict[str, dict] = {}
-    if not head:
-        trees = await asyncio.gather(*(services.target.get(f"/iku/{i['iku_id']}/cascade") for i in iku_list))
-        for cascade in trees:
-            _appraiser_rhk(cascade.get("rhk", []), appraiser, found)
-    return {"head": head, "iku": iku_list, "rhk": list(found.values())}
+async def link_choices(request: Request, period_id: str) -> dict:
+    """What this person's RHK may link to: ``{"head_of_agency": bool, "iku": [...], "rhk": [...]}``."""
+    return await api(request).target.get("/skp/link-targets", params={"period_id": period_id})
 
 
 async def _periods(request: Request) -> list[dict]:
@@ -88,41 +63,50 @@ async def my_skps(request: Request, user: Employee, period_id: Annotated[str | N
         period = _period(periods, period_id)
         if period_id in by_period:
             return RedirectResponse(f"/pegawai/skp/{by_period[period_id]['skp_id']}", status_code=303)
-        return await _editor(request, user, period, None, [empty_rhk()], {}, [])
+        return await _editor(request, period, None, [empty_rhk()], {}, [])
     rows = [{"period": p, "skp": by_period.get(p["period_id"])} for p in periods]
     return render(request, "employee/skp_list.html", {"rows": rows})
 
 
-async def _editor(request: Request, user: User, period: dict, skp: dict | None, rows: list[dict],
-                  errors: dict, general: list[str], status_code: int = 200):
-    choices = await link_choices(request, user, period["period_id"])
+async def _editor(request: Request, period: dict, skp: dict | None, rows: list[dict], errors: dict,
+                  general: list[str], status_code: int = 200, reason: str | None = None):
+    """``reason``: not None while starting a revision of the approved SKP (the form then asks why)."""
+    choices = await link_choices(request, period["period_id"])
+    values = values_of(rows) if reason is None else {**values_of(rows), "reason": reason}
     return render(request, "employee/skp_form.html", {
-        "period": period, "skp": skp, "rows": rows, "values": values_of(rows), "errors": errors,
-        "general_errors": general, "choices": choices, "aspects": ASPECTS,
+        "period": period, "skp": skp, "rows": rows, "values": values, "errors": errors,
+        "general_errors": general, "choices": choices, "aspects": ASPECTS, "revising": reason is not None,
     }, status_code=status_code)
 
 
-async def _save(request: Request, user: User, period: dict, skp: dict | None):
-    """The editor's POST: add a row, or send the plan (new SKP or the draft's replacement)."""
+async def _save(request: Request, period: dict, skp: dict | None, revising: bool = False):
+    """The editor's POST: add a row, or send the plan (new SKP, the draft's replacement, or with
+    ``revising`` version n+1 of the approved SKP with its reason)."""
     form = await request.form()
     rows = rows_from_form(form)
+    reason = str(form.get("reason", "")).strip() if revising else None
     action = str(form.get("aksi", "simpan"))
     if action != "simpan":
-        return await _editor(request, user, period, skp, add_row(rows, action), {}, [])
+        return await _editor(request, period, skp, add_row(rows, action), {}, [], reason=reason)
     plan = plan_from_rows(rows)
+    if revising and not reason:
+        plan.errors["reason"] = "Wajib diisi."
     if plan.errors:
-        return await _editor(request, user, period, skp, rows, plan.errors, [], status_code=422)
+        return await _editor(request, period, skp, rows, plan.errors, [], status_code=422, reason=reason)
     try:
         if skp is None:
             saved = await api(request).target.post("/skp", json={"period_id": period["period_id"], "rhk": plan.body})
+        elif revising:
+            saved = await api(request).target.post(f"/skp/{skp['skp_id']}/revisions",
+                                                   json={"rhk": plan.body, "reason": reason})
         else:
             saved = await api(request).target.put(f"/skp/{skp['skp_id']}", json={"rhk": plan.body})
     except ServiceNotFound:
         raise
     except ServiceProblem as problem:
-        return await _editor(request, user, period, skp, rows, in_our_words(plan.form_errors(problem.field_errors)),
-                             problem.general_errors, status_code=problem.status)
-    flash(request, "Draf SKP disimpan.")
+        return await _editor(request, period, skp, rows, in_our_words(plan.form_errors(problem.field_errors)),
+                             problem.general_errors, status_code=problem.status, reason=reason)
+    flash(request, "Draf revisi SKP disimpan; ajukan kepada pejabat penilai." if revising else "Draf SKP disimpan.")
     return RedirectResponse(f"/pegawai/skp/{saved['skp_id']}", status_code=303)
 
 
@@ -130,7 +114,7 @@ async def _save(request: Request, user: User, period: dict, skp: dict | None):
 async def create(request: Request, user: Employee):
     form = await request.form()
     period = _period(await _periods(request), str(form.get("period_id", "")))
-    return await _save(request, user, period, None)
+    return await _save(request, period, None)
 
 
 def editable_version(skp: dict) -> dict | None:
@@ -141,11 +125,22 @@ def editable_version(skp: dict) -> dict | None:
     return skp if skp["status"] in EDITABLE else None
 
 
+def revisable(skp: dict) -> bool:
+    """An approved SKP with no revision pending may be revised (version n+1, n staying in force)."""
+    return skp["status"] == "approved" and not skp.get("revision")
+
+
+def _skp_page(request: Request, skp: dict, period: dict, general_errors: list[str] = (), status_code: int = 200):
+    return render(request, "employee/skp.html", {"skp": skp, "period": period, "editable": editable_version(skp),
+                                                 "revisable": revisable(skp), "general_errors": list(general_errors)},
+                  status_code=status_code)
+
+
 @router.get("/skp/{skp_id}")
 async def show(request: Request, user: Employee, skp_id: str):
     skp = await api(request).target.get(f"/skp/{skp_id}")
     period = _period(await _periods(request), skp["period_id"])
-    return render(request, "employee/skp.html", {"skp": skp, "period": period, "editable": editable_version(skp)})
+    return _skp_page(request, skp, period)
 
 
 @router.get("/skp/{skp_id}/ubah")
@@ -156,14 +151,33 @@ async def edit(request: Request, user: Employee, skp_id: str):
         flash(request, "Versi SKP ini tidak dapat diubah lagi.", "error")
         return RedirectResponse(f"/pegawai/skp/{skp_id}", status_code=303)
     period = _period(await _periods(request), skp["period_id"])
-    return await _editor(request, user, period, skp, rows_from_skp(version["rhk"]), {}, [])
+    return await _editor(request, period, skp, rows_from_skp(version["rhk"]), {}, [])
 
 
 @router.post("/skp/{skp_id}/ubah")
 async def save_edit(request: Request, user: Employee, skp_id: str):
     skp = await api(request).target.get(f"/skp/{skp_id}")
     period = _period(await _periods(request), skp["period_id"])
-    return await _save(request, user, period, skp)
+    return await _save(request, period, skp)
+
+
+@router.get("/skp/{skp_id}/revisi")
+async def revise(request: Request, user: Employee, skp_id: str):
+    """Start a revision: the editor on the version in force (ids kept, so links and realisations stay)
+    with the reason the service asks for."""
+    skp = await api(request).target.get(f"/skp/{skp_id}")
+    if not revisable(skp):
+        flash(request, "SKP ini tidak dapat direvisi sekarang.", "error")
+        return RedirectResponse(f"/pegawai/skp/{skp_id}", status_code=303)
+    period = _period(await _periods(request), skp["period_id"])
+    return await _editor(request, period, skp, rows_from_skp(skp["rhk"]), {}, [], reason="")
+
+
+@router.post("/skp/{skp_id}/revisi")
+async def save_revision(request: Request, user: Employee, skp_id: str):
+    skp = await api(request).target.get(f"/skp/{skp_id}")
+    period = _period(await _periods(request), skp["period_id"])
+    return await _save(request, period, skp, revising=True)
 
 
 @router.post("/skp/{skp_id}/ajukan")
@@ -175,9 +189,8 @@ async def submit(request: Request, user: Employee, skp_id: str):
     except ServiceProblem as problem:
         skp = await api(request).target.get(f"/skp/{skp_id}")
         period = _period(await _periods(request), skp["period_id"])
-        return render(request, "employee/skp.html", {
-            "skp": skp, "period": period, "editable": editable_version(skp),
-            "general_errors": [problem.detail or problem.title]}, status_code=problem.status)
+        return _skp_page(request, skp, period, general_errors=[problem.detail or problem.title],
+                         status_code=problem.status)
     flash(request, "SKP diajukan kepada pejabat penilai.")
     return RedirectResponse(f"/pegawai/skp/{skp_id}", status_code=303)
 
