@@ -204,7 +204,10 @@ def agency_api(portal_stack, portal_agency) -> AgencyApi:
 
 
 # -- the browser ----------------------------------------------------------------------------------------
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API keeps its event loop marked as running in the main thread
+# while it is open, so it must close before any async test of the suite runs (a browser start is
+# about a second).
+@pytest.fixture(scope="module")
 def browser():
     executable = shutil.which("chromium")
     if executable is None:
