@@ -1,5 +1,5 @@
 """Browser tests of the web portal: the portal (uvicorn on a loopback port) in front of the four
-services in-process against PostgreSQL and the session's broker, driven by Debian's Chromium
+services in-process against PostgreSQL and a broker of their own, driven by Debian's Chromium
 through Playwright, every page checked with axe-core and photographed.
 
 Fixtures:
@@ -68,10 +68,29 @@ class PortalStack:
 
 
 @pytest.fixture(scope="session")
-def portal_stack(broker, postgres_url_factory):
+def portal_broker(broker, tmp_path_factory):
+    """A broker of the portal tests' own: their stack lives for the session, and on the suite's
+    broker its consumers would also take (and dead-letter, and react to) every other test's events.
+    (``broker`` first: it sets the client settings an embedded broker needs in the environment.)"""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kinerja_runtime.embedded_broker import BrokerUnavailable, EmbeddedBroker
+
+    instance = EmbeddedBroker(log_file=tmp_path_factory.mktemp("portal-broker") / "tansu.log")
+    try:
+        with ThreadPoolExecutor(1) as pool:  # start() uses asyncio.run: keep it off any running loop
+            pool.submit(instance.start).result()
+    except BrokerUnavailable as exc:
+        missing(f"no Kafka-protocol broker: {exc}")
+    yield instance
+    instance.stop()
+
+
+@pytest.fixture(scope="session")
+def portal_stack(portal_broker, postgres_url_factory):
     from kinerja_runtime.embedded_broker import free_port
 
-    apps = build_apps(broker, postgres_url_factory, f"portal_{uuid.uuid4().hex[:6]}")
+    apps = build_apps(portal_broker, postgres_url_factory, f"portal_{uuid.uuid4().hex[:6]}")
     with ServiceStack(apps) as services, serve_portal(services, free_port()) as url:
         yield PortalStack(url, services)
 

@@ -78,7 +78,7 @@ def wait_for_discovery(issuer: str, process: subprocess.Popen, log: Path) -> Non
 
 
 @pytest.fixture(scope="module")
-def oidc_stack(broker, postgres_url_factory, portal_server, npm_package, tmp_path_factory):
+def oidc_stack(portal_broker, postgres_url_factory, portal_server, npm_package, tmp_path_factory):
     from kinerja_devtools.scenario import Scenario
     from kinerja_runtime.embedded_broker import free_port
 
@@ -95,7 +95,7 @@ def oidc_stack(broker, postgres_url_factory, portal_server, npm_package, tmp_pat
     issuer, portal = f"http://127.0.0.1:{provider_port}", f"http://127.0.0.1:{portal_port}"
 
     auth = {"kinerja_env": "production", "jwt_public_key": public_pem, "jwt_issuer": issuer, "jwt_audience": AUDIENCE}
-    apps = build_apps(broker, postgres_url_factory, f"oidc_{uuid.uuid4().hex[:6]}", auth=auth)
+    apps = build_apps(portal_broker, postgres_url_factory, f"oidc_{uuid.uuid4().hex[:6]}", auth=auth)
     with ServiceStack(apps) as services:
         scenario = Scenario(services.urls, agency=f"dinas-oidc-{uuid.uuid4().hex[:6]}", size=3,
                             say=lambda _message: None, timeout=60.0)
