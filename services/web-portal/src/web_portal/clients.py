@@ -170,3 +170,12 @@ def public_api(request: Request) -> Api:
     per-client limits count each citizen, not the portal (list the portal in SURVEY_TRUSTED_PROXIES)."""
     client = request.client.host if request.client else None
     return Api(request.app.state.services, None, {"X-Forwarded-For": client} if client else None)
+
+
+async def section(call):
+    """One section's data, or None when its service does not answer or refuses (the page shows
+    the rest and says that part cannot be loaded now)."""
+    try:
+        return await call
+    except (ServiceUnavailable, ServiceProblem):
+        return None

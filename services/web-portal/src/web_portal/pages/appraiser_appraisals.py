@@ -6,9 +6,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
-from web_portal.clients import ServiceProblem, api
+from web_portal.clients import ServiceProblem, api, section
 from web_portal.navigation import NavItem
-from web_portal.pages.appraiser_home import section
 from web_portal.pages.appraiser_shared import EKSPEKTASI, choose_period, confirm_body
 from web_portal.rendering import render
 from web_portal.session import User, flash, require_role

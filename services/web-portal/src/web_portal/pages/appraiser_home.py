@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 
-from web_portal.clients import ServiceProblem, ServiceUnavailable, api
+from web_portal.clients import api, section
 from web_portal.navigation import NavItem
 from web_portal.pages.appraiser_shared import appraisal_todos, choose_period, objection_todos, skp_todos
 from web_portal.rendering import render
@@ -17,13 +17,6 @@ router = APIRouter(prefix="/penilai")
 Appraiser = Annotated[User, Depends(require_role("appraiser"))]
 NAV = [NavItem("appraiser", "Beranda", "/penilai", order=0)]
 
-
-async def section(call):
-    """One section's data, or None when its service does not answer (the page shows the rest)."""
-    try:
-        return await call
-    except (ServiceUnavailable, ServiceProblem):
-        return None
 
 
 @router.get("")

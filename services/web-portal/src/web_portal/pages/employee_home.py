@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 
 from web_portal import dates
-from web_portal.clients import ServiceProblem, ServiceUnavailable, api
+from web_portal.clients import api, section
 from web_portal.navigation import NavItem
 from web_portal.rendering import render
 from web_portal.session import User, require_role
@@ -114,27 +114,20 @@ def objection_todos(appraisals: list[dict], today: date) -> list[Todo]:
     return found
 
 
-async def _section(call):
-    """One section's data, or None when its service does not answer (the page shows the rest)."""
-    try:
-        return await call
-    except (ServiceUnavailable, ServiceProblem):
-        return None
-
 
 @router.get("")
 async def home(request: Request, user: Employee):
     services = api(request)
     today = dates.today(request.app.state.settings.timezone)
     periods, skps, assigned, plans = await asyncio.gather(
-        _section(services.target.get("/periods")), _section(services.target.get("/me/skp")),
-        _section(services.feedback.get("/feedback-rounds/assigned")),
-        _section(services.training.get(f"/employees/{user.nip}/plans")))
+        section(services.target.get("/periods")), section(services.target.get("/me/skp")),
+        section(services.feedback.get("/feedback-rounds/assigned")),
+        section(services.training.get(f"/employees/{user.nip}/plans")))
     period_list = (periods or {}).get("items", [])
     # The objection window follows a final result: only closed periods have one.
     closed = [p for p in period_list if p.get("status") == "closed"][-2:]
     appraisals = await asyncio.gather(*(
-        _section(services.appraisal.get("/me/appraisals", params={"period_id": p["period_id"]})) for p in closed))
+        section(services.appraisal.get("/me/appraisals", params={"period_id": p["period_id"]})) for p in closed))
     sections = {
         "skp": None if periods is None or skps is None else skp_todos(period_list, skps.get("items", []), today),
         "umpan_balik": None if assigned is None else feedback_todos(assigned.get("rounds", []), user.nip),

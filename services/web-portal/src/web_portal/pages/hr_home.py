@@ -8,7 +8,7 @@ from datetime import date
 from fastapi import APIRouter, Request
 
 from web_portal import dates
-from web_portal.clients import ServiceProblem, ServiceUnavailable, api
+from web_portal.clients import api, section
 from web_portal.navigation import NavItem
 from web_portal.pages.hr_common import Hr
 from web_portal.rendering import render
@@ -70,27 +70,20 @@ def claim_todos(employees: list[dict], year: int) -> list[Todo]:
                  {"count": len(claiming)})]
 
 
-async def _quietly(call):
-    """A section's data, or None when its service does not answer (the page shows the rest)."""
-    try:
-        return await call
-    except (ServiceUnavailable, ServiceProblem):
-        return None
-
 
 @router.get("")
 async def home(request: Request, user: Hr):
     services = api(request)
     today = dates.today(request.app.state.settings.timezone)
     units, roster, periods, transfers, development = await asyncio.gather(
-        _quietly(services.target.get("/units")), _quietly(services.target.get("/employees", params={"limit": 1})),
-        _quietly(services.target.get("/periods")),
-        _quietly(services.target.get("/transfer-requests", params={"direction": "incoming", "status": "pending",
+        section(services.target.get("/units")), section(services.target.get("/employees", params={"limit": 1})),
+        section(services.target.get("/periods")),
+        section(services.target.get("/transfer-requests", params={"direction": "incoming", "status": "pending",
                                                                   "limit": 1})),
-        _quietly(services.training.get("/reports/development", params={"year": today.year, "limit": 1000})))
+        section(services.training.get("/reports/development", params={"year": today.year, "limit": 1000})))
     period_list = (periods or {}).get("items", [])
     open_periods = [p for p in period_list if p.get("status") == "open"]
-    iku = await asyncio.gather(*(_quietly(services.target.get(f"/periods/{p['period_id']}/iku")) for p in open_periods))
+    iku = await asyncio.gather(*(section(services.target.get(f"/periods/{p['period_id']}/iku")) for p in open_periods))
     todos: list[Todo] = []
     missing = []
     if units is None or roster is None:
