@@ -4,7 +4,7 @@ SHELL := /bin/bash
 UV ?= $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 PY := .venv/bin/python
 
-.PHONY: install run demo test test-unit test-contract test-integration test-e2e test-security bench bench-proposals bench-province bench-portal screenshots schemas token clean
+.PHONY: install check run demo test test-unit test-contract test-integration test-e2e test-security bench bench-proposals bench-province bench-portal screenshots schemas token clean
 
 install: .venv/.installed
 
@@ -19,8 +19,14 @@ run: install ## start the broker and the four services (Ctrl-C stops everything)
 demo: install ## drive one agency's year through the running services
 	$(PY) -m kinerja_devtools.demo
 
-test: install ## every test: unit, contract, integration, e2e
+test: install check ## every test: the code's shape (check), then unit, contract, integration, e2e
 	$(PY) -m pytest tests -q -rs
+
+check: install ## the code's shape: formatting and lint (ruff), layer contracts (import-linter), types of domain and service layers (mypy)
+	.venv/bin/ruff format --check --quiet .
+	.venv/bin/ruff check --quiet .
+	.venv/bin/lint-imports --no-cache
+	.venv/bin/mypy
 
 test-unit: install
 	$(PY) -m pytest tests/unit -q

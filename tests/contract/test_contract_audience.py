@@ -38,8 +38,12 @@ def test_the_dead_letter_topic_is_for_operators_only():
 
 def test_the_subscriber_contract_is_the_public_topics():
     assert [t.name for t in PUBLIC_TOPICS] == [
-        "kinerja.employees", "kinerja.organisation", "kinerja.periods", "kinerja.targets",
-        "kinerja.appraisals", "kinerja.development",
+        "kinerja.employees",
+        "kinerja.organisation",
+        "kinerja.periods",
+        "kinerja.targets",
+        "kinerja.appraisals",
+        "kinerja.development",
     ]
     assert readable_by("siasn-connector") == PUBLIC_TOPICS
     assert str(audience_of("kinerja.appraisals")) == "public"

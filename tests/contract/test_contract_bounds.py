@@ -26,7 +26,9 @@ def test_the_largest_event_fits_its_documented_maximum(cls: type[Event]):
 def test_the_largest_skp_is_really_full():
     event = largest(TargetSet)
     assert sum(len(r.indikator) for r in event.rhk) == IKI_PER_SKP_MAX
-    assert all(len(i.description) == 1000 and len(i.description.encode()) == 4000 for r in event.rhk for i in r.indikator)
+    assert all(
+        len(i.description) == 1000 and len(i.description.encode()) == 4000 for r in event.rhk for i in r.indikator
+    )
 
 
 @pytest.mark.parametrize("cls", LEGACY, ids=lambda c: c.event_type)

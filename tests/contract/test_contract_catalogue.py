@@ -35,7 +35,11 @@ def test_topics_are_declared_once_with_partitions_for_scaling_out():
     ]
     per_employee = [t for t in TOPICS if t.key == "nip"]
     assert {t.name for t in per_employee} == {
-        "kinerja.employees", "kinerja.targets", "kinerja.feedback", "kinerja.appraisals", "kinerja.development",
+        "kinerja.employees",
+        "kinerja.targets",
+        "kinerja.feedback",
+        "kinerja.appraisals",
+        "kinerja.development",
     }
     assert all(t.partitions == 12 for t in per_employee)
     assert all(3 <= t.partitions <= 6 for t in TOPICS if t.key != "nip")
@@ -84,7 +88,11 @@ def test_unknown_event_type_is_a_clear_key_error():
 @pytest.mark.parametrize("event_type", sorted(EVENT_TYPES))
 def test_record_key_is_the_aggregate_id(event_type: str):
     event = EXAMPLES[event_type]
-    aggregate = {"kinerja.periods": "period_id", "kinerja.organisation": "unit_id", "kinerja.citizen-satisfaction": "unit_id"}
+    aggregate = {
+        "kinerja.periods": "period_id",
+        "kinerja.organisation": "unit_id",
+        "kinerja.citizen-satisfaction": "unit_id",
+    }
     expected = getattr(event, aggregate.get(type(event).topic, "nip"))
     assert event.key() == expected
 

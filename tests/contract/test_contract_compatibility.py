@@ -93,9 +93,7 @@ def test_relaxing_or_widening_breaks_old_readers():
 def test_widening_is_compatible_for_new_readers():
     new = _base()
     new["properties"]["count"] = {"type": "number", "minimum": 0}
-    new["properties"]["nip"] = {
-        "anyOf": [{"type": "string", "pattern": r"^\d{18}$"}, {"type": "null"}]
-    }
+    new["properties"]["nip"] = {"anyOf": [{"type": "string", "pattern": r"^\d{18}$"}, {"type": "null"}]}
     new["required"].remove("count")
     assert breaking_changes(_base(), new) == []
 

@@ -94,8 +94,9 @@ def test_declared_access_is_what_the_service_subscribes_to_and_publishes(service
     """Builds the service (nothing started) and compares its consumer's topics and its declared
     events with the table the ACLs are generated from."""
     main = importlib.import_module(f"{broker_services()[service]}.main")
-    settings_type = next(a for a in typing.get_args(typing.get_type_hints(main.create_app)["settings"])
-                         if a is not type(None))
+    settings_type = next(
+        a for a in typing.get_args(typing.get_type_hints(main.create_app)["settings"]) if a is not type(None)
+    )
     app = main.create_app(settings_type(service_name=service, data_dir=tmp_path, log_json=False))
     runtime = runtime_of(app)
     declared = next(a for a in SERVICES if a.service == service)

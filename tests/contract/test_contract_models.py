@@ -177,7 +177,13 @@ def test_employee_period_closed_skp_fields_consistent():
 
 def test_the_period_close_no_longer_lists_employees():
     assert PerformancePeriodClosed.event_type == "kinerja.target.PerformancePeriodClosed.v2"
-    assert set(PerformancePeriodClosed.model_fields) == {"agency_id", "period_id", "year", "closed_at", "employee_count"}
+    assert set(PerformancePeriodClosed.model_fields) == {
+        "agency_id",
+        "period_id",
+        "year",
+        "closed_at",
+        "employee_count",
+    }
     assert (EmployeePeriodClosed.topic, EmployeePeriodClosed.key_field) == ("kinerja.targets", "nip")
     # The legacy v1 still decodes, and says what replaced it.
     legacy = EXAMPLES[PerformancePeriodClosedV1.event_type]

@@ -13,8 +13,11 @@ EVENTS = [event for topic in TOPICS for event in topic.event_types]
 
 @pytest.mark.parametrize("event", EVENTS, ids=lambda e: e.__name__)
 def test_every_field_that_looks_personal_is_classified(event):
-    unclassified = [path for model, name, path in personal_data.fields_of(event)
-                    if personal_data.MUST_BE_CLASSIFIED.search(name) and not personal_data.is_classified(model, name)]
+    unclassified = [
+        path
+        for model, name, path in personal_data.fields_of(event)
+        if personal_data.MUST_BE_CLASSIFIED.search(name) and not personal_data.is_classified(model, name)
+    ]
     assert not unclassified, (
         f"{event.__name__}: classify {unclassified} in kinerja_contracts.personal_data (BY_NAME or BY_FIELD; None when "
         "not personal), then regenerate the contract README's section"

@@ -20,10 +20,7 @@ def test_current_model_is_compatible_both_ways_with_committed_schema(event_type:
     committed = json.loads((SCHEMA_DIR / f"{event_type}.json").read_text(encoding="utf-8"))
     current = schema_of(EVENT_TYPES[event_type])
     reasons = incompatibilities(committed, current)
-    assert not reasons, (
-        f"{event_type} breaks its committed schema; make a new version instead:\n"
-        + "\n".join(reasons)
-    )
+    assert not reasons, f"{event_type} breaks its committed schema; make a new version instead:\n" + "\n".join(reasons)
 
 
 def test_committed_schemas_are_up_to_date():

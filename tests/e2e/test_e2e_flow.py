@@ -40,8 +40,13 @@ def read_topic(bootstrap: str, topic: str, agency: str, want: int, timeout: floa
     """Every record of ``topic`` whose ce_agency is ``agency``, once ``want`` distinct ce_ids arrived."""
 
     async def consume():
-        consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=f"e2e-{uuid.uuid4()}",
-                                    auto_offset_reset="earliest", enable_auto_commit=False)
+        consumer = AIOKafkaConsumer(
+            topic,
+            bootstrap_servers=bootstrap,
+            group_id=f"e2e-{uuid.uuid4()}",
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+        )
         await consumer.start()
         found = []
         try:
@@ -56,8 +61,11 @@ def read_topic(bootstrap: str, topic: str, agency: str, want: int, timeout: floa
                 if len({h["ce_id"] for h, _ in found}) >= want:
                     await asyncio.sleep(1.0)  # let any duplicate that was on its way show up too
                     for records in (await consumer.getmany(timeout_ms=500)).values():
-                        found += [({k: v.decode() for k, v in r.headers}, r) for r in records
-                                  if dict(r.headers).get("ce_agency", b"").decode() == agency]
+                        found += [
+                            ({k: v.decode() for k, v in r.headers}, r)
+                            for r in records
+                            if dict(r.headers).get("ce_agency", b"").decode() == agency
+                        ]
                     return found
             return found
         finally:

@@ -14,9 +14,20 @@ pytestmark = pytest.mark.e2e
 
 N = 24  # in 2 agencies: a Kepala Dinas, a Kepala Bidang and 10 staff each
 
-PHASES = ["roster import", "period and IKU", "SKPs top-down", "realisations", "feedback rounds", "appraisal catch-up",
-          "period close", "proposals", "confirmations", "plan decisions", "replay appraisal-service",
-          "replay training-service"]
+PHASES = [
+    "roster import",
+    "period and IKU",
+    "SKPs top-down",
+    "realisations",
+    "feedback rounds",
+    "appraisal catch-up",
+    "period close",
+    "proposals",
+    "confirmations",
+    "plan decisions",
+    "replay appraisal-service",
+    "replay training-service",
+]
 
 
 async def _databases_named(like: str) -> list[str]:

@@ -155,7 +155,8 @@ def submit_feedback(eventually, auth_headers, roster_ready):
 
         async def open_round():
             response = await client.post(
-                "/feedback-rounds", json={"nip": nip, "period_id": period_id, "givers": [{"nip": giver_nip, "source": "peer"}]},
+                "/feedback-rounds",
+                json={"nip": nip, "period_id": period_id, "givers": [{"nip": giver_nip, "source": "peer"}]},
                 headers=hr,
             )
             assert response.status_code == 201, response.text
@@ -210,10 +211,15 @@ def target_app(broker, database_url):
     from kinerja_runtime.settings import ServiceSettings
     from target_service.main import create_app
 
-    return create_app(ServiceSettings(
-        service_name="target-service", database_url=database_url, kafka_bootstrap_servers=broker.bootstrap_servers,
-        log_json=False, log_level="WARNING",
-    ))
+    return create_app(
+        ServiceSettings(
+            service_name="target-service",
+            database_url=database_url,
+            kafka_bootstrap_servers=broker.bootstrap_servers,
+            log_json=False,
+            log_level="WARNING",
+        )
+    )
 
 
 _counting: contextvars.ContextVar[list | None] = contextvars.ContextVar("counting", default=None)
@@ -256,7 +262,9 @@ def events_of(read_topic, agency):
 
     async def read(topic: str, until) -> list[tuple[str, dict]]:
         records = await read_topic(
-            topic, until=lambda rs: until([r.headers["ce_type"].split(".")[2] for r in rs]), timeout=30,
+            topic,
+            until=lambda rs: until([r.headers["ce_type"].split(".")[2] for r in rs]),
+            timeout=30,
             where=lambda r: r.headers.get("ce_agency") == agency,
         )
         return [(r.headers["ce_type"].split(".")[2], json.loads(r.value)) for r in records]

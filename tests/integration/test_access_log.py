@@ -14,11 +14,21 @@ pytestmark = pytest.mark.integration
 
 HR, SITI, BUDI, ANI = "196805051990031001", "198503122010012002", "197801012005011001", "199001012015012001"
 ATASAN = "196505051990031001"  # the Kepala Dinas's appraiser, outside the agency
-IKU = {"code": "IKU-1", "description": "Waktu respon pengaduan", "target": 14, "unit": "hari", "higher_is_better": False}
+IKU = {
+    "code": "IKU-1",
+    "description": "Waktu respon pengaduan",
+    "target": 14,
+    "unit": "hari",
+    "higher_is_better": False,
+}
 SECRET = "Terselesaikannya pengaduan masyarakat"  # an RHK's text: content no entry may hold
-UTAMA = {"kind": "utama", "description": SECRET, "indikator": [
-    {"aspect": "waktu", "description": "Rata-rata waktu penyelesaian", "target": 14, "unit": "hari"},
-]}
+UTAMA = {
+    "kind": "utama",
+    "description": SECRET,
+    "indikator": [
+        {"aspect": "waktu", "description": "Rata-rata waktu penyelesaian", "target": 14, "unit": "hari"},
+    ],
+}
 ENTRY_FIELDS = {"accessed_at", "actor_nip", "actor_roles", "action", "record_kind", "record_id", "route"}
 
 
@@ -30,13 +40,21 @@ async def agency_with_an_skp(client, as_) -> tuple[str, str]:
     """Budi heads the agency (approved SKP on an IKU), Siti and Ani work for him; Siti drafts
     her SKP. Returns (period_id, Siti's skp_id)."""
     hr, budi = as_(HR, "hr"), as_(BUDI, "appraiser")
-    roster = {"employees": [employee(BUDI, "Budi Santoso", ATASAN, "Kepala Dinas"),
-                            employee(SITI, "Siti Rahayu", BUDI), employee(ANI, "Ani Lestari", BUDI)]}
+    roster = {
+        "employees": [
+            employee(BUDI, "Budi Santoso", ATASAN, "Kepala Dinas"),
+            employee(SITI, "Siti Rahayu", BUDI),
+            employee(ANI, "Ani Lestari", BUDI),
+        ]
+    }
     assert (await client.post("/employees", json=roster, headers=hr)).status_code == 200
     period_id = (await client.post("/periods", json={"year": 2025}, headers=hr)).json()["period_id"]
     iku = (await client.post(f"/periods/{period_id}/iku", json=IKU, headers=hr)).json()
-    head = (await client.post("/skp", json={"period_id": period_id, "rhk": [{**UTAMA, "iku_id": iku["iku_id"]}]},
-                              headers=budi)).json()
+    head = (
+        await client.post(
+            "/skp", json={"period_id": period_id, "rhk": [{**UTAMA, "iku_id": iku["iku_id"]}]}, headers=budi
+        )
+    ).json()
     assert (await client.post(f"/skp/{head['skp_id']}/submit", headers=budi)).status_code == 200
     head = (await client.post(f"/skp/{head['skp_id']}/approve", headers=as_(ATASAN, "appraiser"))).json()
     plan = {"period_id": period_id, "rhk": [{**UTAMA, "supports_rhk_id": head["rhk"][0]["rhk_id"]}]}
@@ -52,7 +70,9 @@ async def log_of(client, headers) -> list[dict]:
 
 
 async def test_an_hr_read_of_an_skp_is_in_the_employees_log_with_who_when_and_route_but_no_content(
-    target_app, running, as_,
+    target_app,
+    running,
+    as_,
 ):
     async with running(target_app) as client:
         _, skp_id = await agency_with_an_skp(client, as_)
@@ -67,13 +87,20 @@ async def test_an_hr_read_of_an_skp_is_in_the_employees_log_with_who_when_and_ro
         newest = items[0]  # newest first
         assert set(newest) == ENTRY_FIELDS
         assert {k: v for k, v in newest.items() if k != "accessed_at"} == {
-            "actor_nip": HR, "actor_roles": ["hr"], "action": "read", "record_kind": "skp", "record_id": skp_id,
-            "route": "GET /skp/{skp_id}"}
+            "actor_nip": HR,
+            "actor_roles": ["hr"],
+            "action": "read",
+            "record_kind": "skp",
+            "record_id": skp_id,
+            "route": "GET /skp/{skp_id}",
+        }
         assert before <= datetime.fromisoformat(newest["accessed_at"]) <= after
         # Before it: her own drafting and HR's registering her (changes of her records); nothing of
         # the SKP's content is logged.
         assert [(e["actor_nip"], e["action"], e["record_kind"], e["route"]) for e in items[1:]] == [
-            (SITI, "change", "skp", "POST /skp"), (HR, "change", "roster", "POST /employees")]
+            (SITI, "change", "skp", "POST /skp"),
+            (HR, "change", "roster", "POST /employees"),
+        ]
         assert SECRET not in response.text
 
         # HR of the agency reads the same log; another employee's log does not hold it.
@@ -124,12 +151,18 @@ async def test_hr_of_another_agency_cannot_read_an_employees_log(target_app, run
         # Only HR reads another employee's log; an employee with no entries yet reads an empty one.
         assert (await client.get(f"/employees/{SITI}/access-log", headers=as_(BUDI, "appraiser"))).status_code == 403
         assert (await client.get(f"/employees/{BUDI}/access-log", headers=as_(HR, "hr"))).status_code == 200
-        assert (await client.get("/me/access-log", headers=auth_headers(SITI, "another-agency", ["employee"]))
-                ).json()["items"] == []
+        assert (await client.get("/me/access-log", headers=auth_headers(SITI, "another-agency", ["employee"]))).json()[
+            "items"
+        ] == []
 
 
 async def test_a_team_list_records_one_entry_per_member_in_one_statement(
-    target_app, running, as_, statements, sql, database_url,
+    target_app,
+    running,
+    as_,
+    statements,
+    sql,
+    database_url,
 ):
     hr, budi = as_(HR, "hr"), as_(BUDI, "appraiser")
     async with running(target_app) as client:
@@ -149,19 +182,30 @@ async def test_a_team_list_records_one_entry_per_member_in_one_statement(
             assert len([s for s in sent if s.startswith("INSERT")]) == 1
 
     assert counts[0] == counts[1], counts  # 7 members cost what 2 cost
-    entries = await sql(database_url, "SELECT subject_nip, record_kind, record_id FROM access_log "
-                                      "WHERE route = 'GET /me/team/skp' AND actor_nip = :budi", budi=BUDI)
+    entries = await sql(
+        database_url,
+        "SELECT subject_nip, record_kind, record_id FROM access_log "
+        "WHERE route = 'GET /me/team/skp' AND actor_nip = :budi",
+        budi=BUDI,
+    )
     assert len(entries) == 2 + 7
     last = entries[2:]
     assert sorted(e["subject_nip"] for e in last) == sorted(team)
     # Siti's entry names her SKP; members with none yet are named by their roster record.
     assert {(e["subject_nip"], e["record_kind"], e["record_id"]) for e in last if e["subject_nip"] == SITI} == {
-        (SITI, "skp", skp_id)}
+        (SITI, "skp", skp_id)
+    }
     assert {e["record_kind"] for e in last if e["subject_nip"] != SITI} == {"roster"}
 
 
 async def test_feedback_round_accesses_are_logged_but_never_name_an_anonymous_giver(
-    feedback_app, database_url, running, roster_ready, eventually, as_, agency,
+    feedback_app,
+    database_url,
+    running,
+    roster_ready,
+    eventually,
+    as_,
+    agency,
 ):
     peer, period_id = ANI, "2025"
     hr, siti = as_(HR, "hr"), as_(SITI)
@@ -171,16 +215,18 @@ async def test_feedback_round_accesses_are_logged_but_never_name_an_anonymous_gi
         opened = {}
 
         async def open_round():
-            response = await client.post("/feedback-rounds", json={
-                "nip": SITI, "period_id": period_id, "givers": [{"nip": peer, "source": "peer"}]}, headers=hr)
+            response = await client.post(
+                "/feedback-rounds",
+                json={"nip": SITI, "period_id": period_id, "givers": [{"nip": peer, "source": "peer"}]},
+                headers=hr,
+            )
             assert response.status_code == 201, response.text
             opened.update(response.json())
 
         await eventually(open_round, timeout=60, interval=0.2, what="feedback round opened")
         round_id = opened["round_id"]
         ratings = {v.value: Ekspektasi.SESUAI.value for v in BerakhlakValue}
-        answered = await client.put(f"/feedback-rounds/{round_id}/answer", json={"ratings": ratings},
-                                    headers=as_(peer))
+        answered = await client.put(f"/feedback-rounds/{round_id}/answer", json={"ratings": ratings}, headers=as_(peer))
         assert answered.status_code == 201, answered.text
         assert (await client.get("/feedback-rounds/assigned", headers=as_(peer))).status_code == 200
         assert (await client.post(f"/feedback-rounds/{round_id}/close", headers=hr)).status_code == 200
@@ -202,8 +248,10 @@ async def test_entries_older_than_the_retention_are_purged(target_app, running, 
 
     async with running(target_app) as client:
         await agency_with_an_skp(client, as_)
-        await sql(database_url, "UPDATE access_log SET accessed_at = accessed_at - interval '731 days' "
-                                "WHERE route = 'POST /employees'")
+        await sql(
+            database_url,
+            "UPDATE access_log SET accessed_at = accessed_at - interval '731 days' WHERE route = 'POST /employees'",
+        )
         sessions = target_app.state.runtime.sessions
         async with sessions() as session, session.begin():
             await purge_older_than(timedelta(days=730))(session, datetime.now(UTC))
@@ -212,7 +260,13 @@ async def test_entries_older_than_the_retention_are_purged(target_app, running, 
 
 
 async def test_training_logs_reads_of_the_jp_ledger_one_entry_per_employee_of_the_report(
-    agency, new_nip, database_url, training_app, running, staff, auth_headers,  # noqa: F811
+    agency,
+    new_nip,
+    database_url,
+    training_app,
+    running,
+    staff,
+    auth_headers,  # noqa: F811
 ):
     nip, colleague, appraiser = new_nip(), new_nip(), new_nip()
     hr, me = auth_headers(HR_NIP, agency, ["hr"]), auth_headers(nip, agency)
@@ -220,14 +274,20 @@ async def test_training_logs_reads_of_the_jp_ledger_one_entry_per_employee_of_th
         # Polls HR's development report until every employee is known: each poll that answers
         # shows each employee's JP of the year, one entry each.
         await staff(client, agency, [nip, colleague], appraiser, {f"{agency}-2026": 2026})
-        refused = await client.get(f"/employees/{nip}/jp-ledger", params={"year": 2026},
-                                   headers=auth_headers(colleague, agency))
+        refused = await client.get(
+            f"/employees/{nip}/jp-ledger", params={"year": 2026}, headers=auth_headers(colleague, agency)
+        )
         assert refused.status_code == 404
         assert (await client.get(f"/employees/{nip}/jp-ledger", params={"year": 2026}, headers=hr)).status_code == 200
 
         mine = await log_of(client, me)
-        assert (mine[0]["actor_nip"], mine[0]["action"], mine[0]["record_kind"], mine[0]["record_id"],
-                mine[0]["route"]) == (HR_NIP, "read", "jp-ledger", "2026", "GET /employees/{nip}/jp-ledger")
+        assert (
+            mine[0]["actor_nip"],
+            mine[0]["action"],
+            mine[0]["record_kind"],
+            mine[0]["record_id"],
+            mine[0]["route"],
+        ) == (HR_NIP, "read", "jp-ledger", "2026", "GET /employees/{nip}/jp-ledger")
         assert {(e["actor_nip"], e["record_kind"], e["record_id"]) for e in mine[1:]} == {(HR_NIP, "jp-ledger", "2026")}
         assert {e["route"] for e in mine[1:]} == {"GET /reports/development"}
         # The last poll showed both employees (and the appraiser): each has that report's entry.

@@ -46,33 +46,88 @@ def apps(broker, postgres_url_factory, feedback_app, request):
 
     feedback_url = postgres_url_factory(f"{request.node.name}_feedback")
     appraisal_url = postgres_url_factory(f"{request.node.name}_appraisal")
-    appraisal = create_app(AppraisalSettings(
-        database_url=appraisal_url, kafka_bootstrap_servers=broker.bootstrap_servers,
-        consumer_group=f"appraisal-service-{zlib.crc32(appraisal_url.encode()):08x}",
-        consumer_backoff_seconds=0.05, appraisal_settle_seconds=0.2, appraisal_max_wait_seconds=60,
-        log_json=False, log_level="WARNING",
-    ))
+    appraisal = create_app(
+        AppraisalSettings(
+            database_url=appraisal_url,
+            kafka_bootstrap_servers=broker.bootstrap_servers,
+            consumer_group=f"appraisal-service-{zlib.crc32(appraisal_url.encode()):08x}",
+            consumer_backoff_seconds=0.05,
+            appraisal_settle_seconds=0.2,
+            appraisal_max_wait_seconds=60,
+            log_json=False,
+            log_level="WARNING",
+        )
+    )
     return feedback_app(feedback_url), appraisal
 
 
 async def publish_year(publish_event, agency: str, period_id: str) -> None:
     for nip, appraiser in ROSTER:
-        await publish_event(EmployeeRegistered(agency_id=agency, nip=nip, name=f"Pegawai {nip[-4:]}",
-                                               position="Analis", unit="Bidang Pelayanan", appraiser_nip=appraiser))
-    await publish_event(PerformancePeriodOpened(
-        agency_id=agency, period_id=period_id, year=2025, starts_on=date(2025, 1, 1), ends_on=date(2025, 12, 31),
-        checkpoints=[Checkpoint(checkpoint_id="tw1", name="Triwulan I", starts_on=date(2025, 1, 1),
-                                ends_on=date(2025, 3, 31))]))
+        await publish_event(
+            EmployeeRegistered(
+                agency_id=agency,
+                nip=nip,
+                name=f"Pegawai {nip[-4:]}",
+                position="Analis",
+                unit="Bidang Pelayanan",
+                appraiser_nip=appraiser,
+            )
+        )
+    await publish_event(
+        PerformancePeriodOpened(
+            agency_id=agency,
+            period_id=period_id,
+            year=2025,
+            starts_on=date(2025, 1, 1),
+            ends_on=date(2025, 12, 31),
+            checkpoints=[
+                Checkpoint(
+                    checkpoint_id="tw1", name="Triwulan I", starts_on=date(2025, 1, 1), ends_on=date(2025, 3, 31)
+                )
+            ],
+        )
+    )
     for nip in TWINS:
-        await publish_event(TargetSet(
-            agency_id=agency, period_id=period_id, nip=nip, skp_id=f"skp-{agency}-{nip}", version=1, approved_by=BUDI,
-            rhk=[{"rhk_id": "rhk-1", "kind": "utama", "description": "Pengaduan terselesaikan", "indikator": [
-                {"iki_id": "iki-1", "aspect": "kuantitas", "description": "Pengaduan diselesaikan",
-                 "target": 100, "unit": "pengaduan", "higher_is_better": True}]}]))
-        await publish_event(RealizationRecorded(
-            agency_id=agency, period_id=period_id, nip=nip, skp_id=f"skp-{agency}-{nip}", iki_id="iki-1",
-            realization_id=f"skp-{agency}-{nip}-tw1", value=100.0, recorded_at=datetime(2025, 3, 15, tzinfo=UTC),
-            checkpoint_id="tw1"))
+        await publish_event(
+            TargetSet(
+                agency_id=agency,
+                period_id=period_id,
+                nip=nip,
+                skp_id=f"skp-{agency}-{nip}",
+                version=1,
+                approved_by=BUDI,
+                rhk=[
+                    {
+                        "rhk_id": "rhk-1",
+                        "kind": "utama",
+                        "description": "Pengaduan terselesaikan",
+                        "indikator": [
+                            {
+                                "iki_id": "iki-1",
+                                "aspect": "kuantitas",
+                                "description": "Pengaduan diselesaikan",
+                                "target": 100,
+                                "unit": "pengaduan",
+                                "higher_is_better": True,
+                            }
+                        ],
+                    }
+                ],
+            )
+        )
+        await publish_event(
+            RealizationRecorded(
+                agency_id=agency,
+                period_id=period_id,
+                nip=nip,
+                skp_id=f"skp-{agency}-{nip}",
+                iki_id="iki-1",
+                realization_id=f"skp-{agency}-{nip}-tw1",
+                value=100.0,
+                recorded_at=datetime(2025, 3, 15, tzinfo=UTC),
+                checkpoint_id="tw1",
+            )
+        )
 
 
 def answers(level: str) -> dict:
@@ -80,7 +135,13 @@ def answers(level: str) -> dict:
 
 
 async def test_one_peer_s_answer_cannot_be_recovered_by_any_reader_from_any_route(
-    apps, running, agency, as_, publish_event, eventually, read_topic,
+    apps,
+    running,
+    agency,
+    as_,
+    publish_event,
+    eventually,
+    read_topic,
 ):
     feedback_app, appraisal_app = apps
     period_id = f"{agency}-2025"
@@ -101,10 +162,20 @@ async def test_one_peer_s_answer_cannot_be_recovered_by_any_reader_from_any_rout
         # One round per twin: the appraiser, the employee (self) and one peer, Ani.
         rounds = {}
         for nip in TWINS:
-            opened = await feedback.post("/feedback-rounds", headers=budi, json={
-                "nip": nip, "period_id": period_id, "checkpoint_id": "tw1",
-                "givers": [{"nip": BUDI, "source": "appraiser"}, {"nip": nip, "source": "self"},
-                           {"nip": ANI, "source": "peer"}]})
+            opened = await feedback.post(
+                "/feedback-rounds",
+                headers=budi,
+                json={
+                    "nip": nip,
+                    "period_id": period_id,
+                    "checkpoint_id": "tw1",
+                    "givers": [
+                        {"nip": BUDI, "source": "appraiser"},
+                        {"nip": nip, "source": "self"},
+                        {"nip": ANI, "source": "peer"},
+                    ],
+                },
+            )
             assert opened.status_code == 201, opened.text
             rounds[nip] = opened.json()["round_id"]
             url = f"/feedback-rounds/{rounds[nip]}/answer"
@@ -132,13 +203,23 @@ async def test_one_peer_s_answer_cannot_be_recovered_by_any_reader_from_any_rout
                 documents[nip].append((label, _only(body, nip)))
             return body
 
-        periodic = keep("propose periodic", await appraisal.post(
-            f"/periods/{period_id}/checkpoints/tw1/appraisals", headers=hr))
+        periodic = keep(
+            "propose periodic", await appraisal.post(f"/periods/{period_id}/checkpoints/tw1/appraisals", headers=hr)
+        )
         closed_at = datetime.now(UTC)
         for nip in TWINS:
-            await publish_event(EmployeePeriodClosed(agency_id=agency, period_id=period_id, year=2025, nip=nip,
-                                                     closed_at=closed_at, skp_id=f"skp-{agency}-{nip}", skp_version=1,
-                                                     realization_count=1))
+            await publish_event(
+                EmployeePeriodClosed(
+                    agency_id=agency,
+                    period_id=period_id,
+                    year=2025,
+                    nip=nip,
+                    closed_at=closed_at,
+                    skp_id=f"skp-{agency}-{nip}",
+                    skp_version=1,
+                    realization_count=1,
+                )
+            )
 
         async def annual_proposed():
             listed = (await appraisal.get(f"/periods/{period_id}/appraisals", headers=hr)).json()["appraisals"]
@@ -147,8 +228,11 @@ async def test_one_peer_s_answer_cannot_be_recovered_by_any_reader_from_any_rout
         await eventually(annual_proposed, timeout=60, interval=0.3, what="annual proposals after the close")
         ids = {nip: {} for nip in TWINS}
         assert periodic["proposed_count"] == 2, periodic
-        proposed = (await appraisal.get(f"/periods/{period_id}/appraisals", headers=hr,
-                                        params={"kind": "periodic", "checkpoint_id": "tw1"})).json()["appraisals"]
+        proposed = (
+            await appraisal.get(
+                f"/periods/{period_id}/appraisals", headers=hr, params={"kind": "periodic", "checkpoint_id": "tw1"}
+            )
+        ).json()["appraisals"]
         for item in proposed:
             ids[item["nip"]]["periodic"] = item["appraisal_id"]
         for nip in TWINS:
@@ -158,13 +242,19 @@ async def test_one_peer_s_answer_cannot_be_recovered_by_any_reader_from_any_rout
             for kind in ("periodic", "annual"):
                 confirmed = await appraisal.post(f"/appraisals/{ids[nip][kind]}/confirm", json={}, headers=budi)
                 documents[nip].append((f"confirm {kind}", confirmed.json()))
-            filed = await appraisal.post(f"/appraisals/{ids[nip]['annual']}/objections", headers=as_(nip),
-                                         json={"reasons": "Mohon ditinjau ulang."})
+            filed = await appraisal.post(
+                f"/appraisals/{ids[nip]['annual']}/objections",
+                headers=as_(nip),
+                json={"reasons": "Mohon ditinjau ulang."},
+            )
             assert filed.status_code == 201, filed.text
             documents[nip].append(("objection filed", filed.json()))
             ids[nip]["objection"] = filed.json()["objection_id"]
-            decided = await appraisal.post(f"/objections/{ids[nip]['objection']}/decision", headers=kadis, json={
-                "outcome": "changed", "reason": "Bukti diterima.", "rating_hasil_kerja": ATAS})
+            decided = await appraisal.post(
+                f"/objections/{ids[nip]['objection']}/decision",
+                headers=kadis,
+                json={"outcome": "changed", "reason": "Bukti diterima.", "rating_hasil_kerja": ATAS},
+            )
             assert decided.status_code == 200, decided.text
             documents[nip].append(("objection decided", decided.json()))
             ids[nip]["revised"] = decided.json()["revised_appraisal_id"]
@@ -179,8 +269,10 @@ async def test_one_peer_s_answer_cannot_be_recovered_by_any_reader_from_any_rout
                     ("feedback", f"/feedback-rounds/{rounds[nip]}", None),
                     ("appraisal", f"/periods/{period_id}/employees/{nip}/appraisal", None),
                     ("appraisal", f"/periods/{period_id}/employees/{nip}/appraisal", {"checkpoint_id": "tw1"}),
-                    *(("appraisal", f"/appraisals/{ids[nip][kind]}", None)
-                      for kind in ("periodic", "annual", "revised")),
+                    *(
+                        ("appraisal", f"/appraisals/{ids[nip][kind]}", None)
+                        for kind in ("periodic", "annual", "revised")
+                    ),
                     ("appraisal", f"/objections/{ids[nip]['objection']}", None),
                     ("appraisal", f"/periods/{period_id}/employees/{nip}/inputs", None),
                 ]
@@ -192,8 +284,12 @@ async def test_one_peer_s_answer_cannot_be_recovered_by_any_reader_from_any_rout
                     else:  # a route this reader may not use: refused like a missing object, nothing more
                         assert response.status_code in (403, 404), (role, path, response.text)
                         assert not {"peer", "evidence", "answers"} & set(re.findall(r"\w+", response.text))
-            for path in ("/me/appraisals", "/objections", f"/periods/{period_id}/appraisals",
-                         f"/periods/{period_id}/distribution"):
+            for path in (
+                "/me/appraisals",
+                "/objections",
+                f"/periods/{period_id}/appraisals",
+                f"/periods/{period_id}/distribution",
+            ):
                 for kind in ("annual", "periodic"):
                     params = {"period_id": period_id, "kind": kind}
                     for nip in TWINS:
@@ -201,8 +297,12 @@ async def test_one_peer_s_answer_cannot_be_recovered_by_any_reader_from_any_rout
                         if response.status_code == 200:
                             documents[nip].append((f"{role} GET {path} {kind}", _only(response.json(), nip)))
 
-        events = await read_topic("kinerja.appraisals", until=lambda rs: len(rs) >= 6, timeout=30,
-                                  where=lambda r: r.headers.get("ce_agency") == agency)
+        events = await read_topic(
+            "kinerja.appraisals",
+            until=lambda rs: len(rs) >= 6,
+            timeout=30,
+            where=lambda r: r.headers.get("ce_agency") == agency,
+        )
         for record in events:
             data = json.loads(record.value)
             documents[data["nip"]].append((record.headers["ce_type"], data))
@@ -224,10 +324,12 @@ async def test_one_peer_s_answer_cannot_be_recovered_by_any_reader_from_any_rout
             if isinstance(document, dict) and "explanation" in document:
                 perilaku = document["explanation"]["perilaku"]
                 assert (perilaku["score"], perilaku["values_below"]) == (None, None), label
-                assert all(set(v) == {"value", "withheld", "evidence"} and v["evidence"] == []
-                           for v in perilaku["values"]), (label, perilaku)
-    assert not [(label, n) for label, document in documents[SITI] for n in _numbers(document) if n < 0], \
+                assert all(
+                    set(v) == {"value", "withheld", "evidence"} and v["evidence"] == [] for v in perilaku["values"]
+                ), (label, perilaku)
+    assert not [(label, n) for label, document in documents[SITI] for n in _numbers(document) if n < 0], (
         "the peer's mean (-1) is nowhere"
+    )
 
     # The peer's answer changes nothing a reader can see.
     for (label, siti), (label_rina, rina) in zip(documents[SITI], documents[RINA], strict=True):

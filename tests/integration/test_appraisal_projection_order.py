@@ -35,8 +35,10 @@ async def uows(database_url):
 
 
 def delivered(*events) -> list[Delivered]:
-    return [Delivered(e, Envelope(CloudEventAttributes.for_event(e, "/kinerja/test"), e.topic, 0, offset, e.key()))
-            for offset, e in enumerate(events)]
+    return [
+        Delivered(e, Envelope(CloudEventAttributes.for_event(e, "/kinerja/test"), e.topic, 0, offset, e.key()))
+        for offset, e in enumerate(events)
+    ]
 
 
 async def apply(uows, handler, *events) -> None:
@@ -52,15 +54,23 @@ async def rows(uows, statement: str) -> list[dict]:
 
 def answer(agency: str, feedback_id: str, level: str, day: int) -> FeedbackReceived:
     """The giver's submission of ``feedback_id`` on 2025-11-``day``."""
-    return FeedbackReceived(agency_id=agency, period_id=PERIOD, nip=NIP, feedback_id=feedback_id, source="peer",
-                            ratings={v: level for v in BerakhlakValue},
-                            submitted_at=datetime(2025, 11, day, 9, tzinfo=UTC))
+    return FeedbackReceived(
+        agency_id=agency,
+        period_id=PERIOD,
+        nip=NIP,
+        feedback_id=feedback_id,
+        source="peer",
+        ratings={v: level for v in BerakhlakValue},
+        submitted_at=datetime(2025, 11, day, 9, tzinfo=UTC),
+    )
 
 
 async def levels(uows) -> dict[str, set[str]]:
     found = await rows(uows, "SELECT feedback_id, ratings FROM feedback_answers")
-    return {r["feedback_id"]: set((json.loads(r["ratings"]) if isinstance(r["ratings"], str) else r["ratings"]).values())
-            for r in found}
+    return {
+        r["feedback_id"]: set((json.loads(r["ratings"]) if isinstance(r["ratings"], str) else r["ratings"]).values())
+        for r in found
+    }
 
 
 async def test_an_older_feedback_submission_after_a_newer_one_leaves_the_newer(uows, agency):
@@ -100,15 +110,43 @@ async def test_an_older_skp_version_or_realisation_after_a_newer_one_leaves_the_
     def skp(version: int, target: float):
         extra = {} if version == 1 else {"previous_version": version - 1}
         return (TargetSet if version == 1 else TargetRevised)(
-            agency_id=agency, period_id=PERIOD, nip=NIP, skp_id="skp-1", version=version, approved_by=NIP, **extra,
-            rhk=[{"rhk_id": "rhk-1", "kind": "utama", "description": "Layanan", "indikator": [
-                {"iki_id": "iki-1", "aspect": "kuantitas", "description": "Layanan", "target": target, "unit": "x",
-                 "higher_is_better": True}]}])
+            agency_id=agency,
+            period_id=PERIOD,
+            nip=NIP,
+            skp_id="skp-1",
+            version=version,
+            approved_by=NIP,
+            **extra,
+            rhk=[
+                {
+                    "rhk_id": "rhk-1",
+                    "kind": "utama",
+                    "description": "Layanan",
+                    "indikator": [
+                        {
+                            "iki_id": "iki-1",
+                            "aspect": "kuantitas",
+                            "description": "Layanan",
+                            "target": target,
+                            "unit": "x",
+                            "higher_is_better": True,
+                        }
+                    ],
+                }
+            ],
+        )
 
     def realised(realization_id: str, value: float, month: int):
-        return RealizationRecorded(agency_id=agency, period_id=PERIOD, nip=NIP, skp_id="skp-1", iki_id="iki-1",
-                                   realization_id=realization_id, value=value,
-                                   recorded_at=datetime(2025, month, 1, tzinfo=UTC))
+        return RealizationRecorded(
+            agency_id=agency,
+            period_id=PERIOD,
+            nip=NIP,
+            skp_id="skp-1",
+            iki_id="iki-1",
+            realization_id=realization_id,
+            value=value,
+            recorded_at=datetime(2025, month, 1, tzinfo=UTC),
+        )
 
     await apply(uows, on_targets, skp(2, 80.0))
     await apply(uows, on_targets, skp(1, 100.0))

@@ -33,11 +33,16 @@ def appraisal_app(broker, database_url):
 
     if not database_url.startswith("postgresql"):
         pytest.skip("row locks and concurrent transactions need PostgreSQL")
-    app = create_app(AppraisalSettings(
-        database_url=database_url, kafka_bootstrap_servers=broker.bootstrap_servers,
-        consumer_group=f"appraisal-service-{zlib.crc32(database_url.encode()):08x}",
-        consumer_backoff_seconds=0.05, log_json=False, log_level="WARNING",
-    ))
+    app = create_app(
+        AppraisalSettings(
+            database_url=database_url,
+            kafka_bootstrap_servers=broker.bootstrap_servers,
+            consumer_group=f"appraisal-service-{zlib.crc32(database_url.encode()):08x}",
+            consumer_backoff_seconds=0.05,
+            log_json=False,
+            log_level="WARNING",
+        )
+    )
     from appraisal_service.entrypoints.clock import today
 
     app.dependency_overrides[today] = lambda: date(2026, 2, 2)
@@ -60,28 +65,70 @@ async def seed(engine, agency: str, *, status: str, objection: bool) -> tuple[st
 
     appraisal_id, objection_id = str(uuid.uuid4()), str(uuid.uuid4()) if objection else None
     final = status != "proposed"
-    summary = {"indikator": [], "perilaku": [], "average_capaian_utama": 100.0, "feedback_answers": 0,
-               "citizen_service_score": None}
+    summary = {
+        "indikator": [],
+        "perilaku": [],
+        "average_capaian_utama": 100.0,
+        "feedback_answers": 0,
+        "citizen_service_score": None,
+    }
     async with engine.begin() as conn:
-        await conn.execute(insert(known_employees), [
-            {"agency_id": agency, "nip": nip, "name": f"Pegawai {nip[-4:]}", "position": "Analis", "unit": "Bidang",
-             "appraiser_nip": appraiser, "unit_id": None}
-            for nip, appraiser in ((KADIS, None), (BUDI, KADIS), (ANI, BUDI))])
-        await conn.execute(insert(appraisals).values(
-            appraisal_id=appraisal_id, agency_id=agency, period_id=PERIOD, nip=ANI, kind="annual", checkpoint_id=None,
-            scope="annual", revision=1, status=status, proposed_rating_hasil_kerja=BAWAH,
-            proposed_rating_perilaku=SESUAI, proposed_predikat="butuh_perbaikan", proposed_at=datetime.now(UTC),
-            rating_hasil_kerja=BAWAH if final else None, rating_perilaku=SESUAI if final else None,
-            predikat="butuh_perbaikan" if final else None, appraiser_nip=BUDI if final else None,
-            completed_at=datetime.now(UTC) if final else None, final_on=date(2026, 1, 30) if final else None,
-            policy_version="default-2026.1", summary=summary, explanation={},
-        ))
+        await conn.execute(
+            insert(known_employees),
+            [
+                {
+                    "agency_id": agency,
+                    "nip": nip,
+                    "name": f"Pegawai {nip[-4:]}",
+                    "position": "Analis",
+                    "unit": "Bidang",
+                    "appraiser_nip": appraiser,
+                    "unit_id": None,
+                }
+                for nip, appraiser in ((KADIS, None), (BUDI, KADIS), (ANI, BUDI))
+            ],
+        )
+        await conn.execute(
+            insert(appraisals).values(
+                appraisal_id=appraisal_id,
+                agency_id=agency,
+                period_id=PERIOD,
+                nip=ANI,
+                kind="annual",
+                checkpoint_id=None,
+                scope="annual",
+                revision=1,
+                status=status,
+                proposed_rating_hasil_kerja=BAWAH,
+                proposed_rating_perilaku=SESUAI,
+                proposed_predikat="butuh_perbaikan",
+                proposed_at=datetime.now(UTC),
+                rating_hasil_kerja=BAWAH if final else None,
+                rating_perilaku=SESUAI if final else None,
+                predikat="butuh_perbaikan" if final else None,
+                appraiser_nip=BUDI if final else None,
+                completed_at=datetime.now(UTC) if final else None,
+                final_on=date(2026, 1, 30) if final else None,
+                policy_version="default-2026.1",
+                summary=summary,
+                explanation={},
+            )
+        )
         if objection:
-            await conn.execute(insert(objections).values(
-                objection_id=objection_id, agency_id=agency, period_id=PERIOD, nip=ANI, appraisal_id=appraisal_id,
-                reasons="Bukti gangguan sistem.", filed_on=date(2026, 2, 1), filed_at=datetime.now(UTC),
-                superior_nip=KADIS, status="open",
-            ))
+            await conn.execute(
+                insert(objections).values(
+                    objection_id=objection_id,
+                    agency_id=agency,
+                    period_id=PERIOD,
+                    nip=ANI,
+                    appraisal_id=appraisal_id,
+                    reasons="Bukti gangguan sistem.",
+                    filed_on=date(2026, 2, 1),
+                    filed_at=datetime.now(UTC),
+                    superior_nip=KADIS,
+                    status="open",
+                )
+            )
     return appraisal_id, objection_id
 
 
@@ -97,9 +144,13 @@ async def race(engine, eventually, hold: str, params: dict, *requests):
         async def all_waiting():
             # From another connection: a transaction sees one snapshot of pg_stat_activity.
             async with engine.connect() as probe:
-                waiting = await probe.scalar(text(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND wait_event_type = 'Lock' AND pid NOT IN (:holder, pg_backend_pid())"), {"holder": holder})
+                waiting = await probe.scalar(
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                        "AND wait_event_type = 'Lock' AND pid NOT IN (:holder, pg_backend_pid())"
+                    ),
+                    {"holder": holder},
+                )
             assert waiting == len(tasks), f"{waiting} of {len(tasks)} requests wait for the lock"
 
         try:
@@ -111,8 +162,9 @@ async def race(engine, eventually, hold: str, params: dict, *requests):
 
 async def outbox_events(engine, event_type: str, agency: str) -> list[dict]:
     async with engine.connect() as conn:
-        rows = (await conn.execute(text("SELECT payload FROM outbox WHERE event_type LIKE :t"),
-                                   {"t": f"%.{event_type}.%"})).all()
+        rows = (
+            await conn.execute(text("SELECT payload FROM outbox WHERE event_type LIKE :t"), {"t": f"%.{event_type}.%"})
+        ).all()
     return [p for p in (json.loads(r.payload) for r in rows) if p["agency_id"] == agency]
 
 
@@ -129,7 +181,13 @@ async def published(read_topic, eventually, engine, agency: str, event_type: str
 
 
 async def test_two_decisions_at_once_on_one_objection_land_once(
-    appraisal_app, running, engine, agency, as_, eventually, read_topic,
+    appraisal_app,
+    running,
+    engine,
+    agency,
+    as_,
+    eventually,
+    read_topic,
 ):
     async with running(appraisal_app) as client:
         appraisal_id, objection_id = await seed(engine, agency, status="final", objection=True)
@@ -139,7 +197,10 @@ async def test_two_decisions_at_once_on_one_objection_land_once(
         # The superior on two devices: two clients, two tokens, one changing and one upholding.
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=appraisal_app), base_url="http://test") as other:
             responses = await race(
-                engine, eventually, "SELECT 1 FROM objections WHERE objection_id = :o FOR UPDATE", {"o": objection_id},
+                engine,
+                eventually,
+                "SELECT 1 FROM objections WHERE objection_id = :o FOR UPDATE",
+                {"o": objection_id},
                 client.post(decide, json=changed, headers=as_(KADIS)),
                 other.post(decide, json=upheld, headers=as_(KADIS, "appraiser")),
             )
@@ -163,14 +224,23 @@ async def test_two_decisions_at_once_on_one_objection_land_once(
 
 
 async def test_the_same_decision_twice_at_once_lands_once(
-    appraisal_app, running, engine, agency, as_, eventually, read_topic,
+    appraisal_app,
+    running,
+    engine,
+    agency,
+    as_,
+    eventually,
+    read_topic,
 ):
     async with running(appraisal_app) as client:
         _, objection_id = await seed(engine, agency, status="final", objection=True)
         decide = f"/objections/{objection_id}/decision"
         changed = {"outcome": "changed", "reason": "Bukti diterima.", "rating_hasil_kerja": SESUAI}
         responses = await race(
-            engine, eventually, "SELECT 1 FROM objections WHERE objection_id = :o FOR UPDATE", {"o": objection_id},
+            engine,
+            eventually,
+            "SELECT 1 FROM objections WHERE objection_id = :o FOR UPDATE",
+            {"o": objection_id},
             client.post(decide, json=changed, headers=as_(KADIS)),
             client.post(decide, json=changed, headers=as_(KADIS)),
         )
@@ -181,16 +251,28 @@ async def test_the_same_decision_twice_at_once_lands_once(
 
 
 async def test_two_confirmations_at_once_of_one_proposal_land_once(
-    appraisal_app, running, engine, agency, as_, eventually, read_topic,
+    appraisal_app,
+    running,
+    engine,
+    agency,
+    as_,
+    eventually,
+    read_topic,
 ):
     async with running(appraisal_app) as client:
         appraisal_id, _ = await seed(engine, agency, status="proposed", objection=False)
         confirm = f"/appraisals/{appraisal_id}/confirm"
         responses = await race(
-            engine, eventually, "SELECT 1 FROM appraisals WHERE appraisal_id = :a FOR UPDATE", {"a": appraisal_id},
+            engine,
+            eventually,
+            "SELECT 1 FROM appraisals WHERE appraisal_id = :a FOR UPDATE",
+            {"a": appraisal_id},
             client.post(confirm, json={}, headers=as_(BUDI, "appraiser")),
-            client.post(confirm, json={"rating_hasil_kerja": SESUAI, "reason": "Target tercapai."},
-                        headers=as_(BUDI, "appraiser")),
+            client.post(
+                confirm,
+                json={"rating_hasil_kerja": SESUAI, "reason": "Target tercapai."},
+                headers=as_(BUDI, "appraiser"),
+            ),
         )
         assert sorted(r.status_code for r in responses) == [200, 409], [r.text for r in responses]
         won = next(r for r in responses if r.status_code == 200).json()
@@ -204,7 +286,8 @@ async def test_two_objections_at_once_to_one_result_file_one(appraisal_app, runn
         reasons = {"reasons": "Keterlambatan karena gangguan sistem."}
         # The test's own uncommitted objection to the result: both filings queue behind it.
         responses = await race(
-            engine, eventually,
+            engine,
+            eventually,
             "INSERT INTO objections (objection_id, agency_id, period_id, nip, appraisal_id, reasons, filed_on, filed_at, "
             "superior_nip, status) VALUES (:o, :g, :p, :n, :a, 'x', '2026-02-01', now(), :s, 'open')",
             {"o": str(uuid.uuid4()), "g": agency, "p": PERIOD, "n": ANI, "a": appraisal_id, "s": KADIS},
@@ -213,5 +296,6 @@ async def test_two_objections_at_once_to_one_result_file_one(appraisal_app, runn
         )
         assert sorted(r.status_code for r in responses) == [201, 409], [r.text for r in responses]
         listed = (await client.get("/objections", headers=as_(ANI))).json()["objections"]
-        assert [o["objection_id"] for o in listed] == [next(r for r in responses if r.status_code == 201).json()[
-            "objection_id"]]
+        assert [o["objection_id"] for o in listed] == [
+            next(r for r in responses if r.status_code == 201).json()["objection_id"]
+        ]

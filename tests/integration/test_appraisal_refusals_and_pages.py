@@ -35,11 +35,16 @@ def appraisal_app(broker, database_url):
     from appraisal_service.main import create_app
     from appraisal_service.settings import AppraisalSettings
 
-    app = create_app(AppraisalSettings(
-        database_url=database_url, kafka_bootstrap_servers=broker.bootstrap_servers,
-        consumer_group=f"appraisal-service-{zlib.crc32(database_url.encode()):08x}",
-        consumer_backoff_seconds=0.05, log_json=False, log_level="WARNING",
-    ))
+    app = create_app(
+        AppraisalSettings(
+            database_url=database_url,
+            kafka_bootstrap_servers=broker.bootstrap_servers,
+            consumer_group=f"appraisal-service-{zlib.crc32(database_url.encode()):08x}",
+            consumer_backoff_seconds=0.05,
+            log_json=False,
+            log_level="WARNING",
+        )
+    )
     app.dependency_overrides[today] = lambda: date(2026, 2, 2)
     return app
 
@@ -47,17 +52,37 @@ def appraisal_app(broker, database_url):
 def appraisal(agency: str, nip: str, status: str, appraiser: str) -> dict:
     final = status == "final"
     return {
-        "appraisal_id": str(uuid.uuid4()), "agency_id": agency, "period_id": PERIOD, "nip": nip, "kind": "annual",
-        "checkpoint_id": None, "scope": "annual", "revision": 1, "status": status,
-        "proposed_rating_hasil_kerja": BAWAH, "proposed_rating_perilaku": SESUAI,
-        "proposed_predikat": "butuh_perbaikan", "proposed_at": datetime.now(UTC),
-        "rating_hasil_kerja": BAWAH if final else None, "rating_perilaku": SESUAI if final else None,
-        "predikat": "butuh_perbaikan" if final else None, "appraiser_nip": appraiser if final else None,
-        "confirm_reason": None, "completed_at": datetime.now(UTC) if final else None,
-        "final_on": date(2026, 1, 30) if final else None, "policy_version": "default-2026.1",
-        "summary": {"indikator": [], "perilaku": [], "average_capaian_utama": 100.0, "feedback_answers": 0,
-                    "citizen_service_score": None},
-        "explanation": {}, "supersedes_appraisal_id": None, "objection_id": None,
+        "appraisal_id": str(uuid.uuid4()),
+        "agency_id": agency,
+        "period_id": PERIOD,
+        "nip": nip,
+        "kind": "annual",
+        "checkpoint_id": None,
+        "scope": "annual",
+        "revision": 1,
+        "status": status,
+        "proposed_rating_hasil_kerja": BAWAH,
+        "proposed_rating_perilaku": SESUAI,
+        "proposed_predikat": "butuh_perbaikan",
+        "proposed_at": datetime.now(UTC),
+        "rating_hasil_kerja": BAWAH if final else None,
+        "rating_perilaku": SESUAI if final else None,
+        "predikat": "butuh_perbaikan" if final else None,
+        "appraiser_nip": appraiser if final else None,
+        "confirm_reason": None,
+        "completed_at": datetime.now(UTC) if final else None,
+        "final_on": date(2026, 1, 30) if final else None,
+        "policy_version": "default-2026.1",
+        "summary": {
+            "indikator": [],
+            "perilaku": [],
+            "average_capaian_utama": 100.0,
+            "feedback_answers": 0,
+            "citizen_service_score": None,
+        },
+        "explanation": {},
+        "supersedes_appraisal_id": None,
+        "objection_id": None,
     }
 
 
@@ -72,35 +97,111 @@ async def agency_seeded(database_url, agency):
 
     async def seed() -> dict:
         ids = {}
-        rows = [appraisal(agency, ANI, "final", BUDI), appraisal(agency, LAIN, "final", KADIS),
-                appraisal(agency, BUDI, "final", KADIS), appraisal(agency, SITI, "proposed", BUDI)]
+        rows = [
+            appraisal(agency, ANI, "final", BUDI),
+            appraisal(agency, LAIN, "final", KADIS),
+            appraisal(agency, BUDI, "final", KADIS),
+            appraisal(agency, SITI, "proposed", BUDI),
+        ]
         engine = create_async_engine(database_url, poolclass=NullPool)
         async with engine.begin() as conn:
-            await conn.execute(insert(known_employees), [
-                {"agency_id": agency, "nip": nip, "name": f"Pegawai {nip[-4:]}", "position": "Analis",
-                 "unit": "Bidang", "appraiser_nip": appraiser, "unit_id": "bidang"}
-                for nip, appraiser in ((HR, None), (KADIS, None), (BUDI, KADIS), (SITI, BUDI), (ANI, BUDI),
-                                       (LAIN, KADIS))])
-            await conn.execute(insert(known_units).values(agency_id=agency, unit_id="bidang", name="Bidang",
-                                                          parent_unit_id=None, head_nip=BUDI, serves_public=False))
-            await conn.execute(insert(known_periods).values(
-                agency_id=agency, period_id=PERIOD, year=2025, starts_on=date(2025, 1, 1), ends_on=date(2025, 12, 31),
-                status="open", checkpoints=[{"checkpoint_id": "tw1", "name": "Triwulan I", "starts_on": "2025-01-01",
-                                             "ends_on": "2025-03-31"}]))
-            await conn.execute(insert(targets), [
-                {"agency_id": agency, "period_id": PERIOD, "nip": nip, "skp_id": f"skp-{nip}", "version": 1,
-                 "rhk": [{"rhk_id": "rhk-1", "kind": "utama", "description": "Layanan", "indikator": [
-                     {"iki_id": "iki-1", "aspect": "kuantitas", "description": "Layanan", "target": 100,
-                      "unit": "x", "higher_is_better": True}]}]}
-                for nip in (SITI, ANI, LAIN, *OUTSIDERS)])
+            await conn.execute(
+                insert(known_employees),
+                [
+                    {
+                        "agency_id": agency,
+                        "nip": nip,
+                        "name": f"Pegawai {nip[-4:]}",
+                        "position": "Analis",
+                        "unit": "Bidang",
+                        "appraiser_nip": appraiser,
+                        "unit_id": "bidang",
+                    }
+                    for nip, appraiser in (
+                        (HR, None),
+                        (KADIS, None),
+                        (BUDI, KADIS),
+                        (SITI, BUDI),
+                        (ANI, BUDI),
+                        (LAIN, KADIS),
+                    )
+                ],
+            )
+            await conn.execute(
+                insert(known_units).values(
+                    agency_id=agency,
+                    unit_id="bidang",
+                    name="Bidang",
+                    parent_unit_id=None,
+                    head_nip=BUDI,
+                    serves_public=False,
+                )
+            )
+            await conn.execute(
+                insert(known_periods).values(
+                    agency_id=agency,
+                    period_id=PERIOD,
+                    year=2025,
+                    starts_on=date(2025, 1, 1),
+                    ends_on=date(2025, 12, 31),
+                    status="open",
+                    checkpoints=[
+                        {
+                            "checkpoint_id": "tw1",
+                            "name": "Triwulan I",
+                            "starts_on": "2025-01-01",
+                            "ends_on": "2025-03-31",
+                        }
+                    ],
+                )
+            )
+            await conn.execute(
+                insert(targets),
+                [
+                    {
+                        "agency_id": agency,
+                        "period_id": PERIOD,
+                        "nip": nip,
+                        "skp_id": f"skp-{nip}",
+                        "version": 1,
+                        "rhk": [
+                            {
+                                "rhk_id": "rhk-1",
+                                "kind": "utama",
+                                "description": "Layanan",
+                                "indikator": [
+                                    {
+                                        "iki_id": "iki-1",
+                                        "aspect": "kuantitas",
+                                        "description": "Layanan",
+                                        "target": 100,
+                                        "unit": "x",
+                                        "higher_is_better": True,
+                                    }
+                                ],
+                            }
+                        ],
+                    }
+                    for nip in (SITI, ANI, LAIN, *OUTSIDERS)
+                ],
+            )
             await conn.execute(insert(appraisals), rows)
             for row, superior, day in zip(rows[:3], (KADIS, KADIS, HR), (1, 2, 3), strict=True):
                 ids[row["nip"]] = row["appraisal_id"]
-                await conn.execute(insert(objections).values(
-                    objection_id=(objection_id := str(uuid.uuid4())), agency_id=agency, period_id=PERIOD,
-                    nip=row["nip"], appraisal_id=row["appraisal_id"], reasons="Bukti gangguan sistem.",
-                    filed_on=date(2026, 2, day), filed_at=datetime(2026, 2, day, tzinfo=UTC), superior_nip=superior,
-                    status="open"))
+                await conn.execute(
+                    insert(objections).values(
+                        objection_id=(objection_id := str(uuid.uuid4())),
+                        agency_id=agency,
+                        period_id=PERIOD,
+                        nip=row["nip"],
+                        appraisal_id=row["appraisal_id"],
+                        reasons="Bukti gangguan sistem.",
+                        filed_on=date(2026, 2, day),
+                        filed_at=datetime(2026, 2, day, tzinfo=UTC),
+                        superior_nip=superior,
+                        status="open",
+                    )
+                )
                 ids[f"objection-{row['nip']}"] = objection_id
         await engine.dispose()
         ids[SITI] = rows[3]["appraisal_id"]
@@ -124,7 +225,11 @@ def same_refusal(refused, missing) -> None:
 
 
 async def test_a_refused_read_answers_like_a_missing_object_and_no_error_names_an_id_or_nip(
-    appraisal_app, running, agency_seeded, as_, agency,
+    appraisal_app,
+    running,
+    agency_seeded,
+    as_,
+    agency,
 ):
     async with running(appraisal_app) as client:
         ids = await agency_seeded()
@@ -138,8 +243,9 @@ async def test_a_refused_read_answers_like_a_missing_object_and_no_error_names_a
         names_nothing(refused, *every_id)
         # By employee and period the refusal must not give the appraisal's id away either.
         refused = await client.get(f"/periods/{PERIOD}/employees/{ANI}/appraisal", headers=as_(LAIN))
-        same_refusal(refused, await client.get(f"/periods/{PERIOD}/employees/{OUTSIDERS[0]}/appraisal",
-                                                headers=as_(LAIN)))
+        same_refusal(
+            refused, await client.get(f"/periods/{PERIOD}/employees/{OUTSIDERS[0]}/appraisal", headers=as_(LAIN))
+        )
         names_nothing(refused, *every_id)
         # Objections: Siti is neither the objector nor the superior.
         refused = await client.get(f"/objections/{objection}", headers=as_(SITI))
@@ -151,18 +257,24 @@ async def test_a_refused_read_answers_like_a_missing_object_and_no_error_names_a
         same_refusal(refused, await client.post(f"/appraisals/{nobody}/objections", json=reasons, headers=as_(SITI)))
         # An appraiser outside the team reads another team's member as unknown.
         refused = await client.get(f"/periods/{PERIOD}/employees/{ANI}/inputs", headers=as_(KADIS, "appraiser"))
-        same_refusal(refused, await client.get(f"/periods/{PERIOD}/employees/{OUTSIDERS[0]}/inputs",
-                                                headers=as_(KADIS, "appraiser")))
+        same_refusal(
+            refused,
+            await client.get(f"/periods/{PERIOD}/employees/{OUTSIDERS[0]}/inputs", headers=as_(KADIS, "appraiser")),
+        )
         names_nothing(refused, *every_id)
-        assert (await client.get(f"/periods/{PERIOD}/employees/{ANI}/inputs",
-                                 headers=as_(BUDI, "appraiser"))).status_code == 200
+        assert (
+            await client.get(f"/periods/{PERIOD}/employees/{ANI}/inputs", headers=as_(BUDI, "appraiser"))
+        ).status_code == 200
 
         # Writes refused by rule say the rule, never whose.
         forbidden = await client.post(f"/appraisals/{siti}/confirm", json={}, headers=as_(LAIN, "appraiser"))
         assert forbidden.status_code == 403 and "appraiser" in forbidden.json()["detail"]
         names_nothing(forbidden, *every_id)
-        forbidden = await client.post(f"/objections/{objection}/decision", headers=as_(BUDI, "appraiser"),
-                                      json={"outcome": "upheld", "reason": "Tetap."})
+        forbidden = await client.post(
+            f"/objections/{objection}/decision",
+            headers=as_(BUDI, "appraiser"),
+            json={"outcome": "upheld", "reason": "Tetap."},
+        )
         assert forbidden.status_code == 403 and "superior" in forbidden.json()["detail"]
         names_nothing(forbidden, *every_id)
 
@@ -170,14 +282,24 @@ async def test_a_refused_read_answers_like_a_missing_object_and_no_error_names_a
         hr = as_(HR, "hr")
         answers = [
             (404, await client.post(f"/appraisals/{nobody}/confirm", json={}, headers=as_(BUDI))),
-            (404, await client.post(f"/objections/{nobody}/decision", headers=as_(KADIS),
-                                    json={"outcome": "upheld", "reason": "Tetap."})),
+            (
+                404,
+                await client.post(
+                    f"/objections/{nobody}/decision", headers=as_(KADIS), json={"outcome": "upheld", "reason": "Tetap."}
+                ),
+            ),
             (404, await client.post(f"/periods/{PERIOD}/employees/{OUTSIDERS[0]}/appraisal", headers=hr)),
             (404, await client.post(f"/periods/{nobody}/employees/{ANI}/appraisal", headers=hr)),
             (404, await client.post(f"/periods/{PERIOD}/checkpoints/{nobody}/appraisals", headers=hr)),
             (404, await client.get(f"/periods/{nobody}/distribution", headers=hr)),
-            (404, await client.post(f"/periods/{PERIOD}/calibration", headers=hr,
-                                    json={"organisation_predikat": "baik", "unit_id": nobody})),
+            (
+                404,
+                await client.post(
+                    f"/periods/{PERIOD}/calibration",
+                    headers=hr,
+                    json={"organisation_predikat": "baik", "unit_id": nobody},
+                ),
+            ),
             (409, await client.post(f"/appraisals/{ani}/confirm", json={}, headers=as_(BUDI))),
             (409, await client.post(f"/appraisals/{ani}/objections", json=reasons, headers=as_(ANI))),
         ]
@@ -187,7 +309,10 @@ async def test_a_refused_read_answers_like_a_missing_object_and_no_error_names_a
 
 
 async def test_lists_are_paged_with_a_bounded_page_and_a_huge_offset_is_a_422(
-    appraisal_app, running, agency_seeded, as_,
+    appraisal_app,
+    running,
+    agency_seeded,
+    as_,
 ):
     async with running(appraisal_app) as client:
         ids = await agency_seeded()
@@ -202,14 +327,19 @@ async def test_lists_are_paged_with_a_bounded_page_and_a_huge_offset_is_a_422(
         # Kadis sees only what he must decide (and what he filed); the default page holds them.
         kadis = (await client.get("/objections", headers=as_(KADIS))).json()
         assert ([o["objection_id"] for o in kadis["objections"]], kadis["next_offset"]) == (
-            [ids[f"objection-{ANI}"], ids[f"objection-{LAIN}"]], None)
+            [ids[f"objection-{ANI}"], ids[f"objection-{LAIN}"]],
+            None,
+        )
 
         # A period's appraisals: by NIP, with the next offset while there are more.
         page = (await client.get(f"/periods/{PERIOD}/appraisals", params={"limit": 3}, headers=hr)).json()
         assert [a["nip"] for a in page["appraisals"]] == sorted([ANI, LAIN, BUDI, SITI])[:3]
         assert page["next_offset"] == 3
         rest = (await client.get(f"/periods/{PERIOD}/appraisals", params={"limit": 3, "offset": 3}, headers=hr)).json()
-        assert ([a["nip"] for a in rest["appraisals"]], rest["next_offset"]) == (sorted([ANI, LAIN, BUDI, SITI])[3:], None)
+        assert ([a["nip"] for a in rest["appraisals"]], rest["next_offset"]) == (
+            sorted([ANI, LAIN, BUDI, SITI])[3:],
+            None,
+        )
 
         # The periodic command counts what it did and lists a page of whom it skipped, and why.
         propose = f"/periods/{PERIOD}/checkpoints/tw1/appraisals"
@@ -220,8 +350,11 @@ async def test_lists_are_paged_with_a_bounded_page_and_a_huge_offset_is_a_422(
         again = (await client.post(propose, params={"limit": 2, "offset": 2}, headers=hr)).json()
         assert (again["proposed_count"], again["existing_count"], again["skipped_count"]) == (0, 3, 3)
         assert ([s["nip"] for s in again["skipped"]], again["next_offset"]) == (OUTSIDERS[2:], None)
-        periodic = (await client.get(f"/periods/{PERIOD}/appraisals", headers=hr,
-                                     params={"kind": "periodic", "checkpoint_id": "tw1"})).json()
+        periodic = (
+            await client.get(
+                f"/periods/{PERIOD}/appraisals", headers=hr, params={"kind": "periodic", "checkpoint_id": "tw1"}
+            )
+        ).json()
         assert sorted(a["nip"] for a in periodic["appraisals"]) == sorted([SITI, ANI, LAIN])
 
         # Bounded pages and offsets: a 422 naming the parameter, never a 500.

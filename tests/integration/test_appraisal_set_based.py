@@ -46,8 +46,9 @@ async def db(database_url):
     await asyncio.to_thread(upgrade_to_head, migrations, database_url)
     engine = create_engine(database_url)
     statements: list[str] = []
-    event.listen(engine.sync_engine, "before_cursor_execute",
-                 lambda _conn, _cursor, statement, *_: statements.append(statement))
+    event.listen(
+        engine.sync_engine, "before_cursor_execute", lambda _conn, _cursor, statement, *_: statements.append(statement)
+    )
     yield UnitOfWorkFactory(session_factory(engine), source="/kinerja/test"), statements
     await engine.dispose()
 
@@ -55,7 +56,9 @@ async def db(database_url):
 def delivered(*events) -> list[Delivered]:
     """The events as one batch would hand them to a handler, in offset order."""
     return [
-        Delivered(e, Envelope(CloudEventAttributes.for_event(e, "/kinerja/target-service"), e.topic, 0, offset, e.key()))
+        Delivered(
+            e, Envelope(CloudEventAttributes.for_event(e, "/kinerja/target-service"), e.topic, 0, offset, e.key())
+        )
         for offset, e in enumerate(events)
     ]
 
@@ -81,33 +84,76 @@ def nip(i: int) -> str:
 
 
 def rhk(target: float = 100.0) -> list[dict]:
-    return [{"rhk_id": "rhk-1", "kind": "utama", "description": "Layanan", "indikator": [
-        {"iki_id": "iki-1", "aspect": "kuantitas", "description": "Layanan selesai", "target": target,
-         "unit": "layanan", "higher_is_better": True}]}]
+    return [
+        {
+            "rhk_id": "rhk-1",
+            "kind": "utama",
+            "description": "Layanan",
+            "indikator": [
+                {
+                    "iki_id": "iki-1",
+                    "aspect": "kuantitas",
+                    "description": "Layanan selesai",
+                    "target": target,
+                    "unit": "layanan",
+                    "higher_is_better": True,
+                }
+            ],
+        }
+    ]
 
 
 def target_set(agency, n, version=1, target=100.0):
     cls = TargetSet if version == 1 else TargetRevised
     extra = {} if version == 1 else {"previous_version": version - 1}
-    return cls(agency_id=agency, period_id=PERIOD, nip=n, skp_id=f"skp-{n}", version=version, approved_by=nip(999),
-               rhk=rhk(target), **extra)
+    return cls(
+        agency_id=agency,
+        period_id=PERIOD,
+        nip=n,
+        skp_id=f"skp-{n}",
+        version=version,
+        approved_by=nip(999),
+        rhk=rhk(target),
+        **extra,
+    )
 
 
 def realised(agency, n, value, suffix="a", month=6):
-    return RealizationRecorded(agency_id=agency, period_id=PERIOD, nip=n, skp_id=f"skp-{n}", iki_id="iki-1",
-                               realization_id=f"r-{n}-{suffix}", value=value,
-                               recorded_at=datetime(2025, month, 1, tzinfo=UTC))
+    return RealizationRecorded(
+        agency_id=agency,
+        period_id=PERIOD,
+        nip=n,
+        skp_id=f"skp-{n}",
+        iki_id="iki-1",
+        realization_id=f"r-{n}-{suffix}",
+        value=value,
+        recorded_at=datetime(2025, month, 1, tzinfo=UTC),
+    )
 
 
 def feedback(agency, n, feedback_id, level):
-    return FeedbackReceived(agency_id=agency, period_id=PERIOD, nip=n, feedback_id=feedback_id, source="appraiser",
-                            ratings={v: level for v in BerakhlakValue}, submitted_at=datetime(2025, 11, 1, tzinfo=UTC))
+    return FeedbackReceived(
+        agency_id=agency,
+        period_id=PERIOD,
+        nip=n,
+        feedback_id=feedback_id,
+        source="appraiser",
+        ratings={v: level for v in BerakhlakValue},
+        submitted_at=datetime(2025, 11, 1, tzinfo=UTC),
+    )
 
 
 def closed(agency, n, skp=True, realizations=1):
-    return EmployeePeriodClosed(agency_id=agency, period_id=PERIOD, year=2025, nip=n, closed_at=datetime.now(UTC),
-                                skp_id=f"skp-{n}" if skp else None, skp_version=1 if skp else None,
-                                realization_count=realizations if skp else 0)
+    return EmployeePeriodClosed(
+        agency_id=agency,
+        period_id=PERIOD,
+        year=2025,
+        nip=n,
+        closed_at=datetime.now(UTC),
+        skp_id=f"skp-{n}" if skp else None,
+        skp_version=1 if skp else None,
+        realization_count=realizations if skp else 0,
+    )
 
 
 async def test_projection_handlers_apply_whole_batches(db, agency):
@@ -121,40 +167,76 @@ async def test_projection_handlers_apply_whole_batches(db, agency):
     await apply(uows, projection.on_targets, delivered(target_set(agency, a, 2, 90.0), target_set(agency, a, 3, 95.0)))
     await apply(uows, projection.on_targets, delivered(target_set(agency, b, 1, 70.0)))
     assert await rows(uows, "SELECT nip, version FROM targets ORDER BY nip") == [
-        {"nip": a, "version": 3}, {"nip": b, "version": 2}]
+        {"nip": a, "version": 3},
+        {"nip": b, "version": 2},
+    ]
 
-    await apply(uows, projection.on_realizations,
-                delivered(realised(agency, a, 10), realised(agency, a, 10), realised(agency, a, 20, "b")))
+    await apply(
+        uows,
+        projection.on_realizations,
+        delivered(realised(agency, a, 10), realised(agency, a, 10), realised(agency, a, 20, "b")),
+    )
     await apply(uows, projection.on_realizations, delivered(realised(agency, a, 10)))
     assert await rows(uows, "SELECT realization_id, value FROM realizations ORDER BY realization_id") == [
-        {"realization_id": f"r-{a}-a", "value": 10.0}, {"realization_id": f"r-{a}-b", "value": 20.0}]
+        {"realization_id": f"r-{a}-a", "value": 10.0},
+        {"realization_id": f"r-{a}-b", "value": 20.0},
+    ]
 
     # A resubmission replaces the ratings by feedback_id; the latest in the batch wins.
-    await apply(uows, projection.on_feedback, delivered(feedback(agency, a, "f-1", SESUAI), feedback(agency, a, "f-1", ATAS),
-                                                        feedback(agency, b, "f-2", SESUAI)))
+    await apply(
+        uows,
+        projection.on_feedback,
+        delivered(
+            feedback(agency, a, "f-1", SESUAI), feedback(agency, a, "f-1", ATAS), feedback(agency, b, "f-2", SESUAI)
+        ),
+    )
     answers = await rows(uows, "SELECT feedback_id, ratings FROM feedback_answers ORDER BY feedback_id")
-    assert [(r["feedback_id"], set(as_json(r["ratings"]).values())) for r in answers] == [("f-1", {ATAS}), ("f-2", {SESUAI})]
+    assert [(r["feedback_id"], set(as_json(r["ratings"]).values())) for r in answers] == [
+        ("f-1", {ATAS}),
+        ("f-2", {SESUAI}),
+    ]
 
-    survey = dict(agency_id=agency, unit_id="loket", period_id=PERIOD, elements={e: 4 for e in SkmElement},
-                  answered_at=datetime(2025, 7, 1, tzinfo=UTC))
-    await apply(uows, projection.on_citizen_surveys, delivered(
-        CitizenSurveyAnswered(answer_id="s-1", officer_nip=a, **survey),
-        CitizenSurveyAnswered(answer_id="s-2", **survey),  # no officer named: no evidence about a person
-        CitizenSurveyAnswered(answer_id="s-1", officer_nip=a, **survey)))
+    survey = dict(
+        agency_id=agency,
+        unit_id="loket",
+        period_id=PERIOD,
+        elements={e: 4 for e in SkmElement},
+        answered_at=datetime(2025, 7, 1, tzinfo=UTC),
+    )
+    await apply(
+        uows,
+        projection.on_citizen_surveys,
+        delivered(
+            CitizenSurveyAnswered(answer_id="s-1", officer_nip=a, **survey),
+            CitizenSurveyAnswered(answer_id="s-2", **survey),  # no officer named: no evidence about a person
+            CitizenSurveyAnswered(answer_id="s-1", officer_nip=a, **survey),
+        ),
+    )
     assert await rows(uows, "SELECT answer_id, officer_nip, mean_score FROM citizen_ratings") == [
-        {"answer_id": "s-1", "officer_nip": a, "mean_score": 4.0}]
+        {"answer_id": "s-1", "officer_nip": a, "mean_score": 4.0}
+    ]
 
     # Closes queue each employee once, the per-employee event and the legacy list alike.
     queued = asyncio.Event()
-    await apply(uows, due.on_employees_closed(queued), delivered(closed(agency, a), closed(agency, a), closed(agency, b, False)))
+    await apply(
+        uows, due.on_employees_closed(queued), delivered(closed(agency, a), closed(agency, a), closed(agency, b, False))
+    )
     assert queued.is_set(), "the commit that queued rows wakes the processor"
-    legacy = PerformancePeriodClosedV1(agency_id=agency, period_id=PERIOD, year=2025, closed_at=datetime.now(UTC),
-                                       employees=[ClosedPeriodEmployee(nip=n, skp_id=None, skp_version=None,
-                                                                       realization_count=0) for n in (a, nip(3))])
+    legacy = PerformancePeriodClosedV1(
+        agency_id=agency,
+        period_id=PERIOD,
+        year=2025,
+        closed_at=datetime.now(UTC),
+        employees=[
+            ClosedPeriodEmployee(nip=n, skp_id=None, skp_version=None, realization_count=0) for n in (a, nip(3))
+        ],
+    )
     await apply(uows, due.on_periods_closed_v1(asyncio.Event(), 60), delivered(legacy))
     assert await rows(uows, "SELECT nip, skp_id, status FROM appraisals_due ORDER BY nip") == [
-        {"nip": a, "skp_id": f"skp-{a}", "status": "pending"}, {"nip": b, "skp_id": None, "status": "pending"},
-        {"nip": nip(3), "skp_id": None, "status": "pending"}]
+        {"nip": a, "skp_id": f"skp-{a}", "status": "pending"},
+        {"nip": b, "skp_id": None, "status": "pending"},
+        {"nip": nip(3), "skp_id": None, "status": "pending"},
+    ]
 
 
 async def test_a_rolled_back_queueing_wakes_nobody(db, agency):
@@ -174,23 +256,57 @@ async def seed_agency(uows, agency: str, size: int) -> list[str]:
     from appraisal_service.service_layer import due, projection
 
     staff = [nip(i) for i in range(1, size + 1)]
-    units = [{"agency_id": agency, "unit_id": "dinas", "name": "Dinas", "parent_unit_id": None, "head_nip": nip(0),
-              "serves_public": False}] + [
-        {"agency_id": agency, "unit_id": f"bidang-{u}", "name": f"Bidang {u}", "parent_unit_id": "dinas",
-         "head_nip": staff[u], "serves_public": True} for u in (0, 1)]
+    units = [
+        {
+            "agency_id": agency,
+            "unit_id": "dinas",
+            "name": "Dinas",
+            "parent_unit_id": None,
+            "head_nip": nip(0),
+            "serves_public": False,
+        }
+    ] + [
+        {
+            "agency_id": agency,
+            "unit_id": f"bidang-{u}",
+            "name": f"Bidang {u}",
+            "parent_unit_id": "dinas",
+            "head_nip": staff[u],
+            "serves_public": True,
+        }
+        for u in (0, 1)
+    ]
     async with uows() as uow:
         await uow.session.execute(roster.known_units.insert(), units)
-        await roster.on_employees_registered(delivered(*(
-            EmployeeRegistered(agency_id=agency, nip=n, name=n, position="Analis", unit="u",
-                               unit_id="dinas" if i == 0 else f"bidang-{i % 2}", appraiser_nip=nip(0))
-            for i, n in enumerate([nip(0), *staff]))), uow)
+        await roster.on_employees_registered(
+            delivered(
+                *(
+                    EmployeeRegistered(
+                        agency_id=agency,
+                        nip=n,
+                        name=n,
+                        position="Analis",
+                        unit="u",
+                        unit_id="dinas" if i == 0 else f"bidang-{i % 2}",
+                        appraiser_nip=nip(0),
+                    )
+                    for i, n in enumerate([nip(0), *staff])
+                )
+            ),
+            uow,
+        )
         await projection.on_targets(delivered(*(target_set(agency, n) for n in [nip(0), *staff])), uow)
         # Realisations 80..120 spread over the staff; the head of agency's own is 50.
-        await projection.on_realizations(delivered(realised(agency, nip(0), 50.0), *(
-            realised(agency, n, 80.0 + (i % 5) * 10) for i, n in enumerate(staff))), uow)
+        await projection.on_realizations(
+            delivered(
+                realised(agency, nip(0), 50.0), *(realised(agency, n, 80.0 + (i % 5) * 10) for i, n in enumerate(staff))
+            ),
+            uow,
+        )
         await projection.on_feedback(delivered(*(feedback(agency, n, f"f-{n}", SESUAI) for n in staff)), uow)
         await due.on_employees_closed(asyncio.Event())(
-            delivered(closed(agency, nip(0)), *(closed(agency, n) for n in staff)), uow)
+            delivered(closed(agency, nip(0)), *(closed(agency, n) for n in staff)), uow
+        )
         await uow.commit()
     return staff
 
@@ -216,11 +332,17 @@ async def test_due_rows_are_proposed_in_one_batch_with_a_constant_number_of_stat
     # insert, settle: the same whatever the batch size.
     assert len(batch) == 13, "\n".join(batch)
 
-    proposals = {r["nip"]: r for r in await rows(
-        uows, "SELECT nip, proposed_rating_hasil_kerja, explanation FROM appraisals WHERE agency_id = :a", a=agency)}
+    proposals = {
+        r["nip"]: r
+        for r in await rows(
+            uows, "SELECT nip, proposed_rating_hasil_kerja, explanation FROM appraisals WHERE agency_id = :a", a=agency
+        )
+    }
     assert set(proposals) == {nip(0), *staff}
     assert await rows(uows, "SELECT DISTINCT status FROM appraisals_due WHERE agency_id = :a", a=agency) == [
-        {"status": "done"}]
+        {"status": "done"}
+    ]
+
     def explanation(n):
         return as_json(proposals[n]["explanation"])
 
@@ -251,10 +373,17 @@ async def test_incomplete_inputs_wait_then_go_ahead_and_failures_are_noted(db, a
     async with uows() as uow:
         # One more realisation expected for staff[0] than projected; one employee not in the roster;
         # one whose SKP cannot be assessed (no utama RHK).
-        await uow.session.execute(text("UPDATE appraisals_due SET realization_count = 2 WHERE nip = :n"), {"n": staff[0]})
-        await uow.session.execute(text("UPDATE targets SET rhk = :r WHERE nip = :n"), {
-            "n": staff[1], "r": '[{"rhk_id": "r", "kind": "tambahan", "description": "x", "indikator": [{"iki_id": "i", '
-                                '"aspect": "kuantitas", "description": "x", "target": 1, "unit": "x", "higher_is_better": true}]}]'})
+        await uow.session.execute(
+            text("UPDATE appraisals_due SET realization_count = 2 WHERE nip = :n"), {"n": staff[0]}
+        )
+        await uow.session.execute(
+            text("UPDATE targets SET rhk = :r WHERE nip = :n"),
+            {
+                "n": staff[1],
+                "r": '[{"rhk_id": "r", "kind": "tambahan", "description": "x", "indikator": [{"iki_id": "i", '
+                '"aspect": "kuantitas", "description": "x", "target": 1, "unit": "x", "higher_is_better": true}]}]',
+            },
+        )
         await projection.on_targets(delivered(target_set(agency, unknown)), uow)
         await due.on_employees_closed(asyncio.Event())(delivered(closed(agency, unknown, realizations=0)), uow)
         await uow.commit()
@@ -269,8 +398,10 @@ async def test_incomplete_inputs_wait_then_go_ahead_and_failures_are_noted(db, a
 
     # Past its wait it goes ahead with what is known.
     async with uows() as uow:
-        await uow.session.execute(text("UPDATE appraisals_due SET due_at = :t, queued_at = :t WHERE nip = :n"),
-                                  {"n": staff[0], "t": datetime.now(UTC) - timedelta(hours=2)})
+        await uow.session.execute(
+            text("UPDATE appraisals_due SET due_at = :t, queued_at = :t WHERE nip = :n"),
+            {"n": staff[0], "t": datetime.now(UTC) - timedelta(hours=2)},
+        )
         await uow.commit()
     assert await due.process_due_once(uows, max_wait=3600) == 1
     assert (await rows(uows, "SELECT status FROM appraisals_due WHERE nip = :n", n=staff[0])) == [{"status": "done"}]

@@ -29,8 +29,13 @@ APPRAISER_NIP = "197804052005012003"
 NAME = "Siti Rahmawati Nurhaliza"
 
 handler_metadata = MetaData()
-appraisers = Table("appraisers", handler_metadata, Column("nip", String(18)), Column("name", String(200)),
-                   PrimaryKeyConstraint("nip", "name", name="appraisers_pkey"))
+appraisers = Table(
+    "appraisers",
+    handler_metadata,
+    Column("nip", String(18)),
+    Column("name", String(200)),
+    PrimaryKeyConstraint("nip", "name", name="appraisers_pkey"),
+)
 grades = Table("appraiser_grades", handler_metadata, Column("grade", Integer))
 
 
@@ -69,7 +74,14 @@ def rendered_logs(monkeypatch):
 
 @pytest.mark.parametrize("failure", sorted(FAILURES))
 async def test_a_database_error_with_personal_data_is_dead_lettered_and_logged_without_it(
-    failure, broker, database_url, agency, new_nip, publish_raw, read_topic, rendered_logs,
+    failure,
+    broker,
+    database_url,
+    agency,
+    new_nip,
+    publish_raw,
+    read_topic,
+    rendered_logs,
 ):
     apply, reason_names = FAILURES[failure]
     if failure == "wrong type" and not database_url.startswith("postgresql"):
@@ -90,19 +102,37 @@ async def test_a_database_error_with_personal_data_is_dead_lettered_and_logged_w
     kafka = create_broker(broker.bootstrap_servers, "privacy-test")
     await kafka.start()
     try:
-        consumer = EventConsumer(kafka, UnitOfWorkFactory(session_factory(engine), source="/kinerja/test"),
-                                 f"privacy-{uuid.uuid4().hex[:8]}", max_attempts=2, backoff_seconds=0.01)
+        consumer = EventConsumer(
+            kafka,
+            UnitOfWorkFactory(session_factory(engine), source="/kinerja/test"),
+            f"privacy-{uuid.uuid4().hex[:8]}",
+            max_attempts=2,
+            backoff_seconds=0.01,
+        )
         consumer.handle(EmployeeRegistered, record_appraisers)
         subject = new_nip()
-        event = EmployeeRegistered(agency_id=agency, nip=subject, name=NAME, position="Analis SDM",
-                                   unit="Bidang Kepegawaian", appraiser_nip=APPRAISER_NIP)
+        event = EmployeeRegistered(
+            agency_id=agency,
+            nip=subject,
+            name=NAME,
+            position="Analis SDM",
+            unit="Bidang Kepegawaian",
+            appraiser_nip=APPRAISER_NIP,
+        )
         headers = CloudEventAttributes.for_event(event, "/kinerja/target-service").to_headers()
         sent = await publish_raw(TOPIC, encode(event), subject, headers)
         await consumer.consume(await _records_at(broker.bootstrap_servers, sent.partition, sent.offset))
 
-        dead = await read_topic(DEAD_LETTER, until=lambda rs: len(rs) >= 1, timeout=30, where=lambda r: (
-            r.headers.get("dlq_original_topic") == TOPIC and r.headers.get("dlq_original_partition") == str(sent.partition)
-            and r.headers.get("dlq_original_offset") == str(sent.offset)))
+        dead = await read_topic(
+            DEAD_LETTER,
+            until=lambda rs: len(rs) >= 1,
+            timeout=30,
+            where=lambda r: (
+                r.headers.get("dlq_original_topic") == TOPIC
+                and r.headers.get("dlq_original_partition") == str(sent.partition)
+                and r.headers.get("dlq_original_offset") == str(sent.offset)
+            ),
+        )
     finally:
         await kafka.stop()
         await engine.dispose()

@@ -60,8 +60,12 @@ async def test_redelivered_event_has_one_effect_and_a_new_event_is_upserted(
 
         await eventually(all_consumed, timeout=60, interval=0.2, what="offsets committed past the last duplicate")
 
-        employees = await sql(database_url, "SELECT agency_id, nip, name, position, unit, appraiser_nip, unit_id "
-                              "FROM known_employees WHERE agency_id = :a", a=agency)
+        employees = await sql(
+            database_url,
+            "SELECT agency_id, nip, name, position, unit, appraiser_nip, unit_id "
+            "FROM known_employees WHERE agency_id = :a",
+            a=agency,
+        )
         assert employees == [
             {
                 "agency_id": agency,
@@ -81,7 +85,17 @@ async def test_redelivered_event_has_one_effect_and_a_new_event_is_upserted(
             y=second["ce_id"],
         )
         assert inbox == [
-            {"consumer": "feedback-service", "event_id": first["ce_id"], "event_type": "kinerja.target.EmployeeRegistered.v1"},
-            {"consumer": "feedback-service", "event_id": second["ce_id"], "event_type": "kinerja.target.EmployeeRegistered.v1"},
+            {
+                "consumer": "feedback-service",
+                "event_id": first["ce_id"],
+                "event_type": "kinerja.target.EmployeeRegistered.v1",
+            },
+            {
+                "consumer": "feedback-service",
+                "event_id": second["ce_id"],
+                "event_type": "kinerja.target.EmployeeRegistered.v1",
+            },
         ]
-        assert consumed("feedback-service", "duplicate") - duplicates_before >= 2, "both redeliveries were seen and ignored"
+        assert consumed("feedback-service", "duplicate") - duplicates_before >= 2, (
+            "both redeliveries were seen and ignored"
+        )

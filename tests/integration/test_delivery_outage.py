@@ -21,8 +21,9 @@ pytestmark = pytest.mark.integration
 SERVICE = "outage-test"
 
 
-async def test_an_outage_longer_than_the_retries_is_waited_out(broker, database_url, publish_event, events, agency,
-                                                             new_nip, eventually):
+async def test_an_outage_longer_than_the_retries_is_waited_out(
+    broker, database_url, publish_event, events, agency, new_nip, eventually
+):
     import feedback_service.main
 
     migrations = Path(feedback_service.main.__file__).parent / "migrations"
@@ -30,8 +31,14 @@ async def test_an_outage_longer_than_the_retries_is_waited_out(broker, database_
     engine = create_engine(database_url)
     sessions = session_factory(engine)
     kafka = create_broker(broker.bootstrap_servers, SERVICE)
-    consumer = EventConsumer(kafka, UnitOfWorkFactory(sessions, source="/test"), SERVICE,
-                             group_id=f"{SERVICE}-{uuid.uuid4().hex[:8]}", max_attempts=2, backoff_seconds=0.01)
+    consumer = EventConsumer(
+        kafka,
+        UnitOfWorkFactory(sessions, source="/test"),
+        SERVICE,
+        group_id=f"{SERVICE}-{uuid.uuid4().hex[:8]}",
+        max_attempts=2,
+        backoff_seconds=0.01,
+    )
     failures = []
 
     async def during_an_outage(batch, uow) -> None:
@@ -51,8 +58,11 @@ async def test_an_outage_longer_than_the_retries_is_waited_out(broker, database_
 
         async def applied():
             async with sessions() as session:
-                found = await session.scalar(select(func.count()).select_from(roster.known_employees).where(
-                    roster.known_employees.c.agency_id == agency, roster.known_employees.c.nip == nip))
+                found = await session.scalar(
+                    select(func.count())
+                    .select_from(roster.known_employees)
+                    .where(roster.known_employees.c.agency_id == agency, roster.known_employees.c.nip == nip)
+                )
             assert found == 1
 
         await eventually(applied, timeout=90, interval=0.2, what="the event applied after the outage")

@@ -18,7 +18,9 @@ HR_NIP = "199001012015011001"
 INVALID_TOPIC = "kinerja.employees invalid!"
 
 
-async def queue_employees(uows, events, agency: str, nips: list[str], spoiled: dict[int, dict] | None = None) -> list[str]:
+async def queue_employees(
+    uows, events, agency: str, nips: list[str], spoiled: dict[int, dict] | None = None
+) -> list[str]:
     """Commit one EmployeeRegistered per NIP in one transaction and return their event ids in
     order; ``spoiled`` {index: column values} turns some rows, in the same transaction, into
     records the broker will refuse (as a bug elsewhere could)."""
@@ -65,8 +67,10 @@ async def test_a_refused_record_is_parked_counted_readable_and_the_outbox_flows_
     hr = auth_headers(HR_NIP, agency, ["hr"])
     async with running(app) as client:
         counted_before = metric(
-            (await client.get("/metrics")).text, "kinerja_outbox_parked_total",
-            topic=EMPLOYEES, error="MessageSizeTooLargeError",
+            (await client.get("/metrics")).text,
+            "kinerja_outbox_parked_total",
+            topic=EMPLOYEES,
+            error="MessageSizeTooLargeError",
         )
         first, oversized, after = await queue_employees(
             runtime.uows, events, agency, [new_nip() for _ in range(3)], {1: oversized_payload(agency)}
@@ -88,8 +92,10 @@ async def test_a_refused_record_is_parked_counted_readable_and_the_outbox_flows_
         assert not rows[oversized]["published"]
         assert rows[oversized]["reason"].startswith("MessageSizeTooLargeError"), rows[oversized]["reason"]
         counted = metric(
-            (await client.get("/metrics")).text, "kinerja_outbox_parked_total",
-            topic=EMPLOYEES, error="MessageSizeTooLargeError",
+            (await client.get("/metrics")).text,
+            "kinerja_outbox_parked_total",
+            topic=EMPLOYEES,
+            error="MessageSizeTooLargeError",
         )
         assert counted == counted_before + 1
 
@@ -100,9 +106,13 @@ async def test_a_refused_record_is_parked_counted_readable_and_the_outbox_flows_
         assert row["event_id"] == oversized and row["topic"] == EMPLOYEES and row["agency"] == agency
         assert row["reason"].startswith("MessageSizeTooLargeError") and row["payload_bytes"] > 100_000
         assert "payload" not in row
-        other_agency = await client.get("/operations/outbox/parked", headers=auth_headers(HR_NIP, "another-agency", ["hr"]))
+        other_agency = await client.get(
+            "/operations/outbox/parked", headers=auth_headers(HR_NIP, "another-agency", ["hr"])
+        )
         assert other_agency.status_code == 200 and other_agency.json() == []
-        province = await client.get("/operations/outbox/parked", headers=auth_headers(HR_NIP, "province", ["province_admin"]))
+        province = await client.get(
+            "/operations/outbox/parked", headers=auth_headers(HR_NIP, "province", ["province_admin"])
+        )
         assert [r["event_id"] for r in province.json()] == [oversized]
         employee = await client.get("/operations/outbox/parked", headers=auth_headers(new_nip(), agency, ["employee"]))
         assert employee.status_code == 403

@@ -29,8 +29,12 @@ async def uows(database_url):
 
 def closes(agency: str, nips: list[str], **overrides) -> list[EmployeePeriodClosed]:
     fields = {"skp_id": None, "skp_version": None, "realization_count": 0} | overrides
-    return [EmployeePeriodClosed(agency_id=agency, period_id="2025", year=2025, nip=nip, closed_at=datetime.now(UTC),
-                                 **fields) for nip in nips]
+    return [
+        EmployeePeriodClosed(
+            agency_id=agency, period_id="2025", year=2025, nip=nip, closed_at=datetime.now(UTC), **fields
+        )
+        for nip in nips
+    ]
 
 
 async def test_many_events_are_queued_in_order_with_their_own_ids(uows, sql, database_url, agency, new_nip):
@@ -49,7 +53,9 @@ async def test_many_events_are_queued_in_order_with_their_own_ids(uows, sql, dat
     assert decode(EmployeePeriodClosed.event_type, rows[0]["payload"]).nip == nips[0]
 
 
-async def test_one_event_over_its_bound_stores_nothing_of_the_batch(uows, sql, database_url, agency, new_nip, monkeypatch):
+async def test_one_event_over_its_bound_stores_nothing_of_the_batch(
+    uows, sql, database_url, agency, new_nip, monkeypatch
+):
     monkeypatch.setattr(EmployeePeriodClosed, "max_encoded_bytes", 230)
     fine, too_big = closes(agency, [new_nip()]), closes(agency, [new_nip()], skp_id="s" * 128, skp_version=1)
     with pytest.raises(ContentTooLarge) as refused:
@@ -63,8 +69,9 @@ async def test_one_event_over_its_bound_stores_nothing_of_the_batch(uows, sql, d
 
 
 async def test_a_superseded_type_is_no_longer_produced(uows, sql, database_url, agency):
-    legacy = PerformancePeriodClosedV1(agency_id=agency, period_id="2025", year=2025, closed_at=datetime.now(UTC),
-                                       employees=[])
+    legacy = PerformancePeriodClosedV1(
+        agency_id=agency, period_id="2025", year=2025, closed_at=datetime.now(UTC), employees=[]
+    )
     async with uows() as uow:
         with pytest.raises(ValueError, match="PerformancePeriodClosed.v2"):
             await uow.publish(legacy)

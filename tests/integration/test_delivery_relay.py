@@ -299,7 +299,9 @@ async def test_a_retriable_failure_stops_the_batch_and_the_next_round_resumes_th
     assert await pending_count(sessions) == 0
 
 
-async def test_a_relay_that_loses_its_lease_mid_batch_marks_nothing_more(outbox_db, events, agency, new_nip, eventually):
+async def test_a_relay_that_loses_its_lease_mid_batch_marks_nothing_more(
+    outbox_db, events, agency, new_nip, eventually
+):
     """Confirmations that arrive after another relay took the lease are not marked: that relay
     owns the outbox now and sends those rows itself (consumers dedupe by ce_id)."""
     from kinerja_runtime.tables import relay_lease
@@ -328,7 +330,9 @@ async def test_a_relay_that_loses_its_lease_mid_batch_marks_nothing_more(outbox_
     assert await pending_count(sessions) == 0
 
 
-async def test_the_relay_reads_its_queue_through_the_partial_index(outbox_db, events, agency, new_nip, database_url, sql):
+async def test_the_relay_reads_its_queue_through_the_partial_index(
+    outbox_db, events, agency, new_nip, database_url, sql
+):
     """However many published rows are kept for replay, the next batch is read from the index
     of queued rows (planned with no table statistics, as after a fresh deploy)."""
     from kinerja_runtime.db import is_sqlite

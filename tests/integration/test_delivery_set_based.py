@@ -22,16 +22,22 @@ REJECTED = "Ditolak Handler"  # the handler refuses an employee of this name
 
 effects_metadata = MetaData()
 # No key on purpose: an event applied twice shows as two rows.
-effects = Table("effects", effects_metadata, Column("event_id", String(36), nullable=False),
-                Column("nip", String(18), nullable=False), Column("offset", Integer, nullable=False))
+effects = Table(
+    "effects",
+    effects_metadata,
+    Column("event_id", String(36), nullable=False),
+    Column("nip", String(18), nullable=False),
+    Column("offset", Integer, nullable=False),
+)
 
 
 async def record_effects(batch, uow) -> None:
     """The small set-based handler: one statement for the whole batch."""
     if any(d.event.name == REJECTED for d in batch):
         raise ValueError(f"employee named {REJECTED!r} refused by the handler")
-    await uow.session.execute(insert(effects), [
-        {"event_id": d.event_id, "nip": d.event.nip, "offset": d.envelope.offset} for d in batch])
+    await uow.session.execute(
+        insert(effects), [{"event_id": d.event_id, "nip": d.event.nip, "offset": d.envelope.offset} for d in batch]
+    )
 
 
 @pytest.fixture
@@ -43,14 +49,16 @@ async def consumer(broker, database_url):
         await conn.run_sync(messaging_metadata.create_all)
         await conn.run_sync(effects_metadata.create_all)
     statements: list[str] = []
-    event.listen(engine.sync_engine, "before_cursor_execute",
-                 lambda _conn, _cursor, statement, *_: statements.append(statement))
+    event.listen(
+        engine.sync_engine, "before_cursor_execute", lambda _conn, _cursor, statement, *_: statements.append(statement)
+    )
     sessions = session_factory(engine)
     kafka = create_broker(broker.bootstrap_servers, "set-based-test")
     await kafka.start()
     service = f"set-based-{uuid.uuid4().hex[:8]}"
-    consumer = EventConsumer(kafka, UnitOfWorkFactory(sessions, source="/kinerja/test"), service,
-                             max_attempts=2, backoff_seconds=0.01)
+    consumer = EventConsumer(
+        kafka, UnitOfWorkFactory(sessions, source="/kinerja/test"), service, max_attempts=2, backoff_seconds=0.01
+    )
     consumer.handle(EmployeeRegistered, record_effects)
     yield consumer, sessions, statements
     await kafka.stop()
@@ -72,8 +80,13 @@ async def publish_batch(publish_raw, agency: str, size: int, *, copies: int, poi
     for i in range(size):
         if i in poison:
             kind = poison[i]
-            employee = EmployeeRegistered(agency_id=agency, nip=nip(i), name=REJECTED if kind == "rejected" else "x",
-                                          position="Analis", unit="Umum")
+            employee = EmployeeRegistered(
+                agency_id=agency,
+                nip=nip(i),
+                name=REJECTED if kind == "rejected" else "x",
+                position="Analis",
+                unit="Umum",
+            )
             headers = CloudEventAttributes.for_event(employee, "/kinerja/target-service").to_headers()
             value = b"{ not json" if kind == "undecodable" else encode(employee)
             meta = await publish_raw(TOPIC, value, employee.nip, headers, partition=0)
@@ -111,8 +124,13 @@ async def fetch(bootstrap: str, offsets: list[int]) -> list:
 
 async def applied(sessions, event_ids) -> dict[str, int]:
     async with sessions() as session:
-        rows = (await session.execute(select(effects.c.event_id, func.count()).where(
-            effects.c.event_id.in_(list(event_ids))).group_by(effects.c.event_id))).all()
+        rows = (
+            await session.execute(
+                select(effects.c.event_id, func.count())
+                .where(effects.c.event_id.in_(list(event_ids)))
+                .group_by(effects.c.event_id)
+            )
+        ).all()
     return {event_id: n for event_id, n in rows}
 
 
@@ -120,8 +138,9 @@ async def test_statements_per_batch_do_not_grow_with_the_batch(consumer, broker,
     consumer, sessions, statements = consumer
     counts = {}
     for size in (10, 200):
-        good, _, offsets = await publish_batch(publish_raw, f"{agency}-{size}", size, copies=size // 5,
-                                               poison={size // 2: "undecodable"})
+        good, _, offsets = await publish_batch(
+            publish_raw, f"{agency}-{size}", size, copies=size // 5, poison={size // 2: "undecodable"}
+        )
         records = await fetch(broker.bootstrap_servers, offsets)
         before = len(statements)
         await consumer.consume(records)
@@ -132,11 +151,16 @@ async def test_statements_per_batch_do_not_grow_with_the_batch(consumer, broker,
 
 
 async def test_a_poison_event_in_the_middle_is_isolated_and_the_rest_applied_once(
-    consumer, broker, agency, publish_raw, read_topic,
+    consumer,
+    broker,
+    agency,
+    publish_raw,
+    read_topic,
 ):
     consumer, sessions, _ = consumer
-    good, bad, offsets = await publish_batch(publish_raw, agency, 120, copies=30,
-                                             poison={50: "undecodable", 70: "rejected"})
+    good, bad, offsets = await publish_batch(
+        publish_raw, agency, 120, copies=30, poison={50: "undecodable", 70: "rejected"}
+    )
     records = await fetch(broker.bootstrap_servers, offsets)
     assert len(records) == 150
     await consumer.consume(records)
@@ -145,12 +169,17 @@ async def test_a_poison_event_in_the_middle_is_isolated_and_the_rest_applied_onc
 
     assert await applied(sessions, good) == dict.fromkeys(good, 1), "each good event applied exactly once"
     async with sessions() as session:
-        assert await session.scalar(select(func.count()).select_from(effects).where(
-            effects.c.nip.in_([nip(50), nip(70)]))) == 0, "poison changes no state"
+        assert (
+            await session.scalar(select(func.count()).select_from(effects).where(effects.c.nip.in_([nip(50), nip(70)])))
+            == 0
+        ), "poison changes no state"
 
     def ours(r) -> bool:
-        return (r.headers.get("dlq_original_topic") == TOPIC and r.headers.get("dlq_original_partition") == "0"
-                and int(r.headers.get("dlq_original_offset", -1)) in bad.values())
+        return (
+            r.headers.get("dlq_original_topic") == TOPIC
+            and r.headers.get("dlq_original_partition") == "0"
+            and int(r.headers.get("dlq_original_offset", -1)) in bad.values()
+        )
 
     dead = await read_topic(DEAD_LETTER, until=lambda rs: len(rs) >= 4, where=ours, timeout=15)
     reasons: dict[int, list[str]] = {}

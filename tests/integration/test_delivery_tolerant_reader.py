@@ -12,7 +12,16 @@ TOPIC = "kinerja.employees"
 
 
 async def test_an_event_with_an_unknown_field_is_applied(
-    agency, new_nip, database_url, feedback_app, running, events, publish_raw, committed_offset, eventually, sql,
+    agency,
+    new_nip,
+    database_url,
+    feedback_app,
+    running,
+    events,
+    publish_raw,
+    committed_offset,
+    eventually,
+    sql,
     consumer_group,
 ):
     nip = new_nip()

@@ -35,7 +35,7 @@ def answers_totalling(grand_total: int, count: int) -> list[dict]:
     base, extra = divmod(scores_left, slots)
     scores = [base + (1 if i < extra else 0) for i in range(slots)]
     assert all(1 <= s <= 4 for s in scores)
-    return [dict(zip([e.value for e in SkmElement], scores[i * 9:(i + 1) * 9], strict=True)) for i in range(count)]
+    return [dict(zip([e.value for e in SkmElement], scores[i * 9 : (i + 1) * 9], strict=True)) for i in range(count)]
 
 
 def survey(elements: dict, **extra) -> dict:
@@ -52,23 +52,35 @@ def public_units(publish_event, eventually):
 
     async def publish(client, agency: str, unit_ids: list[str], officer: str | None = None) -> None:
         for unit_id in unit_ids:
-            await publish_event(WorkUnitDefined(agency_id=agency, unit_id=unit_id, name=f"Loket {unit_id}",
-                                                serves_public=True))
+            await publish_event(
+                WorkUnitDefined(agency_id=agency, unit_id=unit_id, name=f"Loket {unit_id}", serves_public=True)
+            )
         await publish_event(WorkUnitDefined(agency_id=agency, unit_id="internal", name="Sekretariat"))
         if officer:
-            await publish_event(EmployeeRegistered(agency_id=agency, nip=officer, name="Petugas", position="Pelayan",
-                                                   unit="Loket", unit_id=unit_ids[0]))
-        await publish_event(PerformancePeriodOpened(
-            agency_id=agency, period_id=f"{agency}-2025", year=2025, starts_on=date(2025, 1, 1),
-            ends_on=date(2025, 12, 31)))
+            await publish_event(
+                EmployeeRegistered(
+                    agency_id=agency, nip=officer, name="Petugas", position="Pelayan", unit="Loket", unit_id=unit_ids[0]
+                )
+            )
+        await publish_event(
+            PerformancePeriodOpened(
+                agency_id=agency,
+                period_id=f"{agency}-2025",
+                year=2025,
+                starts_on=date(2025, 1, 1),
+                ends_on=date(2025, 12, 31),
+            )
+        )
 
         async def known():
             for unit_id in unit_ids:
                 r = await client.get(f"/public/agencies/{agency}/units/{unit_id}/satisfaction")
                 assert r.status_code == 200, r.text
             if officer:
-                r = await client.post(f"/public/agencies/{agency}/units/{unit_ids[0]}/survey-answers",
-                                      json=survey(ALL_GOOD, officer_nip=officer))
+                r = await client.post(
+                    f"/public/agencies/{agency}/units/{unit_ids[0]}/survey-answers",
+                    json=survey(ALL_GOOD, officer_nip=officer),
+                )
                 assert r.status_code == 201, r.text
 
         await eventually(known, timeout=60, interval=0.2, what="units and period known to feedback-service")
@@ -78,7 +90,15 @@ def public_units(publish_event, eventually):
 
 @pytest.mark.parametrize("edge", ["88.31 A", "76.61 B", "65.00 C"])
 async def test_unit_ikm_and_mutu_at_the_band_edges_from_real_answers(
-    edge, agency, database_url, feedback_app, running, public_units, auth_headers, read_topic, monkeypatch,
+    edge,
+    agency,
+    database_url,
+    feedback_app,
+    running,
+    public_units,
+    auth_headers,
+    read_topic,
+    monkeypatch,
 ):
     ikm, mutu = edge.split()
     grand_total, count = {"88.31": (763, 24), "76.61": (524, 19), "65.00": (117, 5)}[ikm]
@@ -95,13 +115,18 @@ async def test_unit_ikm_and_mutu_at_the_band_edges_from_real_answers(
         assert "recent_comments" not in public
         report = await client.get(f"/units/{unit}/satisfaction", headers=auth_headers("9" * 18, agency, ["hr"]))
         assert report.status_code == 200 and (report.json()["ikm"], report.json()["mutu"]) == (float(ikm), mutu)
-        assert (await client.get(f"/units/{unit}/satisfaction",
-                                 headers=auth_headers("9" * 18, agency))).status_code == 403, "HR only"
+        assert (
+            await client.get(f"/units/{unit}/satisfaction", headers=auth_headers("9" * 18, agency))
+        ).status_code == 403, "HR only"
 
         records = await read_topic(
-            TOPIC, timeout=30, where=lambda r: r.headers.get("ce_agency") == agency,
-            until=lambda rs: sum(r.headers["ce_type"] != CHANGED for r in rs) >= count
-            and any(r.headers["ce_type"] == CHANGED and json.loads(r.value)["ikm"] == float(ikm) for r in rs),
+            TOPIC,
+            timeout=30,
+            where=lambda r: r.headers.get("ce_agency") == agency,
+            until=lambda rs: (
+                sum(r.headers["ce_type"] != CHANGED for r in rs) >= count
+                and any(r.headers["ce_type"] == CHANGED and json.loads(r.value)["ikm"] == float(ikm) for r in rs)
+            ),
         )
     answered = [r for r in records if r.headers["ce_type"] != CHANGED]
     changes = [UnitSatisfactionChanged.model_validate_json(r.value) for r in records if r.headers["ce_type"] == CHANGED]
@@ -109,11 +134,19 @@ async def test_unit_ikm_and_mutu_at_the_band_edges_from_real_answers(
     assert all(r.key == unit for r in records)
     last = changes[-1]
     assert (last.ikm, last.mutu.value, last.unit_id, last.period_id) == (float(ikm), mutu, unit, f"{agency}-2025")
-    assert len(changes) <= count and all(a.ikm != b.ikm or a.mutu != b.mutu for a, b in zip(changes, changes[1:], strict=False))
+    assert len(changes) <= count and all(
+        a.ikm != b.ikm or a.mutu != b.mutu for a, b in zip(changes, changes[1:], strict=False)
+    )
 
 
 async def test_survey_refuses_unknown_or_internal_units_and_does_not_reveal_the_roster(
-    agency, new_nip, database_url, feedback_app, running, public_units, monkeypatch,
+    agency,
+    new_nip,
+    database_url,
+    feedback_app,
+    running,
+    public_units,
+    monkeypatch,
 ):
     # The set-up rates the officer once already; this test is not about the daily cap.
     monkeypatch.setenv("SURVEY_OFFICER_RATINGS_PER_DAY", "10")
@@ -133,12 +166,19 @@ async def test_survey_refuses_unknown_or_internal_units_and_does_not_reveal_the_
         assert (await client.post(f"{base}/units/loket/survey-answers", json=survey(partial))).status_code == 422
         too_high = ALL_GOOD | {"biaya_tarif": 5}
         assert (await client.post(f"{base}/units/loket/survey-answers", json=survey(too_high))).status_code == 422
-        other_agency = await client.post(f"/public/agencies/{agency}-x/units/loket/survey-answers", json=survey(ALL_GOOD))
+        other_agency = await client.post(
+            f"/public/agencies/{agency}-x/units/loket/survey-answers", json=survey(ALL_GOOD)
+        )
         assert other_agency.status_code == 404
 
 
 async def test_a_client_over_the_rate_limit_gets_429_with_retry_after(
-    agency, database_url, feedback_app, running, public_units, monkeypatch,
+    agency,
+    database_url,
+    feedback_app,
+    running,
+    public_units,
+    monkeypatch,
 ):
     monkeypatch.setenv("SURVEY_RATE_LIMIT", "3")
     async with running(feedback_app(database_url)) as client:
@@ -166,7 +206,7 @@ async def test_oversize_bodies_get_413_announced_or_streamed(agency, database_ur
 
         async def chunks():
             for i in range(0, len(big), 1000):
-                yield big[i:i + 1000]
+                yield big[i : i + 1000]
 
         streamed = await client.post(url, content=chunks(), headers={"content-type": "application/json"})
         assert streamed.status_code == 413, streamed.text
@@ -216,7 +256,13 @@ async def shared_redis(monkeypatch):
 
 
 async def test_two_replicas_sharing_redis_enforce_one_limit_together(
-    agency, database_url, feedback_app, running, public_units, monkeypatch, shared_redis,
+    agency,
+    database_url,
+    feedback_app,
+    running,
+    public_units,
+    monkeypatch,
+    shared_redis,
 ):
     monkeypatch.setenv("SURVEY_RATE_LIMIT", "3")
     first_app, second_app = feedback_app(database_url), feedback_app(database_url)
@@ -225,13 +271,20 @@ async def test_two_replicas_sharing_redis_enforce_one_limit_together(
         await public_units(first, agency, ["loket"])
         async with running(second_app) as second:
             url = f"/public/agencies/{agency}/units/loket/survey-answers"
-            statuses = [(await replica.post(url, json=survey(ALL_GOOD))).status_code
-                        for replica in (first, second, first, second, first)]
+            statuses = [
+                (await replica.post(url, json=survey(ALL_GOOD))).status_code
+                for replica in (first, second, first, second, first)
+            ]
     assert statuses == [201, 201, 201, 429, 429], "three answers in all, whichever replica took them"
 
 
 async def test_without_redis_url_each_process_counts_in_its_own_memory(
-    agency, database_url, feedback_app, running, public_units, monkeypatch,
+    agency,
+    database_url,
+    feedback_app,
+    running,
+    public_units,
+    monkeypatch,
 ):
     monkeypatch.delenv("REDIS_URL", raising=False)
     monkeypatch.setenv("SURVEY_RATE_LIMIT", "2")
@@ -241,13 +294,20 @@ async def test_without_redis_url_each_process_counts_in_its_own_memory(
         await public_units(first, agency, ["loket"])
         async with running(second_app) as second:
             url = f"/public/agencies/{agency}/units/loket/survey-answers"
-            statuses = [(await replica.post(url, json=survey(ALL_GOOD))).status_code
-                        for replica in (first, first, first, second)]
+            statuses = [
+                (await replica.post(url, json=survey(ALL_GOOD))).status_code
+                for replica in (first, first, first, second)
+            ]
     assert statuses == [201, 201, 429, 201], "the embedded default: one budget per process"
 
 
 async def test_forwarded_for_is_read_only_from_a_trusted_proxy_and_from_the_right(
-    agency, database_url, feedback_app, running, public_units, monkeypatch,
+    agency,
+    database_url,
+    feedback_app,
+    running,
+    public_units,
+    monkeypatch,
 ):
     monkeypatch.setenv("SURVEY_RATE_LIMIT", "2")
     monkeypatch.setenv("SURVEY_TRUSTED_PROXIES", "10.0.0.0/24")
@@ -270,12 +330,21 @@ async def test_forwarded_for_is_read_only_from_a_trusted_proxy_and_from_the_righ
 
 
 async def test_a_client_rates_one_officer_once_a_day_known_or_not(
-    agency, new_nip, database_url, feedback_app, running, public_units, sql,
+    agency,
+    new_nip,
+    database_url,
+    feedback_app,
+    running,
+    public_units,
+    sql,
 ):
     officer, stranger = new_nip(), new_nip()
     app = feedback_app(database_url)
-    async with (running(app) as setup, from_address(app, "198.51.100.20") as citizen,
-                from_address(app, "198.51.100.21") as neighbour):
+    async with (
+        running(app) as setup,
+        from_address(app, "198.51.100.20") as citizen,
+        from_address(app, "198.51.100.21") as neighbour,
+    ):
         await public_units(setup, agency, ["loket"], officer=officer)
         url = f"/public/agencies/{agency}/units/loket/survey-answers"
         first = survey(ALL_GOOD, officer_nip=officer)
@@ -291,19 +360,27 @@ async def test_a_client_rates_one_officer_once_a_day_known_or_not(
         # A NIP not on the roster is capped alike, so the cap tells nothing about who works there.
         assert (await citizen.post(url, json=survey(ALL_GOOD, officer_nip=stranger))).status_code == 201
         assert (await citizen.post(url, json=survey(ALL_GOOD, officer_nip=stranger))).status_code == 429
-    credited = await sql(database_url, "SELECT count(*) AS n FROM citizen_survey_answers WHERE officer_nip = :nip",
-                         nip=officer)
+    credited = await sql(
+        database_url, "SELECT count(*) AS n FROM citizen_survey_answers WHERE officer_nip = :nip", nip=officer
+    )
     assert credited[0]["n"] == 3, "the set-up's, the citizen's and the neighbour's answers credit the officer"
 
 
 async def test_when_redis_is_down_the_public_routes_answer_503_and_the_rest_carry_on(
-    agency, database_url, feedback_app, running, monkeypatch, auth_headers,
+    agency,
+    database_url,
+    feedback_app,
+    running,
+    monkeypatch,
+    auth_headers,
 ):
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens on port 1
     async with running(feedback_app(database_url)) as client:
         base = f"/public/agencies/{agency}/units/loket"
-        for response in (await client.post(f"{base}/survey-answers", json=survey(ALL_GOOD)),
-                         await client.get(f"{base}/satisfaction")):
+        for response in (
+            await client.post(f"{base}/survey-answers", json=survey(ALL_GOOD)),
+            await client.get(f"{base}/satisfaction"),
+        ):
             assert response.status_code == 503, response.text
             assert response.headers["content-type"].startswith("application/problem+json")
             assert response.json()["status"] == 503 and int(response.headers["Retry-After"]) >= 1
@@ -315,7 +392,11 @@ async def test_when_redis_is_down_the_public_routes_answer_503_and_the_rest_carr
 
 
 async def test_a_nul_character_in_the_comment_or_a_parameter_is_a_422_naming_it(
-    agency, database_url, feedback_app, running, auth_headers,
+    agency,
+    database_url,
+    feedback_app,
+    running,
+    auth_headers,
 ):
     async with running(feedback_app(database_url)) as client:
         base = f"/public/agencies/{agency}/units/loket"
@@ -324,8 +405,14 @@ async def test_a_nul_character_in_the_comment_or_a_parameter_is_a_422_naming_it(
             (client.get(f"{base}/satisfaction", params={"period_id": "2025\x00"}), "query.period_id"),
             (client.get(f"/public/agencies/{agency}%00/units/loket/satisfaction"), "path.agency_id"),
             (client.get(f"/public/agencies/{agency}/units/lo%00ket/satisfaction"), "path.unit_id"),
-            (client.get("/units/loket/satisfaction", params={"period_id": "\x00"},
-                        headers=auth_headers("9" * 18, agency, ["hr"])), "query.period_id"),
+            (
+                client.get(
+                    "/units/loket/satisfaction",
+                    params={"period_id": "\x00"},
+                    headers=auth_headers("9" * 18, agency, ["hr"]),
+                ),
+                "query.period_id",
+            ),
         ]
         for request, field in cases:
             response = await request
@@ -335,7 +422,11 @@ async def test_a_nul_character_in_the_comment_or_a_parameter_is_a_422_naming_it(
 
 
 async def test_unknown_internal_and_other_agencies_units_answer_one_and_the_same_404(
-    agency, database_url, feedback_app, running, public_units,
+    agency,
+    database_url,
+    feedback_app,
+    running,
+    public_units,
 ):
     async with running(feedback_app(database_url)) as client:
         await public_units(client, agency, ["loket"])
@@ -346,19 +437,30 @@ async def test_unknown_internal_and_other_agencies_units_answer_one_and_the_same
             await client.post(f"/public/agencies/{agency}/units/internal/survey-answers", json=survey(ALL_GOOD)),
         ]
     assert {(r.status_code, r.json()["title"], r.json()["detail"]) for r in answers} == {
-        (404, "Not found", "no such public-service unit")}
+        (404, "Not found", "no such public-service unit")
+    }
     assert not any(agency in r.json()["detail"] for r in answers)
 
 
 async def test_after_the_year_closes_the_ikm_stays_readable_and_the_survey_takes_no_answers(
-    agency, database_url, feedback_app, running, public_units, publish_event, eventually, sql,
+    agency,
+    database_url,
+    feedback_app,
+    running,
+    public_units,
+    publish_event,
+    eventually,
+    sql,
 ):
     async with running(feedback_app(database_url)) as client:
         await public_units(client, agency, ["loket"])
         base = f"/public/agencies/{agency}/units/loket"
         assert (await client.post(f"{base}/survey-answers", json=survey(ALL_GOOD))).status_code == 201
-        await publish_event(PerformancePeriodClosed(agency_id=agency, period_id=f"{agency}-2025", year=2025,
-                                                    closed_at=datetime.now(UTC), employee_count=0))
+        await publish_event(
+            PerformancePeriodClosed(
+                agency_id=agency, period_id=f"{agency}-2025", year=2025, closed_at=datetime.now(UTC), employee_count=0
+            )
+        )
 
         async def closed():
             rows = await sql(database_url, "SELECT status FROM known_periods WHERE agency_id = :a", a=agency)

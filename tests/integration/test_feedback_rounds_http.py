@@ -32,15 +32,32 @@ def staffed(publish_event, eventually, auth_headers):
 
     async def publish(client, agency, period_id, employee, appraiser, colleagues):
         for nip in [appraiser, *colleagues]:
-            await publish_event(EmployeeRegistered(agency_id=agency, nip=nip, name="Rekan", position="Analis",
-                                                   unit="Bidang Pelayanan"))
-        await publish_event(EmployeeRegistered(agency_id=agency, nip=employee, name="Siti Rahayu", position="Analis",
-                                               unit="Bidang Pelayanan", appraiser_nip=appraiser))
-        await publish_event(PerformancePeriodOpened(
-            agency_id=agency, period_id=period_id, year=2025, starts_on=date(2025, 1, 1), ends_on=date(2025, 12, 31),
-            checkpoints=[Checkpoint(checkpoint_id=cid, name=name, starts_on=date(2025, m, 1),
-                                    ends_on=date(2025, m + 2, 28)) for cid, name, m in QUARTERS],
-        ))
+            await publish_event(
+                EmployeeRegistered(agency_id=agency, nip=nip, name="Rekan", position="Analis", unit="Bidang Pelayanan")
+            )
+        await publish_event(
+            EmployeeRegistered(
+                agency_id=agency,
+                nip=employee,
+                name="Siti Rahayu",
+                position="Analis",
+                unit="Bidang Pelayanan",
+                appraiser_nip=appraiser,
+            )
+        )
+        await publish_event(
+            PerformancePeriodOpened(
+                agency_id=agency,
+                period_id=period_id,
+                year=2025,
+                starts_on=date(2025, 1, 1),
+                ends_on=date(2025, 12, 31),
+                checkpoints=[
+                    Checkpoint(checkpoint_id=cid, name=name, starts_on=date(2025, m, 1), ends_on=date(2025, m + 2, 28))
+                    for cid, name, m in QUARTERS
+                ],
+            )
+        )
         hr = auth_headers("9" * 18, agency, ["hr"])
 
         async def known():
@@ -56,15 +73,27 @@ def staffed(publish_event, eventually, auth_headers):
 
 
 async def test_only_named_givers_answer_once_each_until_the_round_closes(
-    agency, new_nip, database_url, feedback_app, running, staffed, auth_headers, read_topic, sql,
+    agency,
+    new_nip,
+    database_url,
+    feedback_app,
+    running,
+    staffed,
+    auth_headers,
+    read_topic,
+    sql,
 ):
     employee, appraiser, peer, other_peer, stranger = (new_nip() for _ in range(5))
     period_id = f"{agency}-2025"
     as_ = lambda nip, roles=("employee",): auth_headers(nip, agency, list(roles))  # noqa: E731
     async with running(feedback_app(database_url)) as client:
         await staffed(client, agency, period_id, employee, appraiser, [peer, other_peer, stranger])
-        givers = [{"nip": employee, "source": "self"}, {"nip": appraiser, "source": "appraiser"},
-                  {"nip": peer, "source": "peer"}, {"nip": other_peer, "source": "peer"}]
+        givers = [
+            {"nip": employee, "source": "self"},
+            {"nip": appraiser, "source": "appraiser"},
+            {"nip": peer, "source": "peer"},
+            {"nip": other_peer, "source": "peer"},
+        ]
         body = {"nip": employee, "period_id": period_id, "checkpoint_id": "q4", "givers": givers}
 
         refused = await client.post("/feedback-rounds", json=body, headers=as_(peer))
@@ -85,8 +114,9 @@ async def test_only_named_givers_answer_once_each_until_the_round_closes(
 
         first = await client.put(answer_url, json=ratings("sesuai_ekspektasi"), headers=as_(peer))
         assert first.status_code == 201, first.text
-        again = await client.put(answer_url, json=ratings("di_atas_ekspektasi") | {"comment": "ralat"},
-                                 headers=as_(peer))
+        again = await client.put(
+            answer_url, json=ratings("di_atas_ekspektasi") | {"comment": "ralat"}, headers=as_(peer)
+        )
         assert again.status_code == 200, again.text
         assert again.json() == {**first.json(), "replaced": True}
         feedback_id = first.json()["feedback_id"]
@@ -109,13 +139,19 @@ async def test_only_named_givers_answer_once_each_until_the_round_closes(
         assert (await client.post(f"/feedback-rounds/{round_id}/close", headers=as_(appraiser))).status_code == 409
 
         assert len(await sql(database_url, "SELECT event_id FROM outbox")) == 1, "one event per giver, at the close"
-        records = await read_topic(FEEDBACK_TOPIC, until=lambda rs: len(rs) >= 1, timeout=30,
-                                   where=lambda r: r.value is not None and round_id.encode() in r.value)
+        records = await read_topic(
+            FEEDBACK_TOPIC,
+            until=lambda rs: len(rs) >= 1,
+            timeout=30,
+            where=lambda r: r.value is not None and round_id.encode() in r.value,
+        )
     assert len(records) == 1, "one FeedbackReceived per giver who answered: their final answer"
     events = [FeedbackReceived.model_validate_json(r.value) for r in records]
     assert {e.feedback_id for e in events} == {feedback_id}
     assert [e.ratings[BerakhlakValue.AKUNTABEL].value for e in events] == ["di_atas_ekspektasi"]
-    assert {(e.round_id, e.checkpoint_id, e.source.value, e.nip) for e in events} == {(round_id, "q4", "peer", employee)}
+    assert {(e.round_id, e.checkpoint_id, e.source.value, e.nip) for e in events} == {
+        (round_id, "q4", "peer", employee)
+    }
     for record in records:
         assert record.key == employee
         assert peer.encode() not in record.value, "the giver's NIP is not in the event"
@@ -123,7 +159,13 @@ async def test_only_named_givers_answer_once_each_until_the_round_closes(
 
 
 async def test_peer_answers_reach_the_employee_only_from_three_on_once_the_round_closes(
-    agency, new_nip, database_url, feedback_app, running, staffed, auth_headers,
+    agency,
+    new_nip,
+    database_url,
+    feedback_app,
+    running,
+    staffed,
+    auth_headers,
 ):
     employee, appraiser = new_nip(), new_nip()
     peers = [new_nip() for _ in range(3)]
@@ -133,15 +175,20 @@ async def test_peer_answers_reach_the_employee_only_from_three_on_once_the_round
         await staffed(client, agency, period_id, employee, appraiser, peers)
         givers = [{"nip": employee, "source": "self"}, {"nip": appraiser, "source": "appraiser"}]
         givers += [{"nip": p, "source": "peer"} for p in peers]
-        opened = await client.post("/feedback-rounds", headers=as_("9" * 18, ["hr"]), json={
-            "nip": employee, "period_id": period_id, "checkpoint_id": "q4", "givers": givers})
+        opened = await client.post(
+            "/feedback-rounds",
+            headers=as_("9" * 18, ["hr"]),
+            json={"nip": employee, "period_id": period_id, "checkpoint_id": "q4", "givers": givers},
+        )
         assert opened.status_code == 201, opened.text
         round_id = opened.json()["round_id"]
         answer_url, results_url = f"/feedback-rounds/{round_id}/answer", f"/feedback-rounds/{round_id}/results"
         levels = ["di_atas_ekspektasi", "sesuai_ekspektasi", "di_bawah_ekspektasi"]
         for nip, level in zip(peers[:2], levels, strict=False):
             assert (await client.put(answer_url, json=ratings(level), headers=as_(nip))).status_code == 201
-        assert (await client.put(answer_url, json=ratings() | {"comment": "saya"}, headers=as_(employee))).status_code == 201
+        assert (
+            await client.put(answer_url, json=ratings() | {"comment": "saya"}, headers=as_(employee))
+        ).status_code == 201
         assert (await client.put(answer_url, json=ratings(), headers=as_(appraiser))).status_code == 201
 
         seen = await client.get(results_url, headers=as_(employee))
@@ -151,7 +198,9 @@ async def test_peer_answers_reach_the_employee_only_from_three_on_once_the_round
         assert seen.json()["sources"]["self"]["forms"][0]["comment"] == "saya", "own and appraiser answers per source"
         managed = (await client.get(results_url, headers=as_(appraiser, ["appraiser"]))).json()["sources"]["peer"]
         assert managed == {"shown": False, "reason": managed["reason"], "answers": 2}, "managers see only a count"
-        assert (await client.get(results_url, headers=as_(peers[0]))).status_code == 404, "a peer reads nothing (as if missing)"
+        assert (await client.get(results_url, headers=as_(peers[0]))).status_code == 404, (
+            "a peer reads nothing (as if missing)"
+        )
 
         assert (await client.put(answer_url, json=ratings(levels[2]), headers=as_(peers[2]))).status_code == 201
         # Three peers, but the round is open: a fourth answer would show as the change 3 -> 4.
@@ -165,9 +214,13 @@ async def test_peer_answers_reach_the_employee_only_from_three_on_once_the_round
         peer_view = seen.json()["sources"]["peer"]
         assert peer_view["shown"] is True and peer_view["answers"] == 3
         assert peer_view["values"]["kolaboratif"] == {
-            "di_atas_ekspektasi": 1, "sesuai_ekspektasi": 1, "di_bawah_ekspektasi": 1}
-        period_view = await client.get(f"/employees/{employee}/feedback", params={"period_id": period_id},
-                                       headers=as_(employee))
+            "di_atas_ekspektasi": 1,
+            "sesuai_ekspektasi": 1,
+            "di_bawah_ekspektasi": 1,
+        }
+        period_view = await client.get(
+            f"/employees/{employee}/feedback", params={"period_id": period_id}, headers=as_(employee)
+        )
         assert period_view.json()["rounds"][0]["sources"]["peer"] == peer_view
         manager_view = await client.get(results_url, headers=as_("9" * 18, ["hr"]))
         for response in (seen, period_view, manager_view):
@@ -175,7 +228,13 @@ async def test_peer_answers_reach_the_employee_only_from_three_on_once_the_round
 
 
 async def test_the_opener_cannot_be_an_anonymous_giver_and_a_reader_named_as_one_needs_three_others(
-    agency, new_nip, database_url, feedback_app, running, staffed, auth_headers,
+    agency,
+    new_nip,
+    database_url,
+    feedback_app,
+    running,
+    staffed,
+    auth_headers,
 ):
     employee, appraiser, hr = new_nip(), new_nip(), new_nip()
     peers = [new_nip() for _ in range(3)]
@@ -186,46 +245,72 @@ async def test_the_opener_cannot_be_an_anonymous_giver_and_a_reader_named_as_one
         body = {"nip": employee, "period_id": period_id, "checkpoint_id": "q1"}
 
         # HR opening a round cannot name themself as a peer (nor the appraiser themself).
-        refused = await client.post("/feedback-rounds", headers=as_(hr, ["hr"]), json=body | {"givers": [
-            {"nip": hr, "source": "peer"}, {"nip": peers[0], "source": "peer"}]})
+        refused = await client.post(
+            "/feedback-rounds",
+            headers=as_(hr, ["hr"]),
+            json=body | {"givers": [{"nip": hr, "source": "peer"}, {"nip": peers[0], "source": "peer"}]},
+        )
         assert refused.status_code == 422, refused.text
         assert "opens a round or may read its results" in refused.json()["detail"]
         assert [e["field"] for e in refused.json()["errors"]] == ["givers.0.source"]  # the field, by position
         assert hr not in refused.text and peers[0] not in refused.text, "the rule is named, never a NIP"
         # A giver the roster does not know: the same 422 naming the field, not a 404 for the route.
         stranger = new_nip()
-        unknown = await client.post("/feedback-rounds", headers=as_(hr, ["hr"]), json=body | {"givers": [
-            {"nip": peers[0], "source": "peer"}, {"nip": stranger, "source": "peer"}]})
+        unknown = await client.post(
+            "/feedback-rounds",
+            headers=as_(hr, ["hr"]),
+            json=body | {"givers": [{"nip": peers[0], "source": "peer"}, {"nip": stranger, "source": "peer"}]},
+        )
         assert unknown.status_code == 422, unknown.text
         assert unknown.json()["errors"] == [{"field": "givers.1.nip", "message": "no such employee in this agency"}]
         assert stranger not in unknown.text and peers[0] not in unknown.text
-        refused = await client.post("/feedback-rounds", headers=as_(appraiser, ["appraiser"]), json=body | {
-            "givers": [{"nip": appraiser, "source": "subordinate"}]})
+        refused = await client.post(
+            "/feedback-rounds",
+            headers=as_(appraiser, ["appraiser"]),
+            json=body | {"givers": [{"nip": appraiser, "source": "subordinate"}]},
+        )
         assert refused.status_code == 422 and appraiser not in refused.text
 
         # The appraiser names an HR officer and two colleagues as peers: three answers, but only two
         # from givers other than HR, who reads the manager view and knows their own answer.
-        opened = await client.post("/feedback-rounds", headers=as_(appraiser, ["appraiser"]), json=body | {
-            "givers": [{"nip": nip, "source": "peer"} for nip in (hr, *peers[:2])]})
+        opened = await client.post(
+            "/feedback-rounds",
+            headers=as_(appraiser, ["appraiser"]),
+            json=body | {"givers": [{"nip": nip, "source": "peer"} for nip in (hr, *peers[:2])]},
+        )
         assert opened.status_code == 201, opened.text
         round_id = opened.json()["round_id"]
-        for nip, level in zip((hr, *peers[:2]), ("di_atas_ekspektasi", "di_bawah_ekspektasi", "sesuai_ekspektasi"),
-                              strict=True):
-            assert (await client.put(f"/feedback-rounds/{round_id}/answer", json=ratings(level),
-                                     headers=as_(nip))).status_code == 201
+        for nip, level in zip(
+            (hr, *peers[:2]), ("di_atas_ekspektasi", "di_bawah_ekspektasi", "sesuai_ekspektasi"), strict=True
+        ):
+            assert (
+                await client.put(f"/feedback-rounds/{round_id}/answer", json=ratings(level), headers=as_(nip))
+            ).status_code == 201
         assert (await client.post(f"/feedback-rounds/{round_id}/close", headers=as_(appraiser))).status_code == 200
         results = f"/feedback-rounds/{round_id}/results"
         as_hr = (await client.get(results, headers=as_(hr, ["hr"]))).json()["sources"]["peer"]
         assert as_hr["shown"] is False and "values" not in as_hr, "HR would subtract their own answer"
-        period_view = (await client.get(f"/employees/{employee}/feedback", params={"period_id": period_id},
-                                        headers=as_(hr, ["hr"]))).json()["rounds"][0]["sources"]["peer"]
+        period_view = (
+            await client.get(
+                f"/employees/{employee}/feedback", params={"period_id": period_id}, headers=as_(hr, ["hr"])
+            )
+        ).json()["rounds"][0]["sources"]["peer"]
         assert period_view == as_hr
         as_appraiser = (await client.get(results, headers=as_(appraiser, ["appraiser"]))).json()["sources"]["peer"]
         assert as_appraiser["shown"] is True and as_appraiser["answers"] == 3
 
 
 async def test_a_round_left_open_closes_with_its_period_and_its_answers_are_published(
-    agency, new_nip, database_url, feedback_app, running, staffed, auth_headers, publish_event, read_topic, eventually,
+    agency,
+    new_nip,
+    database_url,
+    feedback_app,
+    running,
+    staffed,
+    auth_headers,
+    publish_event,
+    read_topic,
+    eventually,
 ):
     employee, appraiser = new_nip(), new_nip()
     peers = [new_nip() for _ in range(3)]
@@ -233,23 +318,38 @@ async def test_a_round_left_open_closes_with_its_period_and_its_answers_are_publ
     as_ = lambda nip, roles=("employee",): auth_headers(nip, agency, list(roles))  # noqa: E731
     async with running(feedback_app(database_url)) as client:
         await staffed(client, agency, period_id, employee, appraiser, peers)
-        opened = await client.post("/feedback-rounds", headers=as_(appraiser, ["appraiser"]), json={
-            "nip": employee, "period_id": period_id, "checkpoint_id": "q4",
-            "givers": [{"nip": nip, "source": "peer"} for nip in peers]})
+        opened = await client.post(
+            "/feedback-rounds",
+            headers=as_(appraiser, ["appraiser"]),
+            json={
+                "nip": employee,
+                "period_id": period_id,
+                "checkpoint_id": "q4",
+                "givers": [{"nip": nip, "source": "peer"} for nip in peers],
+            },
+        )
         round_id = opened.json()["round_id"]
         for nip in peers:
-            assert (await client.put(f"/feedback-rounds/{round_id}/answer", json=ratings(),
-                                     headers=as_(nip))).status_code == 201
-        await publish_event(PerformancePeriodClosed(agency_id=agency, period_id=period_id, year=2025,
-                                                    closed_at=datetime.now(UTC), employee_count=5))
+            assert (
+                await client.put(f"/feedback-rounds/{round_id}/answer", json=ratings(), headers=as_(nip))
+            ).status_code == 201
+        await publish_event(
+            PerformancePeriodClosed(
+                agency_id=agency, period_id=period_id, year=2025, closed_at=datetime.now(UTC), employee_count=5
+            )
+        )
 
         async def closed():
             summary = (await client.get(f"/feedback-rounds/{round_id}", headers=as_(appraiser))).json()
             assert summary["status"] == "closed", summary
 
         await eventually(closed, timeout=60, interval=0.2, what="the round closed with its period")
-        records = await read_topic(FEEDBACK_TOPIC, until=lambda rs: len(rs) >= 3, timeout=30,
-                                   where=lambda r: r.value is not None and round_id.encode() in r.value)
+        records = await read_topic(
+            FEEDBACK_TOPIC,
+            until=lambda rs: len(rs) >= 3,
+            timeout=30,
+            where=lambda r: r.value is not None and round_id.encode() in r.value,
+        )
         assert len({FeedbackReceived.model_validate_json(r.value).feedback_id for r in records}) == 3
         shown = (await client.get(f"/feedback-rounds/{round_id}/results", headers=as_(employee))).json()
         assert shown["sources"]["peer"]["shown"] is True

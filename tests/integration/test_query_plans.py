@@ -147,11 +147,17 @@ async def _with_only(engine, plan: Plan, table: str, index: str) -> Plan:
     async with engine.connect() as conn:
         transaction = await conn.begin()
         try:
-            others = (await conn.execute(text(
-                "SELECT i.relname AS index, c.conname AS constraint_name FROM pg_index x"
-                " JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid"
-                " LEFT JOIN pg_constraint c ON c.conindid = x.indexrelid AND c.conrelid = t.oid"
-                " WHERE t.relname = :table AND i.relname <> :index"), {"table": table, "index": index})).all()
+            others = (
+                await conn.execute(
+                    text(
+                        "SELECT i.relname AS index, c.conname AS constraint_name FROM pg_index x"
+                        " JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid"
+                        " LEFT JOIN pg_constraint c ON c.conindid = x.indexrelid AND c.conrelid = t.oid"
+                        " WHERE t.relname = :table AND i.relname <> :index"
+                    ),
+                    {"table": table, "index": index},
+                )
+            ).all()
             for other in others:
                 if other.constraint_name:  # a primary key or unique constraint owns its index
                     await conn.execute(text(f'ALTER TABLE "{table}" DROP CONSTRAINT "{other.constraint_name}" CASCADE'))
@@ -172,7 +178,8 @@ async def assert_served(engine, plans: list[Plan], table: str, index: str) -> No
             continue
         alone = await _with_only(engine, plan, table, index)
         assert index in alone.narrowing, (
-            f"{index} does not serve this query on {table} (alone it gives {alone.node}):\n{plan.sql}")
+            f"{index} does not serve this query on {table} (alone it gives {alone.node}):\n{plan.sql}"
+        )
 
 
 def uow_on(sessions, session):
@@ -201,28 +208,98 @@ async def appraisal_db(pg_database):
 
     engine, sessions = await pg_database("appraisal_service")
     people = list(staff())
-    await fill(engine, {
-        known_employees: [{"agency_id": a, "nip": nip, "name": "Siti", "position": "Analis", "unit": unit,
-                           "appraiser_nip": boss, "unit_id": unit} for a, nip, boss, unit in people],
-        known_units: [{"agency_id": a, "unit_id": f"u{u}", "name": f"Unit {u}", "parent_unit_id": None,
-                       "head_nip": nip_of(AGENCIES.index(a), u), "serves_public": True}
-                      for a in AGENCIES for u in range(UNITS)],
-        targets: [{"agency_id": a, "period_id": PERIOD, "nip": nip, "skp_id": f"skp-{nip}", "version": 1, "rhk": []}
-                  for a, nip, _, _ in people],
-        realizations: [{"realization_id": f"r-{nip}-{q}", "agency_id": a, "period_id": PERIOD, "nip": nip,
-                        "skp_id": f"skp-{nip}", "iki_id": "iki-1", "value": 1.0, "recorded_at": AT + timedelta(days=q),
-                        "checkpoint_id": f"q{q}"} for a, nip, _, _ in people for q in range(1, 4)],
-        feedback_answers: [{"feedback_id": f"f-{nip}-{k}", "agency_id": a, "period_id": PERIOD, "nip": nip,
-                            "source": "peer", "ratings": {}, "checkpoint_id": None}
-                           for a, nip, _, _ in people for k in range(2)],
-        citizen_ratings: [{"answer_id": f"c-{nip}", "agency_id": a, "period_id": PERIOD, "officer_nip": nip,
-                           "mean_score": 3.0, "answered_at": AT} for a, nip, _, _ in people],
-        appraisals: [{"appraisal_id": f"apr-{nip}", "agency_id": a, "period_id": PERIOD, "nip": nip, "kind": "annual",
-                      "scope": "annual", "revision": 1, "status": "proposed",
-                      "proposed_rating_hasil_kerja": "sesuai", "proposed_rating_perilaku": "sesuai",
-                      "proposed_predikat": "baik", "proposed_at": AT, "policy_version": "default-1",
-                      "summary": {}, "explanation": {}} for a, nip, _, _ in people],
-    })
+    await fill(
+        engine,
+        {
+            known_employees: [
+                {
+                    "agency_id": a,
+                    "nip": nip,
+                    "name": "Siti",
+                    "position": "Analis",
+                    "unit": unit,
+                    "appraiser_nip": boss,
+                    "unit_id": unit,
+                }
+                for a, nip, boss, unit in people
+            ],
+            known_units: [
+                {
+                    "agency_id": a,
+                    "unit_id": f"u{u}",
+                    "name": f"Unit {u}",
+                    "parent_unit_id": None,
+                    "head_nip": nip_of(AGENCIES.index(a), u),
+                    "serves_public": True,
+                }
+                for a in AGENCIES
+                for u in range(UNITS)
+            ],
+            targets: [
+                {"agency_id": a, "period_id": PERIOD, "nip": nip, "skp_id": f"skp-{nip}", "version": 1, "rhk": []}
+                for a, nip, _, _ in people
+            ],
+            realizations: [
+                {
+                    "realization_id": f"r-{nip}-{q}",
+                    "agency_id": a,
+                    "period_id": PERIOD,
+                    "nip": nip,
+                    "skp_id": f"skp-{nip}",
+                    "iki_id": "iki-1",
+                    "value": 1.0,
+                    "recorded_at": AT + timedelta(days=q),
+                    "checkpoint_id": f"q{q}",
+                }
+                for a, nip, _, _ in people
+                for q in range(1, 4)
+            ],
+            feedback_answers: [
+                {
+                    "feedback_id": f"f-{nip}-{k}",
+                    "agency_id": a,
+                    "period_id": PERIOD,
+                    "nip": nip,
+                    "source": "peer",
+                    "ratings": {},
+                    "checkpoint_id": None,
+                }
+                for a, nip, _, _ in people
+                for k in range(2)
+            ],
+            citizen_ratings: [
+                {
+                    "answer_id": f"c-{nip}",
+                    "agency_id": a,
+                    "period_id": PERIOD,
+                    "officer_nip": nip,
+                    "mean_score": 3.0,
+                    "answered_at": AT,
+                }
+                for a, nip, _, _ in people
+            ],
+            appraisals: [
+                {
+                    "appraisal_id": f"apr-{nip}",
+                    "agency_id": a,
+                    "period_id": PERIOD,
+                    "nip": nip,
+                    "kind": "annual",
+                    "scope": "annual",
+                    "revision": 1,
+                    "status": "proposed",
+                    "proposed_rating_hasil_kerja": "sesuai",
+                    "proposed_rating_perilaku": "sesuai",
+                    "proposed_predikat": "baik",
+                    "proposed_at": AT,
+                    "policy_version": "default-1",
+                    "summary": {},
+                    "explanation": {},
+                }
+                for a, nip, _, _ in people
+            ],
+        },
+    )
     return engine, sessions
 
 
@@ -255,8 +332,13 @@ async def test_a_unit_heads_members_are_read_through_the_unit_index(appraisal_db
     from appraisal_service.adapters import projections
 
     engine, sessions = appraisal_db
-    plans = await explain(engine, sessions, lambda session: projections.member_inputs(
-        session, [(AGENCIES[0], PERIOD)], [(AGENCIES[0], "u3"), (AGENCIES[0], "u4")]))
+    plans = await explain(
+        engine,
+        sessions,
+        lambda session: projections.member_inputs(
+            session, [(AGENCIES[0], PERIOD)], [(AGENCIES[0], "u3"), (AGENCIES[0], "u4")]
+        ),
+    )
     await assert_served(engine, plans, "known_employees", "ix_known_employees_unit")
 
 
@@ -268,8 +350,16 @@ async def test_an_appraisers_team_of_appraisals_is_read_through_the_team_index(a
     appraiser = Principal(nip_of(2, 3), AGENCIES[2], frozenset({"appraiser"}))
 
     async def team(session):
-        await read_period(PERIOD, appraiser, uow_on(sessions, session), kind="annual", checkpoint_id=None,
-                          status=None, limit=100, offset=0)
+        await read_period(
+            PERIOD,
+            appraiser,
+            uow_on(sessions, session),
+            kind="annual",
+            checkpoint_id=None,
+            status=None,
+            limit=100,
+            offset=0,
+        )
 
     plans = await explain(engine, sessions, team)
     await assert_served(engine, plans, "known_employees", "ix_known_employees_team")
@@ -287,16 +377,58 @@ async def test_target_service_team_lists_skps_and_the_closing_counts_are_index_r
 
     engine, sessions = await pg_database("target_service")
     people = list(staff())
-    await fill(engine, {
-        employees: [{"agency_id": a, "nip": nip, "name": "Siti", "position": "Analis", "unit": unit,
-                     "appraiser_nip": boss, "unit_id": unit} for a, nip, boss, unit in people],
-        periods: [{"period_id": f"{a}-{PERIOD}", "agency_id": a, "year": 2026, "starts_on": date(2026, 1, 1),
-                   "ends_on": date(2026, 12, 31), "status": "open"} for a in AGENCIES],
-        skp_table: [{"skp_id": f"skp-{nip}", "agency_id": a, "period_id": f"{a}-{PERIOD}", "nip": nip, "version": None,
-                     "status": "draft"} for a, nip, _, _ in people],
-        realizations: [{"realization_id": f"r-{nip}-{q}", "agency_id": a, "skp_id": f"skp-{nip}", "iki_id": "iki-1",
-                        "value": 1.0, "recorded_by": nip, "recorded_at": AT} for a, nip, _, _ in people for q in range(3)],
-    })
+    await fill(
+        engine,
+        {
+            employees: [
+                {
+                    "agency_id": a,
+                    "nip": nip,
+                    "name": "Siti",
+                    "position": "Analis",
+                    "unit": unit,
+                    "appraiser_nip": boss,
+                    "unit_id": unit,
+                }
+                for a, nip, boss, unit in people
+            ],
+            periods: [
+                {
+                    "period_id": f"{a}-{PERIOD}",
+                    "agency_id": a,
+                    "year": 2026,
+                    "starts_on": date(2026, 1, 1),
+                    "ends_on": date(2026, 12, 31),
+                    "status": "open",
+                }
+                for a in AGENCIES
+            ],
+            skp_table: [
+                {
+                    "skp_id": f"skp-{nip}",
+                    "agency_id": a,
+                    "period_id": f"{a}-{PERIOD}",
+                    "nip": nip,
+                    "version": None,
+                    "status": "draft",
+                }
+                for a, nip, _, _ in people
+            ],
+            realizations: [
+                {
+                    "realization_id": f"r-{nip}-{q}",
+                    "agency_id": a,
+                    "skp_id": f"skp-{nip}",
+                    "iki_id": "iki-1",
+                    "value": 1.0,
+                    "recorded_by": nip,
+                    "recorded_at": AT,
+                }
+                for a, nip, _, _ in people
+                for q in range(3)
+            ],
+        },
+    )
     agency, appraiser = AGENCIES[0], nip_of(0, 7)
 
     async def team(session):
@@ -308,8 +440,9 @@ async def test_target_service_team_lists_skps_and_the_closing_counts_are_index_r
     await assert_served(engine, units, "employees", "ix_employees_unit")
     skps = await explain(engine, sessions, lambda session: skp.skp_of_employee(session, agency, nip_of(0, 8), None))
     await assert_served(engine, skps, "skp", "ix_skp_employee")
-    closing = await explain(engine, sessions, lambda session: periods_repo.closing_state(session, agency,
-                                                                                          f"{agency}-{PERIOD}"))
+    closing = await explain(
+        engine, sessions, lambda session: periods_repo.closing_state(session, agency, f"{agency}-{PERIOD}")
+    )
     await assert_served(engine, closing, "realizations", "ix_realizations_agency")
 
 
@@ -325,23 +458,84 @@ async def test_training_plan_lists_are_paged_index_reads(pg_database):
     engine, sessions = await pg_database("training_service")
     people = list(staff())
     planned = people[::2]
-    await fill(engine, {
-        known_employees: [{"agency_id": a, "nip": nip, "name": "Siti", "position": "Analis", "unit": unit,
-                           "appraiser_nip": boss, "unit_id": unit} for a, nip, boss, unit in people],
-        plan_decisions: [{"appraisal_id": f"apr-{nip}", "agency_id": a, "period_id": PERIOD, "nip": nip,
-                          "predikat": "butuh_perbaikan", "required": True, "reason": "gap",
-                          "plan_id": f"plan-{nip}" if (a, nip, boss, unit) in planned else None, "decided_at": AT}
-                         for a, nip, boss, unit in people],
-        plans: [{"plan_id": f"plan-{nip}", "agency_id": a, "period_id": PERIOD, "nip": nip, "appraisal_id": f"apr-{nip}",
-                 "predikat": "butuh_perbaikan", "total_jp": 20, "status": "active", "created_at": AT, "year": 2026}
-                for a, nip, _, _ in planned],
-        plan_items: [{"item_id": f"item-{nip}-{k}", "plan_id": f"plan-{nip}", "competency": "loyal",
-                      "gap_kind": "perilaku", "gap": "loyal", "catalogue_code": f"C{k}", "title": "Pelatihan",
-                      "form": "klasikal", "method": "pelatihan", "jp": 4} for _, nip, _, _ in planned for k in range(3)],
-        jp_ledger: [{"entry_id": f"jp-{nip}", "agency_id": a, "nip": nip, "year": 2026, "jp": 4,
-                     "catalogue_code": "C1", "title": "Pelatihan", "evidence": "SERT", "completed_on": date(2026, 2, 1),
-                     "recorded_by": nip, "recorded_at": AT} for a, nip, _, _ in people],
-    })
+    await fill(
+        engine,
+        {
+            known_employees: [
+                {
+                    "agency_id": a,
+                    "nip": nip,
+                    "name": "Siti",
+                    "position": "Analis",
+                    "unit": unit,
+                    "appraiser_nip": boss,
+                    "unit_id": unit,
+                }
+                for a, nip, boss, unit in people
+            ],
+            plan_decisions: [
+                {
+                    "appraisal_id": f"apr-{nip}",
+                    "agency_id": a,
+                    "period_id": PERIOD,
+                    "nip": nip,
+                    "predikat": "butuh_perbaikan",
+                    "required": True,
+                    "reason": "gap",
+                    "plan_id": f"plan-{nip}" if (a, nip, boss, unit) in planned else None,
+                    "decided_at": AT,
+                }
+                for a, nip, boss, unit in people
+            ],
+            plans: [
+                {
+                    "plan_id": f"plan-{nip}",
+                    "agency_id": a,
+                    "period_id": PERIOD,
+                    "nip": nip,
+                    "appraisal_id": f"apr-{nip}",
+                    "predikat": "butuh_perbaikan",
+                    "total_jp": 20,
+                    "status": "active",
+                    "created_at": AT,
+                    "year": 2026,
+                }
+                for a, nip, _, _ in planned
+            ],
+            plan_items: [
+                {
+                    "item_id": f"item-{nip}-{k}",
+                    "plan_id": f"plan-{nip}",
+                    "competency": "loyal",
+                    "gap_kind": "perilaku",
+                    "gap": "loyal",
+                    "catalogue_code": f"C{k}",
+                    "title": "Pelatihan",
+                    "form": "klasikal",
+                    "method": "pelatihan",
+                    "jp": 4,
+                }
+                for _, nip, _, _ in planned
+                for k in range(3)
+            ],
+            jp_ledger: [
+                {
+                    "entry_id": f"jp-{nip}",
+                    "agency_id": a,
+                    "nip": nip,
+                    "year": 2026,
+                    "jp": 4,
+                    "catalogue_code": "C1",
+                    "title": "Pelatihan",
+                    "evidence": "SERT",
+                    "completed_on": date(2026, 2, 1),
+                    "recorded_by": nip,
+                    "recorded_at": AT,
+                }
+                for a, nip, _, _ in people
+            ],
+        },
+    )
     agency, nip = AGENCIES[1], nip_of(1, 10)
     hr = Principal(nip_of(1, 0), agency, frozenset({"hr"}))
     found = {}

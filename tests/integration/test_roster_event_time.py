@@ -67,7 +67,9 @@ async def fetch(bootstrap: str, positions: list[tuple[str, int, int]]) -> list:
         partitions = {(topic, partition) for topic, partition, _ in positions}
         reader.assign([TopicPartition(*tp) for tp in partitions])
         for topic, partition in partitions:
-            reader.seek(TopicPartition(topic, partition), min(o for t, p, o in positions if (t, p) == (topic, partition)))
+            reader.seek(
+                TopicPartition(topic, partition), min(o for t, p, o in positions if (t, p) == (topic, partition))
+            )
         wanted, found = set(positions), {}
         deadline = time.monotonic() + 30
         while not wanted <= set(found):
@@ -80,18 +82,27 @@ async def fetch(bootstrap: str, positions: list[tuple[str, int, int]]) -> list:
 
 
 def registered(agency: str, nip: str, name: str = "Siti Rahayu", unit_id: str = "umum") -> EmployeeRegistered:
-    return EmployeeRegistered(agency_id=agency, nip=nip, name=name, position="Analis SDM Aparatur",
-                              unit=f"Unit {unit_id}", unit_id=unit_id)
+    return EmployeeRegistered(
+        agency_id=agency, nip=nip, name=name, position="Analis SDM Aparatur", unit=f"Unit {unit_id}", unit_id=unit_id
+    )
 
 
 def transferred(source: str, destination: str, nip: str, unit_id: str = "keuangan") -> EmployeeTransferred:
-    return EmployeeTransferred(agency_id=destination, nip=nip, previous_agency_id=source, unit_id=unit_id,
-                               unit=f"Unit {unit_id}", position="Analis Keuangan", effective_on=date(2026, 1, 5))
+    return EmployeeTransferred(
+        agency_id=destination,
+        nip=nip,
+        previous_agency_id=source,
+        unit_id=unit_id,
+        unit=f"Unit {unit_id}",
+        position="Analis Keuangan",
+        effective_on=date(2026, 1, 5),
+    )
 
 
 def opened(agency: str, period_id: str, ends_on: date = date(2026, 12, 31)) -> PerformancePeriodOpened:
-    return PerformancePeriodOpened(agency_id=agency, period_id=period_id, year=2026, starts_on=date(2026, 1, 1),
-                                   ends_on=ends_on)
+    return PerformancePeriodOpened(
+        agency_id=agency, period_id=period_id, year=2026, starts_on=date(2026, 1, 1), ends_on=ends_on
+    )
 
 
 def closed(agency: str, period_id: str) -> PerformancePeriodClosed:
@@ -107,8 +118,13 @@ def where_is(sql, database_url, agency):
     """``await where_is(nip)`` -> {agency: (name, unit_id)} over this test's two agencies."""
 
     async def find(nip: str) -> dict[str, tuple[str, str]]:
-        rows = await sql(database_url, "SELECT agency_id, name, unit_id FROM known_employees "
-                         "WHERE nip = :n AND agency_id IN (:a, :b)", n=nip, a=agency, b=f"{agency}-b")
+        rows = await sql(
+            database_url,
+            "SELECT agency_id, name, unit_id FROM known_employees WHERE nip = :n AND agency_id IN (:a, :b)",
+            n=nip,
+            a=agency,
+            b=f"{agency}-b",
+        )
         return {r["agency_id"]: (r["name"], r["unit_id"]) for r in rows}
 
     return find
@@ -128,16 +144,24 @@ async def test_an_older_registration_after_a_newer_transfer_leaves_the_transfer(
 
 
 async def test_a_registration_and_a_transfer_in_one_batch_leave_the_transfer_in_either_order(
-    send, where_is, agency, new_nip,
+    send,
+    where_is,
+    agency,
+    new_nip,
 ):
     a, b = agency, f"{agency}-b"
     in_order, transfer_first, replayed = new_nip(), new_nip(), new_nip()
     await send([(registered(a, replayed), T0)])
-    await send([
-        (registered(a, in_order), T0), (transferred(a, b, in_order), T1),
-        (transferred(a, b, transfer_first), T1), (registered(a, transfer_first), T0),
-        (transferred(a, b, replayed), T1), (registered(a, replayed), T0),
-    ])
+    await send(
+        [
+            (registered(a, in_order), T0),
+            (transferred(a, b, in_order), T1),
+            (transferred(a, b, transfer_first), T1),
+            (registered(a, transfer_first), T0),
+            (transferred(a, b, replayed), T1),
+            (registered(a, replayed), T0),
+        ]
+    )
     assert await where_is(in_order) == {b: ("Siti Rahayu", "keuangan")}
     assert await where_is(replayed) == {b: ("Siti Rahayu", "keuangan")}
     # Its registration never applied, so the transfer had no name to carry: only the NIP.
@@ -146,28 +170,47 @@ async def test_a_registration_and_a_transfer_in_one_batch_leave_the_transfer_in_
 
 async def test_a_replayed_period_opening_leaves_a_closed_period_closed(send, sql, database_url, agency):
     async def periods() -> dict[str, tuple[str, date]]:
-        rows = await sql(database_url, "SELECT period_id, status, ends_on FROM known_periods WHERE agency_id = :a",
-                         a=agency)
+        rows = await sql(
+            database_url, "SELECT period_id, status, ends_on FROM known_periods WHERE agency_id = :a", a=agency
+        )
         return {r["period_id"]: (r["status"], r["ends_on"]) for r in rows}
 
     short, full = date(2026, 6, 30), date(2026, 12, 31)
     # In separate batches: opened, its dates corrected, closed, then the first opening replayed.
-    await send([(opened(agency, "p-apart", short), T0)], [(opened(agency, "p-apart", full), T1)],
-               [(closed(agency, "p-apart"), T2)], [(opened(agency, "p-apart", short), T0)])
+    await send(
+        [(opened(agency, "p-apart", short), T0)],
+        [(opened(agency, "p-apart", full), T1)],
+        [(closed(agency, "p-apart"), T2)],
+        [(opened(agency, "p-apart", short), T0)],
+    )
     # In one batch: the same, and a correction arriving before the opening it corrects.
-    await send([(opened(agency, "p-batch", short), T0), (closed(agency, "p-batch"), T2),
-                (opened(agency, "p-batch", short), T0),
-                (opened(agency, "p-open", full), T1), (opened(agency, "p-open", short), T0)])
+    await send(
+        [
+            (opened(agency, "p-batch", short), T0),
+            (closed(agency, "p-batch"), T2),
+            (opened(agency, "p-batch", short), T0),
+            (opened(agency, "p-open", full), T1),
+            (opened(agency, "p-open", short), T0),
+        ]
+    )
     # A later opening after the close (a copy made later still) does not reopen it either.
     await send([(opened(agency, "p-apart", short), T3)])
     assert await periods() == {"p-apart": ("closed", full), "p-batch": ("closed", short), "p-open": ("open", full)}
 
 
 async def test_a_unit_renamed_twice_keeps_the_newer_name_when_the_older_arrives_last(send, sql, database_url, agency):
-    await send([(unit(agency, "Bagian Umum"), T0)], [(unit(agency, "Bagian SDM"), T2)],
-               [(unit(agency, "Bagian Umum dan Kepegawaian"), T1)])
-    await send([(unit(agency, "Bagian Umum", "hukum"), T0), (unit(agency, "Bagian Hukum", "hukum"), T2),
-                (unit(agency, "Bagian Hukum dan HAM", "hukum"), T1)])
+    await send(
+        [(unit(agency, "Bagian Umum"), T0)],
+        [(unit(agency, "Bagian SDM"), T2)],
+        [(unit(agency, "Bagian Umum dan Kepegawaian"), T1)],
+    )
+    await send(
+        [
+            (unit(agency, "Bagian Umum", "hukum"), T0),
+            (unit(agency, "Bagian Hukum", "hukum"), T2),
+            (unit(agency, "Bagian Hukum dan HAM", "hukum"), T1),
+        ]
+    )
     rows = await sql(database_url, "SELECT unit_id, name FROM known_units WHERE agency_id = :a", a=agency)
     assert {r["unit_id"]: r["name"] for r in rows} == {"umum": "Bagian SDM", "hukum": "Bagian Hukum"}
 
@@ -187,8 +230,14 @@ async def test_a_roster_batch_costs_the_same_statements_for_5_employees_as_for_6
             batch = []
             for i in range(size):
                 nip = new_nip()
-                batch += [(registered(a, nip), T0), (transferred(a, b, nip), T1), (registered(a, nip), T0),
-                          (unit(a, f"Unit {i}", f"u{i}"), T1), (opened(a, f"p{i}"), T0), (closed(a, f"p{i}"), T2)]
+                batch += [
+                    (registered(a, nip), T0),
+                    (transferred(a, b, nip), T1),
+                    (registered(a, nip), T0),
+                    (unit(a, f"Unit {i}", f"u{i}"), T1),
+                    (opened(a, f"p{i}"), T0),
+                    (closed(a, f"p{i}"), T2),
+                ]
             before = len(sent)
             await send(batch)
             counts[size] = len(sent) - before
@@ -198,7 +247,11 @@ async def test_a_roster_batch_costs_the_same_statements_for_5_employees_as_for_6
 
 
 async def test_a_departure_older_than_the_employees_topic_keeps_its_records_is_purged(
-    send, sql, database_url, agency, new_nip,
+    send,
+    sql,
+    database_url,
+    agency,
+    new_nip,
 ):
     """Any event still on the topic is newer than such a departure, so it decides nothing: kept,
     it would be personal data kept for nothing."""

@@ -16,8 +16,12 @@ CHUNK = 64 * 1024
 
 
 def employee(n: int) -> dict:
-    return {"nip": f"19900101{2000 + n // 1000:04d}011{n % 1000:03d}", "name": f"Pegawai {n:04d} " + "a" * 180,
-            "position": "Analis " + "b" * 180, "unit": "Bidang Umum"}
+    return {
+        "nip": f"19900101{2000 + n // 1000:04d}011{n % 1000:03d}",
+        "name": f"Pegawai {n:04d} " + "a" * 180,
+        "position": "Analis " + "b" * 180,
+        "unit": "Bidang Umum",
+    }
 
 
 def roster(size: int) -> bytes:
@@ -43,7 +47,7 @@ class Chunks:
     async def __aiter__(self):
         for start in range(0, len(self.body), CHUNK):
             self.pulled += 1
-            yield self.body[start:start + CHUNK]
+            yield self.body[start : start + CHUNK]
 
     @property
     def total(self) -> int:
@@ -51,7 +55,9 @@ class Chunks:
 
 
 async def test_a_json_body_over_the_limit_is_refused_announced_or_streamed_and_nothing_is_stored(
-    target_app, running, as_,
+    target_app,
+    running,
+    as_,
 ):
     body = roster(2 * MIB)
     assert len(body) > 2 * MIB and len(json.loads(body)["employees"]) <= 5000, "a roster the route would take"
@@ -96,15 +102,23 @@ async def test_the_csv_roster_import_takes_its_larger_allowance_and_no_more(targ
 async def test_the_limit_is_a_setting(broker, database_url, running, as_):
     from target_service.main import create_app
 
-    app = create_app(ServiceSettings(
-        service_name="target-service", database_url=database_url, kafka_bootstrap_servers=broker.bootstrap_servers,
-        log_json=False, log_level="WARNING", http_max_body_bytes=4096,
-    ))
+    app = create_app(
+        ServiceSettings(
+            service_name="target-service",
+            database_url=database_url,
+            kafka_bootstrap_servers=broker.bootstrap_servers,
+            log_json=False,
+            log_level="WARNING",
+            http_max_body_bytes=4096,
+        )
+    )
     async with running(app) as client:
-        refused = await client.post("/employees", content=roster(5000), headers={
-            **as_(HR, "hr"), "content-type": "application/json"})
+        refused = await client.post(
+            "/employees", content=roster(5000), headers={**as_(HR, "hr"), "content-type": "application/json"}
+        )
         assert_too_large(refused, 4096)
         csv = b"nip,name,position,unit\n199001012020011001,Siti,Analis,Umum\n" + b" \n" * 5000
-        imported = await client.post("/employees/import", content=csv, headers={
-            **as_(HR, "hr"), "content-type": "text/csv"})
+        imported = await client.post(
+            "/employees/import", content=csv, headers={**as_(HR, "hr"), "content-type": "text/csv"}
+        )
         assert imported.status_code == 200, "a route's own allowance does not follow the default down"

@@ -24,8 +24,9 @@ def settings(tmp_path):
     """``settings(**overrides)`` -> target-service settings on a SQLite file that is never opened."""
 
     def make(**overrides) -> ServiceSettings:
-        return ServiceSettings(service_name="target-service", data_dir=tmp_path, log_json=False,
-                               log_level="WARNING", **overrides)
+        return ServiceSettings(
+            service_name="target-service", data_dir=tmp_path, log_json=False, log_level="WARNING", **overrides
+        )
 
     return make
 
@@ -35,12 +36,16 @@ async def get(app, path: str, **headers) -> httpx.Response:
         return await client.get(path, headers=headers)
 
 
-@pytest.mark.parametrize(("overrides", "names"), [
-    ({"kinerja_env": "production"}, ["KINERJA_ENV is 'production'", "JWT_PUBLIC_KEY", "JWT_SECRET"]),
-    ({"jwt_issuer": REAL_ISSUER}, [f"JWT_ISSUER is '{REAL_ISSUER}'", "JWT_PUBLIC_KEY", "JWT_SECRET"]),
-    ({"kinerja_env": "production", "jwt_secret": ""}, ["JWT_PUBLIC_KEY", "JWT_SECRET"]),
-    ({"kinerja_env": "production", "jwt_secret": "short-secret"}, ["JWT_SECRET is shorter than 32 bytes"]),
-], ids=["production", "real issuer", "empty secret", "short secret"])
+@pytest.mark.parametrize(
+    ("overrides", "names"),
+    [
+        ({"kinerja_env": "production"}, ["KINERJA_ENV is 'production'", "JWT_PUBLIC_KEY", "JWT_SECRET"]),
+        ({"jwt_issuer": REAL_ISSUER}, [f"JWT_ISSUER is '{REAL_ISSUER}'", "JWT_PUBLIC_KEY", "JWT_SECRET"]),
+        ({"kinerja_env": "production", "jwt_secret": ""}, ["JWT_PUBLIC_KEY", "JWT_SECRET"]),
+        ({"kinerja_env": "production", "jwt_secret": "short-secret"}, ["JWT_SECRET is shorter than 32 bytes"]),
+    ],
+    ids=["production", "real issuer", "empty secret", "short secret"],
+)
 def test_a_deployment_refuses_to_start_without_a_real_key_naming_the_setting(settings, overrides, names):
     with pytest.raises(InsecureSettings) as refused:
         create_app(settings(**overrides))
@@ -48,7 +53,9 @@ def test_a_deployment_refuses_to_start_without_a_real_key_naming_the_setting(set
         assert name in str(refused.value)
 
 
-@pytest.mark.parametrize("key", [{"jwt_public_key": PUBLIC_KEY}, {"jwt_secret": REAL_SECRET}], ids=["public key", "secret"])
+@pytest.mark.parametrize(
+    "key", [{"jwt_public_key": PUBLIC_KEY}, {"jwt_secret": REAL_SECRET}], ids=["public key", "secret"]
+)
 def test_a_deployment_with_a_real_key_starts(settings, key):
     assert create_app(settings(kinerja_env="production", jwt_issuer=REAL_ISSUER, **key)) is not None
 
@@ -57,8 +64,9 @@ def test_the_service_process_exits_at_start_naming_the_setting(tmp_path):
     env = {**os.environ, "KINERJA_ENV": "production", "DATA_DIR": str(tmp_path), "HTTP_PORT": "1"}
     env.pop("JWT_SECRET", None)
     env.pop("JWT_PUBLIC_KEY", None)
-    started = subprocess.run([sys.executable, "-m", "target_service"], env=env, capture_output=True, text=True,
-                             timeout=120)
+    started = subprocess.run(
+        [sys.executable, "-m", "target_service"], env=env, capture_output=True, text=True, timeout=120
+    )
     assert started.returncode != 0
     assert "InsecureSettings" in started.stderr and "set JWT_PUBLIC_KEY" in started.stderr, started.stderr[-2000:]
 
@@ -88,9 +96,19 @@ async def test_metrics_can_be_put_behind_a_token_or_turned_off(settings):
 
 
 def test_the_settings_are_read_from_the_documented_variables(monkeypatch):
-    for name, value in {"KINERJA_ENV": "production", "HTTP_DOCS_ENABLED": "true", "METRICS_ENABLED": "false",
-                        "METRICS_TOKEN": "t0ken", "HTTP_MAX_BODY_BYTES": "2048"}.items():
+    for name, value in {
+        "KINERJA_ENV": "production",
+        "HTTP_DOCS_ENABLED": "true",
+        "METRICS_ENABLED": "false",
+        "METRICS_TOKEN": "t0ken",
+        "HTTP_MAX_BODY_BYTES": "2048",
+    }.items():
         monkeypatch.setenv(name, value)
     read = ServiceSettings()
-    assert (read.kinerja_env, read.docs_enabled, read.metrics_enabled, read.metrics_token, read.http_max_body_bytes) \
-        == ("production", True, False, "t0ken", 2048)
+    assert (
+        read.kinerja_env,
+        read.docs_enabled,
+        read.metrics_enabled,
+        read.metrics_token,
+        read.http_max_body_bytes,
+    ) == ("production", True, False, "t0ken", 2048)

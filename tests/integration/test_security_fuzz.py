@@ -26,8 +26,10 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from two_agencies import Agency, ServiceStack, build_apps, seed_agency
 
 # Schemathesis' own strategies draw from `random` (Hypothesis deprecates it; nothing to do here).
-pytestmark = [pytest.mark.integration,
-              pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisDeprecationWarning")]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisDeprecationWarning"),
+]
 
 EXAMPLES = {GenerationMode.POSITIVE: 25, GenerationMode.NEGATIVE: 20}
 
@@ -62,13 +64,21 @@ def seeded_parameters(agency: Agency) -> list[dict[str, str]]:
     sets = []
     for person in agency.roster:
         values = {
-            "nip": person.nip, "skp_id": person.skp_id, "rhk_id": person.rhk_ids[0],
-            "appraisal_id": person.appraisal_id, "round_id": person.round_id, "unit_id": person.unit_id,
+            "nip": person.nip,
+            "skp_id": person.skp_id,
+            "rhk_id": person.rhk_ids[0],
+            "appraisal_id": person.appraisal_id,
+            "round_id": person.round_id,
+            "unit_id": person.unit_id,
             "objection_id": person.objection_id or agency["employee"].objection_id,
             "plan_id": person.plan_id or agency["employee"].plan_id,
             "item_id": person.item_id or agency["employee"].item_id,
-            "period_id": agency.period_id, "iku_id": agency.iku_id, "checkpoint_id": agency.checkpoint_id,
-            "agency_id": agency.agency_id, "number": 1, "event_id": person.skp_id,
+            "period_id": agency.period_id,
+            "iku_id": agency.iku_id,
+            "checkpoint_id": agency.checkpoint_id,
+            "agency_id": agency.agency_id,
+            "number": 1,
+            "event_id": person.skp_id,
         }
         sets.append(values)
     return sets
@@ -86,15 +96,23 @@ def fuzz(stack: ServiceStack, service: str, headers: dict, path_sets: list[dict]
         names = [p.name for p in operation.path_parameters]
         for mode, examples in EXAMPLES.items():
             if path_sets and names:
-                strategy = st.one_of(*(
-                    operation.as_strategy(mode, path_parameters={n: values[n] for n in names if n in values})
-                    for values in path_sets
-                ))
+                strategy = st.one_of(
+                    *(
+                        operation.as_strategy(mode, path_parameters={n: values[n] for n in names if n in values})
+                        for values in path_sets
+                    )
+                )
             else:
                 strategy = operation.as_strategy(mode)
 
-            @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
-                      suppress_health_check=list(HealthCheck), phases=["explicit", "generate"])
+            @settings(
+                max_examples=examples,
+                deadline=None,
+                derandomize=True,
+                database=None,
+                suppress_health_check=list(HealthCheck),
+                phases=["explicit", "generate"],
+            )
             @given(case=strategy)
             def run(case):
                 nonlocal sent
@@ -111,8 +129,9 @@ def fuzz(stack: ServiceStack, service: str, headers: dict, path_sets: list[dict]
                         problem = f"does not conform to the schema: {str(exc)[:300]}"
                 if problem:
                     key = (case.operation.label, response.status_code, problem[:120])
-                    errors.setdefault(key, Failure(case.operation.label, describe(request), response.status_code,
-                                                       problem))
+                    errors.setdefault(
+                        key, Failure(case.operation.label, describe(request), response.status_code, problem)
+                    )
 
             try:
                 run()
@@ -134,8 +153,9 @@ def send(stack: ServiceStack, request: dict):
         body["files"] = request["files"]
     headers = {k: str(v) for k, v in (request.get("headers") or {}).items()}
     cookies = request.get("cookies") or None
-    return stack.client.request(request["method"], request["url"], params=request.get("params"),
-                                headers=headers, cookies=cookies, **body)
+    return stack.client.request(
+        request["method"], request["url"], params=request.get("params"), headers=headers, cookies=cookies, **body
+    )
 
 
 def describe(request: dict) -> str:

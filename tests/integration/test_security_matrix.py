@@ -162,10 +162,17 @@ training     POST   /catalogue/import                                           
 # Transfers between agencies (item 5: a request the receiving agency's HR accepts): asked after every
 # other row, in the table's order (a request is withdrawn before anyone could accept it), since an
 # accepted request, or a transfer that moves at once, takes the employee out of agency A.
-RUN_LAST = {("target-service", method, path) for method, path in (
-    ("GET", "/transfer-requests/{request_id}"), ("GET", "/transfer-requests"),
-    ("POST", "/transfer-requests/{request_id}/withdraw"), ("POST", "/transfer-requests/{request_id}/decline"),
-    ("POST", "/transfer-requests/{request_id}/accept"), ("POST", "/employees/{nip}/transfer"))}
+RUN_LAST = {
+    ("target-service", method, path)
+    for method, path in (
+        ("GET", "/transfer-requests/{request_id}"),
+        ("GET", "/transfer-requests"),
+        ("POST", "/transfer-requests/{request_id}/withdraw"),
+        ("POST", "/transfer-requests/{request_id}/decline"),
+        ("POST", "/transfer-requests/{request_id}/accept"),
+        ("POST", "/employees/{nip}/transfer"),
+    )
+}
 
 # Same-agency privacy of allowed reads: the NIPs and names of these people (of agency A) must not
 # appear in the principal's answer. Item 3: the IKU cascade shows an employee the approved RHK of
@@ -191,23 +198,54 @@ appraisal    GET    /objections                       appraiser_of      employee
 
 # Path parameters that name a person's record; the others (period, checkpoint, IKU, unit, agency,
 # version number) are the agency's.
-PERSONAL = {"nip", "skp_id", "rhk_id", "appraisal_id", "objection_id", "round_id", "plan_id", "item_id",
-            "request_id", "entry_id"}
-GHOST = {
-    "nip": "199912312020121999", "skp_id": "5e1d0000-0000-4000-8000-000000000001",
-    "rhk_id": "5e1d0000-0000-4000-8000-000000000002", "appraisal_id": "5e1d0000-0000-4000-8000-000000000003",
-    "objection_id": "5e1d0000-0000-4000-8000-000000000004", "round_id": "5e1d0000-0000-4000-8000-000000000005",
-    "plan_id": "5e1d0000-0000-4000-8000-000000000006", "item_id": "5e1d0000-0000-4000-8000-000000000007",
-    "period_id": "5e1d0000-0000-4000-8000-000000000008", "iku_id": "5e1d0000-0000-4000-8000-000000000009",
-    "checkpoint_id": "triwulan-9", "unit_id": "unit-yang-tidak-ada", "agency_id": "dinas-yang-tidak-ada",
-    "event_id": "5e1d0000-0000-4000-8000-00000000000a", "number": "1",
-    "request_id": "5e1d0000-0000-4000-8000-00000000000b", "entry_id": "5e1d0000-0000-4000-8000-00000000000c",
+PERSONAL = {
+    "nip",
+    "skp_id",
+    "rhk_id",
+    "appraisal_id",
+    "objection_id",
+    "round_id",
+    "plan_id",
+    "item_id",
+    "request_id",
+    "entry_id",
 }
-SERVICE = {"target": "target-service", "feedback": "feedback-service", "appraisal": "appraisal-service",
-           "training": "training-service"}
+GHOST = {
+    "nip": "199912312020121999",
+    "skp_id": "5e1d0000-0000-4000-8000-000000000001",
+    "rhk_id": "5e1d0000-0000-4000-8000-000000000002",
+    "appraisal_id": "5e1d0000-0000-4000-8000-000000000003",
+    "objection_id": "5e1d0000-0000-4000-8000-000000000004",
+    "round_id": "5e1d0000-0000-4000-8000-000000000005",
+    "plan_id": "5e1d0000-0000-4000-8000-000000000006",
+    "item_id": "5e1d0000-0000-4000-8000-000000000007",
+    "period_id": "5e1d0000-0000-4000-8000-000000000008",
+    "iku_id": "5e1d0000-0000-4000-8000-000000000009",
+    "checkpoint_id": "triwulan-9",
+    "unit_id": "unit-yang-tidak-ada",
+    "agency_id": "dinas-yang-tidak-ada",
+    "event_id": "5e1d0000-0000-4000-8000-00000000000a",
+    "number": "1",
+    "request_id": "5e1d0000-0000-4000-8000-00000000000b",
+    "entry_id": "5e1d0000-0000-4000-8000-00000000000c",
+}
+SERVICE = {
+    "target": "target-service",
+    "feedback": "feedback-service",
+    "appraisal": "appraisal-service",
+    "training": "training-service",
+}
 TOKENS = TokenIssuer(ServiceSettings())
-STATUSES = {"R": {200}, "W": {200, 201, 202, 204, 409, 422}, "N": {404}, "E": {200, 404}, "D": {403, 404},
-            "X": {403, 409}, "F": {403}, "A": {401}}
+STATUSES = {
+    "R": {200},
+    "W": {200, 201, 202, 204, 409, 422},
+    "N": {404},
+    "E": {200, 404},
+    "D": {403, 404},
+    "X": {403, 409},
+    "F": {403},
+    "A": {401},
+}
 
 
 @dataclass(frozen=True)
@@ -274,11 +312,21 @@ class Target:
     def value(self, name: str) -> str:
         p, a = self.person, self.agency
         values = {
-            "nip": p and p.nip, "skp_id": p and p.skp_id, "rhk_id": p and (p.rhk_ids or [None])[0],
-            "appraisal_id": p and p.appraisal_id, "objection_id": p and p.objection_id, "round_id": p and p.round_id,
-            "plan_id": p and p.plan_id, "item_id": p and p.item_id, "unit_id": p and p.unit_id,
-            "period_id": a.period_id, "iku_id": a.iku_id, "checkpoint_id": a.checkpoint_id, "agency_id": a.agency_id,
-            "number": "1", "event_id": GHOST["event_id"],
+            "nip": p and p.nip,
+            "skp_id": p and p.skp_id,
+            "rhk_id": p and (p.rhk_ids or [None])[0],
+            "appraisal_id": p and p.appraisal_id,
+            "objection_id": p and p.objection_id,
+            "round_id": p and p.round_id,
+            "plan_id": p and p.plan_id,
+            "item_id": p and p.item_id,
+            "unit_id": p and p.unit_id,
+            "period_id": a.period_id,
+            "iku_id": a.iku_id,
+            "checkpoint_id": a.checkpoint_id,
+            "agency_id": a.agency_id,
+            "number": "1",
+            "event_id": GHOST["event_id"],
         }
         assert values.get(name), f"no seeded value for {name}"
         return values[name]
@@ -300,57 +348,95 @@ def bodies(t: Target) -> dict[tuple[str, str, str], dict]:
     rhk = [dict(r) for r in PLAN]
     csv_headers = {"Content-Type": "text/csv"}
     return {
-        ("target-service", "POST", "/units"): {"json": {
-            "unit_id": f"{a.suffix.lower()}-matriks", "name": "Unit Matriks", "parent_unit_id": root_unit(a)}},
-        ("target-service", "POST", "/employees"): {"json": {"employees": [{
-            "nip": new_nip(a), "name": "Pegawai Matriks", "position": "Analis", "unit_id": root_unit(a)}]}},
-        ("target-service", "POST", "/employees/import"): {"headers": csv_headers, "content": (
-            f"nip,name,position,unit,unit_id\n{new_nip(a)},Pegawai Matriks,Analis,Dinas,{root_unit(a)}\n")},
+        ("target-service", "POST", "/units"): {
+            "json": {"unit_id": f"{a.suffix.lower()}-matriks", "name": "Unit Matriks", "parent_unit_id": root_unit(a)}
+        },
+        ("target-service", "POST", "/employees"): {
+            "json": {
+                "employees": [
+                    {"nip": new_nip(a), "name": "Pegawai Matriks", "position": "Analis", "unit_id": root_unit(a)}
+                ]
+            }
+        },
+        ("target-service", "POST", "/employees/import"): {
+            "headers": csv_headers,
+            "content": (f"nip,name,position,unit,unit_id\n{new_nip(a)},Pegawai Matriks,Analis,Dinas,{root_unit(a)}\n"),
+        },
         # To the same bidang of the other agency: item 5, a request the receiving HR accepts.
-        ("target-service", "POST", "/employees/{nip}/transfer"): {"json": {
-            "unit_id": p and p.unit_id.replace(a.suffix.lower(), t.elsewhere.suffix.lower()),
-            "to_agency_id": t.elsewhere.agency_id, "effective_on": today}},
+        ("target-service", "POST", "/employees/{nip}/transfer"): {
+            "json": {
+                "unit_id": p and p.unit_id.replace(a.suffix.lower(), t.elsewhere.suffix.lower()),
+                "to_agency_id": t.elsewhere.agency_id,
+                "effective_on": today,
+            }
+        },
         ("target-service", "POST", "/periods"): {"json": {"year": date.today().year}},
-        ("target-service", "POST", "/periods/{period_id}/iku"): {"json": {
-            "code": "IKU-M", "description": "Indeks matriks", "target": 1, "unit": "indeks"}},
+        ("target-service", "POST", "/periods/{period_id}/iku"): {
+            "json": {"code": "IKU-M", "description": "Indeks matriks", "target": 1, "unit": "indeks"}
+        },
         ("target-service", "POST", "/skp"): {"json": {"period_id": a.period_id, "rhk": rhk}},
         ("target-service", "PUT", "/skp/{skp_id}"): {"json": {"rhk": rhk}},
         ("target-service", "POST", "/skp/{skp_id}/revisions"): {"json": {"rhk": rhk, "reason": "Perubahan matriks"}},
         ("target-service", "POST", "/skp/{skp_id}/return"): {"json": {"notes": "Mohon diperbaiki."}},
-        ("target-service", "POST", "/skp/{skp_id}/realizations"): {"json": {
-            "iki_id": p and (p.iki_ids or [None])[0], "checkpoint_id": a.checkpoint_id, "value": 1.0}},
+        ("target-service", "POST", "/skp/{skp_id}/realizations"): {
+            "json": {"iki_id": p and (p.iki_ids or [None])[0], "checkpoint_id": a.checkpoint_id, "value": 1.0}
+        },
         ("target-service", "POST", "/skp/{skp_id}/rhk/{rhk_id}/feedback"): {"json": {"note": "Pertahankan."}},
-        ("feedback-service", "POST", "/feedback-rounds"): {"json": {
-            "nip": p and p.nip, "period_id": a.period_id, "checkpoint_id": a.checkpoint_id,
-            "givers": [{"nip": a["other_employee"].nip, "source": "peer"}]}},
-        ("feedback-service", "PUT", "/feedback-rounds/{round_id}/answer"): {"json": {
-            "ratings": {v: "sesuai_ekspektasi" for v in VALUES}}},
-        ("feedback-service", "POST", "/public/agencies/{agency_id}/units/{unit_id}/survey-answers"): {"json": {
-            "submission_id": str(uuid.uuid4()), "elements": {e: 4 for e in SKM_ELEMENTS}}},
+        ("feedback-service", "POST", "/feedback-rounds"): {
+            "json": {
+                "nip": p and p.nip,
+                "period_id": a.period_id,
+                "checkpoint_id": a.checkpoint_id,
+                "givers": [{"nip": a["other_employee"].nip, "source": "peer"}],
+            }
+        },
+        ("feedback-service", "PUT", "/feedback-rounds/{round_id}/answer"): {
+            "json": {"ratings": {v: "sesuai_ekspektasi" for v in VALUES}}
+        },
+        ("feedback-service", "POST", "/public/agencies/{agency_id}/units/{unit_id}/survey-answers"): {
+            "json": {"submission_id": str(uuid.uuid4()), "elements": {e: 4 for e in SKM_ELEMENTS}}
+        },
         ("appraisal-service", "POST", "/appraisals/{appraisal_id}/confirm"): {"json": {}},
-        ("appraisal-service", "POST", "/appraisals/{appraisal_id}/objections"): {"json": {
-            "reasons": "Keberatan matriks."}},
-        ("appraisal-service", "POST", "/objections/{objection_id}/decision"): {"json": {
-            "outcome": "upheld", "reason": "Hasil sudah sesuai bukti."}},
+        ("appraisal-service", "POST", "/appraisals/{appraisal_id}/objections"): {
+            "json": {"reasons": "Keberatan matriks."}
+        },
+        ("appraisal-service", "POST", "/objections/{objection_id}/decision"): {
+            "json": {"outcome": "upheld", "reason": "Hasil sudah sesuai bukti."}
+        },
         ("appraisal-service", "PUT", "/policy"): {"json": {}},
         ("appraisal-service", "POST", "/periods/{period_id}/calibration"): {"json": {"organisation_predikat": "baik"}},
-        ("training-service", "POST", "/employees/{nip}/jp-ledger"): {"json": {
-            "title": "Seminar Matriks", "jp": 2, "evidence": "PIAGAM-M", "completed_on": today}},
-        ("training-service", "POST", "/plans/{plan_id}/items/{item_id}/complete"): {"json": {
-            "evidence": "SERT-M", "completed_on": today}},
+        ("training-service", "POST", "/employees/{nip}/jp-ledger"): {
+            "json": {"title": "Seminar Matriks", "jp": 2, "evidence": "PIAGAM-M", "completed_on": today}
+        },
+        ("training-service", "POST", "/plans/{plan_id}/items/{item_id}/complete"): {
+            "json": {"evidence": "SERT-M", "completed_on": today}
+        },
         ("target-service", "POST", "/transfer-requests/{request_id}/decline"): {"json": {"reason": "Formasi penuh."}},
         ("target-service", "POST", "/transfer-requests/{request_id}/accept"): {"json": {}},
-        ("training-service", "POST", "/employees/{nip}/jp-ledger/{entry_id}/reject"): {"json": {
-            "reason": "Piagam tidak dapat diperiksa."}},
-        ("training-service", "POST", "/catalogue/import"): {"headers": csv_headers, "content": (
-            "code,title,competency,form,method,jp,provider,modality\n"
-            "MTX-1,Pelatihan Matriks,Berorientasi Pelayanan,klasikal,pelatihan,4,BPSDM,tatap muka\n")},
+        ("training-service", "POST", "/employees/{nip}/jp-ledger/{entry_id}/reject"): {
+            "json": {"reason": "Piagam tidak dapat diperiksa."}
+        },
+        ("training-service", "POST", "/catalogue/import"): {
+            "headers": csv_headers,
+            "content": (
+                "code,title,competency,form,method,jp,provider,modality\n"
+                "MTX-1,Pelatihan Matriks,Berorientasi Pelayanan,klasikal,pelatihan,4,BPSDM,tatap muka\n"
+            ),
+        },
     }
 
 
-SKM_ELEMENTS = ("persyaratan", "sistem_mekanisme_prosedur", "waktu_penyelesaian", "biaya_tarif",
-                "produk_spesifikasi_jenis_pelayanan", "kompetensi_pelaksana", "perilaku_pelaksana",
-                "penanganan_pengaduan_saran_masukan", "sarana_prasarana")
+SKM_ELEMENTS = (
+    "persyaratan",
+    "sistem_mekanisme_prosedur",
+    "waktu_penyelesaian",
+    "biaya_tarif",
+    "produk_spesifikasi_jenis_pelayanan",
+    "kompetensi_pelaksana",
+    "perilaku_pelaksana",
+    "penanganan_pengaduan_saran_masukan",
+    "sarana_prasarana",
+)
 
 
 @dataclass
@@ -377,9 +463,13 @@ class Caller:
         self.world, self.routes = world, routes
         a, b = world.a, world.b
         self.principals = {
-            "anon": None, "employee": (a, a["employee"]), "other_employee": (a, a["other_employee"]),
-            "appraiser_of": (a, a["appraiser"]), "other_appraiser": (a, a["other_appraiser"]),
-            "hr": (a, a["hr"]), "other_hr": (b, b["hr"]),
+            "anon": None,
+            "employee": (a, a["employee"]),
+            "other_employee": (a, a["other_employee"]),
+            "appraiser_of": (a, a["appraiser"]),
+            "other_appraiser": (a, a["other_appraiser"]),
+            "hr": (a, a["hr"]),
+            "other_hr": (b, b["hr"]),
         }
         self._tokens: dict[str, str] = {}
         self._made: dict[tuple[str, str], str] = {}
@@ -407,8 +497,11 @@ class Caller:
         if kind is None:  # a route about the caller, or the caller's agency
             home = self.home(principal)
             return Target(home, None, w.b if home is w.a else w.a)
-        return {"own": Target(w.a, w.a["employee"], w.b), "colleague": Target(w.a, w.a["colleague"], w.b),
-                "other agency": Target(w.b, w.b["employee"], w.a)}[kind]
+        return {
+            "own": Target(w.a, w.a["employee"], w.b),
+            "colleague": Target(w.a, w.a["colleague"], w.b),
+            "other agency": Target(w.b, w.b["employee"], w.a),
+        }[kind]
 
     def value(self, t: Target, name: str) -> str:
         """A path parameter's value; a transfer request or a claimed JP entry is made the first time
@@ -422,21 +515,27 @@ class Caller:
 
     def transfer_request(self, t: Target) -> str:
         """The person's agency's HR asks the other agency to take them into the same bidang."""
-        body = {"unit_id": t.person.unit_id.replace(t.agency.suffix.lower(), t.elsewhere.suffix.lower()),
-                "to_agency_id": t.elsewhere.agency_id, "effective_on": date.today().isoformat()}
-        return self._made_by(t.agency["hr"], t.agency, "target-service", f"/employees/{t.person.nip}/transfer",
-                             body)["request_id"]
+        body = {
+            "unit_id": t.person.unit_id.replace(t.agency.suffix.lower(), t.elsewhere.suffix.lower()),
+            "to_agency_id": t.elsewhere.agency_id,
+            "effective_on": date.today().isoformat(),
+        }
+        return self._made_by(t.agency["hr"], t.agency, "target-service", f"/employees/{t.person.nip}/transfer", body)[
+            "request_id"
+        ]
 
     def claim(self, t: Target) -> str:
         """The person records training done outside any plan: a claim until it is verified."""
         body = {"title": "Webinar Klaim", "jp": 3, "evidence": "PIAGAM-K", "completed_on": date.today().isoformat()}
-        return self._made_by(t.person, t.agency, "training-service", f"/employees/{t.person.nip}/jp-ledger",
-                             body)["entry_id"]
+        return self._made_by(t.person, t.agency, "training-service", f"/employees/{t.person.nip}/jp-ledger", body)[
+            "entry_id"
+        ]
 
     def _made_by(self, person: Person, agency: Agency, service: str, path: str, body: dict) -> dict:
         token = TOKENS.issue(person.nip, agency.agency_id, list(person.roles))
-        made = self.world.stack.client.post(f"{self.world.stack.urls[service]}{path}", json=body,
-                                            headers={"Authorization": f"Bearer {token}"})
+        made = self.world.stack.client.post(
+            f"{self.world.stack.urls[service]}{path}", json=body, headers={"Authorization": f"Bearer {token}"}
+        )
         assert made.status_code in (200, 201, 202), f"seeding {path}: {made.status_code} {made.text[:300]}"
         return made.json()
 
@@ -458,7 +557,10 @@ class Caller:
         headers = {**self.headers(principal), **extra.get("headers", {})}
         url = f"{self.world.stack.urls[row.service]}{path}"
         response = self.world.stack.client.request(
-            row.method, url, params=params, headers=headers,
+            row.method,
+            url,
+            params=params,
+            headers=headers,
             **{k: v for k, v in extra.items() if k != "headers"},
         )
         carried = set(values.values()) | set(params.values()) | set(_strings(extra.get("json")))
@@ -525,8 +627,10 @@ def test_authorisation_matrix(world):
                     sent += 1
                     failures += check_like_missing(where, got, ghost)
 
-    print(f"\nauthorisation matrix: {sent} requests in {time.monotonic() - started:.1f} s "
-          f"(seeding took {world.seconds:.1f} s)")
+    print(
+        f"\nauthorisation matrix: {sent} requests in {time.monotonic() - started:.1f} s "
+        f"(seeding took {world.seconds:.1f} s)"
+    )
     assert not failures, f"{len(failures)} cells differ from the table:\n" + "\n".join(failures)
 
 
@@ -576,8 +680,9 @@ def _answer(sent: Sent) -> tuple:
     return sent.status, body
 
 
-def check_no_leak(where: str, row: Row, principal: str, t: Target, got: Sent, caller: Caller,
-                  world: World) -> list[str]:
+def check_no_leak(
+    where: str, row: Row, principal: str, t: Target, got: Sent, caller: Caller, world: World
+) -> list[str]:
     """No answer holds the other agency's data (unless the request itself named it). The public
     routes belong to the agency in their path; anyone may read them."""
     if principal == "anon" or row.path.startswith("/public/"):
@@ -594,14 +699,18 @@ def in_transit(world: World) -> set[str]:
     """What a transfer request shows both its agencies: the employee asked for (NIP, name), the two
     agencies and the unit proposed."""
     people = [world.a["employee"], world.a["colleague"], world.b["employee"]]
-    return ({v for p in people for v in (p.nip, p.name)} | {world.a.agency_id, world.b.agency_id}
-            | {u["unit_id"] for u in world.a.units + world.b.units})
+    return (
+        {v for p in people for v in (p.nip, p.name)}
+        | {world.a.agency_id, world.b.agency_id}
+        | {u["unit_id"] for u in world.a.units + world.b.units}
+    )
 
 
 def check_hidden(where: str, parts: list[str], got: Sent, agency: Agency) -> list[str]:
     shown = []
     for part in parts:
         person = agency["appraiser" if part == "appraiser_of" else part]
-        shown += [f"{part}'s {what}" for what, value in (("NIP", person.nip), ("name", person.name))
-                  if value in got.text]
+        shown += [
+            f"{part}'s {what}" for what, value in (("NIP", person.nip), ("name", person.name)) if value in got.text
+        ]
     return [f"{where}: shows {', '.join(shown)}"] if shown else []

@@ -14,7 +14,13 @@ pytestmark = pytest.mark.integration
 
 HR, KADIS, SITI = "196805051990031001", "197801012005011001", "198503122010012002"
 ATASAN = "196505051990031001"
-IKU = {"code": "IKU-1", "description": "Waktu respon pengaduan", "target": 14, "unit": "hari", "higher_is_better": False}
+IKU = {
+    "code": "IKU-1",
+    "description": "Waktu respon pengaduan",
+    "target": 14,
+    "unit": "hari",
+    "higher_is_better": False,
+}
 
 
 def iki(description="Pengaduan yang diselesaikan"):
@@ -26,11 +32,24 @@ def rhk(description="Terselesaikannya pengaduan masyarakat", indikator=None, **l
 
 
 async def _agency_with_open_period(client, as_) -> str:
-    roster = {"employees": [
-        {"nip": KADIS, "name": "Budi Santoso", "position": "Kepala Dinas", "unit": "Sekretariat", "appraiser_nip": ATASAN},
-        {"nip": SITI, "name": "Siti Rahayu", "position": "Analis Pengaduan", "unit": "Bidang Pengaduan",
-         "appraiser_nip": KADIS},
-    ]}
+    roster = {
+        "employees": [
+            {
+                "nip": KADIS,
+                "name": "Budi Santoso",
+                "position": "Kepala Dinas",
+                "unit": "Sekretariat",
+                "appraiser_nip": ATASAN,
+            },
+            {
+                "nip": SITI,
+                "name": "Siti Rahayu",
+                "position": "Analis Pengaduan",
+                "unit": "Bidang Pengaduan",
+                "appraiser_nip": KADIS,
+            },
+        ]
+    }
     assert (await client.post("/employees", json=roster, headers=as_(HR, "hr"))).status_code == 200
     opened = await client.post("/periods", json={"year": 2025}, headers=as_(HR, "hr"))
     assert opened.status_code == 201, opened.text
@@ -43,33 +62,53 @@ async def _no_skp(client, as_, nip: str, period_id: str) -> None:
 
 
 async def test_an_skp_over_the_contract_s_limits_is_refused_naming_the_limit_and_nothing_is_stored(
-    target_app, running, as_,
+    target_app,
+    running,
+    as_,
 ):
     async with running(target_app) as client:
         period_id = await _agency_with_open_period(client, as_)
         siti = as_(SITI)
 
-        too_many_rhk = await client.post("/skp", headers=siti, json={
-            "period_id": period_id, "rhk": [rhk(f"RHK {n}") for n in range(RHK_PER_SKP_MAX + 1)]})
+        too_many_rhk = await client.post(
+            "/skp",
+            headers=siti,
+            json={"period_id": period_id, "rhk": [rhk(f"RHK {n}") for n in range(RHK_PER_SKP_MAX + 1)]},
+        )
         assert too_many_rhk.status_code == 422
         assert too_many_rhk.headers["content-type"] == "application/problem+json"
         assert f"at most {RHK_PER_SKP_MAX} items" in too_many_rhk.json()["detail"]
         assert too_many_rhk.json()["errors"][0]["field"] == "rhk"
 
-        too_many_iki = await client.post("/skp", headers=siti, json={
-            "period_id": period_id, "rhk": [rhk(indikator=[iki(f"IKI {n}") for n in range(IKI_PER_RHK_MAX + 1)])]})
+        too_many_iki = await client.post(
+            "/skp",
+            headers=siti,
+            json={
+                "period_id": period_id,
+                "rhk": [rhk(indikator=[iki(f"IKI {n}") for n in range(IKI_PER_RHK_MAX + 1)])],
+            },
+        )
         assert too_many_iki.status_code == 422 and f"at most {IKI_PER_RHK_MAX} items" in too_many_iki.json()["detail"]
 
-        too_long = await client.post("/skp", headers=siti, json={
-            "period_id": period_id, "rhk": [rhk("x" * (DESCRIPTION_MAX + 1))]})
+        too_long = await client.post(
+            "/skp", headers=siti, json={"period_id": period_id, "rhk": [rhk("x" * (DESCRIPTION_MAX + 1))]}
+        )
         assert too_long.status_code == 422 and f"at most {DESCRIPTION_MAX} characters" in too_long.json()["detail"]
         assert too_long.json()["errors"][0]["field"] == "rhk.0.description"
 
         # Within every length limit, yet too big once JSON-encoded: control characters take
         # 6 bytes each. The approval event could never be published, so the draft is refused.
         dense = "\x01" * DESCRIPTION_MAX
-        too_big = await client.post("/skp", headers=siti, json={"period_id": period_id, "rhk": [
-            rhk(dense, indikator=[iki(dense) for _ in range(IKI_PER_RHK_MAX)]) for _ in range(RHK_PER_SKP_MAX)]})
+        too_big = await client.post(
+            "/skp",
+            headers=siti,
+            json={
+                "period_id": period_id,
+                "rhk": [
+                    rhk(dense, indikator=[iki(dense) for _ in range(IKI_PER_RHK_MAX)]) for _ in range(RHK_PER_SKP_MAX)
+                ],
+            },
+        )
         assert too_big.status_code == 413, too_big.text
         assert too_big.headers["content-type"] == "application/problem+json"
         problem = too_big.json()
@@ -83,14 +122,20 @@ async def test_an_skp_over_the_contract_s_limits_is_refused_naming_the_limit_and
 
 
 async def test_an_approval_whose_event_exceeds_its_maximum_is_refused_and_not_stored(
-    target_app, running, as_, sql, database_url, monkeypatch,
+    target_app,
+    running,
+    as_,
+    sql,
+    database_url,
+    monkeypatch,
 ):
     async with running(target_app) as client:
         period_id = await _agency_with_open_period(client, as_)
         kadis = as_(KADIS)
         iku = (await client.post(f"/periods/{period_id}/iku", json=IKU, headers=as_(HR, "hr"))).json()
-        skp = (await client.post("/skp", headers=kadis, json={
-            "period_id": period_id, "rhk": [rhk(iku_id=iku["iku_id"])]})).json()
+        skp = (
+            await client.post("/skp", headers=kadis, json={"period_id": period_id, "rhk": [rhk(iku_id=iku["iku_id"])]})
+        ).json()
         assert (await client.post(f"/skp/{skp['skp_id']}/submit", headers=kadis)).status_code == 200
         before = await sql(database_url, "SELECT count(*) AS n FROM outbox")
 
@@ -112,7 +157,12 @@ async def test_an_approval_whose_event_exceeds_its_maximum_is_refused_and_not_st
 
 
 async def test_closing_the_period_of_an_agency_of_20000_produces_no_oversized_record(
-    target_app, running, as_, agency, sql, database_url,
+    target_app,
+    running,
+    as_,
+    agency,
+    sql,
+    database_url,
 ):
     from target_service.adapters.orm import employees
 
@@ -124,11 +174,20 @@ async def test_closing_the_period_of_an_agency_of_20000_produces_no_oversized_re
         engine = create_async_engine(database_url, poolclass=NullPool)
         try:
             async with engine.begin() as conn:
-                await conn.execute(insert(employees), [
-                    {"agency_id": agency, "nip": f"19900101{2015_00_0000 + n:010d}"[:18], "name": f"Guru {n}",
-                     "position": "Guru Ahli Pertama", "unit": f"SD Negeri {n // 25}", "appraiser_nip": KADIS}
-                    for n in range(size - 2)
-                ])
+                await conn.execute(
+                    insert(employees),
+                    [
+                        {
+                            "agency_id": agency,
+                            "nip": f"19900101{2015_00_0000 + n:010d}"[:18],
+                            "name": f"Guru {n}",
+                            "position": "Guru Ahli Pertama",
+                            "unit": f"SD Negeri {n // 25}",
+                            "appraiser_nip": KADIS,
+                        }
+                        for n in range(size - 2)
+                    ],
+                )
         finally:
             await engine.dispose()
 
@@ -136,11 +195,15 @@ async def test_closing_the_period_of_an_agency_of_20000_produces_no_oversized_re
         assert closed.status_code == 200, closed.text
         assert closed.json()["employees"] == size
 
-    rows = await sql(database_url, """
+    rows = await sql(
+        database_url,
+        """
         SELECT event_type, topic, count(*) AS n, max(octet_length(payload)) AS largest,
                count(DISTINCT record_key) AS keys
         FROM outbox WHERE event_type IN (:v2, :per_employee) GROUP BY event_type, topic ORDER BY event_type""",
-        v2=PerformancePeriodClosed.event_type, per_employee=EmployeePeriodClosed.event_type)
+        v2=PerformancePeriodClosed.event_type,
+        per_employee=EmployeePeriodClosed.event_type,
+    )
     by_type = {r["event_type"]: r for r in rows}
     per_employee = by_type[EmployeePeriodClosed.event_type]
     assert (per_employee["topic"], per_employee["n"], per_employee["keys"]) == ("kinerja.targets", size, size)
@@ -148,6 +211,7 @@ async def test_closing_the_period_of_an_agency_of_20000_produces_no_oversized_re
     close = by_type[PerformancePeriodClosed.event_type]
     assert (close["topic"], close["n"]) == ("kinerja.periods", 1)
     assert close["largest"] <= PerformancePeriodClosed.max_encoded_bytes
-    announced = await sql(database_url, "SELECT payload FROM outbox WHERE event_type = :t",
-                          t=PerformancePeriodClosed.event_type)
+    announced = await sql(
+        database_url, "SELECT payload FROM outbox WHERE event_type = :t", t=PerformancePeriodClosed.event_type
+    )
     assert f'"employee_count":{size}' in announced[0]["payload"]

@@ -1,7 +1,6 @@
 """target-service over HTTP against the real broker and database: roster import, periods,
 the SKP lifecycle, realisation, and the events it publishes (read back with plain aiokafka)."""
 
-
 import pytest
 
 pytestmark = pytest.mark.integration
@@ -9,31 +8,53 @@ pytestmark = pytest.mark.integration
 HR, SITI, BUDI, ANI = "196805051990031001", "198503122010012002", "197801012005011001", "199001012015012001"
 OUTSIDER = "198808082012121002"
 ATASAN = "196505051990031001"  # the Kepala Dinas's appraiser (Sekda), not on the agency's roster
-IKU = {"code": "IKU-1", "description": "Waktu respon pengaduan", "target": 14, "unit": "hari", "higher_is_better": False}
-
-
-
+IKU = {
+    "code": "IKU-1",
+    "description": "Waktu respon pengaduan",
+    "target": 14,
+    "unit": "hari",
+    "higher_is_better": False,
+}
 
 
 def roster_json(*rows):
-    return {"employees": [dict(zip(("nip", "name", "position", "unit", "appraiser_nip"), r, strict=False)) for r in rows]}
+    return {
+        "employees": [dict(zip(("nip", "name", "position", "unit", "appraiser_nip"), r, strict=False)) for r in rows]
+    }
 
 
 PLAN = {
     "rhk": [
-        {"kind": "utama", "description": "Terselesaikannya pengaduan masyarakat", "indikator": [
-            {"aspect": "waktu", "description": "Rata-rata waktu penyelesaian", "target": 14, "unit": "hari"},
-            {"aspect": "kuantitas", "description": "Pengaduan yang diselesaikan", "target": 120, "unit": "pengaduan"},
-        ]},
-        {"kind": "tambahan", "description": "Tersusunnya SOP layanan", "indikator": [
-            {"aspect": "kualitas", "description": "SOP disahkan", "target": 1, "unit": "dokumen"},
-        ]},
+        {
+            "kind": "utama",
+            "description": "Terselesaikannya pengaduan masyarakat",
+            "indikator": [
+                {"aspect": "waktu", "description": "Rata-rata waktu penyelesaian", "target": 14, "unit": "hari"},
+                {
+                    "aspect": "kuantitas",
+                    "description": "Pengaduan yang diselesaikan",
+                    "target": 120,
+                    "unit": "pengaduan",
+                },
+            ],
+        },
+        {
+            "kind": "tambahan",
+            "description": "Tersusunnya SOP layanan",
+            "indikator": [
+                {"aspect": "kualitas", "description": "SOP disahkan", "target": 1, "unit": "dokumen"},
+            ],
+        },
     ],
 }
 
 
 async def test_roster_import_keeps_good_rows_reports_bad_lines_and_is_idempotent(
-    target_app, running, as_, auth_headers, events_of,
+    target_app,
+    running,
+    as_,
+    auth_headers,
+    events_of,
 ):
     hr = as_(HR, "hr")
     async with running(target_app) as client:
@@ -56,12 +77,12 @@ async def test_roster_import_keeps_good_rows_reports_bad_lines_and_is_idempotent
 
         csv_text = (
             "nip,name,position,unit,appraiser_nip\n"
-            f"{SITI},Siti Rahayu,Analis Pengaduan,Bidang Pengaduan,{BUDI}\n"       # line 2: unchanged
-            f"{ANI},Ani Lestari,Pranata Komputer,Bidang Pengaduan,{BUDI}\n"        # line 3: new
-            f"{BUDI},Budi Santoso,Kepala Bidang Pengaduan,Bidang Pengaduan,\n"      # line 4: updated
-            "12345,Pendek,Staf,Bidang Pengaduan,\n"                                # line 5: bad NIP
-            f"{OUTSIDER},Dua Kolom\n"                                              # line 6: too few fields
-            f"{HR},Hadi Prasetyo,Kepala BKPSDM,Sekretariat,{HR}\n"                  # line 7: own appraiser
+            f"{SITI},Siti Rahayu,Analis Pengaduan,Bidang Pengaduan,{BUDI}\n"  # line 2: unchanged
+            f"{ANI},Ani Lestari,Pranata Komputer,Bidang Pengaduan,{BUDI}\n"  # line 3: new
+            f"{BUDI},Budi Santoso,Kepala Bidang Pengaduan,Bidang Pengaduan,\n"  # line 4: updated
+            "12345,Pendek,Staf,Bidang Pengaduan,\n"  # line 5: bad NIP
+            f"{OUTSIDER},Dua Kolom\n"  # line 6: too few fields
+            f"{HR},Hadi Prasetyo,Kepala BKPSDM,Sekretariat,{HR}\n"  # line 7: own appraiser
         )
         csv = await client.post("/employees/import", content=csv_text, headers={**hr, "Content-Type": "text/csv"})
         assert csv.status_code == 200, csv.text
@@ -73,7 +94,9 @@ async def test_roster_import_keeps_good_rows_reports_bad_lines_and_is_idempotent
         assert (again.json()["registered"], again.json()["updated"], again.json()["unchanged"]) == (0, 0, 3)
         wrong_type = await client.post("/employees/import", content=csv_text, headers=hr)
         assert wrong_type.status_code == 415
-        bad_header = await client.post("/employees/import", content="nik,nama\n", headers={**hr, "Content-Type": "text/csv"})
+        bad_header = await client.post(
+            "/employees/import", content="nik,nama\n", headers={**hr, "Content-Type": "text/csv"}
+        )
         assert bad_header.status_code == 422 and "missing: nip" in bad_header.json()["detail"]
 
         page = await client.get("/employees", params={"limit": 2}, headers=hr)
@@ -115,13 +138,20 @@ async def test_skp_lifecycle_realisation_and_period_close(target_app, running, a
 
         # Cascading: Budi (head of agency) serves an IKU; Siti's RHK utama support Budi's approved RHK.
         iku = (await client.post(f"/periods/{period_id}/iku", json=IKU, headers=hr)).json()
-        budi_skp = (await client.post("/skp", json={"period_id": period_id, "rhk": [
-            {**PLAN["rhk"][0], "iku_id": iku["iku_id"]}]}, headers=budi)).json()
+        budi_skp = (
+            await client.post(
+                "/skp",
+                json={"period_id": period_id, "rhk": [{**PLAN["rhk"][0], "iku_id": iku["iku_id"]}]},
+                headers=budi,
+            )
+        ).json()
         await client.post(f"/skp/{budi_skp['skp_id']}/submit", headers=budi)
         budi_rhk = (await client.post(f"/skp/{budi_skp['skp_id']}/approve", headers=as_(ATASAN, "appraiser"))).json()
         PLAN_SITI = {"rhk": [{**PLAN["rhk"][0], "supports_rhk_id": budi_rhk["rhk"][0]["rhk_id"]}, PLAN["rhk"][1]]}
 
-        bad = await client.post("/skp", json={"period_id": period_id, "rhk": [{**PLAN["rhk"][0], "kind": "inti"}]}, headers=siti)
+        bad = await client.post(
+            "/skp", json={"period_id": period_id, "rhk": [{**PLAN["rhk"][0], "kind": "inti"}]}, headers=siti
+        )
         assert bad.status_code == 422 and "rhk.0.kind" in bad.json()["detail"]
         extra = await client.post("/skp", json={**PLAN, "period_id": period_id, "owner": BUDI}, headers=siti)
         assert extra.status_code == 422 and "owner" in extra.json()["detail"]
@@ -143,13 +173,22 @@ async def test_skp_lifecycle_realisation_and_period_close(target_app, running, a
         assert (await client.post(f"/skp/{skp_id}/submit", headers=siti)).json()["status"] == "submitted"
         # Ani (a colleague, appraiser of nobody here) may not even see Siti's SKP: it is not there for her.
         assert (await client.post(f"/skp/{skp_id}/return", json={"notes": "x"}, headers=ani)).status_code == 404
-        returned = await client.post(f"/skp/{skp_id}/return", json={"notes": "Tambahkan indikator kualitas"}, headers=budi)
+        returned = await client.post(
+            f"/skp/{skp_id}/return", json={"notes": "Tambahkan indikator kualitas"}, headers=budi
+        )
         assert returned.json()["status"] == "returned" and returned.json()["notes"] == "Tambahkan indikator kualitas"
 
-        revised_plan = {"rhk": [{**PLAN_SITI["rhk"][0], "indikator": [
-            *PLAN["rhk"][0]["indikator"],
-            {"aspect": "kualitas", "description": "Kepuasan pelapor", "target": 85, "unit": "indeks"},
-        ]}]}
+        revised_plan = {
+            "rhk": [
+                {
+                    **PLAN_SITI["rhk"][0],
+                    "indikator": [
+                        *PLAN["rhk"][0]["indikator"],
+                        {"aspect": "kualitas", "description": "Kepuasan pelapor", "target": 85, "unit": "indeks"},
+                    ],
+                }
+            ]
+        }
         assert (await client.put(f"/skp/{skp_id}", json=revised_plan, headers=budi)).status_code == 403
         revised = await client.put(f"/skp/{skp_id}", json=revised_plan, headers=siti)
         assert revised.status_code == 200 and revised.json()["status"] == "draft"
@@ -162,15 +201,23 @@ async def test_skp_lifecycle_realisation_and_period_close(target_app, running, a
         assert (await client.post(f"/skp/{skp_id}/approve", headers=elsewhere)).status_code == 404
         approved = await client.post(f"/skp/{skp_id}/approve", headers=budi)
         assert approved.status_code == 200, approved.text
-        assert (approved.json()["status"], approved.json()["version"], approved.json()["approved_by"]) == ("approved", 1, BUDI)
+        assert (approved.json()["status"], approved.json()["version"], approved.json()["approved_by"]) == (
+            "approved",
+            1,
+            BUDI,
+        )
         assert (await client.put(f"/skp/{skp_id}", json=revised_plan, headers=siti)).status_code == 409
 
         iki_id = approved.json()["rhk"][0]["indikator"][1]["iki_id"]
+
         async def realise(body, headers, skp=skp_id):
             return await client.post(f"/skp/{skp}/realizations", json=body, headers=headers)
 
-        recorded = await client.post(f"/skp/{skp_id}/realizations", json={
-            "iki_id": iki_id, "checkpoint_id": "triwulan-1", "value": 37, "evidence": "https://lapor.example/q1"}, headers=siti)
+        recorded = await client.post(
+            f"/skp/{skp_id}/realizations",
+            json={"iki_id": iki_id, "checkpoint_id": "triwulan-1", "value": 37, "evidence": "https://lapor.example/q1"},
+            headers=siti,
+        )
         assert recorded.status_code == 201, recorded.text
         assert recorded.json()["checkpoint_id"] == "triwulan-1"
         no_checkpoint = await realise({"iki_id": iki_id, "value": 40}, hr)
@@ -185,13 +232,17 @@ async def test_skp_lifecycle_realisation_and_period_close(target_app, running, a
 
         ani_skp = (await client.post("/skp", json={**PLAN_SITI, "period_id": period_id}, headers=ani)).json()
         ani_iki = ani_skp["rhk"][0]["indikator"][0]["iki_id"]
-        not_approved = await realise({"iki_id": ani_iki, "value": 1, "checkpoint_id": "triwulan-1"}, ani, skp=ani_skp["skp_id"])
+        not_approved = await realise(
+            {"iki_id": ani_iki, "value": 1, "checkpoint_id": "triwulan-1"}, ani, skp=ani_skp["skp_id"]
+        )
         assert not_approved.status_code == 409
 
         view = await client.get(f"/skp/{skp_id}", headers=budi)
         assert view.status_code == 200 and [r["value"] for r in view.json()["realizations"]] == [37, 40]
         assert (await client.get(f"/skp/{skp_id}", headers=ani)).status_code == 404
-        assert (await client.get(f"/skp/{skp_id}", headers=auth_headers(HR, "another-agency", ["hr"]))).status_code == 404
+        assert (
+            await client.get(f"/skp/{skp_id}", headers=auth_headers(HR, "another-agency", ["hr"]))
+        ).status_code == 404
         listed = await client.get(f"/employees/{SITI}/skp", params={"period_id": period_id}, headers=siti)
         assert [s["skp_id"] for s in listed.json()["items"]] == [skp_id]
 
@@ -205,16 +256,23 @@ async def test_skp_lifecycle_realisation_and_period_close(target_app, running, a
         targets = await events_of("kinerja.targets", until=lambda types: types.count("EmployeePeriodClosed") >= 3)
         siti_targets = [(t, e) for t, e in targets if e["nip"] == SITI]
         # The close comes last on the employee's partition: after their targets and realisations.
-        assert [t for t, _ in siti_targets] == ["TargetSet", "RealizationRecorded", "RealizationRecorded",
-                                                "EmployeePeriodClosed"]
+        assert [t for t, _ in siti_targets] == [
+            "TargetSet",
+            "RealizationRecorded",
+            "RealizationRecorded",
+            "EmployeePeriodClosed",
+        ]
         target_set = siti_targets[0][1]
         assert (target_set["skp_id"], target_set["version"], target_set["approved_by"]) == (skp_id, 1, BUDI)
         assert [len(r["indikator"]) for r in target_set["rhk"]] == [3]
         assert target_set["rhk"][0]["supports_rhk_id"] == budi_rhk["rhk"][0]["rhk_id"]
         assert siti_targets[1][1]["realization_id"] == recorded.json()["realization_id"]
         assert siti_targets[1][1]["checkpoint_id"] == "triwulan-1"
-        by_nip = {e["nip"]: {k: e[k] for k in ("skp_id", "skp_version", "realization_count", "period_id")}
-                  for t, e in targets if t == "EmployeePeriodClosed"}
+        by_nip = {
+            e["nip"]: {k: e[k] for k in ("skp_id", "skp_version", "realization_count", "period_id")}
+            for t, e in targets
+            if t == "EmployeePeriodClosed"
+        }
         assert by_nip == {
             SITI: {"skp_id": skp_id, "skp_version": 1, "realization_count": 2, "period_id": period_id},
             BUDI: {"skp_id": budi_skp["skp_id"], "skp_version": 1, "realization_count": 0, "period_id": period_id},
@@ -223,7 +281,12 @@ async def test_skp_lifecycle_realisation_and_period_close(target_app, running, a
 
         periods = await events_of("kinerja.periods", until=lambda types: "PerformancePeriodClosed" in types)
         assert [t for t, _ in periods] == ["PerformancePeriodOpened", "PerformancePeriodClosed"]
-        assert [c["name"] for c in periods[0][1]["checkpoints"]] == ["Triwulan I", "Triwulan II", "Triwulan III", "Triwulan IV"]
+        assert [c["name"] for c in periods[0][1]["checkpoints"]] == [
+            "Triwulan I",
+            "Triwulan II",
+            "Triwulan III",
+            "Triwulan IV",
+        ]
         assert periods[1][1]["employee_count"] == 3 and "employees" not in periods[1][1]
 
 
@@ -234,13 +297,20 @@ async def test_approve_and_return_at_once_only_one_wins(target_app, running, as_
 
     hr, siti, budi = as_(HR, "hr"), as_(SITI), as_(BUDI, "appraiser")
     async with running(target_app) as client:
-        roster = roster_json((BUDI, "Budi Santoso", "Kepala Dinas", "Dinas", ATASAN),
-                             (SITI, "Siti Rahayu", "Analis Pengaduan", "Bidang Pengaduan", BUDI))
+        roster = roster_json(
+            (BUDI, "Budi Santoso", "Kepala Dinas", "Dinas", ATASAN),
+            (SITI, "Siti Rahayu", "Analis Pengaduan", "Bidang Pengaduan", BUDI),
+        )
         assert (await client.post("/employees", json=roster, headers=hr)).status_code == 200
         period_id = (await client.post("/periods", json={"year": 2025}, headers=hr)).json()["period_id"]
         iku = (await client.post(f"/periods/{period_id}/iku", json=IKU, headers=hr)).json()
-        budi_skp = (await client.post("/skp", json={"period_id": period_id, "rhk": [
-            {**PLAN["rhk"][0], "iku_id": iku["iku_id"]}]}, headers=budi)).json()
+        budi_skp = (
+            await client.post(
+                "/skp",
+                json={"period_id": period_id, "rhk": [{**PLAN["rhk"][0], "iku_id": iku["iku_id"]}]},
+                headers=budi,
+            )
+        ).json()
         await client.post(f"/skp/{budi_skp['skp_id']}/submit", headers=budi)
         budi_rhk = (await client.post(f"/skp/{budi_skp['skp_id']}/approve", headers=as_(ATASAN, "appraiser"))).json()
         plan = {"period_id": period_id, "rhk": [{**PLAN["rhk"][0], "supports_rhk_id": budi_rhk["rhk"][0]["rhk_id"]}]}

@@ -30,14 +30,30 @@ ROSTER = (
     f"{ANI},Ani Lestari,Pranata Komputer,,pelayanan,{KABID}\n"
     f"{DEDI},Dedi Kurniawan,Analis Pengaduan,,pengaduan,{KABID_2}\n"
 )
-NAMES = {KADIS: "Hadi Kusuma", KABID: "Budi Santoso", KABID_2: "Rina Wati", SITI: "Siti Rahayu", ANI: "Ani Lestari",
-         DEDI: "Dedi Kurniawan"}
+NAMES = {
+    KADIS: "Hadi Kusuma",
+    KABID: "Budi Santoso",
+    KABID_2: "Rina Wati",
+    SITI: "Siti Rahayu",
+    ANI: "Ani Lestari",
+    DEDI: "Dedi Kurniawan",
+}
 
 
 def plan(description, *, supports=None, iku=None):
-    return {"rhk": [{"kind": "utama", "description": description, "supports_rhk_id": supports, "iku_id": iku,
-                     "indikator": [{"aspect": "kuantitas", "description": f"Keluaran: {description}", "target": 12,
-                                    "unit": "dokumen"}]}]}
+    return {
+        "rhk": [
+            {
+                "kind": "utama",
+                "description": description,
+                "supports_rhk_id": supports,
+                "iku_id": iku,
+                "indikator": [
+                    {"aspect": "kuantitas", "description": f"Keluaran: {description}", "target": 12, "unit": "dokumen"}
+                ],
+            }
+        ]
+    }
 
 
 def hides(response, *values: str) -> None:
@@ -61,9 +77,19 @@ def agency_year(as_):
         report = await client.post("/employees/import", content=ROSTER, headers={**hr, "Content-Type": "text/csv"})
         assert report.json()["registered"] == 6 and report.json()["errors"] == [], report.text
         period_id = (await client.post("/periods", json={"year": 2025}, headers=hr)).json()["period_id"]
-        iku = (await client.post(f"/periods/{period_id}/iku", headers=hr, json={
-            "code": "IKU-1", "description": "Waktu respon pengaduan", "target": 14, "unit": "hari",
-            "higher_is_better": False})).json()
+        iku = (
+            await client.post(
+                f"/periods/{period_id}/iku",
+                headers=hr,
+                json={
+                    "code": "IKU-1",
+                    "description": "Waktu respon pengaduan",
+                    "target": 14,
+                    "unit": "hari",
+                    "higher_is_better": False,
+                },
+            )
+        ).json()
         skp: dict[str, dict] = {}
 
         async def approve(nip, appraiser, body):
@@ -80,8 +106,9 @@ def agency_year(as_):
         rina = await approve(KABID_2, KADIS, plan("Pengaduan tuntas", supports=kadis))
         await approve(SITI, KABID, plan("KTP-el terbit", supports=kabid))
         await approve(DEDI, KABID_2, plan("Pengaduan dijawab", supports=rina))
-        draft = await client.post("/skp", json={**plan("Draf rahasia Ani", supports=kabid), "period_id": period_id},
-                                  headers=as_(ANI))
+        draft = await client.post(
+            "/skp", json={**plan("Draf rahasia Ani", supports=kabid), "period_id": period_id}, headers=as_(ANI)
+        )
         assert draft.status_code == 201, draft.text
         skp[ANI] = draft.json()
         return {"period_id": period_id, "iku_id": iku["iku_id"], "skp": skp}
@@ -103,7 +130,10 @@ def flatten(tree: dict) -> list[tuple[str, str, str]]:
 
 
 async def test_the_cascade_shows_each_reader_their_own_line_and_drafts_only_to_owner_appraiser_and_hr(
-    target_app, running, as_, agency_year,
+    target_app,
+    running,
+    as_,
+    agency_year,
 ):
     async with running(target_app) as client:
         year = await agency_year(client)
@@ -115,28 +145,50 @@ async def test_the_cascade_shows_each_reader_their_own_line_and_drafts_only_to_o
 
         # Siti: her appraiser and his, herself; not Rina beside Budi, not Dedi, not Ani's draft.
         siti = await seen(SITI)
-        assert flatten(siti.json()) == [(KADIS, "Pelayanan prima", "approved"),
-                                        (KABID, "Layanan adminduk tepat waktu", "approved"),
-                                        (SITI, "KTP-el terbit", "approved")]
-        for hidden in (KABID_2, DEDI, ANI, NAMES[KABID_2], NAMES[DEDI], NAMES[ANI], "Draf rahasia Ani",
-                       "Pengaduan tuntas"):
+        assert flatten(siti.json()) == [
+            (KADIS, "Pelayanan prima", "approved"),
+            (KABID, "Layanan adminduk tepat waktu", "approved"),
+            (SITI, "KTP-el terbit", "approved"),
+        ]
+        for hidden in (
+            KABID_2,
+            DEDI,
+            ANI,
+            NAMES[KABID_2],
+            NAMES[DEDI],
+            NAMES[ANI],
+            "Draf rahasia Ani",
+            "Pengaduan tuntas",
+        ):
             assert hidden not in siti.text
 
         # Ani sees her own draft in her line; Budi, her appraiser, sees it too; Hadi above him does not.
-        assert flatten((await seen(ANI)).json()) == [(KADIS, "Pelayanan prima", "approved"),
-                                                     (KABID, "Layanan adminduk tepat waktu", "approved"),
-                                                     (ANI, "Draf rahasia Ani", "draft")]
-        assert sorted(flatten((await seen(KABID, "appraiser")).json())) == sorted([
-            (KADIS, "Pelayanan prima", "approved"), (KABID, "Layanan adminduk tepat waktu", "approved"),
-            (SITI, "KTP-el terbit", "approved"), (ANI, "Draf rahasia Ani", "draft")])
+        assert flatten((await seen(ANI)).json()) == [
+            (KADIS, "Pelayanan prima", "approved"),
+            (KABID, "Layanan adminduk tepat waktu", "approved"),
+            (ANI, "Draf rahasia Ani", "draft"),
+        ]
+        assert sorted(flatten((await seen(KABID, "appraiser")).json())) == sorted(
+            [
+                (KADIS, "Pelayanan prima", "approved"),
+                (KABID, "Layanan adminduk tepat waktu", "approved"),
+                (SITI, "KTP-el terbit", "approved"),
+                (ANI, "Draf rahasia Ani", "draft"),
+            ]
+        )
         kadis = await seen(KADIS, "appraiser")
         assert {nip for nip, _, _ in flatten(kadis.json())} == {KADIS, KABID, KABID_2, SITI, DEDI}
         assert "Draf rahasia Ani" not in kadis.text
 
         # HR sees every plan, drafts included; someone on no roster sees only the IKU.
         assert {(nip, status) for nip, _, status in flatten((await seen(HR, "hr")).json())} == {
-            (KADIS, "approved"), (KABID, "approved"), (KABID_2, "approved"), (SITI, "approved"), (DEDI, "approved"),
-            (ANI, "draft")}
+            (KADIS, "approved"),
+            (KABID, "approved"),
+            (KABID_2, "approved"),
+            (SITI, "approved"),
+            (DEDI, "approved"),
+            (ANI, "draft"),
+        }
         outsider = (await seen(STRANGER)).json()
         assert (outsider["code"], outsider["rhk"]) == ("IKU-1", [])
 
@@ -146,7 +198,11 @@ async def test_the_cascade_shows_each_reader_their_own_line_and_drafts_only_to_o
 
 
 async def test_an_appraiser_reads_the_team_they_appraise_now_and_their_own_record_only(
-    target_app, running, as_, auth_headers, agency_year,
+    target_app,
+    running,
+    as_,
+    auth_headers,
+    agency_year,
 ):
     async with running(target_app) as client:
         year = await agency_year(client)
@@ -175,8 +231,14 @@ async def test_an_appraiser_reads_the_team_they_appraise_now_and_their_own_recor
             (await client.get(f"/skp/{dedi_skp}/versions/1", headers=budi), no_skp),
             (await client.get(f"/skp/{dedi_skp}/feedback", headers=budi), no_skp),
             (await client.post(f"/skp/{dedi_skp}/return", json={"notes": "x"}, headers=budi), no_skp),
-            (await client.post(f"/skp/{dedi_skp}/realizations", headers=budi,
-                               json={"iki_id": "x", "value": 1, "checkpoint_id": "triwulan-1"}), no_skp),
+            (
+                await client.post(
+                    f"/skp/{dedi_skp}/realizations",
+                    headers=budi,
+                    json={"iki_id": "x", "value": 1, "checkpoint_id": "triwulan-1"},
+                ),
+                no_skp,
+            ),
         ):
             assert refused.status_code == like.status_code == 404, refused.text
             assert (refused.json()["title"], refused.json()["detail"]) == (like.json()["title"], like.json()["detail"])
@@ -190,19 +252,22 @@ async def test_an_appraiser_reads_the_team_they_appraise_now_and_their_own_recor
         # Siti moves to Rina's unit: Budi's access to her ends with it, her SKP of this year included.
         siti_skp = year["skp"][SITI]["skp_id"]
         assert (await client.get(f"/skp/{siti_skp}", headers=budi)).status_code == 200
-        moved = await client.post(f"/employees/{SITI}/transfer", headers=hr,
-                                  json={"unit_id": "pengaduan", "effective_on": "2025-07-01"})
+        moved = await client.post(
+            f"/employees/{SITI}/transfer", headers=hr, json={"unit_id": "pengaduan", "effective_on": "2025-07-01"}
+        )
         assert moved.status_code == 200 and moved.json()["appraiser_nip"] == KABID_2
         assert [e["nip"] for e in (await client.get("/employees", headers=budi)).json()["items"]] == [ANI]
         for path in (f"/employees/{SITI}", f"/employees/{SITI}/skp", f"/skp/{siti_skp}", f"/skp/{siti_skp}/versions"):
             gone = await client.get(path, headers=budi)
             assert gone.status_code == 404, (path, gone.text)
             hides(gone, SITI, siti_skp)
-        assert SITI not in json.dumps((await client.get("/me/team/skp", params={"period_id": year["period_id"]},
-                                                        headers=budi)).json())
+        assert SITI not in json.dumps(
+            (await client.get("/me/team/skp", params={"period_id": year["period_id"]}, headers=budi)).json()
+        )
         assert (await client.get(f"/skp/{siti_skp}", headers=rina)).json()["nip"] == SITI
         assert [s["skp_id"] for s in (await client.get(f"/employees/{SITI}/skp", headers=rina)).json()["items"]] == [
-            siti_skp]
+            siti_skp
+        ]
 
 
 async def test_refusals_of_changes_name_the_rule_not_the_people(target_app, running, as_, agency_year):
@@ -221,12 +286,23 @@ async def test_refusals_of_changes_name_the_rule_not_the_people(target_app, runn
         # it is refused exactly like a link to nothing.
         kabid = year["skp"][KABID]
         kept = kabid["rhk"][0]
-        revision = await client.post(f"/skp/{kabid['skp_id']}/revisions", headers=as_(KABID), json={
-            "reason": "Tambahan tugas", "rhk": [
-                {"rhk_id": kept["rhk_id"], "kind": "utama", "description": kept["description"],
-                 "supports_rhk_id": kept["supports_rhk_id"],
-                 "indikator": [{k: v for k, v in kept["indikator"][0].items() if k != "higher_is_better"}]},
-                {**plan("Rencana baru Budi", supports=kept["supports_rhk_id"])["rhk"][0]}]})
+        revision = await client.post(
+            f"/skp/{kabid['skp_id']}/revisions",
+            headers=as_(KABID),
+            json={
+                "reason": "Tambahan tugas",
+                "rhk": [
+                    {
+                        "rhk_id": kept["rhk_id"],
+                        "kind": "utama",
+                        "description": kept["description"],
+                        "supports_rhk_id": kept["supports_rhk_id"],
+                        "indikator": [{k: v for k, v in kept["indikator"][0].items() if k != "higher_is_better"}],
+                    },
+                    {**plan("Rencana baru Budi", supports=kept["supports_rhk_id"])["rhk"][0]},
+                ],
+            },
+        )
         assert revision.status_code == 201, revision.text
         budi_draft = revision.json()["revision"]["rhk"][1]["rhk_id"]
         for supports in (budi_draft, "no-such-rhk"):
@@ -234,8 +310,9 @@ async def test_refusals_of_changes_name_the_rule_not_the_people(target_app, runn
             assert dangling.status_code == 422
             assert "does not exist in the appraiser's approved SKP" in dangling.json()["detail"]
             assert KABID not in dangling.json()["detail"] and supports not in dangling.json()["detail"]
-        taken = await client.post("/skp", headers=as_(SITI), json={
-            **plan("z", supports=kept["rhk_id"]), "period_id": year["period_id"]})
+        taken = await client.post(
+            "/skp", headers=as_(SITI), json={**plan("z", supports=kept["rhk_id"]), "period_id": year["period_id"]}
+        )
         assert taken.status_code == 409
         hides(taken, SITI, year["period_id"])
 
@@ -247,16 +324,20 @@ async def test_inputs_that_gave_500_are_422_naming_the_field(target_app, running
             ({"year": 2025, "ends_on": "9999-12-31", "checkpoint_months": 1}, "ends_on"),  # monthly into year 10000
             ({"year": 2025, "starts_on": "2024-07-01"}, "starts_on"),
             ({"year": 2025, "ends_on": "2026-06-30", "checkpoint_months": 6}, "ends_on"),
-            ({"year": 2025, "checkpoints": [{"name": "Akhir", "starts_on": "2025-07-01", "ends_on": "2026-01-31"}]},
-             "checkpoints.0.ends_on"),
+            (
+                {"year": 2025, "checkpoints": [{"name": "Akhir", "starts_on": "2025-07-01", "ends_on": "2026-01-31"}]},
+                "checkpoints.0.ends_on",
+            ),
         ):
             refused = await client.post("/periods", json=body, headers=hr)
             assert refused.status_code == 422, (body, refused.text)
             assert refused.json()["field"] == field and field in refused.json()["detail"]
-        assert (await client.post("/periods", json={"year": 2025, "ends_on": "10000-01-01"},
-                                  headers=hr)).status_code == 422
-        opened = await client.post("/periods", json={"year": 2025, "starts_on": "2025-02-01", "checkpoint_months": 1},
-                                   headers=hr)
+        assert (
+            await client.post("/periods", json={"year": 2025, "ends_on": "10000-01-01"}, headers=hr)
+        ).status_code == 422
+        opened = await client.post(
+            "/periods", json={"year": 2025, "starts_on": "2025-02-01", "checkpoint_months": 1}, headers=hr
+        )
         assert opened.status_code == 201 and len(opened.json()["checkpoints"]) == 11
 
         csv = {**hr, "Content-Type": "text/csv"}
@@ -273,8 +354,11 @@ async def test_inputs_that_gave_500_are_422_naming_the_field(target_app, running
         assert refused.json()["detail"].startswith("line 3, name: must not contain the NUL character")
         stored = await sql(database_url, "SELECT nip FROM employees WHERE agency_id = :a ORDER BY nip", a=agency)
         assert [r["nip"] for r in stored] == sorted([SITI, ANI])
-        in_json = await client.post("/employees", headers=hr, json={"employees": [
-            {"nip": KABID, "name": "Bu\x00di", "position": "Kepala Bidang", "unit": "Pelayanan"}]})
+        in_json = await client.post(
+            "/employees",
+            headers=hr,
+            json={"employees": [{"nip": KABID, "name": "Bu\x00di", "position": "Kepala Bidang", "unit": "Pelayanan"}]},
+        )
         assert in_json.status_code == 422 and in_json.json()["errors"][0]["field"] == "employees.0.name"
 
         for path in ("/employees", "/transfer-requests"):

@@ -11,14 +11,28 @@ pytestmark = pytest.mark.integration
 
 HR, SITI, BUDI = "196805051990031001", "198503122010012002", "197801012005011001"
 ATASAN = "196505051990031001"  # the Kepala Dinas's appraiser, outside the agency
-IKU = {"code": "IKU-1", "description": "Waktu respon pengaduan", "target": 14, "unit": "hari", "higher_is_better": False}
-UTAMA = {"kind": "utama", "description": "Terselesaikannya pengaduan masyarakat", "indikator": [
-    {"aspect": "waktu", "description": "Rata-rata waktu penyelesaian", "target": 14, "unit": "hari"},
-    {"aspect": "kuantitas", "description": "Pengaduan yang diselesaikan", "target": 120, "unit": "pengaduan"},
-]}
-TAMBAHAN = {"kind": "tambahan", "description": "Tersusunnya SOP layanan", "indikator": [
-    {"aspect": "kualitas", "description": "SOP disahkan", "target": 1, "unit": "dokumen"},
-]}
+IKU = {
+    "code": "IKU-1",
+    "description": "Waktu respon pengaduan",
+    "target": 14,
+    "unit": "hari",
+    "higher_is_better": False,
+}
+UTAMA = {
+    "kind": "utama",
+    "description": "Terselesaikannya pengaduan masyarakat",
+    "indikator": [
+        {"aspect": "waktu", "description": "Rata-rata waktu penyelesaian", "target": 14, "unit": "hari"},
+        {"aspect": "kuantitas", "description": "Pengaduan yang diselesaikan", "target": 120, "unit": "pengaduan"},
+    ],
+}
+TAMBAHAN = {
+    "kind": "tambahan",
+    "description": "Tersusunnya SOP layanan",
+    "indikator": [
+        {"aspect": "kualitas", "description": "SOP disahkan", "target": 1, "unit": "dokumen"},
+    ],
+}
 
 # The most statements each request may send. Before the SKP, its owner and the period were each
 # read in one statement (and read once): create 17, submit 18, approve 19, realisation 9.
@@ -30,15 +44,32 @@ MAX_STATEMENTS = {"create": 8, "submit": 6, "approve": 7, "realisation": 5}
 async def test_skp_and_realisation_writes_send_few_statements(target_app, running, as_, statements):
     hr, siti, budi = as_(HR, "hr"), as_(SITI), as_(BUDI, "appraiser")
     async with running(target_app) as client:
-        roster = {"employees": [
-            {"nip": BUDI, "name": "Budi Santoso", "position": "Kepala Dinas", "unit": "Dinas", "appraiser_nip": ATASAN},
-            {"nip": SITI, "name": "Siti Rahayu", "position": "Analis", "unit": "Bidang Pengaduan", "appraiser_nip": BUDI},
-        ]}
+        roster = {
+            "employees": [
+                {
+                    "nip": BUDI,
+                    "name": "Budi Santoso",
+                    "position": "Kepala Dinas",
+                    "unit": "Dinas",
+                    "appraiser_nip": ATASAN,
+                },
+                {
+                    "nip": SITI,
+                    "name": "Siti Rahayu",
+                    "position": "Analis",
+                    "unit": "Bidang Pengaduan",
+                    "appraiser_nip": BUDI,
+                },
+            ]
+        }
         assert (await client.post("/employees", json=roster, headers=hr)).status_code == 200
         period_id = (await client.post("/periods", json={"year": 2025}, headers=hr)).json()["period_id"]
         iku = (await client.post(f"/periods/{period_id}/iku", json=IKU, headers=hr)).json()
-        head = (await client.post("/skp", json={"period_id": period_id, "rhk": [{**UTAMA, "iku_id": iku["iku_id"]}]},
-                                  headers=budi)).json()
+        head = (
+            await client.post(
+                "/skp", json={"period_id": period_id, "rhk": [{**UTAMA, "iku_id": iku["iku_id"]}]}, headers=budi
+            )
+        ).json()
         assert (await client.post(f"/skp/{head['skp_id']}/submit", headers=budi)).status_code == 200
         head = (await client.post(f"/skp/{head['skp_id']}/approve", headers=as_(ATASAN, "appraiser"))).json()
         plan = {"period_id": period_id, "rhk": [{**UTAMA, "supports_rhk_id": head["rhk"][0]["rhk_id"]}, TAMBAHAN]}
@@ -59,8 +90,11 @@ async def test_skp_and_realisation_writes_send_few_statements(target_app, runnin
         counts["approve"] = len(sent)
         iki_id = approved.json()["rhk"][0]["indikator"][0]["iki_id"]
         async with statements() as sent:
-            recorded = await client.post(f"/skp/{skp_id}/realizations", headers=siti, json={
-                "iki_id": iki_id, "checkpoint_id": "triwulan-1", "value": 9})
+            recorded = await client.post(
+                f"/skp/{skp_id}/realizations",
+                headers=siti,
+                json={"iki_id": iki_id, "checkpoint_id": "triwulan-1", "value": 9},
+            )
         assert recorded.status_code == 201, recorded.text
         counts["realisation"] = len(sent)
 

@@ -29,20 +29,51 @@ RATING = {
 }
 
 
-def appraisal(agency, nip, period_id, predikat, *, weak=(), kind="annual", appraisal_id=None,
-              at=datetime(2026, 1, 20, 3, 0, tzinfo=UTC)) -> AppraisalCompleted:
+def appraisal(
+    agency,
+    nip,
+    period_id,
+    predikat,
+    *,
+    weak=(),
+    kind="annual",
+    appraisal_id=None,
+    at=datetime(2026, 1, 20, 3, 0, tzinfo=UTC),
+) -> AppraisalCompleted:
     hasil, perilaku = RATING[predikat]
     return AppraisalCompleted(
-        agency_id=agency, period_id=period_id, nip=nip, appraisal_id=appraisal_id or f"apr-{uuid.uuid4().hex[:12]}",
-        rating_hasil_kerja=hasil, rating_perilaku=perilaku, predikat=predikat, policy_version="default-1",
-        completed_at=at, kind=kind, checkpoint_id="q2" if kind == "periodic" else None,
+        agency_id=agency,
+        period_id=period_id,
+        nip=nip,
+        appraisal_id=appraisal_id or f"apr-{uuid.uuid4().hex[:12]}",
+        rating_hasil_kerja=hasil,
+        rating_perilaku=perilaku,
+        predikat=predikat,
+        policy_version="default-1",
+        completed_at=at,
+        kind=kind,
+        checkpoint_id="q2" if kind == "periodic" else None,
         summary=AppraisalSummary(
-            indikator=[IndikatorResult(iki_id="iki-1", rhk_id="rhk-1", rhk_kind=RhkKind.UTAMA, aspect=Aspect.WAKTU,
-                                       description="Waktu respon pengaduan", target=14, realization=14, capaian=100,
-                                       met=True)],
-            perilaku=[PerilakuResult(value=v, level=Ekspektasi.DI_BAWAH if v in weak else Ekspektasi.SESUAI,
-                                     answers=5) for v in BerakhlakValue],
-            average_capaian_utama=100.0, feedback_answers=5),
+            indikator=[
+                IndikatorResult(
+                    iki_id="iki-1",
+                    rhk_id="rhk-1",
+                    rhk_kind=RhkKind.UTAMA,
+                    aspect=Aspect.WAKTU,
+                    description="Waktu respon pengaduan",
+                    target=14,
+                    realization=14,
+                    capaian=100,
+                    met=True,
+                )
+            ],
+            perilaku=[
+                PerilakuResult(value=v, level=Ekspektasi.DI_BAWAH if v in weak else Ekspektasi.SESUAI, answers=5)
+                for v in BerakhlakValue
+            ],
+            average_capaian_utama=100.0,
+            feedback_answers=5,
+        ),
     )
 
 
@@ -51,8 +82,10 @@ def delivered(events):
     event published twice has a new id), in offset order."""
     from kinerja_runtime.messaging import Delivered, Envelope
 
-    return [Delivered(e, Envelope(CloudEventAttributes.for_event(e, "/kinerja/test"), e.topic, 0, offset, e.key()))
-            for offset, e in enumerate(events)]
+    return [
+        Delivered(e, Envelope(CloudEventAttributes.for_event(e, "/kinerja/test"), e.topic, 0, offset, e.key()))
+        for offset, e in enumerate(events)
+    ]
 
 
 @pytest.fixture
@@ -94,11 +127,26 @@ async def test_one_batch_decides_each_appraisal_once_with_the_right_plans(uows, 
 
     low, steady, checked, star, mentor = (new_nip() for _ in range(5))
     period, earlier = f"{agency}-2025", f"{agency}-2024"
-    await apply(uows, [roster.on_employees_registered], delivered([
-        EmployeeRegistered(agency_id=agency, nip=nip, name="Pegawai", position="Analis", unit="Bidang",
-                           appraiser_nip=mentor) for nip in (low, steady, checked, star)]))
-    opened = delivered([PerformancePeriodOpened(agency_id=agency, period_id=p, year=y, starts_on=date(y, 1, 1),
-                                                ends_on=date(y, 12, 31)) for p, y in ((earlier, 2024), (period, 2025))])
+    await apply(
+        uows,
+        [roster.on_employees_registered],
+        delivered(
+            [
+                EmployeeRegistered(
+                    agency_id=agency, nip=nip, name="Pegawai", position="Analis", unit="Bidang", appraiser_nip=mentor
+                )
+                for nip in (low, steady, checked, star)
+            ]
+        ),
+    )
+    opened = delivered(
+        [
+            PerformancePeriodOpened(
+                agency_id=agency, period_id=p, year=y, starts_on=date(y, 1, 1), ends_on=date(y, 12, 31)
+            )
+            for p, y in ((earlier, 2024), (period, 2025))
+        ]
+    )
     await apply(uows, [roster.on_periods_opened, talent.on_periods_opened], opened)
 
     low_result = appraisal(agency, low, period, Predikat.BUTUH_PERBAIKAN, weak=[BerakhlakValue.LOYAL])
@@ -134,8 +182,11 @@ async def test_one_batch_decides_each_appraisal_once_with_the_right_plans(uows, 
 
     outbox = await rows(uows, "SELECT event_type, headers FROM outbox ORDER BY id")
     caused = [(o["event_type"].split(".")[2], o["headers"]["ce_causationid"]) for o in outbox]
-    assert caused == [("DevelopmentPlanCreated", batch[0].event_id), ("DevelopmentPlanCreated", batch[4].event_id),
-                      ("TalentPoolNominated", batch[6].event_id)], "each event names the appraisal that caused it"
+    assert caused == [
+        ("DevelopmentPlanCreated", batch[0].event_id),
+        ("DevelopmentPlanCreated", batch[4].event_id),
+        ("TalentPoolNominated", batch[6].event_id),
+    ], "each event names the appraisal that caused it"
 
     # The whole year again (a replay, or the producer's copies): nothing decided twice.
     await apply(uows, [plans.on_appraisals_completed], delivered(events))

@@ -56,10 +56,13 @@ def training_app(broker, clock):
 
     def make(database_url: str):
         settings = ServiceSettings(
-            service_name="training-service", database_url=database_url,
+            service_name="training-service",
+            database_url=database_url,
             consumer_group=f"training-service-{zlib.crc32(database_url.encode()):08x}",
-            kafka_bootstrap_servers=broker.bootstrap_servers, consumer_backoff_seconds=0.05,
-            log_json=False, log_level="WARNING",
+            kafka_bootstrap_servers=broker.bootstrap_servers,
+            consumer_backoff_seconds=0.05,
+            log_json=False,
+            log_level="WARNING",
         )
         return create_app(settings, clock=clock)
 
@@ -67,21 +70,43 @@ def training_app(broker, clock):
 
 
 def summary(weak=(), missed=()) -> AppraisalSummary:
-    indikator = [IndikatorResult(iki_id=iki, rhk_id="rhk-1", rhk_kind=RhkKind.UTAMA, aspect=Aspect.WAKTU,
-                                 description="Waktu respon pengaduan 14 hari", target=14, realization=30,
-                                 capaian=47, met=False) for iki in missed]
-    perilaku = [PerilakuResult(value=v, level=Ekspektasi.DI_BAWAH if v in weak else Ekspektasi.SESUAI, answers=5)
-                for v in BerakhlakValue]
+    indikator = [
+        IndikatorResult(
+            iki_id=iki,
+            rhk_id="rhk-1",
+            rhk_kind=RhkKind.UTAMA,
+            aspect=Aspect.WAKTU,
+            description="Waktu respon pengaduan 14 hari",
+            target=14,
+            realization=30,
+            capaian=47,
+            met=False,
+        )
+        for iki in missed
+    ]
+    perilaku = [
+        PerilakuResult(value=v, level=Ekspektasi.DI_BAWAH if v in weak else Ekspektasi.SESUAI, answers=5)
+        for v in BerakhlakValue
+    ]
     return AppraisalSummary(indikator=indikator, perilaku=perilaku, average_capaian_utama=80.0, feedback_answers=5)
 
 
-def appraisal(agency, nip, period_id, predikat, *, weak=(), missed=(), kind="annual", appraisal_id=None,
-              at=COMPLETED_AT) -> AppraisalCompleted:
+def appraisal(
+    agency, nip, period_id, predikat, *, weak=(), missed=(), kind="annual", appraisal_id=None, at=COMPLETED_AT
+) -> AppraisalCompleted:
     hasil, perilaku = RATING[predikat]
     return AppraisalCompleted(
-        agency_id=agency, period_id=period_id, nip=nip, appraisal_id=appraisal_id or f"apr-{uuid.uuid4().hex[:12]}",
-        rating_hasil_kerja=hasil, rating_perilaku=perilaku, predikat=predikat, policy_version="default-1",
-        completed_at=at, summary=summary(weak, missed), kind=kind,
+        agency_id=agency,
+        period_id=period_id,
+        nip=nip,
+        appraisal_id=appraisal_id or f"apr-{uuid.uuid4().hex[:12]}",
+        rating_hasil_kerja=hasil,
+        rating_perilaku=perilaku,
+        predikat=predikat,
+        policy_version="default-1",
+        completed_at=at,
+        summary=summary(weak, missed),
+        kind=kind,
         checkpoint_id="q2" if kind == "periodic" else None,
     )
 
@@ -89,11 +114,21 @@ def appraisal(agency, nip, period_id, predikat, *, weak=(), missed=(), kind="ann
 def revised(original: AppraisalCompleted, predikat, *, weak=(), missed=()) -> AppraisalRevised:
     hasil, perilaku = RATING[predikat]
     return AppraisalRevised(
-        agency_id=original.agency_id, period_id=original.period_id, nip=original.nip,
-        appraisal_id=f"{original.appraisal_id}-r2", supersedes_appraisal_id=original.appraisal_id, revision=2,
-        objection_id="obj-1", decided_by="197001011990031001", reason="Bukti dukung baru diterima.",
-        rating_hasil_kerja=hasil, rating_perilaku=perilaku, predikat=predikat, policy_version="default-1",
-        summary=summary(weak, missed), revised_at=original.completed_at + timedelta(days=10),
+        agency_id=original.agency_id,
+        period_id=original.period_id,
+        nip=original.nip,
+        appraisal_id=f"{original.appraisal_id}-r2",
+        supersedes_appraisal_id=original.appraisal_id,
+        revision=2,
+        objection_id="obj-1",
+        decided_by="197001011990031001",
+        reason="Bukti dukung baru diterima.",
+        rating_hasil_kerja=hasil,
+        rating_perilaku=perilaku,
+        predikat=predikat,
+        policy_version="default-1",
+        summary=summary(weak, missed),
+        revised_at=original.completed_at + timedelta(days=10),
     )
 
 
@@ -103,14 +138,32 @@ def staff(publish_event, eventually, auth_headers):
     the roster and periods, wait until training-service knows every employee."""
 
     async def publish(client, agency, employees, appraiser, periods):
-        await publish_event(EmployeeRegistered(agency_id=agency, nip=appraiser, name="Kepala Bidang",
-                                               position="Kepala Bidang", unit="Bidang Pelayanan"))
+        await publish_event(
+            EmployeeRegistered(
+                agency_id=agency, nip=appraiser, name="Kepala Bidang", position="Kepala Bidang", unit="Bidang Pelayanan"
+            )
+        )
         for nip in employees:
-            await publish_event(EmployeeRegistered(agency_id=agency, nip=nip, name="Siti Rahayu", position="Analis",
-                                                   unit="Bidang Pelayanan", appraiser_nip=appraiser))
+            await publish_event(
+                EmployeeRegistered(
+                    agency_id=agency,
+                    nip=nip,
+                    name="Siti Rahayu",
+                    position="Analis",
+                    unit="Bidang Pelayanan",
+                    appraiser_nip=appraiser,
+                )
+            )
         for period_id, year in periods.items():
-            await publish_event(PerformancePeriodOpened(agency_id=agency, period_id=period_id, year=year,
-                                                        starts_on=date(year, 1, 1), ends_on=date(year, 12, 31)))
+            await publish_event(
+                PerformancePeriodOpened(
+                    agency_id=agency,
+                    period_id=period_id,
+                    year=year,
+                    starts_on=date(year, 1, 1),
+                    ends_on=date(year, 12, 31),
+                )
+            )
         hr = auth_headers(HR_NIP, agency, ["hr"])
 
         async def known():
@@ -159,27 +212,41 @@ def development_events(read_topic, agency):
             seen = [r.headers["ce_type"].split(".")[2] for r in distinct(records)]
             return all(seen.count(t) >= n for t, n in types.items())
 
-        records = await read_topic(DEVELOPMENT, until=enough, timeout=60,
-                                   where=lambda r: r.headers.get("ce_agency") == agency)
+        records = await read_topic(
+            DEVELOPMENT, until=enough, timeout=60, where=lambda r: r.headers.get("ce_agency") == agency
+        )
         return [(r.headers["ce_type"].split(".")[2], json.loads(r.value)) for r in distinct(records)]
 
     return read
 
 
 async def test_low_result_plan_is_topped_up_to_20_jp_counting_hours_already_completed(
-    agency, new_nip, database_url, training_app, running, staff, plans_of, publish_event, auth_headers, read_topic,
+    agency,
+    new_nip,
+    database_url,
+    training_app,
+    running,
+    staff,
+    plans_of,
+    publish_event,
+    auth_headers,
+    read_topic,
 ):
     fresh, trained, appraiser = new_nip(), new_nip(), new_nip()
     period_id = f"{agency}-2025"
     async with running(training_app(database_url)) as client:
         await staff(client, agency, [fresh, trained], appraiser, {period_id: 2025})
         # 16 JP already completed this year, outside any plan (recorded by HR, so they count).
-        done = await client.post(f"/employees/{trained}/jp-ledger", headers=auth_headers(HR_NIP, agency, ["hr"]), json={
-            "catalogue_code": "PEL-K01", "evidence": "SERT/BPSDM/2026/001", "completed_on": "2026-01-10"})
+        done = await client.post(
+            f"/employees/{trained}/jp-ledger",
+            headers=auth_headers(HR_NIP, agency, ["hr"]),
+            json={"catalogue_code": "PEL-K01", "evidence": "SERT/BPSDM/2026/001", "completed_on": "2026-01-10"},
+        )
         assert done.status_code == 201, done.text
         for nip in (fresh, trained):
-            await publish_event(appraisal(agency, nip, period_id, Predikat.BUTUH_PERBAIKAN,
-                                          weak=[BerakhlakValue.LOYAL]))
+            await publish_event(
+                appraisal(agency, nip, period_id, Predikat.BUTUH_PERBAIKAN, weak=[BerakhlakValue.LOYAL])
+            )
 
         (plan,) = (await plans_of(client, agency, fresh))["plans"]
         gaps = [i for i in plan["items"] if i["gap_kind"] != "jp_entitlement"]
@@ -199,7 +266,14 @@ async def test_low_result_plan_is_topped_up_to_20_jp_counting_hours_already_comp
 
 
 async def test_baik_with_a_weak_value_gets_a_recommended_plan_and_periodic_results_make_none(
-    agency, new_nip, database_url, training_app, running, staff, plans_of, publish_event,
+    agency,
+    new_nip,
+    database_url,
+    training_app,
+    running,
+    staff,
+    plans_of,
+    publish_event,
 ):
     baik, steady, appraiser = new_nip(), new_nip(), new_nip()
     period_id = f"{agency}-2025"
@@ -223,26 +297,40 @@ async def test_baik_with_a_weak_value_gets_a_recommended_plan_and_periodic_resul
 
 
 async def test_revision_supersedes_the_plan_keeping_completed_hours(
-    agency, new_nip, database_url, training_app, running, staff, plans_of, publish_event, auth_headers, read_topic,
+    agency,
+    new_nip,
+    database_url,
+    training_app,
+    running,
+    staff,
+    plans_of,
+    publish_event,
+    auth_headers,
+    read_topic,
     clock,
 ):
     nip, appraiser, cleared = new_nip(), new_nip(), new_nip()
     period_id = f"{agency}-2025"
     async with running(training_app(database_url)) as client:
         await staff(client, agency, [nip, cleared], appraiser, {period_id: 2025})
-        original = appraisal(agency, nip, period_id, Predikat.SANGAT_KURANG,
-                             weak=[BerakhlakValue.LOYAL, BerakhlakValue.ADAPTIF])
+        original = appraisal(
+            agency, nip, period_id, Predikat.SANGAT_KURANG, weak=[BerakhlakValue.LOYAL, BerakhlakValue.ADAPTIF]
+        )
         await publish_event(original)
         (plan,) = (await plans_of(client, agency, nip))["plans"]
         loyal = next(i for i in plan["items"] if i["gap"] == "loyal")
         url = f"/plans/{plan['plan_id']}/items/{loyal['item_id']}"
-        done = await client.post(f"{url}/complete", headers=auth_headers(nip, agency),
-                                 json={"evidence": "SERT-LOYAL-01", "completed_on": "2026-01-21"})
+        done = await client.post(
+            f"{url}/complete",
+            headers=auth_headers(nip, agency),
+            json={"evidence": "SERT-LOYAL-01", "completed_on": "2026-01-21"},
+        )
         assert done.status_code == 200, done.text
 
         # The objection succeeds: Butuh Perbaikan, both values still weak.
-        await publish_event(revised(original, Predikat.BUTUH_PERBAIKAN,
-                                    weak=[BerakhlakValue.LOYAL, BerakhlakValue.ADAPTIF]))
+        await publish_event(
+            revised(original, Predikat.BUTUH_PERBAIKAN, weak=[BerakhlakValue.LOYAL, BerakhlakValue.ADAPTIF])
+        )
         found = await plans_of(client, agency, nip, decisions=2)
         old, new = sorted(found["plans"], key=lambda p: p["status"] != "superseded")
         assert old["status"] == "superseded" and old["superseded_by_plan_id"] == new["plan_id"]
@@ -251,8 +339,9 @@ async def test_revision_supersedes_the_plan_keeping_completed_hours(
         assert loyal["catalogue_code"] not in {i["catalogue_code"] for i in new["items"]}
         assert "adaptif" in {i["gap"] for i in new["items"]}
         assert new["total_jp"] + loyal["jp"] >= 20, "the top-up counts the hours already completed"
-        ledger = (await client.get(f"/employees/{nip}/jp-ledger", params={"year": 2026},
-                                   headers=auth_headers(nip, agency))).json()
+        ledger = (
+            await client.get(f"/employees/{nip}/jp-ledger", params={"year": 2026}, headers=auth_headers(nip, agency))
+        ).json()
         assert ledger["completed_jp"] == loyal["jp"], "completed hours stay in the ledger"
 
         stale = await client.post(f"{url}/enrol", headers=auth_headers(nip, agency))
@@ -276,18 +365,28 @@ async def test_revision_supersedes_the_plan_keeping_completed_hours(
 
 
 async def test_talent_pool_after_two_sangat_baik_years_not_after_one(
-    agency, new_nip, database_url, training_app, running, staff, plans_of, publish_event, auth_headers, read_topic,
+    agency,
+    new_nip,
+    database_url,
+    training_app,
+    running,
+    staff,
+    plans_of,
+    publish_event,
+    auth_headers,
+    read_topic,
     eventually,
 ):
     star, rising, appraiser = new_nip(), new_nip(), new_nip()
     periods = {f"{agency}-2024": 2024, f"{agency}-2025": 2025}
     async with running(training_app(database_url)) as client:
         await staff(client, agency, [star, rising], appraiser, periods)
-        for (period_id, year) in periods.items():
+        for period_id, year in periods.items():
             at = datetime(year + 1, 1, 15, tzinfo=UTC)
             await publish_event(appraisal(agency, star, period_id, Predikat.SANGAT_BAIK, at=at))
-            await publish_event(appraisal(agency, rising, period_id,
-                                          Predikat.SANGAT_BAIK if year == 2025 else Predikat.BAIK, at=at))
+            await publish_event(
+                appraisal(agency, rising, period_id, Predikat.SANGAT_BAIK if year == 2025 else Predikat.BAIK, at=at)
+            )
         await plans_of(client, agency, star, decisions=2)
         await plans_of(client, agency, rising, decisions=2)
 

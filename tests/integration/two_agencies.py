@@ -44,14 +44,16 @@ class PortalTransport(httpx.BaseTransport):
             response = await transport.handle_async_request(request)
             body = await response.aread()
             # A stream (not content) that the client reads and closes, as it does a real answer.
-            return httpx.Response(response.status_code, headers=response.headers, stream=httpx.ByteStream(body),
-                                  request=request)
+            return httpx.Response(
+                response.status_code, headers=response.headers, stream=httpx.ByteStream(body), request=request
+            )
 
         return self.portal.call(send)
 
 
-def build_apps(broker, make_database: Callable[[str], str], label: str, *, survey_limit: int = 60,
-               auth: dict | None = None) -> dict:
+def build_apps(
+    broker, make_database: Callable[[str], str], label: str, *, survey_limit: int = 60, auth: dict | None = None
+) -> dict:
     """The four services, not started, each on a fresh database; consumer groups of their own.
     ``auth``: token settings for all four (e.g. jwt_public_key, jwt_issuer); default the dev issuer's."""
     from appraisal_service.main import create_app as appraisal_app
@@ -65,9 +67,15 @@ def build_apps(broker, make_database: Callable[[str], str], label: str, *, surve
     def settings(cls, service: str, **extra):
         url = make_database(f"{label}_{service.split('-')[0]}")
         return cls(
-            service_name=service, database_url=url, kafka_bootstrap_servers=broker.bootstrap_servers,
-            consumer_group=f"{service}-{zlib.crc32(url.encode()):08x}", consumer_backoff_seconds=0.05,
-            log_json=False, log_level="ERROR", **(auth or {}), **extra,
+            service_name=service,
+            database_url=url,
+            kafka_bootstrap_servers=broker.bootstrap_servers,
+            consumer_group=f"{service}-{zlib.crc32(url.encode()):08x}",
+            consumer_backoff_seconds=0.05,
+            log_json=False,
+            log_level="ERROR",
+            **(auth or {}),
+            **extra,
         )
 
     return {
@@ -76,9 +84,14 @@ def build_apps(broker, make_database: Callable[[str], str], label: str, *, surve
             settings(ServiceSettings, "feedback-service"),
             SurveySettings(rate_limit=survey_limit, read_rate_limit=max(300, survey_limit)),
         ),
-        "appraisal-service": appraisal_app(settings(
-            AppraisalSettings, "appraisal-service", appraisal_settle_seconds=0.2, appraisal_max_wait_seconds=60,
-        )),
+        "appraisal-service": appraisal_app(
+            settings(
+                AppraisalSettings,
+                "appraisal-service",
+                appraisal_settle_seconds=0.2,
+                appraisal_max_wait_seconds=60,
+            )
+        ),
         "training-service": training_app(settings(ServiceSettings, "training-service")),
     }
 
@@ -159,8 +172,18 @@ class Agency:
         found = {self.agency_id, self.period_id, self.iku_id}
         for person in [*self.roster, self.people["hr"]]:
             found |= {person.nip, person.name}
-            found |= {v for v in (person.skp_id, person.appraisal_id, person.round_id, person.objection_id,
-                                  person.plan_id, person.item_id) if v}
+            found |= {
+                v
+                for v in (
+                    person.skp_id,
+                    person.appraisal_id,
+                    person.round_id,
+                    person.objection_id,
+                    person.plan_id,
+                    person.item_id,
+                )
+                if v
+            }
             found |= set(person.rhk_ids) | set(person.iki_ids)
         for unit in self.units:
             found |= {unit["unit_id"], unit["name"]}
@@ -205,14 +228,27 @@ def _retag(scenario: Scenario, suffix: str, seq_shift: int) -> None:
 
 
 def _person(employee: Employee, roles: tuple[str, ...]) -> Person:
-    return Person(employee.nip, employee.name, roles, employee.unit_id, employee.appraiser_nip, employee.skp_id,
-                  list(employee.rhk_ids), [i["iki_id"] for i in employee.iki])
+    return Person(
+        employee.nip,
+        employee.name,
+        roles,
+        employee.unit_id,
+        employee.appraiser_nip,
+        employee.skp_id,
+        list(employee.rhk_ids),
+        [i["iki_id"] for i in employee.iki],
+    )
 
 
 def seed_agency(stack: ServiceStack, suffix: str, seq_shift: int) -> Agency:
     """One agency's year (see the module's docstring); ``seq_shift`` keeps its NIPs apart from another's."""
-    scenario = Scenario(stack.urls, agency=f"dinas-{suffix.lower()}-{uuid.uuid4().hex[:6]}", size=len(STAFF_PROFILES),
-                        say=lambda _message: None, timeout=120.0)
+    scenario = Scenario(
+        stack.urls,
+        agency=f"dinas-{suffix.lower()}-{uuid.uuid4().hex[:6]}",
+        size=len(STAFF_PROFILES),
+        say=lambda _message: None,
+        timeout=120.0,
+    )
     scenario.http.close()
     scenario.http = stack.client
     _retag(scenario, suffix, seq_shift)
@@ -243,15 +279,28 @@ def seed_agency(stack: ServiceStack, suffix: str, seq_shift: int) -> Agency:
     }
     assert people["employee"].appraiser_nip == people["colleague"].appraiser_nip == people["appraiser"].nip
     assert people["other_employee"].appraiser_nip == people["other_appraiser"].nip
-    roster = [people["kadis"], people["appraiser"], people["other_appraiser"], _person(heads[2], ("appraiser",)),
-              people["employee"], people["other_employee"], _person(staff[2], ("employee",)), people["colleague"]]
+    roster = [
+        people["kadis"],
+        people["appraiser"],
+        people["other_appraiser"],
+        _person(heads[2], ("appraiser",)),
+        people["employee"],
+        people["other_employee"],
+        _person(staff[2], ("employee",)),
+        people["colleague"],
+    ]
 
     appraisal_of = {a["nip"]: a["appraisal_id"] for a in result["appraisals"]}
     plan_of = {p["nip"]: p for p in result["plans"] if p.get("mandatory", True) and p["items"]}
     for person in roster:
         person.appraisal_id = appraisal_of[person.nip]
-        feedback = scenario.call("GET", "feedback-service", f"/employees/{person.nip}/feedback", **scenario.hr,
-                                 params={"period_id": scenario.period_id})
+        feedback = scenario.call(
+            "GET",
+            "feedback-service",
+            f"/employees/{person.nip}/feedback",
+            **scenario.hr,
+            params={"period_id": scenario.period_id},
+        )
         person.round_id = feedback["rounds"][0]["round_id"]
         if person.nip in plan_of:
             person.plan_id = plan_of[person.nip]["plan_id"]
@@ -259,13 +308,26 @@ def seed_agency(stack: ServiceStack, suffix: str, seq_shift: int) -> Agency:
     for part in ("employee", "colleague"):
         person = people[part]
         assert person.plan_id, f"the {part} ends below expectations and has a development plan"
-        filed = scenario.call("POST", "appraisal-service", f"/appraisals/{person.appraisal_id}/objections",
-                              person.nip, ["employee"],
-                              json={"reasons": "Bukti dukung triwulan IV belum dihitung."})
+        filed = scenario.call(
+            "POST",
+            "appraisal-service",
+            f"/appraisals/{person.appraisal_id}/objections",
+            person.nip,
+            ["employee"],
+            json={"reasons": "Bukti dukung triwulan IV belum dihitung."},
+        )
         person.objection_id = filed["objection_id"]
 
-    return Agency(scenario.agency, suffix, people, roster, scenario.units, scenario.period_id,
-                  scenario.yearly_checkpoint(), scenario.iku[0]["iku_id"])
+    return Agency(
+        scenario.agency,
+        suffix,
+        people,
+        roster,
+        scenario.units,
+        scenario.period_id,
+        scenario.yearly_checkpoint(),
+        scenario.iku[0]["iku_id"],
+    )
 
 
 def seed_two_agencies(stack: ServiceStack) -> World:

@@ -8,7 +8,12 @@ from appraisal_service.domain import COLLEAGUES, FeedbackAnswer, IndikatorInput,
 from appraisal_service.service_layer.views import republished
 from kinerja_contracts.vocabulary import Aspect, BerakhlakValue, Ekspektasi, FeedbackSource, RhkKind
 
-PEER, SUB, SELF, APPRAISER = FeedbackSource.PEER, FeedbackSource.SUBORDINATE, FeedbackSource.SELF, FeedbackSource.APPRAISER
+PEER, SUB, SELF, APPRAISER = (
+    FeedbackSource.PEER,
+    FeedbackSource.SUBORDINATE,
+    FeedbackSource.SELF,
+    FeedbackSource.APPRAISER,
+)
 ATAS, SESUAI, BAWAH = Ekspektasi.DI_ATAS, Ekspektasi.SESUAI, Ekspektasi.DI_BAWAH
 HARMONIS = BerakhlakValue.HARMONIS
 INDIKATOR = [IndikatorInput("iki-1", "rhk-1", RhkKind.UTAMA, Aspect.KUANTITAS, "Layanan", 100.0, True, 100.0)]
@@ -43,7 +48,10 @@ def test_two_peers_and_one_subordinate_are_shown_merged_as_three_colleagues():
     value = harmonis(perilaku)
     assert value.withheld and (value.level, value.score, value.answers) == (None, None, None)
     assert [(e.source, e.answers, e.mean, e.weight) for e in value.evidence] == [
-        ("appraiser", 1, 0.0, None), ("self", 1, 1.0, None), (COLLEAGUES, 3, 0.0, None)]
+        ("appraiser", 1, 0.0, None),
+        ("self", 1, 1.0, None),
+        (COLLEAGUES, 3, 0.0, None),
+    ]
     explained = perilaku.explanation()
     assert explained["score"] is None and explained["values_below"] is None
     item = explained["values"][HARMONIS_INDEX]
@@ -59,16 +67,21 @@ def test_two_peers_alone_are_hidden_and_only_the_final_rating_rests_on_them():
     assert value.withheld and value.evidence == (), "not even the appraiser's or the self mean"
     assert perilaku.summary() == {"perilaku": [], "perilaku_withheld": [v.value for v in BerakhlakValue]}
     explained = perilaku.explanation()
-    assert explained["values"][HARMONIS_INDEX] == {"value": "harmonis", "withheld": explained["withheld"],
-                                                   "evidence": []}
+    assert explained["values"][HARMONIS_INDEX] == {
+        "value": "harmonis",
+        "withheld": explained["withheld"],
+        "evidence": [],
+    }
     assert proposed.rating_perilaku is not None, "the proposal itself still counts every answer"
 
 
 def test_one_peer_cannot_be_solved_from_anything_published():
     for level in (ATAS, SESUAI, BAWAH):
         _, perilaku = published(forms((APPRAISER, SESUAI), (SELF, ATAS), (PEER, level)))
-        assert perilaku.explanation() == published(forms((APPRAISER, SESUAI), (SELF, ATAS), (PEER, SESUAI)))[1]\
-            .explanation(), "whatever the peer said, the published evidence is the same"
+        assert (
+            perilaku.explanation()
+            == published(forms((APPRAISER, SESUAI), (SELF, ATAS), (PEER, SESUAI)))[1].explanation()
+        ), "whatever the peer said, the published evidence is the same"
         assert perilaku.summary()["perilaku"] == []
 
 
@@ -121,13 +134,27 @@ def test_no_anonymous_number_ever_rests_on_fewer_than_three_answers():
 
 def legacy(peer_answers: int) -> tuple[dict, dict]:
     """An appraisal stored before the rule: each source's answers and mean, per value."""
-    values = [{"value": v.value, "level": "sesuai_ekspektasi", "score": 0.0, "answers": peer_answers + 1,
-               "evidence": [{"source": "appraiser", "answers": 1, "mean": 0.0, "weight": 0.5},
-                            {"source": "peer", "answers": peer_answers, "mean": -1.0, "weight": 0.2}]}
-              for v in BerakhlakValue]
-    summary = {"indikator": [], "perilaku": [{"value": v.value, "level": "sesuai_ekspektasi",
-                                              "answers": peer_answers + 1} for v in BerakhlakValue],
-               "average_capaian_utama": 100.0, "feedback_answers": peer_answers + 1}
+    values = [
+        {
+            "value": v.value,
+            "level": "sesuai_ekspektasi",
+            "score": 0.0,
+            "answers": peer_answers + 1,
+            "evidence": [
+                {"source": "appraiser", "answers": 1, "mean": 0.0, "weight": 0.5},
+                {"source": "peer", "answers": peer_answers, "mean": -1.0, "weight": 0.2},
+            ],
+        }
+        for v in BerakhlakValue
+    ]
+    summary = {
+        "indikator": [],
+        "perilaku": [
+            {"value": v.value, "level": "sesuai_ekspektasi", "answers": peer_answers + 1} for v in BerakhlakValue
+        ],
+        "average_capaian_utama": 100.0,
+        "feedback_answers": peer_answers + 1,
+    }
     return {"policy": {}, "perilaku": {"score": 0.0, "values_below": 0, "values": values}}, summary
 
 
@@ -147,6 +174,10 @@ def test_stored_evidence_of_three_peers_stays_as_it_was():
 
 
 def test_stored_rows_without_per_source_evidence_keep_only_unanswered_values():
-    summary = {"perilaku": [{"value": "loyal", "level": "sesuai_ekspektasi", "answers": 0},
-                            {"value": "harmonis", "level": "di_bawah_ekspektasi", "answers": 2}]}
+    summary = {
+        "perilaku": [
+            {"value": "loyal", "level": "sesuai_ekspektasi", "answers": 0},
+            {"value": "harmonis", "level": "di_bawah_ekspektasi", "answers": 2},
+        ]
+    }
     assert republished({}, summary)[1] == {"perilaku": [summary["perilaku"][0]], "perilaku_withheld": ["harmonis"]}

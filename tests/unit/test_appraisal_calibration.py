@@ -22,17 +22,44 @@ def test_curve_has_a_row_for_every_organisation_predikat():
     assert set(CURVE) == set(OrganisationPredikat)
 
 
-@pytest.mark.parametrize(("organisation", "passing", "failing", "names"), [
-    (ORG.ISTIMEWA, of(sb=7, b=3), of(sb=8, b=2), {"sangat_baik_at_most_70_percent"}),
-    (ORG.BAIK, of(b=7, sb=2, bp=1), of(b=8, sb=2), {"baik_at_most_70_percent", "butuh_perbaikan_or_kurang_misconduct_at_least_1"}),
-    (ORG.BUTUH_PERBAIKAN, of(bp=6, sb=1, b=3), of(bp=5, sb=2, b=3),
-     {"butuh_perbaikan_at_least_60_percent", "sangat_baik_at_most_10_percent"}),
-    (ORG.KURANG, of(k=6, bp=1, sb=1, b=2), of(k=5, sb=2, b=3),
-     {"kurang_misconduct_at_least_60_percent", "butuh_perbaikan_at_least_10_percent", "sangat_baik_at_most_10_percent"}),
-    (ORG.SANGAT_KURANG, of(sk=6, k=1, bp=0, b=3), of(sk=5, sb=1, b=4),
-     {"sangat_kurang_at_least_60_percent", "butuh_perbaikan_or_kurang_misconduct_at_least_10_percent",
-      "sangat_baik_at_most_0_percent"}),
-])
+@pytest.mark.parametrize(
+    ("organisation", "passing", "failing", "names"),
+    [
+        (ORG.ISTIMEWA, of(sb=7, b=3), of(sb=8, b=2), {"sangat_baik_at_most_70_percent"}),
+        (
+            ORG.BAIK,
+            of(b=7, sb=2, bp=1),
+            of(b=8, sb=2),
+            {"baik_at_most_70_percent", "butuh_perbaikan_or_kurang_misconduct_at_least_1"},
+        ),
+        (
+            ORG.BUTUH_PERBAIKAN,
+            of(bp=6, sb=1, b=3),
+            of(bp=5, sb=2, b=3),
+            {"butuh_perbaikan_at_least_60_percent", "sangat_baik_at_most_10_percent"},
+        ),
+        (
+            ORG.KURANG,
+            of(k=6, bp=1, sb=1, b=2),
+            of(k=5, sb=2, b=3),
+            {
+                "kurang_misconduct_at_least_60_percent",
+                "butuh_perbaikan_at_least_10_percent",
+                "sangat_baik_at_most_10_percent",
+            },
+        ),
+        (
+            ORG.SANGAT_KURANG,
+            of(sk=6, k=1, bp=0, b=3),
+            of(sk=5, sb=1, b=4),
+            {
+                "sangat_kurang_at_least_60_percent",
+                "butuh_perbaikan_or_kurang_misconduct_at_least_10_percent",
+                "sangat_baik_at_most_0_percent",
+            },
+        ),
+    ],
+)
 def test_each_row_with_a_passing_and_a_failing_distribution(organisation, passing, failing, names):
     ok = check_distribution(organisation, passing)
     assert ok.violations == () and all(b.ok for b in ok.bounds)

@@ -19,7 +19,11 @@ def test_restating_the_proposal_is_no_override():
 
 def test_override_with_reason_sets_the_predikat_from_the_matrix():
     final = decide_final(SESUAI, SESUAI, rating_perilaku=BAWAH, reason="  Dua kali mangkir rapat koordinasi. ")
-    assert (final.rating_hasil_kerja, final.rating_perilaku, final.predikat) == (SESUAI, BAWAH, Predikat.KURANG_MISCONDUCT)
+    assert (final.rating_hasil_kerja, final.rating_perilaku, final.predikat) == (
+        SESUAI,
+        BAWAH,
+        Predikat.KURANG_MISCONDUCT,
+    )
     assert final.overridden is True and final.reason == "Dua kali mangkir rapat koordinasi."
 
 

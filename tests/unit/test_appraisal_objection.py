@@ -32,7 +32,10 @@ def test_day_14_is_accepted_and_day_15_refused_with_the_closing_date():
 def test_a_changed_result_changes_a_rating_and_its_predikat():
     result = revised_ratings(Ekspektasi.DI_BAWAH, Ekspektasi.SESUAI, Ekspektasi.SESUAI, None, "Bukti baru")
     assert (result.rating_hasil_kerja, result.rating_perilaku, result.predikat) == (
-        Ekspektasi.SESUAI, Ekspektasi.SESUAI, Predikat.BAIK)
+        Ekspektasi.SESUAI,
+        Ekspektasi.SESUAI,
+        Predikat.BAIK,
+    )
 
 
 def test_a_change_that_changes_nothing_is_refused():

@@ -6,9 +6,7 @@ V = BerakhlakValue
 S = FeedbackSource
 ATAS, SESUAI, BAWAH = Ekspektasi.DI_ATAS, Ekspektasi.SESUAI, Ekspektasi.DI_BAWAH
 
-TARGETS_MET = [
-    IndikatorInput("iki-1", "rhk-1", RhkKind.UTAMA, Aspect.KUANTITAS, "laporan", 12, True, 12)
-]
+TARGETS_MET = [IndikatorInput("iki-1", "rhk-1", RhkKind.UTAMA, Aspect.KUANTITAS, "laporan", 12, True, 12)]
 
 
 def ans(source, value, level):

@@ -9,21 +9,33 @@ ATAS, SESUAI, BAWAH = Ekspektasi.DI_ATAS, Ekspektasi.SESUAI, Ekspektasi.DI_BAWAH
 
 def test_documented_defaults():
     assert DEFAULT_POLICY.parameters() == {
-        "capaian_cap": 120.0, "met_threshold": 100.0, "hasil_di_atas_from": 110.0, "hasil_sesuai_from": 90.0,
-        "tambahan_lift_min_utama": 100.0, "tambahan_lift_count": 1, "appraiser_weight": 0.5, "peer_weight": 0.2,
-        "subordinate_weight": 0.2, "self_weight": 0.1, "citizen_weight": 0.1, "level_band": 0.34,
+        "capaian_cap": 120.0,
+        "met_threshold": 100.0,
+        "hasil_di_atas_from": 110.0,
+        "hasil_sesuai_from": 90.0,
+        "tambahan_lift_min_utama": 100.0,
+        "tambahan_lift_count": 1,
+        "appraiser_weight": 0.5,
+        "peer_weight": 0.2,
+        "subordinate_weight": 0.2,
+        "self_weight": 0.1,
+        "citizen_weight": 0.1,
+        "level_band": 0.34,
         "perilaku_di_bawah_if_values_below": 3,
     }
 
 
-@pytest.mark.parametrize(("target", "realization", "higher", "expected"), [
-    (100, 119.99, True, 119.99),   # just under the cap
-    (100, 120, True, 120.0),       # at the cap
-    (100, 500, True, 120.0),       # far above: capped
-    (10, 12, False, 83.33),        # lower is better: target / realization
-    (12, 10, False, 120.0),        # inverted and capped: 10 days against 12 is 120 %
-    (12, 11, False, 109.09),
-])
+@pytest.mark.parametrize(
+    ("target", "realization", "higher", "expected"),
+    [
+        (100, 119.99, True, 119.99),  # just under the cap
+        (100, 120, True, 120.0),  # at the cap
+        (100, 500, True, 120.0),  # far above: capped
+        (10, 12, False, 83.33),  # lower is better: target / realization
+        (12, 10, False, 120.0),  # inverted and capped: 10 days against 12 is 120 %
+        (12, 11, False, 109.09),
+    ],
+)
 def test_capaian_inversion_and_cap_edges(target, realization, higher, expected):
     assert DEFAULT_POLICY.capaian(target, realization, higher) == expected
 
@@ -38,9 +50,18 @@ def test_hasil_band_edges(average, level):
     assert DEFAULT_POLICY.hasil_level(average) is level
 
 
-@pytest.mark.parametrize(("score", "level"), [
-    (-1.0, BAWAH), (-0.34, BAWAH), (-0.3399, SESUAI), (0.0, SESUAI), (0.3399, SESUAI), (0.34, ATAS), (1.0, ATAS),
-])
+@pytest.mark.parametrize(
+    ("score", "level"),
+    [
+        (-1.0, BAWAH),
+        (-0.34, BAWAH),
+        (-0.3399, SESUAI),
+        (0.0, SESUAI),
+        (0.3399, SESUAI),
+        (0.34, ATAS),
+        (1.0, ATAS),
+    ],
+)
 def test_perilaku_band_edges(score, level):
     assert DEFAULT_POLICY.perilaku_level(score) is level
 
@@ -59,17 +80,20 @@ def test_agency_parameters_override_the_defaults_and_keep_the_rest():
     assert policy.capaian(10, 14, True) == 140.0
 
 
-@pytest.mark.parametrize("parameters", [
-    {"no_such_parameter": 1},
-    {"hasil_sesuai_from": 115.0},                       # bands inverted
-    {"hasil_di_atas_from": 125.0},                      # di atas above the cap: unreachable
-    {"met_threshold": 130.0},                           # met above the cap: unreachable
-    {"peer_weight": 0.6},                               # a peer outweighing the appraiser
-    {"appraiser_weight": 0.0, "peer_weight": 0.0, "subordinate_weight": 0.0, "self_weight": 0.0},
-    {"self_weight": -0.1},
-    {"level_band": 0.0},
-    {"tambahan_lift_count": 0},
-])
+@pytest.mark.parametrize(
+    "parameters",
+    [
+        {"no_such_parameter": 1},
+        {"hasil_sesuai_from": 115.0},  # bands inverted
+        {"hasil_di_atas_from": 125.0},  # di atas above the cap: unreachable
+        {"met_threshold": 130.0},  # met above the cap: unreachable
+        {"peer_weight": 0.6},  # a peer outweighing the appraiser
+        {"appraiser_weight": 0.0, "peer_weight": 0.0, "subordinate_weight": 0.0, "self_weight": 0.0},
+        {"self_weight": -0.1},
+        {"level_band": 0.0},
+        {"tambahan_lift_count": 0},
+    ],
+)
 def test_inconsistent_policies_are_refused(parameters):
     with pytest.raises(ValueError):
         policy_from_parameters("agency-v1", parameters)

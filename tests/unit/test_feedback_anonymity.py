@@ -2,7 +2,12 @@ import pytest
 from feedback_service.domain.anonymity import NOT_CLOSED, TOO_FEW, Answer, feedback_view, level_counts, withheld_because
 from kinerja_contracts.vocabulary import MIN_ANONYMOUS_ANSWERS, BerakhlakValue, Ekspektasi, FeedbackSource
 
-PEER, SUB, SELF, APPRAISER = FeedbackSource.PEER, FeedbackSource.SUBORDINATE, FeedbackSource.SELF, FeedbackSource.APPRAISER
+PEER, SUB, SELF, APPRAISER = (
+    FeedbackSource.PEER,
+    FeedbackSource.SUBORDINATE,
+    FeedbackSource.SELF,
+    FeedbackSource.APPRAISER,
+)
 READER = "9" * 18
 _givers = iter(range(10**6))
 
@@ -36,8 +41,11 @@ def test_two_peer_answers_are_withheld_from_the_employee_without_a_count():
 
 
 def test_managers_see_the_count_of_withheld_answers_but_not_their_content():
-    assert view([answer(PEER), answer(PEER)], for_manager=True)["peer"] == {"shown": False, "reason": TOO_FEW,
-                                                                           "answers": 2}
+    assert view([answer(PEER), answer(PEER)], for_manager=True)["peer"] == {
+        "shown": False,
+        "reason": TOO_FEW,
+        "answers": 2,
+    }
 
 
 def test_three_peer_answers_are_shown_as_per_value_counts_only():
@@ -84,8 +92,10 @@ def test_sources_are_judged_separately():
 
 def test_appraiser_and_self_answers_are_shown_per_source():
     shown = view([answer(APPRAISER, Ekspektasi.DI_ATAS, "bagus"), answer(SELF)], final=False)
-    assert shown["appraiser"] == {"answers": 1, "forms": [
-        {"ratings": {v.value: "di_atas_ekspektasi" for v in BerakhlakValue}, "comment": "bagus"}]}
+    assert shown["appraiser"] == {
+        "answers": 1,
+        "forms": [{"ratings": {v.value: "di_atas_ekspektasi" for v in BerakhlakValue}, "comment": "bagus"}],
+    }
     assert shown["self"]["answers"] == 1
 
 

@@ -60,8 +60,14 @@ def test_refusals_name_the_field_at_fault_by_position(pairs, field):
 
 
 def test_refusals_name_the_rule_never_a_giver():
-    for pairs in ([(PEER1, S.SELF)], [(EMPLOYEE, S.PEER)], [(PEER1, S.APPRAISER)], [(APPRAISER, S.PEER)],
-                  [(PEER1, S.PEER), (PEER1, S.SUBORDINATE)], [(PEER2, S.PEER)]):
+    for pairs in (
+        [(PEER1, S.SELF)],
+        [(EMPLOYEE, S.PEER)],
+        [(PEER1, S.APPRAISER)],
+        [(APPRAISER, S.PEER)],
+        [(PEER1, S.PEER), (PEER1, S.SUBORDINATE)],
+        [(PEER2, S.PEER)],
+    ):
         with pytest.raises(RoundRefused) as refused:
             check_nominations(nominate(*pairs), employee_nip=EMPLOYEE, appraiser_nip=APPRAISER, opener_nip=PEER2)
         assert not any(nip in str(refused.value) for nip in (EMPLOYEE, APPRAISER, PEER1, PEER2))
@@ -71,10 +77,15 @@ def test_refusals_name_the_rule_never_a_giver():
 def test_whoever_opens_the_round_cannot_answer_it_anonymously(source):
     """The opener reads the manager view: named as a peer, they would subtract their own answer."""
     with pytest.raises(RoundRefused, match="opens a round or may read its results"):
-        check_nominations(nominate((EMPLOYEE, S.SELF), (PEER2, source), (PEER1, S.PEER)),
-                          employee_nip=EMPLOYEE, appraiser_nip=APPRAISER, opener_nip=PEER2)
-    check_nominations(nominate((EMPLOYEE, S.SELF), (PEER1, source)), employee_nip=EMPLOYEE,
-                      appraiser_nip=APPRAISER, opener_nip=PEER2)
+        check_nominations(
+            nominate((EMPLOYEE, S.SELF), (PEER2, source), (PEER1, S.PEER)),
+            employee_nip=EMPLOYEE,
+            appraiser_nip=APPRAISER,
+            opener_nip=PEER2,
+        )
+    check_nominations(
+        nominate((EMPLOYEE, S.SELF), (PEER1, source)), employee_nip=EMPLOYEE, appraiser_nip=APPRAISER, opener_nip=PEER2
+    )
 
 
 def test_without_an_appraiser_nobody_is_the_appraiser_giver():

@@ -16,8 +16,14 @@ def totals_for(grand_total: int, answers: int) -> dict[SkmElement, int]:
 @pytest.mark.parametrize(
     ("ikm", "mutu"),
     [
-        ("100.00", Mutu.A), ("88.31", Mutu.A), ("88.30", Mutu.B), ("76.61", Mutu.B), ("76.60", Mutu.C),
-        ("65.00", Mutu.C), ("64.99", Mutu.D), ("25.00", Mutu.D),
+        ("100.00", Mutu.A),
+        ("88.31", Mutu.A),
+        ("88.30", Mutu.B),
+        ("76.61", Mutu.B),
+        ("76.60", Mutu.C),
+        ("65.00", Mutu.C),
+        ("64.99", Mutu.D),
+        ("25.00", Mutu.D),
     ],
 )
 def test_mutu_bands_of_permenpanrb_14_2017_at_their_edges(ikm, mutu):
@@ -28,12 +34,12 @@ def test_mutu_bands_of_permenpanrb_14_2017_at_their_edges(ikm, mutu):
     ("grand_total", "answers", "ikm", "mutu"),
     [
         # answers x 9 scores; IKM = 25 x grand_total / (9 x answers), two decimals, half-up
-        (763, 24, "88.31", Mutu.A),   # exactly 88.3101...
-        (604, 19, "88.30", Mutu.B),   # 88.3040...
-        (524, 19, "76.61", Mutu.B),   # 76.6081...
-        (717, 26, "76.60", Mutu.C),   # 76.6025...
-        (117, 5, "65.00", Mutu.C),    # exactly 65
-        (889, 38, "64.99", Mutu.D),   # 64.9853...
+        (763, 24, "88.31", Mutu.A),  # exactly 88.3101...
+        (604, 19, "88.30", Mutu.B),  # 88.3040...
+        (524, 19, "76.61", Mutu.B),  # 76.6081...
+        (717, 26, "76.60", Mutu.C),  # 76.6025...
+        (117, 5, "65.00", Mutu.C),  # exactly 65
+        (889, 38, "64.99", Mutu.D),  # 64.9853...
     ],
 )
 def test_ikm_is_mean_of_element_means_times_25_then_banded(grand_total, answers, ikm, mutu):

@@ -17,10 +17,12 @@ from web_portal.pages.employee_home import objection_todos, skp_todos
 from web_portal.settings import DEV_SESSION_SECRET, PortalSettings
 
 AGENCY = "dinas-uji"
-ROSTER = {"items": [
-    {"nip": "198001012005011001", "name": "Budi Kepala", "appraiser_nip": None},
-    {"nip": "199001012015011002", "name": "Siti Staf", "appraiser_nip": "198001012005011001"},
-]}
+ROSTER = {
+    "items": [
+        {"nip": "198001012005011001", "name": "Budi Kepala", "appraiser_nip": None},
+        {"nip": "199001012015011002", "name": "Siti Staf", "appraiser_nip": "198001012005011001"},
+    ]
+}
 
 
 def fake_services(handler=None):
@@ -33,8 +35,10 @@ def fake_services(handler=None):
             return handler(request)
         return httpx.Response(200, json={})
 
-    return {name: httpx.MockTransport(answer) for name in
-            ("target-service", "feedback-service", "appraisal-service", "training-service")}
+    return {
+        name: httpx.MockTransport(answer)
+        for name in ("target-service", "feedback-service", "appraisal-service", "training-service")
+    }
 
 
 @pytest.fixture
@@ -49,8 +53,9 @@ def csrf_of(html: str) -> str:
 
 def sign_in(client: TestClient, nip: str = "199001012015011002"):
     page = client.get("/masuk")
-    return client.post("/masuk/dev", data={"nip": nip, "agency": AGENCY, "csrf_token": csrf_of(page.text)},
-                       follow_redirects=False)
+    return client.post(
+        "/masuk/dev", data={"nip": nip, "agency": AGENCY, "csrf_token": csrf_of(page.text)}, follow_redirects=False
+    )
 
 
 # -- CSRF ----------------------------------------------------------------------------------------------
@@ -101,8 +106,16 @@ def test_sign_out_ends_the_session(portal):
 
 def test_sign_in_never_redirects_off_the_site(portal):
     page = portal.get("/masuk")
-    response = portal.post("/masuk/dev", data={"nip": "199001012015011002", "agency": AGENCY, "next": "//evil.example",
-                                                "csrf_token": csrf_of(page.text)}, follow_redirects=False)
+    response = portal.post(
+        "/masuk/dev",
+        data={
+            "nip": "199001012015011002",
+            "agency": AGENCY,
+            "next": "//evil.example",
+            "csrf_token": csrf_of(page.text),
+        },
+        follow_redirects=False,
+    )
     assert response.headers["location"] == "/pegawai"
 
 
@@ -145,22 +158,32 @@ def test_translation_fills_values_and_falls_back_to_indonesian():
 
 # -- problem+json -> the page ------------------------------------------------------------------------------
 async def call(response: httpx.Response, token="t"):
-    client = ServiceClient("target-service", httpx.AsyncClient(
-        base_url="http://target", transport=httpx.MockTransport(lambda request: response)))
+    client = ServiceClient(
+        "target-service",
+        httpx.AsyncClient(base_url="http://target", transport=httpx.MockTransport(lambda request: response)),
+    )
     return await client.request("POST", "/skp", token=token, json={})
 
 
 async def test_a_422_names_each_field_with_its_message():
-    body = {"title": "Unprocessable content", "status": 422, "detail": "rhk.0.description: too short",
-            "errors": [{"field": "rhk.0.description", "message": "String should have at least 1 character"},
-                       {"field": "rhk.0.description", "message": "second message"},
-                       {"field": "period_id", "message": "Field required"}]}
+    body = {
+        "title": "Unprocessable content",
+        "status": 422,
+        "detail": "rhk.0.description: too short",
+        "errors": [
+            {"field": "rhk.0.description", "message": "String should have at least 1 character"},
+            {"field": "rhk.0.description", "message": "second message"},
+            {"field": "period_id", "message": "Field required"},
+        ],
+    }
     with pytest.raises(ServiceProblem) as raised:
         await call(httpx.Response(422, json=body, headers={"content-type": "application/problem+json"}))
     problem = raised.value
     assert problem.status == 422 and problem.detail == "rhk.0.description: too short"
-    assert problem.field_errors == {"rhk.0.description": "String should have at least 1 character",
-                                    "period_id": "Field required"}
+    assert problem.field_errors == {
+        "rhk.0.description": "String should have at least 1 character",
+        "period_id": "Field required",
+    }
     assert problem.general_errors == []
 
 
@@ -199,38 +222,60 @@ def test_production_refuses_the_dev_session_secret_dev_sign_in_and_no_identity_p
     with pytest.raises(InsecureSettings, match="OIDC"):
         PortalSettings(kinerja_env="production", session_secret=secret).require_safe()
     with pytest.raises(InsecureSettings, match="DEV_SIGN_IN"):
-        PortalSettings(kinerja_env="production", session_secret=secret, dev_sign_in=True, oidc_issuer="https://sso",
-                       oidc_client_id="kinerja").require_safe()
-    safe = PortalSettings(kinerja_env="production", session_secret=secret, oidc_issuer="https://sso",
-                          oidc_client_id="kinerja")
+        PortalSettings(
+            kinerja_env="production",
+            session_secret=secret,
+            dev_sign_in=True,
+            oidc_issuer="https://sso",
+            oidc_client_id="kinerja",
+        ).require_safe()
+    safe = PortalSettings(
+        kinerja_env="production", session_secret=secret, oidc_issuer="https://sso", oidc_client_id="kinerja"
+    )
     safe.require_safe()
     assert not safe.dev_sign_in_enabled and safe.cookie_secure
     assert PortalSettings().dev_sign_in_enabled and not PortalSettings().cookie_secure
 
 
 # -- what needs doing --------------------------------------------------------------------------------------
-PERIOD = {"period_id": "p", "year": 2026, "status": "open", "checkpoints": [
-    {"checkpoint_id": "triwulan-1", "name": "Triwulan I", "starts_on": "2026-01-01", "ends_on": "2026-03-31"},
-    {"checkpoint_id": "triwulan-2", "name": "Triwulan II", "starts_on": "2026-04-01", "ends_on": "2026-06-30"},
-]}
+PERIOD = {
+    "period_id": "p",
+    "year": 2026,
+    "status": "open",
+    "checkpoints": [
+        {"checkpoint_id": "triwulan-1", "name": "Triwulan I", "starts_on": "2026-01-01", "ends_on": "2026-03-31"},
+        {"checkpoint_id": "triwulan-2", "name": "Triwulan II", "starts_on": "2026-04-01", "ends_on": "2026-06-30"},
+    ],
+}
 
 
 def test_an_skp_to_draft_to_revise_and_realisation_missing_per_checkpoint_begun():
     assert [t.text for t in skp_todos([PERIOD], [], date(2026, 2, 1))] == ["Susun SKP tahun {year}"]
     returned = {"skp_id": "s", "period_id": "p", "status": "returned", "notes": "Tambah IKI"}
     assert skp_todos([PERIOD], [returned], date(2026, 2, 1))[0].values["notes"] == "Tambah IKI"
-    approved = {"skp_id": "s", "period_id": "p", "status": "approved",
-                "rhk": [{"indikator": [{"iki_id": "a"}, {"iki_id": "b"}]}],
-                "realizations": [{"iki_id": "a", "checkpoint_id": "triwulan-1"}]}
+    approved = {
+        "skp_id": "s",
+        "period_id": "p",
+        "status": "approved",
+        "rhk": [{"indikator": [{"iki_id": "a"}, {"iki_id": "b"}]}],
+        "realizations": [{"iki_id": "a", "checkpoint_id": "triwulan-1"}],
+    }
     found = skp_todos([PERIOD], [approved], date(2026, 4, 10))
     assert [(t.values["checkpoint"], t.values["missing"], t.urgent) for t in found] == [
-        ("Triwulan I", 1, True), ("Triwulan II", 2, False)]
+        ("Triwulan I", 1, True),
+        ("Triwulan II", 2, False),
+    ]
     assert skp_todos([{**PERIOD, "status": "closed"}], [], date(2026, 2, 1)) == []
 
 
 def test_the_objection_window_counts_the_days_left_and_closes():
-    final = {"appraisal_id": "a", "kind": "annual", "status": "final", "objection_closes_on": "2027-01-15",
-             "objection_id": None}
+    final = {
+        "appraisal_id": "a",
+        "kind": "annual",
+        "status": "final",
+        "objection_closes_on": "2027-01-15",
+        "objection_id": None,
+    }
     assert objection_todos([final], date(2027, 1, 12))[0].values["days"] == 3
     assert objection_todos([final], date(2027, 1, 16)) == []
     assert objection_todos([{**final, "objection_id": "o"}], date(2027, 1, 12)) == []

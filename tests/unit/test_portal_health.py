@@ -14,6 +14,7 @@ def services(down: str | None = None):
             if name == down:
                 raise httpx.ConnectError("refused", request=request)
             return httpx.Response(200, json={"status": "live"})
+
         return answer
 
     return {name: httpx.MockTransport(answer_as(name)) for name in SERVICES}

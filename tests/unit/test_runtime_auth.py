@@ -13,7 +13,9 @@ def test_a_dev_token_carries_nip_agency_and_roles():
 
 
 def test_a_token_signed_with_another_secret_is_refused():
-    token = TokenIssuer(ServiceSettings(jwt_secret="another-issuer-secret-of-enough-length")).issue("199001012015011001", "dinkes", ["hr"])
+    token = TokenIssuer(ServiceSettings(jwt_secret="another-issuer-secret-of-enough-length")).issue(
+        "199001012015011001", "dinkes", ["hr"]
+    )
     with pytest.raises(InvalidToken):
         TokenVerifier(ServiceSettings()).verify(token)
 

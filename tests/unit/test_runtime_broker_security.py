@@ -38,9 +38,14 @@ async def producer_and_consumer():
 
 
 async def test_scram_over_tls_reaches_the_producer_and_the_consumer(tmp_path: Path, producer_and_consumer):
-    broker = build(tmp_path, kafka_security_protocol="SASL_SSL", kafka_sasl_mechanism="SCRAM-SHA-512",
-                   kafka_sasl_username="appraisal-service", kafka_sasl_password="from-the-kafka-user-secret",
-                   kafka_ssl_ca_file=certifi.where())
+    broker = build(
+        tmp_path,
+        kafka_security_protocol="SASL_SSL",
+        kafka_sasl_mechanism="SCRAM-SHA-512",
+        kafka_sasl_username="appraisal-service",
+        kafka_sasl_password="from-the-kafka-user-secret",
+        kafka_ssl_ca_file=certifi.where(),
+    )
     for client in producer_and_consumer(broker):
         assert client._security_protocol == "SASL_SSL"
         assert client._sasl_mechanism == "SCRAM-SHA-512"
@@ -57,7 +62,9 @@ async def test_the_embedded_default_is_plaintext(tmp_path: Path, producer_and_co
 
 
 async def test_tls_alone_verifies_the_brokers_against_the_given_ca(tmp_path: Path, producer_and_consumer):
-    for client in producer_and_consumer(build(tmp_path, kafka_security_protocol="SSL", kafka_ssl_ca_file=certifi.where())):
+    for client in producer_and_consumer(
+        build(tmp_path, kafka_security_protocol="SSL", kafka_ssl_ca_file=certifi.where())
+    ):
         assert client._security_protocol == "SSL"
         assert client._ssl_context.verify_mode == ssl.CERT_REQUIRED
 
@@ -68,8 +75,11 @@ def test_sasl_without_credentials_refuses_to_start():
 
 
 def test_the_password_is_not_shown_with_the_settings():
-    settings = ServiceSettings(kafka_security_protocol="SASL_PLAINTEXT", kafka_sasl_username="u",
-                               kafka_sasl_password="from-the-kafka-user-secret")
+    settings = ServiceSettings(
+        kafka_security_protocol="SASL_PLAINTEXT",
+        kafka_sasl_username="u",
+        kafka_sasl_password="from-the-kafka-user-secret",
+    )
     assert "from-the-kafka-user-secret" not in repr(settings)
 
 

@@ -101,8 +101,15 @@ def test_structlog_renders_a_logged_exception_without_its_message():
 
 def test_a_standard_library_log_record_gets_the_safe_traceback():
     exc = _handler_error()
-    record = logging.LogRecord("uvicorn.error", logging.ERROR, __file__, 1, "Exception in ASGI application", None,
-                               (type(exc), exc, exc.__traceback__))
+    record = logging.LogRecord(
+        "uvicorn.error",
+        logging.ERROR,
+        __file__,
+        1,
+        "Exception in ASGI application",
+        None,
+        (type(exc), exc, exc.__traceback__),
+    )
     assert SafeTracebacks().filter(record)
     text = logging.Formatter("%(message)s").format(record)
     assert "Exception in ASGI application" in text and "in apply_employee" in text

@@ -13,13 +13,28 @@ T1, T2, T3 = T0 + timedelta(days=1), T0 + timedelta(days=2), T0 + timedelta(days
 
 
 def row(agency: str, at: datetime | None, name: str = "Siti Rahayu", unit_id: str = "umum") -> dict:
-    return {"agency_id": agency, "nip": NIP, "name": name, "position": "Analis", "unit": unit_id,
-            "appraiser_nip": None, "unit_id": unit_id, CHANGED_AT: at}
+    return {
+        "agency_id": agency,
+        "nip": NIP,
+        "name": name,
+        "position": "Analis",
+        "unit": unit_id,
+        "appraiser_nip": None,
+        "unit_id": unit_id,
+        CHANGED_AT: at,
+    }
 
 
 def transfer(source: str, destination: str, unit_id: str = "keuangan") -> EmployeeTransferred:
-    return EmployeeTransferred(agency_id=destination, nip=NIP, previous_agency_id=source, unit_id=unit_id,
-                               unit=unit_id, position="Analis", effective_on=date(2026, 1, 5))
+    return EmployeeTransferred(
+        agency_id=destination,
+        nip=NIP,
+        previous_agency_id=source,
+        unit_id=unit_id,
+        unit=unit_id,
+        position="Analis",
+        effective_on=date(2026, 1, 5),
+    )
 
 
 def delivered(name: str, at: datetime) -> Delivered:

@@ -25,10 +25,19 @@ def test_links_that_hold():
 @pytest.mark.parametrize(
     ("rows", "targets", "reason", "link"),
     [
-        ((row(supports="nowhere"),), STAFF, "does not exist in the appraiser's approved SKP", {"supports_rhk_id": "nowhere"}),
+        (
+            (row(supports="nowhere"),),
+            STAFF,
+            "does not exist in the appraiser's approved SKP",
+            {"supports_rhk_id": "nowhere"},
+        ),
         # A draft of the appraiser's is refused exactly like nothing: the employee learns nothing of it.
-        ((row(supports="kabid-draft"),), STAFF, "does not exist in the appraiser's approved SKP",
-         {"supports_rhk_id": "kabid-draft"}),
+        (
+            (row(supports="kabid-draft"),),
+            STAFF,
+            "does not exist in the appraiser's approved SKP",
+            {"supports_rhk_id": "kabid-draft"},
+        ),
         ((row(iku="iku-1"),), STAFF, "only the head of agency", {"iku_id": "iku-1"}),
         ((row(iku="iku-9"),), HEAD, "not an IKU of this period", {"iku_id": "iku-9"}),
         ((row(supports="kabid-1"),), HEAD, "serves an IKU", {"supports_rhk_id": "kabid-1"}),
@@ -54,9 +63,15 @@ def test_cascade_tree_nests_iku_head_manager_staff_and_cuts_loops():
         return CascadeRow(rhk_id, "utama", rhk_id, supports, iku, nip, nip[-3:], f"skp-{nip}", "approved", 1)
 
     iku = Iku("iku-1", "p1", "IKU-1", "Waktu respon pengaduan", 14, "hari", False)
-    rows = [r("kadis-1", KADIS, iku="iku-1"), r("kadis-2", KADIS, iku="iku-other"), r("kabid-1", KABID, "kadis-1"),
-            r("staf-1", STAF, "kabid-1"), r("staf-2", STAF, "kabid-1"), r("loop-a", STAF, "loop-b"),
-            r("loop-b", STAF, "loop-a")]
+    rows = [
+        r("kadis-1", KADIS, iku="iku-1"),
+        r("kadis-2", KADIS, iku="iku-other"),
+        r("kabid-1", KABID, "kadis-1"),
+        r("staf-1", STAF, "kabid-1"),
+        r("staf-2", STAF, "kabid-1"),
+        r("loop-a", STAF, "loop-b"),
+        r("loop-b", STAF, "loop-a"),
+    ]
     tree = cascade_tree(iku, rows)
     assert (tree["iku_id"], tree["code"]) == ("iku-1", "IKU-1")
     [head] = tree["rhk"]
@@ -88,8 +103,13 @@ def test_a_reader_sees_approved_plans_of_their_line_and_drafts_only_as_owner_app
     from target_service.domain.skp import Skp, SkpStatus, SkpVersion
 
     def skp(nip, *statuses):
-        return Skp(f"skp-{nip}", "a1", "p1", nip,
-                   [SkpVersion(n, (row(f"{nip}-{n}"),), status) for n, status in enumerate(statuses, start=1)])
+        return Skp(
+            f"skp-{nip}",
+            "a1",
+            "p1",
+            nip,
+            [SkpVersion(n, (row(f"{nip}-{n}"),), status) for n, status in enumerate(statuses, start=1)],
+        )
 
     approved, draft = skp(KABID, SkpStatus.APPROVED), skp(STAF, SkpStatus.SUBMITTED)
     revising = skp(KADIS, SkpStatus.APPROVED, SkpStatus.DRAFT)

@@ -22,7 +22,9 @@ def test_other_lengths_and_periods_not_starting_in_january():
     assert len(every_months(date(2025, 1, 1), date(2025, 12, 31), 1)) == 12
     shifted = every_months(date(2025, 7, 1), date(2026, 6, 30), 4)
     assert [(c.starts_on, c.ends_on) for c in shifted] == [
-        (date(2025, 7, 1), date(2025, 10, 31)), (date(2025, 11, 1), date(2026, 2, 28)), (date(2026, 3, 1), date(2026, 6, 30)),
+        (date(2025, 7, 1), date(2025, 10, 31)),
+        (date(2025, 11, 1), date(2026, 2, 28)),
+        (date(2026, 3, 1), date(2026, 6, 30)),
     ]
     short = every_months(date(2025, 1, 1), date(2025, 8, 15), 3)
     assert [c.ends_on for c in short] == [date(2025, 3, 31), date(2025, 6, 30), date(2025, 8, 15)]
@@ -31,15 +33,21 @@ def test_other_lengths_and_periods_not_starting_in_january():
 
 
 def test_custom_windows_must_be_named_inside_and_in_order():
-    windows = custom(date(2025, 1, 1), date(2025, 12, 31), [("Semester I", date(2025, 1, 1), date(2025, 6, 30)),
-                                                            ("Akhir", date(2025, 7, 1), date(2025, 12, 31))])
+    windows = custom(
+        date(2025, 1, 1),
+        date(2025, 12, 31),
+        [("Semester I", date(2025, 1, 1), date(2025, 6, 30)), ("Akhir", date(2025, 7, 1), date(2025, 12, 31))],
+    )
     assert [c.checkpoint_id for c in windows] == ["checkpoint-1", "checkpoint-2"]
     for bad, reason, field in [
         ([("A", date(2024, 12, 1), date(2025, 1, 31))], "outside the period", "checkpoints.0.starts_on"),
         ([("A", date(2025, 12, 1), date(2026, 1, 31))], "outside the period", "checkpoints.0.ends_on"),
         ([("A", date(2025, 3, 1), date(2025, 2, 1))], "ends before", "checkpoints.0.ends_on"),
-        ([("A", date(2025, 1, 1), date(2025, 6, 30)), ("B", date(2025, 6, 1), date(2025, 7, 1))], "overlaps",
-         "checkpoints.1.starts_on"),
+        (
+            [("A", date(2025, 1, 1), date(2025, 6, 30)), ("B", date(2025, 6, 1), date(2025, 7, 1))],
+            "overlaps",
+            "checkpoints.1.starts_on",
+        ),
         ([(" ", date(2025, 1, 1), date(2025, 6, 30))], "needs a name", "checkpoints.0.name"),
     ]:
         with pytest.raises(InvalidInput, match=reason) as caught:

@@ -45,21 +45,57 @@ def test_import_row_may_name_a_unit_by_id():
 
 def test_transfer_into_a_unit_answers_to_its_head_and_a_move_must_change_something():
     staf = Employee(STAF, "Siti", "Analis", "Bidang Pengaduan", "198001012005011002", "pengaduan")
-    t = plan_transfer(staf, from_agency="a1", to_agency=None, unit=PELAYANAN, destination_units=UNITS, position=None,
-                      appraiser_nip=None, effective_on=date(2025, 7, 1))
+    t = plan_transfer(
+        staf,
+        from_agency="a1",
+        to_agency=None,
+        unit=PELAYANAN,
+        destination_units=UNITS,
+        position=None,
+        appraiser_nip=None,
+        effective_on=date(2025, 7, 1),
+    )
     assert (t.moved.unit_id, t.moved.unit, t.moved.appraiser_nip, t.previous_unit_id) == (
-        "pelayanan", "Bidang Pelayanan", KABID, "pengaduan")
+        "pelayanan",
+        "Bidang Pelayanan",
+        KABID,
+        "pengaduan",
+    )
     assert not t.between_agencies
     assert default_appraiser(KABID, PELAYANAN, UNITS) == KADIS  # the head answers to the parent's head
-    elsewhere = plan_transfer(staf, from_agency="a1", to_agency="a2", unit=PELAYANAN, destination_units=UNITS,
-                              position="Analis Kebijakan", appraiser_nip=None, effective_on=date(2025, 7, 1))
+    elsewhere = plan_transfer(
+        staf,
+        from_agency="a1",
+        to_agency="a2",
+        unit=PELAYANAN,
+        destination_units=UNITS,
+        position="Analis Kebijakan",
+        appraiser_nip=None,
+        effective_on=date(2025, 7, 1),
+    )
     assert elsewhere.between_agencies and elsewhere.moved.position == "Analis Kebijakan"
     with pytest.raises(WrongState, match="already in this unit"):
-        plan_transfer(t.moved, from_agency="a1", to_agency="a1", unit=PELAYANAN, destination_units=UNITS,
-                      position=None, appraiser_nip=None, effective_on=date(2025, 7, 1))
+        plan_transfer(
+            t.moved,
+            from_agency="a1",
+            to_agency="a1",
+            unit=PELAYANAN,
+            destination_units=UNITS,
+            position=None,
+            appraiser_nip=None,
+            effective_on=date(2025, 7, 1),
+        )
     with pytest.raises(InvalidInput, match="own appraiser"):
-        plan_transfer(staf, from_agency="a1", to_agency=None, unit=PELAYANAN, destination_units=UNITS, position=None,
-                      appraiser_nip=STAF, effective_on=date(2025, 7, 1))
+        plan_transfer(
+            staf,
+            from_agency="a1",
+            to_agency=None,
+            unit=PELAYANAN,
+            destination_units=UNITS,
+            position=None,
+            appraiser_nip=STAF,
+            effective_on=date(2025, 7, 1),
+        )
 
 
 # --- between agencies: a request the receiving agency accepts (issue 8) ----------------------
@@ -69,9 +105,17 @@ def _request(**overrides):
     from target_service.domain.transfer import ask_transfer
 
     staf = Employee(STAF, "Siti", "Analis", "Bidang Pengaduan", KABID, "pengaduan")
-    given = {"from_agency": "a1", "to_agency": "a2", "requested_by": KADIS,
-             "requested_at": datetime(2025, 9, 1, tzinfo=UTC), "effective_on": date(2025, 10, 1),
-             "proposed_unit_id": None, "proposed_position": None, "appraiser_nip": None, **overrides}
+    given = {
+        "from_agency": "a1",
+        "to_agency": "a2",
+        "requested_by": KADIS,
+        "requested_at": datetime(2025, 9, 1, tzinfo=UTC),
+        "effective_on": date(2025, 10, 1),
+        "proposed_unit_id": None,
+        "proposed_position": None,
+        "appraiser_nip": None,
+        **overrides,
+    }
     return ask_transfer("r1", staf, **given)
 
 
@@ -103,8 +147,11 @@ def test_only_the_receiver_accepts_or_declines_only_the_sender_withdraws_and_onl
         r.withdraw("a2", KABID, later)
     r.accept("a2", KABID, later)
     assert (r.status, r.decided_by, r.decided_at) == (RequestStatus.ACCEPTED, KABID, later)
-    for decide in (lambda: r.decline("a2", KABID, later, None), lambda: r.withdraw("a1", KADIS, later),
-                   lambda: r.accept("a2", KABID, later)):
+    for decide in (
+        lambda: r.decline("a2", KABID, later, None),
+        lambda: r.withdraw("a1", KADIS, later),
+        lambda: r.accept("a2", KABID, later),
+    ):
         with pytest.raises(WrongState, match="already accepted"):
             decide()
     declined = _request()

@@ -17,12 +17,15 @@ def test_period_dates_must_be_in_order_and_year_sane():
         open_period("p1", "a1", 1999)
 
 
-@pytest.mark.parametrize(("starts_on", "ends_on", "field"), [
-    (None, date(9999, 12, 31), "ends_on"),  # monthly windows would run into the year 10000
-    (None, date(2026, 1, 31), "ends_on"),
-    (date(2024, 12, 1), None, "starts_on"),
-    (date(2024, 12, 1), date(2026, 1, 1), "starts_on"),
-])
+@pytest.mark.parametrize(
+    ("starts_on", "ends_on", "field"),
+    [
+        (None, date(9999, 12, 31), "ends_on"),  # monthly windows would run into the year 10000
+        (None, date(2026, 1, 31), "ends_on"),
+        (date(2024, 12, 1), None, "starts_on"),
+        (date(2024, 12, 1), date(2026, 1, 1), "starts_on"),
+    ],
+)
 def test_period_dates_lie_in_the_period_s_year_naming_the_field(starts_on, ends_on, field):
     with pytest.raises(InvalidInput, match=f"{field} must lie in the period's year 2025") as caught:
         open_period("p1", "a1", 2025, starts_on, ends_on, checkpoint_months=1)

@@ -49,7 +49,9 @@ def test_plan_tells_new_changed_unchanged_and_keeps_good_rows():
         unreadable=[RowError(7, None, "expected 5 fields, got 2")],
     )
     assert [(e.nip, c) for e, c in plan.changes] == [
-        (SITI, Change.UNCHANGED), (BUDI, Change.UPDATED), (new_nip, Change.REGISTERED),
+        (SITI, Change.UNCHANGED),
+        (BUDI, Change.UPDATED),
+        (new_nip, Change.REGISTERED),
     ]
     assert [(e.line, e.nip) for e in plan.errors] == [(4, "bad"), (6, new_nip), (7, None)]
     assert "first given on line 5" in plan.errors[1].reason
@@ -76,15 +78,20 @@ def test_a_csv_roster_reads_a_bare_carriage_return_as_a_line_break():
     assert rows[1][1] == {"nip": ani, "name": "Ani", "position": "Staf", "unit": "Unit"}
     # A CR inside an unquoted field ends the line there: that row is short, and reported as such.
     rows, broken = roster_rows(f"nip,name,position,unit\n{SITI},Si\rti,Analis,Unit\n", 10)
-    assert rows == [] and [(e.line, e.reason) for e in broken] == [(2, "expected 4 fields, got 2"),
-                                                                  (3, "expected 4 fields, got 3")]
+    assert rows == [] and [(e.line, e.reason) for e in broken] == [
+        (2, "expected 4 fields, got 2"),
+        (3, "expected 4 fields, got 3"),
+    ]
 
 
-@pytest.mark.parametrize(("text", "detail", "line", "field"), [
-    (f"nip,name,position,unit\n{SITI},Si\x00ti,Analis,Unit\n", "line 2, name: must not contain the NUL", 2, "name"),
-    ("ni\x00p,name,position,unit\n", "line 1, header: must not contain the NUL", 1, "header"),
-    (f"nip,name,position,unit\n{SITI},Siti,Analis,Unit,\x00\n", "line 2, field 5: must not", 2, "field 5"),
-])
+@pytest.mark.parametrize(
+    ("text", "detail", "line", "field"),
+    [
+        (f"nip,name,position,unit\n{SITI},Si\x00ti,Analis,Unit\n", "line 2, name: must not contain the NUL", 2, "name"),
+        ("ni\x00p,name,position,unit\n", "line 1, header: must not contain the NUL", 1, "header"),
+        (f"nip,name,position,unit\n{SITI},Siti,Analis,Unit,\x00\n", "line 2, field 5: must not", 2, "field 5"),
+    ],
+)
 def test_a_nul_character_in_a_csv_roster_is_refused_naming_the_line_and_field(text, detail, line, field):
     from kinerja_runtime.problems import Unprocessable
     from target_service.entrypoints.roster_csv import roster_rows

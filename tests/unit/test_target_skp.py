@@ -28,8 +28,18 @@ def new_skp():
 
 
 def test_plan_gives_ids_and_defaults_lower_is_better_for_time_and_cost():
-    rows = plan_rhk([rhk(RhkKind.UTAMA, iki(Aspect.WAKTU, 14), iki(Aspect.BIAYA, 5), iki(Aspect.KUALITAS, 100),
-                         iki(Aspect.WAKTU, 7, better=True))], ids())
+    rows = plan_rhk(
+        [
+            rhk(
+                RhkKind.UTAMA,
+                iki(Aspect.WAKTU, 14),
+                iki(Aspect.BIAYA, 5),
+                iki(Aspect.KUALITAS, 100),
+                iki(Aspect.WAKTU, 7, better=True),
+            )
+        ],
+        ids(),
+    )
     assert [i.higher_is_better for i in rows[0].indikator] == [False, False, True, True]
     assert [rows[0].rhk_id, *(i.iki_id for i in rows[0].indikator)] == ["id5", "id1", "id2", "id3", "id4"]
 
@@ -134,9 +144,18 @@ def test_a_revision_is_version_n_plus_1_and_version_n_stays_in_force_until_appro
     first = s.in_force
     kept = first.rhk[0]
     later = datetime(2025, 7, 1, tzinfo=UTC)
-    revised_plan = plan_rhk([RhkDraft(RhkKind.UTAMA, "Tersusunnya analisis jabatan", (
-        IndikatorDraft(Aspect.KUANTITAS, "Dokumen", 15, "dokumen", iki_id=kept.indikator[0].iki_id),
-    ), rhk_id=kept.rhk_id)], ids(), keep=first.rhk)
+    revised_plan = plan_rhk(
+        [
+            RhkDraft(
+                RhkKind.UTAMA,
+                "Tersusunnya analisis jabatan",
+                (IndikatorDraft(Aspect.KUANTITAS, "Dokumen", 15, "dokumen", iki_id=kept.indikator[0].iki_id),),
+                rhk_id=kept.rhk_id,
+            )
+        ],
+        ids(),
+        keep=first.rhk,
+    )
     with pytest.raises(NotPermitted):
         s.start_revision(APPRAISER, revised_plan, "Target naik")
     with pytest.raises(InvalidInput, match="reason"):
@@ -165,12 +184,26 @@ def test_a_revision_may_keep_only_ids_of_this_skp():
         plan_rhk([RhkDraft(RhkKind.UTAMA, "x", (iki(),), rhk_id="elsewhere")], keep=s.in_force.rhk)
     other_rhk = s.in_force.rhk[1]
     with pytest.raises(InvalidInput, match="iki_id"):
-        plan_rhk([RhkDraft(RhkKind.UTAMA, "x", (IndikatorDraft(Aspect.KUANTITAS, "d", 1, "u", iki_id=other_rhk.indikator[0].iki_id),),
-                           rhk_id=s.in_force.rhk[0].rhk_id)], keep=s.in_force.rhk)
+        plan_rhk(
+            [
+                RhkDraft(
+                    RhkKind.UTAMA,
+                    "x",
+                    (IndikatorDraft(Aspect.KUANTITAS, "d", 1, "u", iki_id=other_rhk.indikator[0].iki_id),),
+                    rhk_id=s.in_force.rhk[0].rhk_id,
+                )
+            ],
+            keep=s.in_force.rhk,
+        )
     rhk_id = s.in_force.rhk[0].rhk_id
     with pytest.raises(InvalidInput, match="given twice"):
-        plan_rhk([RhkDraft(RhkKind.UTAMA, "x", (iki(),), rhk_id=rhk_id),
-                  RhkDraft(RhkKind.UTAMA, "y", (iki(),), rhk_id=rhk_id)], keep=s.in_force.rhk)
+        plan_rhk(
+            [
+                RhkDraft(RhkKind.UTAMA, "x", (iki(),), rhk_id=rhk_id),
+                RhkDraft(RhkKind.UTAMA, "y", (iki(),), rhk_id=rhk_id),
+            ],
+            keep=s.in_force.rhk,
+        )
 
 
 def test_feedback_is_the_appraisers_on_an_rhk_in_force():

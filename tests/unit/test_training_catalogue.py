@@ -21,10 +21,7 @@ def test_each_aspect_has_an_item(aspect):
 
 
 def test_general_coaching_exists():
-    assert any(
-        item.competency == GENERAL_COMPETENCY and item.method == "coaching"
-        for item in SEEDED_CATALOGUE
-    )
+    assert any(item.competency == GENERAL_COMPETENCY and item.method == "coaching" for item in SEEDED_CATALOGUE)
 
 
 def test_codes_are_unique_and_jp_positive():

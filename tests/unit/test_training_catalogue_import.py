@@ -41,9 +41,11 @@ def test_technical_areas_are_competencies():
 
 
 def test_a_nul_character_makes_a_bad_row_naming_the_column():
-    text = ("code,title,competency,form,method,jp,provider,modality\n"
-            "NUL-1,Pelatihan\x00Rahasia,akuntabel,,pelatihan,8,BPSDM,tatap muka\n"
-            "OK-1,Pelatihan Biasa,akuntabel,,pelatihan,8,BPSDM,tatap muka\n")
+    text = (
+        "code,title,competency,form,method,jp,provider,modality\n"
+        "NUL-1,Pelatihan\x00Rahasia,akuntabel,,pelatihan,8,BPSDM,tatap muka\n"
+        "OK-1,Pelatihan Biasa,akuntabel,,pelatihan,8,BPSDM,tatap muka\n"
+    )
     good, bad = read_catalogue_csv(text)
     assert [r.item.code for r in good] == ["OK-1"]
     assert [(e.line, e.code) for e in bad] == [(2, "NUL-1")]

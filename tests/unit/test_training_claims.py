@@ -34,7 +34,9 @@ def test_hr_or_the_current_appraiser_reviews_never_the_employee_or_a_colleague()
 @pytest.mark.parametrize("completed_on", [date(1999, 12, 31), date(1, 1, 1), date(1970, 1, 1), date(2024, 12, 31)])
 def test_dates_before_last_year_are_refused_outside_a_plan(completed_on):
     assert earliest_outside_plan(TODAY) == date(2025, 1, 1)
-    assert completion_date_problem(completed_on, earliest_outside_plan(TODAY), TODAY) == "must be on or after 2025-01-01"
+    assert (
+        completion_date_problem(completed_on, earliest_outside_plan(TODAY), TODAY) == "must be on or after 2025-01-01"
+    )
 
 
 def test_last_year_and_today_are_accepted_and_tomorrow_is_not():
@@ -45,5 +47,7 @@ def test_last_year_and_today_are_accepted_and_tomorrow_is_not():
 
 
 def test_a_plan_item_is_completed_from_the_plans_year_on():
-    assert completion_date_problem(date(2025, 12, 31), earliest_in_plan(2026), TODAY) == "must be on or after 2026-01-01"
+    assert (
+        completion_date_problem(date(2025, 12, 31), earliest_in_plan(2026), TODAY) == "must be on or after 2026-01-01"
+    )
     assert completion_date_problem(date(2026, 1, 2), earliest_in_plan(2026), TODAY) is None

@@ -57,12 +57,17 @@ def test_plan_without_mandatory_items_completes_with_all_of_them():
 
 
 def test_revision_does_not_plan_completed_gaps_again_and_counts_their_hours():
-    old = compose_plan(_decision(Predikat.SANGAT_KURANG, [V.LOYAL, V.ADAPTIF]), SEEDED_CATALOGUE,
-                       planned_on=ON, year=2026)
+    old = compose_plan(
+        _decision(Predikat.SANGAT_KURANG, [V.LOYAL, V.ADAPTIF]), SEEDED_CATALOGUE, planned_on=ON, year=2026
+    )
     loyal = next(i for i in old.items if i.gap == "loyal")
     revised = compose_plan(
-        _decision(Predikat.BUTUH_PERBAIKAN, [V.LOYAL, V.ADAPTIF]), SEEDED_CATALOGUE, planned_on=ON, year=2026,
-        completed_jp=loyal.jp, completed_gaps=[("loyal", loyal.catalogue_code)],
+        _decision(Predikat.BUTUH_PERBAIKAN, [V.LOYAL, V.ADAPTIF]),
+        SEEDED_CATALOGUE,
+        planned_on=ON,
+        year=2026,
+        completed_jp=loyal.jp,
+        completed_gaps=[("loyal", loyal.catalogue_code)],
         completed_codes=[loyal.catalogue_code],
     )
     assert "loyal" not in {i.gap for i in revised.items if i.catalogue_code == loyal.catalogue_code}
@@ -71,6 +76,5 @@ def test_revision_does_not_plan_completed_gaps_again_and_counts_their_hours():
 
 
 def test_revision_to_a_good_predikat_empties_the_plan():
-    revised = compose_plan(_decision(Predikat.BAIK, []), SEEDED_CATALOGUE, planned_on=ON, year=2026,
-                           completed_jp=8)
+    revised = compose_plan(_decision(Predikat.BAIK, []), SEEDED_CATALOGUE, planned_on=ON, year=2026, completed_jp=8)
     assert revised.items == () and revised.mandatory is False

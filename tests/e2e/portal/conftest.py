@@ -46,11 +46,18 @@ from readme_screenshots import README_SCREENSHOTS  # noqa: E402
 REPO = Path(__file__).resolve().parents[3]
 OUTPUT = REPO / "test-output" / "e2e-portal"
 AXE_CACHE = Path(os.environ.get("AXE_CACHE_DIR", Path.home() / ".cache" / "kinerja" / "axe-core"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SERIOUS = ("serious", "critical")
 # Set by `make screenshots`: copy the README's chosen screenshots (readme_screenshots.py) there.
-README_DIR = Path(os.environ["KINERJA_SCREENSHOTS_DIR"]).resolve() if os.environ.get("KINERJA_SCREENSHOTS_DIR") else None
+README_DIR = (
+    Path(os.environ["KINERJA_SCREENSHOTS_DIR"]).resolve() if os.environ.get("KINERJA_SCREENSHOTS_DIR") else None
+)
 
 
 def missing(what: str):
@@ -103,11 +110,14 @@ def serve_portal(services: ServiceStack, port: int, **settings):
     from web_portal.app import create_app
     from web_portal.settings import PortalSettings
 
-    config = PortalSettings(**{f"{name.split('-')[0]}_service_url": url for name, url in services.urls.items()},
-                            **{"data_dir": OUTPUT / "no-demo", "log_level": "WARNING", **settings})
+    config = PortalSettings(
+        **{f"{name.split('-')[0]}_service_url": url for name, url in services.urls.items()},
+        **{"data_dir": OUTPUT / "no-demo", "log_level": "WARNING", **settings},
+    )
     transports = {name: httpx.ASGITransport(app=app) for name, app in services.apps.items()}
-    server = uvicorn.Server(uvicorn.Config(create_app(config, transports), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(config, transports), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
     # The portal serves on the services' event loop: its ASGI transports reach them there.
     served = services.portal.start_task_soon(server.serve)
     deadline = time.monotonic() + 30
@@ -150,8 +160,9 @@ def portal_agency(portal_stack) -> PortalAgency:
     from kinerja_devtools.scenario import Scenario
 
     services = portal_stack.services
-    scenario = Scenario(services.urls, agency=f"dinas-portal-{uuid.uuid4().hex[:6]}", size=3,
-                        say=lambda _message: None, timeout=60.0)
+    scenario = Scenario(
+        services.urls, agency=f"dinas-portal-{uuid.uuid4().hex[:6]}", size=3, say=lambda _message: None, timeout=60.0
+    )
     scenario.http.close()
     scenario.http = services.client
     scenario.register_roster()
@@ -162,17 +173,32 @@ def portal_agency(portal_stack) -> PortalAgency:
     for person in (kadis, heads[0], heads[1], colleague):  # top-down; the employee has not drafted yet
         scenario.set_targets(person)
     scenario.wait_for("feedback-service to know the roster and period", scenario.feedback_knows_roster)
-    scenario.call("POST", "feedback-service", "/feedback-rounds", colleague.appraiser_nip, ["appraiser"],
-                  json={"nip": colleague.nip, "period_id": scenario.period_id,
-                        "checkpoint_id": scenario.feedback_checkpoint(),
-                        "givers": [{"nip": employee.nip, "source": "peer"}]})
+    scenario.call(
+        "POST",
+        "feedback-service",
+        "/feedback-rounds",
+        colleague.appraiser_nip,
+        ["appraiser"],
+        json={
+            "nip": colleague.nip,
+            "period_id": scenario.period_id,
+            "checkpoint_id": scenario.feedback_checkpoint(),
+            "givers": [{"nip": employee.nip, "source": "peer"}],
+        },
+    )
     public = next(u for u in scenario.units if u["serves_public"])
     base = f"{services.urls['feedback-service']}/public/agencies/{scenario.agency}/units/{public['unit_id']}"
-    scenario.wait_for("feedback-service to know the public unit",
-                      lambda: services.client.get(f"{base}/satisfaction").status_code == 200)
+    scenario.wait_for(
+        "feedback-service to know the public unit",
+        lambda: services.client.get(f"{base}/satisfaction").status_code == 200,
+    )
     appraiser = next(h for h in heads if h.nip == colleague.appraiser_nip)
-    people = {"employee": Someone(employee.nip, employee.name), "colleague": Someone(colleague.nip, colleague.name),
-              "appraiser": Someone(appraiser.nip, appraiser.name), "hr": Someone(scenario.hr_nip, "Pengelola kinerja")}
+    people = {
+        "employee": Someone(employee.nip, employee.name),
+        "colleague": Someone(colleague.nip, colleague.name),
+        "appraiser": Someone(appraiser.nip, appraiser.name),
+        "hr": Someone(scenario.hr_nip, "Pengelola kinerja"),
+    }
     return PortalAgency(scenario.agency, scenario.period_id, people, public["unit_id"], public["name"])
 
 
@@ -185,35 +211,54 @@ class AgencyApi:
 
     def call(self, method: str, service: str, path: str, nip: str, roles: list[str], **kwargs):
         token = self.issuer.issue(nip, self.agency.agency_id, roles)
-        response = self.services.client.request(method, f"{self.services.urls[service]}{path}",
-                                                headers={"Authorization": f"Bearer {token}"}, **kwargs)
+        response = self.services.client.request(
+            method, f"{self.services.urls[service]}{path}", headers={"Authorization": f"Bearer {token}"}, **kwargs
+        )
         assert response.status_code in (200, 201), f"{method} {path}: {response.status_code} {response.text[:300]}"
         return response.json() if response.content else None
 
-    def newcomer(self, name: str, appraiser_nip: str, unit_id: str = "bidang-pelayanan",
-                 position: str = "Analis Pelayanan") -> Someone:
+    def newcomer(
+        self, name: str, appraiser_nip: str, unit_id: str = "bidang-pelayanan", position: str = "Analis Pelayanan"
+    ) -> Someone:
         """A new employee with a NIP of their own (random: modules and reruns never share one),
         registered by HR; returned once feedback-service knows them (rounds can name them)."""
         born = date(1980, 1, 1) + timedelta(days=secrets.randbelow(7000))
-        nip = f"{born:%Y%m%d}{2010 + secrets.randbelow(10)}{1 + secrets.randbelow(12):02d}{1 + secrets.randbelow(2)}" \
-              f"{secrets.randbelow(1000):03d}"
+        nip = (
+            f"{born:%Y%m%d}{2010 + secrets.randbelow(10)}{1 + secrets.randbelow(12):02d}{1 + secrets.randbelow(2)}"
+            f"{secrets.randbelow(1000):03d}"
+        )
         hr = self.agency["hr"].nip
-        report = self.call("POST", "target-service", "/employees", hr, ["hr"], json={"employees": [{
-            "nip": nip, "name": name, "position": position, "unit_id": unit_id, "appraiser_nip": appraiser_nip}]})
+        report = self.call(
+            "POST",
+            "target-service",
+            "/employees",
+            hr,
+            ["hr"],
+            json={
+                "employees": [
+                    {"nip": nip, "name": name, "position": position, "unit_id": unit_id, "appraiser_nip": appraiser_nip}
+                ]
+            },
+        )
         assert not report.get("errors"), report
         token = self.issuer.issue(hr, self.agency.agency_id, ["hr"])
         known = f"{self.services.urls['feedback-service']}/employees/{nip}/feedback"
         deadline = time.monotonic() + 30
-        while self.services.client.get(known, params={"period_id": self.agency.period_id},
-                                       headers={"Authorization": f"Bearer {token}"}).status_code != 200:
+        while (
+            self.services.client.get(
+                known, params={"period_id": self.agency.period_id}, headers={"Authorization": f"Bearer {token}"}
+            ).status_code
+            != 200
+        ):
             assert time.monotonic() < deadline, f"feedback-service did not learn of {name}"
             time.sleep(0.2)
         return Someone(nip, name)
 
     def feedback_checkpoint(self) -> str:
         """The checkpoint 360° rounds evaluate (the period's last)."""
-        found = self.call("GET", "feedback-service", f"/periods/{self.agency.period_id}/checkpoints",
-                          self.agency["hr"].nip, ["hr"])["checkpoints"]
+        found = self.call(
+            "GET", "feedback-service", f"/periods/{self.agency.period_id}/checkpoints", self.agency["hr"].nip, ["hr"]
+        )["checkpoints"]
         return sorted(found, key=lambda c: c["ends_on"])[-1]["checkpoint_id"]
 
 
@@ -241,8 +286,7 @@ def browser():
 
 @pytest.fixture
 def page(browser, portal_stack):
-    context = browser.new_context(base_url=portal_stack.url, viewport={"width": 390, "height": 844},
-                                  locale="id-ID")
+    context = browser.new_context(base_url=portal_stack.url, viewport={"width": 390, "height": 844}, locale="id-ID")
     context.set_default_timeout(15_000)
     opened = context.new_page()
     yield opened
@@ -264,8 +308,12 @@ def npm_install(cache: Path, package: str, installed: Path) -> None:
     npm = shutil.which("npm")
     if npm is None:
         missing(f"no npm on PATH to install {package}")
-    subprocess.run([npm, "install", "--prefix", str(cache), "--no-save", "--no-audit", "--no-fund", package],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [npm, "install", "--prefix", str(cache), "--no-save", "--no-audit", "--no-fund", package],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
 
 
 @pytest.fixture
@@ -287,7 +335,8 @@ def check_page(request, axe_source):
             runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})""")
         bad = [v for v in result["violations"] if v["impact"] in SERIOUS]
         assert not bad, f"axe on {name}: " + "; ".join(
-            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in bad)
+            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in bad
+        )
 
     return check
 
@@ -298,13 +347,12 @@ def sign_in_as(portal_agency):
 
     def sign_in(page, person: Someone) -> None:
         page.goto(f"/masuk?agency={portal_agency.agency_id}")
-        page.locator("form[action='/masuk/dev']").filter(has=page.locator(f"input[value='{person.nip}']")) \
-            .get_by_role("button").click()
+        page.locator("form[action='/masuk/dev']").filter(has=page.locator(f"input[value='{person.nip}']")).get_by_role(
+            "button"
+        ).click()
         page.wait_for_load_state()
 
     return sign_in
-
-
 
 
 @pytest.fixture(scope="session")

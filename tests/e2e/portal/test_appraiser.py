@@ -19,14 +19,27 @@ def submitted_newcomer(agency_api, portal_agency):
     appraiser = portal_agency["appraiser"].nip
     newcomer = agency_api.newcomer(NEWCOMER, appraiser)
     peer = agency_api.newcomer("Rekan Penilai Baru", appraiser)
-    approved = agency_api.call("GET", "target-service", "/me/skp", appraiser, ["employee"],
-                               params={"period_id": portal_agency.period_id})["items"][0]
-    rhk = [{"kind": "utama", "description": "Terlayaninya permohonan izin di loket",
+    approved = agency_api.call(
+        "GET", "target-service", "/me/skp", appraiser, ["employee"], params={"period_id": portal_agency.period_id}
+    )["items"][0]
+    rhk = [
+        {
+            "kind": "utama",
+            "description": "Terlayaninya permohonan izin di loket",
             "supports_rhk_id": approved["rhk"][0]["rhk_id"],
-            "indikator": [{"aspect": "kuantitas", "description": "Berkas izin selesai", "target": 60,
-                           "unit": "berkas"}]}]
-    skp = agency_api.call("POST", "target-service", "/skp", newcomer.nip, ["employee"],
-                          json={"period_id": portal_agency.period_id, "rhk": rhk})
+            "indikator": [
+                {"aspect": "kuantitas", "description": "Berkas izin selesai", "target": 60, "unit": "berkas"}
+            ],
+        }
+    ]
+    skp = agency_api.call(
+        "POST",
+        "target-service",
+        "/skp",
+        newcomer.nip,
+        ["employee"],
+        json={"period_id": portal_agency.period_id, "rhk": rhk},
+    )
     agency_api.call("POST", "target-service", f"/skp/{skp['skp_id']}/submit", newcomer.nip, ["employee"])
     return newcomer, peer, skp["skp_id"]
 
@@ -36,8 +49,9 @@ def as_appraiser(page, portal_agency, sign_in_as):
     page.goto("/penilai")
 
 
-def test_appraiser_returns_then_approves_an_skp(page, portal_agency, agency_api, sign_in_as, check_page,
-                                               submitted_newcomer):
+def test_appraiser_returns_then_approves_an_skp(
+    page, portal_agency, agency_api, sign_in_as, check_page, submitted_newcomer
+):
     newcomer, _peer, skp_id = submitted_newcomer
     as_appraiser(page, portal_agency, sign_in_as)
     expect(page.get_by_role("heading", level=1)).to_have_text("Yang perlu dikerjakan")
@@ -71,7 +85,8 @@ def test_appraiser_returns_then_approves_an_skp(page, portal_agency, agency_api,
     page.get_by_role("button", name="Catat umpan balik").click()
     expect(page.locator(".flash")).to_have_text("Umpan balik dicatat.")
     expect(page.get_by_role("region", name="Umpan balik berkelanjutan")).to_contain_text(
-        "Antrean loket sudah lebih tertib.")
+        "Antrean loket sudah lebih tertib."
+    )
     check_page(page, "penilai-skp-disetujui")
 
 

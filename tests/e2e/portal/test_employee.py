@@ -19,10 +19,19 @@ def drafter(agency_api, portal_agency):
     appraiser = portal_agency["appraiser"].nip
     drafter = agency_api.newcomer("Pegawai Penyusun", appraiser)
     subject = agency_api.newcomer("Pegawai Dinilai", appraiser)
-    agency_api.call("POST", "feedback-service", "/feedback-rounds", appraiser, ["appraiser"],
-                    json={"nip": subject.nip, "period_id": portal_agency.period_id,
-                          "checkpoint_id": agency_api.feedback_checkpoint(),
-                          "givers": [{"nip": drafter.nip, "source": "peer"}]})
+    agency_api.call(
+        "POST",
+        "feedback-service",
+        "/feedback-rounds",
+        appraiser,
+        ["appraiser"],
+        json={
+            "nip": subject.nip,
+            "period_id": portal_agency.period_id,
+            "checkpoint_id": agency_api.feedback_checkpoint(),
+            "givers": [{"nip": drafter.nip, "source": "peer"}],
+        },
+    )
     return drafter, subject
 
 
@@ -138,14 +147,35 @@ def reviser(agency_api, portal_agency):
     appraiser = portal_agency["appraiser"].nip
     reviser = agency_api.newcomer("Pegawai Perevisi", appraiser)
     period_id = portal_agency.period_id
-    targets = agency_api.call("GET", "target-service", "/skp/link-targets", reviser.nip, ["employee"],
-                              params={"period_id": period_id})
+    targets = agency_api.call(
+        "GET", "target-service", "/skp/link-targets", reviser.nip, ["employee"], params={"period_id": period_id}
+    )
     supported = next(r["rhk_id"] for r in targets["rhk"] if r["kind"] == "utama")
-    skp = agency_api.call("POST", "target-service", "/skp", reviser.nip, ["employee"], json={
-        "period_id": period_id, "rhk": [{"kind": "utama", "description": "Terlayaninya pengaduan masyarakat",
-                                         "supports_rhk_id": supported, "indikator": [{
-                                             "aspect": "kuantitas", "description": "Pengaduan yang dituntaskan",
-                                             "target": 40, "unit": "pengaduan"}]}]})
+    skp = agency_api.call(
+        "POST",
+        "target-service",
+        "/skp",
+        reviser.nip,
+        ["employee"],
+        json={
+            "period_id": period_id,
+            "rhk": [
+                {
+                    "kind": "utama",
+                    "description": "Terlayaninya pengaduan masyarakat",
+                    "supports_rhk_id": supported,
+                    "indikator": [
+                        {
+                            "aspect": "kuantitas",
+                            "description": "Pengaduan yang dituntaskan",
+                            "target": 40,
+                            "unit": "pengaduan",
+                        }
+                    ],
+                }
+            ],
+        },
+    )
     agency_api.call("POST", "target-service", f"/skp/{skp['skp_id']}/submit", reviser.nip, ["employee"])
     agency_api.call("POST", "target-service", f"/skp/{skp['skp_id']}/approve", appraiser, ["appraiser"])
     return reviser

@@ -28,11 +28,14 @@ def test_hr_runs_the_agency_pages(page, portal_agency, sign_in_as, check_page):
     # A roster CSV: one new employee, one line with a NIP that is not one.
     new_nip = f"199505052020011{secrets.randbelow(1000):03d}"
     unit = portal_agency.public_unit_name
-    csv = (f"nip,name,position,unit,unit_id\n{new_nip},Rina Baru,Pengadministrasi,{unit},{portal_agency.public_unit_id}\n"
-           f"123,Salah Ketik,Pengadministrasi,{unit},{portal_agency.public_unit_id}\n")
+    csv = (
+        f"nip,name,position,unit,unit_id\n{new_nip},Rina Baru,Pengadministrasi,{unit},{portal_agency.public_unit_id}\n"
+        f"123,Salah Ketik,Pengadministrasi,{unit},{portal_agency.public_unit_id}\n"
+    )
     page.goto("/pengelola/pegawai")
     page.get_by_label("Berkas CSV").set_input_files(
-        files=[{"name": "pegawai.csv", "mimeType": "text/csv", "buffer": csv.encode()}])
+        files=[{"name": "pegawai.csv", "mimeType": "text/csv", "buffer": csv.encode()}]
+    )
     page.get_by_role("button", name="Unggah dan impor").click()
     result = page.locator("#hasil-impor")
     expect(result).to_contain_text("Hasil impor")

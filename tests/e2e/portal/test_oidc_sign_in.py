@@ -36,8 +36,7 @@ from two_agencies import ServiceStack, build_apps  # tests/integration, on sys.p
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
-PROVIDER_CACHE = Path(os.environ.get("OIDC_PROVIDER_CACHE_DIR",
-                                     Path.home() / ".cache" / "kinerja" / "oidc-provider"))
+PROVIDER_CACHE = Path(os.environ.get("OIDC_PROVIDER_CACHE_DIR", Path.home() / ".cache" / "kinerja" / "oidc-provider"))
 PROVIDER_SCRIPT = Path(__file__).resolve().parent / "oidc_provider.mjs"
 AUDIENCE = "kinerja"
 CLIENT_ID = "kinerja-portal"
@@ -51,8 +50,19 @@ class ProviderKeyIssuer:
 
     def issue(self, nip: str, agency: str, roles: list[str], hours: float = 1) -> str:
         now = datetime.now(UTC)
-        return jwt.encode({"sub": nip, "agency": agency, "roles": roles, "iss": self.issuer, "aud": AUDIENCE,
-                           "iat": now, "exp": now + timedelta(hours=hours)}, self.key, algorithm="RS256")
+        return jwt.encode(
+            {
+                "sub": nip,
+                "agency": agency,
+                "roles": roles,
+                "iss": self.issuer,
+                "aud": AUDIENCE,
+                "iat": now,
+                "exp": now + timedelta(hours=hours),
+            },
+            self.key,
+            algorithm="RS256",
+        )
 
 
 @dataclass
@@ -82,23 +92,26 @@ def oidc_stack(portal_broker, postgres_url_factory, portal_server, npm_package, 
     from kinerja_devtools.scenario import Scenario
     from kinerja_runtime.embedded_broker import free_port
 
-    npm_package(PROVIDER_CACHE, "oidc-provider@8",
-                PROVIDER_CACHE / "node_modules" / "oidc-provider" / "package.json")
+    npm_package(PROVIDER_CACHE, "oidc-provider@8", PROVIDER_CACHE / "node_modules" / "oidc-provider" / "package.json")
     node = shutil.which("node")
     if node is None:  # npm without node: as the conftest's rule for missing tools
         pytest.fail("no node on PATH") if os.environ.get("CI") == "true" else pytest.skip("no node on PATH")
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    public_pem = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                               serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    public_pem = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     provider_port, portal_port = free_port(), free_port()
     issuer, portal = f"http://127.0.0.1:{provider_port}", f"http://127.0.0.1:{portal_port}"
 
     auth = {"kinerja_env": "production", "jwt_public_key": public_pem, "jwt_issuer": issuer, "jwt_audience": AUDIENCE}
     apps = build_apps(portal_broker, postgres_url_factory, f"oidc_{uuid.uuid4().hex[:6]}", auth=auth)
     with ServiceStack(apps) as services:
-        scenario = Scenario(services.urls, agency=f"dinas-oidc-{uuid.uuid4().hex[:6]}", size=3,
-                            say=lambda _message: None, timeout=60.0)
+        scenario = Scenario(
+            services.urls, agency=f"dinas-oidc-{uuid.uuid4().hex[:6]}", size=3, say=lambda _message: None, timeout=60.0
+        )
         scenario.http.close()
         scenario.http, scenario.issuer = services.client, ProviderKeyIssuer(key, issuer)
         scenario.register_roster()
@@ -106,24 +119,46 @@ def oidc_stack(portal_broker, postgres_url_factory, portal_server, npm_package, 
         employee = scenario.employees[-1]  # staff, no SKP yet
 
         # PyJWT marks a private JWK key_ops ["sign"]; the provider also looks keys up "for verify".
-        jwk = {name: value for name, value in json.loads(RSAAlgorithm.to_jwk(key)).items() if name != "key_ops"} \
-            | {"kid": "kinerja-test", "use": "sig", "alg": "RS256"}
+        jwk = {name: value for name, value in json.loads(RSAAlgorithm.to_jwk(key)).items() if name != "key_ops"} | {
+            "kid": "kinerja-test",
+            "use": "sig",
+            "alg": "RS256",
+        }
         client_secret = secrets.token_urlsafe(32)
-        setup = {"port": provider_port, "package": str(PROVIDER_CACHE), "jwk": jwk, "audience": AUDIENCE,
-                 "client": {"client_id": CLIENT_ID, "client_secret": client_secret,
-                            "redirect_uri": f"{portal}/masuk/callback", "post_logout_redirect_uri": f"{portal}/masuk"},
-                 "accounts": {employee.nip: {"name": employee.name, "agency": scenario.agency,
-                                             "roles": ["employee"]}}}
+        setup = {
+            "port": provider_port,
+            "package": str(PROVIDER_CACHE),
+            "jwk": jwk,
+            "audience": AUDIENCE,
+            "client": {
+                "client_id": CLIENT_ID,
+                "client_secret": client_secret,
+                "redirect_uri": f"{portal}/masuk/callback",
+                "post_logout_redirect_uri": f"{portal}/masuk",
+            },
+            "accounts": {employee.nip: {"name": employee.name, "agency": scenario.agency, "roles": ["employee"]}},
+        }
         log = tmp_path_factory.mktemp("oidc-provider") / "provider.log"
         with log.open("wb") as output:
-            provider = subprocess.Popen([node, str(PROVIDER_SCRIPT)], stdout=output, stderr=subprocess.STDOUT,
-                                        env={**os.environ, "KINERJA_OIDC": json.dumps(setup)})
+            provider = subprocess.Popen(
+                [node, str(PROVIDER_SCRIPT)],
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, "KINERJA_OIDC": json.dumps(setup)},
+            )
         try:
             wait_for_discovery(issuer, provider, log)
-            with portal_server(services, portal_port, kinerja_env="production", dev_sign_in=False,
-                              session_secret=secrets.token_urlsafe(48), oidc_issuer=issuer,
-                              oidc_client_id=CLIENT_ID, oidc_client_secret=client_secret,
-                              oidc_scopes="openid profile kinerja"):
+            with portal_server(
+                services,
+                portal_port,
+                kinerja_env="production",
+                dev_sign_in=False,
+                session_secret=secrets.token_urlsafe(48),
+                oidc_issuer=issuer,
+                oidc_client_id=CLIENT_ID,
+                oidc_client_secret=client_secret,
+                oidc_scopes="openid profile kinerja",
+            ):
                 yield OidcStack(portal, issuer, employee.nip, employee.name)
         finally:
             provider.terminate()
@@ -173,8 +208,12 @@ def test_employee_signs_in_at_the_identity_provider(oidc_page, oidc_stack):
     token = session_token(page, stack.portal)
     assert jwt.get_unverified_header(token)["alg"] == "RS256"
     claims = jwt.decode(token, options={"verify_signature": False})
-    assert (claims["iss"], claims["aud"], claims["sub"], claims["roles"]) == \
-        (stack.issuer, AUDIENCE, stack.employee_nip, ["employee"])
+    assert (claims["iss"], claims["aud"], claims["sub"], claims["roles"]) == (
+        stack.issuer,
+        AUDIENCE,
+        stack.employee_nip,
+        ["employee"],
+    )
 
     page.get_by_role("button", name="Keluar").click()  # the portal, then the provider's own sign-out
     expect(page).to_have_url(re.compile(rf"^{re.escape(stack.issuer)}/session/end"))

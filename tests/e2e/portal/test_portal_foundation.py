@@ -20,8 +20,9 @@ def test_employee_sees_what_needs_doing(page, portal_agency, sign_in_as, check_p
     expect(page.locator("header")).to_contain_text(portal_agency["employee"].name)
     todos = page.locator(".todo")
     expect(todos.filter(has_text="Susun SKP tahun")).to_have_count(1)  # no SKP drafted yet
-    expect(todos.filter(has_text=f"umpan balik 360° untuk rekan kerja {portal_agency['colleague'].nip}")) \
-        .to_have_count(1)
+    expect(todos.filter(has_text=f"umpan balik 360° untuk rekan kerja {portal_agency['colleague'].nip}")).to_have_count(
+        1
+    )
     check_page(page, "pegawai-beranda")
 
     page.get_by_role("link", name="English").click()

@@ -61,13 +61,16 @@ class YearAgency:
 
 @pytest.fixture(scope="module")
 def year_agency() -> YearAgency:
-    return YearAgency(f"dinas-tahun-{uuid.uuid4().hex[:6]}", {
-        "hr": Someone(HR_NIP, "Pengelola kinerja"),
-        "superior": Someone("196801011990031001", "Atasan pejabat penilai"),
-        "head": Someone("197203152000031002", "Kepala Dinas Tahun"),
-        "ani": Someone("198804122012012003", "Ani Pelayanan"),
-        "budi": Someone("199001202014021004", "Budi Loket"),
-    })
+    return YearAgency(
+        f"dinas-tahun-{uuid.uuid4().hex[:6]}",
+        {
+            "hr": Someone(HR_NIP, "Pengelola kinerja"),
+            "superior": Someone("196801011990031001", "Atasan pejabat penilai"),
+            "head": Someone("197203152000031002", "Kepala Dinas Tahun"),
+            "ani": Someone("198804122012012003", "Ani Pelayanan"),
+            "budi": Someone("199001202014021004", "Budi Loket"),
+        },
+    )
 
 
 @dataclass
@@ -83,8 +86,9 @@ class Year:
         person = self.agency[part]
         page = self.open_browser()
         page.goto(f"/masuk?agency={self.agency.agency_id}")
-        page.locator("form[action='/masuk/dev']").filter(has=page.locator(f"input[value='{person.nip}']")) \
-            .get_by_role("button").click()
+        page.locator("form[action='/masuk/dev']").filter(has=page.locator(f"input[value='{person.nip}']")).get_by_role(
+            "button"
+        ).click()
         page.wait_for_load_state()
         try:
             yield page
@@ -103,8 +107,7 @@ class Year:
 @pytest.fixture
 def year(browser, portal_stack, year_agency, check_page) -> Year:
     def open_browser() -> Page:
-        context = browser.new_context(base_url=portal_stack.url, viewport={"width": 390, "height": 844},
-                                      locale="id-ID")
+        context = browser.new_context(base_url=portal_stack.url, viewport={"width": 390, "height": 844}, locale="id-ID")
         context.set_default_timeout(15_000)
         return context.new_page()
 
@@ -130,8 +133,10 @@ def hr_sets_up_the_agency(year: Year) -> None:
         expect(page).to_have_url(re.compile(r"/pengelola$"))
         expect(page.get_by_role("heading", level=1)).to_have_text("Pengelola kinerja")
         page.goto("/pengelola/unit")
-        for unit_id, name, parent, head, public in (("dinas", "Dinas Perizinan", "", a["head"].nip, False),
-                                                    (a.public_unit_id, a.public_unit_name, "dinas", "", True)):
+        for unit_id, name, parent, head, public in (
+            ("dinas", "Dinas Perizinan", "", a["head"].nip, False),
+            (a.public_unit_id, a.public_unit_name, "dinas", "", True),
+        ):
             page.get_by_label("Kode unit").fill(unit_id)
             page.get_by_label("Nama unit").fill(name)
             if parent:
@@ -144,15 +149,19 @@ def hr_sets_up_the_agency(year: Year) -> None:
         expect(page.locator(".tree").first).to_contain_text(a.public_unit_name)
         year.check_page(page, "tahun-pengelola-unit")
 
-        rows = [(a["head"], "Kepala Dinas", "dinas", a["superior"].nip),
-                (a["ani"], "Analis Perizinan", a.public_unit_id, a["head"].nip),
-                (a["budi"], "Pengadministrasi Loket", a.public_unit_id, a["head"].nip)]
+        rows = [
+            (a["head"], "Kepala Dinas", "dinas", a["superior"].nip),
+            (a["ani"], "Analis Perizinan", a.public_unit_id, a["head"].nip),
+            (a["budi"], "Pengadministrasi Loket", a.public_unit_id, a["head"].nip),
+        ]
         csv = "nip,name,position,unit,unit_id,appraiser_nip\n" + "".join(
-            f"{p.nip},{p.name},{position},{unit_id},{unit_id},{appraiser}\n" for p, position, unit_id, appraiser in rows)
+            f"{p.nip},{p.name},{position},{unit_id},{unit_id},{appraiser}\n" for p, position, unit_id, appraiser in rows
+        )
         csv += f"12345,Salah Ketik,Pengadministrasi,{a.public_unit_id},{a.public_unit_id},{a['head'].nip}\n"
         page.goto("/pengelola/pegawai")
         page.get_by_label("Berkas CSV").set_input_files(
-            files=[{"name": "pegawai.csv", "mimeType": "text/csv", "buffer": csv.encode()}])
+            files=[{"name": "pegawai.csv", "mimeType": "text/csv", "buffer": csv.encode()}]
+        )
         page.get_by_role("button", name="Unggah dan impor").click()
         refused = page.locator("table.line-errors tbody tr")
         expect(refused).to_have_count(1)
@@ -211,8 +220,14 @@ def head_drafts_an_skp_serving_the_iku(year: Year) -> None:
     with year.signed_in("head") as page:
         expect(page.locator(".todo").filter(has_text="Susun SKP tahun")).to_have_count(1)
         year.check_page(page, "tahun-kepala-beranda")
-        draft_and_submit(page, "IKU yang didukung RHK 1", "Terselesaikannya permohonan izin tepat waktu",
-                         "Permohonan izin selesai tepat waktu", "95", "%")
+        draft_and_submit(
+            page,
+            "IKU yang didukung RHK 1",
+            "Terselesaikannya permohonan izin tepat waktu",
+            "Permohonan izin selesai tepat waktu",
+            "95",
+            "%",
+        )
         year.check_page(page, "tahun-kepala-skp-diajukan")
     with year.signed_in("superior") as page:  # the head of agency's appraiser approves
         open_team_skp(page, year.agency["head"].name)
@@ -223,8 +238,14 @@ def head_drafts_an_skp_serving_the_iku(year: Year) -> None:
 def staff_draft_skps_supporting_the_head(year: Year) -> None:
     for part, target in (("ani", "120"), ("budi", "100")):
         with year.signed_in(part) as page:
-            draft_and_submit(page, "RHK pejabat penilai yang didukung RHK 1",
-                             "Terlayaninya permohonan izin di loket", "Berkas izin diverifikasi", target, "berkas")
+            draft_and_submit(
+                page,
+                "RHK pejabat penilai yang didukung RHK 1",
+                "Terlayaninya permohonan izin di loket",
+                "Berkas izin diverifikasi",
+                target,
+                "berkas",
+            )
             year.check_page(page, f"tahun-{part}-skp-diajukan")
 
 
@@ -269,8 +290,7 @@ def record(page: Page, quarter: str, value: str, evidence: str) -> None:
 
 def staff_record_realisation(year: Year) -> None:
     """Ani per quarter (I, then the year's value at IV); Budi, behind, at IV only; the head too."""
-    for part, entries in (("ani", (("Triwulan I", "40"), ("Triwulan IV", "160"))),
-                          ("budi", (("Triwulan IV", "45"),))):
+    for part, entries in (("ani", (("Triwulan I", "40"), ("Triwulan IV", "160"))), ("budi", (("Triwulan IV", "45"),))):
         with year.signed_in(part) as page:
             page.goto("/pegawai/skp")
             page.get_by_role("link", name=re.compile("SKP tahun")).first.click()
@@ -300,8 +320,10 @@ def head_opens_a_360_round_answered_by_givers(year: Year) -> None:
         page.get_by_role("button", name="Buka putaran").click()
         expect(page.locator(".flash")).to_have_text("Putaran umpan balik 360° dibuka.")
         year.check_page(page, "tahun-kepala-360")
-    for part, form in (("ani", "Isi penilaian diri (umpan balik 360°)"),
-                       ("budi", f"Isi umpan balik 360° untuk rekan kerja {a['ani'].nip}")):
+    for part, form in (
+        ("ani", "Isi penilaian diri (umpan balik 360°)"),
+        ("budi", f"Isi umpan balik 360° untuk rekan kerja {a['ani'].nip}"),
+    ):
         with year.signed_in(part) as page:
             page.goto("/pegawai/umpan-balik")
             page.get_by_role("link", name=form).click()
@@ -321,8 +343,11 @@ def wait_until_appraisal_knows(year: Year) -> None:
     for part, realisations in (("ani", 1), ("budi", 1)):
         while True:
             known = year.services.client.get(url.format(nip=a[part].nip), headers={"Authorization": f"Bearer {token}"})
-            if known.status_code == 200 and known.json()["skp_version"] is not None \
-                    and known.json()["realizations"] >= realisations:
+            if (
+                known.status_code == 200
+                and known.json()["skp_version"] is not None
+                and known.json()["realizations"] >= realisations
+            ):
                 break
             assert time.monotonic() < deadline, f"appraisal-service never learnt of {part}'s year"
             time.sleep(0.3)
@@ -344,7 +369,9 @@ def head_confirms_proposals(year: Year) -> None:
     with year.signed_in("head") as page:
         page.goto(f"/penilai/penilaian?period_id={a.period_id}")
         rows = page.locator("tbody tr").filter(has_text="Menunggu konfirmasi")
-        reload_until(page, rows.filter(has=page.get_by_role("link", name=re.compile(f"^({a['ani'].name}|{a['budi'].name})$"))), 2)
+        reload_until(
+            page, rows.filter(has=page.get_by_role("link", name=re.compile(f"^({a['ani'].name}|{a['budi'].name})$"))), 2
+        )
         year.check_page(page, "tahun-kepala-penilaian")
 
         page.get_by_role("link", name=a["ani"].name, exact=True).click()
@@ -383,8 +410,9 @@ def ani_files_an_objection(year: Year) -> None:
         page.get_by_role("link", name="Ajukan Keberatan").first.click()
         page.get_by_label("Alasan keberatan").fill("Realisasi Triwulan IV melampaui target; mohon ditinjau.")
         page.get_by_role("button", name="Ajukan Keberatan").click()
-        expect(page.locator(".flash", has_text="Keberatan Anda diajukan kepada atasan pejabat penilai.")) \
-            .to_have_count(1)
+        expect(page.locator(".flash", has_text="Keberatan Anda diajukan kepada atasan pejabat penilai.")).to_have_count(
+            1
+        )
 
 
 def superior_decides_the_objection(year: Year) -> None:
@@ -433,8 +461,9 @@ def citizen_rates_the_public_unit(year: Year) -> None:
         page.get_by_role("link", name="Lihat nilai IKM unit ini").click()
         figures = page.locator(".figures")
         expect(figures.locator("div").filter(has_text="Jumlah jawaban").locator("dd")).to_have_text("1")
-        expect(figures.locator("div").filter(has=page.locator("dt", has_text=re.compile("^IKM$"))).locator("dd")) \
-            .to_have_text("100.00")  # every element "4": the best score
+        expect(
+            figures.locator("div").filter(has=page.locator("dt", has_text=re.compile("^IKM$"))).locator("dd")
+        ).to_have_text("100.00")  # every element "4": the best score
         year.check_page(page, "tahun-ikm")
 
 

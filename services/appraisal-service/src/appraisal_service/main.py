@@ -21,8 +21,13 @@ def create_app(settings: AppraisalSettings | None = None):
     async def due_appraisals(runtime):
         # SQLite has a single writer: a second batch in flight would only wait for the first.
         workers = 1 if runtime.engine.dialect.name == "sqlite" else settings.appraisal_workers
-        await process_due_forever(runtime, queued, batch_size=settings.appraisal_batch_size,
-                                  max_wait=settings.appraisal_max_wait_seconds, workers=workers)
+        await process_due_forever(
+            runtime,
+            queued,
+            batch_size=settings.appraisal_batch_size,
+            max_wait=settings.appraisal_max_wait_seconds,
+            workers=workers,
+        )
 
     return create_service_app(
         title="Kinerja appraisal-service",

@@ -5,11 +5,19 @@ from pydantic import Field
 class AppraisalSettings(ServiceSettings):
     service_name: str = "appraisal-service"
     appraisal_settle_seconds: float = Field(
-        2.0, description="Wait after a legacy (v1) period close for inputs in flight on other topics")
+        2.0, description="Wait after a legacy (v1) period close for inputs in flight on other topics"
+    )
     appraisal_max_wait_seconds: float = Field(120.0, description="Appraise with what is known after this long")
     appraisal_batch_size: int = Field(1000, ge=1, le=5000, description="Due appraisals proposed per transaction")
     appraisal_workers: int = Field(
-        1, ge=1, le=8, description="Batches of due appraisals in flight at once (PostgreSQL; helps when the database, not Python, is the bound)")
+        1,
+        ge=1,
+        le=8,
+        description="Batches of due appraisals in flight at once (PostgreSQL; helps when the database, not Python, is the bound)",
+    )
     appraisal_utc_offset_hours: float = Field(
-        7.0, ge=-12, le=14, description="The agency's UTC offset: days of the objection period are counted there (WIB = 7)"
+        7.0,
+        ge=-12,
+        le=14,
+        description="The agency's UTC offset: days of the objection period are counted there (WIB = 7)",
     )

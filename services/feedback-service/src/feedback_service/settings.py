@@ -17,7 +17,9 @@ class SurveySettings(BaseSettings):
     read_rate_limit: int = Field(300, ge=1, description="Public summary reads one client may make per window")
     rate_window_seconds: int = Field(60, ge=1, description="Length of the rate-limit window, in seconds")
     officer_ratings_per_day: int = Field(
-        1, ge=1, description="Answers naming one officer that one client may send in 24 hours (429 beyond)",
+        1,
+        ge=1,
+        description="Answers naming one officer that one client may send in 24 hours (429 beyond)",
     )
     max_body_bytes: int = Field(4096, ge=512, description="Largest survey request body accepted (413 above)")
     trusted_proxies: Annotated[list[Network], NoDecode] = Field(
@@ -26,11 +28,14 @@ class SurveySettings(BaseSettings):
         "from one of them has its X-Forwarded-For read; the client is the right-most address not in this list",
     )
     redis_url: str | None = Field(
-        None, validation_alias=AliasChoices("REDIS_URL", "SURVEY_REDIS_URL"),
+        None,
+        validation_alias=AliasChoices("REDIS_URL", "SURVEY_REDIS_URL"),
         description="redis://host:port/db shared by every replica; unset: each process counts in its own memory",
     )
     rate_key_prefix: str = Field(
-        "kinerja-feedback", min_length=1, max_length=64,
+        "kinerja-feedback",
+        min_length=1,
+        max_length=64,
         description="Prefix of the rate-limit keys in Redis (deployments sharing one Redis keep apart)",
     )
 

@@ -27,12 +27,27 @@ def create_app(settings: ServiceSettings | None = None):
     return create_service_app(
         title="Kinerja target-service",
         description="Work units and rosters, performance periods with checkpoints and IKU, cascaded SKP (RHK and IKI) "
-                    "with versions, realisation and continuous feedback.",
+        "with versions, realisation and continuous feedback.",
         settings=settings,
         migrations=Path(__file__).parent / "migrations",
-        routers=[http_organisation.router, http_roster.router, http_transfers.router, http_periods.router,
-                 http_skp.router, access_log.router(employee=roster_repo.employee)],
-        produces=[EmployeeRegistered, EmployeeTransferred, WorkUnitDefined, PerformancePeriodOpened,
-                  PerformancePeriodClosed, EmployeePeriodClosed, TargetSet, TargetRevised, RealizationRecorded],
+        routers=[
+            http_organisation.router,
+            http_roster.router,
+            http_transfers.router,
+            http_periods.router,
+            http_skp.router,
+            access_log.router(employee=roster_repo.employee),
+        ],
+        produces=[
+            EmployeeRegistered,
+            EmployeeTransferred,
+            WorkUnitDefined,
+            PerformancePeriodOpened,
+            PerformancePeriodClosed,
+            EmployeePeriodClosed,
+            TargetSet,
+            TargetRevised,
+            RealizationRecorded,
+        ],
         subscribe=None,  # target-service consumes no events: it owns the roster and the periods
     )

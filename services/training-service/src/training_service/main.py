@@ -35,8 +35,13 @@ def create_app(settings: ServiceSettings | None = None, clock: Clock | None = No
         settings=settings,
         migrations=Path(__file__).parent / "migrations",
         routers=[http.router, http_training.router, http_catalogue.router, access_log.router()],
-        produces=[DevelopmentPlanCreated, DevelopmentPlanRevised, TrainingCompleted, TalentPoolNominated,
-                  TalentPoolWithdrawn],
+        produces=[
+            DevelopmentPlanCreated,
+            DevelopmentPlanRevised,
+            TrainingCompleted,
+            TalentPoolNominated,
+            TalentPoolWithdrawn,
+        ],
         subscribe=events.subscribe,
         on_started=seed_catalogue,
     )

@@ -14,8 +14,13 @@ def main() -> None:
     # httpx logs every service call's URL at INFO, and those paths name people (NIPs): not in our logs.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # proxy_headers: behind the ingress the visitor's address comes from X-Forwarded-For.
-    uvicorn.run(create_app(settings), host=settings.http_host, port=settings.http_port, proxy_headers=True,
-                log_level=settings.log_level.lower())
+    uvicorn.run(
+        create_app(settings),
+        host=settings.http_host,
+        port=settings.http_port,
+        proxy_headers=True,
+        log_level=settings.log_level.lower(),
+    )
 
 
 if __name__ == "__main__":

@@ -20,8 +20,9 @@ from web_portal.sign_in import make_oauth
 SESSION_COOKIE = "kinerja_sesi"
 
 
-def create_app(settings: PortalSettings | None = None,
-               transports: dict[str, httpx.AsyncBaseTransport] | None = None) -> FastAPI:
+def create_app(
+    settings: PortalSettings | None = None, transports: dict[str, httpx.AsyncBaseTransport] | None = None
+) -> FastAPI:
     """``transports`` (tests): per service name, an httpx transport to use instead of the network."""
     settings = settings or PortalSettings()
     settings.require_safe()
@@ -38,8 +39,14 @@ def create_app(settings: PortalSettings | None = None,
     app.state.settings = settings
     app.state.oauth = make_oauth(settings)
     app.state.nav = [item for module in pages.MODULES for item in getattr(module, "NAV", ())]
-    app.add_middleware(SessionMiddleware, secret_key=settings.session_secret, session_cookie=SESSION_COOKIE,
-                       max_age=settings.session_max_age_seconds, same_site="lax", https_only=settings.cookie_secure)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.session_secret,
+        session_cookie=SESSION_COOKIE,
+        max_age=settings.session_max_age_seconds,
+        same_site="lax",
+        https_only=settings.cookie_secure,
+    )
     app.mount("/static", StaticFiles(directory=str(pages.STATIC)), name="static")
     for module in pages.MODULES:
         # Every page router gets the CSRF check here, so no POST route can forget it.

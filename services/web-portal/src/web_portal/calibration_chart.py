@@ -69,8 +69,16 @@ def bound_rows(bounds: list[Mapping], total: int, _: Callable[..., str]) -> list
     rows = []
     for b in bounds:
         limit = float(b["percent"]) if b.get("percent") is not None else percent_of(int(b.get("count") or 0), total)
-        rows.append(BoundRow(bound_text(b, _), int(b.get("actual_count", 0)), float(b.get("actual_percent", 0.0)),
-                             min(limit, 100.0), int(b.get("allowed_count", 0)), bool(b.get("ok"))))
+        rows.append(
+            BoundRow(
+                bound_text(b, _),
+                int(b.get("actual_count", 0)),
+                float(b.get("actual_percent", 0.0)),
+                min(limit, 100.0),
+                int(b.get("allowed_count", 0)),
+                bool(b.get("ok")),
+            )
+        )
     return rows
 
 
@@ -79,12 +87,15 @@ def _x(percent: float) -> float:
 
 
 def _text(x, y, content, anchor="start", weight="400") -> str:
-    return (f'<text x="{x}" y="{y}" text-anchor="{anchor}" font-weight="{weight}" font-size="14" '
-            f'fill="#1b1f24">{escape(content)}</text>')
+    return (
+        f'<text x="{x}" y="{y}" text-anchor="{anchor}" font-weight="{weight}" font-size="14" '
+        f'fill="#1b1f24">{escape(content)}</text>'
+    )
 
 
-def chart_svg(bars: list[Bar], bounds: list[BoundRow], *, title: str, desc: str, chart_id: str,
-              _: Callable[..., str]) -> Markup:
+def chart_svg(
+    bars: list[Bar], bounds: list[BoundRow], *, title: str, desc: str, chart_id: str, _: Callable[..., str]
+) -> Markup:
     """The SVG: a bar per predikat; under it, per bound, the actual share with a marker at the bound.
     Each label stands above its bar (full width: readable on a phone). A broken bound is hatched and
     says so in words (never colour alone)."""
@@ -93,8 +104,9 @@ def chart_svg(bars: list[Bar], bounds: list[BoundRow], *, title: str, desc: str,
         parts.append(_text(0, y + 14, _(PREDIKAT_LABELS.get(bar.predikat, bar.predikat))))
         top = y + LINE + 2
         parts.append(_track(top))
-        parts.append(f'<rect x="{BAR_START}" y="{top}" width="{_x(bar.percent) - BAR_START}" height="{BAR}" '
-                     f'fill="#0b4f8a"/>')
+        parts.append(
+            f'<rect x="{BAR_START}" y="{top}" width="{_x(bar.percent) - BAR_START}" height="{BAR}" fill="#0b4f8a"/>'
+        )
         parts.append(_text(BAR_START + BAR_SPAN + 6, top + 14, f"{bar.count} ({bar.percent:g}%)"))
         y = top + BAR + 10
     if bounds:
@@ -103,27 +115,38 @@ def chart_svg(bars: list[Bar], bounds: list[BoundRow], *, title: str, desc: str,
         y += LINE + 8
         for row in bounds:
             verdict = _("terpenuhi") if row.ok else _("DILANGGAR")
-            for line in textwrap.wrap(f"{row.text}: {verdict} — " + _("nyata {percent}%", percent=f"{row.actual_percent:g}"), WRAP):
+            for line in textwrap.wrap(
+                f"{row.text}: {verdict} — " + _("nyata {percent}%", percent=f"{row.actual_percent:g}"), WRAP
+            ):
                 parts.append(_text(0, y + 14, line, weight="400" if row.ok else "700"))
                 y += LINE
             top = y + 4
             fill = "#1d6b34" if row.ok else f"url(#langgar-{chart_id})"
             parts.append(_track(top))
-            parts.append(f'<rect x="{BAR_START}" y="{top}" width="{_x(row.actual_percent) - BAR_START}" '
-                         f'height="{BAR}" fill="{fill}" stroke="{"#1d6b34" if row.ok else "#a4161a"}"/>')
+            parts.append(
+                f'<rect x="{BAR_START}" y="{top}" width="{_x(row.actual_percent) - BAR_START}" '
+                f'height="{BAR}" fill="{fill}" stroke="{"#1d6b34" if row.ok else "#a4161a"}"/>'
+            )
             marker = _x(row.limit_percent)
-            parts.append(f'<line x1="{marker}" x2="{marker}" y1="{top - 4}" y2="{top + BAR + 4}" stroke="#1b1f24" '
-                         f'stroke-width="3"/>')
-            parts.append(_text(BAR_START + BAR_SPAN + 6, top + 14, _("batas {percent}%", percent=f"{row.limit_percent:g}")))
+            parts.append(
+                f'<line x1="{marker}" x2="{marker}" y1="{top - 4}" y2="{top + BAR + 4}" stroke="#1b1f24" '
+                f'stroke-width="3"/>'
+            )
+            parts.append(
+                _text(BAR_START + BAR_SPAN + 6, top + 14, _("batas {percent}%", percent=f"{row.limit_percent:g}"))
+            )
             y = top + BAR + 14
-    pattern = (f'<defs><pattern id="langgar-{chart_id}" width="8" height="8" patternUnits="userSpaceOnUse" '
-               f'patternTransform="rotate(45)"><rect width="8" height="8" fill="#f6d5d6"/>'
-               f'<rect width="4" height="8" fill="#a4161a"/></pattern></defs>')
+    pattern = (
+        f'<defs><pattern id="langgar-{chart_id}" width="8" height="8" patternUnits="userSpaceOnUse" '
+        f'patternTransform="rotate(45)"><rect width="8" height="8" fill="#f6d5d6"/>'
+        f'<rect width="4" height="8" fill="#a4161a"/></pattern></defs>'
+    )
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {y + 4}" role="img" '
         f'aria-labelledby="{chart_id}-judul {chart_id}-uraian">'
         f'<title id="{chart_id}-judul">{escape(title)}</title><desc id="{chart_id}-uraian">{escape(desc)}</desc>'
-        f'{pattern}{"".join(parts)}</svg>')
+        f"{pattern}{''.join(parts)}</svg>"
+    )
 
 
 def _track(top: float) -> str:

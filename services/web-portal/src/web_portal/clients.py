@@ -79,11 +79,20 @@ def problem_from(service: str, response: httpx.Response) -> ServiceProblem:
         body = {}
     if not isinstance(body, dict):
         body = {}
-    errors = [FieldError(str(e.get("field", "")), str(e.get("message", "")))
-              for e in body.get("errors") or [] if isinstance(e, dict)]
+    errors = [
+        FieldError(str(e.get("field", "")), str(e.get("message", "")))
+        for e in body.get("errors") or []
+        if isinstance(e, dict)
+    ]
     kind = ServiceNotFound if response.status_code == 404 else ServiceProblem
-    return kind(service=service, status=response.status_code, title=str(body.get("title", "")),
-                detail=str(body.get("detail", "")), errors=errors, body=body)
+    return kind(
+        service=service,
+        status=response.status_code,
+        title=str(body.get("title", "")),
+        detail=str(body.get("detail", "")),
+        errors=errors,
+        body=body,
+    )
 
 
 class ServiceClient:
@@ -91,8 +100,17 @@ class ServiceClient:
         self.name = name
         self.http = http
 
-    async def request(self, method: str, path: str, *, token: str | None = None, params: dict | None = None,
-                      json: Any = None, content: bytes | None = None, headers: dict | None = None) -> Any:
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = None,
+        params: dict | None = None,
+        json: Any = None,
+        content: bytes | None = None,
+        headers: dict | None = None,
+    ) -> Any:
         sent = dict(headers or {})
         if token:
             sent["Authorization"] = f"Bearer {token}"
@@ -118,9 +136,16 @@ class ServicePool:
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
         timeout = httpx.Timeout(settings.service_timeout_seconds, connect=min(3.0, settings.service_timeout_seconds))
         self.clients = {
-            name: ServiceClient(name, httpx.AsyncClient(
-                base_url=url, timeout=timeout, limits=limits, transport=(transports or {}).get(name),
-                headers={"User-Agent": "kinerja-web-portal"}))
+            name: ServiceClient(
+                name,
+                httpx.AsyncClient(
+                    base_url=url,
+                    timeout=timeout,
+                    limits=limits,
+                    transport=(transports or {}).get(name),
+                    headers={"User-Agent": "kinerja-web-portal"},
+                ),
+            )
             for name, url in settings.service_urls().items()
         }
 
@@ -138,10 +163,23 @@ class BoundClient:
     async def get(self, path: str, params: dict | None = None) -> Any:
         return await self._client.request("GET", path, token=self._token, params=params, headers=self._headers)
 
-    async def post(self, path: str, json: Any = None, params: dict | None = None, content: bytes | None = None,
-                   headers: dict | None = None) -> Any:
-        return await self._client.request("POST", path, token=self._token, params=params, json=json, content=content,
-                                          headers={**(self._headers or {}), **(headers or {})})
+    async def post(
+        self,
+        path: str,
+        json: Any = None,
+        params: dict | None = None,
+        content: bytes | None = None,
+        headers: dict | None = None,
+    ) -> Any:
+        return await self._client.request(
+            "POST",
+            path,
+            token=self._token,
+            params=params,
+            json=json,
+            content=content,
+            headers={**(self._headers or {}), **(headers or {})},
+        )
 
     async def put(self, path: str, json: Any = None) -> Any:
         return await self._client.request("PUT", path, token=self._token, json=json, headers=self._headers)

@@ -35,8 +35,9 @@ def render(request: Request, template: str, context: dict | None = None, status_
         "flashes": pop_flashes(request) if has_session else [],
         "date": lambda value: dates.format_date(value, language),
         # A text with values, dates among them shown in the reader's language: say(todo.text, todo.values).
-        "say": lambda text, values: _(text, **{k: dates.format_date(v, language) if isinstance(v, date) else v
-                                               for k, v in values.items()}),
+        "say": lambda text, values: _(
+            text, **{k: dates.format_date(v, language) if isinstance(v, date) else v for k, v in values.items()}
+        ),
         "datetime": lambda value: dates.format_datetime(value, language, settings.timezone),
         "dev_sign_in": settings.dev_sign_in_enabled,
         **(context or {}),

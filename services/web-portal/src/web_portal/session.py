@@ -51,9 +51,19 @@ def sign_in(request: Request, *, nip: str, agency: str, roles, token: str, name:
     """A new session (nothing of the previous one survives: no fixation) for this person."""
     chosen = user_roles(roles)
     request.session.clear()
-    request.session.update({"user": {"nip": nip, "agency": agency, "roles": list(chosen),
-                                     "role": chosen[0] if chosen else "", "name": name},
-                            "token": token, CSRF_FIELD: secrets.token_urlsafe(32)})
+    request.session.update(
+        {
+            "user": {
+                "nip": nip,
+                "agency": agency,
+                "roles": list(chosen),
+                "role": chosen[0] if chosen else "",
+                "name": name,
+            },
+            "token": token,
+            CSRF_FIELD: secrets.token_urlsafe(32),
+        }
+    )
     return current_user(request)
 
 
@@ -130,7 +140,8 @@ async def check_csrf(request: Request) -> None:
         return
     given = request.headers.get(CSRF_HEADER)
     if given is None and request.headers.get("content-type", "").startswith(
-            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
         given = (await request.form()).get(CSRF_FIELD)
     if not csrf_matches(request.session.get(CSRF_FIELD), given):
         raise CsrfRefused()

@@ -18,7 +18,8 @@ class PortalSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", extra="ignore", case_sensitive=False)
 
     kinerja_env: Literal["development", "production"] = Field(
-        "development", description="production: dev sign-in is off and the dev session secret is refused")
+        "development", description="production: dev sign-in is off and the dev session secret is refused"
+    )
     http_host: str = "127.0.0.1"
     http_port: int = Field(8005, description="the portal's port (make run: the port after the four services)")
     public_url: str = Field("", description="the portal's external URL, for the OIDC redirect; empty: the request's")
@@ -33,18 +34,25 @@ class PortalSettings(BaseSettings):
     session_max_age_seconds: int = Field(8 * 3600, ge=60, description="a session ends this long after sign-in")
     session_cookie_secure: bool | None = Field(None, description="Secure cookie; unset means on in production")
 
-    oidc_issuer: str = Field("", description="the identity provider's issuer URL (its discovery document is "
-                                             "<issuer>/.well-known/openid-configuration)")
+    oidc_issuer: str = Field(
+        "",
+        description="the identity provider's issuer URL (its discovery document is "
+        "<issuer>/.well-known/openid-configuration)",
+    )
     oidc_client_id: str = ""
     oidc_client_secret: str = ""
     oidc_scopes: str = "openid profile"
 
     dev_sign_in: bool | None = Field(None, description="the dev sign-in page; unset means on except in production")
     dev_jwt_secret: str = Field(DEV_JWT_SECRET, description="signs dev tokens; must be the services' JWT_SECRET")
-    dev_agency: str = Field("", description="whose roster the dev sign-in page lists; empty: the agency the last "
-                                            "`make demo` wrote to DATA_DIR/demo.json")
-    dev_hr_nip: str = Field("197501052000011900", description="the NIP the dev sign-in gives the HR officer "
-                                                             "(the demo scenario's)")
+    dev_agency: str = Field(
+        "",
+        description="whose roster the dev sign-in page lists; empty: the agency the last "
+        "`make demo` wrote to DATA_DIR/demo.json",
+    )
+    dev_hr_nip: str = Field(
+        "197501052000011900", description="the NIP the dev sign-in gives the HR officer (the demo scenario's)"
+    )
     data_dir: Path = Field(Path(".data"), description="where `make demo` leaves demo.json")
 
     timezone: str = Field("Asia/Jakarta", description="the agency's local time zone for dates (WIB)")
@@ -68,8 +76,12 @@ class PortalSettings(BaseSettings):
         return self.session_cookie_secure if self.session_cookie_secure is not None else self.is_production
 
     def service_urls(self) -> dict[str, str]:
-        return {"target-service": self.target_service_url, "feedback-service": self.feedback_service_url,
-                "appraisal-service": self.appraisal_service_url, "training-service": self.training_service_url}
+        return {
+            "target-service": self.target_service_url,
+            "feedback-service": self.feedback_service_url,
+            "appraisal-service": self.appraisal_service_url,
+            "training-service": self.training_service_url,
+        }
 
     def require_safe(self) -> None:
         """Refuse to run production on a secret published in this source code (anyone could forge a
@@ -77,9 +89,13 @@ class PortalSettings(BaseSettings):
         if not self.is_production:
             return
         if self.session_secret == DEV_SESSION_SECRET or len(self.session_secret.encode()) < MIN_SESSION_SECRET_BYTES:
-            raise InsecureSettings(f"KINERJA_ENV is 'production' but SESSION_SECRET is the dev secret or shorter "
-                                   f"than {MIN_SESSION_SECRET_BYTES} bytes; set SESSION_SECRET to a long random value")
+            raise InsecureSettings(
+                f"KINERJA_ENV is 'production' but SESSION_SECRET is the dev secret or shorter "
+                f"than {MIN_SESSION_SECRET_BYTES} bytes; set SESSION_SECRET to a long random value"
+            )
         if self.dev_sign_in_enabled:
-            raise InsecureSettings("KINERJA_ENV is 'production' but DEV_SIGN_IN is on; it lets anyone sign in as anyone")
+            raise InsecureSettings(
+                "KINERJA_ENV is 'production' but DEV_SIGN_IN is on; it lets anyone sign in as anyone"
+            )
         if not self.oidc_enabled:
             raise InsecureSettings("KINERJA_ENV is 'production' but OIDC_ISSUER and OIDC_CLIENT_ID are not set")

@@ -44,8 +44,12 @@ def identity_from_tokens(token: dict) -> Identity:
     claims = jwt.decode(token["access_token"], options={"verify_signature": False})
     userinfo = token.get("userinfo") or {}
     roles = claims.get("roles") if isinstance(claims.get("roles"), list) else []
-    return Identity(str(claims.get("sub", "")), str(claims.get("agency", "")), tuple(str(r) for r in roles),
-                    str(userinfo.get("name") or claims.get("name") or ""))
+    return Identity(
+        str(claims.get("sub", "")),
+        str(claims.get("agency", "")),
+        tuple(str(r) for r in roles),
+        str(userinfo.get("name") or claims.get("name") or ""),
+    )
 
 
 # -- the embedded mode's dev sign-in ---------------------------------------------------------------
@@ -80,7 +84,13 @@ async def dev_people(settings: PortalSettings, services: ServicePool, agency: st
     appraisers = {e["appraiser_nip"] for e in roster if e.get("appraiser_nip")}
     on_roster = {e["nip"] for e in roster}
     people = [hr]
-    people += [Identity(e["nip"], agency, ("employee", "appraiser") if e["nip"] in appraisers else ("employee",),
-                        e.get("name", "")) for e in roster]
-    people += [Identity(nip, agency, ("appraiser",), "Atasan pejabat penilai") for nip in sorted(appraisers - on_roster)]
+    people += [
+        Identity(
+            e["nip"], agency, ("employee", "appraiser") if e["nip"] in appraisers else ("employee",), e.get("name", "")
+        )
+        for e in roster
+    ]
+    people += [
+        Identity(nip, agency, ("appraiser",), "Atasan pejabat penilai") for nip in sorted(appraisers - on_roster)
+    ]
     return people

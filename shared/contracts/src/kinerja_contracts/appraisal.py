@@ -23,9 +23,7 @@ class IndikatorResult(Value):
     realization: float | None = Field(
         ge=0, allow_inf_nan=False, description="The latest realised value, or null if none."
     )
-    capaian: float = Field(
-        ge=0, allow_inf_nan=False, description="Achievement (capaian) in percent of target."
-    )
+    capaian: float = Field(ge=0, allow_inf_nan=False, description="Achievement (capaian) in percent of target.")
     met: bool = Field(description="Whether the target counts as met under the agency policy.")
 
 
@@ -43,9 +41,7 @@ class AppraisalSummary(Value):
     indikator: list[IndikatorResult] = Field(max_length=IKI_PER_SKP_MAX, description="Per-indicator results.")
     perilaku: list[PerilakuResult] = Field(
         max_length=len(BerakhlakValue),
-        description=(
-            "Per-BerAKHLAK-value results; a value named in `perilaku_withheld` is left out."
-        ),
+        description=("Per-BerAKHLAK-value results; a value named in `perilaku_withheld` is left out."),
     )
     average_capaian_utama: float | None = Field(
         ge=0,
@@ -87,9 +83,7 @@ class AppraisalCompleted(Event):
     rating_hasil_kerja: Ekspektasi = Field(description="The results (hasil kerja) rating.")
     rating_perilaku: Ekspektasi = Field(description="The behaviour (perilaku kerja) rating.")
     predikat: Predikat = Field(description="The predikat kinerja (final grade).")
-    policy_version: ShortText = Field(
-        description="Version of the agency policy used to propose ratings."
-    )
+    policy_version: ShortText = Field(description="Version of the agency policy used to propose ratings.")
     completed_at: AwareDatetime = Field(description="When the appraisal was completed.")
     summary: AppraisalSummary = Field(description="The evidence behind the ratings.")
     kind: Literal["annual", "periodic"] = Field(

@@ -181,7 +181,14 @@ DEVELOPMENT = Topic(
 )
 
 TOPICS: tuple[Topic, ...] = (
-    EMPLOYEES, ORGANISATION, PERIODS, TARGETS, FEEDBACK, CITIZEN_SATISFACTION, APPRAISALS, DEVELOPMENT,
+    EMPLOYEES,
+    ORGANISATION,
+    PERIODS,
+    TARGETS,
+    FEEDBACK,
+    CITIZEN_SATISFACTION,
+    APPRAISALS,
+    DEVELOPMENT,
 )
 """The topics that carry events."""
 
@@ -190,8 +197,7 @@ DEAD_LETTER = Topic(
     12,
     "the original record's key",
     (),
-    "Messages a consumer gave up on, unchanged, with the original topic, partition, offset"
-    " and the error in headers.",
+    "Messages a consumer gave up on, unchanged, with the original topic, partition, offset and the error in headers.",
     # Copies of any topic's records, internal ones included.
     internal(OPERATORS),
 )
@@ -208,9 +214,7 @@ def readable_by(reader: str) -> tuple[Topic, ...]:
     return tuple(t for t in ALL_TOPICS if t.audience.allows(reader))
 
 
-EVENT_TYPES: dict[str, type[Event]] = {
-    cls.event_type: cls for topic in TOPICS for cls in topic.event_types
-}
+EVENT_TYPES: dict[str, type[Event]] = {cls.event_type: cls for topic in TOPICS for cls in topic.event_types}
 """CloudEvents ``type`` string -> event model."""
 
 PARTITIONS_ENV = "KINERJA_TOPIC_PARTITIONS"

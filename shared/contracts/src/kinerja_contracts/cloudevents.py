@@ -41,9 +41,7 @@ class EventTooLarge(ValueError):
     """An event whose record value exceeds its type's documented maximum size."""
 
     def __init__(self, event_type: str, size: int, maximum: int) -> None:
-        super().__init__(
-            f"a {event_type} event of {size} bytes exceeds its documented maximum of {maximum} bytes"
-        )
+        super().__init__(f"a {event_type} event of {size} bytes exceeds its documented maximum of {maximum} bytes")
         self.event_type = event_type
         self.size = size
         self.maximum = maximum
@@ -156,9 +154,7 @@ class CloudEventAttributes:
         if missing:
             raise InvalidCloudEvent(f"missing required header(s): {', '.join(missing)}")
         if h[H_SPECVERSION] != SPECVERSION:
-            raise InvalidCloudEvent(
-                f"unsupported {H_SPECVERSION} {h[H_SPECVERSION]!r}; expected {SPECVERSION!r}"
-            )
+            raise InvalidCloudEvent(f"unsupported {H_SPECVERSION} {h[H_SPECVERSION]!r}; expected {SPECVERSION!r}")
         try:
             uuid.UUID(h[H_ID])
         except ValueError:
@@ -171,9 +167,7 @@ class CloudEventAttributes:
             raise InvalidCloudEvent(f"{H_TIME} {h[H_TIME]!r} has no UTC offset")
         content_type = h.get(H_CONTENT_TYPE)
         if content_type and content_type.split(";")[0].strip().lower() != CONTENT_TYPE:
-            raise InvalidCloudEvent(
-                f"unsupported {H_CONTENT_TYPE} {content_type!r}; expected {CONTENT_TYPE!r}"
-            )
+            raise InvalidCloudEvent(f"unsupported {H_CONTENT_TYPE} {content_type!r}; expected {CONTENT_TYPE!r}")
         return cls(
             id=h[H_ID],
             source=h[H_SOURCE],

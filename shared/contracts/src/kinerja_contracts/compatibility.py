@@ -41,9 +41,7 @@ def breaking_changes(old_schema: Schema, new_schema: Schema) -> list[str]:
     checker = _Checker(old_schema, new_schema)
     for name in _ANNOTATIONS:
         if name in old_schema and old_schema.get(name) != new_schema.get(name):
-            checker.report(
-                "", f"{name} changed from {old_schema[name]!r} to {new_schema.get(name)!r}"
-            )
+            checker.report("", f"{name} changed from {old_schema[name]!r} to {new_schema.get(name)!r}")
     checker.compare(old_schema, new_schema, old_schema.get("title", "$"))
     return checker.reasons
 

@@ -162,8 +162,7 @@ _examples: list[Event] = [
         nip=EMPLOYEE,
         feedback_id="fb-7f3a",
         source=FeedbackSource.PEER,
-        ratings={v: Ekspektasi.SESUAI for v in BerakhlakValue}
-        | {BerakhlakValue.KOLABORATIF: Ekspektasi.DI_ATAS},
+        ratings={v: Ekspektasi.SESUAI for v in BerakhlakValue} | {BerakhlakValue.KOLABORATIF: Ekspektasi.DI_ATAS},
         submitted_at=_at(2025, 12, 10, 10),
     ),
     AppraisalCompleted(
@@ -212,10 +211,7 @@ _examples: list[Event] = [
                     met=False,
                 ),
             ],
-            perilaku=[
-                PerilakuResult(value=v, level=level, answers=6)
-                for v, level in _perilaku_levels.items()
-            ],
+            perilaku=[PerilakuResult(value=v, level=level, answers=6) for v, level in _perilaku_levels.items()],
             average_capaian_utama=95.76,
             feedback_answers=6,
         ),
@@ -390,9 +386,7 @@ _examples += [
         closed_at=_at(2026, 1, 5, 9),
         employees=[
             ClosedPeriodEmployee(nip=EMPLOYEE, skp_id=SKP, skp_version=2, realization_count=5),
-            ClosedPeriodEmployee(
-                nip="199001152015032001", skp_id=None, skp_version=None, realization_count=0
-            ),
+            ClosedPeriodEmployee(nip="199001152015032001", skp_id=None, skp_version=None, realization_count=0),
         ],
     ),
 ]
@@ -451,7 +445,11 @@ def markdown() -> str:
         doc = (model.__doc__ or "").strip().replace("\n\n", " ").replace("\n", " ")
         lines += [f"### {model.__name__}", ""]
         audience = topic_of(model).audience
-        where = f"`{model.topic}`" if audience.public else f"`{model.topic}` ({audience}; not part of the subscriber contract)"
+        where = (
+            f"`{model.topic}`"
+            if audience.public
+            else f"`{model.topic}` ({audience}; not part of the subscriber contract)"
+        )
         lines += [f"`{event_type}` on {where}, key `{model.key_field}`. {doc}", ""]
         lines += [f"Largest record value: {_size(model.max_encoded_bytes)} (`max_encoded_bytes`).", ""]
         lines += _field_table(schema, schema)

@@ -38,9 +38,7 @@ class FeedbackReceived(Event):
 
     @field_validator("ratings")
     @classmethod
-    def _all_values_rated(
-        cls, ratings: dict[BerakhlakValue, Ekspektasi]
-    ) -> dict[BerakhlakValue, Ekspektasi]:
+    def _all_values_rated(cls, ratings: dict[BerakhlakValue, Ekspektasi]) -> dict[BerakhlakValue, Ekspektasi]:
         missing = [v.value for v in BerakhlakValue if v not in ratings]
         if missing:
             raise ValueError(f"ratings must cover all seven BerAKHLAK values; missing {missing}")

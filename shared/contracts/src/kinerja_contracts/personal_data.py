@@ -29,11 +29,24 @@ class Category(StrEnum):
 
 
 BY_NAME: dict[str, Category] = {
-    **dict.fromkeys(("nip", "appraiser_nip", "approved_by", "decided_by", "mentor_nip", "officer_nip", "head_nip"),
-                    Category.IDENTIFIES),
+    **dict.fromkeys(
+        ("nip", "appraiser_nip", "approved_by", "decided_by", "mentor_nip", "officer_nip", "head_nip"),
+        Category.IDENTIFIES,
+    ),
     **dict.fromkeys(("reason", "override_reason", "evidence"), Category.FREE_TEXT),
-    **dict.fromkeys(("rating_hasil_kerja", "rating_perilaku", "proposed_rating_hasil_kerja", "proposed_rating_perilaku",
-                     "predikat", "average_capaian_utama", "citizen_service_score", "capaian"), Category.ASSESSMENT),
+    **dict.fromkeys(
+        (
+            "rating_hasil_kerja",
+            "rating_perilaku",
+            "proposed_rating_hasil_kerja",
+            "proposed_rating_perilaku",
+            "predikat",
+            "average_capaian_utama",
+            "citizen_service_score",
+            "capaian",
+        ),
+        Category.ASSESSMENT,
+    ),
 }
 """Field names that mean the same in every event."""
 

@@ -91,9 +91,7 @@ def stale_schemas(directory: Path | str = DEFAULT_DIR) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m kinerja_contracts.schemas", description=__doc__
-    )
+    parser = argparse.ArgumentParser(prog="python -m kinerja_contracts.schemas", description=__doc__)
     parser.add_argument("--dir", type=Path, default=DEFAULT_DIR, help="schema directory")
     parser.add_argument("--check", action="store_true", help="only check; exit 1 if out of date")
     args = parser.parse_args(argv)

@@ -320,9 +320,7 @@ class TargetRevised(Event):
     previous_version: int = Field(ge=1, description="The version this one supersedes.")
     approved_by: Nip = Field(description="NIP of the appraiser who approved the revision.")
     reason: Reason | None = Field(default=None, description="Why the SKP was revised.")
-    rhk: list[Rhk] = Field(
-        max_length=RHK_PER_SKP_MAX, description="The revised planned results with their indicators."
-    )
+    rhk: list[Rhk] = Field(max_length=RHK_PER_SKP_MAX, description="The revised planned results with their indicators.")
 
     @model_validator(mode="after")
     def _versions_in_order(self) -> TargetRevised:

@@ -23,12 +23,8 @@ class PlanItem(Value):
             " the employee up to the yearly 20 JP entitlement (jp_entitlement)."
         )
     )
-    gap: Identifier = Field(
-        description="The gap addressed: a BerAKHLAK value (perilaku) or an iki_id (hasil_kerja)."
-    )
-    catalogue_code: Identifier = Field(
-        description="Code of the activity in the training catalogue."
-    )
+    gap: Identifier = Field(description="The gap addressed: a BerAKHLAK value (perilaku) or an iki_id (hasil_kerja).")
+    catalogue_code: Identifier = Field(description="Code of the activity in the training catalogue.")
     title: Title = Field(description="Title of the activity.")
     form: DevelopmentForm = Field(description="Klasikal or nonklasikal.")
     method: ShortText = Field(
@@ -139,9 +135,7 @@ class TalentPoolWithdrawn(Event):
 
     agency_id: AgencyId
     nip: Nip = Field(description="The employee (record key).")
-    years: list[int] = Field(
-        min_length=2, max_length=YEARS_MAX, description="The years of the nomination withdrawn."
-    )
+    years: list[int] = Field(min_length=2, max_length=YEARS_MAX, description="The years of the nomination withdrawn.")
     appraisal_ids: list[Identifier] = Field(
         min_length=2, max_length=YEARS_MAX, description="The annual appraisals the nomination rested on."
     )

@@ -91,9 +91,7 @@ class Predikat(StrEnum):
         return self in LOW_PREDIKAT
 
 
-LOW_PREDIKAT = frozenset(
-    {Predikat.BUTUH_PERBAIKAN, Predikat.KURANG_MISCONDUCT, Predikat.SANGAT_KURANG}
-)
+LOW_PREDIKAT = frozenset({Predikat.BUTUH_PERBAIKAN, Predikat.KURANG_MISCONDUCT, Predikat.SANGAT_KURANG})
 
 
 class DevelopmentForm(StrEnum):

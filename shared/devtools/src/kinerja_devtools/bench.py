@@ -28,11 +28,21 @@ def bench_propose(rounds: int = 2000) -> tuple[str, str]:
     from appraisal_service.domain import FeedbackAnswer, IndikatorInput, propose
 
     indikator = [
-        IndikatorInput(f"iki-{i}", f"rhk-{i // 2}", RhkKind.UTAMA if i < 4 else RhkKind.TAMBAHAN, Aspect.KUANTITAS,
-                       "x", 100.0, True, 90.0 + i)
+        IndikatorInput(
+            f"iki-{i}",
+            f"rhk-{i // 2}",
+            RhkKind.UTAMA if i < 4 else RhkKind.TAMBAHAN,
+            Aspect.KUANTITAS,
+            "x",
+            100.0,
+            True,
+            90.0 + i,
+        )
         for i in range(6)
     ]
-    answers = [FeedbackAnswer(source, value, Ekspektasi.SESUAI) for source in FeedbackSource for value in BerakhlakValue]
+    answers = [
+        FeedbackAnswer(source, value, Ekspektasi.SESUAI) for source in FeedbackSource for value in BerakhlakValue
+    ]
     started = time.perf_counter()
     for _ in range(rounds):
         propose(indikator, answers)
@@ -55,15 +65,23 @@ async def bench_outbox(bootstrap: str, url: str) -> list[tuple[str, str]]:
     for i in range(EVENTS):
         t0 = time.perf_counter()
         async with uows() as uow:
-            await uow.publish(EmployeeRegistered(agency_id=agency, nip=make_nip(i), name=f"Pegawai {i}",
-                                                 position="Analis", unit="Bidang"))
+            await uow.publish(
+                EmployeeRegistered(
+                    agency_id=agency, nip=make_nip(i), name=f"Pegawai {i}", position="Analis", unit="Bidang"
+                )
+            )
             await uow.commit()
         latencies.append(time.perf_counter() - t0)
     write_rate = EVENTS / (time.perf_counter() - started)
 
     settings = ServiceSettings()
-    broker = create_broker(bootstrap, "bench", acks=settings.kafka_acks, linger_ms=settings.kafka_linger_ms,
-                           max_batch_bytes=settings.kafka_max_batch_bytes)
+    broker = create_broker(
+        bootstrap,
+        "bench",
+        acks=settings.kafka_acks,
+        linger_ms=settings.kafka_linger_ms,
+        max_batch_bytes=settings.kafka_max_batch_bytes,
+    )
     await broker.start()
     relay = OutboxRelay(sessions, broker_publisher(broker), batch_size=settings.outbox_batch_size)
     started = time.perf_counter()
@@ -88,16 +106,24 @@ async def bench_consumer(bootstrap: str, url: str) -> tuple[str, str]:
     from kinerja_devtools.bench_feed import publish_employees
 
     agency = f"bench-{uuid.uuid4().hex[:6]}"
-    app = create_app(ServiceSettings(service_name="feedback-service", database_url=url, kafka_bootstrap_servers=bootstrap,
-                                     consumer_group=f"bench-{uuid.uuid4().hex[:6]}", log_level="WARNING"))
+    app = create_app(
+        ServiceSettings(
+            service_name="feedback-service",
+            database_url=url,
+            kafka_bootstrap_servers=bootstrap,
+            consumer_group=f"bench-{uuid.uuid4().hex[:6]}",
+            log_level="WARNING",
+        )
+    )
     async with app.router.lifespan_context(app):
         started = time.perf_counter()
         await publish_employees(bootstrap, agency, EVENTS)
         sessions = app.state.runtime.sessions
         while True:
             async with sessions() as session:
-                done = await session.scalar(select(func.count()).select_from(known_employees)
-                                            .where(known_employees.c.agency_id == agency))
+                done = await session.scalar(
+                    select(func.count()).select_from(known_employees).where(known_employees.c.agency_id == agency)
+                )
             if done >= EVENTS:
                 break
             await asyncio.sleep(0.2)

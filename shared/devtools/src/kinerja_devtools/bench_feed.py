@@ -11,8 +11,9 @@ async def publish_employees(bootstrap: str, agency: str, count: int) -> None:
     await producer.start()
     try:
         for i in range(count):
-            event = EmployeeRegistered(agency_id=agency, nip=make_nip(i), name=f"Pegawai {i}", position="Analis",
-                                       unit="Bidang")
+            event = EmployeeRegistered(
+                agency_id=agency, nip=make_nip(i), name=f"Pegawai {i}", position="Analis", unit="Bidang"
+            )
             headers = CloudEventAttributes.for_event(event, "/kinerja/bench").to_kafka_headers()
             await producer.send(event.topic, encode(event), key=event.key().encode(), headers=headers)
         await producer.flush()

@@ -40,15 +40,27 @@ def _units(agency: str) -> list[dict]:
     for b in range(UNITS_PER_LEVEL[1]):
         units.append({"agency_id": agency, "unit_id": f"bidang-{b}", "name": f"Bidang {b}", "parent_unit_id": "dinas"})
         for s in range(UNITS_PER_LEVEL[2]):
-            units.append({"agency_id": agency, "unit_id": f"seksi-{b}-{s}", "name": f"Seksi {b}.{s}",
-                          "parent_unit_id": f"bidang-{b}"})
+            units.append(
+                {
+                    "agency_id": agency,
+                    "unit_id": f"seksi-{b}-{s}",
+                    "name": f"Seksi {b}.{s}",
+                    "parent_unit_id": f"bidang-{b}",
+                }
+            )
     return units
 
 
 def _rhk() -> list[dict]:
     def iki(i, target, higher=True):
-        return {"iki_id": f"iki-{i}", "aspect": "kuantitas", "description": f"Indikator {i}", "target": target,
-                "unit": "dokumen", "higher_is_better": higher}
+        return {
+            "iki_id": f"iki-{i}",
+            "aspect": "kuantitas",
+            "description": f"Indikator {i}",
+            "target": target,
+            "unit": "dokumen",
+            "higher_is_better": higher,
+        }
 
     return [
         {"rhk_id": "rhk-1", "kind": "utama", "description": "Layanan", "indikator": [iki(1, 100), iki(2, 12)]},
@@ -75,31 +87,115 @@ async def seed(uows: UnitOfWorkFactory, agency: str, period: str, employees: int
             s = uow.session
             if start == 0:
                 await s.execute(insert(roster.known_units), units)
-                await s.execute(insert(roster.known_periods), [{
-                    "agency_id": agency, "period_id": period, "year": 2025, "starts_on": datetime(2025, 1, 1).date(),
-                    "ends_on": datetime(2025, 12, 31).date(), "status": "closed", "checkpoints": []}])
-            await s.execute(insert(roster.known_employees), [
-                {"agency_id": agency, "nip": nip(i), "name": f"Pegawai {i}", "position": "Analis",
-                 "unit": unit_of[i], "unit_id": unit_of[i], "appraiser_nip": nip(0)} for i in staff])
-            await s.execute(insert(targets), [
-                {"agency_id": agency, "period_id": period, "nip": nip(i), "skp_id": f"skp-{agency}-{i}", "version": 1,
-                 "rhk": rhk} for i in staff])
-            await s.execute(insert(realizations), [
-                {"realization_id": f"r-{agency}-{i}-{k}", "agency_id": agency, "period_id": period, "nip": nip(i),
-                 "skp_id": f"skp-{agency}-{i}", "iki_id": f"iki-{k}", "value": float(80 + (i * 7 + k * 13) % 50),
-                 "recorded_at": now, "checkpoint_id": None} for i in staff for k in range(1, 6)])
-            await s.execute(insert(feedback_answers), [
-                {"feedback_id": f"f-{agency}-{i}-{source}", "agency_id": agency, "period_id": period, "nip": nip(i),
-                 "source": source, "checkpoint_id": None,
-                 "ratings": {v.value: LEVELS[(i + j + n) % len(LEVELS)] for j, v in enumerate(BerakhlakValue)}}
-                for i in staff for n, source in enumerate(("appraiser", "peer", "self"))])
-            await s.execute(insert(citizen_ratings), [
-                {"answer_id": f"c-{agency}-{i}", "agency_id": agency, "period_id": period, "officer_nip": nip(i),
-                 "mean_score": 3.0, "answered_at": now} for i in staff if i % 4 == 0])
-            await s.execute(insert(appraisals_due), [
-                {"agency_id": agency, "period_id": period, "nip": nip(i), "skp_id": f"skp-{agency}-{i}",
-                 "skp_version": 1, "realization_count": 5, "due_at": now, "queued_at": now, "status": "pending"}
-                for i in staff])
+                await s.execute(
+                    insert(roster.known_periods),
+                    [
+                        {
+                            "agency_id": agency,
+                            "period_id": period,
+                            "year": 2025,
+                            "starts_on": datetime(2025, 1, 1).date(),
+                            "ends_on": datetime(2025, 12, 31).date(),
+                            "status": "closed",
+                            "checkpoints": [],
+                        }
+                    ],
+                )
+            await s.execute(
+                insert(roster.known_employees),
+                [
+                    {
+                        "agency_id": agency,
+                        "nip": nip(i),
+                        "name": f"Pegawai {i}",
+                        "position": "Analis",
+                        "unit": unit_of[i],
+                        "unit_id": unit_of[i],
+                        "appraiser_nip": nip(0),
+                    }
+                    for i in staff
+                ],
+            )
+            await s.execute(
+                insert(targets),
+                [
+                    {
+                        "agency_id": agency,
+                        "period_id": period,
+                        "nip": nip(i),
+                        "skp_id": f"skp-{agency}-{i}",
+                        "version": 1,
+                        "rhk": rhk,
+                    }
+                    for i in staff
+                ],
+            )
+            await s.execute(
+                insert(realizations),
+                [
+                    {
+                        "realization_id": f"r-{agency}-{i}-{k}",
+                        "agency_id": agency,
+                        "period_id": period,
+                        "nip": nip(i),
+                        "skp_id": f"skp-{agency}-{i}",
+                        "iki_id": f"iki-{k}",
+                        "value": float(80 + (i * 7 + k * 13) % 50),
+                        "recorded_at": now,
+                        "checkpoint_id": None,
+                    }
+                    for i in staff
+                    for k in range(1, 6)
+                ],
+            )
+            await s.execute(
+                insert(feedback_answers),
+                [
+                    {
+                        "feedback_id": f"f-{agency}-{i}-{source}",
+                        "agency_id": agency,
+                        "period_id": period,
+                        "nip": nip(i),
+                        "source": source,
+                        "checkpoint_id": None,
+                        "ratings": {v.value: LEVELS[(i + j + n) % len(LEVELS)] for j, v in enumerate(BerakhlakValue)},
+                    }
+                    for i in staff
+                    for n, source in enumerate(("appraiser", "peer", "self"))
+                ],
+            )
+            await s.execute(
+                insert(citizen_ratings),
+                [
+                    {
+                        "answer_id": f"c-{agency}-{i}",
+                        "agency_id": agency,
+                        "period_id": period,
+                        "officer_nip": nip(i),
+                        "mean_score": 3.0,
+                        "answered_at": now,
+                    }
+                    for i in staff
+                    if i % 4 == 0
+                ],
+            )
+            await s.execute(
+                insert(appraisals_due),
+                [
+                    {
+                        "agency_id": agency,
+                        "period_id": period,
+                        "nip": nip(i),
+                        "skp_id": f"skp-{agency}-{i}",
+                        "skp_version": 1,
+                        "realization_count": 5,
+                        "due_at": now,
+                        "queued_at": now,
+                        "status": "pending",
+                    }
+                    for i in staff
+                ],
+            )
             await uow.commit()
 
 
@@ -131,9 +227,16 @@ async def run(url: str, employees: int, batch_size: int, workers: int = 1) -> di
     await asyncio.gather(*(drain() for _ in range(workers if engine.dialect.name == "postgresql" else 1)))
     elapsed = time.perf_counter() - started
     await engine.dispose()
-    return {"employees": employees, "batch_size": batch_size, "workers": workers, "seed_seconds": round(seeded, 1),
-            "seconds": round(elapsed, 2), "proposals_per_second": round(employees / elapsed),
-            "batches": len(batches), "slowest_batch_ms": round(max(t for _, t in batches) * 1000)}
+    return {
+        "employees": employees,
+        "batch_size": batch_size,
+        "workers": workers,
+        "seed_seconds": round(seeded, 1),
+        "seconds": round(elapsed, 2),
+        "proposals_per_second": round(employees / elapsed),
+        "batches": len(batches),
+        "slowest_batch_ms": round(max(t for _, t in batches) * 1000),
+    }
 
 
 async def _create_database(server_url: str) -> tuple[str, str]:
@@ -165,8 +268,11 @@ def main() -> None:
     parser.add_argument("--employees", type=int, default=int(os.environ.get("N", "20000")))
     parser.add_argument("--batch-size", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=1, help="batches in flight at once (PostgreSQL)")
-    parser.add_argument("--postgres", default=os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL"),
-                        help="a PostgreSQL server URL (a fresh database is made on it)")
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL"),
+        help="a PostgreSQL server URL (a fresh database is made on it)",
+    )
     args = parser.parse_args()
 
     async def go() -> dict:
@@ -181,10 +287,14 @@ def main() -> None:
 
     figures = asyncio.run(go())
     database = "PostgreSQL" if args.postgres else "SQLite"
-    print(f"\nproposals after close, one agency of {figures['employees']:,} on {database}, "
-          f"batches of {figures['batch_size']}, {figures['workers']} in flight:")
-    print(f"  {figures['proposals_per_second']:,} proposals/s ({figures['seconds']} s, {figures['batches']} batches, "
-          f"slowest {figures['slowest_batch_ms']} ms; seeding took {figures['seed_seconds']} s)\n")
+    print(
+        f"\nproposals after close, one agency of {figures['employees']:,} on {database}, "
+        f"batches of {figures['batch_size']}, {figures['workers']} in flight:"
+    )
+    print(
+        f"  {figures['proposals_per_second']:,} proposals/s ({figures['seconds']} s, {figures['batches']} batches, "
+        f"slowest {figures['slowest_batch_ms']} ms; seeding took {figures['seed_seconds']} s)\n"
+    )
 
 
 if __name__ == "__main__":

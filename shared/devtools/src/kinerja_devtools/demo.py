@@ -32,21 +32,33 @@ def print_report(result: dict) -> None:
         name, _profile = names.get(a["nip"], ("?", "?"))
         capaian = a["summary"].get("average_capaian_utama")
         plan = plans.get(a["nip"])
-        plan_text = (f"{len(plan['items'])} items, {plan['total_jp']} JP"
-                     f"{'' if plan.get('mandatory', True) else ' (recommended)'}") if plan else "-"
-        print(f"{a['nip']:<19}{name:<24}{capaian if capaian is not None else '-':>8}  "
-              f"{a['rating_hasil_kerja']:<21}{a['rating_perilaku']:<21}{Predikat(a['predikat']).label:<19}{plan_text}")
+        plan_text = (
+            (
+                f"{len(plan['items'])} items, {plan['total_jp']} JP"
+                f"{'' if plan.get('mandatory', True) else ' (recommended)'}"
+            )
+            if plan
+            else "-"
+        )
+        print(
+            f"{a['nip']:<19}{name:<24}{capaian if capaian is not None else '-':>8}  "
+            f"{a['rating_hasil_kerja']:<21}{a['rating_perilaku']:<21}{Predikat(a['predikat']).label:<19}{plan_text}"
+        )
     print(f"\n{len(result['appraisals'])} AppraisalCompleted, {len(result['plans'])} DevelopmentPlanCreated\n")
     if result.get("satisfaction"):
         print("Citizen satisfaction (IKM per public-service unit, PermenPANRB 14/2017):")
         for unit in result["satisfaction"].values():
-            print(f"   {unit['name']:<24} IKM {unit['ikm']:>6}  mutu {unit['mutu']} ({unit['mutu_label']}), {unit['answers']} answers")
+            print(
+                f"   {unit['name']:<24} IKM {unit['ikm']:>6}  mutu {unit['mutu']} ({unit['mutu_label']}), {unit['answers']} answers"
+            )
         print()
     indicators = {i["iki_id"]: i for a in result["appraisals"] for i in a["summary"]["indikator"]}
     for plan in result["plans"]:
         print(f"plan for {plan['nip']} {names.get(plan['nip'], ('?',))[0]} ({Predikat(plan['predikat']).label}):")
         for item in plan["items"]:
-            print(f"   - {item['title']} [{item['form']}/{item['method']}, {item['jp']} JP] <- {_gap_text(item, indicators)}")
+            print(
+                f"   - {item['title']} [{item['form']}/{item['method']}, {item['jp']} JP] <- {_gap_text(item, indicators)}"
+            )
 
 
 def _gap_text(item: dict, indicators: dict) -> str:
@@ -67,9 +79,13 @@ def print_agency_report(year_end: dict) -> None:
     print("   counts: " + ", ".join(f"{Predikat(k).label} {v}" for k, v in calibration["counts"].items() if v))
     for bound in calibration["bounds"]:
         allowed = f"{bound['limit'].replace('_', ' ')} {bound['allowed_count']}"
-        print(f"   [{'ok' if bound['ok'] else 'VIOLATED'}] {bound['bound'].replace('_', ' ')}: "
-              f"{bound['actual_count']} ({bound['actual_percent']}%), allowed {allowed}")
-    print(f"   {'no violations' if calibration['ok'] else str(len(calibration['violations'])) + ' violation(s); nothing was changed'}")
+        print(
+            f"   [{'ok' if bound['ok'] else 'VIOLATED'}] {bound['bound'].replace('_', ' ')}: "
+            f"{bound['actual_count']} ({bound['actual_percent']}%), allowed {allowed}"
+        )
+    print(
+        f"   {'no violations' if calibration['ok'] else str(len(calibration['violations'])) + ' violation(s); nothing was changed'}"
+    )
     print("\nDistribution per unit:")
     for unit in year_end["distribution"].get("units", []):
         counts = ", ".join(f"{Predikat(k).label} {v}" for k, v in unit["counts"].items() if v)
@@ -77,15 +93,21 @@ def print_agency_report(year_end: dict) -> None:
     objection = year_end["objection"]
     if objection:
         superseded = [p for p in objection["plans"]["plans"] if p.get("status") == "superseded"]
-        print(f"\nObjection: {objection['name']} {Predikat(objection['before']).label} -> "
-              f"{Predikat(objection['after']).label}; {len(superseded)} plan superseded, completed hours kept")
+        print(
+            f"\nObjection: {objection['name']} {Predikat(objection['before']).label} -> "
+            f"{Predikat(objection['after']).label}; {len(superseded)} plan superseded, completed hours kept"
+        )
     trainings = year_end["trainings"]
     fulfilment = year_end["development"]["jp_fulfilment"]
-    print(f"\nTrainings completed: {trainings['items']} items, {trainings['jp']} JP; "
-          f"{fulfilment['fulfilled']} of {fulfilment['total']} employees have their 20 JP")
+    print(
+        f"\nTrainings completed: {trainings['items']} items, {trainings['jp']} JP; "
+        f"{fulfilment['fulfilled']} of {fulfilment['total']} employees have their 20 JP"
+    )
     print("Development by competency:")
     for row in year_end["development"]["by_competency"]:
-        print(f"   {row['competency']:<32} {row['items']} planned, {row['completed']} completed, {row['overdue']} overdue")
+        print(
+            f"   {row['competency']:<32} {row['items']} planned, {row['completed']} completed, {row['overdue']} overdue"
+        )
 
 
 def main() -> None:

@@ -32,8 +32,7 @@ SERVICES = (
     ServiceSpec("target-service", "target_service", 8001),
     # The demo plays many citizens from this machine, each named in X-Forwarded-For as an
     # ingress would; locally, loopback is that ingress.
-    ServiceSpec("feedback-service", "feedback_service", 8002,
-                dev_env=(("SURVEY_TRUSTED_PROXIES", "127.0.0.1,::1"),)),
+    ServiceSpec("feedback-service", "feedback_service", 8002, dev_env=(("SURVEY_TRUSTED_PROXIES", "127.0.0.1,::1"),)),
     ServiceSpec("appraisal-service", "appraisal_service", 8003),
     ServiceSpec("training-service", "training_service", 8004),
 )
@@ -82,9 +81,11 @@ class DevStack:
         except BaseException:
             self.stop()
             raise
-        (self.data_dir / "stack.json").write_text(json.dumps(
-            {"broker": self.bootstrap_servers, "services": {s.name: self.url(s.name) for s in SERVICES}}, indent=2
-        ))
+        (self.data_dir / "stack.json").write_text(
+            json.dumps(
+                {"broker": self.bootstrap_servers, "services": {s.name: self.url(s.name) for s in SERVICES}}, indent=2
+            )
+        )
         return self
 
     def _port_for(self, spec: ServiceSpec) -> int:
@@ -97,14 +98,17 @@ class DevStack:
         env = dict(os.environ)
         for key, value in spec.dev_env:
             env.setdefault(key, value)
-        env.update({
-            "SERVICE_NAME": spec.name,
-            "HTTP_PORT": str(self.ports[process]),
-            "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers,
-            "DATA_DIR": str(self.data_dir),
-            # A per-service URL (e.g. TARGET_DATABASE_URL) moves that service to a real database.
-            "DATABASE_URL": self.database_urls.get(process) or os.environ.get(f"{spec.env_prefix}_DATABASE_URL", ""),
-        })
+        env.update(
+            {
+                "SERVICE_NAME": spec.name,
+                "HTTP_PORT": str(self.ports[process]),
+                "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers,
+                "DATA_DIR": str(self.data_dir),
+                # A per-service URL (e.g. TARGET_DATABASE_URL) moves that service to a real database.
+                "DATABASE_URL": self.database_urls.get(process)
+                or os.environ.get(f"{spec.env_prefix}_DATABASE_URL", ""),
+            }
+        )
         env.update(self.broker.client_env)
         env.update(self.extra_env)
         env.update(overrides)
@@ -121,8 +125,11 @@ class DevStack:
             self.ports[process] = free_port()
         log = open(self.data_dir / "logs" / f"{process}.log", "ab")
         self.processes[process] = subprocess.Popen(
-            [sys.executable, "-m", spec.module], env=self._env(spec, process, env or {}), stdout=log,
-            stderr=subprocess.STDOUT, start_new_session=True,
+            [sys.executable, "-m", spec.module],
+            env=self._env(spec, process, env or {}),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
     def start_portal(self) -> None:
@@ -133,7 +140,10 @@ class DevStack:
         env.update(self.extra_env)
         log = open(self.data_dir / "logs" / f"{PORTAL.name}.log", "ab")
         self.processes[PORTAL.name] = subprocess.Popen(
-            [sys.executable, "-m", PORTAL.module], env=env, stdout=log, stderr=subprocess.STDOUT,
+            [sys.executable, "-m", PORTAL.module],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
 

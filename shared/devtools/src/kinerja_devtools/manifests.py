@@ -61,5 +61,6 @@ def main(argv: list[str] | None = None) -> None:
         file.write_text(text)
         print(f"wrote {file}")
 
+
 if __name__ == "__main__":
     main()

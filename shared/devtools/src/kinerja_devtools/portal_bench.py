@@ -55,12 +55,19 @@ class Measured:
         return ID_SEGMENT.sub("/{id}", self.path)
 
     def summary(self) -> dict:
-        return {"role": self.role, "page": self.pattern, "path": self.path, "status": self.status,
-                "requests": len(self.server_ms),
-                "server_ms": {"p50": percentile(self.server_ms, 50), "p95": percentile(self.server_ms, 95),
-                              "max": round(max(self.server_ms), 1) if self.server_ms else None},
-                "round_trip_ms": {"p50": percentile(self.round_trip_ms, 50),
-                                  "p95": percentile(self.round_trip_ms, 95)}}
+        return {
+            "role": self.role,
+            "page": self.pattern,
+            "path": self.path,
+            "status": self.status,
+            "requests": len(self.server_ms),
+            "server_ms": {
+                "p50": percentile(self.server_ms, 50),
+                "p95": percentile(self.server_ms, 95),
+                "max": round(max(self.server_ms), 1) if self.server_ms else None,
+            },
+            "round_trip_ms": {"p50": percentile(self.round_trip_ms, 50), "p95": percentile(self.round_trip_ms, 95)},
+        }
 
 
 def percentile(values: list[float], pct: int) -> float | None:
@@ -150,8 +157,10 @@ def measure(client: httpx.Client, role: str, path: str, rounds: int, warm_up: in
 
 def citizen_pages(portal_url: str, agency: str, unit: str, rounds: int) -> list[Measured]:
     with httpx.Client(base_url=portal_url, timeout=30.0) as anonymous:
-        return [measure(anonymous, "citizen", path, rounds)
-                for path in (f"/survei/{agency}/{unit}", f"/survei/{agency}/{unit}/terima-kasih", f"/ikm/{agency}/{unit}")]
+        return [
+            measure(anonymous, "citizen", path, rounds)
+            for path in (f"/survei/{agency}/{unit}", f"/survei/{agency}/{unit}/terima-kasih", f"/ikm/{agency}/{unit}")
+        ]
 
 
 def signed_in_pages(portal_url: str, agency: str, rounds: int) -> list[Measured]:
@@ -173,13 +182,17 @@ def signed_in_pages(portal_url: str, agency: str, rounds: int) -> list[Measured]
 
 
 def table(results: list[Measured]) -> str:
-    lines = [f"{'role':<10}{'page':<56}{'status':>6}{'n':>5}{'server p50':>12}{'server p95':>12}"
-             f"{'rtt p50':>10}{'rtt p95':>10}"]
+    lines = [
+        f"{'role':<10}{'page':<56}{'status':>6}{'n':>5}{'server p50':>12}{'server p95':>12}"
+        f"{'rtt p50':>10}{'rtt p95':>10}"
+    ]
     for m in results:
         s = m.summary()
-        lines.append(f"{m.role:<10}{s['page'][:55]:<56}{m.status:>6}{s['requests']:>5}"
-                     f"{s['server_ms']['p50']:>12}{s['server_ms']['p95']:>12}"
-                     f"{s['round_trip_ms']['p50']:>10}{s['round_trip_ms']['p95']:>10}")
+        lines.append(
+            f"{m.role:<10}{s['page'][:55]:<56}{m.status:>6}{s['requests']:>5}"
+            f"{s['server_ms']['p50']:>12}{s['server_ms']['p95']:>12}"
+            f"{s['round_trip_ms']['p50']:>10}{s['round_trip_ms']['p95']:>10}"
+        )
     return "\n".join(lines)
 
 
@@ -214,18 +227,32 @@ def main() -> None:
             print(f"driving the demo agency's year, {args.rounds} requests per page ...", flush=True)
             scenario = Scenario({s.name: stack.url(s.name) for s in SERVICES}, say=lambda _message: None)
             results = demo_year(scenario, stack.url(PORTAL.name), args.rounds)
-            print(f"the year is closed; measuring the pages of {scenario.agency} ({len(scenario.employees)} "
-                  f"employees) ...\n", flush=True)
+            print(
+                f"the year is closed; measuring the pages of {scenario.agency} ({len(scenario.employees)} "
+                f"employees) ...\n",
+                flush=True,
+            )
             results += signed_in_pages(stack.url(PORTAL.name), scenario.agency, args.rounds)
 
     print(table(results))
     over = [m for m in results if (m.summary()["server_ms"]["p95"] or 0) > BAR_MS]
-    print(f"\nserver time = the portal's Server-Timing (services' round trips included); rtt = loopback round trip."
-          f"\nbar: p95 server time <= {BAR_MS:.0f} ms per page: "
-          + ("every page within it" if not over else f"over it: {', '.join(m.pattern for m in over)}"))
+    print(
+        f"\nserver time = the portal's Server-Timing (services' round trips included); rtt = loopback round trip."
+        f"\nbar: p95 server time <= {BAR_MS:.0f} ms per page: "
+        + ("every page within it" if not over else f"over it: {', '.join(m.pattern for m in over)}")
+    )
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"agency_employees": len(scenario.employees), "rounds": args.rounds,
-                                     "bar_p95_ms": BAR_MS, "pages": [m.summary() for m in results]}, indent=2))
+    args.json.write_text(
+        json.dumps(
+            {
+                "agency_employees": len(scenario.employees),
+                "rounds": args.rounds,
+                "bar_p95_ms": BAR_MS,
+                "pages": [m.summary() for m in results],
+            },
+            indent=2,
+        )
+    )
     print(f"figures: {args.json}")
 
 

@@ -67,14 +67,31 @@ AGENCY_IKU = [
     {"code": "IKU-2", "description": "Waktu respon pengaduan", "target": 14, "unit": "hari", "higher_is_better": False},
 ]
 PLAN = [
-    {"kind": "utama", "description": "Terlayaninya permohonan izin masyarakat",
-     "indikator": [{"aspect": "kuantitas", "description": "Permohonan izin yang diselesaikan",
-                    "target": 120, "unit": "berkas"}]},
-    {"kind": "utama", "description": "Tertanganinya pengaduan masyarakat tepat waktu",
-     "indikator": [{"aspect": "waktu", "description": "Rata-rata waktu penanganan pengaduan",
-                    "target": 14, "unit": "hari", "higher_is_better": False}]},
-    {"kind": "tambahan", "description": "Tersusunnya SOP layanan daring",
-     "indikator": [{"aspect": "kuantitas", "description": "Dokumen SOP", "target": 2, "unit": "dokumen"}]},
+    {
+        "kind": "utama",
+        "description": "Terlayaninya permohonan izin masyarakat",
+        "indikator": [
+            {"aspect": "kuantitas", "description": "Permohonan izin yang diselesaikan", "target": 120, "unit": "berkas"}
+        ],
+    },
+    {
+        "kind": "utama",
+        "description": "Tertanganinya pengaduan masyarakat tepat waktu",
+        "indikator": [
+            {
+                "aspect": "waktu",
+                "description": "Rata-rata waktu penanganan pengaduan",
+                "target": 14,
+                "unit": "hari",
+                "higher_is_better": False,
+            }
+        ],
+    },
+    {
+        "kind": "tambahan",
+        "description": "Tersusunnya SOP layanan daring",
+        "indikator": [{"aspect": "kuantitas", "description": "Dokumen SOP", "target": 2, "unit": "dokumen"}],
+    },
 ]
 
 
@@ -83,22 +100,48 @@ def organisation(size: int, atasan_nip: str) -> tuple[list[dict], list["Employee
     bidang each headed by a Kepala Bidang, and ``size`` staff spread over the bidang.
     Listed top-down, the order in which SKPs must be approved."""
     solid = PROFILES["solid"]
-    kadis = Employee(make_nip(903), "Kepala Dinas", "Dinas", atasan_nip, solid, unit_id="dinas", position="Kepala Dinas")
-    bidang = [("bidang-pelayanan", "Bidang Pelayanan", True, 902), ("bidang-pengaduan", "Bidang Pengaduan", True, 904),
-              ("sekretariat", "Sekretariat", False, 905)]
-    heads = [Employee(make_nip(n), f"Kepala {name}", name, kadis.nip, solid, unit_id=unit_id, position=f"Kepala {name}")
-             for unit_id, name, _public, n in bidang]
-    units = [{"unit_id": "dinas", "name": "Dinas", "parent_unit_id": None, "head_nip": kadis.nip, "serves_public": False}]
-    units += [{"unit_id": unit_id, "name": name, "parent_unit_id": "dinas", "head_nip": head.nip, "serves_public": public}
-              for (unit_id, name, public, _n), head in zip(bidang, heads, strict=True)]
-    staff = [Employee(make_nip(i + 1), f"Pegawai {i + 1:02d}", heads[i % 3].unit, heads[i % 3].nip,
-                      PROFILES[MIX[i % len(MIX)]], unit_id=heads[i % 3].unit_id) for i in range(size)]
+    kadis = Employee(
+        make_nip(903), "Kepala Dinas", "Dinas", atasan_nip, solid, unit_id="dinas", position="Kepala Dinas"
+    )
+    bidang = [
+        ("bidang-pelayanan", "Bidang Pelayanan", True, 902),
+        ("bidang-pengaduan", "Bidang Pengaduan", True, 904),
+        ("sekretariat", "Sekretariat", False, 905),
+    ]
+    heads = [
+        Employee(make_nip(n), f"Kepala {name}", name, kadis.nip, solid, unit_id=unit_id, position=f"Kepala {name}")
+        for unit_id, name, _public, n in bidang
+    ]
+    units = [
+        {"unit_id": "dinas", "name": "Dinas", "parent_unit_id": None, "head_nip": kadis.nip, "serves_public": False}
+    ]
+    units += [
+        {"unit_id": unit_id, "name": name, "parent_unit_id": "dinas", "head_nip": head.nip, "serves_public": public}
+        for (unit_id, name, public, _n), head in zip(bidang, heads, strict=True)
+    ]
+    staff = [
+        Employee(
+            make_nip(i + 1),
+            f"Pegawai {i + 1:02d}",
+            heads[i % 3].unit,
+            heads[i % 3].nip,
+            PROFILES[MIX[i % len(MIX)]],
+            unit_id=heads[i % 3].unit_id,
+        )
+        for i in range(size)
+    ]
     return units, [kadis, *heads, *staff]
 
 
 class Scenario:
-    def __init__(self, urls: dict[str, str], agency: str | None = None, size: int = 20,
-                 say: Callable[[str], None] = print, timeout: float = 120.0):
+    def __init__(
+        self,
+        urls: dict[str, str],
+        agency: str | None = None,
+        size: int = 20,
+        say: Callable[[str], None] = print,
+        timeout: float = 120.0,
+    ):
         self.urls = urls
         self.agency = agency or f"dinas-demo-{uuid.uuid4().hex[:6]}"
         self.say = say
@@ -155,21 +198,35 @@ class Scenario:
         """HR defines the work units (root first), then imports the roster naming each one's unit_id."""
         for unit in self.units:
             self.call("POST", "target-service", "/units", **self.hr, json=unit)
-        rows = [{"nip": e.nip, "name": e.name, "position": e.position, "unit_id": e.unit_id,
-                 "appraiser_nip": e.appraiser_nip} for e in self.employees]
+        rows = [
+            {
+                "nip": e.nip,
+                "name": e.name,
+                "position": e.position,
+                "unit_id": e.unit_id,
+                "appraiser_nip": e.appraiser_nip,
+            }
+            for e in self.employees
+        ]
         report = self.call("POST", "target-service", "/employees", **self.hr, json={"employees": rows})
         if report.get("errors"):
             raise ScenarioError(f"roster rows refused: {report['errors'][:3]}")
-        self.say(f"roster: {len(self.units)} units, {report.get('registered')} employees registered in agency {self.agency}")
+        self.say(
+            f"roster: {len(self.units)} units, {report.get('registered')} employees registered in agency {self.agency}"
+        )
 
     def open_period(self) -> None:
         """The year in quarters (the default checkpoints) and the agency IKU that the SKPs cascade from."""
         period = self.call("POST", "target-service", "/periods", **self.hr, json={"year": self.year})
         self.period_id, self.checkpoints = period["period_id"], period["checkpoints"]
-        self.iku = [self.call("POST", "target-service", f"/periods/{self.period_id}/iku", **self.hr, json=iku)
-                    for iku in AGENCY_IKU]
-        self.say(f"period {self.year} opened: {self.period_id} with {len(self.checkpoints)} checkpoints "
-                 f"and {len(self.iku)} IKU")
+        self.iku = [
+            self.call("POST", "target-service", f"/periods/{self.period_id}/iku", **self.hr, json=iku)
+            for iku in AGENCY_IKU
+        ]
+        self.say(
+            f"period {self.year} opened: {self.period_id} with {len(self.checkpoints)} checkpoints "
+            f"and {len(self.iku)} IKU"
+        )
 
     def set_targets(self, employee: Employee) -> None:
         """Draft, submit and approve a cascaded SKP: the head of agency's RHK utama serve the IKU,
@@ -178,17 +235,19 @@ class Scenario:
         if supervisor is not None and not supervisor.rhk_ids:
             raise ScenarioError(f"set targets top-down: {supervisor.name} has no approved SKP yet")
         rhk = [dict(row) for row in PLAN]
-        for n, row in enumerate(rhk[:len(self.iku)]):  # the RHK utama
+        for n, row in enumerate(rhk[: len(self.iku)]):  # the RHK utama
             if supervisor is None:
                 row["iku_id"] = self.iku[n]["iku_id"]
             else:
                 row["supports_rhk_id"] = supervisor.rhk_ids[n]
-        skp = self.call("POST", "target-service", "/skp", employee.nip, ["employee"],
-                        json={"period_id": self.period_id, "rhk": rhk})
+        skp = self.call(
+            "POST", "target-service", "/skp", employee.nip, ["employee"], json={"period_id": self.period_id, "rhk": rhk}
+        )
         employee.skp_id = skp["skp_id"]
         self.call("POST", "target-service", f"/skp/{employee.skp_id}/submit", employee.nip, ["employee"])
-        approved = self.call("POST", "target-service", f"/skp/{employee.skp_id}/approve",
-                             employee.appraiser_nip, ["appraiser"])
+        approved = self.call(
+            "POST", "target-service", f"/skp/{employee.skp_id}/approve", employee.appraiser_nip, ["appraiser"]
+        )
         employee.rhk_ids = [r["rhk_id"] for r in approved["rhk"]]
         employee.iki = [iki for rhk in approved["rhk"] for iki in rhk["indikator"]]
 
@@ -203,9 +262,19 @@ class Scenario:
             for iki in employee.iki:
                 reached = employee.profile.achievement
                 value = iki["target"] * reached if iki["higher_is_better"] else iki["target"] / reached
-                self.call("POST", "target-service", f"/skp/{employee.skp_id}/realizations", employee.nip, ["employee"],
-                          json={"iki_id": iki["iki_id"], "checkpoint_id": checkpoint, "value": round(value, 2),
-                                "evidence": f"https://arsip.example.go.id/bukti/{iki['iki_id']}"})
+                self.call(
+                    "POST",
+                    "target-service",
+                    f"/skp/{employee.skp_id}/realizations",
+                    employee.nip,
+                    ["employee"],
+                    json={
+                        "iki_id": iki["iki_id"],
+                        "checkpoint_id": checkpoint,
+                        "value": round(value, 2),
+                        "evidence": f"https://arsip.example.go.id/bukti/{iki['iki_id']}",
+                    },
+                )
         self.say(f"realisations recorded for {len(self.employees)} SKPs at {checkpoint}")
 
     def give_feedback(self) -> None:
@@ -218,23 +287,44 @@ class Scenario:
         for employee in self.employees:
             givers = [(employee.appraiser_nip, "appraiser", ["appraiser"]), (employee.nip, "self", ["employee"])]
             givers += [(nip, source, ["employee"]) for nip, source in self.colleagues_of(employee)]
-            opened = self.call("POST", "feedback-service", "/feedback-rounds", employee.appraiser_nip, ["appraiser"],
-                               json={"nip": employee.nip, "period_id": self.period_id, "checkpoint_id": checkpoint,
-                                     "givers": [{"nip": nip, "source": source} for nip, source, _ in givers]})
+            opened = self.call(
+                "POST",
+                "feedback-service",
+                "/feedback-rounds",
+                employee.appraiser_nip,
+                ["appraiser"],
+                json={
+                    "nip": employee.nip,
+                    "period_id": self.period_id,
+                    "checkpoint_id": checkpoint,
+                    "givers": [{"nip": nip, "source": source} for nip, source, _ in givers],
+                },
+            )
             answer = {"ratings": {value: employee.profile.behaviour for value in VALUES}}
             for nip, _source, roles in givers:
-                self.call("PUT", "feedback-service", f"/feedback-rounds/{opened['round_id']}/answer", nip, roles,
-                          json=answer)
+                self.call(
+                    "PUT", "feedback-service", f"/feedback-rounds/{opened['round_id']}/answer", nip, roles, json=answer
+                )
                 forms += 1
-            self.call("POST", "feedback-service", f"/feedback-rounds/{opened['round_id']}/close",
-                      employee.appraiser_nip, ["appraiser"])
-        self.say(f"360° feedback given: {forms} forms in {len(self.employees)} rounds ({checkpoint or 'no checkpoint'})")
+            self.call(
+                "POST",
+                "feedback-service",
+                f"/feedback-rounds/{opened['round_id']}/close",
+                employee.appraiser_nip,
+                ["appraiser"],
+            )
+        self.say(
+            f"360° feedback given: {forms} forms in {len(self.employees)} rounds ({checkpoint or 'no checkpoint'})"
+        )
 
     def feedback_knows_roster(self) -> bool:
         hr = self.token(self.hr_nip, ["hr"])
         period = self.http.get(f"{self.urls['feedback-service']}/periods/{self.period_id}/checkpoints", headers=hr)
-        last = self.http.get(f"{self.urls['feedback-service']}/employees/{self.employees[-1].nip}/feedback",
-                             params={"period_id": self.period_id}, headers=hr)
+        last = self.http.get(
+            f"{self.urls['feedback-service']}/employees/{self.employees[-1].nip}/feedback",
+            params={"period_id": self.period_id},
+            headers=hr,
+        )
         return period.status_code == 200 and last.status_code == 200
 
     def feedback_checkpoint(self) -> str | None:
@@ -250,11 +340,14 @@ class Scenario:
         subordinates = [e for e in self.employees if e.appraiser_nip == employee.nip]
         if subordinates:
             return [(e.nip, "subordinate") for e in subordinates[:3]]
-        peers = [e for e in self.employees if e is not employee and e.nip != employee.appraiser_nip
-                 and e.appraiser_nip == employee.appraiser_nip]
+        peers = [
+            e
+            for e in self.employees
+            if e is not employee and e.nip != employee.appraiser_nip and e.appraiser_nip == employee.appraiser_nip
+        ]
         peers = peers or [e for e in self.employees if e is not employee and e.nip != employee.appraiser_nip]
         start = self.employees.index(employee)
-        return [(e.nip, "peer") for e in (peers[start % len(peers):] + peers[:start % len(peers)])[:3]]
+        return [(e.nip, "peer") for e in (peers[start % len(peers) :] + peers[: start % len(peers)])[:3]]
 
     def citizen_surveys(self, answers_per_unit: int = 30) -> dict[str, dict]:
         """Citizens answer the satisfaction survey (SKM) of each public-service unit; returns each
@@ -267,13 +360,19 @@ class Scenario:
         for k, unit in enumerate(units):
             unit_id = _unit_field(unit, "unit_id")
             base = f"{self.urls['feedback-service']}/public/agencies/{self.agency}/units/{unit_id}"
-            self.wait_for(f"feedback-service to know unit {unit_id}",
-                          lambda base=base: self.http.get(f"{base}/satisfaction").status_code == 200)
+            self.wait_for(
+                f"feedback-service to know unit {unit_id}",
+                lambda base=base: self.http.get(f"{base}/satisfaction").status_code == 200,
+            )
             officers = [e.nip for e in self.employees if getattr(e, "unit_id", None) == unit_id]
             for i in range(answers_per_unit):
-                body = {"submission_id": str(uuid.uuid4()),
-                        "elements": {element: SKM_TIERS[k % len(SKM_TIERS)][(i * 5 + j * 3 + k) % 10]
-                                     for j, element in enumerate(SKM_ELEMENTS)}}
+                body = {
+                    "submission_id": str(uuid.uuid4()),
+                    "elements": {
+                        element: SKM_TIERS[k % len(SKM_TIERS)][(i * 5 + j * 3 + k) % 10]
+                        for j, element in enumerate(SKM_ELEMENTS)
+                    },
+                }
                 if officers and i % 3 == 0:
                     body["officer_nip"] = officers[i % len(officers)]
                 # Each answer is another citizen, named as an ingress would name them (an
@@ -282,8 +381,10 @@ class Scenario:
                 self.post_survey_answer(f"{base}/survey-answers", body, citizen=f"2001:db8:{k:x}:{i:x}::1")
             summary = self.http.get(f"{base}/satisfaction").json()
             results[unit_id] = {key: summary[key] for key in ("name", "ikm", "mutu", "mutu_label", "answers")}
-            self.say(f"citizen survey {summary['name']}: IKM {summary['ikm']} mutu {summary['mutu']} "
-                     f"({summary['mutu_label']}) from {summary['answers']} answers")
+            self.say(
+                f"citizen survey {summary['name']}: IKM {summary['ikm']} mutu {summary['mutu']} "
+                f"({summary['mutu_label']}) from {summary['answers']} answers"
+            )
         return results
 
     def post_survey_answer(self, url: str, body: dict, citizen: str | None = None) -> None:
@@ -308,11 +409,16 @@ class Scenario:
             for employee in self.employees:
                 inputs = self.http.get(
                     f"{self.urls['appraisal-service']}/periods/{self.period_id}/employees/{employee.nip}/inputs",
-                    headers=self.token(self.hr_nip, ["hr"]))
+                    headers=self.token(self.hr_nip, ["hr"]),
+                )
                 if inputs.status_code != 200:
                     return False
                 known = inputs.json()
-                if known["skp_version"] is None or known["realizations"] < len(employee.iki) or known["feedback_forms"] < 3:
+                if (
+                    known["skp_version"] is None
+                    or known["realizations"] < len(employee.iki)
+                    or known["feedback_forms"] < 3
+                ):
                     return False
             return True
 
@@ -328,32 +434,61 @@ class Scenario:
     def confirm_appraisals(self) -> None:
         """Each appraiser confirms the proposals of their own staff, as the regulation has it."""
         expected = len(self.employees)
-        proposals = self.wait_for("a proposed appraisal for every employee", lambda: (
-            lambda rows: rows if len(rows) == expected else None)(self.period_appraisals()))
+        proposals = self.wait_for(
+            "a proposed appraisal for every employee",
+            lambda: (lambda rows: rows if len(rows) == expected else None)(self.period_appraisals()),
+        )
         appraiser_of = {e.nip: e.appraiser_nip for e in self.employees}
         for row in proposals:
             if row["status"] == "proposed":
-                self.call("POST", "appraisal-service", f"/appraisals/{row['appraisal_id']}/confirm",
-                          appraiser_of[row["nip"]], ["appraiser"], json={})
+                self.call(
+                    "POST",
+                    "appraisal-service",
+                    f"/appraisals/{row['appraisal_id']}/confirm",
+                    appraiser_of[row["nip"]],
+                    ["appraiser"],
+                    json={},
+                )
         self.say(f"{expected} appraisals proposed and confirmed by their appraisers")
 
     def results(self) -> dict:
         expected = len(self.employees)
-        appraisals = self.wait_for("a final appraisal for every employee", lambda: (
-            lambda rows: rows if len(rows) == expected and all(r["status"] == "final" for r in rows) else None
-        )(self.period_appraisals()))
-        decisions = self.wait_for("a plan decision for every appraisal", lambda: (
-            lambda r: r if len(r["decisions"]) == expected else None
-        )(self.call("GET", "training-service", f"/periods/{self.period_id}/plan-decisions", **self.hr)))
-        return {"agency": self.agency, "period_id": self.period_id, "employees": self.employees,
-                "appraisals": appraisals, "decisions": decisions["decisions"], "plans": decisions["plans"],
-                "satisfaction": self.satisfaction, "units": self.units}
+        appraisals = self.wait_for(
+            "a final appraisal for every employee",
+            lambda: (
+                lambda rows: rows if len(rows) == expected and all(r["status"] == "final" for r in rows) else None
+            )(self.period_appraisals()),
+        )
+        decisions = self.wait_for(
+            "a plan decision for every appraisal",
+            lambda: (lambda r: r if len(r["decisions"]) == expected else None)(
+                self.call("GET", "training-service", f"/periods/{self.period_id}/plan-decisions", **self.hr)
+            ),
+        )
+        return {
+            "agency": self.agency,
+            "period_id": self.period_id,
+            "employees": self.employees,
+            "appraisals": appraisals,
+            "decisions": decisions["decisions"],
+            "plans": decisions["plans"],
+            "satisfaction": self.satisfaction,
+            "units": self.units,
+        }
 
 
 # -- citizen satisfaction survey (SKM) ----------------------------------------------------------
-SKM_ELEMENTS = ("persyaratan", "sistem_mekanisme_prosedur", "waktu_penyelesaian", "biaya_tarif",
-                "produk_spesifikasi_jenis_pelayanan", "kompetensi_pelaksana", "perilaku_pelaksana",
-                "penanganan_pengaduan_saran_masukan", "sarana_prasarana")
+SKM_ELEMENTS = (
+    "persyaratan",
+    "sistem_mekanisme_prosedur",
+    "waktu_penyelesaian",
+    "biaya_tarif",
+    "produk_spesifikasi_jenis_pelayanan",
+    "kompetensi_pelaksana",
+    "perilaku_pelaksana",
+    "penanganan_pengaduan_saran_masukan",
+    "sarana_prasarana",
+)
 # Score patterns (1-4) cycled through the answers: a well-run unit, an average one, a weak one,
 # so the demo shows units of different mutu.
 SKM_TIERS = ((4, 4, 4, 4, 3, 3, 4, 3, 4, 3), (4, 3, 3, 3, 3, 2, 3, 4, 3, 3), (3, 2, 2, 3, 2, 3, 1, 3, 2, 4))

@@ -125,9 +125,17 @@ async def _record(uow: UnitOfWork, action: Action, records: Iterable[Entry]) -> 
 def entry_rows(who: Accessor, action: Action, records: Iterable[Entry], now: datetime) -> list[dict]:
     """The table rows: one per record, in the order given, and only who/when/what/route."""
     return [
-        {"agency_id": who.agency, "subject_nip": subject, "accessed_at": now, "actor_nip": who.nip[:ACTOR_MAX],
-         "actor_roles": who.roles, "action": action.value, "record_kind": kind.value,
-         "record_id": str(record_id)[:RECORD_ID_MAX], "route": who.route[:ROUTE_MAX]}
+        {
+            "agency_id": who.agency,
+            "subject_nip": subject,
+            "accessed_at": now,
+            "actor_nip": who.nip[:ACTOR_MAX],
+            "actor_roles": who.roles,
+            "action": action.value,
+            "record_kind": kind.value,
+            "record_id": str(record_id)[:RECORD_ID_MAX],
+            "route": who.route[:ROUTE_MAX],
+        }
         for kind, record_id, subject in dict.fromkeys(records)
         # Every employee has an 18-digit NIP: a path value that is none (a read some roles may
         # make of any NIP, e.g. HR of a JP ledger) reads nobody's record; it is not stored.
@@ -152,24 +160,43 @@ async def known_employee(session: AsyncSession, agency_id: str, nip: str) -> obj
     """On the roster projection of the consuming services (kinerja_runtime.roster)."""
     from kinerja_runtime.roster import known_employees
 
-    return await session.scalar(select(known_employees.c.nip).where(
-        known_employees.c.agency_id == agency_id, known_employees.c.nip == nip))
+    return await session.scalar(
+        select(known_employees.c.nip).where(known_employees.c.agency_id == agency_id, known_employees.c.nip == nip)
+    )
 
 
 async def entries(session: AsyncSession, agency_id: str, nip: str, limit: int, offset: int) -> list[dict]:
     """One page of an employee's log in one agency, newest first."""
-    rows = (await session.execute(
-        select(access_log).where(access_log.c.agency_id == agency_id, access_log.c.subject_nip == nip)
-        .order_by(access_log.c.id.desc()).limit(limit).offset(offset)
-    )).all()
-    return [{"accessed_at": r.accessed_at.isoformat(), "actor_nip": r.actor_nip,
-             "actor_roles": r.actor_roles.split(",") if r.actor_roles else [], "action": r.action,
-             "record_kind": r.record_kind, "record_id": r.record_id, "route": r.route} for r in rows]
+    rows = (
+        await session.execute(
+            select(access_log)
+            .where(access_log.c.agency_id == agency_id, access_log.c.subject_nip == nip)
+            .order_by(access_log.c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+    ).all()
+    return [
+        {
+            "accessed_at": r.accessed_at.isoformat(),
+            "actor_nip": r.actor_nip,
+            "actor_roles": r.actor_roles.split(",") if r.actor_roles else [],
+            "action": r.action,
+            "record_kind": r.record_kind,
+            "record_id": r.record_id,
+            "route": r.route,
+        }
+        for r in rows
+    ]
 
 
 async def _has_entries(session: AsyncSession, agency_id: str, nip: str) -> bool:
-    return await session.scalar(select(access_log.c.id).where(
-        access_log.c.agency_id == agency_id, access_log.c.subject_nip == nip).limit(1)) is not None
+    return (
+        await session.scalar(
+            select(access_log.c.id).where(access_log.c.agency_id == agency_id, access_log.c.subject_nip == nip).limit(1)
+        )
+        is not None
+    )
 
 
 def router(employee: EmployeeLookup = known_employee) -> APIRouter:
@@ -187,16 +214,22 @@ def router(employee: EmployeeLookup = known_employee) -> APIRouter:
             items = await entries(uow.session, principal.agency, principal.nip, limit, offset)
         return {"nip": principal.nip, "limit": limit, "offset": offset, "items": items}
 
-    @routes.get("/employees/{nip}/access-log",
-                summary="Who read or changed an employee's records held by this service, newest first (HR)")
-    async def employee_access_log(nip: Annotated[str, Path(max_length=64)], principal: HR, uow: Uow,
-                                  limit: Limit = 50, offset: Offset = 0) -> dict:
+    @routes.get(
+        "/employees/{nip}/access-log",
+        summary="Who read or changed an employee's records held by this service, newest first (HR)",
+    )
+    async def employee_access_log(
+        nip: Annotated[str, Path(max_length=64)], principal: HR, uow: Uow, limit: Limit = 50, offset: Offset = 0
+    ) -> dict:
         async with uow:
             items = await entries(uow.session, principal.agency, nip, limit, offset)
             # Neither on this agency's roster nor in its log (e.g. another agency's employee):
             # the same answer as for a NIP nobody has.
-            if not items and await employee(uow.session, principal.agency, nip) is None \
-                    and not await _has_entries(uow.session, principal.agency, nip):
+            if (
+                not items
+                and await employee(uow.session, principal.agency, nip) is None
+                and not await _has_entries(uow.session, principal.agency, nip)
+            ):
                 raise NotFound("no such employee")
         return {"nip": nip, "limit": limit, "offset": offset, "items": items}
 

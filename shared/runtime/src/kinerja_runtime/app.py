@@ -17,6 +17,7 @@ from kinerja_runtime import access_log
 from kinerja_runtime.asyncapi import asyncapi_document, declare_produced
 from kinerja_runtime.auth.tokens import TokenVerifier
 from kinerja_runtime.body_limit import install_body_limit
+from kinerja_runtime.clock import Clock
 from kinerja_runtime.db import create_engine, session_factory
 from kinerja_runtime.http import health_router, install_request_context, metrics_router
 from kinerja_runtime.inputs import refuse_nul_parameters
@@ -27,7 +28,7 @@ from kinerja_runtime.operations import operations_router
 from kinerja_runtime.outbox import OutboxRelay
 from kinerja_runtime.problems import install_problem_handlers
 from kinerja_runtime.settings import ServiceSettings
-from kinerja_runtime.uow import UnitOfWorkFactory
+from kinerja_runtime.uow import UnitOfWork, UnitOfWorkFactory
 
 log = get_logger(__name__)
 
@@ -45,6 +46,7 @@ class ServiceRuntime:
     relay: OutboxRelay
     verifier: TokenVerifier
     extras: dict = field(default_factory=dict)
+    clock: Clock = field(default_factory=Clock)
     produces: tuple[type[Event], ...] = ()
     """The events the service publishes (the consumer's ``topics`` are what it reads): the deploy
     manifests' broker ACLs are checked against both."""
@@ -65,7 +67,11 @@ def create_service_app(
     on_started: Hook | None = None,
     background: Sequence[Callable[[ServiceRuntime], Awaitable[None]]] = (),
     produces: Sequence[type[Event]] = (),
+    unit_of_work: type[UnitOfWork] = UnitOfWork,
+    clock: Clock | None = None,
 ) -> FastAPI:
+    """``unit_of_work``: the service's unit of work (carrying its repositories), used by routes,
+    subscribers and background jobs alike. ``clock``: tests pass one they move by hand."""
     configure_logging(settings.service_name, settings.log_level, settings.log_json)
     url = settings.resolved_database_url()
     engine = create_engine(url, settings.database_pool_size)
@@ -91,18 +97,35 @@ def create_service_app(
         linger_seconds=settings.outbox_linger_ms / 1000,
         purges=[access_log.purge_older_than(timedelta(days=settings.access_log_retention_days))],
     )
-    uows = UnitOfWorkFactory(sessions, source=f"/kinerja/{settings.service_name}", on_commit=relay.wake)
+    clock = clock or Clock(utc_offset_hours=settings.agency_utc_offset_hours)
+    uows = UnitOfWorkFactory(
+        sessions, source=f"/kinerja/{settings.service_name}", on_commit=relay.wake, kind=unit_of_work, clock=clock
+    )
     consumer = EventConsumer(
-        broker, uows, settings.service_name, group_id=settings.consumer_group or None,
-        max_attempts=settings.consumer_max_attempts, backoff_seconds=settings.consumer_backoff_seconds,
+        broker,
+        uows,
+        settings.service_name,
+        group_id=settings.consumer_group or None,
+        max_attempts=settings.consumer_max_attempts,
+        backoff_seconds=settings.consumer_backoff_seconds,
         batch_size=settings.consumer_batch_size,
     )
     if subscribe:
         subscribe(consumer)
     consumer.bind()
     declare_produced(broker, produces)
-    runtime = ServiceRuntime(settings, engine, sessions, uows, broker, consumer, relay, TokenVerifier(settings),
-                             produces=tuple(produces))
+    runtime = ServiceRuntime(
+        settings,
+        engine,
+        sessions,
+        uows,
+        broker,
+        consumer,
+        relay,
+        TokenVerifier(settings),
+        produces=tuple(produces),
+        clock=clock,
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -129,9 +152,16 @@ def create_service_app(
             log.info("service stopped")
 
     docs = settings.docs_enabled
-    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan,
-                  docs_url="/docs" if docs else None, redoc_url="/redoc" if docs else None,
-                  openapi_url="/openapi.json" if docs else None, dependencies=[Depends(refuse_nul_parameters)])
+    app = FastAPI(
+        title=title,
+        description=description,
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
+        dependencies=[Depends(refuse_nul_parameters)],
+    )
     app.state.runtime = runtime
     install_problem_handlers(app)
     install_body_limit(app, settings.http_max_body_bytes)
@@ -144,6 +174,7 @@ def create_service_app(
         app.include_router(router)
 
     if docs:
+
         @app.get("/asyncapi.json", tags=["operations"], summary="AsyncAPI document of this service's events")
         async def asyncapi() -> dict:
             return asyncapi_document(broker, title, description)

@@ -52,9 +52,19 @@ class _AsProblem:
             nonlocal replaced
             if message["type"] == "http.response.start" and _is_plain_413(message):
                 replaced = True
-                body = json.dumps(body_too_large(limit_of(scope) or 0, scope.get("path", "")), separators=(",", ":")).encode()
-                await send({"type": "http.response.start", "status": 413, "headers": [
-                    (b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]})
+                body = json.dumps(
+                    body_too_large(limit_of(scope) or 0, scope.get("path", "")), separators=(",", ":")
+                ).encode()
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 413,
+                        "headers": [
+                            (b"content-type", PROBLEM_JSON.encode()),
+                            (b"content-length", str(len(body)).encode()),
+                        ],
+                    }
+                )
                 await send({"type": "http.response.body", "body": body})
             elif not replaced:
                 await send(message)

@@ -22,8 +22,14 @@ def last_per_key(rows: Iterable[dict], keys: Sequence[str]) -> list[dict]:
     return list(latest.values())
 
 
-async def upsert(session: AsyncSession, table: Table, rows: Iterable[dict], keys: Sequence[str],
-                 update: Sequence[str] | None = None, where=None) -> None:
+async def upsert(
+    session: AsyncSession,
+    table: Table,
+    rows: Iterable[dict],
+    keys: Sequence[str],
+    update: Sequence[str] | None = None,
+    where=None,
+) -> None:
     """Insert ``rows``, or update the columns ``update`` (default: all but the keys) of those
     already present, in one statement. ``where`` (on ``excluded``-aware columns) limits which
     present rows are updated, e.g. only an older version."""
@@ -39,8 +45,9 @@ async def upsert(session: AsyncSession, table: Table, rows: Iterable[dict], keys
         return
     changes = {c: statement.excluded[c] for c in columns}
     condition = where(table, statement.excluded) if where is not None else None
-    await session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=changes, where=condition),
-                          rows)
+    await session.execute(
+        statement.on_conflict_do_update(index_elements=list(keys), set_=changes, where=condition), rows
+    )
 
 
 async def insert_new(session: AsyncSession, table: Table, rows: Iterable[dict], keys: Sequence[str]) -> None:
@@ -58,10 +65,12 @@ def keyed_in(table: Table, keys: Sequence[str], values: Iterable[tuple]):
     if not groups:
         return false()
     last = table.c[keys[-1]]
-    return or_(*(
-        and_(*(table.c[k] == v for k, v in zip(keys[:-1], leading, strict=True)), last.in_(sorted(tails)))
-        for leading, tails in groups.items()
-    ))
+    return or_(
+        *(
+            and_(*(table.c[k] == v for k, v in zip(keys[:-1], leading, strict=True)), last.in_(sorted(tails)))
+            for leading, tails in groups.items()
+        )
+    )
 
 
 def each_in(table: Table, keys: Sequence[str], values: Iterable[tuple]):

@@ -41,8 +41,9 @@ def create_engine(url: str, pool_size: int = 15) -> AsyncEngine:
     # opening and closing one each (a new asyncpg connection costs several round trips).
     # No pre-ping (a round trip per checkout): a connection found dead invalidates the pool
     # and the request fails once; consumers wait outages out.
-    return create_async_engine(url, pool_size=pool_size, max_overflow=0, pool_timeout=60, pool_recycle=1800,
-                               hide_parameters=True)
+    return create_async_engine(
+        url, pool_size=pool_size, max_overflow=0, pool_timeout=60, pool_recycle=1800, hide_parameters=True
+    )
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

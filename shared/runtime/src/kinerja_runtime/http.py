@@ -87,7 +87,9 @@ async def ready(request: Request):
     except Exception as exc:
         checks["broker"] = f"down: {exc.__class__.__name__}"
     healthy = all(v == "ok" for v in checks.values())
-    return JSONResponse({"status": "ok" if healthy else "unavailable", "checks": checks}, status_code=200 if healthy else 503)
+    return JSONResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks}, status_code=200 if healthy else 503
+    )
 
 
 metrics_router = APIRouter(tags=["operations"])

@@ -20,13 +20,16 @@ async def claim(session: AsyncSession, consumer: str, events: Sequence[tuple[str
     if not events:
         return set()
     now = datetime.now(UTC)
-    rows = [{"consumer": consumer, "event_id": event_id, "event_type": event_type, "processed_at": now}
-            for event_id, event_type in dict(events).items()]
+    rows = [
+        {"consumer": consumer, "event_id": event_id, "event_type": event_type, "processed_at": now}
+        for event_id, event_type in dict(events).items()
+    ]
     dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
     # Rows as parameters of one cached statement (SQLAlchemy sends them as multi-row VALUES
     # batches), not compiled into its text each time.
     statement = (
-        dialect.insert(inbox).on_conflict_do_nothing(index_elements=["consumer", "event_id"])
+        dialect.insert(inbox)
+        .on_conflict_do_nothing(index_elements=["consumer", "event_id"])
         .returning(inbox.c.event_id)
     )
     return set((await session.scalars(statement, rows)).all())

@@ -133,8 +133,10 @@ def broker_security(settings: ServiceSettings) -> BaseSecurity | None:
     if protocol == "SSL":
         return BaseSecurity(ssl_context=context, use_ssl=True)
     return _SASL[settings.kafka_sasl_mechanism](
-        settings.kafka_sasl_username, settings.kafka_sasl_password.get_secret_value(),
-        ssl_context=context, use_ssl=tls,
+        settings.kafka_sasl_username,
+        settings.kafka_sasl_password.get_secret_value(),
+        ssl_context=context,
+        use_ssl=tls,
     )
 
 
@@ -221,8 +223,17 @@ class EventConsumer:
     rebalance delay at start-up; per-key order holds either way, as order is per partition.
     """
 
-    def __init__(self, broker: KafkaBroker, uows: UnitOfWorkFactory, service: str, *, group_id: str | None = None,
-                 max_attempts: int = 4, backoff_seconds: float = 0.2, batch_size: int = 500):
+    def __init__(
+        self,
+        broker: KafkaBroker,
+        uows: UnitOfWorkFactory,
+        service: str,
+        *,
+        group_id: str | None = None,
+        max_attempts: int = 4,
+        backoff_seconds: float = 0.2,
+        batch_size: int = 500,
+    ):
         self.broker = broker
         self.uows = uows
         self.service = service
@@ -233,7 +244,9 @@ class EventConsumer:
         self._handlers: dict[str, list[BatchHandler]] = {}
         self._topics: dict[str, set[str]] = {}
 
-    def handle(self, event_class: type[E], handler: Callable[[Sequence[Delivered[E]], UnitOfWork], Awaitable[None]]) -> None:
+    def handle(
+        self, event_class: type[E], handler: Callable[[Sequence[Delivered[E]], UnitOfWork], Awaitable[None]]
+    ) -> None:
         """Register ``handler`` for every event of ``event_class``; several handlers of one class
         run in the order they were registered, in the same transaction."""
         self._handlers.setdefault(event_class.event_type, []).append(handler)
@@ -280,8 +293,14 @@ class EventConsumer:
         if not records:
             return
         applied, duplicates, dead = await self._apply_or_split(records)
-        log.info("batch consumed", records=len(raw_records), applied=applied, duplicates=duplicates,
-                 dead_lettered=dead, ms=round((time.perf_counter() - started) * 1000, 1))
+        log.info(
+            "batch consumed",
+            records=len(raw_records),
+            applied=applied,
+            duplicates=duplicates,
+            dead_lettered=dead,
+            ms=round((time.perf_counter() - started) * 1000, 1),
+        )
 
     async def _parse(self, raw) -> "_Record | None":
         """Parse one record; poison goes to the dead-letter topic, unneeded types are skipped."""
@@ -326,15 +345,23 @@ class EventConsumer:
                     continue
                 error = exc
             if len(records) > 1:
-                log.warning("batch failed; splitting it to isolate the failing event", events=len(records),
-                            error=describe(error))
+                log.warning(
+                    "batch failed; splitting it to isolate the failing event",
+                    events=len(records),
+                    error=describe(error),
+                )
                 middle = len(records) // 2
                 first = await self._apply_or_split(records[:middle])
                 second = await self._apply_or_split(records[middle:])
                 return tuple(a + b for a, b in zip(first, second, strict=True))  # type: ignore[return-value]
             failures += 1
-            log.warning("event handling failed", attempt=failures, error=describe(error),
-                        event_id=records[0].delivered.event_id, event_type=records[0].event_type)
+            log.warning(
+                "event handling failed",
+                attempt=failures,
+                error=describe(error),
+                event_id=records[0].delivered.event_id,
+                event_type=records[0].event_type,
+            )
             if failures >= self.max_attempts:
                 await self._dead_letter(records[0].raw, records[0].headers, describe(error))
                 return 0, 0, 1
@@ -344,8 +371,9 @@ class EventConsumer:
         """One transaction: claim the ids in the inbox, apply what was newly claimed, commit."""
         async with self.uows() as uow:
             # The inbox is keyed by the service, not the group, so renaming a group never re-applies events.
-            claimed = await inbox.claim(uow.session, self.service,
-                                        [(r.delivered.event_id, r.event_type) for r in records])
+            claimed = await inbox.claim(
+                uow.session, self.service, [(r.delivered.event_id, r.event_type) for r in records]
+            )
             fresh = _first_claims(records, claimed)
             for layer in layers(fresh):
                 by_type: dict[str, list[Delivered]] = defaultdict(list)
@@ -359,8 +387,11 @@ class EventConsumer:
         fresh_ids = {id(r) for r in fresh}
         for record in records:
             counts[record.event_type, "applied" if id(record) in fresh_ids else "duplicate"] += 1
-            log.debug("event applied" if id(record) in fresh_ids else "duplicate event ignored",
-                      event_id=record.delivered.event_id, event_type=record.event_type)
+            log.debug(
+                "event applied" if id(record) in fresh_ids else "duplicate event ignored",
+                event_id=record.delivered.event_id,
+                event_type=record.event_type,
+            )
         for (event_type, outcome), n in counts.items():
             EVENTS_CONSUMED.labels(self.service, event_type, outcome).inc(n)
         return len(fresh)
@@ -387,8 +418,14 @@ class EventConsumer:
                 await asyncio.sleep(min(delay, 5.0))
                 delay *= 2
         DEAD_LETTERED.labels(consumer).inc()
-        log.error("event dead-lettered", consumer=consumer, reason=reason[:300], topic=raw.topic,
-                  partition=raw.partition, offset=raw.offset)
+        log.error(
+            "event dead-lettered",
+            consumer=consumer,
+            reason=reason[:300],
+            topic=raw.topic,
+            partition=raw.partition,
+            offset=raw.offset,
+        )
 
 
 def _first_claims(records: list[_Record], claimed: set[str]) -> list[_Record]:

@@ -4,7 +4,9 @@ from prometheus_client import Counter, Histogram
 
 HTTP_REQUESTS = Counter("kinerja_http_requests_total", "HTTP requests", ["method", "route", "status"])
 HTTP_LATENCY = Histogram("kinerja_http_request_seconds", "HTTP request latency", ["method", "route"])
-EVENTS_CONSUMED = Counter("kinerja_events_consumed_total", "Events handled by consumers", ["consumer", "event_type", "outcome"])
+EVENTS_CONSUMED = Counter(
+    "kinerja_events_consumed_total", "Events handled by consumers", ["consumer", "event_type", "outcome"]
+)
 OUTBOX_PUBLISHED = Counter("kinerja_outbox_published_total", "Outbox rows published to the broker")
 OUTBOX_PARKED = Counter(
     "kinerja_outbox_parked_total", "Outbox rows the broker refused, parked for an operator", ["topic", "error"]

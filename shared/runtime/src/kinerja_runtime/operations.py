@@ -46,16 +46,21 @@ async def list_parked(
     rows = await parked_rows(request.app.state.runtime.sessions, agency=_scope(principal), limit=limit)
     return [
         ParkedOutboxRow(
-            event_id=r.event_id, event_type=r.event_type, topic=r.topic, record_key=r.record_key, agency=r.agency,
-            created_at=r.created_at, parked_at=r.parked_at, reason=r.reason, payload_bytes=r.payload_bytes,
+            event_id=r.event_id,
+            event_type=r.event_type,
+            topic=r.topic,
+            record_key=r.record_key,
+            agency=r.agency,
+            created_at=r.created_at,
+            parked_at=r.parked_at,
+            reason=r.reason,
+            payload_bytes=r.payload_bytes,
         )
         for r in rows
     ]
 
 
-@operations_router.post(
-    "/outbox/parked/{event_id}/requeue", summary="Queue a parked outbox row again", status_code=202
-)
+@operations_router.post("/outbox/parked/{event_id}/requeue", summary="Queue a parked outbox row again", status_code=202)
 async def requeue(request: Request, event_id: str, principal: Principal = Depends(operator)) -> dict:
     runtime = request.app.state.runtime
     if not await requeue_parked(runtime.sessions, event_id, agency=_scope(principal)):

@@ -307,9 +307,7 @@ class OutboxRelay:
             if renewed.rowcount != 1:
                 raise LeaseLost()
             if acknowledged:
-                await session.execute(
-                    update(outbox).where(outbox.c.id.in_(acknowledged)).values(published_at=now)
-                )
+                await session.execute(update(outbox).where(outbox.c.id.in_(acknowledged)).values(published_at=now))
             if parked:
                 await session.execute(
                     update(outbox)
@@ -320,7 +318,9 @@ class OutboxRelay:
         OUTBOX_PUBLISHED.inc(len(acknowledged))
         for p in parked:
             OUTBOX_PARKED.labels(p.topic, p.error).inc()
-            log.error("outbox row parked: the broker refused it", outbox_id=p.row_id, topic=p.topic, reason=p.reason[:300])
+            log.error(
+                "outbox row parked: the broker refused it", outbox_id=p.row_id, topic=p.topic, reason=p.reason[:300]
+            )
 
     async def _hold_lease(self) -> bool:
         return await self._claim_lease()
@@ -372,9 +372,7 @@ async def replay_since(sessions: async_sessionmaker, since: datetime) -> int:
     Parked rows stay parked: the broker would refuse them again."""
     async with sessions() as session, session.begin():
         result = await session.execute(
-            update(outbox)
-            .where(outbox.c.created_at >= since, outbox.c.parked_at.is_(None))
-            .values(published_at=None)
+            update(outbox).where(outbox.c.created_at >= since, outbox.c.parked_at.is_(None)).values(published_at=None)
         )
     return result.rowcount
 
@@ -411,9 +409,18 @@ async def parked_rows(sessions: async_sessionmaker, *, agency: str | None = None
         size = func.octet_length(outbox.c.payload) if postgres else func.length(cast(outbox.c.payload, LargeBinary))
         row_agency = outbox.c.headers["ce_agency"].as_string()
         query = (
-            select(outbox.c.id, outbox.c.event_id, outbox.c.event_type, outbox.c.topic, outbox.c.record_key,
-                   row_agency.label("agency"), outbox.c.created_at, outbox.c.parked_at, outbox.c.parked_reason,
-                   size.label("payload_bytes"))
+            select(
+                outbox.c.id,
+                outbox.c.event_id,
+                outbox.c.event_type,
+                outbox.c.topic,
+                outbox.c.record_key,
+                row_agency.label("agency"),
+                outbox.c.created_at,
+                outbox.c.parked_at,
+                outbox.c.parked_reason,
+                size.label("payload_bytes"),
+            )
             .where(outbox.c.parked_at.is_not(None))
             .order_by(outbox.c.parked_at, outbox.c.id)
             .limit(limit)
@@ -421,8 +428,21 @@ async def parked_rows(sessions: async_sessionmaker, *, agency: str | None = None
         if agency is not None:
             query = query.where(row_agency == agency)
         rows = (await session.execute(query)).all()
-    return [ParkedRow(r.id, r.event_id, r.event_type, r.topic, r.record_key, r.agency, r.created_at, r.parked_at,
-                      r.parked_reason or "", int(r.payload_bytes or 0)) for r in rows]
+    return [
+        ParkedRow(
+            r.id,
+            r.event_id,
+            r.event_type,
+            r.topic,
+            r.record_key,
+            r.agency,
+            r.created_at,
+            r.parked_at,
+            r.parked_reason or "",
+            int(r.payload_bytes or 0),
+        )
+        for r in rows
+    ]
 
 
 async def requeue_parked(sessions: async_sessionmaker, event_id: str, *, agency: str | None = None) -> bool:

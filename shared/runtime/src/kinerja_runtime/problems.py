@@ -7,62 +7,77 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
 
 from kinerja_runtime.logging import get_logger
+from kinerja_runtime.refusals import (
+    InvalidInput,
+    NotFound,
+    NotPermitted,
+    Refused,
+    TooLarge,
+    TooMany,
+    Unauthenticated,
+    Unavailable,
+    UnsupportedFormat,
+    WrongState,
+)
 
 log = get_logger(__name__)
 PROBLEM_JSON = "application/problem+json"
 
 
-class Problem(Exception):
-    status = 400
-    title = "Bad request"
-
-    def __init__(self, detail: str, **extensions):
-        super().__init__(detail)
-        self.detail = detail
-        self.extensions = extensions
-
-
-class Unauthorized(Problem):
-    status, title = 401, "Unauthorized"
-
-
-class Forbidden(Problem):
-    status, title = 403, "Forbidden"
+# The answer to each kind of refusal: (status, title). The one place a refusal becomes HTTP.
+ANSWERS: dict[type[Refused], tuple[int, str]] = {
+    InvalidInput: (422, "Unprocessable content"),
+    NotPermitted: (403, "Forbidden"),
+    NotFound: (404, "Not found"),
+    WrongState: (409, "Conflict"),
+    TooLarge: (413, "Content too large"),
+    Unauthenticated: (401, "Unauthorized"),
+    UnsupportedFormat: (415, "Unsupported media type"),
+    TooMany: (429, "Too many requests"),
+    Unavailable: (503, "Service unavailable"),
+}
 
 
-class NotFound(Problem):
-    status, title = 404, "Not found"
+def answer_to(refusal: Refused) -> tuple[int, str]:
+    """The status and title for a refusal: its nearest kind in :data:`ANSWERS` (400 if none)."""
+    for kind in type(refusal).__mro__:
+        if kind in ANSWERS:
+            return ANSWERS[kind]
+    return 400, "Bad request"
 
 
-class Conflict(Problem):
-    status, title = 409, "Conflict"
-
-
-class Unprocessable(Problem):
-    status, title = 422, "Unprocessable content"
-
-
-class UnsupportedMediaType(Problem):
-    status, title = 415, "Unsupported media type"
-
-
-class ContentTooLarge(Problem):
-    status, title = 413, "Content too large"
-
-
-class TooManyRequests(Problem):
-    status, title = 429, "Too many requests"
+# The names routes and older code used for the same kinds (one class each, not a second vocabulary).
+Problem = Refused
+Unauthorized = Unauthenticated
+Forbidden = NotPermitted
+Conflict = WrongState
+Unprocessable = InvalidInput
+UnsupportedMediaType = UnsupportedFormat
+ContentTooLarge = TooLarge
+TooManyRequests = TooMany
 
 
 def problem_body(status: int, title: str, detail: str, instance: str, **extensions) -> dict:
-    return {"type": "about:blank", "title": title, "status": status, "detail": detail, "instance": instance,
-            **extensions}
+    return {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+        **extensions,
+    }
 
 
 def body_too_large(limit: int, instance: str) -> dict:
     """The answer to a request body over its route's limit (see :mod:`kinerja_runtime.body_limit`)."""
-    return problem_body(413, ContentTooLarge.title, f"the request body may be at most {limit} bytes", instance,
-                        limit="max_body_bytes", maximum=limit)
+    return problem_body(
+        413,
+        ANSWERS[TooLarge][1],
+        f"the request body may be at most {limit} bytes",
+        instance,
+        limit="max_body_bytes",
+        maximum=limit,
+    )
 
 
 def problem_response(request: Request, status: int, title: str, detail: str, **extensions) -> JSONResponse:
@@ -72,9 +87,10 @@ def problem_response(request: Request, status: int, title: str, detail: str, **e
 
 
 def install_problem_handlers(app: FastAPI) -> None:
-    @app.exception_handler(Problem)
-    async def on_problem(request: Request, exc: Problem):
-        return problem_response(request, exc.status, exc.title, exc.detail, **exc.extensions)
+    @app.exception_handler(Refused)
+    async def on_refused(request: Request, exc: Refused):
+        status, title = answer_to(exc)
+        return problem_response(request, status, title, exc.reason, **exc.details)
 
     @app.exception_handler(RequestValidationError)
     async def on_validation(request: Request, exc: RequestValidationError):

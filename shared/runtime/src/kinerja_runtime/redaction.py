@@ -73,8 +73,12 @@ def _sql_diagnostics(exc: DBAPIError) -> str:
     parts = [type(source).__name__]
     if type(orig).__module__.startswith("sqlite3"):
         parts.append(str(orig).splitlines()[0] if str(orig) else "")
-    for label, attribute in (("sqlstate", "sqlstate"), ("constraint", "constraint_name"), ("table", "table_name"),
-                             ("column", "column_name")):
+    for label, attribute in (
+        ("sqlstate", "sqlstate"),
+        ("constraint", "constraint_name"),
+        ("table", "table_name"),
+        ("column", "column_name"),
+    ):
         value = getattr(source, attribute, None) or getattr(orig, attribute, None)
         if value:
             parts.append(f"{label} {value}")

@@ -8,9 +8,9 @@ meet in one batch or a redelivered or replayed one comes later. A period once cl
 closed. Every handler costs a fixed number of statements however large its batch.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, fields
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from kinerja_contracts import (
     EmployeeRegistered,
@@ -142,11 +142,19 @@ class KnownPeriod:
     period_id: str
     year: int
     status: str
+    starts_on: date | None = None
+    ends_on: date | None = None
+    checkpoints: list[dict] = field(default_factory=list)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == OPEN
 
 
 # What a read selects to build the dataclasses (the tables also hold the projection's bookkeeping).
 EMPLOYEE_COLUMNS = tuple(known_employees.c[f.name] for f in fields(KnownEmployee))
 UNIT_COLUMNS = tuple(known_units.c[f.name] for f in fields(KnownUnit))
+PERIOD_COLUMNS = tuple(known_periods.c[f.name] for f in fields(KnownPeriod))
 
 
 # --- applying by event time ----------------------------------------------------------------
@@ -170,8 +178,10 @@ def is_older(time: datetime, than: datetime | None) -> bool:
 
 def _not_older(column: str):
     """Upsert condition: the stored row is replaced only by an event at least as recent."""
+
     def condition(table: Table, excluded):
         return or_(table.c[column].is_(None), excluded[column] >= table.c[column])
+
     return condition
 
 
@@ -179,15 +189,24 @@ def _not_older(column: str):
 
 
 def _employee_row(event: EmployeeRegistered, at: datetime) -> dict:
-    return {"agency_id": event.agency_id, "nip": event.nip, "name": event.name, "position": event.position,
-            "unit": event.unit, "appraiser_nip": event.appraiser_nip, "unit_id": event.unit_id, CHANGED_AT: at}
+    return {
+        "agency_id": event.agency_id,
+        "nip": event.nip,
+        "name": event.name,
+        "position": event.position,
+        "unit": event.unit,
+        "appraiser_nip": event.appraiser_nip,
+        "unit_id": event.unit_id,
+        CHANGED_AT: at,
+    }
 
 
 async def _departures(session: AsyncSession, keys: set[tuple[str, str]]) -> dict[tuple[str, str], datetime]:
     if not keys:
         return {}
-    rows = (await session.execute(select(known_departures).where(
-        bulk.keyed_in(known_departures, EMPLOYEE_KEY, keys)))).all()
+    rows = (
+        await session.execute(select(known_departures).where(bulk.keyed_in(known_departures, EMPLOYEE_KEY, keys)))
+    ).all()
     return {(r.agency_id, r.nip): r.left_at for r in rows}
 
 
@@ -196,8 +215,11 @@ async def on_employees_registered(batch: Sequence[Delivered[EmployeeRegistered]]
     unless the row holds a newer event or the employee left the agency after it."""
     batch = in_time_order(batch)
     left = await _departures(uow.session, {(d.event.agency_id, d.event.nip) for d in batch})
-    rows = [_employee_row(d.event, event_time(d)) for d in batch
-            if not is_older(event_time(d), left.get((d.event.agency_id, d.event.nip)))]
+    rows = [
+        _employee_row(d.event, event_time(d))
+        for d in batch
+        if not is_older(event_time(d), left.get((d.event.agency_id, d.event.nip)))
+    ]
     await bulk.upsert(uow.session, known_employees, rows, EMPLOYEE_KEY, where=_not_older(CHANGED_AT))
 
 
@@ -233,8 +255,15 @@ class Moves:
         if current is not None and is_older(at, current[CHANGED_AT]):
             return  # the destination holds a newer event about them
         self.rows[destination] = {
-            "agency_id": t.agency_id, "nip": t.nip, "name": name, "position": t.position, "unit": t.unit,
-            "appraiser_nip": t.appraiser_nip, "unit_id": t.unit_id, CHANGED_AT: at}
+            "agency_id": t.agency_id,
+            "nip": t.nip,
+            "name": name,
+            "position": t.position,
+            "unit": t.unit,
+            "appraiser_nip": t.appraiser_nip,
+            "unit_id": t.unit_id,
+            CHANGED_AT: at,
+        }
         self.written.add(destination)
         self.removed.discard(destination)
 
@@ -244,22 +273,34 @@ async def on_employees_transferred(batch: Sequence[Delivered[EmployeeTransferred
     batch = in_time_order(batch)
     session = uow.session
     keys = {k for d in batch for k in ((d.event.previous_agency_id, d.event.nip), (d.event.agency_id, d.event.nip))}
-    stored = (await session.execute(select(known_employees).where(
-        bulk.keyed_in(known_employees, EMPLOYEE_KEY, keys)))).all()
+    stored = (
+        await session.execute(select(known_employees).where(bulk.keyed_in(known_employees, EMPLOYEE_KEY, keys)))
+    ).all()
     moves = Moves({(r.agency_id, r.nip): dict(r._mapping) for r in stored}, await _departures(session, keys))
     for d in batch:
         moves.move(d.event, event_time(d))
     if moves.removed:
-        await session.execute(delete(known_employees).where(
-            bulk.keyed_in(known_employees, EMPLOYEE_KEY, moves.removed)))
-    await bulk.upsert(session, known_departures, [
-        {"agency_id": a, "nip": nip, "left_at": moves.departures[a, nip]} for a, nip in sorted(moves.departed)
-    ], EMPLOYEE_KEY, where=_not_older("left_at"))
+        await session.execute(
+            delete(known_employees).where(bulk.keyed_in(known_employees, EMPLOYEE_KEY, moves.removed))
+        )
+    await bulk.upsert(
+        session,
+        known_departures,
+        [{"agency_id": a, "nip": nip, "left_at": moves.departures[a, nip]} for a, nip in sorted(moves.departed)],
+        EMPLOYEE_KEY,
+        where=_not_older("left_at"),
+    )
     if batch:
-        await session.execute(delete(known_departures).where(
-            known_departures.c.left_at < event_time(batch[-1]) - DEPARTURES_KEPT))
-    await bulk.upsert(session, known_employees, [moves.rows[k] for k in sorted(moves.written)], EMPLOYEE_KEY,
-                      where=_not_older(CHANGED_AT))
+        await session.execute(
+            delete(known_departures).where(known_departures.c.left_at < event_time(batch[-1]) - DEPARTURES_KEPT)
+        )
+    await bulk.upsert(
+        session,
+        known_employees,
+        [moves.rows[k] for k in sorted(moves.written)],
+        EMPLOYEE_KEY,
+        where=_not_older(CHANGED_AT),
+    )
 
 
 # --- organisation and periods ----------------------------------------------------------------
@@ -267,12 +308,24 @@ async def on_employees_transferred(batch: Sequence[Delivered[EmployeeTransferred
 
 async def on_work_units_defined(batch: Sequence[Delivered[WorkUnitDefined]], uow: UnitOfWork) -> None:
     """A unit defined again (renamed, moved, a new head) is replaced unless the row is newer."""
-    await bulk.upsert(uow.session, known_units, [
-        {"agency_id": d.event.agency_id, "unit_id": d.event.unit_id, "name": d.event.name,
-         "parent_unit_id": d.event.parent_unit_id, "head_nip": d.event.head_nip,
-         "serves_public": d.event.serves_public, CHANGED_AT: event_time(d)}
-        for d in in_time_order(batch)
-    ], ["agency_id", "unit_id"], where=_not_older(CHANGED_AT))
+    await bulk.upsert(
+        uow.session,
+        known_units,
+        [
+            {
+                "agency_id": d.event.agency_id,
+                "unit_id": d.event.unit_id,
+                "name": d.event.name,
+                "parent_unit_id": d.event.parent_unit_id,
+                "head_nip": d.event.head_nip,
+                "serves_public": d.event.serves_public,
+                CHANGED_AT: event_time(d),
+            }
+            for d in in_time_order(batch)
+        ],
+        ["agency_id", "unit_id"],
+        where=_not_older(CHANGED_AT),
+    )
 
 
 def _still_open_and_not_newer(table: Table, excluded):
@@ -284,21 +337,41 @@ def _still_open_and_not_newer(table: Table, excluded):
 async def on_periods_opened(batch: Sequence[Delivered[PerformancePeriodOpened]], uow: UnitOfWork) -> None:
     """An Opened again sets an open period's dates and checkpoints, unless it is older than
     the one that set them; it never reopens a closed period."""
-    await bulk.upsert(uow.session, known_periods, [
-        {"agency_id": d.event.agency_id, "period_id": d.event.period_id, "year": d.event.year,
-         "starts_on": d.event.starts_on, "ends_on": d.event.ends_on, "status": OPEN,
-         "checkpoints": [c.model_dump(mode="json") for c in d.event.checkpoints], CHANGED_AT: event_time(d)}
-        for d in in_time_order(batch)
-    ], ["agency_id", "period_id"], update=["year", "starts_on", "ends_on", "checkpoints", CHANGED_AT],
-        where=_still_open_and_not_newer)
+    await bulk.upsert(
+        uow.session,
+        known_periods,
+        [
+            {
+                "agency_id": d.event.agency_id,
+                "period_id": d.event.period_id,
+                "year": d.event.year,
+                "starts_on": d.event.starts_on,
+                "ends_on": d.event.ends_on,
+                "status": OPEN,
+                "checkpoints": [c.model_dump(mode="json") for c in d.event.checkpoints],
+                CHANGED_AT: event_time(d),
+            }
+            for d in in_time_order(batch)
+        ],
+        ["agency_id", "period_id"],
+        update=["year", "starts_on", "ends_on", "checkpoints", CHANGED_AT],
+        where=_still_open_and_not_newer,
+    )
 
 
-async def on_periods_closed(batch: Sequence[Delivered[PerformancePeriodClosed | PerformancePeriodClosedV1]],
-                            uow: UnitOfWork) -> None:
+async def on_periods_closed(
+    batch: Sequence[Delivered[PerformancePeriodClosed | PerformancePeriodClosedV1]], uow: UnitOfWork
+) -> None:
     # Closing is final whatever the times: a close replayed changes nothing.
-    await uow.session.execute(known_periods.update().where(
-        bulk.keyed_in(known_periods, ["agency_id", "period_id"], {(d.event.agency_id, d.event.period_id) for d in batch})
-    ).values(status=CLOSED))
+    await uow.session.execute(
+        known_periods.update()
+        .where(
+            bulk.keyed_in(
+                known_periods, ["agency_id", "period_id"], {(d.event.agency_id, d.event.period_id) for d in batch}
+            )
+        )
+        .values(status=CLOSED)
+    )
 
 
 def subscribe_roster(consumer: EventConsumer) -> None:
@@ -312,28 +385,126 @@ def subscribe_roster(consumer: EventConsumer) -> None:
 
 
 async def employee(session: AsyncSession, agency_id: str, nip: str) -> KnownEmployee:
-    row = (await session.execute(
-        select(*EMPLOYEE_COLUMNS).where(known_employees.c.agency_id == agency_id, known_employees.c.nip == nip)
-    )).first()
+    row = (
+        await session.execute(
+            select(*EMPLOYEE_COLUMNS).where(known_employees.c.agency_id == agency_id, known_employees.c.nip == nip)
+        )
+    ).first()
     if row is None:
         raise NotFound("no such employee")  # never echo the NIP or agency (issue 8, item 6)
     return KnownEmployee(**row._mapping)
 
 
 async def unit(session: AsyncSession, agency_id: str, unit_id: str) -> KnownUnit:
-    row = (await session.execute(
-        select(*UNIT_COLUMNS).where(known_units.c.agency_id == agency_id, known_units.c.unit_id == unit_id)
-    )).first()
+    row = (
+        await session.execute(
+            select(*UNIT_COLUMNS).where(known_units.c.agency_id == agency_id, known_units.c.unit_id == unit_id)
+        )
+    ).first()
     if row is None:
         raise NotFound("no such work unit")
     return KnownUnit(**row._mapping)
 
 
 async def period(session: AsyncSession, agency_id: str, period_id: str) -> KnownPeriod:
-    row = (await session.execute(
-        select(known_periods.c.agency_id, known_periods.c.period_id, known_periods.c.year, known_periods.c.status)
-        .where(known_periods.c.agency_id == agency_id, known_periods.c.period_id == period_id)
-    )).first()
+    row = (
+        await session.execute(
+            select(
+                known_periods.c.agency_id, known_periods.c.period_id, known_periods.c.year, known_periods.c.status
+            ).where(known_periods.c.agency_id == agency_id, known_periods.c.period_id == period_id)
+        )
+    ).first()
     if row is None:
         raise NotFound("no such period")
     return KnownPeriod(**row._mapping)
+
+
+# --- the read API ----------------------------------------------------------------------------
+
+
+class Roster:
+    """What a service may read of the roster projection: who works where, units, periods.
+
+    The only way in: services never query the projection's tables, so its layout can change
+    in one place. Reads answer None (or nothing) for what is not projected (yet); whether that
+    is a 404, a wait or a skip is the caller's decision. Bulk reads cost one statement.
+    """
+
+    def __init__(self, session: AsyncSession):
+        self._session = session
+
+    async def _employees(self, *where, order=True) -> list[KnownEmployee]:
+        query = select(*EMPLOYEE_COLUMNS).where(*where)
+        if order:
+            query = query.order_by(known_employees.c.agency_id, known_employees.c.nip)
+        return [KnownEmployee(**r._mapping) for r in await self._session.execute(query)]
+
+    async def employee(self, agency_id: str, nip: str) -> KnownEmployee | None:
+        found = await self._employees(
+            known_employees.c.agency_id == agency_id, known_employees.c.nip == nip, order=False
+        )
+        return found[0] if found else None
+
+    async def employees(self, agency_id: str, nips: Collection[str]) -> dict[str, KnownEmployee]:
+        """Those of ``nips`` on the agency's roster, by NIP."""
+        if not nips:
+            return {}
+        found = await self._employees(known_employees.c.agency_id == agency_id, known_employees.c.nip.in_(set(nips)))
+        return {e.nip: e for e in found}
+
+    async def team(self, agency_id: str, appraiser_nip: str) -> list[KnownEmployee]:
+        """The employees the roster names ``appraiser_nip`` as appraiser of, in NIP order."""
+        return await self._employees(
+            known_employees.c.agency_id == agency_id, known_employees.c.appraiser_nip == appraiser_nip
+        )
+
+    async def members(self, agency_id: str, unit_id: str | None = None) -> list[KnownEmployee]:
+        """The agency's employees (of one work unit when ``unit_id`` is given), in NIP order."""
+        where = [known_employees.c.agency_id == agency_id]
+        if unit_id is not None:
+            where.append(known_employees.c.unit_id == unit_id)
+        return await self._employees(*where)
+
+    async def appraiser_of(self, agency_id: str, nip: str) -> str | None:
+        return await self._session.scalar(
+            select(known_employees.c.appraiser_nip).where(
+                known_employees.c.agency_id == agency_id, known_employees.c.nip == nip
+            )
+        )
+
+    async def unit(self, agency_id: str, unit_id: str) -> KnownUnit | None:
+        row = (
+            await self._session.execute(
+                select(*UNIT_COLUMNS).where(known_units.c.agency_id == agency_id, known_units.c.unit_id == unit_id)
+            )
+        ).first()
+        return KnownUnit(**row._mapping) if row else None
+
+    async def units(self, agency_id: str) -> list[KnownUnit]:
+        rows = await self._session.execute(
+            select(*UNIT_COLUMNS).where(known_units.c.agency_id == agency_id).order_by(known_units.c.unit_id)
+        )
+        return [KnownUnit(**r._mapping) for r in rows]
+
+    async def _periods(self, *where) -> list[KnownPeriod]:
+        rows = await self._session.execute(
+            select(*PERIOD_COLUMNS).where(*where).order_by(known_periods.c.starts_on.desc(), known_periods.c.period_id)
+        )
+        return [KnownPeriod(**{**r._mapping, "checkpoints": list(r.checkpoints or [])}) for r in rows]
+
+    async def period(self, agency_id: str, period_id: str) -> KnownPeriod | None:
+        found = await self._periods(known_periods.c.agency_id == agency_id, known_periods.c.period_id == period_id)
+        return found[0] if found else None
+
+    async def periods(self, agency_id: str) -> list[KnownPeriod]:
+        """The agency's periods, latest start first."""
+        return await self._periods(known_periods.c.agency_id == agency_id)
+
+
+class RosterUnitOfWork(UnitOfWork):
+    """The unit of work of a service that keeps the roster projection: ``uow.roster`` reads it."""
+
+    roster: Roster
+
+    def open_repositories(self, session: AsyncSession) -> None:
+        self.roster = Roster(session)

@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_JWT_SECRET = "kinerja-dev-secret-not-for-production"
@@ -30,16 +30,22 @@ class ServiceSettings(BaseSettings):
     kafka_bootstrap_servers: str = Field("127.0.0.1:9092", description="Kafka bootstrap servers")
     kafka_acks: str = Field("all", description="Producer acks: all (every in-sync replica), 1 or 0")
     kafka_idempotent_producer: bool = Field(
-        True, description="Idempotent producer (no duplicates from the producer's own retries); off for the embedded "
-        "Tansu, which cannot do InitProducerId"
+        True,
+        description="Idempotent producer (no duplicates from the producer's own retries); off for the embedded "
+        "Tansu, which cannot do InitProducerId",
     )
     kafka_linger_ms: int = Field(10, description="How long the producer gathers records into one request")
     kafka_max_batch_bytes: int = Field(256 * 1024, description="Most bytes of records per partition in one request")
-    kafka_max_request_bytes: int = Field(1024 * 1024, description="Largest record the producer sends (the broker's limit)")
-    kafka_request_timeout_ms: int = Field(40_000, description="How long the producer retries a record before failing it")
+    kafka_max_request_bytes: int = Field(
+        1024 * 1024, description="Largest record the producer sends (the broker's limit)"
+    )
+    kafka_request_timeout_ms: int = Field(
+        40_000, description="How long the producer retries a record before failing it"
+    )
     kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
-        "PLAINTEXT", description="How the service connects to the broker: PLAINTEXT for the embedded broker; the "
-        "deploy manifests use SASL_SSL (SCRAM credentials of the service's KafkaUser over TLS)"
+        "PLAINTEXT",
+        description="How the service connects to the broker: PLAINTEXT for the embedded broker; the "
+        "deploy manifests use SASL_SSL (SCRAM credentials of the service's KafkaUser over TLS)",
     )
     kafka_sasl_mechanism: Literal["SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN"] = Field(
         "SCRAM-SHA-512", description="SASL mechanism when the protocol is SASL_*"
@@ -49,11 +55,21 @@ class ServiceSettings(BaseSettings):
     kafka_ssl_ca_file: str = Field(
         "", description="PEM file of the CA that signed the brokers' certificates (SSL, SASL_SSL); empty: the system's"
     )
+    agency_utc_offset_hours: float = Field(
+        7.0,
+        ge=-12,
+        le=14,
+        validation_alias=AliasChoices("agency_utc_offset_hours", "appraisal_utc_offset_hours"),
+        description="The agencies' UTC offset: the days rules count (objection windows, due dates) are local days "
+        "(WIB = 7); APPRAISAL_UTC_OFFSET_HOURS is read too, its former name",
+    )
     http_host: str = "127.0.0.1"
     http_port: int = 8000
     http_max_body_bytes: int = Field(
-        1024 * 1024, ge=1024, description="Largest request body a route takes unless it declares its own "
-        "max_body_size (413 beyond); counted while streaming, so a chunked body is bounded too"
+        1024 * 1024,
+        ge=1024,
+        description="Largest request body a route takes unless it declares its own "
+        "max_body_size (413 beyond); counted while streaming, so a chunked body is bounded too",
     )
     http_docs_enabled: bool | None = Field(
         None, description="Serve /docs, /redoc, /openapi.json and /asyncapi.json; unset means on except in production"
@@ -88,8 +104,10 @@ class ServiceSettings(BaseSettings):
         if self.kafka_security_protocol.startswith("SASL_") and not (
             self.kafka_sasl_username and self.kafka_sasl_password.get_secret_value()
         ):
-            raise ValueError(f"KAFKA_SECURITY_PROTOCOL={self.kafka_security_protocol} needs KAFKA_SASL_USERNAME and "
-                             "KAFKA_SASL_PASSWORD")
+            raise ValueError(
+                f"KAFKA_SECURITY_PROTOCOL={self.kafka_security_protocol} needs KAFKA_SASL_USERNAME and "
+                "KAFKA_SASL_PASSWORD"
+            )
         return self
 
     @property
@@ -106,16 +124,21 @@ class ServiceSettings(BaseSettings):
         code: anyone could mint tokens for any NIP, role and agency."""
         if not self.is_production or self.jwt_public_key:
             return
-        why = (f"KINERJA_ENV is {self.kinerja_env!r}" if self.kinerja_env == "production"
-               else f"JWT_ISSUER is {self.jwt_issuer!r}")
+        why = (
+            f"KINERJA_ENV is {self.kinerja_env!r}"
+            if self.kinerja_env == "production"
+            else f"JWT_ISSUER is {self.jwt_issuer!r}"
+        )
         if self.jwt_secret == DEV_JWT_SECRET or not self.jwt_secret:
             raise InsecureSettings(
                 f"{why} but tokens would be checked with the public dev secret; set JWT_PUBLIC_KEY (the identity "
                 f"provider's PEM public key) or JWT_SECRET (a secret of at least {MIN_JWT_SECRET_BYTES} bytes)"
             )
         if len(self.jwt_secret.encode()) < MIN_JWT_SECRET_BYTES:
-            raise InsecureSettings(f"{why} but JWT_SECRET is shorter than {MIN_JWT_SECRET_BYTES} bytes; set a longer "
-                                   "JWT_SECRET or JWT_PUBLIC_KEY")
+            raise InsecureSettings(
+                f"{why} but JWT_SECRET is shorter than {MIN_JWT_SECRET_BYTES} bytes; set a longer "
+                "JWT_SECRET or JWT_PUBLIC_KEY"
+            )
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -30,13 +30,16 @@ outbox = Table(
     # The relay's queue: rows to send, in id order. Partial, so it stays as small as the backlog
     # however many published rows are kept for replay.
     Index(
-        "ix_outbox_queued", "id",
+        "ix_outbox_queued",
+        "id",
         postgresql_where=text("published_at IS NULL AND parked_at IS NULL"),
         sqlite_where=text("published_at IS NULL AND parked_at IS NULL"),
     ),
     Index(
-        "ix_outbox_parked", "parked_at",
-        postgresql_where=text("parked_at IS NOT NULL"), sqlite_where=text("parked_at IS NOT NULL"),
+        "ix_outbox_parked",
+        "parked_at",
+        postgresql_where=text("parked_at IS NOT NULL"),
+        sqlite_where=text("parked_at IS NOT NULL"),
     ),
 )
 

@@ -8,18 +8,31 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kinerja_runtime import context
+from kinerja_runtime.clock import Clock
 from kinerja_runtime.problems import ContentTooLarge
 from kinerja_runtime.tables import outbox
 
 
 class UnitOfWork:
-    """``async with uow:`` opens a transaction; ``commit()`` makes state and events durable together."""
+    """``async with uow:`` opens a transaction; ``commit()`` makes state and events durable together.
 
-    def __init__(self, sessions: async_sessionmaker, source: str, on_commit: Callable[[], None] | None = None):
+    A service subclasses it to carry its repositories (``uow.skps``, ``uow.rounds``, ``uow.roster``):
+    :meth:`open_repositories` makes them on the transaction's session each time the unit opens,
+    so use cases never touch the session and tests can swap the whole unit for a fake one.
+    """
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker,
+        source: str,
+        on_commit: Callable[[], None] | None = None,
+        clock: Clock | None = None,
+    ):
         self._sessions = sessions
         self._source = source
         self._on_commit = on_commit
         self._published = 0
+        self.clock = clock or Clock()
         self.session: AsyncSession
         # The HTTP request this unit of work serves (None for a consumer or a background job):
         # the access log reads the caller and the route from it (kinerja_runtime.access_log).
@@ -28,7 +41,11 @@ class UnitOfWork:
     async def __aenter__(self) -> "UnitOfWork":
         self.session = self._sessions()
         self._published = 0
+        self.open_repositories(self.session)
         return self
+
+    def open_repositories(self, session: AsyncSession) -> None:
+        """Make the service's repositories on ``session`` (a subclass's hook; none here)."""
 
     async def __aexit__(self, exc_type, exc, tb) -> None:
         await self.session.rollback()
@@ -52,8 +69,9 @@ class UnitOfWork:
         self._published += 1
         return attributes
 
-    async def publish_many(self, events: Sequence[Event], *,
-                           causes: Sequence[CloudEventAttributes] | None = None) -> list[CloudEventAttributes]:
+    async def publish_many(
+        self, events: Sequence[Event], *, causes: Sequence[CloudEventAttributes] | None = None
+    ) -> list[CloudEventAttributes]:
         """Queue many events in one statement (executemany), in order, inside this transaction.
 
         For a use case that announces something per employee of an agency (tens of thousands
@@ -68,8 +86,11 @@ class UnitOfWork:
         published, rows = [], []
         for i, event in enumerate(events):
             cause = causes[i] if causes is not None else None
-            correlation, causation = ((cause.correlation_id or cause.id, cause.id) if cause is not None
-                                      else (context.correlation_id(), context.causation_id()))
+            correlation, causation = (
+                (cause.correlation_id or cause.id, cause.id)
+                if cause is not None
+                else (context.correlation_id(), context.causation_id())
+            )
             attributes, row = self._outbox_row(event, None, correlation, causation)
             published.append(attributes)
             rows.append(row)
@@ -77,8 +98,9 @@ class UnitOfWork:
         self._published += len(rows)
         return published
 
-    def _outbox_row(self, event: Event, subject: str | None, correlation_id: str | None,
-                    causation_id: str | None) -> tuple[CloudEventAttributes, dict]:
+    def _outbox_row(
+        self, event: Event, subject: str | None, correlation_id: str | None, causation_id: str | None
+    ) -> tuple[CloudEventAttributes, dict]:
         if event.superseded_by:
             raise ValueError(f"{event.event_type} is no longer produced; publish {event.superseded_by}")
         try:
@@ -86,7 +108,10 @@ class UnitOfWork:
         except EventTooLarge as exc:
             raise ContentTooLarge(
                 f"{exc}; shorten the request's texts or lists",
-                limit="max_encoded_bytes", event_type=exc.event_type, size=exc.size, maximum=exc.maximum,
+                limit="max_encoded_bytes",
+                event_type=exc.event_type,
+                size=exc.size,
+                maximum=exc.maximum,
             ) from exc
         attributes = CloudEventAttributes.new(
             type=event.event_type,
@@ -110,10 +135,20 @@ class UnitOfWork:
 class UnitOfWorkFactory:
     """Makes a fresh UnitOfWork per use case; shared by HTTP routes and subscribers."""
 
-    def __init__(self, sessions: async_sessionmaker, source: str, on_commit: Callable[[], None] | None = None):
+    def __init__(
+        self,
+        sessions: async_sessionmaker,
+        source: str,
+        on_commit: Callable[[], None] | None = None,
+        *,
+        kind: type[UnitOfWork] = UnitOfWork,
+        clock: Clock | None = None,
+    ):
         self.sessions = sessions
         self.source = source
         self.on_commit = on_commit
+        self.kind = kind
+        self.clock = clock or Clock()
 
     def __call__(self) -> UnitOfWork:
-        return UnitOfWork(self.sessions, self.source, self.on_commit)
+        return self.kind(self.sessions, self.source, self.on_commit, self.clock)

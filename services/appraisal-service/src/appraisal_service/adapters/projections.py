@@ -27,27 +27,42 @@ class Checkpoint:
 
 
 async def checkpoint_of(session: AsyncSession, agency_id: str, period_id: str, checkpoint_id: str) -> Checkpoint | None:
-    stored = await session.scalar(select(roster.known_periods.c.checkpoints).where(
-        roster.known_periods.c.agency_id == agency_id, roster.known_periods.c.period_id == period_id,
-    ))
+    stored = await session.scalar(
+        select(roster.known_periods.c.checkpoints).where(
+            roster.known_periods.c.agency_id == agency_id,
+            roster.known_periods.c.period_id == period_id,
+        )
+    )
     for item in stored or []:
         if item["checkpoint_id"] == checkpoint_id:
-            return Checkpoint(item["checkpoint_id"], item["name"], date.fromisoformat(item["starts_on"]),
-                              date.fromisoformat(item["ends_on"]))
+            return Checkpoint(
+                item["checkpoint_id"],
+                item["name"],
+                date.fromisoformat(item["starts_on"]),
+                date.fromisoformat(item["ends_on"]),
+            )
     return None
 
 
 async def targets_in_period(session: AsyncSession, agency_id: str, period_id: str) -> list:
     """The employees (``.nip``) with an approved SKP in the period."""
-    return (await session.execute(
-        select(targets.c.nip).where(targets.c.agency_id == agency_id, targets.c.period_id == period_id).order_by(targets.c.nip)
-    )).all()
+    return (
+        await session.execute(
+            select(targets.c.nip)
+            .where(targets.c.agency_id == agency_id, targets.c.period_id == period_id)
+            .order_by(targets.c.nip)
+        )
+    ).all()
 
 
 async def target_of(session: AsyncSession, agency_id: str, period_id: str, nip: str):
-    return (await session.execute(
-        select(targets).where(targets.c.agency_id == agency_id, targets.c.period_id == period_id, targets.c.nip == nip)
-    )).first()
+    return (
+        await session.execute(
+            select(targets).where(
+                targets.c.agency_id == agency_id, targets.c.period_id == period_id, targets.c.nip == nip
+            )
+        )
+    ).first()
 
 
 async def realization_count(session: AsyncSession, skp_id: str) -> int:
@@ -57,8 +72,13 @@ async def realization_count(session: AsyncSession, skp_id: str) -> int:
 def indikator_inputs(rhk: list[dict], realized: dict[str, float]) -> list[IndikatorInput]:
     return [
         IndikatorInput(
-            iki_id=iki["iki_id"], rhk_id=r["rhk_id"], rhk_kind=RhkKind(r["kind"]), aspect=Aspect(iki["aspect"]),
-            description=iki["description"], target=iki["target"], higher_is_better=iki["higher_is_better"],
+            iki_id=iki["iki_id"],
+            rhk_id=r["rhk_id"],
+            rhk_kind=RhkKind(r["kind"]),
+            aspect=Aspect(iki["aspect"]),
+            description=iki["description"],
+            target=iki["target"],
+            higher_is_better=iki["higher_is_better"],
             realization=realized.get(iki["iki_id"]),
         )
         for r in rhk
@@ -70,7 +90,8 @@ async def feedback_of(
     session: AsyncSession, agency_id: str, period_id: str, nip: str, checkpoint: Checkpoint | None = None
 ) -> tuple[list[FeedbackAnswer], int]:
     query = select(feedback_answers.c.source, feedback_answers.c.ratings).where(
-        feedback_answers.c.agency_id == agency_id, feedback_answers.c.period_id == period_id,
+        feedback_answers.c.agency_id == agency_id,
+        feedback_answers.c.period_id == period_id,
         feedback_answers.c.nip == nip,
     )
     if checkpoint is not None:
@@ -88,9 +109,13 @@ async def feedback_of(
 
 
 async def unit_tree(session: AsyncSession, agency_id: str) -> dict[str, str | None]:
-    rows = (await session.execute(select(roster.known_units.c.unit_id, roster.known_units.c.parent_unit_id).where(
-        roster.known_units.c.agency_id == agency_id,
-    ))).all()
+    rows = (
+        await session.execute(
+            select(roster.known_units.c.unit_id, roster.known_units.c.parent_unit_id).where(
+                roster.known_units.c.agency_id == agency_id,
+            )
+        )
+    ).all()
     return {row.unit_id: row.parent_unit_id for row in rows}
 
 
@@ -138,8 +163,10 @@ def keyed(table, keys: Iterable[Key], nip_column: str = "nip"):
 
 async def targets_of(session: AsyncSession, keys: Iterable[Key]) -> dict[Key, Target]:
     rows = (await session.execute(select(targets).where(keyed(targets, keys)))).all()
-    return {(r.agency_id, r.period_id, r.nip): Target(r.agency_id, r.period_id, r.nip, r.skp_id, r.version, r.rhk)
-            for r in rows}
+    return {
+        (r.agency_id, r.period_id, r.nip): Target(r.agency_id, r.period_id, r.nip, r.skp_id, r.version, r.rhk)
+        for r in rows
+    }
 
 
 async def realizations_of(
@@ -149,7 +176,8 @@ async def realizations_of(
     if not skp_ids:
         return {}
     query = select(realizations.c.skp_id, realizations.c.iki_id, realizations.c.value).where(
-        realizations.c.skp_id.in_(skp_ids))
+        realizations.c.skp_id.in_(skp_ids)
+    )
     if checkpoint is not None:
         query = query.where(realizations.c.checkpoint_id == checkpoint.checkpoint_id)
     found: dict[str, Realized] = defaultdict(Realized)
@@ -167,21 +195,30 @@ async def evidence_of(
     """Feedback answers and citizens' score per employee: two statements for all ``keys``."""
     keys = list(keys)
     found: dict[Key, Evidence] = defaultdict(Evidence)
-    query = select(feedback_answers.c.agency_id, feedback_answers.c.period_id, feedback_answers.c.nip,
-                   feedback_answers.c.source, feedback_answers.c.ratings, feedback_answers.c.round_id,
-                   ).where(keyed(feedback_answers, keys))
+    query = select(
+        feedback_answers.c.agency_id,
+        feedback_answers.c.period_id,
+        feedback_answers.c.nip,
+        feedback_answers.c.source,
+        feedback_answers.c.ratings,
+        feedback_answers.c.round_id,
+    ).where(keyed(feedback_answers, keys))
     if checkpoint is not None:
         query = query.where(feedback_answers.c.checkpoint_id == checkpoint.checkpoint_id)
     for row in (await session.execute(query)).all():
         evidence = found[row.agency_id, row.period_id, row.nip]
         source = _SOURCES[row.source]
-        evidence.answers.extend(FeedbackAnswer(source, _VALUES[v], _LEVELS[level], row.round_id)
-                                for v, level in row.ratings.items())
+        evidence.answers.extend(
+            FeedbackAnswer(source, _VALUES[v], _LEVELS[level], row.round_id) for v, level in row.ratings.items()
+        )
         evidence.forms += 1
     officer = citizen_ratings.c.officer_nip
-    query = select(citizen_ratings.c.agency_id, citizen_ratings.c.period_id, officer,
-                   func.avg(citizen_ratings.c.mean_score).label("mean")).where(
-        keyed(citizen_ratings, keys, "officer_nip"))
+    query = select(
+        citizen_ratings.c.agency_id,
+        citizen_ratings.c.period_id,
+        officer,
+        func.avg(citizen_ratings.c.mean_score).label("mean"),
+    ).where(keyed(citizen_ratings, keys, "officer_nip"))
     if checkpoint is not None:
         start = datetime.combine(checkpoint.starts_on, time.min, UTC)
         end = datetime.combine(checkpoint.ends_on + timedelta(days=1), time.min, UTC)
@@ -197,7 +234,9 @@ def _citizen_score(mean) -> float:
     return round((float(mean) - 2.5) / 1.5, 4)
 
 
-async def employees_of(session: AsyncSession, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], roster.KnownEmployee]:
+async def employees_of(
+    session: AsyncSession, keys: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], roster.KnownEmployee]:
     """Roster entries by (agency_id, nip)."""
     by_agency: dict[str, set[str]] = defaultdict(set)
     for agency_id, nip in keys:
@@ -205,17 +244,31 @@ async def employees_of(session: AsyncSession, keys: Iterable[tuple[str, str]]) -
     if not by_agency:
         return {}
     table = roster.known_employees
-    rows = (await session.execute(select(*roster.EMPLOYEE_COLUMNS).where(or_(*(
-        and_(table.c.agency_id == agency_id, table.c.nip.in_(sorted(nips))) for agency_id, nips in by_agency.items()
-    ))))).all()
+    rows = (
+        await session.execute(
+            select(*roster.EMPLOYEE_COLUMNS).where(
+                or_(
+                    *(
+                        and_(table.c.agency_id == agency_id, table.c.nip.in_(sorted(nips)))
+                        for agency_id, nips in by_agency.items()
+                    )
+                )
+            )
+        )
+    ).all()
     return {(r.agency_id, r.nip): roster.KnownEmployee(**r._mapping) for r in rows}
 
 
 async def units_of(session: AsyncSession, agency_ids: Iterable[str]) -> dict[str, list[roster.KnownUnit]]:
     """Every agency's organisation tree (units are few next to employees)."""
     table = roster.known_units
-    rows = (await session.execute(select(*roster.UNIT_COLUMNS).where(table.c.agency_id.in_(sorted(set(agency_ids))))
-                                  .order_by(table.c.agency_id, table.c.unit_id))).all()
+    rows = (
+        await session.execute(
+            select(*roster.UNIT_COLUMNS)
+            .where(table.c.agency_id.in_(sorted(set(agency_ids))))
+            .order_by(table.c.agency_id, table.c.unit_id)
+        )
+    ).all()
     found: dict[str, list[roster.KnownUnit]] = defaultdict(list)
     for r in rows:
         found[r.agency_id].append(roster.KnownUnit(**r._mapping))
@@ -223,7 +276,9 @@ async def units_of(session: AsyncSession, agency_ids: Iterable[str]) -> dict[str
 
 
 async def member_inputs(
-    session: AsyncSession, periods: Iterable[tuple[str, str]], units: Iterable[tuple[str, str]],
+    session: AsyncSession,
+    periods: Iterable[tuple[str, str]],
+    units: Iterable[tuple[str, str]],
     checkpoint: Checkpoint | None = None,
 ) -> tuple[dict[Key, str], dict[Key, Target], dict[str, Realized]]:
     """Everyone working in ``units`` ((agency_id, unit_id) pairs) with their targets and
@@ -234,24 +289,35 @@ async def member_inputs(
         return {}, {}, {}
     employees = roster.known_employees
     in_units = or_(*(and_(employees.c.agency_id == a, employees.c.unit_id.in_(u)) for a, u in _grouped(units).items()))
-    in_periods = or_(*(and_(targets.c.agency_id == a, targets.c.period_id.in_(p)) for a, p in _grouped(periods).items()))
+    in_periods = or_(
+        *(and_(targets.c.agency_id == a, targets.c.period_id.in_(p)) for a, p in _grouped(periods).items())
+    )
     members: dict[Key, str] = {}
-    rows = (await session.execute(select(employees.c.agency_id, employees.c.nip, employees.c.unit_id).where(in_units))).all()
+    rows = (
+        await session.execute(select(employees.c.agency_id, employees.c.nip, employees.c.unit_id).where(in_units))
+    ).all()
     by_agency: dict[str, list] = defaultdict(list)
     for r in rows:
         by_agency[r.agency_id].append(r)
     for agency_id, period_id in periods:
         for r in by_agency.get(agency_id, []):
             members[agency_id, period_id, r.nip] = r.unit_id
-    joined = targets.join(employees, and_(employees.c.agency_id == targets.c.agency_id, employees.c.nip == targets.c.nip))
+    joined = targets.join(
+        employees, and_(employees.c.agency_id == targets.c.agency_id, employees.c.nip == targets.c.nip)
+    )
     found = {
         (r.agency_id, r.period_id, r.nip): Target(r.agency_id, r.period_id, r.nip, r.skp_id, r.version, r.rhk)
         for r in (await session.execute(select(targets).select_from(joined).where(in_periods, in_units))).all()
     }
-    query = (select(realizations.c.skp_id, realizations.c.iki_id, realizations.c.value)
-             .select_from(realizations.join(targets, targets.c.skp_id == realizations.c.skp_id).join(
-                 employees, and_(employees.c.agency_id == targets.c.agency_id, employees.c.nip == targets.c.nip)))
-             .where(in_periods, in_units))
+    query = (
+        select(realizations.c.skp_id, realizations.c.iki_id, realizations.c.value)
+        .select_from(
+            realizations.join(targets, targets.c.skp_id == realizations.c.skp_id).join(
+                employees, and_(employees.c.agency_id == targets.c.agency_id, employees.c.nip == targets.c.nip)
+            )
+        )
+        .where(in_periods, in_units)
+    )
     if checkpoint is not None:
         query = query.where(realizations.c.checkpoint_id == checkpoint.checkpoint_id)
     realized: dict[str, Realized] = defaultdict(Realized)

@@ -59,8 +59,10 @@ _ANONYMOUS = {s.value for s in ANONYMOUS_SOURCES}
 # In a fixed order, so the same evidence always reads the same.
 _ANONYMOUS_ORDER = tuple(s.value for s in FeedbackSource if s in ANONYMOUS_SOURCES)
 _DIGITS = 4
-WITHHELD = (f"fewer than {MIN_ANONYMOUS_ANSWERS} peer or subordinate answers of one source in a round: "
-            "the level and score are withheld; the final ratings rest on them")
+WITHHELD = (
+    f"fewer than {MIN_ANONYMOUS_ANSWERS} peer or subordinate answers of one source in a round: "
+    "the level and score are withheld; the final ratings rest on them"
+)
 
 
 class Block(NamedTuple):
@@ -129,8 +131,11 @@ class PublishedPerilaku:
     def summary(self) -> dict:
         """The ``perilaku`` and ``perilaku_withheld`` fields of the contract's AppraisalSummary."""
         return {
-            "perilaku": [{"value": v.value.value, "level": v.level.value, "answers": v.answers}
-                         for v in self.values if not v.withheld],
+            "perilaku": [
+                {"value": v.value.value, "level": v.level.value, "answers": v.answers}
+                for v in self.values
+                if not v.withheld
+            ],
             "perilaku_withheld": [v.value for v in self.withheld],
         }
 
@@ -170,16 +175,25 @@ def _publish_value(result: PerilakuResult, blocks: Sequence[Block]) -> Published
     if complete:
         # Every anonymous answer is in a block of its own source: the proposal's evidence is
         # exactly what may be shown.
-        return PublishedValue(result.value, result.level, result.score, result.answers,
-                              tuple(PublishedEvidence(*e) for e in result.evidence))
-    shown = [PublishedEvidence(s, own[s][0], round(own[s][1] / own[s][0], _DIGITS), None)
-             for s in _ANONYMOUS_ORDER if s in own]
+        return PublishedValue(
+            result.value,
+            result.level,
+            result.score,
+            result.answers,
+            tuple(PublishedEvidence(*e) for e in result.evidence),
+        )
+    shown = [
+        PublishedEvidence(s, own[s][0], round(own[s][1] / own[s][0], _DIGITS), None)
+        for s in _ANONYMOUS_ORDER
+        if s in own
+    ]
     if pooled[0]:
         shown.append(PublishedEvidence(COLLEAGUES, pooled[0], round(pooled[1] / pooled[0], _DIGITS), None))
     if not shown:
         return PublishedValue(result.value, None, None, None, ())
-    open_sources = [PublishedEvidence(e.source, e.answers, e.mean, None)
-                    for e in result.evidence if e.source not in _ANONYMOUS]
+    open_sources = [
+        PublishedEvidence(e.source, e.answers, e.mean, None) for e in result.evidence if e.source not in _ANONYMOUS
+    ]
     return PublishedValue(result.value, None, None, None, (*open_sources, *shown))
 
 

@@ -48,6 +48,7 @@ def _member(kind, value):
     """``kind(value)``, skipping the (slow) enum lookup when ``value`` already is a member."""
     return value if type(value) is kind else kind(value)
 
+
 # Scores are rounded before banding so that float noise (0.3399999…) cannot flip a
 # level, and so the stored score is exactly the one the band was applied to.
 _SCORE_DIGITS = 4
@@ -180,9 +181,7 @@ def _group_by_rhk(results: Sequence[IndikatorResult]) -> dict[str, list[Indikato
     return by_rhk
 
 
-def _rate_hasil_kerja(
-    results: Sequence[IndikatorResult], policy: AppraisalPolicy
-) -> tuple[Ekspektasi, float, bool]:
+def _rate_hasil_kerja(results: Sequence[IndikatorResult], policy: AppraisalPolicy) -> tuple[Ekspektasi, float, bool]:
     by_rhk = _group_by_rhk(results)
     utama = [group for group in by_rhk.values() if group[0].rhk_kind is RhkKind.UTAMA]
     if not utama:
@@ -194,9 +193,7 @@ def _rate_hasil_kerja(
 
     if level is Ekspektasi.SESUAI and average >= policy.tambahan_lift_min_utama:
         tambahan_fully_met = sum(
-            1
-            for group in by_rhk.values()
-            if group[0].rhk_kind is RhkKind.TAMBAHAN and all(r.met for r in group)
+            1 for group in by_rhk.values() if group[0].rhk_kind is RhkKind.TAMBAHAN and all(r.met for r in group)
         )
         if tambahan_fully_met >= policy.tambahan_lift_count:
             return Ekspektasi.DI_ATAS, average, True
@@ -225,8 +222,11 @@ def _rate_value(
     # on its own so that five peers do not outvote one appraiser. (Integer scores: their
     # plain mean is exact, as fmean's would be.)
     said = [
-        SourceEvidence(_SOURCE_NAMES[s], len(scores), round(sum(scores) / len(scores), _SCORE_DIGITS), policy.source_weight(s))
-        for s in _SOURCES if (scores := by_source.get(s))
+        SourceEvidence(
+            _SOURCE_NAMES[s], len(scores), round(sum(scores) / len(scores), _SCORE_DIGITS), policy.source_weight(s)
+        )
+        for s in _SOURCES
+        if (scores := by_source.get(s))
     ]
     if value is BerakhlakValue.BERORIENTASI_PELAYANAN and citizen_service_score is not None:
         said.append(SourceEvidence("citizen", 0, citizen_service_score, policy.citizen_weight))
@@ -257,10 +257,7 @@ def _rate_perilaku(
     for answer in answers:
         by_value[_member(BerakhlakValue, answer.value)].append(answer)
 
-    results = tuple(
-        _rate_value(value, by_value.get(value, ()), citizen_service_score, policy)
-        for value in _VALUES
-    )
+    results = tuple(_rate_value(value, by_value.get(value, ()), citizen_service_score, policy) for value in _VALUES)
     overall = round(fmean(r.score for r in results), _SCORE_DIGITS)
     level = policy.perilaku_level(overall)
     below = sum(1 for r in results if r.level is Ekspektasi.DI_BAWAH)
@@ -285,8 +282,6 @@ def average_capaian_utama(indikator: Sequence[IndikatorInput], policy: Appraisal
     """The mean capaian of the utama RHK alone, as ``propose`` computes it: what a member
     contributes to their unit's result. Raises as ``propose`` does."""
     return _rate_hasil_kerja(_assess_all(indikator, policy), policy)[1]
-
-
 
 
 def propose(
@@ -317,9 +312,7 @@ def propose(
         average_capaian_utama=average,
         feedback_answers=len(answers),
         weak_values=tuple(r.value for r in perilaku if r.level is Ekspektasi.DI_BAWAH),
-        missed_indikator=tuple(
-            r for r in results if r.rhk_kind is RhkKind.UTAMA and not r.met
-        ),
+        missed_indikator=tuple(r for r in results if r.rhk_kind is RhkKind.UTAMA and not r.met),
         perilaku_score=perilaku_score,
         tambahan_lifted=lifted,
     )

@@ -125,11 +125,13 @@ def check_distribution(organisation_predikat: OrganisationPredikat, predikat: It
     checks = []
     for bound in CURVE[organisation_predikat]:
         actual = sum(counts[p] for p in bound.predikat)
-        checks.append(BoundCheck(
-            bound=bound,
-            allowed_count=bound.allowed_count(total),
-            actual_count=actual,
-            actual_percent=round(actual * 100 / total, 2) if total else 0.0,
-            ok=bound.holds(actual, total),
-        ))
+        checks.append(
+            BoundCheck(
+                bound=bound,
+                allowed_count=bound.allowed_count(total),
+                actual_count=actual,
+                actual_percent=round(actual * 100 / total, 2) if total else 0.0,
+                ok=bound.holds(actual, total),
+            )
+        )
     return CalibrationReport(organisation_predikat, counts, total, tuple(checks))

@@ -38,7 +38,9 @@ class ConfirmBody(RequestBody):
     reason: str | None = Field(None, max_length=2000)
 
 
-@router.post("/periods/{period_id}/employees/{nip}/appraisal", summary="Propose one employee's annual appraisal now (HR)")
+@router.post(
+    "/periods/{period_id}/employees/{nip}/appraisal", summary="Propose one employee's annual appraisal now (HR)"
+)
 async def propose_now(period_id: str, nip: str, principal: Hr, uow: Uow):
     async with uow:
         await roster.period(uow.session, principal.agency, period_id)
@@ -47,10 +49,17 @@ async def propose_now(period_id: str, nip: str, principal: Hr, uow: Uow):
     return appraisal
 
 
-@router.post("/periods/{period_id}/checkpoints/{checkpoint_id}/appraisals",
-             summary="Propose the periodic appraisal of every employee with an approved SKP (HR)")
+@router.post(
+    "/periods/{period_id}/checkpoints/{checkpoint_id}/appraisals",
+    summary="Propose the periodic appraisal of every employee with an approved SKP (HR)",
+)
 async def propose_periodic(
-    period_id: str, checkpoint_id: str, principal: Hr, uow: Uow, limit: page_limit(500) = 100, offset: Offset = 0,
+    period_id: str,
+    checkpoint_id: str,
+    principal: Hr,
+    uow: Uow,
+    limit: page_limit(500) = 100,
+    offset: Offset = 0,
 ):
     """Counts what was proposed and lists a page of the employees skipped, with why."""
     async with uow:
@@ -62,11 +71,23 @@ async def propose_periodic(
 
 @router.post("/appraisals/{appraisal_id}/confirm", summary="The appraiser confirms or overrides a proposal")
 async def confirm_proposal(
-    appraisal_id: str, body: ConfirmBody, principal: Anyone, uow: Uow, day: Annotated[date, Depends(today)],
+    appraisal_id: str,
+    body: ConfirmBody,
+    principal: Anyone,
+    uow: Uow,
+    day: Annotated[date, Depends(today)],
 ):
     async with uow:
-        result = await confirm(uow, principal.agency, appraisal_id, principal.nip, day,
-                               body.rating_hasil_kerja, body.rating_perilaku, body.reason)
+        result = await confirm(
+            uow,
+            principal.agency,
+            appraisal_id,
+            principal.nip,
+            day,
+            body.rating_hasil_kerja,
+            body.rating_perilaku,
+            body.reason,
+        )
         await uow.commit()
     return result
 
@@ -77,7 +98,9 @@ async def _detail(uow: UnitOfWork, principal: Principal, row) -> dict:
     appraiser_now = await records.current_appraiser(uow.session, principal.agency, row.nip)
     lineage = await records.lineage(uow.session, row)
     objected = await records.objections_on(uow.session, principal.agency, [r.appraisal_id for r in lineage])
-    readers = {row.nip, appraiser_now, *(r.appraiser_nip for r in lineage), *(o.superior_nip for o in objected)} - {None}
+    readers = {row.nip, appraiser_now, *(r.appraiser_nip for r in lineage), *(o.superior_nip for o in objected)} - {
+        None
+    }
     if principal.nip not in readers and not principal.has(Role.HR):
         raise no_appraisal()
     # Every reader gets the same explanation: only publishable evidence is stored (domain/anonymity.py).
@@ -99,12 +122,15 @@ async def read_by_id(appraisal_id: str, principal: Anyone, uow: Uow):
         return await _detail(uow, principal, row)
 
 
-@router.get("/periods/{period_id}/employees/{nip}/appraisal",
-            summary="An employee's current annual (or checkpoint) appraisal and how it was reached")
+@router.get(
+    "/periods/{period_id}/employees/{nip}/appraisal",
+    summary="An employee's current annual (or checkpoint) appraisal and how it was reached",
+)
 async def read_one(period_id: str, nip: str, principal: Anyone, uow: Uow, checkpoint_id: str | None = None):
     async with uow:
-        row = await records.latest_in_scope(uow.session, principal.agency, period_id, nip,
-                                            records.scope_of(checkpoint_id))
+        row = await records.latest_in_scope(
+            uow.session, principal.agency, period_id, nip, records.scope_of(checkpoint_id)
+        )
         if row is None:
             raise no_appraisal()
         return await _detail(uow, principal, row)
@@ -113,10 +139,17 @@ async def read_one(period_id: str, nip: str, principal: Anyone, uow: Uow, checkp
 @router.get("/me/appraisals", summary="My appraisals in a period: annual and periodic, every revision")
 async def read_mine(period_id: str, principal: Anyone, uow: Uow):
     async with uow:
-        rows = (await uow.session.execute(select(appraisals).where(
-            appraisals.c.agency_id == principal.agency, appraisals.c.period_id == period_id,
-            appraisals.c.nip == principal.nip,
-        ).order_by(appraisals.c.scope, appraisals.c.revision))).all()
+        rows = (
+            await uow.session.execute(
+                select(appraisals)
+                .where(
+                    appraisals.c.agency_id == principal.agency,
+                    appraisals.c.period_id == period_id,
+                    appraisals.c.nip == principal.nip,
+                )
+                .order_by(appraisals.c.scope, appraisals.c.revision)
+            )
+        ).all()
         await access_log.record_reads(uow, [(Kind.APPRAISAL, r.appraisal_id, r.nip) for r in rows])
     return {"period_id": period_id, "nip": principal.nip, "appraisals": [views.appraisal(r) for r in rows]}
 
@@ -134,44 +167,64 @@ async def read_period(
 ):
     """A page of appraisals by NIP; for HR the same page of the queue rows not completed."""
     query = select(appraisals).where(
-        appraisals.c.agency_id == principal.agency, appraisals.c.period_id == period_id, appraisals.c.kind == kind,
+        appraisals.c.agency_id == principal.agency,
+        appraisals.c.period_id == period_id,
+        appraisals.c.kind == kind,
         appraisals.c.status.in_([status] if status else records.CURRENT),
     )
     if checkpoint_id is not None:
         query = query.where(appraisals.c.checkpoint_id == checkpoint_id)
     if not principal.has(Role.HR):
-        query = query.where(appraisals.c.nip.in_(
-            select(roster.known_employees.c.nip).where(
-                roster.known_employees.c.agency_id == principal.agency,
-                roster.known_employees.c.appraiser_nip == principal.nip,
+        query = query.where(
+            appraisals.c.nip.in_(
+                select(roster.known_employees.c.nip).where(
+                    roster.known_employees.c.agency_id == principal.agency,
+                    roster.known_employees.c.appraiser_nip == principal.nip,
+                )
             )
-        ))
+        )
     async with uow:
         # One row past the page tells whether there is a next one.
-        rows = (await uow.session.execute(
-            query.order_by(appraisals.c.nip, appraisals.c.scope, appraisals.c.revision).limit(limit + 1).offset(offset)
-        )).all()
+        rows = (
+            await uow.session.execute(
+                query.order_by(appraisals.c.nip, appraisals.c.scope, appraisals.c.revision)
+                .limit(limit + 1)
+                .offset(offset)
+            )
+        ).all()
         pending = []
         if principal.has(Role.HR):
-            pending = (await uow.session.execute(
-                select(appraisals_due.c.nip, appraisals_due.c.status, appraisals_due.c.note).where(
-                    appraisals_due.c.agency_id == principal.agency, appraisals_due.c.period_id == period_id,
-                    appraisals_due.c.status != "done",
-                ).order_by(appraisals_due.c.nip).limit(limit + 1).offset(offset)
-            )).all()
+            pending = (
+                await uow.session.execute(
+                    select(appraisals_due.c.nip, appraisals_due.c.status, appraisals_due.c.note)
+                    .where(
+                        appraisals_due.c.agency_id == principal.agency,
+                        appraisals_due.c.period_id == period_id,
+                        appraisals_due.c.status != "done",
+                    )
+                    .order_by(appraisals_due.c.nip)
+                    .limit(limit + 1)
+                    .offset(offset)
+                )
+            ).all()
         await access_log.record_reads(uow, [(Kind.APPRAISAL, r.appraisal_id, r.nip) for r in rows[:limit]])
     more = len(rows) > limit or len(pending) > limit
     return {
         "period_id": period_id,
         "appraisals": [views.appraisal(r) for r in rows[:limit]],
         "not_completed": [dict(r._mapping) for r in pending[:limit]],
-        "limit": limit, "offset": offset, "next_offset": offset + limit if more else None,
+        "limit": limit,
+        "offset": offset,
+        "next_offset": offset + limit if more else None,
     }
 
 
-@router.get("/periods/{period_id}/employees/{nip}/inputs", summary="What this service knows of an employee's year so far")
+@router.get(
+    "/periods/{period_id}/employees/{nip}/inputs", summary="What this service knows of an employee's year so far"
+)
 async def read_inputs(
-    period_id: str, nip: str,
+    period_id: str,
+    nip: str,
     principal: Annotated[Principal, Depends(require_roles(Role.HR, Role.APPRAISER))],
     uow: Uow,
 ):
@@ -192,5 +245,3 @@ async def read_inputs(
         "realizations": realizations,
         "feedback_forms": forms,
     }
-
-

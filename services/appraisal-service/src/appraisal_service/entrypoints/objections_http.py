@@ -43,8 +43,11 @@ class DecisionBody(RequestBody):
     rating_perilaku: Ekspektasi | None = None
 
 
-@router.post("/appraisals/{appraisal_id}/objections", status_code=HTTP_201_CREATED,
-             summary="Object to my final result within 14 days (employee)")
+@router.post(
+    "/appraisals/{appraisal_id}/objections",
+    status_code=HTTP_201_CREATED,
+    summary="Object to my final result within 14 days (employee)",
+)
 async def object_to(appraisal_id: str, body: ObjectionBody, principal: Anyone, uow: Uow, day: Today):
     async with uow:
         filed = await file_objection(uow, principal.agency, appraisal_id, principal.nip, body.reasons.strip(), day)
@@ -55,16 +58,28 @@ async def object_to(appraisal_id: str, body: ObjectionBody, principal: Anyone, u
 @router.post("/objections/{objection_id}/decision", summary="Uphold or change the result (the appraiser's superior)")
 async def decide(objection_id: str, body: DecisionBody, principal: Anyone, uow: Uow, day: Today):
     async with uow:
-        decided = await decide_objection(uow, principal.agency, objection_id, principal.nip, day, body.outcome,
-                                         body.reason.strip(), body.rating_hasil_kerja, body.rating_perilaku)
+        decided = await decide_objection(
+            uow,
+            principal.agency,
+            objection_id,
+            principal.nip,
+            day,
+            body.outcome,
+            body.reason.strip(),
+            body.rating_hasil_kerja,
+            body.rating_perilaku,
+        )
         await uow.commit()
     return decided
 
 
 @router.get("/objections", summary="A page of the objections I filed or must decide (HR: all), oldest first")
 async def list_objections(
-    principal: Anyone, uow: Uow, status: Literal["open", "upheld", "changed"] | None = None,
-    limit: page_limit(500) = 100, offset: Offset = 0,
+    principal: Anyone,
+    uow: Uow,
+    status: Literal["open", "upheld", "changed"] | None = None,
+    limit: page_limit(500) = 100,
+    offset: Offset = 0,
 ):
     query = select(objections).where(objections.c.agency_id == principal.agency)
     if not principal.has(Role.HR):
@@ -73,13 +88,17 @@ async def list_objections(
         query = query.where(objections.c.status == status)
     async with uow:
         # One row past the page tells whether there is a next one.
-        rows = (await uow.session.execute(
-            query.order_by(objections.c.filed_at, objections.c.objection_id).limit(limit + 1).offset(offset)
-        )).all()
+        rows = (
+            await uow.session.execute(
+                query.order_by(objections.c.filed_at, objections.c.objection_id).limit(limit + 1).offset(offset)
+            )
+        ).all()
         await access_log.record_reads(uow, [(Kind.OBJECTION, r.objection_id, r.nip) for r in rows[:limit]])
     return {
         "objections": [views.objection(r) for r in rows[:limit]],
-        "limit": limit, "offset": offset, "next_offset": offset + limit if len(rows) > limit else None,
+        "limit": limit,
+        "offset": offset,
+        "next_offset": offset + limit if len(rows) > limit else None,
     }
 
 

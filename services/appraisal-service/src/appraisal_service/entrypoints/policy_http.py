@@ -42,7 +42,10 @@ async def get_policy(principal: Annotated[Principal, Depends(current_principal)]
 
 @router.put("/policy", summary="Set the agency's appraisal policy (HR); each change is a new version")
 async def put_policy(
-    body: PolicyBody, principal: Annotated[Principal, Depends(require_roles(Role.HR))], uow: Uow, response: Response,
+    body: PolicyBody,
+    principal: Annotated[Principal, Depends(require_roles(Role.HR))],
+    uow: Uow,
+    response: Response,
 ):
     async with uow:
         policy, changed = await set_policy(uow, principal.agency, body.model_dump(exclude_none=True), principal.nip)

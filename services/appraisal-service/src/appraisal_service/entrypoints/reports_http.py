@@ -24,13 +24,16 @@ class CalibrationBody(RequestBody):
     include_proposals: bool = True
 
 
-@router.post("/periods/{period_id}/calibration",
-             summary="Check the employees' predikat against the organisation's own (SE MenPANRB 3/2023)")
+@router.post(
+    "/periods/{period_id}/calibration",
+    summary="Check the employees' predikat against the organisation's own (SE MenPANRB 3/2023)",
+)
 async def calibrate(period_id: str, body: CalibrationBody, principal: Hr, uow: Uow):
     async with uow:
         await roster.period(uow.session, principal.agency, period_id)
-        return await calibration(uow, principal.agency, period_id, body.organisation_predikat, body.unit_id,
-                                 body.include_proposals)
+        return await calibration(
+            uow, principal.agency, period_id, body.organisation_predikat, body.unit_id, body.include_proposals
+        )
 
 
 @router.get("/periods/{period_id}/distribution", summary="The agency's predikat distribution per unit (HR)")

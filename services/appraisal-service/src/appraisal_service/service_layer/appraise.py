@@ -69,7 +69,10 @@ class Proposals:
 
 
 async def propose_many(
-    uow: UnitOfWork, keys: Iterable[Key], checkpoint: Checkpoint | None = None, inputs: Inputs | None = None,
+    uow: UnitOfWork,
+    keys: Iterable[Key],
+    checkpoint: Checkpoint | None = None,
+    inputs: Inputs | None = None,
 ) -> Proposals:
     """Inside an open unit of work: each employee's proposal for the year (or the checkpoint),
     made once; an employee who already has one keeps it. ``inputs`` may be given when the
@@ -102,8 +105,12 @@ async def propose_many(
         target = inputs.targets[key]
         policy, realized, said = policies[key[0]], inputs.realized_of(target).latest, evidence.get(key) or Evidence()
         try:
-            proposed = propose(projections.indikator_inputs(target.rhk, realized), said.answers, policy,
-                               citizen_service_score=said.citizen_score)
+            proposed = propose(
+                projections.indikator_inputs(target.rhk, realized),
+                said.answers,
+                policy,
+                citizen_service_score=said.citizen_score,
+            )
         except AppraisalError as exc:
             out.refused[key] = str(exc)
             continue
@@ -111,28 +118,41 @@ async def propose_many(
         if unit is not None:
             # A head of unit's hasil kerja is the unit's result (PermenPANRB 6/2022).
             proposed = dataclasses.replace(
-                proposed, rating_hasil_kerja=unit.level, predikat=predikat_for(unit.level, proposed.rating_perilaku))
+                proposed, rating_hasil_kerja=unit.level, predikat=predikat_for(unit.level, proposed.rating_perilaku)
+            )
         # Only the publishable evidence is kept: every view and event is made from it, so none
         # can show an anonymous answer (the anonymity rule, domain/anonymity.py).
         perilaku = publishable(proposed, said.answers)
-        rows.append({
-            "appraisal_id": str(uuid.uuid4()), "agency_id": key[0], "period_id": key[1], "nip": key[2],
-            "kind": "periodic" if checkpoint else "annual",
-            "checkpoint_id": checkpoint.checkpoint_id if checkpoint else None,
-            "scope": scope, "revision": 1, "status": "proposed",
-            "proposed_rating_hasil_kerja": proposed.rating_hasil_kerja.value,
-            "proposed_rating_perilaku": proposed.rating_perilaku.value,
-            "proposed_predikat": proposed.predikat.value, "proposed_at": now,
-            "policy_version": policy.version,
-            "summary": _summary(proposed, perilaku, said.forms, said.citizen_score),
-            "explanation": _explanation(proposed, perilaku, policy, unit, target, len(realized), said.forms,
-                                        said.citizen_score, checkpoint),
-        })
+        rows.append(
+            {
+                "appraisal_id": str(uuid.uuid4()),
+                "agency_id": key[0],
+                "period_id": key[1],
+                "nip": key[2],
+                "kind": "periodic" if checkpoint else "annual",
+                "checkpoint_id": checkpoint.checkpoint_id if checkpoint else None,
+                "scope": scope,
+                "revision": 1,
+                "status": "proposed",
+                "proposed_rating_hasil_kerja": proposed.rating_hasil_kerja.value,
+                "proposed_rating_perilaku": proposed.rating_perilaku.value,
+                "proposed_predikat": proposed.predikat.value,
+                "proposed_at": now,
+                "policy_version": policy.version,
+                "summary": _summary(proposed, perilaku, said.forms, said.citizen_score),
+                "explanation": _explanation(
+                    proposed, perilaku, policy, unit, target, len(realized), said.forms, said.citizen_score, checkpoint
+                ),
+            }
+        )
     out.created = await _insert(session, rows)
     # Proposed on a person's request (HR over HTTP); the due processor's own proposals record nothing.
     await access_log.record_changes(uow, [(Kind.APPRAISAL, made, key[2]) for key, made in out.created.items()])
-    already = [(r["agency_id"], r["period_id"], r["nip"]) for r in rows
-               if (r["agency_id"], r["period_id"], r["nip"]) not in out.created]
+    already = [
+        (r["agency_id"], r["period_id"], r["nip"])
+        for r in rows
+        if (r["agency_id"], r["period_id"], r["nip"]) not in out.created
+    ]
     if already:  # proposed before (or by a concurrent transaction): that proposal stands
         out.existing = await records.latest_in_scope_of(session, already, scope)
     return out
@@ -144,15 +164,22 @@ async def _insert(session: AsyncSession, rows: list[dict]) -> dict[Key, str]:
     if not rows:
         return {}
     dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(appraisals).on_conflict_do_nothing(
-        index_elements=["agency_id", "period_id", "nip", "scope", "revision"],
-    ).returning(appraisals.c.agency_id, appraisals.c.period_id, appraisals.c.nip, appraisals.c.appraisal_id)
+    statement = (
+        dialect.insert(appraisals)
+        .on_conflict_do_nothing(
+            index_elements=["agency_id", "period_id", "nip", "scope", "revision"],
+        )
+        .returning(appraisals.c.agency_id, appraisals.c.period_id, appraisals.c.nip, appraisals.c.appraisal_id)
+    )
     inserted = (await session.execute(statement, rows)).all()
     return {(r.agency_id, r.period_id, r.nip): r.appraisal_id for r in inserted}
 
 
 async def _unit_results(
-    session: AsyncSession, keys: list[Key], policies: dict[str, AppraisalPolicy], checkpoint: Checkpoint | None,
+    session: AsyncSession,
+    keys: list[Key],
+    policies: dict[str, AppraisalPolicy],
+    checkpoint: Checkpoint | None,
 ) -> dict[Key, UnitResult | None]:
     """The unit result of every head of unit among ``keys``: the members' targets and
     realisations are read once for all of them, and each member's capaian is computed once."""
@@ -166,7 +193,8 @@ async def _unit_results(
     if not under:
         return {}
     members, targets, realized = await projections.member_inputs(
-        session, {(a, p) for a, p, _ in under}, {(k[0], u) for k, units in under.items() for u in units}, checkpoint)
+        session, {(a, p) for a, p, _ in under}, {(k[0], u) for k, units in under.items() for u in units}, checkpoint
+    )
     by_unit: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for (agency_id, period_id, nip), unit_id in members.items():
         by_unit[agency_id, period_id, unit_id].append(nip)
@@ -179,8 +207,9 @@ async def _unit_results(
             if target is not None:
                 latest = (realized.get(target.skp_id) or Realized()).latest
                 try:
-                    capaian[member] = average_capaian_utama(projections.indikator_inputs(target.rhk, latest),
-                                                            policies[member[0]])
+                    capaian[member] = average_capaian_utama(
+                        projections.indikator_inputs(target.rhk, latest), policies[member[0]]
+                    )
                 except AppraisalError:
                     pass
         return capaian[member]
@@ -222,9 +251,17 @@ def _summary(proposed: ProposedAppraisal, perilaku: PublishedPerilaku, forms: in
     plain dict because proposals are made by the thousand (a test checks it validates)."""
     return {
         "indikator": [
-            {"iki_id": r.iki_id, "rhk_id": r.rhk_id, "rhk_kind": _TEXT[r.rhk_kind], "aspect": _TEXT[r.aspect],
-             "description": r.description, "target": r.target, "realization": r.realization, "capaian": r.capaian,
-             "met": r.met}
+            {
+                "iki_id": r.iki_id,
+                "rhk_id": r.rhk_id,
+                "rhk_kind": _TEXT[r.rhk_kind],
+                "aspect": _TEXT[r.aspect],
+                "description": r.description,
+                "target": r.target,
+                "realization": r.realization,
+                "capaian": r.capaian,
+                "met": r.met,
+            }
             for r in proposed.indikator
         ],
         **perilaku.summary(),
@@ -240,19 +277,33 @@ MEMBERS_EXPLAINED = 100
 
 
 def _explanation(
-    proposed: ProposedAppraisal, perilaku: PublishedPerilaku, policy: AppraisalPolicy, unit: UnitResult | None,
-    target, realizations: int, forms: int, citizens: float | None, checkpoint: Checkpoint | None,
+    proposed: ProposedAppraisal,
+    perilaku: PublishedPerilaku,
+    policy: AppraisalPolicy,
+    unit: UnitResult | None,
+    target,
+    realizations: int,
+    forms: int,
+    citizens: float | None,
+    checkpoint: Checkpoint | None,
 ) -> dict:
     """Every input and rule behind the proposal, kept with it so it reads the same later."""
     own_level = policy.hasil_level(proposed.average_capaian_utama)
     return {
         "policy": {"version": policy.version, "parameters": policy.parameters()},
         "inputs": {
-            "skp_id": target.skp_id, "skp_version": target.version, "realizations_used": realizations,
-            "feedback_forms": forms, "citizen_service_score": citizens,
-            "checkpoint": None if checkpoint is None else {
-                "checkpoint_id": checkpoint.checkpoint_id, "name": checkpoint.name,
-                "starts_on": checkpoint.starts_on.isoformat(), "ends_on": checkpoint.ends_on.isoformat(),
+            "skp_id": target.skp_id,
+            "skp_version": target.version,
+            "realizations_used": realizations,
+            "feedback_forms": forms,
+            "citizen_service_score": citizens,
+            "checkpoint": None
+            if checkpoint is None
+            else {
+                "checkpoint_id": checkpoint.checkpoint_id,
+                "name": checkpoint.name,
+                "starts_on": checkpoint.starts_on.isoformat(),
+                "ends_on": checkpoint.ends_on.isoformat(),
             },
         },
         "hasil_kerja": {
@@ -260,8 +311,12 @@ def _explanation(
             "average_capaian_utama": proposed.average_capaian_utama,
             "level_from_average": own_level.value,
             "tambahan_lifted": proposed.tambahan_lifted,
-            "unit": None if unit is None else {
-                "unit_ids": list(unit.unit_ids), "capaian": unit.capaian, "level": unit.level.value,
+            "unit": None
+            if unit is None
+            else {
+                "unit_ids": list(unit.unit_ids),
+                "capaian": unit.capaian,
+                "level": unit.level.value,
                 "member_count": len(unit.members),
                 "members": [{"nip": m, "average_capaian_utama": c} for m, c in unit.members[:MEMBERS_EXPLAINED]],
             },

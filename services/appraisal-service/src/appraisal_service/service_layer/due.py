@@ -53,12 +53,25 @@ def on_employees_closed(queued: asyncio.Event, settle_seconds: float = 0.0):
     async def handle(batch: Sequence[Delivered[EmployeePeriodClosed]], uow: UnitOfWork) -> None:
         now = datetime.now(UTC)
         due_at = now + timedelta(seconds=settle_seconds)
-        await bulk.insert_new(uow.session, appraisals_due, [
-            {"agency_id": e.agency_id, "period_id": e.period_id, "nip": e.nip, "skp_id": e.skp_id,
-             "skp_version": e.skp_version, "realization_count": e.realization_count, "due_at": due_at,
-             "queued_at": now, "status": "pending"}
-            for e in (d.event for d in batch)
-        ], KEY)
+        await bulk.insert_new(
+            uow.session,
+            appraisals_due,
+            [
+                {
+                    "agency_id": e.agency_id,
+                    "period_id": e.period_id,
+                    "nip": e.nip,
+                    "skp_id": e.skp_id,
+                    "skp_version": e.skp_version,
+                    "realization_count": e.realization_count,
+                    "due_at": due_at,
+                    "queued_at": now,
+                    "status": "pending",
+                }
+                for e in (d.event for d in batch)
+            ],
+            KEY,
+        )
         _wake_after_commit(uow, queued)
 
     return handle
@@ -70,12 +83,26 @@ def on_periods_closed_v1(queued: asyncio.Event, settle_seconds: float):
 
     async def handle(batch: Sequence[Delivered[PerformancePeriodClosedV1]], uow: UnitOfWork) -> None:
         now = datetime.now(UTC)
-        await bulk.insert_new(uow.session, appraisals_due, [
-            {"agency_id": e.agency_id, "period_id": e.period_id, "nip": employee.nip, "skp_id": employee.skp_id,
-             "skp_version": employee.skp_version, "realization_count": employee.realization_count,
-             "due_at": now + timedelta(seconds=settle_seconds), "queued_at": now, "status": "pending"}
-            for e in (d.event for d in batch) for employee in e.employees
-        ], KEY)
+        await bulk.insert_new(
+            uow.session,
+            appraisals_due,
+            [
+                {
+                    "agency_id": e.agency_id,
+                    "period_id": e.period_id,
+                    "nip": employee.nip,
+                    "skp_id": employee.skp_id,
+                    "skp_version": employee.skp_version,
+                    "realization_count": employee.realization_count,
+                    "due_at": now + timedelta(seconds=settle_seconds),
+                    "queued_at": now,
+                    "status": "pending",
+                }
+                for e in (d.event for d in batch)
+                for employee in e.employees
+            ],
+            KEY,
+        )
         _wake_after_commit(uow, queued)
 
     return handle
@@ -84,16 +111,24 @@ def on_periods_closed_v1(queued: asyncio.Event, settle_seconds: float):
 # --- working through it ------------------------------------------------------------------
 
 
-async def process_due_forever(runtime: ServiceRuntime, queued: asyncio.Event, *, batch_size: int = 1000,
-                              max_wait: float = 120.0, idle_seconds: float = 1.0, workers: int = 1) -> None:
+async def process_due_forever(
+    runtime: ServiceRuntime,
+    queued: asyncio.Event,
+    *,
+    batch_size: int = 1000,
+    max_wait: float = 120.0,
+    idle_seconds: float = 1.0,
+    workers: int = 1,
+) -> None:
     """``workers`` batches at once (each claims its own rows): one computes proposals while
     the database writes another's. SQLite, with a single writer, wants one."""
     runtime.extras["appraisals_queued"] = queued
     await asyncio.gather(*(_work(runtime.uows, queued, batch_size, max_wait, idle_seconds) for _ in range(workers)))
 
 
-async def _work(uows: UnitOfWorkFactory, queued: asyncio.Event, batch_size: int, max_wait: float,
-                idle_seconds: float) -> None:
+async def _work(
+    uows: UnitOfWorkFactory, queued: asyncio.Event, batch_size: int, max_wait: float, idle_seconds: float
+) -> None:
     size = batch_size
     while True:
         queued.clear()  # before the batch: a commit during it wakes the next round
@@ -117,8 +152,9 @@ async def _work(uows: UnitOfWorkFactory, queued: asyncio.Event, batch_size: int,
             pass
 
 
-async def process_due_once(uows: UnitOfWorkFactory, batch_size: int = 1000, max_wait: float = 120.0,
-                           retry_seconds: float = 1.0) -> int:
+async def process_due_once(
+    uows: UnitOfWorkFactory, batch_size: int = 1000, max_wait: float = 120.0, retry_seconds: float = 1.0
+) -> int:
     """One batch in one transaction; returns how many due rows it settled or put back."""
     context.begin()
     try:
@@ -156,8 +192,13 @@ async def _settle(uow: UnitOfWork, rows, keys: dict, now: datetime, max_wait: fl
         elif now - (row.queued_at or row.due_at) < timedelta(seconds=max_wait):
             waiting.append(key)
         else:
-            log.warning("appraising with incomplete inputs after waiting", agency_id=key[0], period_id=key[1],
-                        skp_version=row.skp_version, realizations=row.realization_count)
+            log.warning(
+                "appraising with incomplete inputs after waiting",
+                agency_id=key[0],
+                period_id=key[1],
+                skp_version=row.skp_version,
+                realizations=row.realization_count,
+            )
             ready.append(key)
     made = await propose_many(uow, ready, inputs=inputs)
     failed = {**made.not_found, **made.refused}
@@ -168,24 +209,36 @@ async def _settle(uow: UnitOfWork, rows, keys: dict, now: datetime, max_wait: fl
     await _set(uow, waiting, due_at=now + timedelta(seconds=retry_seconds))
     if failed:
         await uow.session.execute(
-            update(appraisals_due).where(*(appraisals_due.c[c] == bindparam(f"k_{c}") for c in KEY))
+            update(appraisals_due)
+            .where(*(appraisals_due.c[c] == bindparam(f"k_{c}") for c in KEY))
             .values(status="failed", note=bindparam("k_note")),
-            [{"k_agency_id": a, "k_period_id": p, "k_nip": n, "k_note": reason[:500]}
-             for (a, p, n), reason in failed.items()],
+            [
+                {"k_agency_id": a, "k_period_id": p, "k_nip": n, "k_note": reason[:500]}
+                for (a, p, n), reason in failed.items()
+            ],
         )
     await uow.commit()
-    log.info("due appraisals processed", claimed=len(rows), proposed=len(made.created), waiting=len(waiting),
-             failed=len(failed))
+    log.info(
+        "due appraisals processed",
+        claimed=len(rows),
+        proposed=len(made.created),
+        waiting=len(waiting),
+        failed=len(failed),
+    )
     return len(rows)
 
 
 async def _claim(uow: UnitOfWork, now: datetime, limit: int):
     # Locked rows belong to another replica's batch: skip them rather than wait.
-    return (await uow.session.execute(
-        select(appraisals_due).where(appraisals_due.c.status == "pending", appraisals_due.c.due_at <= now)
-        .order_by(appraisals_due.c.due_at, *(appraisals_due.c[c] for c in KEY)).limit(limit)
-        .with_for_update(skip_locked=True)
-    )).all()
+    return (
+        await uow.session.execute(
+            select(appraisals_due)
+            .where(appraisals_due.c.status == "pending", appraisals_due.c.due_at <= now)
+            .order_by(appraisals_due.c.due_at, *(appraisals_due.c[c] for c in KEY))
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    ).all()
 
 
 def _complete(row, inputs: Inputs) -> bool:

@@ -18,24 +18,38 @@ BATCH = 1000  # employees per round of bulk reads: bounds the statements' parame
 
 
 async def propose_for_checkpoint(
-    uow: UnitOfWork, agency_id: str, period_id: str, checkpoint_id: str, limit: int = 100, offset: int = 0,
+    uow: UnitOfWork,
+    agency_id: str,
+    period_id: str,
+    checkpoint_id: str,
+    limit: int = 100,
+    offset: int = 0,
 ) -> dict:
     checkpoint = await projections.checkpoint_of(uow.session, agency_id, period_id, checkpoint_id)
     if checkpoint is None:
         raise NotFound("no such checkpoint in this period")
-    keys = [(agency_id, period_id, t.nip) for t in await projections.targets_in_period(uow.session, agency_id, period_id)]
+    keys = [
+        (agency_id, period_id, t.nip) for t in await projections.targets_in_period(uow.session, agency_id, period_id)
+    ]
     proposed = existing = 0
     skipped = []  # in NIP order, as the keys are
     for start in range(0, len(keys), BATCH):
-        chunk = keys[start:start + BATCH]
+        chunk = keys[start : start + BATCH]
         made = await propose_many(uow, chunk, checkpoint)
         proposed, existing = proposed + len(made.created), existing + len(made.existing)
         # One employee's unusable SKP must not hold back the rest of the agency.
-        skipped.extend({"nip": key[2], "reason": made.refused.get(key) or made.not_found[key]}
-                       for key in chunk if key not in made.created and key not in made.existing)
-    page = skipped[offset:offset + limit]
+        skipped.extend(
+            {"nip": key[2], "reason": made.refused.get(key) or made.not_found[key]}
+            for key in chunk
+            if key not in made.created and key not in made.existing
+        )
+    page = skipped[offset : offset + limit]
     return {
-        "period_id": period_id, "checkpoint_id": checkpoint_id,
-        "proposed_count": proposed, "existing_count": existing, "skipped_count": len(skipped),
-        "skipped": page, "next_offset": offset + limit if offset + limit < len(skipped) else None,
+        "period_id": period_id,
+        "checkpoint_id": checkpoint_id,
+        "proposed_count": proposed,
+        "existing_count": existing,
+        "skipped_count": len(skipped),
+        "skipped": page,
+        "next_offset": offset + limit if offset + limit < len(skipped) else None,
     }

@@ -11,7 +11,9 @@ from appraisal_service.domain import DEFAULT_POLICY, policy_from_parameters
 async def read_policy(uow: UnitOfWork, agency_id: str) -> dict:
     policy, stored = await current_policy(uow.session, agency_id)
     return {
-        "version": policy.version, "parameters": policy.parameters(), "is_default": stored is None,
+        "version": policy.version,
+        "parameters": policy.parameters(),
+        "is_default": stored is None,
         "set_by": stored["set_by"] if stored else None,
         "set_at": stored["set_at"].isoformat() if stored else None,
         "defaults": {"version": DEFAULT_POLICY.version, "parameters": DEFAULT_POLICY.parameters()},

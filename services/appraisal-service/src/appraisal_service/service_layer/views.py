@@ -20,22 +20,35 @@ def appraisal(row, *, with_explanation: bool = False) -> dict:
         != (r["proposed_rating_hasil_kerja"], r["proposed_rating_perilaku"])
     )
     body = {
-        "appraisal_id": r["appraisal_id"], "agency_id": r["agency_id"], "period_id": r["period_id"], "nip": r["nip"],
-        "kind": r["kind"], "checkpoint_id": r["checkpoint_id"], "revision": r["revision"], "status": r["status"],
+        "appraisal_id": r["appraisal_id"],
+        "agency_id": r["agency_id"],
+        "period_id": r["period_id"],
+        "nip": r["nip"],
+        "kind": r["kind"],
+        "checkpoint_id": r["checkpoint_id"],
+        "revision": r["revision"],
+        "status": r["status"],
         "proposed": {
-            "rating_hasil_kerja": r["proposed_rating_hasil_kerja"], "rating_perilaku": r["proposed_rating_perilaku"],
-            "predikat": r["proposed_predikat"], "proposed_at": _iso(r["proposed_at"]),
+            "rating_hasil_kerja": r["proposed_rating_hasil_kerja"],
+            "rating_perilaku": r["proposed_rating_perilaku"],
+            "predikat": r["proposed_predikat"],
+            "proposed_at": _iso(r["proposed_at"]),
         },
-        "rating_hasil_kerja": r["rating_hasil_kerja"], "rating_perilaku": r["rating_perilaku"],
+        "rating_hasil_kerja": r["rating_hasil_kerja"],
+        "rating_perilaku": r["rating_perilaku"],
         "predikat": r["predikat"],
         "overridden": overridden,
         # Only a departure from the proposal needs (and shows) the appraiser's reason.
         "override_reason": r["confirm_reason"] if overridden and r["revision"] == 1 else None,
-        "appraiser_nip": r["appraiser_nip"], "completed_at": _iso(r["completed_at"]),
+        "appraiser_nip": r["appraiser_nip"],
+        "completed_at": _iso(r["completed_at"]),
         "final_on": _iso(r["final_on"]),
-        "objection_closes_on": _iso(objection_closes_on(r["final_on"])) if r["final_on"] and r["revision"] == 1 else None,
+        "objection_closes_on": _iso(objection_closes_on(r["final_on"]))
+        if r["final_on"] and r["revision"] == 1
+        else None,
         "policy_version": r["policy_version"],
-        "supersedes_appraisal_id": r["supersedes_appraisal_id"], "objection_id": r["objection_id"],
+        "supersedes_appraisal_id": r["supersedes_appraisal_id"],
+        "objection_id": r["objection_id"],
         "summary": r["summary"],
     }
     if with_explanation:
@@ -46,10 +59,18 @@ def appraisal(row, *, with_explanation: bool = False) -> dict:
 def objection(row) -> dict:
     r = row._mapping
     return {
-        "objection_id": r["objection_id"], "appraisal_id": r["appraisal_id"], "period_id": r["period_id"],
-        "nip": r["nip"], "reasons": r["reasons"], "filed_on": _iso(r["filed_on"]), "filed_at": _iso(r["filed_at"]),
-        "superior_nip": r["superior_nip"], "status": r["status"], "decided_by": r["decided_by"],
-        "decision_reason": r["decision_reason"], "decided_at": _iso(r["decided_at"]),
+        "objection_id": r["objection_id"],
+        "appraisal_id": r["appraisal_id"],
+        "period_id": r["period_id"],
+        "nip": r["nip"],
+        "reasons": r["reasons"],
+        "filed_on": _iso(r["filed_on"]),
+        "filed_at": _iso(r["filed_at"]),
+        "superior_nip": r["superior_nip"],
+        "status": r["status"],
+        "decided_by": r["decided_by"],
+        "decision_reason": r["decision_reason"],
+        "decided_at": _iso(r["decided_at"]),
         "revised_appraisal_id": r["revised_appraisal_id"],
     }
 
@@ -75,8 +96,9 @@ def republished(explanation: dict | None, summary: dict) -> tuple[dict | None, d
         value = BerakhlakValue(v["value"])
         evidence = tuple(SourceEvidence(e["source"], e["answers"], e["mean"], e["weight"]) for e in v["evidence"])
         results.append(PerilakuResult(value, Ekspektasi(v["level"]), v["answers"], v["score"], evidence))
-        tallies[value] = [Block(None, e.source, e.answers, round(e.mean * e.answers))
-                          for e in evidence if e.source in _ANONYMOUS]
+        tallies[value] = [
+            Block(None, e.source, e.answers, round(e.mean * e.answers)) for e in evidence if e.source in _ANONYMOUS
+        ]
     published = publishable_perilaku(results, tallies, explanation["perilaku"].get("score"))
     return {**explanation, "perilaku": published.explanation()}, {**summary, **published.summary()}
 

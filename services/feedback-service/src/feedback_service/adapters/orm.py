@@ -61,9 +61,14 @@ feedback_rounds = Table(
 # treat as distinct each time; the coalesce makes two such rounds collide too.
 OPEN_ROUND = "status = 'open'"
 Index(
-    "uq_feedback_rounds_open", feedback_rounds.c.agency_id, feedback_rounds.c.period_id, feedback_rounds.c.nip,
-    func.coalesce(feedback_rounds.c.checkpoint_id, ""), unique=True,
-    postgresql_where=text(OPEN_ROUND), sqlite_where=text(OPEN_ROUND),
+    "uq_feedback_rounds_open",
+    feedback_rounds.c.agency_id,
+    feedback_rounds.c.period_id,
+    feedback_rounds.c.nip,
+    func.coalesce(feedback_rounds.c.checkpoint_id, ""),
+    unique=True,
+    postgresql_where=text(OPEN_ROUND),
+    sqlite_where=text(OPEN_ROUND),
 )
 
 round_givers = Table(

@@ -65,12 +65,16 @@ class RateLimits:
         else:
             # Our own pool, so the service can close it when it stops.
             self._pool = redis.asyncio.ConnectionPool.from_url(
-                settings.redis_url.removeprefix("async+"), socket_connect_timeout=STORE_TIMEOUT_SECONDS,
+                settings.redis_url.removeprefix("async+"),
+                socket_connect_timeout=STORE_TIMEOUT_SECONDS,
                 socket_timeout=STORE_TIMEOUT_SECONDS,
             )
             storage = storage_from_string(
-                _async_uri(settings.redis_url), implementation="redispy", connection_pool=self._pool,
-                key_prefix=settings.rate_key_prefix, wrap_exceptions=True,
+                _async_uri(settings.redis_url),
+                implementation="redispy",
+                connection_pool=self._pool,
+                key_prefix=settings.rate_key_prefix,
+                wrap_exceptions=True,
             )
         self._limiter = MovingWindowRateLimiter(storage)
 

@@ -60,8 +60,9 @@ def _open_view(answers: list[Answer]) -> dict:
     return {"answers": len(answers), "forms": [{"ratings": dict(a.ratings), "comment": a.comment} for a in answers]}
 
 
-def _anonymous_view(source: FeedbackSource, answers: list[Answer], *, for_manager: bool, reader_nip: str,
-                    final: bool) -> dict:
+def _anonymous_view(
+    source: FeedbackSource, answers: list[Answer], *, for_manager: bool, reader_nip: str, final: bool
+) -> dict:
     if reason := withheld_because(source, answers, reader_nip=reader_nip, final=final):
         view = {"shown": False, "reason": reason}
         # HR and the appraiser may follow progress by count; the employee may not, so the
@@ -83,6 +84,9 @@ def feedback_view(answers: Iterable[Answer], *, for_manager: bool, reader_nip: s
     for answer in answers:
         by_source[answer.source].append(answer)
     view = {s.value: _open_view(by_source[s]) for s in OPEN_SOURCES}
-    view |= {s.value: _anonymous_view(s, by_source[s], for_manager=for_manager, reader_nip=reader_nip, final=final)
-             for s in FeedbackSource if s in ANONYMOUS_SOURCES}
+    view |= {
+        s.value: _anonymous_view(s, by_source[s], for_manager=for_manager, reader_nip=reader_nip, final=final)
+        for s in FeedbackSource
+        if s in ANONYMOUS_SOURCES
+    }
     return view

@@ -46,12 +46,17 @@ class Nomination:
     source: FeedbackSource
 
 
-READER_AS_ANONYMOUS_GIVER = ("whoever opens a round or may read its results for the manager cannot be named "
-                             "as a peer or subordinate giver in it")
+READER_AS_ANONYMOUS_GIVER = (
+    "whoever opens a round or may read its results for the manager cannot be named as a peer or subordinate giver in it"
+)
 
 
 def check_nominations(
-    nominations: list[Nomination], *, employee_nip: str, appraiser_nip: str | None, opener_nip: str | None = None,
+    nominations: list[Nomination],
+    *,
+    employee_nip: str,
+    appraiser_nip: str | None,
+    opener_nip: str | None = None,
 ) -> None:
     """A source stands for a relationship, so it must match who the giver is: otherwise a peer
     answer could be the appraiser's, or the employee could rate themself anonymously. And the
@@ -64,8 +69,9 @@ def check_nominations(
     seen: set[str] = set()
     for index, n in enumerate(nominations):
         if n.nip in seen:
-            raise RoundRefused("each giver is named once; a giver was named more than once",
-                               field=f"givers.{index}.nip")
+            raise RoundRefused(
+                "each giver is named once; a giver was named more than once", field=f"givers.{index}.nip"
+            )
         seen.add(n.nip)
         rule = _source_rule_broken(n, employee_nip, appraiser_nip)
         if rule:
@@ -90,8 +96,9 @@ def _source_rule_broken(n: Nomination, employee_nip: str, appraiser_nip: str | N
 def check_checkpoint(checkpoint_id: str | None, checkpoints: list[str]) -> None:
     """A round evaluates one of the period's checkpoints; a period without any takes none."""
     if checkpoints and checkpoint_id not in checkpoints:
-        raise RoundRefused(f"checkpoint_id must be one of the period's checkpoints: {', '.join(checkpoints)}",
-                           field="checkpoint_id")
+        raise RoundRefused(
+            f"checkpoint_id must be one of the period's checkpoints: {', '.join(checkpoints)}", field="checkpoint_id"
+        )
     if not checkpoints and checkpoint_id is not None:
         raise RoundRefused("the period has no checkpoints; leave checkpoint_id empty", field="checkpoint_id")
 

@@ -19,7 +19,7 @@ def _parsed(hop: str) -> IPv4Address | IPv6Address | None:
     hop = hop.strip()
     candidates = [hop]
     if hop.startswith("[") and "]" in hop:  # "[2001:db8::1]:443"
-        candidates.append(hop[1:hop.index("]")])
+        candidates.append(hop[1 : hop.index("]")])
     elif hop.count(":") == 1:  # "203.0.113.5:5123"
         candidates.append(hop.split(":")[0])
     for candidate in candidates:

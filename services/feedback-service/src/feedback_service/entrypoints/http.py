@@ -26,7 +26,11 @@ def as_giver(principal: Principal) -> Giver:
 @router.get("/employees/{nip}/feedback", summary="An employee's feedback in a period, per round, anonymised")
 async def period_feedback(nip: NipPath, period_id: PeriodQuery, principal: Caller, uow: Uow):
     return await rounds.period_feedback(
-        uow, agency_id=principal.agency, period_id=period_id, nip=nip, caller=as_giver(principal),
+        uow,
+        agency_id=principal.agency,
+        period_id=period_id,
+        nip=nip,
+        caller=as_giver(principal),
     )
 
 

@@ -13,5 +13,6 @@ RoundPath = Annotated[str, Path(min_length=1, max_length=36, description="the fe
 NipPath = Annotated[str, Path(pattern=r"^\d{18}$", description="18-digit NIP")]
 PeriodQuery = Annotated[str, Query(min_length=1, max_length=64, description="the performance period's id")]
 OptionalPeriodQuery = Annotated[
-    str | None, Query(min_length=1, max_length=64, description="a performance period's id; default the open one"),
+    str | None,
+    Query(min_length=1, max_length=64, description="a performance period's id; default the open one"),
 ]

@@ -82,8 +82,9 @@ def install_rate_limits(app: FastAPI, settings: SurveySettings) -> PublicRateLim
     async def on_unavailable(request: Request, exc: LimiterUnavailable):
         # No client address in the log: it is personal data, and the outage is the news.
         log.warning("rate-limit store unavailable; public survey route refused", error=str(exc), path=request.url.path)
-        response = problem_response(request, 503, "Service unavailable",
-                                    "the public survey is briefly unavailable; try again shortly")
+        response = problem_response(
+            request, 503, "Service unavailable", "the public survey is briefly unavailable; try again shortly"
+        )
         response.headers["Retry-After"] = str(RETRY_WHEN_UNAVAILABLE_SECONDS)
         return response
 

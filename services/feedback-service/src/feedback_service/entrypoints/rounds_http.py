@@ -21,10 +21,12 @@ class GiverIn(RequestBody):
 class RoundIn(RequestBody):
     nip: str = NipField
     period_id: str = Field(min_length=1, max_length=64)
-    checkpoint_id: str | None = Field(None, min_length=1, max_length=128,
-                                      description="one of the period's checkpoints; empty if it has none")
-    givers: list[GiverIn] = Field(min_length=1, max_length=50,
-                                  description="who answers: the employee as 'self', the appraiser as 'appraiser'")
+    checkpoint_id: str | None = Field(
+        None, min_length=1, max_length=128, description="one of the period's checkpoints; empty if it has none"
+    )
+    givers: list[GiverIn] = Field(
+        min_length=1, max_length=50, description="who answers: the employee as 'self', the appraiser as 'appraiser'"
+    )
 
 
 class AnswerIn(RequestBody):
@@ -35,8 +37,13 @@ class AnswerIn(RequestBody):
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Open a round and name its givers (HR or appraiser)")
 async def open_round(body: RoundIn, principal: Caller, uow: Uow):
     return await rounds.open_round(
-        uow, agency_id=principal.agency, caller=as_giver(principal), nip=body.nip, period_id=body.period_id,
-        checkpoint_id=body.checkpoint_id, nominations=[Nomination(g.nip, g.source) for g in body.givers],
+        uow,
+        agency_id=principal.agency,
+        caller=as_giver(principal),
+        nip=body.nip,
+        period_id=body.period_id,
+        checkpoint_id=body.checkpoint_id,
+        nominations=[Nomination(g.nip, g.source) for g in body.givers],
     )
 
 
@@ -50,11 +57,18 @@ async def summary(round_id: RoundPath, principal: Caller, uow: Uow):
     return await rounds.round_summary(uow, agency_id=principal.agency, round_id=round_id, caller=as_giver(principal))
 
 
-@router.put("/{round_id}/answer", summary="Give, or replace, the caller's own answer (named givers only)",
-            responses={201: {"description": "first answer"}, 200: {"description": "answer replaced"}})
+@router.put(
+    "/{round_id}/answer",
+    summary="Give, or replace, the caller's own answer (named givers only)",
+    responses={201: {"description": "first answer"}, 200: {"description": "answer replaced"}},
+)
 async def answer(round_id: RoundPath, body: AnswerIn, principal: Caller, uow: Uow, response: Response):
     result = await rounds.answer_round(
-        uow, agency_id=principal.agency, round_id=round_id, giver_nip=principal.nip, ratings=body.ratings,
+        uow,
+        agency_id=principal.agency,
+        round_id=round_id,
+        giver_nip=principal.nip,
+        ratings=body.ratings,
         comment=body.comment,
     )
     response.status_code = status.HTTP_200_OK if result["replaced"] else status.HTTP_201_CREATED

@@ -14,26 +14,37 @@ from feedback_service.entrypoints.params import AgencyPath, OptionalPeriodQuery,
 from feedback_service.entrypoints.rate_limited import RateLimitedRoute, public_rate_limits
 from feedback_service.service_layer import surveys
 
-public_router = APIRouter(prefix="/public/agencies/{agency_id}/units/{unit_id}", tags=["citizen survey (public)"],
-                          route_class=RateLimitedRoute)
+public_router = APIRouter(
+    prefix="/public/agencies/{agency_id}/units/{unit_id}",
+    tags=["citizen survey (public)"],
+    route_class=RateLimitedRoute,
+)
 router = APIRouter(tags=["citizen survey"])
 Score = Annotated[int, Field(ge=1, le=4)]
 
 
 class SurveyAnswerIn(RequestBody):
     submission_id: uuid.UUID = Field(description="made once per filled-in form by the client; a repeat is refused")
-    elements: dict[SkmElement, Score] = Field(min_length=len(SkmElement), max_length=len(SkmElement),
-                                              description="a score 1-4 for each of the nine SKM elements")
+    elements: dict[SkmElement, Score] = Field(
+        min_length=len(SkmElement),
+        max_length=len(SkmElement),
+        description="a score 1-4 for each of the nine SKM elements",
+    )
     officer_nip: str | None = Field(None, pattern=r"^\d{18}$", description="the officer who served, if named")
     comment: str | None = Field(None, max_length=500)
 
 
-@public_router.post("/survey-answers", status_code=status.HTTP_201_CREATED,
-                    summary="Answer a public-service unit's satisfaction survey (no login; rate-limited)",
-                    responses={409: {"description": "duplicate submission or no open period"},
-                               413: {"description": "body too large"},
-                               429: {"description": "rate limit, or the officer was rated from this client today"},
-                               503: {"description": "the shared store of the rate limits does not answer"}})
+@public_router.post(
+    "/survey-answers",
+    status_code=status.HTTP_201_CREATED,
+    summary="Answer a public-service unit's satisfaction survey (no login; rate-limited)",
+    responses={
+        409: {"description": "duplicate submission or no open period"},
+        413: {"description": "body too large"},
+        429: {"description": "rate limit, or the officer was rated from this client today"},
+        503: {"description": "the shared store of the rate limits does not answer"},
+    },
+)
 async def answer(agency_id: AgencyPath, unit_id: UnitPath, body: SurveyAnswerIn, uow: Uow, request: Request):
     guard = public_rate_limits(request)
     client = guard.client_of(request)
@@ -42,8 +53,14 @@ async def answer(agency_id: AgencyPath, unit_id: UnitPath, body: SurveyAnswerIn,
         await guard.check(guard.limits.officer_ratings, client, officer_nip, what="answers naming one officer")
 
     return await surveys.answer_survey(
-        uow, agency_id=agency_id, unit_id=unit_id, submission_id=str(body.submission_id), elements=body.elements,
-        officer_nip=body.officer_nip, comment=body.comment, officer_cap=officer_cap,
+        uow,
+        agency_id=agency_id,
+        unit_id=unit_id,
+        submission_id=str(body.submission_id),
+        elements=body.elements,
+        officer_nip=body.officer_nip,
+        comment=body.comment,
+        officer_cap=officer_cap,
     )
 
 
@@ -53,8 +70,10 @@ async def public_summary(agency_id: AgencyPath, unit_id: UnitPath, uow: Uow, per
 
 
 @router.get("/units/{unit_id}/satisfaction", summary="A unit's IKM, mutu and citizen comments (HR)")
-async def unit_report(unit_id: UnitPath, principal: Annotated[Principal, Depends(require_roles(Role.HR))], uow: Uow,
-                      period_id: OptionalPeriodQuery = None):
+async def unit_report(
+    unit_id: UnitPath,
+    principal: Annotated[Principal, Depends(require_roles(Role.HR))],
+    uow: Uow,
+    period_id: OptionalPeriodQuery = None,
+):
     return await surveys.unit_report(uow, agency_id=principal.agency, unit_id=unit_id, period_id=period_id)
-
-

@@ -18,9 +18,14 @@ async def open_period_or_conflict(session: AsyncSession, agency_id: str, period_
 
 
 async def period_checkpoints(session: AsyncSession, agency_id: str, period_id: str) -> list[dict]:
-    row = (await session.execute(select(known_periods.c.checkpoints).where(
-        known_periods.c.agency_id == agency_id, known_periods.c.period_id == period_id,
-    ))).first()
+    row = (
+        await session.execute(
+            select(known_periods.c.checkpoints).where(
+                known_periods.c.agency_id == agency_id,
+                known_periods.c.period_id == period_id,
+            )
+        )
+    ).first()
     if row is None:
         raise NotFound(NO_SUCH_PERIOD)
     return list(row.checkpoints or [])
@@ -28,11 +33,13 @@ async def period_checkpoints(session: AsyncSession, agency_id: str, period_id: s
 
 async def current_open_period(session: AsyncSession, agency_id: str, today: date) -> str | None:
     """The agency's open period: the one covering today, else the latest opened one."""
-    rows = (await session.execute(
-        select(known_periods.c.period_id, known_periods.c.starts_on, known_periods.c.ends_on)
-        .where(known_periods.c.agency_id == agency_id, known_periods.c.status == "open")
-        .order_by(known_periods.c.starts_on.desc())
-    )).all()
+    rows = (
+        await session.execute(
+            select(known_periods.c.period_id, known_periods.c.starts_on, known_periods.c.ends_on)
+            .where(known_periods.c.agency_id == agency_id, known_periods.c.status == "open")
+            .order_by(known_periods.c.starts_on.desc())
+        )
+    ).all()
     covering = [r.period_id for r in rows if r.starts_on <= today <= r.ends_on]
     if covering:
         return covering[0]
@@ -45,5 +52,9 @@ async def period_to_report(session: AsyncSession, agency_id: str, today: date) -
     found = await current_open_period(session, agency_id, today)
     if found is not None:
         return found
-    return await session.scalar(select(known_periods.c.period_id).where(known_periods.c.agency_id == agency_id)
-                                .order_by(known_periods.c.starts_on.desc()).limit(1))
+    return await session.scalar(
+        select(known_periods.c.period_id)
+        .where(known_periods.c.agency_id == agency_id)
+        .order_by(known_periods.c.starts_on.desc())
+        .limit(1)
+    )

@@ -39,34 +39,53 @@ async def _public_unit(session: AsyncSession, agency_id: str, unit_id: str) -> r
 
 
 async def _totals(session: AsyncSession, agency_id: str, unit_id: str, period_id: str) -> tuple[int, dict]:
-    row = (await session.execute(
-        select(func.count(), *(func.coalesce(func.sum(answers_table.c[e.value]), 0) for e in SkmElement))
-        .where(answers_table.c.agency_id == agency_id, answers_table.c.unit_id == unit_id,
-               answers_table.c.period_id == period_id)
-    )).one()
+    row = (
+        await session.execute(
+            select(func.count(), *(func.coalesce(func.sum(answers_table.c[e.value]), 0) for e in SkmElement)).where(
+                answers_table.c.agency_id == agency_id,
+                answers_table.c.unit_id == unit_id,
+                answers_table.c.period_id == period_id,
+            )
+        )
+    ).one()
     return int(row[0]), {e: int(total) for e, total in zip(SkmElement, row[1:], strict=True)}
 
 
-async def _keep(session: AsyncSession, agency_id: str, unit_id: str, period_id: str,
-                found: UnitSatisfaction) -> bool:
+async def _keep(session: AsyncSession, agency_id: str, unit_id: str, period_id: str, found: UnitSatisfaction) -> bool:
     """Store the unit's latest IKM; True when it differs from what was stored before."""
-    where = (satisfaction_table.c.agency_id == agency_id, satisfaction_table.c.unit_id == unit_id,
-             satisfaction_table.c.period_id == period_id)
+    where = (
+        satisfaction_table.c.agency_id == agency_id,
+        satisfaction_table.c.unit_id == unit_id,
+        satisfaction_table.c.period_id == period_id,
+    )
     before = (await session.execute(select(satisfaction_table.c.ikm, satisfaction_table.c.mutu).where(*where))).first()
-    values = {"answers": found.answers, "ikm": float(found.ikm), "mutu": found.mutu.value,
-              "element_means": {e.value: float(m) for e, m in found.element_means.items()},
-              "updated_at": datetime.now(UTC)}
+    values = {
+        "answers": found.answers,
+        "ikm": float(found.ikm),
+        "mutu": found.mutu.value,
+        "element_means": {e.value: float(m) for e, m in found.element_means.items()},
+        "updated_at": datetime.now(UTC),
+    }
     if before is None:
-        await session.execute(insert(satisfaction_table).values(
-            agency_id=agency_id, unit_id=unit_id, period_id=period_id, **values))
+        await session.execute(
+            insert(satisfaction_table).values(agency_id=agency_id, unit_id=unit_id, period_id=period_id, **values)
+        )
         return True
     await session.execute(update(satisfaction_table).where(*where).values(**values))
     return Decimal(str(before.ikm)).quantize(Decimal("0.01")) != found.ikm or before.mutu != found.mutu.value
 
 
 async def answer_survey(
-    uow: UnitOfWork, *, agency_id: str, unit_id: str, submission_id: str, elements: dict[SkmElement, int],
-    officer_nip: str | None, comment: str | None, today: date | None = None, officer_cap: OfficerCap | None = None,
+    uow: UnitOfWork,
+    *,
+    agency_id: str,
+    unit_id: str,
+    submission_id: str,
+    elements: dict[SkmElement, int],
+    officer_nip: str | None,
+    comment: str | None,
+    today: date | None = None,
+    officer_cap: OfficerCap | None = None,
 ) -> dict:
     """Take one citizen's answer. ``officer_cap``, when given, is awaited with the named
     officer's NIP once the answer is known to be new, and raises to refuse it (the per-client
@@ -81,9 +100,13 @@ async def answer_survey(
         period_id = await current_open_period(session, agency_id, today or date.today())
         if period_id is None:
             raise Conflict(f"{NO_OPEN_PERIOD}; the survey takes no answers now")
-        repeated = await session.scalar(select(answers_table.c.answer_id).where(
-            answers_table.c.agency_id == agency_id, answers_table.c.unit_id == unit_id,
-            answers_table.c.submission_id == submission_id))
+        repeated = await session.scalar(
+            select(answers_table.c.answer_id).where(
+                answers_table.c.agency_id == agency_id,
+                answers_table.c.unit_id == unit_id,
+                answers_table.c.submission_id == submission_id,
+            )
+        )
         if repeated:  # a racing repeat is caught by the unique constraint below
             raise Conflict("this submission was already received; it is counted once")
         if officer_nip is not None:
@@ -98,40 +121,77 @@ async def answer_survey(
                 officer_nip = None
         # Answers to one unit take turns (row lock on PostgreSQL; SQLite has one writer anyway),
         # so each recomputed IKM counts every answer committed before it.
-        await session.execute(select(known_units.c.unit_id).where(
-            known_units.c.agency_id == agency_id, known_units.c.unit_id == unit_id).with_for_update())
+        await session.execute(
+            select(known_units.c.unit_id)
+            .where(known_units.c.agency_id == agency_id, known_units.c.unit_id == unit_id)
+            .with_for_update()
+        )
         answer_id, now = str(uuid.uuid4()), datetime.now(UTC)
         try:
-            await session.execute(insert(answers_table).values(
-                answer_id=answer_id, agency_id=agency_id, unit_id=unit_id, period_id=period_id,
-                submission_id=submission_id, officer_nip=officer_nip, comment=comment, answered_at=now,
-                **{e.value: score for e, score in elements.items()},
-            ))
+            await session.execute(
+                insert(answers_table).values(
+                    answer_id=answer_id,
+                    agency_id=agency_id,
+                    unit_id=unit_id,
+                    period_id=period_id,
+                    submission_id=submission_id,
+                    officer_nip=officer_nip,
+                    comment=comment,
+                    answered_at=now,
+                    **{e.value: score for e, score in elements.items()},
+                )
+            )
         except IntegrityError as exc:
             raise Conflict("this submission was already received; it is counted once") from exc
         count, totals = await _totals(session, agency_id, unit_id, period_id)
         found = unit_satisfaction(totals, count)
-        await uow.publish(CitizenSurveyAnswered(
-            agency_id=agency_id, unit_id=unit_id, period_id=period_id, answer_id=answer_id, elements=elements,
-            officer_nip=officer_nip, answered_at=now,
-        ))
+        await uow.publish(
+            CitizenSurveyAnswered(
+                agency_id=agency_id,
+                unit_id=unit_id,
+                period_id=period_id,
+                answer_id=answer_id,
+                elements=elements,
+                officer_nip=officer_nip,
+                answered_at=now,
+            )
+        )
         if await _keep(session, agency_id, unit_id, period_id, found):
-            await uow.publish(UnitSatisfactionChanged(
-                agency_id=agency_id, unit_id=unit_id, period_id=period_id, ikm=float(found.ikm), mutu=found.mutu,
-                answers=found.answers, element_means={e: float(m) for e, m in found.element_means.items()},
-            ))
+            await uow.publish(
+                UnitSatisfactionChanged(
+                    agency_id=agency_id,
+                    unit_id=unit_id,
+                    period_id=period_id,
+                    ikm=float(found.ikm),
+                    mutu=found.mutu,
+                    answers=found.answers,
+                    element_means={e: float(m) for e, m in found.element_means.items()},
+                )
+            )
         await uow.commit()
     return {"answer_id": answer_id, "period_id": period_id}
 
 
 async def _satisfaction(session: AsyncSession, agency_id: str, unit: roster.KnownUnit, period_id: str) -> dict:
     count, totals = await _totals(session, agency_id, unit.unit_id, period_id)
-    view = {"unit_id": unit.unit_id, "name": unit.name, "period_id": period_id, "answers": count,
-            "ikm": None, "mutu": None, "mutu_label": None, "element_means": None}
+    view = {
+        "unit_id": unit.unit_id,
+        "name": unit.name,
+        "period_id": period_id,
+        "answers": count,
+        "ikm": None,
+        "mutu": None,
+        "mutu_label": None,
+        "element_means": None,
+    }
     if count:
         found = unit_satisfaction(totals, count)
-        view |= {"ikm": float(found.ikm), "mutu": found.mutu.value, "mutu_label": found.mutu.label,
-                 "element_means": {e.value: float(m) for e, m in found.element_means.items()}}
+        view |= {
+            "ikm": float(found.ikm),
+            "mutu": found.mutu.value,
+            "mutu_label": found.mutu.label,
+            "element_means": {e.value: float(m) for e, m in found.element_means.items()},
+        }
     return view
 
 
@@ -160,13 +220,22 @@ async def unit_report(uow: UnitOfWork, *, agency_id: str, unit_id: str, period_i
         unit = await roster.unit(session, agency_id, unit_id)
         period_id = await _period_or_404(session, agency_id, period_id)
         view = await _satisfaction(session, agency_id, unit, period_id)
-        where = (answers_table.c.agency_id == agency_id, answers_table.c.unit_id == unit_id,
-                 answers_table.c.period_id == period_id)
+        where = (
+            answers_table.c.agency_id == agency_id,
+            answers_table.c.unit_id == unit_id,
+            answers_table.c.period_id == period_id,
+        )
         named = await session.scalar(select(func.count()).where(*where, answers_table.c.officer_nip.is_not(None)))
-        comments = (await session.execute(
-            select(answers_table.c.comment, answers_table.c.answered_at)
-            .where(*where, answers_table.c.comment.is_not(None))
-            .order_by(answers_table.c.answered_at.desc()).limit(RECENT_COMMENTS)
-        )).all()
-    return view | {"serves_public": unit.serves_public, "answers_naming_an_officer": named,
-                   "recent_comments": [{"comment": c.comment, "answered_at": c.answered_at} for c in comments]}
+        comments = (
+            await session.execute(
+                select(answers_table.c.comment, answers_table.c.answered_at)
+                .where(*where, answers_table.c.comment.is_not(None))
+                .order_by(answers_table.c.answered_at.desc())
+                .limit(RECENT_COMMENTS)
+            )
+        ).all()
+    return view | {
+        "serves_public": unit.serves_public,
+        "answers_naming_an_officer": named,
+        "recent_comments": [{"comment": c.comment, "answered_at": c.answered_at} for c in comments],
+    }

@@ -13,11 +13,17 @@ async def units(session: AsyncSession, agency_id: str) -> dict[str, WorkUnit]:
 
 
 async def save_unit(session: AsyncSession, agency_id: str, unit: WorkUnit, is_new: bool) -> None:
-    values = {"name": unit.name, "parent_unit_id": unit.parent_unit_id, "head_nip": unit.head_nip,
-              "serves_public": unit.serves_public}
+    values = {
+        "name": unit.name,
+        "parent_unit_id": unit.parent_unit_id,
+        "head_nip": unit.head_nip,
+        "serves_public": unit.serves_public,
+    }
     if is_new:
         await session.execute(insert(work_units).values(agency_id=agency_id, unit_id=unit.unit_id, **values))
     else:
-        await session.execute(update(work_units).where(
-            work_units.c.agency_id == agency_id, work_units.c.unit_id == unit.unit_id
-        ).values(**values))
+        await session.execute(
+            update(work_units)
+            .where(work_units.c.agency_id == agency_id, work_units.c.unit_id == unit.unit_id)
+            .values(**values)
+        )

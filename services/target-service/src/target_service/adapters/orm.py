@@ -124,8 +124,9 @@ skp_rhk = Table(
     Column("supports_rhk_id", String(36), nullable=True, index=True),
     Column("iku_id", String(36), nullable=True, index=True),
     Column("position", Integer, nullable=False),
-    ForeignKeyConstraint(["skp_id", "version"], ["skp_versions.skp_id", "skp_versions.version"],
-                         name="fk_skp_rhk_version"),
+    ForeignKeyConstraint(
+        ["skp_id", "version"], ["skp_versions.skp_id", "skp_versions.version"], name="fk_skp_rhk_version"
+    ),
 )
 
 skp_iki = Table(
@@ -141,8 +142,9 @@ skp_iki = Table(
     Column("unit", String(100), nullable=False),
     Column("higher_is_better", Boolean, nullable=False),
     Column("position", Integer, nullable=False),
-    ForeignKeyConstraint(["skp_id", "version", "rhk_id"], ["skp_rhk.skp_id", "skp_rhk.version", "skp_rhk.rhk_id"],
-                         name="fk_skp_iki_rhk"),
+    ForeignKeyConstraint(
+        ["skp_id", "version", "rhk_id"], ["skp_rhk.skp_id", "skp_rhk.version", "skp_rhk.rhk_id"], name="fk_skp_iki_rhk"
+    ),
 )
 
 # ``iki_id`` names an IKI of the version in force when it was recorded (no foreign key: the

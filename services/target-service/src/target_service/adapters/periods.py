@@ -14,8 +14,13 @@ async def _load(session: AsyncSession, *where, lock: str | None = None) -> list[
     per checkpoint, or one for a period without checkpoints. ``lock`` locks the period rows only
     (PostgreSQL refuses to lock the nullable side of an outer join; SQLite ignores locks)."""
     query = (
-        select(periods, period_checkpoints.c.checkpoint_id, period_checkpoints.c.name,
-               period_checkpoints.c.starts_on.label("c_starts_on"), period_checkpoints.c.ends_on.label("c_ends_on"))
+        select(
+            periods,
+            period_checkpoints.c.checkpoint_id,
+            period_checkpoints.c.name,
+            period_checkpoints.c.starts_on.label("c_starts_on"),
+            period_checkpoints.c.ends_on.label("c_ends_on"),
+        )
         .select_from(periods.outerjoin(period_checkpoints, period_checkpoints.c.period_id == periods.c.period_id))
         .where(*where)
         .order_by(periods.c.year, periods.c.period_id, period_checkpoints.c.position)
@@ -27,8 +32,19 @@ async def _load(session: AsyncSession, *where, lock: str | None = None) -> list[
         row, checkpoints = rows.setdefault(r.period_id, (r, []))
         if r.checkpoint_id is not None:
             checkpoints.append(Checkpoint(r.checkpoint_id, r.name, r.c_starts_on, r.c_ends_on))
-    return [Period(r.period_id, r.agency_id, r.year, r.starts_on, r.ends_on, PeriodStatus(r.status), r.closed_at,
-                   tuple(checkpoints)) for r, checkpoints in rows.values()]
+    return [
+        Period(
+            r.period_id,
+            r.agency_id,
+            r.year,
+            r.starts_on,
+            r.ends_on,
+            PeriodStatus(r.status),
+            r.closed_at,
+            tuple(checkpoints),
+        )
+        for r, checkpoints in rows.values()
+    ]
 
 
 async def period(session: AsyncSession, agency_id: str, period_id: str, lock: str | None = None) -> Period | None:
@@ -47,16 +63,32 @@ async def all_periods(session: AsyncSession, agency_id: str) -> list[Period]:
 
 
 async def add_period(session: AsyncSession, p: Period) -> None:
-    await session.execute(insert(periods).values(
-        period_id=p.period_id, agency_id=p.agency_id, year=p.year, starts_on=p.starts_on, ends_on=p.ends_on,
-        status=p.status.value, closed_at=p.closed_at,
-    ))
+    await session.execute(
+        insert(periods).values(
+            period_id=p.period_id,
+            agency_id=p.agency_id,
+            year=p.year,
+            starts_on=p.starts_on,
+            ends_on=p.ends_on,
+            status=p.status.value,
+            closed_at=p.closed_at,
+        )
+    )
     if p.checkpoints:
-        await session.execute(insert(period_checkpoints), [
-            {"period_id": p.period_id, "checkpoint_id": c.checkpoint_id, "name": c.name, "starts_on": c.starts_on,
-             "ends_on": c.ends_on, "position": n}
-            for n, c in enumerate(p.checkpoints)
-        ])
+        await session.execute(
+            insert(period_checkpoints),
+            [
+                {
+                    "period_id": p.period_id,
+                    "checkpoint_id": c.checkpoint_id,
+                    "name": c.name,
+                    "starts_on": c.starts_on,
+                    "ends_on": c.ends_on,
+                    "position": n,
+                }
+                for n, c in enumerate(p.checkpoints)
+            ],
+        )
 
 
 async def save_period(session: AsyncSession, p: Period) -> None:
@@ -65,11 +97,15 @@ async def save_period(session: AsyncSession, p: Period) -> None:
     )
 
 
-async def closing_state(session: AsyncSession, agency_id: str, period_id: str) -> list[tuple[str, str | None, int | None, int]]:
+async def closing_state(
+    session: AsyncSession, agency_id: str, period_id: str
+) -> list[tuple[str, str | None, int | None, int]]:
     """For every employee on the roster: (nip, skp_id with a version in force, that version, realisation count)."""
     in_force = and_(
-        skp.c.agency_id == employees.c.agency_id, skp.c.nip == employees.c.nip,
-        skp.c.period_id == period_id, skp.c.version.is_not(None),
+        skp.c.agency_id == employees.c.agency_id,
+        skp.c.nip == employees.c.nip,
+        skp.c.period_id == period_id,
+        skp.c.version.is_not(None),
     )
     counts = (
         select(realizations.c.skp_id, func.count().label("n"))
@@ -92,8 +128,9 @@ def _iku(row) -> Iku:
 
 
 async def iku_of_period(session: AsyncSession, agency_id: str, period_id: str) -> list[Iku]:
-    rows = await session.execute(select(iku).where(iku.c.agency_id == agency_id, iku.c.period_id == period_id)
-                                 .order_by(iku.c.code))
+    rows = await session.execute(
+        select(iku).where(iku.c.agency_id == agency_id, iku.c.period_id == period_id).order_by(iku.c.code)
+    )
     return [_iku(r) for r in rows]
 
 
@@ -103,10 +140,17 @@ async def one_iku(session: AsyncSession, agency_id: str, iku_id: str) -> Iku | N
 
 
 async def save_iku(session: AsyncSession, agency_id: str, item: Iku, is_new: bool) -> None:
-    values = {"description": item.description, "target": item.target, "unit": item.unit,
-              "higher_is_better": item.higher_is_better}
+    values = {
+        "description": item.description,
+        "target": item.target,
+        "unit": item.unit,
+        "higher_is_better": item.higher_is_better,
+    }
     if is_new:
-        await session.execute(insert(iku).values(iku_id=item.iku_id, agency_id=agency_id, period_id=item.period_id,
-                                                 code=item.code, **values))
+        await session.execute(
+            insert(iku).values(
+                iku_id=item.iku_id, agency_id=agency_id, period_id=item.period_id, code=item.code, **values
+            )
+        )
     else:
         await session.execute(update(iku).where(iku.c.iku_id == item.iku_id).values(**values))

@@ -12,8 +12,15 @@ async def add_realization(session: AsyncSession, **values) -> None:
 
 async def realizations_of(session: AsyncSession, skp_id: str) -> list[dict]:
     rows = await session.execute(
-        select(realizations.c.realization_id, realizations.c.iki_id, realizations.c.checkpoint_id,
-               realizations.c.value, realizations.c.evidence, realizations.c.recorded_by, realizations.c.recorded_at)
+        select(
+            realizations.c.realization_id,
+            realizations.c.iki_id,
+            realizations.c.checkpoint_id,
+            realizations.c.value,
+            realizations.c.evidence,
+            realizations.c.recorded_by,
+            realizations.c.recorded_at,
+        )
         .where(realizations.c.skp_id == skp_id)
         .order_by(realizations.c.recorded_at, realizations.c.realization_id)
     )
@@ -26,8 +33,14 @@ async def add_feedback(session: AsyncSession, **values) -> None:
 
 async def feedback_of(session: AsyncSession, skp_id: str) -> list[dict]:
     rows = await session.execute(
-        select(rhk_feedback.c.feedback_id, rhk_feedback.c.rhk_id, rhk_feedback.c.checkpoint_id, rhk_feedback.c.note,
-               rhk_feedback.c.given_by, rhk_feedback.c.given_at)
+        select(
+            rhk_feedback.c.feedback_id,
+            rhk_feedback.c.rhk_id,
+            rhk_feedback.c.checkpoint_id,
+            rhk_feedback.c.note,
+            rhk_feedback.c.given_by,
+            rhk_feedback.c.given_at,
+        )
         .where(rhk_feedback.c.skp_id == skp_id)
         .order_by(rhk_feedback.c.given_at, rhk_feedback.c.feedback_id)
     )

@@ -21,9 +21,9 @@ async def roster(session: AsyncSession, agency_id: str) -> dict[str, Employee]:
 
 
 async def employee(session: AsyncSession, agency_id: str, nip: str) -> Employee | None:
-    row = (await session.execute(
-        select(employees).where(employees.c.agency_id == agency_id, employees.c.nip == nip)
-    )).first()
+    row = (
+        await session.execute(select(employees).where(employees.c.agency_id == agency_id, employees.c.nip == nip))
+    ).first()
     return _employee(row) if row else None
 
 
@@ -42,32 +42,44 @@ def owner_facts(owner):
     (the employee, whether their appraiser is on the roster, whether they head the root unit).
     An SKP change needs all three; this lets one statement carry them."""
     appraiser = employees.alias("owner_appraiser")
-    heads_root = exists().where(work_units.c.agency_id == owner.c.agency_id, work_units.c.parent_unit_id.is_(None),
-                                work_units.c.head_nip == owner.c.nip)
+    heads_root = exists().where(
+        work_units.c.agency_id == owner.c.agency_id,
+        work_units.c.parent_unit_id.is_(None),
+        work_units.c.head_nip == owner.c.nip,
+    )
 
     def join(from_clause):
-        return from_clause.outerjoin(appraiser, and_(appraiser.c.agency_id == owner.c.agency_id,
-                                                     appraiser.c.nip == owner.c.appraiser_nip))
+        return from_clause.outerjoin(
+            appraiser, and_(appraiser.c.agency_id == owner.c.agency_id, appraiser.c.nip == owner.c.appraiser_nip)
+        )
 
-    return join, [*(owner.c[f].label(f"owner_{f}") for f in EMPLOYEE_FIELDS),
-                  appraiser.c.nip.label("owner_appraiser_found"), heads_root.label("owner_heads_root")]
+    return join, [
+        *(owner.c[f].label(f"owner_{f}") for f in EMPLOYEE_FIELDS),
+        appraiser.c.nip.label("owner_appraiser_found"),
+        heads_root.label("owner_heads_root"),
+    ]
 
 
 def owner_of(row) -> Owner | None:
     """The :class:`Owner` from a row holding the columns of :func:`owner_facts` (None: not on the roster)."""
     if row.owner_nip is None:
         return None
-    return Owner(Employee(**{f: getattr(row, f"owner_{f}") for f in EMPLOYEE_FIELDS}),
-                 row.owner_appraiser_found is not None, bool(row.owner_heads_root))
+    return Owner(
+        Employee(**{f: getattr(row, f"owner_{f}") for f in EMPLOYEE_FIELDS}),
+        row.owner_appraiser_found is not None,
+        bool(row.owner_heads_root),
+    )
 
 
 async def owner(session: AsyncSession, agency_id: str, nip: str) -> Owner | None:
     """The employee with the facts of :func:`owner_facts`, in one statement."""
     employee = employees.alias("owner")
     join, columns = owner_facts(employee)
-    row = (await session.execute(
-        select(*columns).select_from(join(employee)).where(employee.c.agency_id == agency_id, employee.c.nip == nip)
-    )).first()
+    row = (
+        await session.execute(
+            select(*columns).select_from(join(employee)).where(employee.c.agency_id == agency_id, employee.c.nip == nip)
+        )
+    ).first()
     return owner_of(row) if row else None
 
 
@@ -81,16 +93,20 @@ async def employee_page(session: AsyncSession, agency_id: str, limit: int, offse
 
 
 async def team(session: AsyncSession, agency_id: str, appraiser_nip: str) -> list[Employee]:
-    rows = await session.execute(select(employees).where(
-        employees.c.agency_id == agency_id, employees.c.appraiser_nip == appraiser_nip
-    ).order_by(employees.c.nip))
+    rows = await session.execute(
+        select(employees)
+        .where(employees.c.agency_id == agency_id, employees.c.appraiser_nip == appraiser_nip)
+        .order_by(employees.c.nip)
+    )
     return [_employee(row) for row in rows]
 
 
 async def in_unit(session: AsyncSession, agency_id: str, unit_id: str) -> list[Employee]:
-    rows = await session.execute(select(employees).where(
-        employees.c.agency_id == agency_id, employees.c.unit_id == unit_id
-    ).order_by(employees.c.nip))
+    rows = await session.execute(
+        select(employees)
+        .where(employees.c.agency_id == agency_id, employees.c.unit_id == unit_id)
+        .order_by(employees.c.nip)
+    )
     return [_employee(row) for row in rows]
 
 
@@ -105,10 +121,13 @@ async def update_employees(session: AsyncSession, agency_id: str, changed: list[
     statement = update(employees).where(
         employees.c.agency_id == bindparam("b_agency"), employees.c.nip == bindparam("b_nip")
     )
-    await session.execute(statement, [
-        {"b_agency": agency_id, "b_nip": e.nip, **{f: getattr(e, f) for f in EMPLOYEE_FIELDS if f != "nip"}}
-        for e in changed
-    ])
+    await session.execute(
+        statement,
+        [
+            {"b_agency": agency_id, "b_nip": e.nip, **{f: getattr(e, f) for f in EMPLOYEE_FIELDS if f != "nip"}}
+            for e in changed
+        ],
+    )
 
 
 async def remove_employee(session: AsyncSession, agency_id: str, nip: str) -> None:

@@ -24,22 +24,41 @@ def _aggregate_query(*where, order_by, with_owner: bool = False):
     return (
         select(
             *owner_columns,
-            skp.c.skp_id, skp.c.agency_id, skp.c.period_id, skp.c.nip,
-            skp_versions.c.version.label("v_number"), skp_versions.c.status.label("v_status"),
-            skp_versions.c.notes.label("v_notes"), skp_versions.c.reason.label("v_reason"),
-            skp_versions.c.approved_by.label("v_approved_by"), skp_versions.c.approved_at.label("v_approved_at"),
-            skp_rhk.c.rhk_id.label("r_id"), skp_rhk.c.kind.label("r_kind"), skp_rhk.c.description.label("r_description"),
-            skp_rhk.c.supports_rhk_id.label("r_supports_rhk_id"), skp_rhk.c.iku_id.label("r_iku_id"),
-            skp_iki.c.iki_id.label("i_id"), skp_iki.c.aspect.label("i_aspect"),
-            skp_iki.c.description.label("i_description"), skp_iki.c.target.label("i_target"),
-            skp_iki.c.unit.label("i_unit"), skp_iki.c.higher_is_better.label("i_higher_is_better"),
+            skp.c.skp_id,
+            skp.c.agency_id,
+            skp.c.period_id,
+            skp.c.nip,
+            skp_versions.c.version.label("v_number"),
+            skp_versions.c.status.label("v_status"),
+            skp_versions.c.notes.label("v_notes"),
+            skp_versions.c.reason.label("v_reason"),
+            skp_versions.c.approved_by.label("v_approved_by"),
+            skp_versions.c.approved_at.label("v_approved_at"),
+            skp_rhk.c.rhk_id.label("r_id"),
+            skp_rhk.c.kind.label("r_kind"),
+            skp_rhk.c.description.label("r_description"),
+            skp_rhk.c.supports_rhk_id.label("r_supports_rhk_id"),
+            skp_rhk.c.iku_id.label("r_iku_id"),
+            skp_iki.c.iki_id.label("i_id"),
+            skp_iki.c.aspect.label("i_aspect"),
+            skp_iki.c.description.label("i_description"),
+            skp_iki.c.target.label("i_target"),
+            skp_iki.c.unit.label("i_unit"),
+            skp_iki.c.higher_is_better.label("i_higher_is_better"),
         )
         .select_from(
             source.outerjoin(skp_versions, skp_versions.c.skp_id == skp.c.skp_id)
-            .outerjoin(skp_rhk, and_(skp_rhk.c.skp_id == skp_versions.c.skp_id,
-                                     skp_rhk.c.version == skp_versions.c.version))
-            .outerjoin(skp_iki, and_(skp_iki.c.skp_id == skp_rhk.c.skp_id, skp_iki.c.version == skp_rhk.c.version,
-                                     skp_iki.c.rhk_id == skp_rhk.c.rhk_id))
+            .outerjoin(
+                skp_rhk, and_(skp_rhk.c.skp_id == skp_versions.c.skp_id, skp_rhk.c.version == skp_versions.c.version)
+            )
+            .outerjoin(
+                skp_iki,
+                and_(
+                    skp_iki.c.skp_id == skp_rhk.c.skp_id,
+                    skp_iki.c.version == skp_rhk.c.version,
+                    skp_iki.c.rhk_id == skp_rhk.c.rhk_id,
+                ),
+            )
         )
         .where(*where)
         .order_by(order_by, skp.c.skp_id, skp_versions.c.version, skp_rhk.c.position, skp_iki.c.position)
@@ -66,25 +85,46 @@ async def _load(session: AsyncSession, query) -> list[tuple[Skp, Row]]:
         if r.r_id not in plan:
             plan[r.r_id] = (r, [])
         if r.i_id is not None:
-            plan[r.r_id][1].append(Indikator(r.i_id, Aspect(r.i_aspect), r.i_description, r.i_target, r.i_unit,
-                                             r.i_higher_is_better))
+            plan[r.r_id][1].append(
+                Indikator(r.i_id, Aspect(r.i_aspect), r.i_description, r.i_target, r.i_unit, r.i_higher_is_better)
+            )
     return [
-        (Skp(head.skp_id, head.agency_id, head.period_id, head.nip, [
-            SkpVersion(v.v_number, tuple(
-                RencanaHasilKerja(r.r_id, RhkKind(r.r_kind), r.r_description, tuple(iki), r.r_supports_rhk_id,
-                                  r.r_iku_id)
-                for r, iki in plan.values()
-            ), SkpStatus(v.v_status), v.v_notes, v.v_reason, v.v_approved_by, v.v_approved_at)
-            for v, plan in versions[skp_id]
-        ]), head)
+        (
+            Skp(
+                head.skp_id,
+                head.agency_id,
+                head.period_id,
+                head.nip,
+                [
+                    SkpVersion(
+                        v.v_number,
+                        tuple(
+                            RencanaHasilKerja(
+                                r.r_id, RhkKind(r.r_kind), r.r_description, tuple(iki), r.r_supports_rhk_id, r.r_iku_id
+                            )
+                            for r, iki in plan.values()
+                        ),
+                        SkpStatus(v.v_status),
+                        v.v_notes,
+                        v.v_reason,
+                        v.v_approved_by,
+                        v.v_approved_at,
+                    )
+                    for v, plan in versions[skp_id]
+                ],
+            ),
+            head,
+        )
         for skp_id, head in heads.items()
     ]
 
 
 async def get_skp(session: AsyncSession, agency_id: str, skp_id: str) -> tuple[Skp, Owner | None] | None:
     """The SKP and its owner (with the facts of roster.owner_facts; None when off the roster), in one statement."""
-    found = await _load(session, _aggregate_query(skp.c.agency_id == agency_id, skp.c.skp_id == skp_id,
-                                                  order_by=skp.c.skp_id, with_owner=True))
+    found = await _load(
+        session,
+        _aggregate_query(skp.c.agency_id == agency_id, skp.c.skp_id == skp_id, order_by=skp.c.skp_id, with_owner=True),
+    )
     return (found[0][0], owner_of(found[0][1])) if found else None
 
 
@@ -95,7 +135,9 @@ async def skp_of_employee(session: AsyncSession, agency_id: str, nip: str, perio
     return [s for s, _ in await _load(session, _aggregate_query(*where, order_by=skp.c.period_id))]
 
 
-async def skp_in_period(session: AsyncSession, agency_id: str, period_id: str, nips: list[str] | None = None) -> list[Skp]:
+async def skp_in_period(
+    session: AsyncSession, agency_id: str, period_id: str, nips: list[str] | None = None
+) -> list[Skp]:
     where = [skp.c.agency_id == agency_id, skp.c.period_id == period_id]
     if nips is not None:
         where.append(skp.c.nip.in_(nips))
@@ -105,29 +147,64 @@ async def skp_in_period(session: AsyncSession, agency_id: str, period_id: str, n
 async def _insert_plan(session: AsyncSession, s: Skp, v: SkpVersion) -> None:
     if not v.rhk:
         return
-    await session.execute(insert(skp_rhk), [
-        {"skp_id": s.skp_id, "version": v.number, "rhk_id": r.rhk_id, "kind": r.kind.value,
-         "description": r.description, "supports_rhk_id": r.supports_rhk_id, "iku_id": r.iku_id, "position": n}
-        for n, r in enumerate(v.rhk)
-    ])
-    await session.execute(insert(skp_iki), [
-        {"skp_id": s.skp_id, "version": v.number, "iki_id": i.iki_id, "rhk_id": r.rhk_id, "aspect": i.aspect.value,
-         "description": i.description, "target": i.target, "unit": i.unit, "higher_is_better": i.higher_is_better,
-         "position": m}
-        for r in v.rhk for m, i in enumerate(r.indikator)
-    ])
+    await session.execute(
+        insert(skp_rhk),
+        [
+            {
+                "skp_id": s.skp_id,
+                "version": v.number,
+                "rhk_id": r.rhk_id,
+                "kind": r.kind.value,
+                "description": r.description,
+                "supports_rhk_id": r.supports_rhk_id,
+                "iku_id": r.iku_id,
+                "position": n,
+            }
+            for n, r in enumerate(v.rhk)
+        ],
+    )
+    await session.execute(
+        insert(skp_iki),
+        [
+            {
+                "skp_id": s.skp_id,
+                "version": v.number,
+                "iki_id": i.iki_id,
+                "rhk_id": r.rhk_id,
+                "aspect": i.aspect.value,
+                "description": i.description,
+                "target": i.target,
+                "unit": i.unit,
+                "higher_is_better": i.higher_is_better,
+                "position": m,
+            }
+            for r in v.rhk
+            for m, i in enumerate(r.indikator)
+        ],
+    )
 
 
 def _version_values(v: SkpVersion) -> dict:
-    return {"status": v.status.value, "notes": v.notes, "reason": v.reason, "approved_by": v.approved_by,
-            "approved_at": v.approved_at}
+    return {
+        "status": v.status.value,
+        "notes": v.notes,
+        "reason": v.reason,
+        "approved_by": v.approved_by,
+        "approved_at": v.approved_at,
+    }
 
 
 async def add_skp(session: AsyncSession, s: Skp) -> None:
-    await session.execute(insert(skp).values(
-        skp_id=s.skp_id, agency_id=s.agency_id, period_id=s.period_id, nip=s.nip, version=s.version,
-        status=s.latest.status.value,
-    ))
+    await session.execute(
+        insert(skp).values(
+            skp_id=s.skp_id,
+            agency_id=s.agency_id,
+            period_id=s.period_id,
+            nip=s.nip,
+            version=s.version,
+            status=s.latest.status.value,
+        )
+    )
     await _save_latest(session, s, is_new=True, plan_changed=True)
 
 
@@ -136,8 +213,11 @@ async def _save_latest(session: AsyncSession, s: Skp, is_new: bool, plan_changed
     if is_new:
         await session.execute(insert(skp_versions).values(skp_id=s.skp_id, version=v.number, **_version_values(v)))
     else:
-        await session.execute(update(skp_versions).where(
-            skp_versions.c.skp_id == s.skp_id, skp_versions.c.version == v.number).values(**_version_values(v)))
+        await session.execute(
+            update(skp_versions)
+            .where(skp_versions.c.skp_id == s.skp_id, skp_versions.c.version == v.number)
+            .values(**_version_values(v))
+        )
     if plan_changed:
         if not is_new:
             await session.execute(delete(skp_iki).where(skp_iki.c.skp_id == s.skp_id, skp_iki.c.version == v.number))
@@ -149,16 +229,27 @@ class ChangedMeanwhile(Exception):
     """Another request changed the SKP between this one's read and write."""
 
 
-async def save_skp(session: AsyncSession, s: Skp, *, loaded: tuple[int | None, str], new_version: bool = False,
-                   plan_changed: bool = False) -> None:
+async def save_skp(
+    session: AsyncSession,
+    s: Skp,
+    *,
+    loaded: tuple[int | None, str],
+    new_version: bool = False,
+    plan_changed: bool = False,
+) -> None:
     """Only the latest version ever changes: earlier ones are history. ``loaded`` is the
     (version, status) the change was decided on; the write only lands if they still hold,
     so two appraisers' approve and return cannot both succeed."""
     version, status = loaded
-    result = await session.execute(update(skp).where(
-        skp.c.skp_id == s.skp_id, skp.c.version.is_(None) if version is None else skp.c.version == version,
-        skp.c.status == status,
-    ).values(version=s.version, status=s.latest.status.value))
+    result = await session.execute(
+        update(skp)
+        .where(
+            skp.c.skp_id == s.skp_id,
+            skp.c.version.is_(None) if version is None else skp.c.version == version,
+            skp.c.status == status,
+        )
+        .values(version=s.version, status=s.latest.status.value)
+    )
     if result.rowcount != 1:
         raise ChangedMeanwhile(s.skp_id)
     await _save_latest(session, s, is_new=new_version, plan_changed=plan_changed or new_version)

@@ -31,8 +31,11 @@ class LinkTargets:
 
 
 def _broken(n: int, r: RencanaHasilKerja, reason: str, **link) -> BrokenLink:
-    return BrokenLink(f"RHK {n} ({r.description}): {reason}",
-                      rhk={"position": n, "rhk_id": r.rhk_id, "description": r.description}, link=link)
+    return BrokenLink(
+        f"RHK {n} ({r.description}): {reason}",
+        rhk={"position": n, "rhk_id": r.rhk_id, "description": r.description},
+        link=link,
+    )
 
 
 def check_links(rhk: tuple[RencanaHasilKerja, ...], targets: LinkTargets, complete: bool) -> None:
@@ -44,22 +47,38 @@ def check_links(rhk: tuple[RencanaHasilKerja, ...], targets: LinkTargets, comple
         required = complete and r.kind is RhkKind.UTAMA
         if targets.head_of_agency:
             if r.supports_rhk_id:
-                raise _broken(n, r, "the head of agency's RHK serves an IKU (iku_id), not another RHK",
-                              supports_rhk_id=r.supports_rhk_id)
+                raise _broken(
+                    n,
+                    r,
+                    "the head of agency's RHK serves an IKU (iku_id), not another RHK",
+                    supports_rhk_id=r.supports_rhk_id,
+                )
             if r.iku_id and r.iku_id not in targets.iku_ids:
                 raise _broken(n, r, "iku_id is not an IKU of this period", iku_id=r.iku_id)
             if required and not r.iku_id:
                 raise _broken(n, r, "the head of agency's RHK utama must name the IKU it serves (iku_id)", iku_id=None)
             continue
         if r.iku_id:
-            raise _broken(n, r, "only the head of agency's RHK names an IKU; name the appraiser's RHK it supports "
-                                "(supports_rhk_id)", iku_id=r.iku_id)
+            raise _broken(
+                n,
+                r,
+                "only the head of agency's RHK names an IKU; name the appraiser's RHK it supports (supports_rhk_id)",
+                iku_id=r.iku_id,
+            )
         if r.supports_rhk_id and r.supports_rhk_id not in targets.approved_rhk_ids:
-            raise _broken(n, r, "supports_rhk_id does not exist in the appraiser's approved SKP",
-                          supports_rhk_id=r.supports_rhk_id)
+            raise _broken(
+                n,
+                r,
+                "supports_rhk_id does not exist in the appraiser's approved SKP",
+                supports_rhk_id=r.supports_rhk_id,
+            )
         if required and not r.supports_rhk_id:
-            raise _broken(n, r, "an RHK utama must name the approved RHK of the appraiser it supports "
-                                "(supports_rhk_id)", supports_rhk_id=None)
+            raise _broken(
+                n,
+                r,
+                "an RHK utama must name the approved RHK of the appraiser it supports (supports_rhk_id)",
+                supports_rhk_id=None,
+            )
 
 
 # --- who sees which plans in the cascade ------------------------------------------------------
@@ -132,13 +151,24 @@ def cascade_tree(iku: Iku, rows: list[CascadeRow]) -> dict:
     def node(row: CascadeRow, path: frozenset[str]) -> dict:
         below = [c for c in supported_by.get(row.rhk_id, []) if c.rhk_id not in path]  # a loop is cut, not followed
         return {
-            "rhk_id": row.rhk_id, "kind": row.kind, "description": row.description,
-            "nip": row.nip, "name": row.name, "skp_id": row.skp_id, "skp_status": row.skp_status,
+            "rhk_id": row.rhk_id,
+            "kind": row.kind,
+            "description": row.description,
+            "nip": row.nip,
+            "name": row.name,
+            "skp_id": row.skp_id,
+            "skp_status": row.skp_status,
             "skp_version": row.skp_version,
             "supported_by": [node(c, path | {c.rhk_id}) for c in sorted(below, key=lambda c: (c.nip, c.rhk_id))],
         }
 
     top = sorted((r for r in rows if r.iku_id == iku.iku_id), key=lambda r: (r.nip, r.rhk_id))
-    return {"iku_id": iku.iku_id, "code": iku.code, "description": iku.description, "target": iku.target,
-            "unit": iku.unit, "higher_is_better": iku.higher_is_better,
-            "rhk": [node(r, frozenset({r.rhk_id})) for r in top]}
+    return {
+        "iku_id": iku.iku_id,
+        "code": iku.code,
+        "description": iku.description,
+        "target": iku.target,
+        "unit": iku.unit,
+        "higher_is_better": iku.higher_is_better,
+        "rhk": [node(r, frozenset({r.rhk_id})) for r in top],
+    }

@@ -38,8 +38,10 @@ def every_months(starts_on: date, ends_on: date, months: int = DEFAULT_MONTHS) -
     label, windows, start = LABELS[months], [], starts_on
     while start <= ends_on:
         if len(windows) == MAX_CHECKPOINTS:
-            raise InvalidInput(f"a period may have at most {MAX_CHECKPOINTS} checkpoints; choose longer ones",
-                               field="checkpoint_months")
+            raise InvalidInput(
+                f"a period may have at most {MAX_CHECKPOINTS} checkpoints; choose longer ones",
+                field="checkpoint_months",
+            )
         end = min(_add_months(starts_on, months * (len(windows) + 1)) - timedelta(days=1), ends_on)
         windows.append((start, end))
         start = end + timedelta(days=1)
@@ -61,8 +63,11 @@ def custom(starts_on: date, ends_on: date, windows: list[tuple[str, date, date]]
         if end < start:
             raise _refused(n, "ends_on", f"({name}) ends before it starts")
         if start < starts_on or end > ends_on:
-            raise _refused(n, "starts_on" if start < starts_on else "ends_on",
-                           f"({name}) lies outside the period {starts_on} – {ends_on}")
+            raise _refused(
+                n,
+                "starts_on" if start < starts_on else "ends_on",
+                f"({name}) lies outside the period {starts_on} – {ends_on}",
+            )
         if checkpoints and start <= checkpoints[-1].ends_on:
             raise _refused(n, "starts_on", f"({name}) overlaps or precedes checkpoint {n - 1}")
         if any(c.name == name for c in checkpoints):

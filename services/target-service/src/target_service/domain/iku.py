@@ -17,8 +17,9 @@ class Iku:
     higher_is_better: bool = True
 
 
-def define_iku(iku_id: str, period_id: str, code: str, description: str, target: float, unit: str,
-               higher_is_better: bool = True) -> Iku:
+def define_iku(
+    iku_id: str, period_id: str, code: str, description: str, target: float, unit: str, higher_is_better: bool = True
+) -> Iku:
     code, description, unit = code.strip(), description.strip(), unit.strip()
     if not code or not description or not unit:
         raise InvalidInput("an IKU needs a code, a description and a unit")

@@ -39,7 +39,9 @@ def check_unit(unit: WorkUnit, existing: Mapping[str, WorkUnit]) -> WorkUnit:
             raise InvalidInput(f"head_nip: {exc}", unit_id=unit.unit_id) from None
     parent = unit.parent_unit_id
     if parent is None:
-        other_root = next((u for u in existing.values() if u.parent_unit_id is None and u.unit_id != unit.unit_id), None)
+        other_root = next(
+            (u for u in existing.values() if u.parent_unit_id is None and u.unit_id != unit.unit_id), None
+        )
         if other_root is not None:
             raise InvalidInput(
                 f"the agency already has its root unit {other_root.unit_id} ({other_root.name}); give parent_unit_id",
@@ -67,15 +69,21 @@ def unit_tree(units: Mapping[str, WorkUnit]) -> list[dict]:
 
     def node(u: WorkUnit, path: frozenset[str]) -> dict:
         below = sorted(children.get(u.unit_id, []), key=lambda c: c.name)
-        return {"unit_id": u.unit_id, "name": u.name, "parent_unit_id": u.parent_unit_id, "head_nip": u.head_nip,
-                "serves_public": u.serves_public,
-                "units": [node(c, path | {c.unit_id}) for c in below if c.unit_id not in path]}
+        return {
+            "unit_id": u.unit_id,
+            "name": u.name,
+            "parent_unit_id": u.parent_unit_id,
+            "head_nip": u.head_nip,
+            "serves_public": u.serves_public,
+            "units": [node(c, path | {c.unit_id}) for c in below if c.unit_id not in path],
+        }
 
     return [node(u, frozenset({u.unit_id})) for u in sorted(children.get(None, []), key=lambda c: c.name)]
 
 
-def is_head_of_agency(nip: str, appraiser_nip: str | None, roster_nips: set[str] | frozenset[str],
-                      units: Mapping[str, WorkUnit]) -> bool:
+def is_head_of_agency(
+    nip: str, appraiser_nip: str | None, roster_nips: set[str] | frozenset[str], units: Mapping[str, WorkUnit]
+) -> bool:
     """See the module docstring for why these two rules."""
     heads_root = any(u.parent_unit_id is None and u.head_nip == nip for u in units.values())
     return heads_agency(heads_root, appraiser_nip, appraiser_nip in roster_nips)

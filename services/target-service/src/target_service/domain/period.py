@@ -49,12 +49,18 @@ class Period:
         for c in self.checkpoints:
             if c.checkpoint_id == checkpoint_id:
                 return c
-        raise InvalidInput(f"checkpoint_id is not a checkpoint of this period; one of: {known}",
-                           field="checkpoint_id")
+        raise InvalidInput(f"checkpoint_id is not a checkpoint of this period; one of: {known}", field="checkpoint_id")
 
 
-def open_period(period_id: str, agency_id: str, year: int, starts_on: date | None = None, ends_on: date | None = None,
-                checkpoint_months: int | None = None, windows: list[tuple[str, date, date]] | None = None) -> Period:
+def open_period(
+    period_id: str,
+    agency_id: str,
+    year: int,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+    checkpoint_months: int | None = None,
+    windows: list[tuple[str, date, date]] | None = None,
+) -> Period:
     """A new open period; by default the calendar year in quarters (Triwulan I–IV).
 
     The period lies in its year (so do its checkpoints, which lie in the period): an SKP is
@@ -71,6 +77,9 @@ def open_period(period_id: str, agency_id: str, year: int, starts_on: date | Non
         raise InvalidInput("ends_on must not be before starts_on", field="ends_on")
     if windows is not None and checkpoint_months is not None:
         raise InvalidInput("give either checkpoint_months or checkpoints, not both")
-    checkpoints = (custom(starts_on, ends_on, windows) if windows is not None
-                   else every_months(starts_on, ends_on, checkpoint_months or DEFAULT_MONTHS))
+    checkpoints = (
+        custom(starts_on, ends_on, windows)
+        if windows is not None
+        else every_months(starts_on, ends_on, checkpoint_months or DEFAULT_MONTHS)
+    )
     return Period(period_id, agency_id, year, starts_on, ends_on, checkpoints=checkpoints)

@@ -75,8 +75,11 @@ def _kept_id(given: str | None, allowed: dict[str, object], used: set[str], what
     return given
 
 
-def plan_rhk(drafts: list[RhkDraft], new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
-             keep: tuple[RencanaHasilKerja, ...] = ()) -> tuple[RencanaHasilKerja, ...]:
+def plan_rhk(
+    drafts: list[RhkDraft],
+    new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
+    keep: tuple[RencanaHasilKerja, ...] = (),
+) -> tuple[RencanaHasilKerja, ...]:
     """Check the planned results and give every RHK and IKI its id (a kept one from ``keep`` or a new one)."""
     if not any(RhkKind(d.kind) is RhkKind.UTAMA for d in drafts):
         raise InvalidInput("an SKP needs at least one RHK utama")
@@ -98,11 +101,24 @@ def plan_rhk(drafts: list[RhkDraft], new_id: Callable[[], str] = lambda: str(uui
                 raise InvalidInput(f"RHK {n}, IKI {m}: description and unit are required")
             iki_id = _kept_id(iki.iki_id, known_iki, used, f"RHK {n}, IKI {m} iki_id")
             better = default_higher_is_better(iki.aspect) if iki.higher_is_better is None else iki.higher_is_better
-            indikator.append(Indikator(
-                iki_id or new_id(), Aspect(iki.aspect), iki.description.strip(), float(iki.target), iki.unit.strip(), better
-            ))
-        rows.append(RencanaHasilKerja(
-            rhk_id or new_id(), RhkKind(draft.kind), draft.description.strip(), tuple(indikator),
-            draft.supports_rhk_id or None, draft.iku_id or None,
-        ))
+            indikator.append(
+                Indikator(
+                    iki_id or new_id(),
+                    Aspect(iki.aspect),
+                    iki.description.strip(),
+                    float(iki.target),
+                    iki.unit.strip(),
+                    better,
+                )
+            )
+        rows.append(
+            RencanaHasilKerja(
+                rhk_id or new_id(),
+                RhkKind(draft.kind),
+                draft.description.strip(),
+                tuple(indikator),
+                draft.supports_rhk_id or None,
+                draft.iku_id or None,
+            )
+        )
     return tuple(rows)

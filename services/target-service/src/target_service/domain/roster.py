@@ -97,8 +97,12 @@ class ImportPlan:
         return sum(1 for _, c in self.changes if c is change)
 
 
-def plan_import(rows: list[tuple[int, dict]], existing: dict[str, Employee], unreadable: list[RowError] = (),
-                units: Mapping[str, str] | None = None) -> ImportPlan:
+def plan_import(
+    rows: list[tuple[int, dict]],
+    existing: dict[str, Employee],
+    unreadable: list[RowError] = (),
+    units: Mapping[str, str] | None = None,
+) -> ImportPlan:
     """``rows`` are (line number, fields); a NIP repeated within one import is refused after its first line.
 
     ``unreadable`` are lines the reader could not even split into fields; they join the errors."""

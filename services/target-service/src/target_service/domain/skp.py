@@ -108,16 +108,20 @@ class Skp:
         """Replace the planned results of a draft or returned version; it becomes a draft again."""
         self._owner_only(actor_nip, "edit")
         if self.latest.status not in EDITABLE:
-            raise WrongState(f"an SKP version that is {self.latest.status} cannot be edited; "
-                             "only draft or returned ones (to change an approved SKP, start a revision)")
+            raise WrongState(
+                f"an SKP version that is {self.latest.status} cannot be edited; "
+                "only draft or returned ones (to change an approved SKP, start a revision)"
+            )
         self.latest.rhk, self.latest.status = rhk, SkpStatus.DRAFT
 
     def start_revision(self, actor_nip: str, rhk: tuple[RencanaHasilKerja, ...], reason: str) -> SkpVersion:
         """Draft version n+1 of an approved SKP; version n stays in force meanwhile."""
         self._owner_only(actor_nip, "revise")
         if self.latest.status is not SkpStatus.APPROVED:
-            raise WrongState(f"only an approved SKP can be revised; version {self.latest.number} is "
-                             f"{self.latest.status} (edit that version instead)")
+            raise WrongState(
+                f"only an approved SKP can be revised; version {self.latest.number} is "
+                f"{self.latest.status} (edit that version instead)"
+            )
         if not reason.strip():
             raise InvalidInput("a revision needs a reason")
         self.versions.append(SkpVersion(self.latest.number + 1, rhk, reason=reason.strip()))
@@ -126,7 +130,9 @@ class Skp:
     def submit(self, actor_nip: str) -> None:
         self._owner_only(actor_nip, "submit")
         if self.latest.status not in EDITABLE:
-            raise WrongState(f"an SKP version that is {self.latest.status} cannot be submitted; only draft or returned ones")
+            raise WrongState(
+                f"an SKP version that is {self.latest.status} cannot be submitted; only draft or returned ones"
+            )
         self.latest.status = SkpStatus.SUBMITTED
 
     def approve(self, actor_nip: str, appraiser_nip: str | None, now: datetime) -> int | None:
@@ -166,7 +172,9 @@ class Skp:
                 return row
         raise UnknownIndicator("no such RHK in the version in force of this SKP")
 
-    def check_realization(self, actor_nip: str, appraiser_nip: str | None, is_hr: bool, iki_id: str, value: float) -> Indikator:
+    def check_realization(
+        self, actor_nip: str, appraiser_nip: str | None, is_hr: bool, iki_id: str, value: float
+    ) -> Indikator:
         """A realisation is for an IKI of the version in force, a value ≥ 0, by the owner, appraiser or HR.
 
         (The period being open and the checkpoint are the Period's rules.)"""

@@ -32,9 +32,17 @@ class Transfer:
         return self.from_agency != self.to_agency
 
 
-def plan_transfer(employee: Employee, *, from_agency: str, to_agency: str | None, unit: WorkUnit,
-                  destination_units: Mapping[str, WorkUnit], position: str | None, appraiser_nip: str | None,
-                  effective_on: date) -> Transfer:
+def plan_transfer(
+    employee: Employee,
+    *,
+    from_agency: str,
+    to_agency: str | None,
+    unit: WorkUnit,
+    destination_units: Mapping[str, WorkUnit],
+    position: str | None,
+    appraiser_nip: str | None,
+    effective_on: date,
+) -> Transfer:
     """The employee as they will be after the move; refuses a move that changes nothing."""
     to_agency = to_agency or from_agency
     position = (position or "").strip() or employee.position
@@ -50,7 +58,9 @@ def plan_transfer(employee: Employee, *, from_agency: str, to_agency: str | None
     same_unit = to_agency == from_agency and unit.unit_id == employee.unit_id
     if appraiser_nip is None:
         # Staying in the unit keeps the appraiser; joining a unit means answering to its head.
-        appraiser_nip = employee.appraiser_nip if same_unit else default_appraiser(employee.nip, unit, destination_units)
+        appraiser_nip = (
+            employee.appraiser_nip if same_unit else default_appraiser(employee.nip, unit, destination_units)
+        )
     moved = replace(employee, position=position, unit=unit.name, unit_id=unit.unit_id, appraiser_nip=appraiser_nip)
     if same_unit and moved == employee:
         raise WrongState("the employee is already in this unit with this position and appraiser")
@@ -118,9 +128,19 @@ class TransferRequest:
         self._decide(RequestStatus.WITHDRAWN, by, now)
 
 
-def ask_transfer(request_id: str, employee: Employee, *, from_agency: str, to_agency: str, requested_by: str,
-                 requested_at: datetime, effective_on: date, proposed_unit_id: str | None,
-                 proposed_position: str | None, appraiser_nip: str | None) -> TransferRequest:
+def ask_transfer(
+    request_id: str,
+    employee: Employee,
+    *,
+    from_agency: str,
+    to_agency: str,
+    requested_by: str,
+    requested_at: datetime,
+    effective_on: date,
+    proposed_unit_id: str | None,
+    proposed_position: str | None,
+    appraiser_nip: str | None,
+) -> TransferRequest:
     """A pending request to move ``employee`` from ``from_agency`` into ``to_agency``."""
     if to_agency == from_agency:
         raise InvalidInput("a transfer request is for a move to another agency", field="to_agency_id")
@@ -130,6 +150,16 @@ def ask_transfer(request_id: str, employee: Employee, *, from_agency: str, to_ag
     proposed_position = (proposed_position or "").strip() or None
     if proposed_position is not None and len(proposed_position) > MAX_TEXT:
         raise InvalidInput(f"position is longer than {MAX_TEXT} characters", field="position")
-    return TransferRequest(request_id, employee.nip, employee.name, employee.position, from_agency, to_agency,
-                           effective_on, requested_by, requested_at, (proposed_unit_id or "").strip() or None,
-                           proposed_position)
+    return TransferRequest(
+        request_id,
+        employee.nip,
+        employee.name,
+        employee.position,
+        from_agency,
+        to_agency,
+        effective_on,
+        requested_by,
+        requested_at,
+        (proposed_unit_id or "").strip() or None,
+        proposed_position,
+    )

@@ -21,8 +21,11 @@ class UnitIn(Strict):
 
 @router.post("/units", summary="Create (201) or change (200) a work unit (HR) -> WorkUnitDefined")
 async def define_unit(body: UnitIn, principal: HR, uow: Uow, response: Response):
-    unit, created = await organisation.define_unit(uow, agency_id=principal.agency, unit=WorkUnit(
-        body.unit_id, body.name, body.parent_unit_id, body.head_nip, body.serves_public))
+    unit, created = await organisation.define_unit(
+        uow,
+        agency_id=principal.agency,
+        unit=WorkUnit(body.unit_id, body.name, body.parent_unit_id, body.head_nip, body.serves_public),
+    )
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     return unit
 

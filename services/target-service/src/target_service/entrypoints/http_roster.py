@@ -36,15 +36,22 @@ class EmployeesIn(Strict):
 
 
 class TransferIn(Strict):
-    unit_id: str | None = Field(None, min_length=1, max_length=128,
-                                description="the unit joined; required within the agency, only a suggestion "
-                                            "(never checked) for another agency, whose HR chooses")
+    unit_id: str | None = Field(
+        None,
+        min_length=1,
+        max_length=128,
+        description="the unit joined; required within the agency, only a suggestion "
+        "(never checked) for another agency, whose HR chooses",
+    )
     position: str | None = Field(None, max_length=NAME_MAX, description="default: unchanged")
-    appraiser_nip: str | None = Field(None, max_length=18,
-                                      description="default: the new unit's head (unchanged when the unit stays); "
-                                                  "not for another agency")
-    to_agency_id: str | None = Field(None, min_length=1, max_length=64,
-                                     description="for a move to another agency: a request its HR accepts")
+    appraiser_nip: str | None = Field(
+        None,
+        max_length=18,
+        description="default: the new unit's head (unchanged when the unit stays); not for another agency",
+    )
+    to_agency_id: str | None = Field(
+        None, min_length=1, max_length=64, description="for a move to another agency: a request its HR accepts"
+    )
     effective_on: date
 
 
@@ -68,42 +75,72 @@ async def import_roster_csv(request: Request, principal: HR, uow: Uow):
 
 @router.get("/employees", summary="The roster by NIP: all of it for HR, the team they appraise for an appraiser")
 async def list_employees(
-    principal: HrOrAppraiser, uow: Uow,
+    principal: HrOrAppraiser,
+    uow: Uow,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Offset = 0,
     appraiser_nip: Annotated[str | None, Query(max_length=18, description="only this appraiser's employees")] = None,
 ):
     return await roster.list_employees(
-        uow, agency_id=principal.agency, reader_nip=principal.nip, reader_is_hr=principal.has(Role.HR), limit=limit,
-        offset=offset, appraiser_nip=appraiser_nip,
+        uow,
+        agency_id=principal.agency,
+        reader_nip=principal.nip,
+        reader_is_hr=principal.has(Role.HR),
+        limit=limit,
+        offset=offset,
+        appraiser_nip=appraiser_nip,
     )
 
 
 @router.get("/employees/{nip}", summary="One employee (the employee, their appraiser or HR)")
 async def get_employee(nip: str, principal: Caller, uow: Uow):
-    return await roster.get_employee(uow, agency_id=principal.agency, nip=nip, reader_nip=principal.nip,
-                                     reader_is_hr=principal.has(Role.HR))
-
-
-@router.post("/employees/{nip}/transfer", responses={202: {"description": "a transfer request to another agency"}},
-             summary="Move an employee to another unit (200, -> EmployeeTransferred), or ask another agency to take "
-                     "them in (202, a pending transfer request its HR accepts) (HR of the agency they leave)")
-async def transfer_employee(nip: str, body: TransferIn, principal: HR, uow: Uow, response: Response):
-    if body.to_agency_id in (None, principal.agency):
-        return await roster.transfer_employee(
-            uow, agency_id=principal.agency, nip=nip, unit_id=body.unit_id, position=body.position,
-            appraiser_nip=body.appraiser_nip, effective_on=body.effective_on,
-        )
-    response.status_code = status.HTTP_202_ACCEPTED
-    return await transfers.request_transfer(
-        uow, agency_id=principal.agency, requested_by=principal.nip, nip=nip, to_agency_id=body.to_agency_id,
-        unit_id=body.unit_id, position=body.position, appraiser_nip=body.appraiser_nip, effective_on=body.effective_on,
+    return await roster.get_employee(
+        uow, agency_id=principal.agency, nip=nip, reader_nip=principal.nip, reader_is_hr=principal.has(Role.HR)
     )
 
 
-@router.get("/employees/{nip}/skp", summary="An employee's SKPs, optionally in one period (the employee, their appraiser or HR)")
-async def employee_skp(nip: str, principal: Caller, uow: Uow, period_id: Annotated[str | None, Query(max_length=64)] = None):
+@router.post(
+    "/employees/{nip}/transfer",
+    responses={202: {"description": "a transfer request to another agency"}},
+    summary="Move an employee to another unit (200, -> EmployeeTransferred), or ask another agency to take "
+    "them in (202, a pending transfer request its HR accepts) (HR of the agency they leave)",
+)
+async def transfer_employee(nip: str, body: TransferIn, principal: HR, uow: Uow, response: Response):
+    if body.to_agency_id in (None, principal.agency):
+        return await roster.transfer_employee(
+            uow,
+            agency_id=principal.agency,
+            nip=nip,
+            unit_id=body.unit_id,
+            position=body.position,
+            appraiser_nip=body.appraiser_nip,
+            effective_on=body.effective_on,
+        )
+    response.status_code = status.HTTP_202_ACCEPTED
+    return await transfers.request_transfer(
+        uow,
+        agency_id=principal.agency,
+        requested_by=principal.nip,
+        nip=nip,
+        to_agency_id=body.to_agency_id,
+        unit_id=body.unit_id,
+        position=body.position,
+        appraiser_nip=body.appraiser_nip,
+        effective_on=body.effective_on,
+    )
+
+
+@router.get(
+    "/employees/{nip}/skp", summary="An employee's SKPs, optionally in one period (the employee, their appraiser or HR)"
+)
+async def employee_skp(
+    nip: str, principal: Caller, uow: Uow, period_id: Annotated[str | None, Query(max_length=64)] = None
+):
     return await skp.skp_of_employee(
-        uow, agency_id=principal.agency, nip=nip, period_id=period_id, actor_nip=principal.nip,
+        uow,
+        agency_id=principal.agency,
+        nip=nip,
+        period_id=period_id,
+        actor_nip=principal.nip,
         is_hr=principal.has(Role.HR),
     )

@@ -23,8 +23,12 @@ router = APIRouter(tags=["skp"])
 
 
 class IkiIn(Strict):
-    iki_id: str | None = Field(None, min_length=1, max_length=64,
-                               description="in a revision: keep this IKI of the version in force (and its realisations)")
+    iki_id: str | None = Field(
+        None,
+        min_length=1,
+        max_length=64,
+        description="in a revision: keep this IKI of the version in force (and its realisations)",
+    )
     aspect: Aspect
     description: str = Field(min_length=1, max_length=DESCRIPTION_MAX)
     target: float = Field(allow_inf_nan=False, description="greater than 0")
@@ -33,12 +37,17 @@ class IkiIn(Strict):
 
 
 class RhkIn(Strict):
-    rhk_id: str | None = Field(None, min_length=1, max_length=64,
-                               description="in a revision: keep this RHK of the version in force (and links to it)")
+    rhk_id: str | None = Field(
+        None,
+        min_length=1,
+        max_length=64,
+        description="in a revision: keep this RHK of the version in force (and links to it)",
+    )
     kind: RhkKind
     description: str = Field(min_length=1, max_length=DESCRIPTION_MAX)
-    supports_rhk_id: str | None = Field(None, min_length=1, max_length=64,
-                                        description="the appraiser's approved RHK this one supports")
+    supports_rhk_id: str | None = Field(
+        None, min_length=1, max_length=64, description="the appraiser's approved RHK this one supports"
+    )
     iku_id: str | None = Field(None, min_length=1, max_length=64, description="head of agency only: the IKU served")
     indikator: list[IkiIn] = Field(max_length=IKI_PER_RHK_MAX, description="at least one IKI")
 
@@ -48,10 +57,17 @@ class PlanIn(Strict):
 
     def drafts(self) -> list[RhkDraft]:
         return [
-            RhkDraft(r.kind, r.description, tuple(
-                IndikatorDraft(i.aspect, i.description, i.target, i.unit, i.higher_is_better, i.iki_id)
-                for i in r.indikator
-            ), r.supports_rhk_id, r.iku_id, r.rhk_id)
+            RhkDraft(
+                r.kind,
+                r.description,
+                tuple(
+                    IndikatorDraft(i.aspect, i.description, i.target, i.unit, i.higher_is_better, i.iki_id)
+                    for i in r.indikator
+                ),
+                r.supports_rhk_id,
+                r.iku_id,
+                r.rhk_id,
+            )
             for r in self.rhk
         ]
 
@@ -70,11 +86,13 @@ class ReturnIn(Strict):
 
 class RealizationIn(Strict):
     iki_id: str = Field(min_length=1, max_length=64)
-    checkpoint_id: str | None = Field(None, min_length=1, max_length=64,
-                                      description="required when the period has checkpoints (e.g. triwulan-4)")
+    checkpoint_id: str | None = Field(
+        None, min_length=1, max_length=64, description="required when the period has checkpoints (e.g. triwulan-4)"
+    )
     value: float = Field(allow_inf_nan=False, description="0 or more")
-    evidence: str | None = Field(None, min_length=1, max_length=EVIDENCE_MAX,
-                                 description="bukti dukung: a link or document id")
+    evidence: str | None = Field(
+        None, min_length=1, max_length=EVIDENCE_MAX, description="bukti dukung: a link or document id"
+    )
 
 
 class FeedbackIn(Strict):
@@ -88,14 +106,16 @@ def _is_hr(principal) -> bool:
 
 @router.post("/skp", status_code=status.HTTP_201_CREATED, summary="Draft the caller's own SKP (version 1) for a period")
 async def create_skp(body: SkpIn, principal: Caller, uow: Uow):
-    return await skp.create_skp(uow, agency_id=principal.agency, nip=principal.nip, period_id=body.period_id,
-                                rhk=body.drafts())
+    return await skp.create_skp(
+        uow, agency_id=principal.agency, nip=principal.nip, period_id=body.period_id, rhk=body.drafts()
+    )
 
 
 @router.get("/me/skp", summary="The caller's SKPs (version in force, pending revision, realisations, feedback)")
 async def my_skp(principal: Caller, uow: Uow, period_id: Annotated[str | None, Query(max_length=64)] = None):
-    return await skp.skp_of_employee(uow, agency_id=principal.agency, nip=principal.nip, period_id=period_id,
-                                     actor_nip=principal.nip, is_hr=False)
+    return await skp.skp_of_employee(
+        uow, agency_id=principal.agency, nip=principal.nip, period_id=period_id, actor_nip=principal.nip, is_hr=False
+    )
 
 
 @router.get("/me/team/skp", summary="For an appraiser: the employees they appraise and the state of their SKP")
@@ -104,34 +124,48 @@ async def team_skp(principal: Caller, uow: Uow, period_id: Annotated[str, Query(
 
 
 # Before /skp/{skp_id}: "link-targets" is not an SKP id.
-@router.get("/skp/link-targets",
-            summary="What the caller's own RHK may link to: the period's IKU (head of agency) or the appraiser's "
-                    "approved RHK in force")
+@router.get(
+    "/skp/link-targets",
+    summary="What the caller's own RHK may link to: the period's IKU (head of agency) or the appraiser's "
+    "approved RHK in force",
+)
 async def my_link_targets(principal: Caller, uow: Uow, period_id: Annotated[str, Query(min_length=1, max_length=64)]):
     return await cascade.my_link_targets(uow, agency_id=principal.agency, nip=principal.nip, period_id=period_id)
 
 
-@router.get("/skp/{skp_id}", summary="An SKP: version in force (or first draft), pending revision, realisations, feedback")
+@router.get(
+    "/skp/{skp_id}", summary="An SKP: version in force (or first draft), pending revision, realisations, feedback"
+)
 async def get_skp(skp_id: str, principal: Caller, uow: Uow):
-    return await skp.get_skp(uow, agency_id=principal.agency, skp_id=skp_id, actor_nip=principal.nip,
-                             is_hr=_is_hr(principal))
+    return await skp.get_skp(
+        uow, agency_id=principal.agency, skp_id=skp_id, actor_nip=principal.nip, is_hr=_is_hr(principal)
+    )
 
 
 @router.get("/skp/{skp_id}/versions", summary="The SKP's history: every version with its RHK (owner, appraiser, HR)")
 async def skp_history(skp_id: str, principal: Caller, uow: Uow):
-    return await skp.skp_versions(uow, agency_id=principal.agency, skp_id=skp_id, actor_nip=principal.nip,
-                                  is_hr=_is_hr(principal))
+    return await skp.skp_versions(
+        uow, agency_id=principal.agency, skp_id=skp_id, actor_nip=principal.nip, is_hr=_is_hr(principal)
+    )
 
 
 @router.get("/skp/{skp_id}/versions/{number}", summary="One version of the SKP")
 async def skp_version(skp_id: str, number: int, principal: Caller, uow: Uow):
-    return await skp.skp_versions(uow, agency_id=principal.agency, skp_id=skp_id, actor_nip=principal.nip,
-                                  is_hr=_is_hr(principal), number=number)
+    return await skp.skp_versions(
+        uow, agency_id=principal.agency, skp_id=skp_id, actor_nip=principal.nip, is_hr=_is_hr(principal), number=number
+    )
 
 
 async def _step(uow, principal, skp_id: str, action: str, **kwargs):
-    return await skp.change_skp(uow, agency_id=principal.agency, skp_id=skp_id, actor_nip=principal.nip,
-                                is_hr=_is_hr(principal), action=action, **kwargs)
+    return await skp.change_skp(
+        uow,
+        agency_id=principal.agency,
+        skp_id=skp_id,
+        actor_nip=principal.nip,
+        is_hr=_is_hr(principal),
+        action=action,
+        **kwargs,
+    )
 
 
 @router.put("/skp/{skp_id}", summary="Replace the RHK of the draft or returned version (owner)")
@@ -139,8 +173,11 @@ async def edit_skp(skp_id: str, body: PlanIn, principal: Caller, uow: Uow):
     return await _step(uow, principal, skp_id, "edit", rhk=body.drafts())
 
 
-@router.post("/skp/{skp_id}/revisions", status_code=status.HTTP_201_CREATED,
-             summary="Start version n+1 of an approved SKP (owner); version n stays in force until it is approved")
+@router.post(
+    "/skp/{skp_id}/revisions",
+    status_code=status.HTTP_201_CREATED,
+    summary="Start version n+1 of an approved SKP (owner); version n stays in force until it is approved",
+)
 async def revise_skp(skp_id: str, body: RevisionIn, principal: Caller, uow: Uow):
     return await _step(uow, principal, skp_id, "revise", rhk=body.drafts(), notes=body.reason)
 
@@ -150,8 +187,10 @@ async def submit_skp(skp_id: str, principal: Caller, uow: Uow):
     return await _step(uow, principal, skp_id, "submit")
 
 
-@router.post("/skp/{skp_id}/approve",
-             summary="Approve the submitted version (the owner's appraiser) -> TargetSet, or TargetRevised for n ≥ 2")
+@router.post(
+    "/skp/{skp_id}/approve",
+    summary="Approve the submitted version (the owner's appraiser) -> TargetSet, or TargetRevised for n ≥ 2",
+)
 async def approve_skp(skp_id: str, principal: Caller, uow: Uow):
     return await _step(uow, principal, skp_id, "approve")
 
@@ -161,25 +200,46 @@ async def return_skp(skp_id: str, body: ReturnIn, principal: Caller, uow: Uow):
     return await _step(uow, principal, skp_id, "return", notes=body.notes)
 
 
-@router.post("/skp/{skp_id}/realizations", status_code=status.HTTP_201_CREATED,
-             summary="Record a realisation of one IKI at a checkpoint (owner, their appraiser or HR) -> RealizationRecorded")
+@router.post(
+    "/skp/{skp_id}/realizations",
+    status_code=status.HTTP_201_CREATED,
+    summary="Record a realisation of one IKI at a checkpoint (owner, their appraiser or HR) -> RealizationRecorded",
+)
 async def record_realization(skp_id: str, body: RealizationIn, principal: Caller, uow: Uow):
     return await realisation.record_realization(
-        uow, agency_id=principal.agency, skp_id=skp_id, actor_nip=principal.nip, is_hr=_is_hr(principal),
-        iki_id=body.iki_id, value=body.value, evidence=body.evidence, checkpoint_id=body.checkpoint_id,
+        uow,
+        agency_id=principal.agency,
+        skp_id=skp_id,
+        actor_nip=principal.nip,
+        is_hr=_is_hr(principal),
+        iki_id=body.iki_id,
+        value=body.value,
+        evidence=body.evidence,
+        checkpoint_id=body.checkpoint_id,
     )
 
 
-@router.post("/skp/{skp_id}/rhk/{rhk_id}/feedback", status_code=status.HTTP_201_CREATED,
-             summary="Continuous feedback on an RHK in force (the owner's appraiser)")
+@router.post(
+    "/skp/{skp_id}/rhk/{rhk_id}/feedback",
+    status_code=status.HTTP_201_CREATED,
+    summary="Continuous feedback on an RHK in force (the owner's appraiser)",
+)
 async def give_feedback(skp_id: str, rhk_id: str, body: FeedbackIn, principal: Caller, uow: Uow):
-    return await realisation.give_feedback(uow, agency_id=principal.agency, skp_id=skp_id, rhk_id=rhk_id,
-                                           actor_nip=principal.nip, is_hr=_is_hr(principal), note=body.note,
-                                           checkpoint_id=body.checkpoint_id)
+    return await realisation.give_feedback(
+        uow,
+        agency_id=principal.agency,
+        skp_id=skp_id,
+        rhk_id=rhk_id,
+        actor_nip=principal.nip,
+        is_hr=_is_hr(principal),
+        note=body.note,
+        checkpoint_id=body.checkpoint_id,
+    )
 
 
 @router.get("/skp/{skp_id}/feedback", summary="The appraiser's feedback notes on the SKP (owner, appraiser, HR)")
 async def skp_feedback(skp_id: str, principal: Caller, uow: Uow):
-    view = await skp.get_skp(uow, agency_id=principal.agency, skp_id=skp_id, actor_nip=principal.nip,
-                             is_hr=_is_hr(principal))
+    view = await skp.get_skp(
+        uow, agency_id=principal.agency, skp_id=skp_id, actor_nip=principal.nip, is_hr=_is_hr(principal)
+    )
     return {"skp_id": skp_id, "items": view["feedback"]}

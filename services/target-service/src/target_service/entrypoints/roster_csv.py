@@ -55,5 +55,6 @@ def _refuse_nul(line: int, fields: list[str], names: list[str]) -> None:
     for n, value in enumerate(fields):
         if "\x00" in value:
             field = names[n] if n < len(names) else f"field {n + 1}"
-            raise Unprocessable(f"line {line}, {field}: must not contain the NUL character (U+0000)",
-                                line=line, field=field)
+            raise Unprocessable(
+                f"line {line}, {field}: must not contain the NUL character (U+0000)", line=line, field=field
+            )

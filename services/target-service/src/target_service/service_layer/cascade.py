@@ -17,8 +17,9 @@ from target_service.service_layer.roster import NO_EMPLOYEE
 from target_service.service_layer.views import link_targets_view
 
 
-async def _link_sources(uow: UnitOfWork, agency_id: str, period_id: str,
-                        owner: roster_repo.Owner) -> tuple[bool, list[Iku], Skp | None]:
+async def _link_sources(
+    uow: UnitOfWork, agency_id: str, period_id: str, owner: roster_repo.Owner
+) -> tuple[bool, list[Iku], Skp | None]:
     """Whether the owner heads the agency, the period's IKU (theirs to serve if so), and otherwise
     their appraiser's SKP of the period, whose version in force holds what they may support."""
     appraiser = owner.employee.appraiser_nip
@@ -32,7 +33,9 @@ async def link_targets(uow: UnitOfWork, agency_id: str, period_id: str, owner: r
     head, ikus, supervisor = await _link_sources(uow, agency_id, period_id, owner)
     if head:
         return LinkTargets(True, iku_ids=frozenset(i.iku_id for i in ikus))
-    approved = frozenset(r.rhk_id for r in supervisor.in_force.rhk) if supervisor and supervisor.in_force else frozenset()
+    approved = (
+        frozenset(r.rhk_id for r in supervisor.in_force.rhk) if supervisor and supervisor.in_force else frozenset()
+    )
     return LinkTargets(False, approved_rhk_ids=approved)
 
 
@@ -61,17 +64,30 @@ async def cascade(uow: UnitOfWork, *, agency_id: str, iku_id: str, reader_nip: s
             raise NotFound("no such IKU in this agency")
         on_roster = await roster_repo.roster(uow.session, agency_id)
         appraisers = {nip: e.appraiser_nip for nip, e in on_roster.items()}
-        reader = CascadeReader(reader_nip, reader_is_hr,
-                               frozenset() if reader_is_hr else reporting_line(reader_nip, appraisers))
+        reader = CascadeReader(
+            reader_nip, reader_is_hr, frozenset() if reader_is_hr else reporting_line(reader_nip, appraisers)
+        )
         rows = []
         for s in await skp_repo.skp_in_period(uow.session, agency_id, iku.period_id):
             shown = reader.version_shown(s, appraisers.get(s.nip))
             if shown is None:
                 continue
             owner = on_roster.get(s.nip)
-            rows.extend(CascadeRow(r.rhk_id, r.kind.value, r.description, r.supports_rhk_id, r.iku_id, s.nip,
-                                   owner.name if owner else None, s.skp_id, shown.status.value, s.version)
-                        for r in shown.rhk)
+            rows.extend(
+                CascadeRow(
+                    r.rhk_id,
+                    r.kind.value,
+                    r.description,
+                    r.supports_rhk_id,
+                    r.iku_id,
+                    s.nip,
+                    owner.name if owner else None,
+                    s.skp_id,
+                    shown.status.value,
+                    s.version,
+                )
+                for r in shown.rhk
+            )
         tree = cascade_tree(iku, rows)
         # Whose plans the tree shows is whose SKP this reader read (one entry each, one statement).
         await access_log.record_reads(uow, [(Kind.SKP, skp_id, nip) for skp_id, nip in sorted(_skps_in(tree["rhk"]))])

@@ -25,13 +25,22 @@ async def define_unit(uow: UnitOfWork, *, agency_id: str, unit: WorkUnit) -> tup
         if before == checked:
             return unit_view(checked), False
         await repo.save_unit(uow.session, agency_id, checked, is_new=before is None)
-        await uow.publish(WorkUnitDefined(
-            agency_id=agency_id, unit_id=checked.unit_id, name=checked.name, parent_unit_id=checked.parent_unit_id,
-            head_nip=checked.head_nip, serves_public=checked.serves_public,
-        ))
+        await uow.publish(
+            WorkUnitDefined(
+                agency_id=agency_id,
+                unit_id=checked.unit_id,
+                name=checked.name,
+                parent_unit_id=checked.parent_unit_id,
+                head_nip=checked.head_nip,
+                serves_public=checked.serves_public,
+            )
+        )
         if before is not None and before.name != checked.name:
             # The roster carries the unit's name too; members are re-announced so no projection keeps the old one.
-            members = [replace(m, unit=checked.name) for m in await roster_repo.in_unit(uow.session, agency_id, checked.unit_id)]
+            members = [
+                replace(m, unit=checked.name)
+                for m in await roster_repo.in_unit(uow.session, agency_id, checked.unit_id)
+            ]
             await roster_repo.update_employees(uow.session, agency_id, members)
             await uow.publish_many([registered(agency_id, m) for m in members])
         await uow.commit()

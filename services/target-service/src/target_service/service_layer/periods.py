@@ -25,9 +25,16 @@ async def period_or_404(uow: UnitOfWork, agency_id: str, period_id: str, lock: s
     return found
 
 
-async def open_new_period(uow: UnitOfWork, *, agency_id: str, year: int, starts_on: date | None, ends_on: date | None,
-                          checkpoint_months: int | None = None,
-                          windows: list[tuple[str, date, date]] | None = None) -> dict:
+async def open_new_period(
+    uow: UnitOfWork,
+    *,
+    agency_id: str,
+    year: int,
+    starts_on: date | None,
+    ends_on: date | None,
+    checkpoint_months: int | None = None,
+    windows: list[tuple[str, date, date]] | None = None,
+) -> dict:
     with domain_refusals():
         period = open_period(str(uuid.uuid4()), agency_id, year, starts_on, ends_on, checkpoint_months, windows)
     async with uow:
@@ -38,11 +45,19 @@ async def open_new_period(uow: UnitOfWork, *, agency_id: str, year: int, starts_
             await repo.add_period(uow.session, period)
         except IntegrityError as exc:
             raise Conflict(f"the {year} period already exists") from exc
-        await uow.publish(PerformancePeriodOpened(
-            agency_id=agency_id, period_id=period.period_id, year=year, starts_on=period.starts_on, ends_on=period.ends_on,
-            checkpoints=[Checkpoint(checkpoint_id=c.checkpoint_id, name=c.name, starts_on=c.starts_on, ends_on=c.ends_on)
-                         for c in period.checkpoints],
-        ))
+        await uow.publish(
+            PerformancePeriodOpened(
+                agency_id=agency_id,
+                period_id=period.period_id,
+                year=year,
+                starts_on=period.starts_on,
+                ends_on=period.ends_on,
+                checkpoints=[
+                    Checkpoint(checkpoint_id=c.checkpoint_id, name=c.name, starts_on=c.starts_on, ends_on=c.ends_on)
+                    for c in period.checkpoints
+                ],
+            )
+        )
         await uow.commit()
     return period_view(period)
 
@@ -72,20 +87,46 @@ async def close_period(uow: UnitOfWork, *, agency_id: str, period_id: str) -> di
         await repo.save_period(uow.session, period)
         state = await repo.closing_state(uow.session, agency_id, period_id)
         closed_at = period.closed_at
-        await uow.publish_many([
-            PerformancePeriodClosed(agency_id=agency_id, period_id=period_id, year=period.year, closed_at=closed_at,
-                                    employee_count=len(state)),
-            *(EmployeePeriodClosed(agency_id=agency_id, period_id=period_id, year=period.year, nip=nip,
-                                   closed_at=closed_at, skp_id=skp_id, skp_version=version, realization_count=count)
-              for nip, skp_id, version, count in state),
-        ])
+        await uow.publish_many(
+            [
+                PerformancePeriodClosed(
+                    agency_id=agency_id,
+                    period_id=period_id,
+                    year=period.year,
+                    closed_at=closed_at,
+                    employee_count=len(state),
+                ),
+                *(
+                    EmployeePeriodClosed(
+                        agency_id=agency_id,
+                        period_id=period_id,
+                        year=period.year,
+                        nip=nip,
+                        closed_at=closed_at,
+                        skp_id=skp_id,
+                        skp_version=version,
+                        realization_count=count,
+                    )
+                    for nip, skp_id, version, count in state
+                ),
+            ]
+        )
         await uow.commit()
     return {**period_view(period), "employees": len(state)}
 
 
 # --- IKU -----------------------------------------------------------------------------------
-async def define_period_iku(uow: UnitOfWork, *, agency_id: str, period_id: str, code: str, description: str,
-                            target: float, unit: str, higher_is_better: bool) -> tuple[dict, bool]:
+async def define_period_iku(
+    uow: UnitOfWork,
+    *,
+    agency_id: str,
+    period_id: str,
+    code: str,
+    description: str,
+    target: float,
+    unit: str,
+    higher_is_better: bool,
+) -> tuple[dict, bool]:
     """Create the IKU with this code in an open period, or change it; returns (the IKU, whether created)."""
     async with uow:
         period = await period_or_404(uow, agency_id, period_id)
@@ -93,8 +134,15 @@ async def define_period_iku(uow: UnitOfWork, *, agency_id: str, period_id: str, 
         before = existing.get(code.strip())
         with domain_refusals():
             period.ensure_open("defining an IKU")
-            item = define_iku(before.iku_id if before else str(uuid.uuid4()), period_id, code, description, target,
-                              unit, higher_is_better)
+            item = define_iku(
+                before.iku_id if before else str(uuid.uuid4()),
+                period_id,
+                code,
+                description,
+                target,
+                unit,
+                higher_is_better,
+            )
         if item != before:
             try:
                 await repo.save_iku(uow.session, agency_id, item, is_new=before is None)

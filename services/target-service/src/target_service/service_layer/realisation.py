@@ -13,8 +13,18 @@ from target_service.service_layer.refusals import domain_refusals, now
 from target_service.service_layer.skp import appraiser_of, skp_or_404
 
 
-async def record_realization(uow: UnitOfWork, *, agency_id: str, skp_id: str, actor_nip: str, is_hr: bool,
-                             iki_id: str, value: float, evidence: str | None, checkpoint_id: str | None) -> dict:
+async def record_realization(
+    uow: UnitOfWork,
+    *,
+    agency_id: str,
+    skp_id: str,
+    actor_nip: str,
+    is_hr: bool,
+    iki_id: str,
+    value: float,
+    evidence: str | None,
+    checkpoint_id: str | None,
+) -> dict:
     async with uow:
         s, owner = await skp_or_404(uow, agency_id, skp_id, actor_nip=actor_nip, is_hr=is_hr)
         period = await period_or_404(uow, agency_id, s.period_id, lock="share")
@@ -22,21 +32,46 @@ async def record_realization(uow: UnitOfWork, *, agency_id: str, skp_id: str, ac
             s.check_realization(actor_nip, appraiser_of(owner), is_hr, iki_id, value)
             period.ensure_open("recording a realisation")
             period.checkpoint(checkpoint_id)
-        realization = {"realization_id": str(uuid.uuid4()), "iki_id": iki_id, "checkpoint_id": checkpoint_id,
-                       "value": float(value), "evidence": evidence, "recorded_by": actor_nip, "recorded_at": now()}
+        realization = {
+            "realization_id": str(uuid.uuid4()),
+            "iki_id": iki_id,
+            "checkpoint_id": checkpoint_id,
+            "value": float(value),
+            "evidence": evidence,
+            "recorded_by": actor_nip,
+            "recorded_at": now(),
+        }
         await repo.add_realization(uow.session, agency_id=agency_id, skp_id=skp_id, **realization)
-        await uow.publish(RealizationRecorded(
-            agency_id=agency_id, period_id=s.period_id, nip=s.nip, skp_id=skp_id, iki_id=iki_id,
-            realization_id=realization["realization_id"], value=realization["value"], evidence=evidence,
-            recorded_at=realization["recorded_at"], checkpoint_id=checkpoint_id,
-        ))
+        await uow.publish(
+            RealizationRecorded(
+                agency_id=agency_id,
+                period_id=s.period_id,
+                nip=s.nip,
+                skp_id=skp_id,
+                iki_id=iki_id,
+                realization_id=realization["realization_id"],
+                value=realization["value"],
+                evidence=evidence,
+                recorded_at=realization["recorded_at"],
+                checkpoint_id=checkpoint_id,
+            )
+        )
         await access_log.record_change(uow, Kind.SKP, skp_id, s.nip)
         await uow.commit()
     return {**realization, "skp_id": skp_id, "recorded_at": realization["recorded_at"].isoformat()}
 
 
-async def give_feedback(uow: UnitOfWork, *, agency_id: str, skp_id: str, rhk_id: str, actor_nip: str, is_hr: bool,
-                        note: str, checkpoint_id: str | None) -> dict:
+async def give_feedback(
+    uow: UnitOfWork,
+    *,
+    agency_id: str,
+    skp_id: str,
+    rhk_id: str,
+    actor_nip: str,
+    is_hr: bool,
+    note: str,
+    checkpoint_id: str | None,
+) -> dict:
     """Umpan balik berkelanjutan: the appraiser's note on one RHK in force, optionally for a checkpoint."""
     async with uow:
         s, owner = await skp_or_404(uow, agency_id, skp_id, actor_nip=actor_nip, is_hr=is_hr)
@@ -46,8 +81,14 @@ async def give_feedback(uow: UnitOfWork, *, agency_id: str, skp_id: str, rhk_id:
             period.ensure_open("giving feedback")
             if checkpoint_id is not None:
                 period.checkpoint(checkpoint_id)
-        feedback = {"feedback_id": str(uuid.uuid4()), "rhk_id": rhk_id, "checkpoint_id": checkpoint_id,
-                    "note": note.strip(), "given_by": actor_nip, "given_at": now()}
+        feedback = {
+            "feedback_id": str(uuid.uuid4()),
+            "rhk_id": rhk_id,
+            "checkpoint_id": checkpoint_id,
+            "note": note.strip(),
+            "given_by": actor_nip,
+            "given_at": now(),
+        }
         await repo.add_feedback(uow.session, agency_id=agency_id, skp_id=skp_id, **feedback)
         await access_log.record_change(uow, Kind.SKP, skp_id, s.nip)
         await uow.commit()

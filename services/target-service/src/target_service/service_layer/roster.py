@@ -18,12 +18,20 @@ from target_service.service_layer.views import employee_view
 
 
 def registered(agency_id: str, e: Employee) -> EmployeeRegistered:
-    return EmployeeRegistered(agency_id=agency_id, nip=e.nip, name=e.name, position=e.position, unit=e.unit,
-                              appraiser_nip=e.appraiser_nip, unit_id=e.unit_id)
+    return EmployeeRegistered(
+        agency_id=agency_id,
+        nip=e.nip,
+        name=e.name,
+        position=e.position,
+        unit=e.unit,
+        appraiser_nip=e.appraiser_nip,
+        unit_id=e.unit_id,
+    )
 
 
-async def import_employees(uow: UnitOfWork, *, agency_id: str, rows: list[tuple[int, dict]],
-                           unreadable: list[RowError] = ()) -> dict:
+async def import_employees(
+    uow: UnitOfWork, *, agency_id: str, rows: list[tuple[int, dict]], unreadable: list[RowError] = ()
+) -> dict:
     """Register new and update changed employees; one EmployeeRegistered each, all in one transaction."""
     async with uow:
         units = {u.unit_id: u.name for u in (await units_repo.units(uow.session, agency_id)).values()}
@@ -56,8 +64,9 @@ async def employee_or_404(uow: UnitOfWork, agency_id: str, nip: str) -> Employee
     return found
 
 
-async def readable_employee(uow: UnitOfWork, agency_id: str, nip: str, *, reader_nip: str,
-                            reader_is_hr: bool) -> Employee:
+async def readable_employee(
+    uow: UnitOfWork, agency_id: str, nip: str, *, reader_nip: str, reader_is_hr: bool
+) -> Employee:
     """The employee, if the reader may read their record (domain.roster.may_read_record); a record
     the reader may not read answers exactly like a missing one."""
     found = await repo.employee(uow.session, agency_id, nip)
@@ -66,15 +75,24 @@ async def readable_employee(uow: UnitOfWork, agency_id: str, nip: str, *, reader
     return found
 
 
-async def list_employees(uow: UnitOfWork, *, agency_id: str, reader_nip: str, reader_is_hr: bool, limit: int,
-                         offset: int, appraiser_nip: str | None) -> dict:
+async def list_employees(
+    uow: UnitOfWork,
+    *,
+    agency_id: str,
+    reader_nip: str,
+    reader_is_hr: bool,
+    limit: int,
+    offset: int,
+    appraiser_nip: str | None,
+) -> dict:
     """HR pages through the whole roster (optionally one appraiser's team); anyone else through
     the team they appraise now, and an ``appraiser_nip`` other than their own finds nobody."""
     if not reader_is_hr and appraiser_nip not in (None, reader_nip):
         return {"items": [], "total": 0, "limit": limit, "offset": offset}
     async with uow:
-        total, page = await repo.employee_page(uow.session, agency_id, limit, offset,
-                                               appraiser_nip if reader_is_hr else reader_nip)
+        total, page = await repo.employee_page(
+            uow.session, agency_id, limit, offset, appraiser_nip if reader_is_hr else reader_nip
+        )
         await access_log.record_reads(uow, [(Kind.ROSTER, e.nip, e.nip) for e in page])
     return {"items": [employee_view(e) for e in page], "total": total, "limit": limit, "offset": offset}
 
@@ -89,14 +107,28 @@ async def get_employee(uow: UnitOfWork, *, agency_id: str, nip: str, reader_nip:
 def transferred(transfer: Transfer, unit_id: str) -> EmployeeTransferred:
     moved = transfer.moved
     return EmployeeTransferred(
-        agency_id=transfer.to_agency, nip=transfer.nip, previous_agency_id=transfer.from_agency,
-        previous_unit_id=transfer.previous_unit_id, unit_id=unit_id, unit=moved.unit, position=moved.position,
-        appraiser_nip=moved.appraiser_nip, effective_on=transfer.effective_on,
+        agency_id=transfer.to_agency,
+        nip=transfer.nip,
+        previous_agency_id=transfer.from_agency,
+        previous_unit_id=transfer.previous_unit_id,
+        unit_id=unit_id,
+        unit=moved.unit,
+        position=moved.position,
+        appraiser_nip=moved.appraiser_nip,
+        effective_on=transfer.effective_on,
     )
 
 
-async def transfer_employee(uow: UnitOfWork, *, agency_id: str, nip: str, unit_id: str | None, position: str | None,
-                            appraiser_nip: str | None, effective_on: date) -> dict:
+async def transfer_employee(
+    uow: UnitOfWork,
+    *,
+    agency_id: str,
+    nip: str,
+    unit_id: str | None,
+    position: str | None,
+    appraiser_nip: str | None,
+    effective_on: date,
+) -> dict:
     """Move an employee to another unit of this agency -> EmployeeTransferred.
 
     (A move to another agency is a request that agency accepts: service_layer.transfers.)"""
@@ -109,12 +141,24 @@ async def transfer_employee(uow: UnitOfWork, *, agency_id: str, nip: str, unit_i
         if unit is None:
             raise Unprocessable("unit_id is not a work unit of this agency", field="unit_id")
         with domain_refusals():
-            transfer = plan_transfer(employee, from_agency=agency_id, to_agency=agency_id, unit=unit,
-                                     destination_units=units, position=position, appraiser_nip=appraiser_nip,
-                                     effective_on=effective_on)
+            transfer = plan_transfer(
+                employee,
+                from_agency=agency_id,
+                to_agency=agency_id,
+                unit=unit,
+                destination_units=units,
+                position=position,
+                appraiser_nip=appraiser_nip,
+                effective_on=effective_on,
+            )
         await repo.update_employees(uow.session, agency_id, [transfer.moved])
         await uow.publish(transferred(transfer, unit.unit_id))
         await access_log.record_change(uow, Kind.ROSTER, nip, nip)
         await uow.commit()
-    return {**employee_view(transfer.moved), "agency_id": agency_id, "previous_agency_id": agency_id,
-            "previous_unit_id": transfer.previous_unit_id, "effective_on": effective_on.isoformat()}
+    return {
+        **employee_view(transfer.moved),
+        "agency_id": agency_id,
+        "previous_agency_id": agency_id,
+        "previous_unit_id": transfer.previous_unit_id,
+        "effective_on": effective_on.isoformat(),
+    }

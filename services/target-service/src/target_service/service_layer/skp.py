@@ -24,8 +24,9 @@ from target_service.service_layer.views import employee_view, skp_view, version_
 NO_SKP = "no such SKP in this agency"
 
 
-async def skp_or_404(uow: UnitOfWork, agency_id: str, skp_id: str, *, actor_nip: str,
-                     is_hr: bool) -> tuple[Skp, roster_repo.Owner | None]:
+async def skp_or_404(
+    uow: UnitOfWork, agency_id: str, skp_id: str, *, actor_nip: str, is_hr: bool
+) -> tuple[Skp, roster_repo.Owner | None]:
     """The SKP and its owner as on the roster (None when no longer on it), read together.
 
     An SKP the caller may not read is not there for them: the same 404 as a missing one, for a
@@ -45,8 +46,11 @@ async def full_view(uow: UnitOfWork, s: Skp, *, nothing_recorded: bool = False) 
     need a version in force, and it had none), so the two reads are spared."""
     if nothing_recorded:
         return skp_view(s, [], [])
-    return skp_view(s, await realisation_repo.realizations_of(uow.session, s.skp_id),
-                    await realisation_repo.feedback_of(uow.session, s.skp_id))
+    return skp_view(
+        s,
+        await realisation_repo.realizations_of(uow.session, s.skp_id),
+        await realisation_repo.feedback_of(uow.session, s.skp_id),
+    )
 
 
 def _registered(owner: roster_repo.Owner | None) -> roster_repo.Owner:
@@ -55,8 +59,9 @@ def _registered(owner: roster_repo.Owner | None) -> roster_repo.Owner:
     return owner
 
 
-async def _check_links(uow: UnitOfWork, s: Skp, owner: roster_repo.Owner | None, version: SkpVersion,
-                       complete: bool) -> None:
+async def _check_links(
+    uow: UnitOfWork, s: Skp, owner: roster_repo.Owner | None, version: SkpVersion, complete: bool
+) -> None:
     """``owner``: as read at the start of the request (read once, used for the appraiser too)."""
     targets = await link_targets(uow, s.agency_id, s.period_id, _registered(owner))
     with domain_refusals():
@@ -83,8 +88,17 @@ async def create_skp(uow: UnitOfWork, *, agency_id: str, nip: str, period_id: st
         return await full_view(uow, s, nothing_recorded=True)
 
 
-async def change_skp(uow: UnitOfWork, *, agency_id: str, skp_id: str, actor_nip: str, is_hr: bool, action: str,
-                     rhk: list[RhkDraft] | None = None, notes: str = "") -> dict:
+async def change_skp(
+    uow: UnitOfWork,
+    *,
+    agency_id: str,
+    skp_id: str,
+    actor_nip: str,
+    is_hr: bool,
+    action: str,
+    rhk: list[RhkDraft] | None = None,
+    notes: str = "",
+) -> dict:
     """One step of the latest version: ``edit`` | ``revise`` (start version n+1) | ``submit`` (owner),
     ``approve`` | ``return`` (appraiser). Links are checked as given on edits, complete on submit and approval."""
     async with uow:
@@ -111,8 +125,9 @@ async def change_skp(uow: UnitOfWork, *, agency_id: str, skp_id: str, actor_nip:
         if action in ("edit", "revise", "submit", "approve"):
             await _check_links(uow, s, owner, s.latest, complete=action in ("submit", "approve"))
         try:
-            await repo.save_skp(uow.session, s, loaded=loaded, new_version=action == "revise",
-                                plan_changed=action == "edit")
+            await repo.save_skp(
+                uow.session, s, loaded=loaded, new_version=action == "revise", plan_changed=action == "edit"
+            )
         except repo.ChangedMeanwhile as exc:
             raise Conflict("the SKP was changed by another request meanwhile; reload it and try again") from exc
         if action == "approve":
@@ -131,36 +146,78 @@ def _ensure_fits_the_contract(s: Skp) -> None:
     is text whose JSON escapes make it larger than those limits assume (control characters)."""
     version = s.latest
     try:
-        encode_bounded(TargetRevised(
-            agency_id=s.agency_id, period_id=s.period_id, nip=s.nip, skp_id=s.skp_id, version=version.number + 1,
-            previous_version=version.number, approved_by=s.nip, reason=version.reason, rhk=_rhk(version),
-        ))
+        encode_bounded(
+            TargetRevised(
+                agency_id=s.agency_id,
+                period_id=s.period_id,
+                nip=s.nip,
+                skp_id=s.skp_id,
+                version=version.number + 1,
+                previous_version=version.number,
+                approved_by=s.nip,
+                reason=version.reason,
+                rhk=_rhk(version),
+            )
+        )
     except EventTooLarge as exc:
         raise ContentTooLarge(
             f"this SKP would make a {exc.size}-byte {exc.event_type} event; the contract's maximum is {exc.maximum}"
-            " bytes: shorten its descriptions", limit="max_encoded_bytes", event_type=exc.event_type,
-            size=exc.size, maximum=exc.maximum,
+            " bytes: shorten its descriptions",
+            limit="max_encoded_bytes",
+            event_type=exc.event_type,
+            size=exc.size,
+            maximum=exc.maximum,
         ) from exc
 
 
 def _rhk(version: SkpVersion) -> list[Rhk]:
-    return [Rhk(rhk_id=r.rhk_id, kind=r.kind, description=r.description, supports_rhk_id=r.supports_rhk_id,
-                iku_id=r.iku_id, indikator=[
-                    Iki(iki_id=i.iki_id, aspect=i.aspect, description=i.description, target=i.target, unit=i.unit,
-                        higher_is_better=i.higher_is_better)
-                    for i in r.indikator
-                ]) for r in version.rhk]
+    return [
+        Rhk(
+            rhk_id=r.rhk_id,
+            kind=r.kind,
+            description=r.description,
+            supports_rhk_id=r.supports_rhk_id,
+            iku_id=r.iku_id,
+            indikator=[
+                Iki(
+                    iki_id=i.iki_id,
+                    aspect=i.aspect,
+                    description=i.description,
+                    target=i.target,
+                    unit=i.unit,
+                    higher_is_better=i.higher_is_better,
+                )
+                for i in r.indikator
+            ],
+        )
+        for r in version.rhk
+    ]
 
 
 def _target_set(s: Skp) -> TargetSet:
-    return TargetSet(agency_id=s.agency_id, period_id=s.period_id, nip=s.nip, skp_id=s.skp_id, version=s.version,
-                     approved_by=s.in_force.approved_by, rhk=_rhk(s.in_force))
+    return TargetSet(
+        agency_id=s.agency_id,
+        period_id=s.period_id,
+        nip=s.nip,
+        skp_id=s.skp_id,
+        version=s.version,
+        approved_by=s.in_force.approved_by,
+        rhk=_rhk(s.in_force),
+    )
 
 
 def _target_revised(s: Skp, previous: int) -> TargetRevised:
-    return TargetRevised(agency_id=s.agency_id, period_id=s.period_id, nip=s.nip, skp_id=s.skp_id, version=s.version,
-                         previous_version=previous, approved_by=s.in_force.approved_by, reason=s.in_force.reason,
-                         rhk=_rhk(s.in_force))
+    return TargetRevised(
+        agency_id=s.agency_id,
+        period_id=s.period_id,
+        nip=s.nip,
+        skp_id=s.skp_id,
+        version=s.version,
+        previous_version=previous,
+        approved_by=s.in_force.approved_by,
+        reason=s.in_force.reason,
+        rhk=_rhk(s.in_force),
+    )
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -182,22 +239,29 @@ async def get_skp(uow: UnitOfWork, *, agency_id: str, skp_id: str, actor_nip: st
     return view
 
 
-async def skp_versions(uow: UnitOfWork, *, agency_id: str, skp_id: str, actor_nip: str, is_hr: bool,
-                       number: int | None = None) -> dict:
+async def skp_versions(
+    uow: UnitOfWork, *, agency_id: str, skp_id: str, actor_nip: str, is_hr: bool, number: int | None = None
+) -> dict:
     """The SKP's history: every version, the one in force marked; or one version by number."""
     async with uow:
         s = await _readable(uow, agency_id, skp_id, actor_nip, is_hr)
         await access_log.record_read(uow, Kind.SKP, s.skp_id, s.nip)
     if number is None:
-        return {"skp_id": s.skp_id, "nip": s.nip, "period_id": s.period_id, "versions": [version_view(s, v) for v in s.versions]}
+        return {
+            "skp_id": s.skp_id,
+            "nip": s.nip,
+            "period_id": s.period_id,
+            "versions": [version_view(s, v) for v in s.versions],
+        }
     found = next((v for v in s.versions if v.number == number), None)
     if found is None:
         raise NotFound("no such version of this SKP")
     return {"skp_id": s.skp_id, "nip": s.nip, "period_id": s.period_id, **version_view(s, found)}
 
 
-async def skp_of_employee(uow: UnitOfWork, *, agency_id: str, nip: str, period_id: str | None, actor_nip: str,
-                          is_hr: bool) -> dict:
+async def skp_of_employee(
+    uow: UnitOfWork, *, agency_id: str, nip: str, period_id: str | None, actor_nip: str, is_hr: bool
+) -> dict:
     async with uow:
         await readable_employee(uow, agency_id, nip, reader_nip=actor_nip, reader_is_hr=is_hr)
         found = await repo.skp_of_employee(uow.session, agency_id, nip, period_id)
@@ -217,7 +281,13 @@ async def team_skp(uow: UnitOfWork, *, agency_id: str, appraiser_nip: str, perio
     for e in team:
         s = by_nip.get(e.nip)
         pending = s.pending_revision if s else None
-        items.append({**employee_view(e), "skp_id": s.skp_id if s else None, "status": s.status.value if s else None,
-                      "version": s.version if s else None,
-                      "revision": {"version": pending.number, "status": pending.status.value} if pending else None})
+        items.append(
+            {
+                **employee_view(e),
+                "skp_id": s.skp_id if s else None,
+                "status": s.status.value if s else None,
+                "version": s.version if s else None,
+                "revision": {"version": pending.number, "status": pending.status.value} if pending else None,
+            }
+        )
     return {"period_id": period_id, "items": items}

@@ -32,25 +32,52 @@ def request_view(r: TransferRequest, agency_id: str) -> dict:
     sender = agency_id == r.from_agency
     decided_here = r.decided_by is not None and (r.status is RequestStatus.WITHDRAWN) == sender
     return {
-        "request_id": r.request_id, "nip": r.nip, "name": r.name, "position": r.position,
-        "from_agency_id": r.from_agency, "to_agency_id": r.to_agency, "effective_on": r.effective_on.isoformat(),
-        "proposed_unit_id": r.proposed_unit_id, "proposed_position": r.proposed_position, "status": r.status.value,
-        "requested_at": r.requested_at.isoformat(), "decided_at": r.decided_at.isoformat() if r.decided_at else None,
-        "reason": r.reason, "requested_by": r.requested_by if sender else None,
+        "request_id": r.request_id,
+        "nip": r.nip,
+        "name": r.name,
+        "position": r.position,
+        "from_agency_id": r.from_agency,
+        "to_agency_id": r.to_agency,
+        "effective_on": r.effective_on.isoformat(),
+        "proposed_unit_id": r.proposed_unit_id,
+        "proposed_position": r.proposed_position,
+        "status": r.status.value,
+        "requested_at": r.requested_at.isoformat(),
+        "decided_at": r.decided_at.isoformat() if r.decided_at else None,
+        "reason": r.reason,
+        "requested_by": r.requested_by if sender else None,
         "decided_by": r.decided_by if decided_here else None,
     }
 
 
-async def request_transfer(uow: UnitOfWork, *, agency_id: str, requested_by: str, nip: str, to_agency_id: str,
-                           unit_id: str | None, position: str | None, appraiser_nip: str | None,
-                           effective_on: date) -> dict:
+async def request_transfer(
+    uow: UnitOfWork,
+    *,
+    agency_id: str,
+    requested_by: str,
+    nip: str,
+    to_agency_id: str,
+    unit_id: str | None,
+    position: str | None,
+    appraiser_nip: str | None,
+    effective_on: date,
+) -> dict:
     """Ask ``to_agency_id`` to take in an employee of this agency; they stay here until it accepts."""
     async with uow:
         employee = await employee_or_404(uow, agency_id, nip)
         with domain_refusals():
-            request = ask_transfer(str(uuid.uuid4()), employee, from_agency=agency_id, to_agency=to_agency_id,
-                                   requested_by=requested_by, requested_at=now(), effective_on=effective_on,
-                                   proposed_unit_id=unit_id, proposed_position=position, appraiser_nip=appraiser_nip)
+            request = ask_transfer(
+                str(uuid.uuid4()),
+                employee,
+                from_agency=agency_id,
+                to_agency=to_agency_id,
+                requested_by=requested_by,
+                requested_at=now(),
+                effective_on=effective_on,
+                proposed_unit_id=unit_id,
+                proposed_position=position,
+                appraiser_nip=appraiser_nip,
+            )
         try:
             await repo.add_request(uow.session, request)
         except IntegrityError as exc:
@@ -73,11 +100,13 @@ async def get_request(uow: UnitOfWork, *, agency_id: str, request_id: str) -> di
         return request_view(await _concerning(uow, agency_id, request_id), agency_id)
 
 
-async def list_requests(uow: UnitOfWork, *, agency_id: str, incoming: bool, status: RequestStatus | None, limit: int,
-                        offset: int) -> dict:
+async def list_requests(
+    uow: UnitOfWork, *, agency_id: str, incoming: bool, status: RequestStatus | None, limit: int, offset: int
+) -> dict:
     async with uow:
-        total, found = await repo.page(uow.session, agency_id=agency_id, incoming=incoming, status=status,
-                                       limit=limit, offset=offset)
+        total, found = await repo.page(
+            uow.session, agency_id=agency_id, incoming=incoming, status=status, limit=limit, offset=offset
+        )
     return {"items": [request_view(r, agency_id) for r in found], "total": total, "limit": limit, "offset": offset}
 
 
@@ -86,8 +115,16 @@ async def _save_decision(uow: UnitOfWork, request: TransferRequest) -> None:
         raise Conflict("the transfer request was decided by another request meanwhile; reload it")
 
 
-async def accept_request(uow: UnitOfWork, *, agency_id: str, decided_by: str, request_id: str, unit_id: str | None,
-                         position: str | None, appraiser_nip: str | None) -> dict:
+async def accept_request(
+    uow: UnitOfWork,
+    *,
+    agency_id: str,
+    decided_by: str,
+    request_id: str,
+    unit_id: str | None,
+    position: str | None,
+    appraiser_nip: str | None,
+) -> dict:
     """The receiving HR takes the employee into one of its units: they leave the sending agency's
     roster, join this one's, and EmployeeTransferred says so (as a move made at once always did)."""
     async with uow:
@@ -109,9 +146,16 @@ async def accept_request(uow: UnitOfWork, *, agency_id: str, decided_by: str, re
         if employee is None:
             raise Conflict("the employee is no longer on the sending agency's roster; decline the request")
         with domain_refusals():
-            transfer = plan_transfer(employee, from_agency=request.from_agency, to_agency=agency_id, unit=unit,
-                                     destination_units=units, position=position or request.proposed_position,
-                                     appraiser_nip=appraiser_nip, effective_on=request.effective_on)
+            transfer = plan_transfer(
+                employee,
+                from_agency=request.from_agency,
+                to_agency=agency_id,
+                unit=unit,
+                destination_units=units,
+                position=position or request.proposed_position,
+                appraiser_nip=appraiser_nip,
+                effective_on=request.effective_on,
+            )
         await _save_decision(uow, request)
         await roster_repo.remove_employee(uow.session, request.from_agency, request.nip)
         await roster_repo.add_employees(uow.session, agency_id, [transfer.moved])
@@ -121,8 +165,9 @@ async def accept_request(uow: UnitOfWork, *, agency_id: str, decided_by: str, re
     return {**request_view(request, agency_id), "employee": employee_view(transfer.moved)}
 
 
-async def decline_request(uow: UnitOfWork, *, agency_id: str, decided_by: str, request_id: str,
-                          reason: str | None) -> dict:
+async def decline_request(
+    uow: UnitOfWork, *, agency_id: str, decided_by: str, request_id: str, reason: str | None
+) -> dict:
     async with uow:
         request = await _concerning(uow, agency_id, request_id)
         with domain_refusals():

@@ -29,8 +29,14 @@ def _values(item: CatalogueItem) -> dict:
 
 def _item(row) -> CatalogueItem:
     return CatalogueItem(
-        code=row.code, title=row.title, competency=row.competency, form=DevelopmentForm(row.form),
-        method=row.method, jp=row.jp, provider=row.provider, modality=row.modality,
+        code=row.code,
+        title=row.title,
+        competency=row.competency,
+        form=DevelopmentForm(row.form),
+        method=row.method,
+        jp=row.jp,
+        provider=row.provider,
+        modality=row.modality,
     )
 
 
@@ -66,8 +72,9 @@ async def upsert(session: AsyncSession, agency_id: str, item: CatalogueItem, now
     found = (await session.execute(select(agency_catalogue).where(*key))).first()
     values = _values(item)
     if found is None:
-        await session.execute(insert(agency_catalogue).values(agency_id=agency_id, code=item.code,
-                                                              imported_at=now, **values))
+        await session.execute(
+            insert(agency_catalogue).values(agency_id=agency_id, code=item.code, imported_at=now, **values)
+        )
         return "created"
     if all(getattr(found, f) == v for f, v in values.items()):
         return "unchanged"

@@ -163,4 +163,3 @@ talent_nominations = Table(
     Column("withdrawn_at", UtcDateTime(), nullable=True),
     Column("withdrawn_by_appraisal_id", String(128), nullable=True),
 )
-

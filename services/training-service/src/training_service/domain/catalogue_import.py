@@ -64,7 +64,9 @@ def _row(line: int, fields: dict[str, str]) -> ImportedRow | RowError:
     if form not in {f.value for f in DevelopmentForm}:
         problems.append(f"form must be klasikal or nonklasikal, not {values['form']!r}")
     elif method and method not in METHODS_BY_FORM[DevelopmentForm(form)]:
-        problems.append(f"method {values['method']!r} is not a {form} method ({', '.join(METHODS_BY_FORM[DevelopmentForm(form)])})")
+        problems.append(
+            f"method {values['method']!r} is not a {form} method ({', '.join(METHODS_BY_FORM[DevelopmentForm(form)])})"
+        )
     try:
         jp = int(values["jp"])
         if not 0 < jp <= MAX_JP:
@@ -75,8 +77,9 @@ def _row(line: int, fields: dict[str, str]) -> ImportedRow | RowError:
             problems.append(f"jp must be a whole number, not {values['jp']!r}")
     if problems:
         return RowError(line, code, "; ".join(problems))
-    item = CatalogueItem(code, values["title"], competency, DevelopmentForm(form), method, jp,
-                         values["provider"], values["modality"])
+    item = CatalogueItem(
+        code, values["title"], competency, DevelopmentForm(form), method, jp, values["provider"], values["modality"]
+    )
     return ImportedRow(line, item)
 
 
@@ -111,7 +114,9 @@ def read_catalogue_csv(text: str, max_rows: int = 2000) -> tuple[list[ImportedRo
                 continue
             row = _row(line, dict(zip(header, fields, strict=True)))
             if isinstance(row, ImportedRow) and row.item.code in first_line:
-                row = RowError(line, row.item.code, f"code {row.item.code} is already on line {first_line[row.item.code]}")
+                row = RowError(
+                    line, row.item.code, f"code {row.item.code} is already on line {first_line[row.item.code]}"
+                )
             if isinstance(row, ImportedRow):
                 first_line[row.item.code] = line
                 good.append(row)

@@ -52,4 +52,3 @@ def top_up(
         chosen.append(draft_from(item, "jp_entitlement", item.competency, mandatory))
         short -= item.jp
     return tuple(chosen)
-

@@ -151,11 +151,7 @@ def _best_item(
 def _general_item(catalogue: Sequence[CatalogueItem]) -> CatalogueItem:
     # The spec for an unexplained low result is coaching with the appraiser,
     # whatever the predikat: only a conversation can name the missing cause.
-    coaching = [
-        item
-        for item in catalogue
-        if item.competency == GENERAL_COMPETENCY and item.method == "coaching"
-    ]
+    coaching = [item for item in catalogue if item.competency == GENERAL_COMPETENCY and item.method == "coaching"]
     if not coaching:
         raise CatalogueGap(GENERAL_COMPETENCY)
     return min(coaching, key=lambda item: item.code)
@@ -184,9 +180,7 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-def decide_plan(
-    outcome: AppraisalOutcome, catalogue: Sequence[CatalogueItem] = SEEDED_CATALOGUE
-) -> PlanDecision:
+def decide_plan(outcome: AppraisalOutcome, catalogue: Sequence[CatalogueItem] = SEEDED_CATALOGUE) -> PlanDecision:
     """Decide whether ``outcome`` needs a development plan and draft its items."""
     predikat = Predikat(outcome.predikat)
     # Duplicates in the input would only repeat an item; keep the first occurrence.

@@ -40,9 +40,8 @@ def nominations_after(history: Mapping[int, AnnualResult], year: int) -> list[No
 def withdrawn_after(history: Mapping[int, AnnualResult], year: int, nominated: Collection[int]) -> list[int]:
     """Nominations (by their later year, among ``nominated``) that the result of ``year`` no
     longer supports: a revision lowered it below Sangat Baik."""
+
     def held(later: int) -> bool:
-        return all(
-            (r := history.get(y)) is not None and r.predikat is Predikat.SANGAT_BAIK for y in (later - 1, later)
-        )
+        return all((r := history.get(y)) is not None and r.predikat is Predikat.SANGAT_BAIK for y in (later - 1, later))
 
     return [later for later in (year, year + 1) if later in nominated and not held(later)]

@@ -16,28 +16,47 @@ router = APIRouter(tags=["catalogue"])
 MAX_CSV_BYTES = 1024 * 1024
 
 
-@router.get("/catalogue", summary="A page of the agency's training catalogue (seeded items and the agency's own), "
-            "by code")
+@router.get(
+    "/catalogue", summary="A page of the agency's training catalogue (seeded items and the agency's own), by code"
+)
 async def read_catalogue(
-    principal: Caller, uow: Uow,
-    competency: Annotated[str | None, Query(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f]+$",
-                                            description="only the items developing this competency")] = None,
-    limit: page_limit(1000) = 1000, offset: Offset = 0,
+    principal: Caller,
+    uow: Uow,
+    competency: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=64,
+            pattern=r"^[^\x00-\x1f\x7f]+$",
+            description="only the items developing this competency",
+        ),
+    ] = None,
+    limit: page_limit(1000) = 1000,
+    offset: Offset = 0,
 ):
     async with uow:
         found = await catalogue_repository.load_with_source(uow.session, principal.agency)
     return [
-        {"code": i.code, "title": i.title, "competency": i.competency, "form": i.form.value, "method": i.method,
-         "jp": i.jp, "provider": i.provider, "modality": i.modality, "source": source}
+        {
+            "code": i.code,
+            "title": i.title,
+            "competency": i.competency,
+            "form": i.form.value,
+            "method": i.method,
+            "jp": i.jp,
+            "provider": i.provider,
+            "modality": i.modality,
+            "source": source,
+        }
         for i, source in found
         if competency is None or i.competency == competency
-    ][offset:offset + limit]
+    ][offset : offset + limit]
 
 
 @router.post(
     "/catalogue/import",
     summary=f"Add or change catalogue items from CSV (HR; header {','.join(CATALOGUE_COLUMNS)}); "
-            "good rows are kept, bad rows reported by line",
+    "good rows are kept, bad rows reported by line",
     openapi_extra=CSV_REQUEST_BODY,
     max_body_size=MAX_CSV_BYTES,
 )

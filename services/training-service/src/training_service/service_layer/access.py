@@ -19,8 +19,11 @@ NO_RECORD = "no such development record"
 
 async def current_appraiser(session: AsyncSession, agency_id: str, nip: str) -> str | None:
     """The employee's appraiser in the roster projection, if the roster names one."""
-    return await session.scalar(select(known_employees.c.appraiser_nip).where(
-        known_employees.c.agency_id == agency_id, known_employees.c.nip == nip))
+    return await session.scalar(
+        select(known_employees.c.appraiser_nip).where(
+            known_employees.c.agency_id == agency_id, known_employees.c.nip == nip
+        )
+    )
 
 
 async def may_see(uow: UnitOfWork, principal: Principal, nip: str) -> bool:

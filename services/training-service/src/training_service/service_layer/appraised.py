@@ -29,13 +29,37 @@ class Appraised:
 
     @classmethod
     def completed(cls, e: AppraisalCompleted) -> "Appraised":
-        return cls(e.agency_id, e.period_id, e.nip, e.appraisal_id, e.predikat, e.summary, e.kind, e.checkpoint_id,
-                   e.revision, None, e.appraiser_nip, e.completed_at)
+        return cls(
+            e.agency_id,
+            e.period_id,
+            e.nip,
+            e.appraisal_id,
+            e.predikat,
+            e.summary,
+            e.kind,
+            e.checkpoint_id,
+            e.revision,
+            None,
+            e.appraiser_nip,
+            e.completed_at,
+        )
 
     @classmethod
     def revised(cls, e: AppraisalRevised) -> "Appraised":
-        return cls(e.agency_id, e.period_id, e.nip, e.appraisal_id, e.predikat, e.summary, e.kind, e.checkpoint_id,
-                   e.revision, e.supersedes_appraisal_id, None, e.revised_at)
+        return cls(
+            e.agency_id,
+            e.period_id,
+            e.nip,
+            e.appraisal_id,
+            e.predikat,
+            e.summary,
+            e.kind,
+            e.checkpoint_id,
+            e.revision,
+            e.supersedes_appraisal_id,
+            None,
+            e.revised_at,
+        )
 
     @property
     def is_revision(self) -> bool:

@@ -29,12 +29,24 @@ async def reject(uow: UnitOfWork, principal: Principal, nip: str, entry_id: str,
 
 
 async def _entry(uow: UnitOfWork, agency_id: str, nip: str, entry_id: str):
-    return (await uow.session.execute(select(jp_ledger).where(
-        jp_ledger.c.agency_id == agency_id, jp_ledger.c.nip == nip, jp_ledger.c.entry_id == entry_id))).first()
+    return (
+        await uow.session.execute(
+            select(jp_ledger).where(
+                jp_ledger.c.agency_id == agency_id, jp_ledger.c.nip == nip, jp_ledger.c.entry_id == entry_id
+            )
+        )
+    ).first()
 
 
-async def _decide(uow: UnitOfWork, principal: Principal, nip: str, entry_id: str, decision: EntryStatus,
-                  note: str | None, now: datetime) -> dict:
+async def _decide(
+    uow: UnitOfWork,
+    principal: Principal,
+    nip: str,
+    entry_id: str,
+    decision: EntryStatus,
+    note: str | None,
+    now: datetime,
+) -> dict:
     async with uow:
         await access.may_read(uow, principal, nip, missing=NO_ENTRY)
         entry = await _entry(uow, principal.agency, nip, entry_id)
@@ -44,9 +56,10 @@ async def _decide(uow: UnitOfWork, principal: Principal, nip: str, entry_id: str
         if not may_review(principal.nip, nip, reviewer_is_hr=principal.has(Role.HR), current_appraiser=appraiser):
             raise Forbidden("only HR or the employee's appraiser may review claimed training, never the employee")
         decided = await uow.session.execute(
-            update(jp_ledger).where(jp_ledger.c.entry_id == entry_id,
-                                    jp_ledger.c.status == EntryStatus.CLAIMED.value)
-            .values(status=decision.value, reviewed_by=principal.nip, reviewed_at=now, review_note=note))
+            update(jp_ledger)
+            .where(jp_ledger.c.entry_id == entry_id, jp_ledger.c.status == EntryStatus.CLAIMED.value)
+            .values(status=decision.value, reviewed_by=principal.nip, reviewed_at=now, review_note=note)
+        )
         if decided.rowcount == 1:
             if decision is EntryStatus.VERIFIED:
                 await uow.publish(ledger.announcement(await _entry(uow, principal.agency, nip, entry_id)))

@@ -28,16 +28,36 @@ class NewPlan:
 
 def new_plan(a: Appraised, plan_id: str, composed: ComposedPlan, year: int, mentor: str | None, **extra) -> NewPlan:
     items = [
-        PlanItem(item_id=str(uuid.uuid4()), competency=d.competency, gap_kind=d.gap_kind, gap=d.gap,
-                 catalogue_code=d.catalogue_code, title=d.title, form=d.form, method=d.method, jp=d.jp,
-                 mandatory=d.mandatory, due_on=d.due_on, mentor_nip=mentor)
+        PlanItem(
+            item_id=str(uuid.uuid4()),
+            competency=d.competency,
+            gap_kind=d.gap_kind,
+            gap=d.gap,
+            catalogue_code=d.catalogue_code,
+            title=d.title,
+            form=d.form,
+            method=d.method,
+            jp=d.jp,
+            mandatory=d.mandatory,
+            due_on=d.due_on,
+            mentor_nip=mentor,
+        )
         for d in composed.items
     ]
     done = plan_completed(ItemProgress(i.mandatory, completed=False) for i in items)
     row = dict(
-        plan_id=plan_id, agency_id=a.agency_id, period_id=a.period_id, nip=a.nip, appraisal_id=a.appraisal_id,
-        predikat=a.predikat.value, total_jp=composed.total_jp, status="completed" if done else "active",
-        created_at=a.at, mandatory=composed.mandatory, year=year, **extra,
+        plan_id=plan_id,
+        agency_id=a.agency_id,
+        period_id=a.period_id,
+        nip=a.nip,
+        appraisal_id=a.appraisal_id,
+        predikat=a.predikat.value,
+        total_jp=composed.total_jp,
+        status="completed" if done else "active",
+        created_at=a.at,
+        mandatory=composed.mandatory,
+        year=year,
+        **extra,
     )
     return NewPlan(row, items)
 
@@ -53,7 +73,12 @@ async def store_plans(uow: UnitOfWork, new: Sequence[NewPlan]) -> None:
 
 
 async def store_plan(
-    uow: UnitOfWork, a: Appraised, plan_id: str, composed: ComposedPlan, year: int, mentor: str | None,
+    uow: UnitOfWork,
+    a: Appraised,
+    plan_id: str,
+    composed: ComposedPlan,
+    year: int,
+    mentor: str | None,
     **extra,
 ) -> list[PlanItem]:
     plan = new_plan(a, plan_id, composed, year, mentor, **extra)

@@ -39,8 +39,7 @@ PERIODIC_REASON = (
 )
 
 STALE_REASON = (
-    "A later revision of this annual result was decided first; this older result is recorded "
-    "and makes no plan."
+    "A later revision of this annual result was decided first; this older result is recorded and makes no plan."
 )
 
 Decidable = tuple[Delivered, Appraised]
@@ -92,8 +91,13 @@ async def _latest_annual(session: AsyncSession, slots: set[Slot]) -> dict[Slot, 
     if not slots:
         return {}
     c = plan_decisions.c
-    rows = (await session.execute(select(c.agency_id, c.nip, c.period_id, c.revision, c.decided_at).where(
-        bulk.each_in(plan_decisions, ["agency_id", "nip", "period_id"], slots), c.kind == "annual"))).all()
+    rows = (
+        await session.execute(
+            select(c.agency_id, c.nip, c.period_id, c.revision, c.decided_at).where(
+                bulk.each_in(plan_decisions, ["agency_id", "nip", "period_id"], slots), c.kind == "annual"
+            )
+        )
+    ).all()
     latest: dict[Slot, tuple[int, datetime]] = {}
     for r in rows:
         slot = (r.agency_id, r.nip, r.period_id)
@@ -105,8 +109,13 @@ async def _latest_annual(session: AsyncSession, slots: set[Slot]) -> dict[Slot, 
 async def _decided(session: AsyncSession, appraisal_ids: set[str]) -> set[str]:
     if not appraisal_ids:
         return set()
-    return set((await session.scalars(
-        select(plan_decisions.c.appraisal_id).where(plan_decisions.c.appraisal_id.in_(appraisal_ids)))).all())
+    return set(
+        (
+            await session.scalars(
+                select(plan_decisions.c.appraisal_id).where(plan_decisions.c.appraisal_id.in_(appraisal_ids))
+            )
+        ).all()
+    )
 
 
 async def _decide_originals(uow: UnitOfWork, run: Sequence[Decidable]) -> None:
@@ -124,33 +133,52 @@ async def _decide_originals(uow: UnitOfWork, run: Sequence[Decidable]) -> None:
     announcements: list[tuple[Delivered, list[Event]]] = []
     for d, a in run:
         if a.kind != "annual":
-            decisions.append(_decision_row(a, required=False, recommended=False, reason=PERIODIC_REASON,
-                                           plan_id=None))
+            decisions.append(_decision_row(a, required=False, recommended=False, reason=PERIODIC_REASON, plan_id=None))
             continue
         catalogue = catalogues[a.agency_id]
         decision = decide_plan(outcome_of(a), catalogue)
         plan_id = str(uuid.uuid4()) if decision.makes_plan else None
-        decisions.append(_decision_row(a, required=decision.required, recommended=decision.recommended,
-                                       reason=decision.reason, plan_id=plan_id))
+        decisions.append(
+            _decision_row(
+                a, required=decision.required, recommended=decision.recommended, reason=decision.reason, plan_id=plan_id
+            )
+        )
         events: list[Event] = list(talent_events.get(a.appraisal_id, []))
         if plan_id is not None:
             year = a.at.year  # the plan follows the appraisal: it tops up the year it is made in
             year_done = done.get((a.agency_id, a.nip, year), ledger.YearDone())
-            composed = compose_plan(decision, catalogue, planned_on=a.at.date(), year=year,
-                                    completed_jp=year_done.jp, completed_codes=year_done.codes)
+            composed = compose_plan(
+                decision,
+                catalogue,
+                planned_on=a.at.date(),
+                year=year,
+                completed_jp=year_done.jp,
+                completed_codes=year_done.codes,
+            )
             plan = new_plan(a, plan_id, composed, year, mentors.get((a.agency_id, a.nip)) or a.appraiser_nip)
             plans.append(plan)
-            events.append(DevelopmentPlanCreated(
-                agency_id=a.agency_id, period_id=a.period_id, nip=a.nip, plan_id=plan_id,
-                appraisal_id=a.appraisal_id, predikat=a.predikat, items=plan.items, total_jp=composed.total_jp,
-                created_at=a.at, mandatory=composed.mandatory,
-            ))
+            events.append(
+                DevelopmentPlanCreated(
+                    agency_id=a.agency_id,
+                    period_id=a.period_id,
+                    nip=a.nip,
+                    plan_id=plan_id,
+                    appraisal_id=a.appraisal_id,
+                    predikat=a.predikat,
+                    items=plan.items,
+                    total_jp=composed.total_jp,
+                    created_at=a.at,
+                    mandatory=composed.mandatory,
+                )
+            )
         if events:
             announcements.append((d, events))
     await session.execute(insert(plan_decisions), decisions)
     await store_plans(uow, plans)
-    await uow.publish_many([e for _, events in announcements for e in events],
-                           causes=[d.envelope.attributes for d, events in announcements for _ in events])
+    await uow.publish_many(
+        [e for _, events in announcements for e in events],
+        causes=[d.envelope.attributes for d, events in announcements for _ in events],
+    )
 
 
 async def _decide_revision(uow: UnitOfWork, d: Delivered, a: Appraised) -> None:
@@ -168,15 +196,30 @@ async def _decide_revision(uow: UnitOfWork, d: Delivered, a: Appraised) -> None:
         for event in talent_events.get(a.appraisal_id, []):
             await uow.publish(event)
         plan_id = await revisions.supersede(uow, a, decision, catalogue, superseded, mentor)
-    await uow.session.execute(insert(plan_decisions).values(**_decision_row(
-        a, required=decision.required, recommended=decision.recommended, reason=decision.reason, plan_id=plan_id)))
+    await uow.session.execute(
+        insert(plan_decisions).values(
+            **_decision_row(
+                a, required=decision.required, recommended=decision.recommended, reason=decision.reason, plan_id=plan_id
+            )
+        )
+    )
 
 
 def _decision_row(a: Appraised, *, required: bool, recommended: bool, reason: str, plan_id: str | None) -> dict:
     return dict(
-        appraisal_id=a.appraisal_id, agency_id=a.agency_id, period_id=a.period_id, nip=a.nip,
-        predikat=a.predikat.value, required=required, recommended=recommended, reason=reason[:500],
-        plan_id=plan_id, decided_at=a.at, kind=a.kind, checkpoint_id=a.checkpoint_id, revision=a.revision,
+        appraisal_id=a.appraisal_id,
+        agency_id=a.agency_id,
+        period_id=a.period_id,
+        nip=a.nip,
+        predikat=a.predikat.value,
+        required=required,
+        recommended=recommended,
+        reason=reason[:500],
+        plan_id=plan_id,
+        decided_at=a.at,
+        kind=a.kind,
+        checkpoint_id=a.checkpoint_id,
+        revision=a.revision,
         supersedes_appraisal_id=a.supersedes_appraisal_id,
     )
 
@@ -186,9 +229,16 @@ async def _roster_appraisers(session: AsyncSession, employees: set[tuple[str, st
     if not employees:
         return {}
     k = roster.known_employees.c
-    rows = (await session.execute(select(k.agency_id, k.nip, k.appraiser_nip).where(
-        bulk.each_in(roster.known_employees, ["agency_id", "nip"], employees)))).all()
-    return {(r.agency_id, r.nip): r.appraiser_nip for r in rows if r.appraiser_nip and (r.agency_id, r.nip) in employees}
+    rows = (
+        await session.execute(
+            select(k.agency_id, k.nip, k.appraiser_nip).where(
+                bulk.each_in(roster.known_employees, ["agency_id", "nip"], employees)
+            )
+        )
+    ).all()
+    return {
+        (r.agency_id, r.nip): r.appraiser_nip for r in rows if r.appraiser_nip and (r.agency_id, r.nip) in employees
+    }
 
 
 async def _mentor_of(uow: UnitOfWork, a: Appraised, superseded=None) -> str | None:

@@ -36,7 +36,9 @@ class SupersededPlan:
 async def plan_to_supersede(session: AsyncSession, a: Appraised) -> SupersededPlan | None:
     """The plan of the appraisal being replaced, else the employee's current plan of the period."""
     current = select(plans).where(
-        plans.c.agency_id == a.agency_id, plans.c.nip == a.nip, plans.c.period_id == a.period_id,
+        plans.c.agency_id == a.agency_id,
+        plans.c.nip == a.nip,
+        plans.c.period_id == a.period_id,
         plans.c.status != "superseded",
     )
     row = None
@@ -56,11 +58,18 @@ async def plan_to_supersede(session: AsyncSession, a: Appraised) -> SupersededPl
 
 
 async def supersede(
-    uow: UnitOfWork, a: Appraised, decision: PlanDecision, catalogue: Sequence[CatalogueItem], old: SupersededPlan,
+    uow: UnitOfWork,
+    a: Appraised,
+    decision: PlanDecision,
+    catalogue: Sequence[CatalogueItem],
+    old: SupersededPlan,
     mentor: str | None,
 ) -> str:
     composed = compose_plan(
-        decision, catalogue, planned_on=a.at.date(), year=old.year,
+        decision,
+        catalogue,
+        planned_on=a.at.date(),
+        year=old.year,
         completed_jp=await ledger.completed_jp(uow.session, a.agency_id, a.nip, old.year),
         completed_gaps=[(gap, code) for gap, code, _ in old.completed],
         completed_codes=await ledger.completed_codes(uow.session, a.agency_id, a.nip, old.year),
@@ -69,11 +78,23 @@ async def supersede(
     await uow.session.execute(
         update(plans).where(plans.c.plan_id == old.plan_id).values(status="superseded", superseded_by_plan_id=plan_id)
     )
-    items = await store_plan(uow, a, plan_id, composed, old.year, mentor, supersedes_plan_id=old.plan_id,
-                             completed_jp_kept=old.completed_jp)
-    await uow.publish(DevelopmentPlanRevised(
-        agency_id=a.agency_id, period_id=a.period_id, nip=a.nip, plan_id=plan_id, supersedes_plan_id=old.plan_id,
-        appraisal_id=a.appraisal_id, predikat=a.predikat, mandatory=composed.mandatory, items=items,
-        total_jp=composed.total_jp, completed_jp_kept=old.completed_jp, revised_at=a.at,
-    ))
+    items = await store_plan(
+        uow, a, plan_id, composed, old.year, mentor, supersedes_plan_id=old.plan_id, completed_jp_kept=old.completed_jp
+    )
+    await uow.publish(
+        DevelopmentPlanRevised(
+            agency_id=a.agency_id,
+            period_id=a.period_id,
+            nip=a.nip,
+            plan_id=plan_id,
+            supersedes_plan_id=old.plan_id,
+            appraisal_id=a.appraisal_id,
+            predikat=a.predikat,
+            mandatory=composed.mandatory,
+            items=items,
+            total_jp=composed.total_jp,
+            completed_jp_kept=old.completed_jp,
+            revised_at=a.at,
+        )
+    )
     return plan_id

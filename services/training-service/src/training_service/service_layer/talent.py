@@ -45,8 +45,10 @@ def version(revision: int, at: datetime) -> tuple[int, datetime]:
 
 def _older_in_store(table, excluded):
     """The database's own guard of the same order, for a writer that raced this one."""
-    return or_(table.c.revision < excluded.revision,
-               and_(table.c.revision == excluded.revision, table.c.recorded_at < excluded.recorded_at))
+    return or_(
+        table.c.revision < excluded.revision,
+        and_(table.c.revision == excluded.revision, table.c.recorded_at < excluded.recorded_at),
+    )
 
 
 @dataclass
@@ -59,12 +61,18 @@ class _Talent:
     changed: dict[tuple[str, str, int], dict] = field(default_factory=dict)
 
     def _history(self, employee: Employee) -> dict[int, AnnualResult]:
-        return {r["year"]: AnnualResult(r["year"], Predikat(r["predikat"]), r["appraisal_id"])
-                for r in self.results[employee].values() if r["year"] is not None}
+        return {
+            r["year"]: AnnualResult(r["year"], Predikat(r["predikat"]), r["appraisal_id"])
+            for r in self.results[employee].values()
+            if r["year"] is not None
+        }
 
     def _standing(self, employee: Employee) -> set[int]:
-        return {year for (agency_id, nip, year), row in self.nominations.items()
-                if (agency_id, nip) == employee and row["status"] == NOMINATED}
+        return {
+            year
+            for (agency_id, nip, year), row in self.nominations.items()
+            if (agency_id, nip) == employee and row["status"] == NOMINATED
+        }
 
     def _store(self, row: dict) -> None:
         key = (row["agency_id"], row["nip"], row["year"])
@@ -80,15 +88,28 @@ class _Talent:
             later = nomination.years[1]
             if later in standing:
                 continue
-            self._store({
-                "agency_id": agency_id, "nip": nip, "year": later, "first_year": nomination.years[0],
-                "appraisal_ids": ",".join(nomination.appraisal_ids), "nominated_at": at, "status": NOMINATED,
-                "withdrawn_at": None, "withdrawn_by_appraisal_id": None,
-            })
-            made.append(TalentPoolNominated(
-                agency_id=agency_id, nip=nip, years=list(nomination.years),
-                appraisal_ids=list(nomination.appraisal_ids), nominated_at=at,
-            ))
+            self._store(
+                {
+                    "agency_id": agency_id,
+                    "nip": nip,
+                    "year": later,
+                    "first_year": nomination.years[0],
+                    "appraisal_ids": ",".join(nomination.appraisal_ids),
+                    "nominated_at": at,
+                    "status": NOMINATED,
+                    "withdrawn_at": None,
+                    "withdrawn_by_appraisal_id": None,
+                }
+            )
+            made.append(
+                TalentPoolNominated(
+                    agency_id=agency_id,
+                    nip=nip,
+                    years=list(nomination.years),
+                    appraisal_ids=list(nomination.appraisal_ids),
+                    nominated_at=at,
+                )
+            )
         return made
 
     def withdraw(self, employee: Employee, year: int, revised: Appraised) -> list[TalentPoolWithdrawn]:
@@ -97,13 +118,24 @@ class _Talent:
         made = []
         for later in withdrawn_after(self._history(employee), year, self._standing(employee)):
             row = self.nominations[(agency_id, nip, later)]
-            self._store({**row, "status": WITHDRAWN, "withdrawn_at": revised.at,
-                         "withdrawn_by_appraisal_id": revised.appraisal_id})
-            made.append(TalentPoolWithdrawn(
-                agency_id=agency_id, nip=nip, years=[row["first_year"], later],
-                appraisal_ids=row["appraisal_ids"].split(","), revised_appraisal_id=revised.appraisal_id,
-                withdrawn_at=revised.at,
-            ))
+            self._store(
+                {
+                    **row,
+                    "status": WITHDRAWN,
+                    "withdrawn_at": revised.at,
+                    "withdrawn_by_appraisal_id": revised.appraisal_id,
+                }
+            )
+            made.append(
+                TalentPoolWithdrawn(
+                    agency_id=agency_id,
+                    nip=nip,
+                    years=[row["first_year"], later],
+                    appraisal_ids=row["appraisal_ids"].split(","),
+                    revised_appraisal_id=revised.appraisal_id,
+                    withdrawn_at=revised.at,
+                )
+            )
         return made
 
     async def save_nominations(self, session: AsyncSession) -> None:
@@ -115,22 +147,36 @@ async def _load(session: AsyncSession, employees: Iterable[Employee]) -> _Talent
     talent = _Talent()
     if not employees:
         return talent
-    rows = (await session.execute(select(annual_results).where(
-        bulk.each_in(annual_results, ["agency_id", "nip"], employees)))).all()
+    rows = (
+        await session.execute(
+            select(annual_results).where(bulk.each_in(annual_results, ["agency_id", "nip"], employees))
+        )
+    ).all()
     for r in rows:
         if (r.agency_id, r.nip) in employees:
             talent.results[(r.agency_id, r.nip)][r.period_id] = dict(r._mapping)
-    talent.nominations = {(r.agency_id, r.nip, r.year): dict(r._mapping) for r in (await session.execute(
-        select(talent_nominations).where(bulk.each_in(talent_nominations, ["agency_id", "nip"], employees)))).all()
-        if (r.agency_id, r.nip) in employees}
+    talent.nominations = {
+        (r.agency_id, r.nip, r.year): dict(r._mapping)
+        for r in (
+            await session.execute(
+                select(talent_nominations).where(bulk.each_in(talent_nominations, ["agency_id", "nip"], employees))
+            )
+        ).all()
+        if (r.agency_id, r.nip) in employees
+    }
     return talent
 
 
 async def _period_years(session: AsyncSession, periods: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
     if not periods:
         return {}
-    rows = (await session.execute(select(known_periods.c.agency_id, known_periods.c.period_id, known_periods.c.year)
-                                  .where(bulk.each_in(known_periods, ["agency_id", "period_id"], periods)))).all()
+    rows = (
+        await session.execute(
+            select(known_periods.c.agency_id, known_periods.c.period_id, known_periods.c.year).where(
+                bulk.each_in(known_periods, ["agency_id", "period_id"], periods)
+            )
+        )
+    ).all()
     return {(r.agency_id, r.period_id): r.year for r in rows if (r.agency_id, r.period_id) in periods}
 
 
@@ -149,15 +195,23 @@ async def record_annuals(uow: UnitOfWork, appraised: Sequence[Appraised]) -> dic
         if stored is not None and version(a.revision, a.at) <= version(stored["revision"], stored["recorded_at"]):
             continue  # older than (or the same as) the result kept: state stays as it is
         year = years.get((a.agency_id, a.period_id)) or (stored or {}).get("year")
-        row = {"agency_id": a.agency_id, "nip": a.nip, "period_id": a.period_id, "year": year,
-               "predikat": a.predikat.value, "appraisal_id": a.appraisal_id, "recorded_at": a.at,
-               "revision": a.revision}
+        row = {
+            "agency_id": a.agency_id,
+            "nip": a.nip,
+            "period_id": a.period_id,
+            "year": year,
+            "predikat": a.predikat.value,
+            "appraisal_id": a.appraisal_id,
+            "recorded_at": a.at,
+            "revision": a.revision,
+        }
         talent.results[employee][a.period_id] = row
         written[(a.agency_id, a.nip, a.period_id)] = row
         if year is not None:
             made[a.appraisal_id] = [*talent.withdraw(employee, year, a), *talent.nominate(employee, year, a.at)]
-    await bulk.upsert(session, annual_results, written.values(), ["agency_id", "nip", "period_id"],
-                      where=_older_in_store)
+    await bulk.upsert(
+        session, annual_results, written.values(), ["agency_id", "nip", "period_id"], where=_older_in_store
+    )
     await talent.save_nominations(session)
     return made
 
@@ -167,10 +221,14 @@ async def on_periods_opened(batch: Sequence[Delivered[PerformancePeriodOpened]],
     for them. Runs after the roster's own handler of the same events."""
     session = uow.session
     periods = {(d.event.agency_id, d.event.period_id) for d in batch}
-    waiting = (await session.execute(
-        select(annual_results.c.agency_id, annual_results.c.nip, annual_results.c.period_id).where(
-            bulk.each_in(annual_results, ["agency_id", "period_id"], periods), annual_results.c.year.is_(None),
-        ))).all()
+    waiting = (
+        await session.execute(
+            select(annual_results.c.agency_id, annual_results.c.nip, annual_results.c.period_id).where(
+                bulk.each_in(annual_results, ["agency_id", "period_id"], periods),
+                annual_results.c.year.is_(None),
+            )
+        )
+    ).all()
     talent = await _load(session, {(r.agency_id, r.nip) for r in waiting if (r.agency_id, r.period_id) in periods})
     by_period: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for employee, results in talent.results.items():
@@ -191,8 +249,12 @@ async def on_periods_opened(batch: Sequence[Delivered[PerformancePeriodOpened]],
     # Every result of the period takes its year, as the period's own event says.
     connection = await session.connection()
     await connection.execute(
-        update(annual_results).where(and_(annual_results.c.agency_id == bindparam("b_agency"),
-                                          annual_results.c.period_id == bindparam("b_period")))
+        update(annual_results)
+        .where(
+            and_(
+                annual_results.c.agency_id == bindparam("b_agency"), annual_results.c.period_id == bindparam("b_period")
+            )
+        )
         .values(year=bindparam("b_year")),
         [{"b_agency": a, "b_period": p, "b_year": y} for (a, p), y in years.items()],
     )

@@ -40,12 +40,26 @@ def _check_completed_on(completed_on: date, earliest: date, today: date) -> None
 
 
 async def _item(uow: UnitOfWork, principal: Principal, plan_id: str, item_id: str):
-    plan = (await uow.session.execute(select(plans).where(
-        plans.c.plan_id == plan_id, plans.c.agency_id == principal.agency,
-    ))).first()
-    item = (await uow.session.execute(select(plan_items).where(
-        plan_items.c.plan_id == plan_id, plan_items.c.item_id == item_id,
-    ))).first() if plan else None
+    plan = (
+        await uow.session.execute(
+            select(plans).where(
+                plans.c.plan_id == plan_id,
+                plans.c.agency_id == principal.agency,
+            )
+        )
+    ).first()
+    item = (
+        (
+            await uow.session.execute(
+                select(plan_items).where(
+                    plan_items.c.plan_id == plan_id,
+                    plan_items.c.item_id == item_id,
+                )
+            )
+        ).first()
+        if plan
+        else None
+    )
     if item is None:
         raise NotFound(NO_ITEM)
     await access.may_read(uow, principal, plan.nip, missing=NO_ITEM)
@@ -60,71 +74,133 @@ async def enrol(uow: UnitOfWork, principal: Principal, plan_id: str, item_id: st
         if item.status == "completed":
             raise Conflict("the item is already completed")
         if item.status == "planned":
-            await uow.session.execute(update(plan_items).where(plan_items.c.item_id == item_id)
-                                      .values(status="enrolled", enrolled_at=now))
+            await uow.session.execute(
+                update(plan_items).where(plan_items.c.item_id == item_id).values(status="enrolled", enrolled_at=now)
+            )
             await access_log.record_change(uow, Kind.PLAN, plan_id, plan.nip)
             await uow.commit()
     return {"plan_id": plan_id, "item_id": item_id, "status": "enrolled"}
 
 
-async def complete(uow: UnitOfWork, principal: Principal, plan_id: str, item_id: str, *, evidence: str,
-                   completed_on: date, today: date, now: datetime) -> dict:
+async def complete(
+    uow: UnitOfWork,
+    principal: Principal,
+    plan_id: str,
+    item_id: str,
+    *,
+    evidence: str,
+    completed_on: date,
+    today: date,
+    now: datetime,
+) -> dict:
     async with uow:
         plan, item = await _item(uow, principal, plan_id, item_id)
         _check_completed_on(completed_on, earliest_in_plan(plan.year or plan.created_at.year), today)
         if item.status == "completed":
             raise Conflict("the item is already completed")
-        await uow.session.execute(update(plan_items).where(plan_items.c.item_id == item_id).values(
-            status="completed", completed_on=completed_on, evidence=evidence,
-        ))
+        await uow.session.execute(
+            update(plan_items)
+            .where(plan_items.c.item_id == item_id)
+            .values(
+                status="completed",
+                completed_on=completed_on,
+                evidence=evidence,
+            )
+        )
         entry = await ledger.credit(
-            uow.session, agency_id=plan.agency_id, nip=plan.nip, jp=item.jp, catalogue_code=item.catalogue_code,
-            title=item.title, competency=item.competency, evidence=evidence, completed_on=completed_on,
-            recorded_by=principal.nip, now=now, plan_id=plan_id, item_id=item_id,
+            uow.session,
+            agency_id=plan.agency_id,
+            nip=plan.nip,
+            jp=item.jp,
+            catalogue_code=item.catalogue_code,
+            title=item.title,
+            competency=item.competency,
+            evidence=evidence,
+            completed_on=completed_on,
+            recorded_by=principal.nip,
+            now=now,
+            plan_id=plan_id,
+            item_id=item_id,
         )
         status = await _plan_status(uow, plan_id)
         await uow.publish(ledger.announcement(entry))
         await access_log.record_change(uow, Kind.PLAN, plan_id, plan.nip)
         await uow.commit()
-    return {"plan_id": plan_id, "item_id": item_id, "status": "completed", "plan_status": status,
-            "ledger_entry": ledger.public(entry)}
+    return {
+        "plan_id": plan_id,
+        "item_id": item_id,
+        "status": "completed",
+        "plan_status": status,
+        "ledger_entry": ledger.public(entry),
+    }
 
 
 async def _plan_status(uow: UnitOfWork, plan_id: str) -> str:
-    items = (await uow.session.execute(select(plan_items.c.mandatory, plan_items.c.status)
-                                       .where(plan_items.c.plan_id == plan_id))).all()
+    items = (
+        await uow.session.execute(
+            select(plan_items.c.mandatory, plan_items.c.status).where(plan_items.c.plan_id == plan_id)
+        )
+    ).all()
     done = plan_completed(ItemProgress(i.mandatory, i.status == "completed") for i in items)
     status = "completed" if done else "active"
     await uow.session.execute(update(plans).where(plans.c.plan_id == plan_id).values(status=status))
     return status
 
 
-async def record_outside_plan(uow: UnitOfWork, principal: Principal, nip: str, *, catalogue_code: str | None,
-                              title: str | None, jp: int | None, evidence: str, completed_on: date, today: date,
-                              now: datetime) -> dict:
+async def record_outside_plan(
+    uow: UnitOfWork,
+    principal: Principal,
+    nip: str,
+    *,
+    catalogue_code: str | None,
+    title: str | None,
+    jp: int | None,
+    evidence: str,
+    completed_on: date,
+    today: date,
+    now: datetime,
+) -> dict:
     """Training done outside any plan (a seminar, a course the employee found). Recorded by
     the employee it is a claim (no JP, no event) until reviewed; recorded by HR it counts."""
     if principal.nip != nip and not principal.has(Role.HR):
         raise Forbidden("only the employee or HR may record completed training")
     _check_completed_on(completed_on, earliest_outside_plan(today), today)
     async with uow:
-        if principal.nip != nip and await uow.session.scalar(select(known_employees.c.nip).where(
-                known_employees.c.agency_id == principal.agency, known_employees.c.nip == nip)) is None:
+        if (
+            principal.nip != nip
+            and await uow.session.scalar(
+                select(known_employees.c.nip).where(
+                    known_employees.c.agency_id == principal.agency, known_employees.c.nip == nip
+                )
+            )
+            is None
+        ):
             raise NotFound("no such employee")  # HR of another agency included
         known = {i.code: i for i in await catalogue_repository.load(uow.session, principal.agency)}
         item = known.get(catalogue_code) if catalogue_code else None
         if catalogue_code and item is None:
-            raise Unprocessable("catalogue_code: no such item in the agency's catalogue; leave it out for other "
-                                "training", errors=[{"field": "catalogue_code", "message": "no such catalogue item"}])
+            raise Unprocessable(
+                "catalogue_code: no such item in the agency's catalogue; leave it out for other training",
+                errors=[{"field": "catalogue_code", "message": "no such catalogue item"}],
+            )
         title = title or (item.title if item else None)
         jp = jp or (item.jp if item else None)
         if not title or not jp:
             raise Unprocessable("title and jp are needed for training outside the catalogue")
         status = status_when_recorded(principal.nip, nip, recorder_is_hr=principal.has(Role.HR))
         entry = await ledger.credit(
-            uow.session, agency_id=principal.agency, nip=nip, jp=jp, catalogue_code=catalogue_code or OUTSIDE_CATALOGUE,
-            title=title, competency=item.competency if item else None, evidence=evidence, completed_on=completed_on,
-            recorded_by=principal.nip, now=now, status=status,
+            uow.session,
+            agency_id=principal.agency,
+            nip=nip,
+            jp=jp,
+            catalogue_code=catalogue_code or OUTSIDE_CATALOGUE,
+            title=title,
+            competency=item.competency if item else None,
+            evidence=evidence,
+            completed_on=completed_on,
+            recorded_by=principal.nip,
+            now=now,
+            status=status,
         )
         if status is EntryStatus.VERIFIED:
             await uow.publish(ledger.announcement(entry))

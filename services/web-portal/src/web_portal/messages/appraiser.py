@@ -32,8 +32,7 @@ EN = {
     "Keputusan Anda": "Your decision",
     "Setujui SKP": "Approve the SKP",
     "Catatan untuk pegawai": "Notes for the employee",
-    "Apa yang perlu diperbaiki pegawai sebelum mengajukan lagi.":
-        "What the employee should fix before submitting again.",
+    "Apa yang perlu diperbaiki pegawai sebelum mengajukan lagi.": "What the employee should fix before submitting again.",
     "Kembalikan dengan catatan": "Return with notes",
     "RHK yang berlaku": "RHK in force",
     "RHK yang diajukan": "RHK submitted",
@@ -61,9 +60,8 @@ EN = {
     "Buka putaran baru": "Open a new round",
     "Checkpoint yang dinilai": "Checkpoint evaluated",
     "Sebutkan siapa yang memberi umpan balik: Anda sebagai pejabat penilai, pegawai itu sendiri, dan rekan kerja "
-    "atau bawahannya. Baris yang kosong diabaikan.":
-        "Name who gives feedback: you as appraiser, the employee themself, and their peers or subordinates. "
-        "Empty rows are ignored.",
+    "atau bawahannya. Baris yang kosong diabaikan.": "Name who gives feedback: you as appraiser, the employee themself, and their peers or subordinates. "
+    "Empty rows are ignored.",
     "Pemberi umpan balik {n}": "Feedback giver {n}",
     "NIP": "NIP",
     "Sebagai": "As",
@@ -77,14 +75,12 @@ EN = {
     "Pemberi umpan balik": "Feedback givers",
     "Disebut": "Named",
     "Sudah menjawab": "Answered",
-    "Setelah ditutup, jawaban tidak dapat ditambah atau diubah, dan hasilnya diteruskan ke penilaian.":
-        "Once closed, answers can no longer be added or changed, and the results go to the appraisal.",
+    "Setelah ditutup, jawaban tidak dapat ditambah atau diubah, dan hasilnya diteruskan ke penilaian.": "Once closed, answers can no longer be added or changed, and the results go to the appraisal.",
     "Tutup putaran": "Close the round",
     "Hasil": "Results",
     "Ditampilkan sebagaimana diberikan layanan: jawaban rekan kerja dan bawahan anonim, baru terlihat setelah "
-    "putaran ditutup dan paling sedikit tiga orang menjawab.":
-        "Shown as the service gives them: peers' and subordinates' answers are anonymous, visible only once the "
-        "round is closed and at least three people answered.",
+    "putaran ditutup dan paling sedikit tiga orang menjawab.": "Shown as the service gives them: peers' and subordinates' answers are anonymous, visible only once the "
+    "round is closed and at least three people answered.",
     "Kembali ke putaran umpan balik": "Back to the feedback rounds",
     "Putaran umpan balik 360° dibuka.": "360° feedback round opened.",
     "Putaran umpan balik 360° ditutup.": "360° feedback round closed.",
@@ -115,8 +111,7 @@ EN = {
     "Penilaian dikonfirmasi.": "Appraisal confirmed.",
     # objections
     "Keberatan yang perlu Anda putuskan": "Keberatan (objections) for you to decide",
-    "Sebagai atasan pejabat penilai, Anda memutuskan Keberatan pegawai atas Predikatnya.":
-        "As the appraiser's superior, you decide employees' Keberatan against their Predikat.",
+    "Sebagai atasan pejabat penilai, Anda memutuskan Keberatan pegawai atas Predikatnya.": "As the appraiser's superior, you decide employees' Keberatan against their Predikat.",
     "Menunggu keputusan": "Awaiting decision",
     "Sudah diputuskan": "Decided",
     "Hasil tetap": "Result upheld",

@@ -16,12 +16,10 @@ EN = {
     "Masuk ke Kinerja": "Sign in to Kinerja",
     "Masuk dengan akun instansi (SSO)": "Sign in with your agency account (SSO)",
     "Masuk sebagai orang contoh (mode pengembangan)": "Sign in as a demo person (development mode)",
-    "Hanya untuk mencoba: token dibuat oleh portal dengan kunci pengembangan.":
-        "For trying things out only: the portal makes the token with the development key.",
+    "Hanya untuk mencoba: token dibuat oleh portal dengan kunci pengembangan.": "For trying things out only: the portal makes the token with the development key.",
     "Instansi": "Agency",
     "Tampilkan": "Show",
-    "Belum ada instansi contoh. Jalankan make demo, lalu muat ulang halaman ini.":
-        "No demo agency yet. Run make demo, then reload this page.",
+    "Belum ada instansi contoh. Jalankan make demo, lalu muat ulang halaman ini.": "No demo agency yet. Run make demo, then reload this page.",
     "Cara masuk belum diatur. Hubungi pengelola sistem.": "No way to sign in is configured. Contact the administrator.",
     "Orang itu tidak ada dalam daftar.": "That person is not on the list.",
     "Masuk gagal. Silakan coba lagi.": "Signing in failed. Please try again.",
@@ -31,18 +29,15 @@ EN = {
     "opsional": "optional",
     "Tidak ditemukan": "Not found",
     "Halaman tidak ditemukan": "Page not found",
-    "Yang Anda cari tidak ada, atau Anda tidak berhak melihatnya.":
-        "What you are looking for does not exist, or you may not see it.",
+    "Yang Anda cari tidak ada, atau Anda tidak berhak melihatnya.": "What you are looking for does not exist, or you may not see it.",
     "Kembali ke beranda": "Back to the home page",
     "Ditolak": "Refused",
     "Permintaan ditolak": "Request refused",
-    "Formulir ini sudah kedaluwarsa. Muat ulang halaman lalu kirim lagi.":
-        "This form has expired. Reload the page and send it again.",
+    "Formulir ini sudah kedaluwarsa. Muat ulang halaman lalu kirim lagi.": "This form has expired. Reload the page and send it again.",
     "Peran Anda tidak mencakup halaman ini.": "Your role does not include this page.",
     "Sedang tidak tersedia": "Temporarily unavailable",
     "Layanan sedang tidak tersedia": "The service is temporarily unavailable",
-    "Kami tidak dapat memuat halaman ini sekarang. Silakan coba lagi beberapa saat lagi.":
-        "We cannot load this page right now. Please try again in a moment.",
+    "Kami tidak dapat memuat halaman ini sekarang. Silakan coba lagi beberapa saat lagi.": "We cannot load this page right now. Please try again in a moment.",
     "Tidak dapat diproses": "Cannot be processed",
     "Permintaan tidak dapat diproses": "The request cannot be processed",
     "Terjadi kesalahan": "Something went wrong",

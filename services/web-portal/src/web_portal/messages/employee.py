@@ -17,8 +17,7 @@ EN = {
     "Isi penilaian diri (umpan balik 360°)": "Fill in your self-assessment (360° feedback)",
     "Isi umpan balik 360° untuk rekan kerja {nip}": "Give 360° feedback on colleague {nip}",
     "{title} ({jp} JP), tenggat {due}": "{title} ({jp} JP), due {due}",
-    "Masa Keberatan atas Predikat Anda terbuka sampai {closes} (sisa {days} hari)":
-        "You may file a Keberatan against your Predikat until {closes} ({days} days left)",
+    "Masa Keberatan atas Predikat Anda terbuka sampai {closes} (sisa {days} hari)": "You may file a Keberatan against your Predikat until {closes} ({days} days left)",
     # -- SKP editor, history and Realisasi
     "SKP saya": "My SKP",
     "SKP": "SKP",
@@ -46,8 +45,7 @@ EN = {
     "Riwayat versi": "Version history",
     "Riwayat versi SKP": "SKP version history",
     "Rencana Hasil Kerja": "Rencana Hasil Kerja (planned results)",
-    "Yang ditampilkan: versi yang berlaku. Perubahan yang diajukan ada di riwayat versi.":
-        "Shown: the version in force. The proposed change is in the version history.",
+    "Yang ditampilkan: versi yang berlaku. Perubahan yang diajukan ada di riwayat versi.": "Shown: the version in force. The proposed change is in the version history.",
     "Umpan balik pejabat penilai": "Your appraiser's feedback",
     "Kembali ke SKP": "Back to the SKP",
     "Versi {number}": "Version {number}",
@@ -62,8 +60,7 @@ EN = {
     "Arah": "Direction",
     "semakin tinggi semakin baik": "higher is better",
     "semakin rendah semakin baik": "lower is better",
-    "Tulis setiap Rencana Hasil Kerja (RHK) dengan Indikator Kinerja Individu (IKI)-nya. Kosongkan sebuah baris untuk menghapusnya.":
-        "Write each Rencana Hasil Kerja (RHK, planned result) with its Indikator Kinerja Individu (IKI, indicators). Empty a row to remove it.",
+    "Tulis setiap Rencana Hasil Kerja (RHK) dengan Indikator Kinerja Individu (IKI)-nya. Kosongkan sebuah baris untuk menghapusnya.": "Write each Rencana Hasil Kerja (RHK, planned result) with its Indikator Kinerja Individu (IKI, indicators). Empty a row to remove it.",
     "Ada isian yang perlu diperbaiki; lihat pesan di bawah kolomnya.": "Some fields need correcting; see the message under each.",
     "— pilih IKU —": "— choose an IKU —",
     "— pilih RHK pejabat penilai —": "— choose your appraiser's RHK —",
@@ -72,8 +69,7 @@ EN = {
     "Uraian RHK {number}": "Description of RHK {number}",
     "IKU yang didukung RHK {number}": "IKU served by RHK {number}",
     "RHK pejabat penilai yang didukung RHK {number}": "Appraiser's RHK supported by RHK {number}",
-    "SKP pejabat penilai Anda belum disetujui; RHK utama dapat dikaitkan setelahnya. Draf tetap dapat disimpan.":
-        "Your appraiser's SKP is not approved yet; RHK utama can be linked afterwards. You can still save a draft.",
+    "SKP pejabat penilai Anda belum disetujui; RHK utama dapat dikaitkan setelahnya. Draf tetap dapat disimpan.": "Your appraiser's SKP is not approved yet; RHK utama can be linked afterwards. You can still save a draft.",
     "IKI {number}": "IKI {number}",
     "Aspek IKI {number}": "Aspect of IKI {number}",
     "Kuantitas": "Quantity",
@@ -101,8 +97,7 @@ EN = {
     "Isi dengan tautan yang sah.": "Enter a valid link.",
     "Draf SKP disimpan.": "SKP draft saved.",
     "Revisi SKP tahun {year}": "Revise the SKP for {year}",
-    "Versi yang berlaku tetap berlaku sampai revisi ini disetujui pejabat penilai.":
-        "The version in force stays in force until your appraiser approves this revision.",
+    "Versi yang berlaku tetap berlaku sampai revisi ini disetujui pejabat penilai.": "The version in force stays in force until your appraiser approves this revision.",
     "Alasan revisi": "Reason for the revision",
     "Mengapa SKP yang telah disetujui perlu diubah.": "Why the approved SKP needs to change.",
     "Simpan draf revisi": "Save the revision draft",
@@ -143,12 +138,9 @@ EN = {
     "{count} jawaban, dihitung per tingkat": "{count} answers, counted per level",
     "Penilaian diri": "Self-assessment",
     "Tentang rekan kerja {nip}": "About colleague {nip}",
-    "Untuk setiap nilai BerAKHLAK, pilih tingkat perilaku yang Anda amati selama periode ini.":
-        "For each BerAKHLAK value, choose the level of behaviour you observed during this period.",
-    "Jawaban Anda tanpa nama: hanya jumlah per tingkat dari sedikitnya tiga pemberi yang ditampilkan.":
-        "Your answer is anonymous: only counts per level from at least three givers are shown.",
-    "Anda sudah mengisi formulir ini; mengirim lagi mengganti jawaban sebelumnya.":
-        "You have answered this form; sending again replaces your earlier answer.",
+    "Untuk setiap nilai BerAKHLAK, pilih tingkat perilaku yang Anda amati selama periode ini.": "For each BerAKHLAK value, choose the level of behaviour you observed during this period.",
+    "Jawaban Anda tanpa nama: hanya jumlah per tingkat dari sedikitnya tiga pemberi yang ditampilkan.": "Your answer is anonymous: only counts per level from at least three givers are shown.",
+    "Anda sudah mengisi formulir ini; mengirim lagi mengganti jawaban sebelumnya.": "You have answered this form; sending again replaces your earlier answer.",
     "Komentar": "Comment",
     "Kirim umpan balik": "Send feedback",
     "Pilih salah satu tingkat.": "Choose one level.",
@@ -157,22 +149,14 @@ EN = {
     "Di atas ekspektasi": "Above expectations",
     "Diri sendiri": "Self",
     "Ditampilkan setelah putaran umpan balik ditutup.": "Shown once the feedback round is closed.",
-    "Ditampilkan setelah ada sedikitnya 3 jawaban dari pemberi selain Anda.":
-        "Shown once there are at least 3 answers from givers other than you.",
-    "Memahami dan memenuhi kebutuhan masyarakat, ramah dan solutif.":
-        "Understands and meets the public's needs; friendly and solution-minded.",
-    "Jujur, bertanggung jawab, cermat, disiplin dan berintegritas.":
-        "Honest, responsible, careful, disciplined and with integrity.",
-    "Terus belajar dan mengembangkan kapabilitas, melaksanakan tugas dengan kualitas terbaik.":
-        "Keeps learning and growing; does the work to the best quality.",
-    "Saling peduli dan menghargai perbedaan, membangun lingkungan kerja yang kondusif.":
-        "Cares for others and respects differences; builds a good working environment.",
-    "Berdedikasi, mengutamakan kepentingan bangsa dan negara, menjaga nama baik instansi.":
-        "Dedicated, puts the nation first, protects the agency's good name.",
-    "Cepat menyesuaikan diri menghadapi perubahan, terus berinovasi dan kreatif.":
-        "Adapts quickly to change; keeps innovating and creative.",
-    "Membangun kerja sama yang sinergis, terbuka bekerja sama untuk nilai tambah.":
-        "Builds synergy; open to working together to add value.",
+    "Ditampilkan setelah ada sedikitnya 3 jawaban dari pemberi selain Anda.": "Shown once there are at least 3 answers from givers other than you.",
+    "Memahami dan memenuhi kebutuhan masyarakat, ramah dan solutif.": "Understands and meets the public's needs; friendly and solution-minded.",
+    "Jujur, bertanggung jawab, cermat, disiplin dan berintegritas.": "Honest, responsible, careful, disciplined and with integrity.",
+    "Terus belajar dan mengembangkan kapabilitas, melaksanakan tugas dengan kualitas terbaik.": "Keeps learning and growing; does the work to the best quality.",
+    "Saling peduli dan menghargai perbedaan, membangun lingkungan kerja yang kondusif.": "Cares for others and respects differences; builds a good working environment.",
+    "Berdedikasi, mengutamakan kepentingan bangsa dan negara, menjaga nama baik instansi.": "Dedicated, puts the nation first, protects the agency's good name.",
+    "Cepat menyesuaikan diri menghadapi perubahan, terus berinovasi dan kreatif.": "Adapts quickly to change; keeps innovating and creative.",
+    "Membangun kerja sama yang sinergis, terbuka bekerja sama untuk nilai tambah.": "Builds synergy; open to working together to add value.",
     # -- appraisal and Keberatan
     "Penilaian saya": "My appraisal",
     "Periode {year}": "Period {year}",
@@ -254,8 +238,7 @@ EN = {
     "{claimed} JP lagi diklaim dan menunggu verifikasi.": "{claimed} more JP claimed, awaiting verification.",
     "JP terverifikasi": "Verified JP",
     "Kegiatan pengembangan": "Development activities",
-    "Belum ada rencana pengembangan. Rencana dibuat setelah penilaian kinerja Anda final.":
-        "No development plan yet. It is made once your appraisal is final.",
+    "Belum ada rencana pengembangan. Rencana dibuat setelah penilaian kinerja Anda final.": "No development plan yet. It is made once your appraisal is final.",
     "Rencana dari Predikat {predikat}: {jp} JP, {status}.": "Plan from Predikat {predikat}: {jp} JP, {status}.",
     "{jp} JP · kompetensi {competency} · {method}": "{jp} JP · competency {competency} · {method}",
     "tenggat {due}": "due {due}",
@@ -270,8 +253,7 @@ EN = {
     "Pelatihan tercatat": "Recorded training",
     "Pelatihan": "Training",
     "Catat pelatihan di luar rencana": "Record training outside the plan",
-    "Pelatihan yang Anda catat sendiri dihitung setelah diverifikasi pengelola kinerja atau pejabat penilai.":
-        "Training you record yourself counts once HR or your appraiser verifies it.",
+    "Pelatihan yang Anda catat sendiri dihitung setelah diverifikasi pengelola kinerja atau pejabat penilai.": "Training you record yourself counts once HR or your appraiser verifies it.",
     "Nama pelatihan": "Training title",
     "Jumlah JP": "JP",
     "Bukti (nomor sertifikat, tautan atau nomor dokumen)": "Proof (certificate number, link or document number)",

@@ -17,8 +17,7 @@ EN = {
     "Impor daftar pegawai (CSV)": "Import the employee roster (CSV)",
     "Buka periode kinerja tahun {year}": "Open the performance period of {year}",
     "Tetapkan IKU instansi periode {year}": "Define the agency IKU of the {year} period",
-    "Periode {year} sudah berakhir: tutup agar penilaian dimulai":
-        "The {year} period has ended: close it so that appraisal can start",
+    "Periode {year} sudah berakhir: tutup agar penilaian dimulai": "The {year} period has ended: close it so that appraisal can start",
     "{count} permintaan mutasi masuk menunggu keputusan": "{count} incoming transfer requests await a decision",
     "Klaim JP dari {count} pegawai menunggu verifikasi": "JP claims of {count} employees await verification",
     # shared words
@@ -55,14 +54,11 @@ EN = {
     "Layanan publik": "Public service",
     "Poster QR": "QR poster",
     "Pohon unit kerja": "Work-unit tree",
-    "Belum ada unit kerja. Buat unit induk (instansi) lebih dulu.":
-        "No work units yet. Create the root unit (the agency) first.",
+    "Belum ada unit kerja. Buat unit induk (instansi) lebih dulu.": "No work units yet. Create the root unit (the agency) first.",
     "Buat atau ubah unit kerja": "Create or change a work unit",
-    "Kode unit yang sudah ada mengubah unit itu; kode baru membuat unit baru.":
-        "An existing unit code changes that unit; a new code creates a new unit.",
+    "Kode unit yang sudah ada mengubah unit itu; kode baru membuat unit baru.": "An existing unit code changes that unit; a new code creates a new unit.",
     "Kode unit": "Unit code",
-    "Huruf, angka, titik, titik dua, garis bawah atau tanda hubung.":
-        "Letters, digits, dots, colons, underscores or hyphens.",
+    "Huruf, angka, titik, titik dua, garis bawah atau tanda hubung.": "Letters, digits, dots, colons, underscores or hyphens.",
     "Nama unit": "Unit name",
     "— tidak ada (unit induk) —": "— none (root unit) —",
     "Unit atasan": "Parent unit",
@@ -73,9 +69,8 @@ EN = {
     # roster
     "Daftar pegawai": "Employee roster",
     "Baris pertama: nip,name,position,unit (unit_id dan appraiser_nip boleh ditambahkan). Baris yang benar "
-    "disimpan; baris yang salah disebutkan di bawah.":
-        "First line: nip,name,position,unit (unit_id and appraiser_nip may be added). Good lines are saved; "
-        "wrong lines are listed below.",
+    "disimpan; baris yang salah disebutkan di bawah.": "First line: nip,name,position,unit (unit_id and appraiser_nip may be added). Good lines are saved; "
+    "wrong lines are listed below.",
     "Berkas CSV": "CSV file",
     "Mengunggah dan memeriksa…": "Uploading and checking…",
     "Unggah dan impor": "Upload and import",
@@ -122,8 +117,7 @@ EN = {
     "Simpan IKU": "Save the IKU",
     "IKU disimpan.": "IKU saved.",
     "Tutup periode": "Close the period",
-    "Setelah ditutup, SKP dan Realisasi tidak dapat diubah lagi dan penilaian dimulai.":
-        "Once closed, SKP and Realisasi can no longer change and appraisal starts.",
+    "Setelah ditutup, SKP dan Realisasi tidak dapat diubah lagi dan penilaian dimulai.": "Once closed, SKP and Realisasi can no longer change and appraisal starts.",
     "Tutup periode {year}": "Close the {year} period",
     "Periode ditutup. Penilaian dapat dimulai.": "Period closed. Appraisal may start.",
     "Kaskade IKU": "IKU cascade",
@@ -143,14 +137,12 @@ EN = {
     "Hasil yang dihitung": "Results counted",
     "Final dan usulan": "Final and proposed",
     "Hanya final": "Final only",
-    "Layanan penilaian belum mengenal periode atau unit ini. Coba lagi sebentar lagi.":
-        "The appraisal service does not know this period or unit yet. Try again in a moment.",
+    "Layanan penilaian belum mengenal periode atau unit ini. Coba lagi sebentar lagi.": "The appraisal service does not know this period or unit yet. Try again in a moment.",
     "Sebaran terhadap kurva": "Distribution against the curve",
     "Belum ada hasil penilaian pada periode ini.": "No appraisal results in this period yet.",
     "{total} hasil, {proposals} di antaranya masih usulan.": "{total} results, {proposals} of them still proposals.",
     "Batas yang dilanggar:": "Bounds broken:",
-    "nyata {count} orang ({percent}%), diizinkan {allowed} orang":
-        "actually {count} people ({percent}%), allowed {allowed} people",
+    "nyata {count} orang ({percent}%), diizinkan {allowed} orang": "actually {count} people ({percent}%), allowed {allowed} people",
     "Semua batas kurva terpenuhi.": "Every bound of the curve holds.",
     "Sebaran Predikat (data grafik)": "Predikat distribution (chart data)",
     "Persen": "Percent",
@@ -162,8 +154,7 @@ EN = {
     "DILANGGAR": "BROKEN",
     "Sebaran per unit kerja": "Distribution per work unit",
     "Tanpa unit": "No unit",
-    "Sebaran Predikat {year} terhadap kurva Predikat organisasi {predikat}":
-        "Predikat distribution {year} against the curve of organisation predikat {predikat}",
+    "Sebaran Predikat {year} terhadap kurva Predikat organisasi {predikat}": "Predikat distribution {year} against the curve of organisation predikat {predikat}",
     " atau ": " or ",
     "{count} orang": "{count} person(s)",
     "paling banyak": "at most",
@@ -177,12 +168,10 @@ EN = {
     "Semua batas terpenuhi.": "Every bound holds.",
     # public units, IKM, poster
     "Unit layanan publik": "Public-service units",
-    "Indeks Kepuasan Masyarakat (IKM) dan mutu tiap unit, dari survei yang diisi masyarakat.":
-        "Each unit's community satisfaction index (IKM) and quality grade, from the citizens' survey.",
+    "Indeks Kepuasan Masyarakat (IKM) dan mutu tiap unit, dari survei yang diisi masyarakat.": "Each unit's community satisfaction index (IKM) and quality grade, from the citizens' survey.",
     "IKM dari waktu ke waktu": "IKM over time",
     "Cetak poster": "Print the poster",
-    "Belum ada unit layanan publik. Tandai unit sebagai layanan publik di halaman Unit kerja.":
-        "No public-service units yet. Mark a unit as public service on the Work units page.",
+    "Belum ada unit layanan publik. Tandai unit sebagai layanan publik di halaman Unit kerja.": "No public-service units yet. Mark a unit as public service on the Work units page.",
     "IKM {unit}": "IKM of {unit}",
     "← Semua unit layanan": "← All service units",
     "Cetak poster QR survei unit ini": "Print this unit's survey QR poster",
@@ -193,13 +182,10 @@ EN = {
     "Rata-rata (1–4)": "Mean (1–4)",
     "Komentar terbaru ({year})": "Latest comments ({year})",
     "Poster survei {unit}": "Survey poster of {unit}",
-    "Cetak halaman ini dari peramban (Ctrl+P); hanya poster yang tercetak.":
-        "Print this page from the browser (Ctrl+P); only the poster is printed.",
-    "Bagaimana pelayanan kami hari ini? Pindai kode QR ini dan isi survei singkat (sekitar 2 menit, tanpa login).":
-        "How was our service today? Scan this QR code and fill in a short survey (about 2 minutes, no login).",
+    "Cetak halaman ini dari peramban (Ctrl+P); hanya poster yang tercetak.": "Print this page from the browser (Ctrl+P); only the poster is printed.",
+    "Bagaimana pelayanan kami hari ini? Pindai kode QR ini dan isi survei singkat (sekitar 2 menit, tanpa login).": "How was our service today? Scan this QR code and fill in a short survey (about 2 minutes, no login).",
     "Atau buka:": "Or open:",
-    "Survei Kepuasan Masyarakat — jawaban Anda tidak mencantumkan nama.":
-        "Community Satisfaction Survey — your answers carry no name.",
+    "Survei Kepuasan Masyarakat — jawaban Anda tidak mencantumkan nama.": "Community Satisfaction Survey — your answers carry no name.",
     # development
     "Pengembangan kompetensi {year}": "Competency development {year}",
     "Rencana per kompetensi": "Plans by competency",
@@ -217,8 +203,7 @@ EN = {
     "{jp} JP diklaim": "{jp} JP claimed",
     "Tidak ada klaim JP pada halaman ini.": "No JP claims on this page.",
     "Kelompok rencana suksesi (talent pool)": "Succession pool (talent pool)",
-    "Pegawai dengan Predikat Sangat Baik dua tahun berturut-turut.":
-        "Employees with Predikat Sangat Baik two years in a row.",
+    "Pegawai dengan Predikat Sangat Baik dua tahun berturut-turut.": "Employees with Predikat Sangat Baik two years in a row.",
     "Dinominasikan": "Nominated",
     "Belum ada pegawai dalam talent pool.": "Nobody is in the talent pool yet.",
     "JP {nip}": "JP of {nip}",

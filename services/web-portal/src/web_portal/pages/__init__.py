@@ -27,7 +27,25 @@ from web_portal.pages import (
 )
 
 STATIC = Path(__file__).parent.parent / "static"
-MODULES = (account, employee_home, employee_skp, employee_feedback, employee_appraisal, employee_development,
-           appraiser_home, appraiser_team, appraiser_rounds, appraiser_appraisals, appraiser_objections,
-           hr_home, hr_units, hr_roster, hr_periods, hr_calibration, hr_public_units, hr_development, hr_transfers,
-           public_survey)
+MODULES = (
+    account,
+    employee_home,
+    employee_skp,
+    employee_feedback,
+    employee_appraisal,
+    employee_development,
+    appraiser_home,
+    appraiser_team,
+    appraiser_rounds,
+    appraiser_appraisals,
+    appraiser_objections,
+    hr_home,
+    hr_units,
+    hr_roster,
+    hr_periods,
+    hr_calibration,
+    hr_public_units,
+    hr_development,
+    hr_transfers,
+    public_survey,
+)

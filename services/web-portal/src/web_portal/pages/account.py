@@ -53,10 +53,16 @@ async def sign_in_page(request: Request, next: Next = "/", agency: Annotated[str
         if chosen_agency:
             people = await dev_people(settings, request.app.state.services, chosen_agency)
     groups = [(role, [p for p in people if role_group(p.roles) == role]) for role in ("hr", "appraiser", "employee")]
-    return render(request, "auth/sign_in.html", {
-        "next": local_path(next), "sso": request.app.state.oauth is not None, "agency": chosen_agency,
-        "groups": [(role, found) for role, found in groups if found],
-    })
+    return render(
+        request,
+        "auth/sign_in.html",
+        {
+            "next": local_path(next),
+            "sso": request.app.state.oauth is not None,
+            "agency": chosen_agency,
+            "groups": [(role, found) for role, found in groups if found],
+        },
+    )
 
 
 def role_group(roles: tuple[str, ...]) -> str:
@@ -65,8 +71,12 @@ def role_group(roles: tuple[str, ...]) -> str:
 
 
 @router.post("/masuk/dev")
-async def dev_sign_in(request: Request, nip: Annotated[str, Form(max_length=18)],
-                      agency: Annotated[str, Form(max_length=64)], next: Annotated[str, Form(max_length=500)] = "/"):
+async def dev_sign_in(
+    request: Request,
+    nip: Annotated[str, Form(max_length=18)],
+    agency: Annotated[str, Form(max_length=64)],
+    next: Annotated[str, Form(max_length=500)] = "/",
+):
     settings = request.app.state.settings
     if not settings.dev_sign_in_enabled:
         return render(request, "errors/not_found.html", status_code=404)
@@ -75,8 +85,14 @@ async def dev_sign_in(request: Request, nip: Annotated[str, Form(max_length=18)]
     if person is None:
         flash(request, "Orang itu tidak ada dalam daftar.", "error")
         return see_other(f"/masuk?agency={agency}")
-    sign_in(request, nip=person.nip, agency=person.agency, roles=person.roles, token=dev_token(settings, person),
-            name=person.name)
+    sign_in(
+        request,
+        nip=person.nip,
+        agency=person.agency,
+        roles=person.roles,
+        token=dev_token(settings, person),
+        name=person.name,
+    )
     return see_other(local_path(next, home_of(request)) if next != "/" else home_of(request))
 
 
@@ -91,8 +107,11 @@ async def sso_start(request: Request, next: Next = "/"):
         return render(request, "errors/not_found.html", status_code=404)
     request.session["after_sign_in"] = local_path(next)
     settings = request.app.state.settings
-    callback = f"{settings.public_url.rstrip('/')}/masuk/callback" if settings.public_url \
+    callback = (
+        f"{settings.public_url.rstrip('/')}/masuk/callback"
+        if settings.public_url
         else str(request.url_for("sso_callback"))
+    )
     return await getattr(oauth, PROVIDER).authorize_redirect(request, callback)
 
 
@@ -116,8 +135,14 @@ async def sso_callback(request: Request):
     if not identity.nip or not identity.agency:
         flash(request, "Akun Anda belum terdaftar di instansi mana pun.", "error")
         return see_other("/masuk")
-    sign_in(request, nip=identity.nip, agency=identity.agency, roles=identity.roles, token=token["access_token"],
-            name=identity.name)
+    sign_in(
+        request,
+        nip=identity.nip,
+        agency=identity.agency,
+        roles=identity.roles,
+        token=token["access_token"],
+        name=identity.name,
+    )
     return see_other(local_path(after, home_of(request)) if after != "/" else home_of(request))
 
 
@@ -146,7 +171,8 @@ async def provider_logout_url(request: Request, client) -> str | None:
     settings = request.app.state.settings
     back = f"{settings.public_url.rstrip('/')}/masuk" if settings.public_url else str(request.url_for("sign_in_page"))
     return f"{endpoint}{'&' if '?' in endpoint else '?'}" + urlencode(
-        {"client_id": settings.oidc_client_id, "post_logout_redirect_uri": back})
+        {"client_id": settings.oidc_client_id, "post_logout_redirect_uri": back}
+    )
 
 
 @router.post("/peran")
@@ -161,6 +187,12 @@ async def choose_role(request: Request, role: Annotated[str, Form(max_length=32)
 async def choose_language(request: Request, language: str, next: Next = "/"):
     response = see_other(local_path(next))
     if language in LANGUAGES:
-        response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, httponly=True, samesite="lax",
-                            secure=request.app.state.settings.cookie_secure)
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            language,
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="lax",
+            secure=request.app.state.settings.cookie_secure,
+        )
     return response

@@ -28,21 +28,35 @@ async def proposals(request: Request, user: Appraiser):
         appraisals = found.get("appraisals", [])
         team = await section(services.target.get("/me/team/skp", params={"period_id": period["period_id"]}))
         names = {m["nip"]: m.get("name") for m in (team or {}).get("items", [])}
-    return render(request, "appraiser/appraisals.html", {
-        "periods": periods, "period": period, "appraisals": appraisals, "names": names,
-        "levels": dict(EKSPEKTASI)})
+    return render(
+        request,
+        "appraiser/appraisals.html",
+        {"periods": periods, "period": period, "appraisals": appraisals, "names": names, "levels": dict(EKSPEKTASI)},
+    )
 
 
-async def _appraisal_page(request: Request, appraisal_id: str, *, values=None, errors=None, general_errors=None,
-                          status_code: int = 200):
+async def _appraisal_page(
+    request: Request, appraisal_id: str, *, values=None, errors=None, general_errors=None, status_code: int = 200
+):
     services = api(request)
     appraisal = await services.appraisal.get(f"/appraisals/{appraisal_id}")
-    inputs = await section(services.appraisal.get(
-        f"/periods/{appraisal['period_id']}/employees/{appraisal['nip']}/inputs"))
-    return render(request, "appraiser/appraisal.html", {
-        "a": appraisal, "inputs": inputs, "levels": EKSPEKTASI, "level_names": dict(EKSPEKTASI),
-        "values": values or {}, "errors": errors or {}, "general_errors": general_errors or []},
-        status_code=status_code)
+    inputs = await section(
+        services.appraisal.get(f"/periods/{appraisal['period_id']}/employees/{appraisal['nip']}/inputs")
+    )
+    return render(
+        request,
+        "appraiser/appraisal.html",
+        {
+            "a": appraisal,
+            "inputs": inputs,
+            "levels": EKSPEKTASI,
+            "level_names": dict(EKSPEKTASI),
+            "values": values or {},
+            "errors": errors or {},
+            "general_errors": general_errors or [],
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/penilaian/{appraisal_id}")
@@ -56,7 +70,13 @@ async def confirm(request: Request, appraisal_id: str, user: Appraiser):
     try:
         await api(request).appraisal.post(f"/appraisals/{appraisal_id}/confirm", json=confirm_body(form))
     except ServiceProblem as problem:
-        return await _appraisal_page(request, appraisal_id, values=dict(form), errors=problem.field_errors,
-                                     general_errors=problem.general_errors, status_code=problem.status)
+        return await _appraisal_page(
+            request,
+            appraisal_id,
+            values=dict(form),
+            errors=problem.field_errors,
+            general_errors=problem.general_errors,
+            status_code=problem.status,
+        )
     flash(request, "Penilaian dikonfirmasi.")
     return RedirectResponse(f"/penilai/penilaian/{appraisal_id}", status_code=303)

@@ -17,10 +17,17 @@ SKP_STATE_LABELS = {
     "none": "Belum menyusun SKP",
     "approved": "Disetujui",
 }
-EKSPEKTASI = (("di_atas_ekspektasi", "Di atas ekspektasi"), ("sesuai_ekspektasi", "Sesuai ekspektasi"),
-              ("di_bawah_ekspektasi", "Di bawah ekspektasi"))
-GIVER_SOURCES = (("peer", "Rekan kerja"), ("subordinate", "Bawahan"), ("self", "Diri sendiri"),
-                 ("appraiser", "Pejabat penilai"))
+EKSPEKTASI = (
+    ("di_atas_ekspektasi", "Di atas ekspektasi"),
+    ("sesuai_ekspektasi", "Sesuai ekspektasi"),
+    ("di_bawah_ekspektasi", "Di bawah ekspektasi"),
+)
+GIVER_SOURCES = (
+    ("peer", "Rekan kerja"),
+    ("subordinate", "Bawahan"),
+    ("self", "Diri sendiri"),
+    ("appraiser", "Pejabat penilai"),
+)
 GIVER_ROWS = 6  # the open-round form's giver rows (empty rows are left out)
 
 
@@ -67,21 +74,46 @@ class Todo:
 
 
 def skp_todos(members: list[dict]) -> list[Todo]:
-    return [Todo("skp", "Periksa SKP {name} yang diajukan", f"/penilai/skp/{m['skp_id']}",
-                 {"name": m.get("name") or m["nip"]}, urgent=True)
-            for _state, group in team_by_state(members) if _state == "submitted" for m in group]
+    return [
+        Todo(
+            "skp",
+            "Periksa SKP {name} yang diajukan",
+            f"/penilai/skp/{m['skp_id']}",
+            {"name": m.get("name") or m["nip"]},
+            urgent=True,
+        )
+        for _state, group in team_by_state(members)
+        if _state == "submitted"
+        for m in group
+    ]
 
 
 def appraisal_todos(appraisals: list[dict], names: dict[str, str]) -> list[Todo]:
-    return [Todo("penilaian", "Konfirmasi usulan penilaian {name}", f"/penilai/penilaian/{a['appraisal_id']}",
-                 {"name": names.get(a["nip"], a["nip"])}, urgent=True)
-            for a in appraisals if a.get("status") == "proposed"]
+    return [
+        Todo(
+            "penilaian",
+            "Konfirmasi usulan penilaian {name}",
+            f"/penilai/penilaian/{a['appraisal_id']}",
+            {"name": names.get(a["nip"], a["nip"])},
+            urgent=True,
+        )
+        for a in appraisals
+        if a.get("status") == "proposed"
+    ]
 
 
 def objection_todos(objections: list[dict], me: str) -> list[Todo]:
-    return [Todo("keberatan", "Putuskan Keberatan {nip}", f"/penilai/keberatan/{o['objection_id']}", {"nip": o["nip"]},
-                 urgent=True)
-            for o in objections if o.get("status") == "open" and o.get("superior_nip") == me]
+    return [
+        Todo(
+            "keberatan",
+            "Putuskan Keberatan {nip}",
+            f"/penilai/keberatan/{o['objection_id']}",
+            {"nip": o["nip"]},
+            urgent=True,
+        )
+        for o in objections
+        if o.get("status") == "open" and o.get("superior_nip") == me
+    ]
 
 
 # -- the open-round form ---------------------------------------------------------------------------

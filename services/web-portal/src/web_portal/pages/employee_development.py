@@ -21,7 +21,11 @@ Id = Annotated[str, Path(min_length=1, max_length=64)]
 NAV = [NavItem("employee", "Pengembangan", "/pegawai/pengembangan", order=40)]
 
 ITEM_STATES = {"planned": N_("Direncanakan"), "enrolled": N_("Sedang diikuti"), "completed": N_("Selesai")}
-ENTRY_STATES = {"verified": N_("Terverifikasi"), "claimed": N_("Diklaim, menunggu verifikasi"), "rejected": N_("Klaim ditolak")}
+ENTRY_STATES = {
+    "verified": N_("Terverifikasi"),
+    "claimed": N_("Diklaim, menunggu verifikasi"),
+    "rejected": N_("Klaim ditolak"),
+}
 PLAN_STATES = {"active": N_("Berjalan"), "completed": N_("Selesai"), "superseded": N_("Digantikan")}
 
 
@@ -29,9 +33,14 @@ def gauge(ledger: dict) -> dict:
     """The JP gauge: verified JP toward the entitlement, the claimed JP that may still count, in words too."""
     entitlement = int(ledger.get("entitlement_jp") or 20)
     verified, claimed = int(ledger.get("verified_jp") or 0), int(ledger.get("claimed_jp") or 0)
-    return {"entitlement": entitlement, "verified": verified, "claimed": claimed,
-            "shown": min(verified, entitlement), "remaining": max(entitlement - verified, 0),
-            "fulfilled": verified >= entitlement}
+    return {
+        "entitlement": entitlement,
+        "verified": verified,
+        "claimed": claimed,
+        "shown": min(verified, entitlement),
+        "remaining": max(entitlement - verified, 0),
+        "fulfilled": verified >= entitlement,
+    }
 
 
 def claim_body(form) -> tuple[dict, dict[str, str]]:
@@ -58,20 +67,34 @@ def claim_body(form) -> tuple[dict, dict[str, str]]:
     return body, errors
 
 
-async def _page(request: Request, user: User, values: dict, errors: dict, general: list[str],
-                status_code: int = 200):
+async def _page(request: Request, user: User, values: dict, errors: dict, general: list[str], status_code: int = 200):
     services = api(request)
     year = dates.today(request.app.state.settings.timezone).year
-    plans, ledger = await asyncio.gather(services.training.get(f"/employees/{user.nip}/plans"),
-                                         services.training.get(f"/employees/{user.nip}/jp-ledger",
-                                                               params={"year": year}))
+    plans, ledger = await asyncio.gather(
+        services.training.get(f"/employees/{user.nip}/plans"),
+        services.training.get(f"/employees/{user.nip}/jp-ledger", params={"year": year}),
+    )
     current = next((p for p in plans.get("plans", []) if p["plan_id"] == plans.get("current_plan_id")), None)
-    return render(request, "employee/development.html", {
-        **SHOWN, "plans": plans, "current": current, "ledger": ledger, "gauge": gauge(ledger), "year": year,
-        "item_states": ITEM_STATES, "entry_states": ENTRY_STATES, "plan_states": PLAN_STATES,
-        "values": values, "errors": errors, "general_errors": general,
-        "today": dates.today(request.app.state.settings.timezone).isoformat(),
-    }, status_code=status_code)
+    return render(
+        request,
+        "employee/development.html",
+        {
+            **SHOWN,
+            "plans": plans,
+            "current": current,
+            "ledger": ledger,
+            "gauge": gauge(ledger),
+            "year": year,
+            "item_states": ITEM_STATES,
+            "entry_states": ENTRY_STATES,
+            "plan_states": PLAN_STATES,
+            "values": values,
+            "errors": errors,
+            "general_errors": general,
+            "today": dates.today(request.app.state.settings.timezone).isoformat(),
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/pengembangan")
@@ -118,5 +141,6 @@ async def claim(request: Request, user: Employee):
     if errors:
         return await _page(request, user, values, errors, [], status_code=422)
     call = api(request).training.post(f"/employees/{user.nip}/jp-ledger", json=body)
-    return await _send(request, user, call, "klaim.", values,
-                       N_("Pelatihan dicatat sebagai klaim; JP dihitung setelah diverifikasi."))
+    return await _send(
+        request, user, call, "klaim.", values, N_("Pelatihan dicatat sebagai klaim; JP dihitung setelah diverifikasi.")
+    )

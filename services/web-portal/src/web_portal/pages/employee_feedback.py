@@ -20,23 +20,49 @@ RoundId = Annotated[str, Path(min_length=1, max_length=36)]
 NAV = [NavItem("employee", "Umpan balik 360°", "/pegawai/umpan-balik", order=20)]
 
 VALUES = {
-    BerakhlakValue.BERORIENTASI_PELAYANAN: ("Berorientasi Pelayanan", N_("Memahami dan memenuhi kebutuhan masyarakat, ramah dan solutif.")),
+    BerakhlakValue.BERORIENTASI_PELAYANAN: (
+        "Berorientasi Pelayanan",
+        N_("Memahami dan memenuhi kebutuhan masyarakat, ramah dan solutif."),
+    ),
     BerakhlakValue.AKUNTABEL: ("Akuntabel", N_("Jujur, bertanggung jawab, cermat, disiplin dan berintegritas.")),
-    BerakhlakValue.KOMPETEN: ("Kompeten", N_("Terus belajar dan mengembangkan kapabilitas, melaksanakan tugas dengan kualitas terbaik.")),
-    BerakhlakValue.HARMONIS: ("Harmonis", N_("Saling peduli dan menghargai perbedaan, membangun lingkungan kerja yang kondusif.")),
-    BerakhlakValue.LOYAL: ("Loyal", N_("Berdedikasi, mengutamakan kepentingan bangsa dan negara, menjaga nama baik instansi.")),
-    BerakhlakValue.ADAPTIF: ("Adaptif", N_("Cepat menyesuaikan diri menghadapi perubahan, terus berinovasi dan kreatif.")),
-    BerakhlakValue.KOLABORATIF: ("Kolaboratif", N_("Membangun kerja sama yang sinergis, terbuka bekerja sama untuk nilai tambah.")),
+    BerakhlakValue.KOMPETEN: (
+        "Kompeten",
+        N_("Terus belajar dan mengembangkan kapabilitas, melaksanakan tugas dengan kualitas terbaik."),
+    ),
+    BerakhlakValue.HARMONIS: (
+        "Harmonis",
+        N_("Saling peduli dan menghargai perbedaan, membangun lingkungan kerja yang kondusif."),
+    ),
+    BerakhlakValue.LOYAL: (
+        "Loyal",
+        N_("Berdedikasi, mengutamakan kepentingan bangsa dan negara, menjaga nama baik instansi."),
+    ),
+    BerakhlakValue.ADAPTIF: (
+        "Adaptif",
+        N_("Cepat menyesuaikan diri menghadapi perubahan, terus berinovasi dan kreatif."),
+    ),
+    BerakhlakValue.KOLABORATIF: (
+        "Kolaboratif",
+        N_("Membangun kerja sama yang sinergis, terbuka bekerja sama untuk nilai tambah."),
+    ),
 }
-LEVELS = {Ekspektasi.DI_BAWAH: N_("Di bawah ekspektasi"), Ekspektasi.SESUAI: N_("Sesuai ekspektasi"),
-          Ekspektasi.DI_ATAS: N_("Di atas ekspektasi")}
-SOURCES = {"appraiser": N_("Pejabat penilai"), "self": N_("Diri sendiri"), "peer": N_("Rekan kerja"),
-           "subordinate": N_("Bawahan")}
+LEVELS = {
+    Ekspektasi.DI_BAWAH: N_("Di bawah ekspektasi"),
+    Ekspektasi.SESUAI: N_("Sesuai ekspektasi"),
+    Ekspektasi.DI_ATAS: N_("Di atas ekspektasi"),
+}
+SOURCES = {
+    "appraiser": N_("Pejabat penilai"),
+    "self": N_("Diri sendiri"),
+    "peer": N_("Rekan kerja"),
+    "subordinate": N_("Bawahan"),
+}
 # feedback-service's reasons for withholding an anonymous source, in the portal's words; others as sent.
 REASONS = {
     "shown once the round is closed": N_("Ditampilkan setelah putaran umpan balik ditutup."),
-    "shown once at least 3 answers from givers other than the reader exist":
-        N_("Ditampilkan setelah ada sedikitnya 3 jawaban dari pemberi selain Anda."),
+    "shown once at least 3 answers from givers other than the reader exist": N_(
+        "Ditampilkan setelah ada sedikitnya 3 jawaban dari pemberi selain Anda."
+    ),
 }
 SHOWN_HERE = {**SHOWN, "values_of": VALUES, "levels": LEVELS, "sources": SOURCES, "reasons": REASONS}
 
@@ -74,8 +100,9 @@ def _default_period(periods: list[dict]) -> str | None:
 @router.get("/umpan-balik")
 async def overview(request: Request, user: Employee, period_id: Annotated[str | None, Query(max_length=64)] = None):
     services = api(request)
-    assigned, periods = await asyncio.gather(services.feedback.get("/feedback-rounds/assigned"),
-                                             services.target.get("/periods"))
+    assigned, periods = await asyncio.gather(
+        services.feedback.get("/feedback-rounds/assigned"), services.target.get("/periods")
+    )
     period_list = periods.get("items", [])
     chosen = period_id or _default_period(period_list)
     results = None
@@ -84,16 +111,36 @@ async def overview(request: Request, user: Employee, period_id: Annotated[str | 
             results = await services.feedback.get(f"/employees/{user.nip}/feedback", params={"period_id": chosen})
         except ServiceNotFound:
             results = None  # feedback-service does not know the period or me yet
-    return render(request, "employee/feedback.html", {
-        **SHOWN_HERE, "assigned": assigned.get("rounds", []), "periods": period_list, "period_id": chosen,
-        "results": results, "me": user.nip})
+    return render(
+        request,
+        "employee/feedback.html",
+        {
+            **SHOWN_HERE,
+            "assigned": assigned.get("rounds", []),
+            "periods": period_list,
+            "period_id": chosen,
+            "results": results,
+            "me": user.nip,
+        },
+    )
 
 
-def _form(request: Request, found: dict, user: User, values: dict, errors: dict, general: list[str],
-          status_code: int = 200):
-    return render(request, "employee/feedback_form.html", {
-        **SHOWN_HERE, "round": found, "me": user.nip, "values": values, "errors": errors, "general_errors": general,
-    }, status_code=status_code)
+def _form(
+    request: Request, found: dict, user: User, values: dict, errors: dict, general: list[str], status_code: int = 200
+):
+    return render(
+        request,
+        "employee/feedback_form.html",
+        {
+            **SHOWN_HERE,
+            "round": found,
+            "me": user.nip,
+            "values": values,
+            "errors": errors,
+            "general_errors": general,
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/umpan-balik/{round_id}")
@@ -114,7 +161,14 @@ async def answer(request: Request, user: Employee, round_id: RoundId):
     except ServiceNotFound:
         raise
     except ServiceProblem as problem:
-        return _form(request, found, user, values, in_our_words(problem.field_errors), problem.general_errors,
-                     status_code=problem.status)
+        return _form(
+            request,
+            found,
+            user,
+            values,
+            in_our_words(problem.field_errors),
+            problem.general_errors,
+            status_code=problem.status,
+        )
     flash(request, "Umpan balik Anda tersimpan. Terima kasih.")
     return RedirectResponse("/pegawai/umpan-balik", status_code=303)

@@ -45,16 +45,30 @@ def skp_todos(periods: list[dict], skps: list[dict], today: date) -> list[Todo]:
         year = period["year"]
         skp = by_period.get(period["period_id"])
         if skp is None:
-            found.append(Todo("skp", "Susun SKP tahun {year}", f"/pegawai/skp?period_id={period['period_id']}",
-                              {"year": year}, urgent=True))
+            found.append(
+                Todo(
+                    "skp",
+                    "Susun SKP tahun {year}",
+                    f"/pegawai/skp?period_id={period['period_id']}",
+                    {"year": year},
+                    urgent=True,
+                )
+            )
             continue
         status = skp["status"]
         link = f"/pegawai/skp/{skp['skp_id']}"
         if status == "draft":
             found.append(Todo("skp", "Lengkapi dan ajukan SKP tahun {year}", link, {"year": year}, urgent=True))
         elif status == "returned":
-            found.append(Todo("skp", "Perbaiki SKP tahun {year} yang dikembalikan: {notes}", link,
-                              {"year": year, "notes": skp.get("notes") or ""}, urgent=True))
+            found.append(
+                Todo(
+                    "skp",
+                    "Perbaiki SKP tahun {year} yang dikembalikan: {notes}",
+                    link,
+                    {"year": year, "notes": skp.get("notes") or ""},
+                    urgent=True,
+                )
+            )
         elif status == "submitted":
             found.append(Todo("skp", "SKP tahun {year} menunggu persetujuan pejabat penilai", link, {"year": year}))
         elif status == "approved":
@@ -73,10 +87,15 @@ def realisation_todos(period: dict, skp: dict, today: date) -> list[Todo]:
             continue
         missing = len(iki_ids - recorded.get(checkpoint["checkpoint_id"], set()))
         if missing:
-            found.append(Todo("realisasi", "Catat Realisasi {checkpoint}: {missing} IKI belum diisi",
-                              f"/pegawai/skp/{skp['skp_id']}/realisasi?checkpoint_id={checkpoint['checkpoint_id']}",
-                              {"checkpoint": checkpoint["name"], "missing": missing},
-                              urgent=dates.parse(checkpoint["ends_on"]) < today))
+            found.append(
+                Todo(
+                    "realisasi",
+                    "Catat Realisasi {checkpoint}: {missing} IKI belum diisi",
+                    f"/pegawai/skp/{skp['skp_id']}/realisasi?checkpoint_id={checkpoint['checkpoint_id']}",
+                    {"checkpoint": checkpoint["name"], "missing": missing},
+                    urgent=dates.parse(checkpoint["ends_on"]) < today,
+                )
+            )
     return found
 
 
@@ -85,8 +104,11 @@ def feedback_todos(assigned: list[dict], me: str) -> list[Todo]:
     for r in assigned:
         if r.get("answered"):
             continue
-        text = "Isi penilaian diri (umpan balik 360°)" if r["nip"] == me else \
-            "Isi umpan balik 360° untuk rekan kerja {nip}"
+        text = (
+            "Isi penilaian diri (umpan balik 360°)"
+            if r["nip"] == me
+            else "Isi umpan balik 360° untuk rekan kerja {nip}"
+        )
         found.append(Todo("umpan_balik", text, f"/pegawai/umpan-balik/{r['round_id']}", {"nip": r["nip"]}))
     return found
 
@@ -95,9 +117,17 @@ def plan_todos(plans: dict) -> list[Todo]:
     current = next((p for p in plans.get("plans", []) if p["plan_id"] == plans.get("current_plan_id")), None)
     if current is None:
         return []
-    return [Todo("pengembangan", "{title} ({jp} JP), tenggat {due}", "/pegawai/pengembangan",
-                 {"title": i["title"], "jp": i["jp"], "due": dates.parse(i.get("due_on"))}, urgent=bool(i.get("overdue")))
-            for i in current.get("items", []) if i.get("status") != "completed" and i.get("due_on")]
+    return [
+        Todo(
+            "pengembangan",
+            "{title} ({jp} JP), tenggat {due}",
+            "/pegawai/pengembangan",
+            {"title": i["title"], "jp": i["jp"], "due": dates.parse(i.get("due_on"))},
+            urgent=bool(i.get("overdue")),
+        )
+        for i in current.get("items", [])
+        if i.get("status") != "completed" and i.get("due_on")
+    ]
 
 
 def objection_todos(appraisals: list[dict], today: date) -> list[Todo]:
@@ -108,11 +138,16 @@ def objection_todos(appraisals: list[dict], today: date) -> list[Todo]:
             continue
         days_left = (closes - today).days
         if days_left >= 0:
-            found.append(Todo("keberatan", "Masa Keberatan atas Predikat Anda terbuka sampai {closes} (sisa {days} hari)",
-                              f"/pegawai/penilaian/{a['appraisal_id']}/keberatan",
-                              {"closes": closes, "days": days_left}, urgent=days_left <= 3))
+            found.append(
+                Todo(
+                    "keberatan",
+                    "Masa Keberatan atas Predikat Anda terbuka sampai {closes} (sisa {days} hari)",
+                    f"/pegawai/penilaian/{a['appraisal_id']}/keberatan",
+                    {"closes": closes, "days": days_left},
+                    urgent=days_left <= 3,
+                )
+            )
     return found
-
 
 
 @router.get("")
@@ -120,19 +155,23 @@ async def home(request: Request, user: Employee):
     services = api(request)
     today = dates.today(request.app.state.settings.timezone)
     periods, skps, assigned, plans = await asyncio.gather(
-        section(services.target.get("/periods")), section(services.target.get("/me/skp")),
+        section(services.target.get("/periods")),
+        section(services.target.get("/me/skp")),
         section(services.feedback.get("/feedback-rounds/assigned")),
-        section(services.training.get(f"/employees/{user.nip}/plans")))
+        section(services.training.get(f"/employees/{user.nip}/plans")),
+    )
     period_list = (periods or {}).get("items", [])
     # The objection window follows a final result: only closed periods have one.
     closed = [p for p in period_list if p.get("status") == "closed"][-2:]
-    appraisals = await asyncio.gather(*(
-        section(services.appraisal.get("/me/appraisals", params={"period_id": p["period_id"]})) for p in closed))
+    appraisals = await asyncio.gather(
+        *(section(services.appraisal.get("/me/appraisals", params={"period_id": p["period_id"]})) for p in closed)
+    )
     sections = {
         "skp": None if periods is None or skps is None else skp_todos(period_list, skps.get("items", []), today),
         "umpan_balik": None if assigned is None else feedback_todos(assigned.get("rounds", []), user.nip),
         "pengembangan": None if plans is None else plan_todos(plans),
-        "keberatan": None if any(a is None for a in appraisals) else objection_todos(
-            [row for a in appraisals for row in a.get("appraisals", [])], today),
+        "keberatan": None
+        if any(a is None for a in appraisals)
+        else objection_todos([row for a in appraisals for row in a.get("appraisals", [])], today),
     }
     return render(request, "employee/home.html", {"sections": sections})

@@ -68,15 +68,35 @@ async def my_skps(request: Request, user: Employee, period_id: Annotated[str | N
     return render(request, "employee/skp_list.html", {"rows": rows})
 
 
-async def _editor(request: Request, period: dict, skp: dict | None, rows: list[dict], errors: dict,
-                  general: list[str], status_code: int = 200, reason: str | None = None):
+async def _editor(
+    request: Request,
+    period: dict,
+    skp: dict | None,
+    rows: list[dict],
+    errors: dict,
+    general: list[str],
+    status_code: int = 200,
+    reason: str | None = None,
+):
     """``reason``: not None while starting a revision of the approved SKP (the form then asks why)."""
     choices = await link_choices(request, period["period_id"])
     values = values_of(rows) if reason is None else {**values_of(rows), "reason": reason}
-    return render(request, "employee/skp_form.html", {
-        "period": period, "skp": skp, "rows": rows, "values": values, "errors": errors,
-        "general_errors": general, "choices": choices, "aspects": ASPECTS, "revising": reason is not None,
-    }, status_code=status_code)
+    return render(
+        request,
+        "employee/skp_form.html",
+        {
+            "period": period,
+            "skp": skp,
+            "rows": rows,
+            "values": values,
+            "errors": errors,
+            "general_errors": general,
+            "choices": choices,
+            "aspects": ASPECTS,
+            "revising": reason is not None,
+        },
+        status_code=status_code,
+    )
 
 
 async def _save(request: Request, period: dict, skp: dict | None, revising: bool = False):
@@ -97,15 +117,24 @@ async def _save(request: Request, period: dict, skp: dict | None, revising: bool
         if skp is None:
             saved = await api(request).target.post("/skp", json={"period_id": period["period_id"], "rhk": plan.body})
         elif revising:
-            saved = await api(request).target.post(f"/skp/{skp['skp_id']}/revisions",
-                                                   json={"rhk": plan.body, "reason": reason})
+            saved = await api(request).target.post(
+                f"/skp/{skp['skp_id']}/revisions", json={"rhk": plan.body, "reason": reason}
+            )
         else:
             saved = await api(request).target.put(f"/skp/{skp['skp_id']}", json={"rhk": plan.body})
     except ServiceNotFound:
         raise
     except ServiceProblem as problem:
-        return await _editor(request, period, skp, rows, in_our_words(plan.form_errors(problem.field_errors)),
-                             problem.general_errors, status_code=problem.status, reason=reason)
+        return await _editor(
+            request,
+            period,
+            skp,
+            rows,
+            in_our_words(plan.form_errors(problem.field_errors)),
+            problem.general_errors,
+            status_code=problem.status,
+            reason=reason,
+        )
     flash(request, "Draf revisi SKP disimpan; ajukan kepada pejabat penilai." if revising else "Draf SKP disimpan.")
     return RedirectResponse(f"/pegawai/skp/{saved['skp_id']}", status_code=303)
 
@@ -131,9 +160,18 @@ def revisable(skp: dict) -> bool:
 
 
 def _skp_page(request: Request, skp: dict, period: dict, general_errors: list[str] = (), status_code: int = 200):
-    return render(request, "employee/skp.html", {"skp": skp, "period": period, "editable": editable_version(skp),
-                                                 "revisable": revisable(skp), "general_errors": list(general_errors)},
-                  status_code=status_code)
+    return render(
+        request,
+        "employee/skp.html",
+        {
+            "skp": skp,
+            "period": period,
+            "editable": editable_version(skp),
+            "revisable": revisable(skp),
+            "general_errors": list(general_errors),
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/skp/{skp_id}")
@@ -189,8 +227,9 @@ async def submit(request: Request, user: Employee, skp_id: str):
     except ServiceProblem as problem:
         skp = await api(request).target.get(f"/skp/{skp_id}")
         period = _period(await _periods(request), skp["period_id"])
-        return _skp_page(request, skp, period, general_errors=[problem.detail or problem.title],
-                         status_code=problem.status)
+        return _skp_page(
+            request, skp, period, general_errors=[problem.detail or problem.title], status_code=problem.status
+        )
     flash(request, "SKP diajukan kepada pejabat penilai.")
     return RedirectResponse(f"/pegawai/skp/{skp_id}", status_code=303)
 
@@ -208,8 +247,11 @@ def realisation_rows(skp: dict, checkpoint_id: str | None) -> list[dict]:
     for r in skp.get("realizations", []):
         if r.get("checkpoint_id") == checkpoint_id:
             latest[r["iki_id"]] = r
-    return [{"rhk": rhk, "iki": iki, "recorded": latest.get(iki["iki_id"])}
-            for rhk in skp.get("rhk", []) for iki in rhk.get("indikator", [])]
+    return [
+        {"rhk": rhk, "iki": iki, "recorded": latest.get(iki["iki_id"])}
+        for rhk in skp.get("rhk", [])
+        for iki in rhk.get("indikator", [])
+    ]
 
 
 def _checkpoint(period: dict, checkpoint_id: str | None) -> dict | None:
@@ -219,22 +261,40 @@ def _checkpoint(period: dict, checkpoint_id: str | None) -> dict | None:
     return next((c for c in checkpoints if c["checkpoint_id"] == checkpoint_id), checkpoints[0])
 
 
-async def _realisation_page(request: Request, skp_id: str, checkpoint_id: str | None, values: dict, errors: dict,
-                            general: list[str], status_code: int = 200):
+async def _realisation_page(
+    request: Request,
+    skp_id: str,
+    checkpoint_id: str | None,
+    values: dict,
+    errors: dict,
+    general: list[str],
+    status_code: int = 200,
+):
     skp = await api(request).target.get(f"/skp/{skp_id}")
     period = _period(await _periods(request), skp["period_id"])
     checkpoint = _checkpoint(period, checkpoint_id)
     chosen = checkpoint["checkpoint_id"] if checkpoint else None
-    return render(request, "employee/realisation.html", {
-        "skp": skp, "period": period, "checkpoint": checkpoint, "rows": realisation_rows(skp, chosen),
-        "values": values, "errors": errors, "general_errors": general,
-        "approved": skp["status"] == "approved" or any(v.get("in_force") for v in skp.get("versions", [])),
-    }, status_code=status_code)
+    return render(
+        request,
+        "employee/realisation.html",
+        {
+            "skp": skp,
+            "period": period,
+            "checkpoint": checkpoint,
+            "rows": realisation_rows(skp, chosen),
+            "values": values,
+            "errors": errors,
+            "general_errors": general,
+            "approved": skp["status"] == "approved" or any(v.get("in_force") for v in skp.get("versions", [])),
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/skp/{skp_id}/realisasi")
-async def realisation(request: Request, user: Employee, skp_id: str,
-                      checkpoint_id: Annotated[str | None, Query(max_length=64)] = None):
+async def realisation(
+    request: Request, user: Employee, skp_id: str, checkpoint_id: Annotated[str | None, Query(max_length=64)] = None
+):
     return await _realisation_page(request, skp_id, checkpoint_id, {}, {}, [])
 
 

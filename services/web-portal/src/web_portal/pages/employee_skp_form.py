@@ -27,8 +27,14 @@ def empty_iki() -> dict:
 
 
 def empty_rhk(kind: str = "utama") -> dict:
-    return {"kind": kind, "description": "", "supports_rhk_id": "", "iku_id": "", "rhk_id": "",
-            "indikator": [empty_iki()]}
+    return {
+        "kind": kind,
+        "description": "",
+        "supports_rhk_id": "",
+        "iku_id": "",
+        "rhk_id": "",
+        "indikator": [empty_iki()],
+    }
 
 
 def rows_from_form(form) -> list[dict]:
@@ -49,7 +55,7 @@ def rows_from_form(form) -> list[dict]:
         elif name in ("aspect", "description", "target", "unit", "higher_is_better", "iki_id"):
             rhk.setdefault(n, {**empty_rhk(), "indikator": []})
             iki.setdefault((n, int(m)), empty_iki())[name] = value
-    for (n, m) in sorted(iki):
+    for n, m in sorted(iki):
         rhk[n]["indikator"].append(iki[(n, m)])
     rows = [rhk[n] for n in sorted(rhk)]
     for row in rows:
@@ -68,7 +74,7 @@ def add_row(rows: list[dict], action: str) -> list[dict]:
         index = action.removeprefix("tambah_iki.")
         if index.isdigit() and int(index) < len(rows) and len(rows[int(index)]["indikator"]) < MAX_ROWS:
             n = int(index)
-            return [*rows[:n], {**rows[n], "indikator": [*rows[n]["indikator"], empty_iki()]}, *rows[n + 1:]]
+            return [*rows[:n], {**rows[n], "indikator": [*rows[n]["indikator"], empty_iki()]}, *rows[n + 1 :]]
     return rows
 
 
@@ -78,7 +84,8 @@ def _blank_iki(i: dict) -> bool:
 
 def _blank_rhk(r: dict) -> bool:
     return not (r["description"].strip() or r["rhk_id"] or r["supports_rhk_id"] or r["iku_id"]) and all(
-        _blank_iki(i) for i in r["indikator"])
+        _blank_iki(i) for i in r["indikator"]
+    )
 
 
 def parse_number(text: str) -> float | None:
@@ -124,8 +131,11 @@ def plan_from_rows(rows: list[dict]) -> Plan:
     for n, row in enumerate(rows):
         if _blank_rhk(row):
             continue
-        sent = {"kind": row["kind"] if row["kind"] in KINDS else "utama", "description": row["description"].strip(),
-                "indikator": []}
+        sent = {
+            "kind": row["kind"] if row["kind"] in KINDS else "utama",
+            "description": row["description"].strip(),
+            "indikator": [],
+        }
         for key in ("rhk_id", "supports_rhk_id", "iku_id"):
             if row[key]:
                 sent[key] = row[key]
@@ -136,8 +146,12 @@ def plan_from_rows(rows: list[dict]) -> Plan:
             target = parse_number(iki["target"])
             if target is None:
                 plan.errors[f"rhk.{n}.indikator.{m}.target"] = N_("Isi target dengan angka, misalnya 12 atau 12,5.")
-            one = {"aspect": iki["aspect"] if iki["aspect"] in ASPECTS else "kuantitas",
-                   "description": iki["description"].strip(), "target": target, "unit": iki["unit"].strip()}
+            one = {
+                "aspect": iki["aspect"] if iki["aspect"] in ASPECTS else "kuantitas",
+                "description": iki["description"].strip(),
+                "target": target,
+                "unit": iki["unit"].strip(),
+            }
             if iki["higher_is_better"] in ("true", "false"):
                 one["higher_is_better"] = iki["higher_is_better"] == "true"
             if iki["iki_id"]:
@@ -165,13 +179,29 @@ def rows_from_skp(rhk: list[dict]) -> list[dict]:
     """A version's RHK (as the service shows them) as editor rows, ids kept so links and realisations stay."""
     rows = []
     for r in rhk:
-        rows.append({"kind": r["kind"], "description": r["description"], "supports_rhk_id": r.get("supports_rhk_id") or "",
-                     "iku_id": r.get("iku_id") or "", "rhk_id": r["rhk_id"], "indikator": [
-                         {"aspect": i["aspect"], "description": i["description"], "target": _number_text(i["target"]),
-                          "unit": i["unit"], "iki_id": i["iki_id"],
-                          "higher_is_better": "" if i.get("higher_is_better") is None else
-                          ("true" if i["higher_is_better"] else "false")}
-                         for i in r.get("indikator", [])] or [empty_iki()]})
+        rows.append(
+            {
+                "kind": r["kind"],
+                "description": r["description"],
+                "supports_rhk_id": r.get("supports_rhk_id") or "",
+                "iku_id": r.get("iku_id") or "",
+                "rhk_id": r["rhk_id"],
+                "indikator": [
+                    {
+                        "aspect": i["aspect"],
+                        "description": i["description"],
+                        "target": _number_text(i["target"]),
+                        "unit": i["unit"],
+                        "iki_id": i["iki_id"],
+                        "higher_is_better": ""
+                        if i.get("higher_is_better") is None
+                        else ("true" if i["higher_is_better"] else "false"),
+                    }
+                    for i in r.get("indikator", [])
+                ]
+                or [empty_iki()],
+            }
+        )
     return rows or [empty_rhk()]
 
 
@@ -203,8 +233,13 @@ def in_our_words(errors: dict[str, str]) -> dict[str, str]:
     return {name: SERVICE_MESSAGES.get(message, message) for name, message in errors.items()}
 
 
-SKP_STATES = {"draft": N_("Draf"), "submitted": N_("Diajukan"), "returned": N_("Dikembalikan"),
-              "approved": N_("Disetujui"), "superseded": N_("Digantikan")}
+SKP_STATES = {
+    "draft": N_("Draf"),
+    "submitted": N_("Diajukan"),
+    "returned": N_("Dikembalikan"),
+    "approved": N_("Disetujui"),
+    "superseded": N_("Digantikan"),
+}
 PERIOD_STATES = {"open": N_("terbuka"), "closed": N_("ditutup")}
 
 

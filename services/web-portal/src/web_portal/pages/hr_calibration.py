@@ -22,45 +22,90 @@ from web_portal.rendering import render
 
 router = APIRouter(prefix="/pengelola")
 NAV = [NavItem("hr", "Kalibrasi", "/pengelola/kalibrasi", order=40)]
-ORGANISATION_PREDIKAT = (("istimewa", "Istimewa"), ("baik", "Baik"), ("butuh_perbaikan", "Butuh Perbaikan"),
-                         ("kurang", "Kurang"), ("sangat_kurang", "Sangat Kurang"))
+ORGANISATION_PREDIKAT = (
+    ("istimewa", "Istimewa"),
+    ("baik", "Baik"),
+    ("butuh_perbaikan", "Butuh Perbaikan"),
+    ("kurang", "Kurang"),
+    ("sangat_kurang", "Sangat Kurang"),
+)
 Text = Annotated[str | None, Query(max_length=128)]
 
 
 @router.get("/kalibrasi")
-async def calibration(request: Request, user: Hr, period_id: Text = None, predikat: Text = None,
-                      unit_id: Text = None, usulan: Annotated[str, Query(max_length=5)] = "ya"):
+async def calibration(
+    request: Request,
+    user: Hr,
+    period_id: Text = None,
+    predikat: Text = None,
+    unit_id: Text = None,
+    usulan: Annotated[str, Query(max_length=5)] = "ya",
+):
     _ = translator(language_of(request))
     periods = await all_periods(request)
     period = chosen_period(periods, period_id)
     chosen = predikat if predikat in dict(ORGANISATION_PREDIKAT) else "baik"
     include_proposals = usulan != "tidak"
-    context = {"periods": periods, "period": period, "units": await all_units(request),
-               "values": {"period_id": period["period_id"] if period else "", "predikat": chosen,
-                          "unit_id": unit_id or "", "usulan": "ya" if include_proposals else "tidak"},
-               "organisation_predikat": ORGANISATION_PREDIKAT, "predikat_labels": PREDIKAT_LABELS,
-               "predikat_order": PREDIKAT_ORDER, "distribution": None, "report": None, "not_known": False,
-               "general_errors": []}
+    context = {
+        "periods": periods,
+        "period": period,
+        "units": await all_units(request),
+        "values": {
+            "period_id": period["period_id"] if period else "",
+            "predikat": chosen,
+            "unit_id": unit_id or "",
+            "usulan": "ya" if include_proposals else "tidak",
+        },
+        "organisation_predikat": ORGANISATION_PREDIKAT,
+        "predikat_labels": PREDIKAT_LABELS,
+        "predikat_order": PREDIKAT_ORDER,
+        "distribution": None,
+        "report": None,
+        "not_known": False,
+        "general_errors": [],
+    }
     if period is None:
         return render(request, "hr/calibration.html", context)
     appraisal = api(request).appraisal
     path = f"/periods/{period['period_id']}"
     try:
-        distribution = await appraisal.get(f"{path}/distribution",
-                                           params={"include_proposals": str(include_proposals).lower()})
-        report = await appraisal.post(f"{path}/calibration", json={
-            "organisation_predikat": chosen, "unit_id": unit_id or None, "include_proposals": include_proposals})
+        distribution = await appraisal.get(
+            f"{path}/distribution", params={"include_proposals": str(include_proposals).lower()}
+        )
+        report = await appraisal.post(
+            f"{path}/calibration",
+            json={"organisation_predikat": chosen, "unit_id": unit_id or None, "include_proposals": include_proposals},
+        )
     except ServiceNotFound:
         # appraisal-service learns periods and units from events: a brand-new one may not be known yet.
         return render(request, "hr/calibration.html", {**context, "not_known": True})
     except ServiceProblem as problem:
-        return render(request, "hr/calibration.html", {**context, "general_errors": problem.general_errors},
-                      status_code=problem.status)
+        return render(
+            request,
+            "hr/calibration.html",
+            {**context, "general_errors": problem.general_errors},
+            status_code=problem.status,
+        )
     bars = distribution_bars(report["counts"])
     rows = bound_rows(report["bounds"], report["total"], _)
-    chart = chart_svg(bars, rows, chart_id="kalibrasi", _=_,
-                      title=_("Sebaran Predikat {year} terhadap kurva Predikat organisasi {predikat}",
-                              year=period["year"], predikat=_(dict(ORGANISATION_PREDIKAT)[chosen])),
-                      desc=chart_description(bars, rows, _)) if report["total"] else None
-    return render(request, "hr/calibration.html", {
-        **context, "distribution": distribution, "report": report, "bars": bars, "bound_rows": rows, "chart": chart})
+    chart = (
+        chart_svg(
+            bars,
+            rows,
+            chart_id="kalibrasi",
+            _=_,
+            title=_(
+                "Sebaran Predikat {year} terhadap kurva Predikat organisasi {predikat}",
+                year=period["year"],
+                predikat=_(dict(ORGANISATION_PREDIKAT)[chosen]),
+            ),
+            desc=chart_description(bars, rows, _),
+        )
+        if report["total"]
+        else None
+    )
+    return render(
+        request,
+        "hr/calibration.html",
+        {**context, "distribution": distribution, "report": report, "bars": bars, "bound_rows": rows, "chart": chart},
+    )

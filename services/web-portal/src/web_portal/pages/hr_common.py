@@ -12,6 +12,7 @@ from web_portal.session import User, require_role
 Hr = Annotated[User, Depends(require_role("hr"))]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 
+
 @dataclass(frozen=True)
 class Pager:
     """Previous/next offsets of a page of ``limit`` rows (None when there is no such page)."""

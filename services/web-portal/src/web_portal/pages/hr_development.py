@@ -32,17 +32,36 @@ async def development(request: Request, user: Hr, year: Year = None, offset: Off
     report = await training.get("/reports/development", params={"year": year, "limit": PAGE, "offset": offset})
     pool = await training.get("/talent-pool", params={"limit": PAGE})
     employees = report["jp_fulfilment"]["employees"]
-    return render(request, "hr/development.html", {
-        "year": year, "report": report, "employees": employees, "pool": pool.get("nominations", []),
-        "claims": [e for e in employees if e.get("claimed_jp")],
-        "pager": Pager(offset, PAGE, len(employees)), "pager_query": f"&year={year}"})
+    return render(
+        request,
+        "hr/development.html",
+        {
+            "year": year,
+            "report": report,
+            "employees": employees,
+            "pool": pool.get("nominations", []),
+            "claims": [e for e in employees if e.get("claimed_jp")],
+            "pager": Pager(offset, PAGE, len(employees)),
+            "pager_query": f"&year={year}",
+        },
+    )
 
 
 async def ledger_page(request: Request, nip: str, year: int, errors=None, general=None, status_code: int = 200):
     ledger = await api(request).training.get(f"/employees/{nip}/jp-ledger", params={"year": year})
-    return render(request, "hr/ledger.html", {
-        "ledger": ledger, "nip": nip, "year": year, "errors": errors or {}, "general_errors": general or [],
-        "values": {}}, status_code=status_code)
+    return render(
+        request,
+        "hr/ledger.html",
+        {
+            "ledger": ledger,
+            "nip": nip,
+            "year": year,
+            "errors": errors or {},
+            "general_errors": general or [],
+            "values": {},
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/pengembangan/{nip}")
@@ -55,8 +74,9 @@ async def verify(request: Request, user: Hr, nip: Nip, entry_id: EntryId, year: 
     try:
         await api(request).training.post(f"/employees/{nip}/jp-ledger/{entry_id}/verify")
     except ServiceProblem as problem:
-        return await ledger_page(request, nip, this_year(request, year), general=problem.general_errors,
-                                 status_code=problem.status)
+        return await ledger_page(
+            request, nip, this_year(request, year), general=problem.general_errors, status_code=problem.status
+        )
     flash(request, "Klaim JP diverifikasi.")
     return RedirectResponse(f"/pengelola/pengembangan/{nip}?year={this_year(request, year)}", status_code=303)
 
@@ -65,11 +85,14 @@ async def verify(request: Request, user: Hr, nip: Nip, entry_id: EntryId, year: 
 async def reject(request: Request, user: Hr, nip: Nip, entry_id: EntryId, year: Year = None):
     form = await request.form()
     try:
-        await api(request).training.post(f"/employees/{nip}/jp-ledger/{entry_id}/reject",
-                                         json={"reason": (form.get(f"{entry_id}.reason") or "").strip()})
+        await api(request).training.post(
+            f"/employees/{nip}/jp-ledger/{entry_id}/reject",
+            json={"reason": (form.get(f"{entry_id}.reason") or "").strip()},
+        )
     except ServiceProblem as problem:
         errors = {f"{entry_id}.{k}": v for k, v in problem.field_errors.items()}
-        return await ledger_page(request, nip, this_year(request, year), errors, problem.general_errors
-                                 if not errors else [], problem.status)
+        return await ledger_page(
+            request, nip, this_year(request, year), errors, problem.general_errors if not errors else [], problem.status
+        )
     flash(request, "Klaim JP ditolak.")
     return RedirectResponse(f"/pengelola/pengembangan/{nip}?year={this_year(request, year)}", status_code=303)

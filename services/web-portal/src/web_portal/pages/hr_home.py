@@ -41,8 +41,11 @@ def period_todos(periods: list[dict], iku_counts: dict[str, int], today: date) -
     """A period to open for this year; per open period, IKU to define and, once it has ended, closing it."""
     found = []
     if not any(p["year"] == today.year for p in periods):
-        found.append(Todo("periode", "Buka periode kinerja tahun {year}", "/pengelola/periode",
-                          {"year": today.year}, urgent=True))
+        found.append(
+            Todo(
+                "periode", "Buka periode kinerja tahun {year}", "/pengelola/periode", {"year": today.year}, urgent=True
+            )
+        )
     for p in periods:
         if p.get("status") != "open":
             continue
@@ -50,25 +53,44 @@ def period_todos(periods: list[dict], iku_counts: dict[str, int], today: date) -
         if not iku_counts.get(p["period_id"]):
             found.append(Todo("periode", "Tetapkan IKU instansi periode {year}", link, {"year": p["year"]}))
         if dates.parse(p["ends_on"]) < today:
-            found.append(Todo("periode", "Periode {year} sudah berakhir: tutup agar penilaian dimulai", link,
-                              {"year": p["year"]}, urgent=True))
+            found.append(
+                Todo(
+                    "periode",
+                    "Periode {year} sudah berakhir: tutup agar penilaian dimulai",
+                    link,
+                    {"year": p["year"]},
+                    urgent=True,
+                )
+            )
     return found
 
 
 def transfer_todos(pending: int) -> list[Todo]:
     if not pending:
         return []
-    return [Todo("mutasi", "{count} permintaan mutasi masuk menunggu keputusan", "/pengelola/mutasi",
-                 {"count": pending}, urgent=True)]
+    return [
+        Todo(
+            "mutasi",
+            "{count} permintaan mutasi masuk menunggu keputusan",
+            "/pengelola/mutasi",
+            {"count": pending},
+            urgent=True,
+        )
+    ]
 
 
 def claim_todos(employees: list[dict], year: int) -> list[Todo]:
     claiming = [e for e in employees if e.get("claimed_jp")]
     if not claiming:
         return []
-    return [Todo("jp", "Klaim JP dari {count} pegawai menunggu verifikasi", f"/pengelola/pengembangan?year={year}",
-                 {"count": len(claiming)})]
-
+    return [
+        Todo(
+            "jp",
+            "Klaim JP dari {count} pegawai menunggu verifikasi",
+            f"/pengelola/pengembangan?year={year}",
+            {"count": len(claiming)},
+        )
+    ]
 
 
 @router.get("")
@@ -76,11 +98,14 @@ async def home(request: Request, user: Hr):
     services = api(request)
     today = dates.today(request.app.state.settings.timezone)
     units, roster, periods, transfers, development = await asyncio.gather(
-        section(services.target.get("/units")), section(services.target.get("/employees", params={"limit": 1})),
+        section(services.target.get("/units")),
+        section(services.target.get("/employees", params={"limit": 1})),
         section(services.target.get("/periods")),
-        section(services.target.get("/transfer-requests", params={"direction": "incoming", "status": "pending",
-                                                                  "limit": 1})),
-        section(services.training.get("/reports/development", params={"year": today.year, "limit": 1000})))
+        section(
+            services.target.get("/transfer-requests", params={"direction": "incoming", "status": "pending", "limit": 1})
+        ),
+        section(services.training.get("/reports/development", params={"year": today.year, "limit": 1000})),
+    )
     period_list = (periods or {}).get("items", [])
     open_periods = [p for p in period_list if p.get("status") == "open"]
     iku = await asyncio.gather(*(section(services.target.get(f"/periods/{p['period_id']}/iku")) for p in open_periods))
@@ -93,12 +118,16 @@ async def home(request: Request, user: Hr):
     if periods is None or any(i is None for i in iku):
         missing.append("target-service")
     else:
-        todos += period_todos(period_list, {p["period_id"]: len(i.get("items", []))
-                                            for p, i in zip(open_periods, iku, strict=True)}, today)
+        todos += period_todos(
+            period_list,
+            {p["period_id"]: len(i.get("items", [])) for p, i in zip(open_periods, iku, strict=True)},
+            today,
+        )
     todos += transfer_todos((transfers or {}).get("total", 0))
     if development is None:
         missing.append("training-service")
     else:
         todos += claim_todos(development["jp_fulfilment"]["employees"], today.year)
-    return render(request, "hr/home.html", {"todos": sorted(todos, key=lambda t: not t.urgent),
-                                            "incomplete": bool(missing)})
+    return render(
+        request, "hr/home.html", {"todos": sorted(todos, key=lambda t: not t.urgent), "incomplete": bool(missing)}
+    )

@@ -15,8 +15,14 @@ from web_portal.session import flash
 router = APIRouter(prefix="/pengelola")
 NAV = [NavItem("hr", "Periode dan IKU", "/pengelola/periode", order=30)]
 Id = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
-CHECKPOINT_CHOICES = (("3", "Triwulan (4 titik periksa)"), ("1", "Bulanan"), ("2", "Dua bulanan"),
-                      ("4", "Caturwulan"), ("6", "Semester"), ("12", "Tahunan (1 titik periksa)"))
+CHECKPOINT_CHOICES = (
+    ("3", "Triwulan (4 titik periksa)"),
+    ("1", "Bulanan"),
+    ("2", "Dua bulanan"),
+    ("4", "Caturwulan"),
+    ("6", "Semester"),
+    ("12", "Tahunan (1 titik periksa)"),
+)
 
 
 def period_body(form) -> dict:
@@ -27,15 +33,28 @@ def period_body(form) -> dict:
 
 
 def iku_body(form) -> dict:
-    return {"code": (form.get("code") or "").strip(), "description": (form.get("description") or "").strip(),
-            "target": (form.get("target") or "").strip().replace(",", "."), "unit": (form.get("unit") or "").strip(),
-            "higher_is_better": form.get("higher_is_better", "true") == "true"}
+    return {
+        "code": (form.get("code") or "").strip(),
+        "description": (form.get("description") or "").strip(),
+        "target": (form.get("target") or "").strip().replace(",", "."),
+        "unit": (form.get("unit") or "").strip(),
+        "higher_is_better": form.get("higher_is_better", "true") == "true",
+    }
 
 
 async def periods_page(request: Request, values: dict, errors=None, general=None, status_code: int = 200):
-    return render(request, "hr/periods.html", {
-        "periods": await all_periods(request), "values": values, "errors": errors or {},
-        "general_errors": general or [], "checkpoint_choices": CHECKPOINT_CHOICES}, status_code=status_code)
+    return render(
+        request,
+        "hr/periods.html",
+        {
+            "periods": await all_periods(request),
+            "values": values,
+            "errors": errors or {},
+            "general_errors": general or [],
+            "checkpoint_choices": CHECKPOINT_CHOICES,
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/periode")
@@ -54,14 +73,18 @@ async def open_period(request: Request, user: Hr):
     return RedirectResponse(f"/pengelola/periode/{opened['period_id']}", status_code=303)
 
 
-async def period_page(request: Request, period_id: str, values: dict, errors=None, general=None,
-                      status_code: int = 200):
+async def period_page(
+    request: Request, period_id: str, values: dict, errors=None, general=None, status_code: int = 200
+):
     target = api(request).target
     period = await target.get(f"/periods/{period_id}")
     iku = (await target.get(f"/periods/{period_id}/iku")).get("items", [])
-    return render(request, "hr/period.html", {
-        "period": period, "iku": iku, "values": values, "errors": errors or {}, "general_errors": general or []},
-        status_code=status_code)
+    return render(
+        request,
+        "hr/period.html",
+        {"period": period, "iku": iku, "values": values, "errors": errors or {}, "general_errors": general or []},
+        status_code=status_code,
+    )
 
 
 @router.get("/periode/{period_id}")
@@ -75,8 +98,9 @@ async def define_iku(request: Request, user: Hr, period_id: Id):
     try:
         await api(request).target.post(f"/periods/{period_id}/iku", json=iku_body(form))
     except ServiceProblem as problem:
-        return await period_page(request, period_id, dict(form), problem.field_errors, problem.general_errors,
-                                 problem.status)
+        return await period_page(
+            request, period_id, dict(form), problem.field_errors, problem.general_errors, problem.status
+        )
     flash(request, "IKU disimpan.")
     return RedirectResponse(f"/pengelola/periode/{period_id}#iku", status_code=303)
 
@@ -86,8 +110,9 @@ async def close_period(request: Request, user: Hr, period_id: Id):
     try:
         await api(request).target.post(f"/periods/{period_id}/close")
     except ServiceProblem as problem:
-        return await period_page(request, period_id, {"higher_is_better": "true"}, {}, problem.general_errors,
-                                 problem.status)
+        return await period_page(
+            request, period_id, {"higher_is_better": "true"}, {}, problem.general_errors, problem.status
+        )
     flash(request, "Periode ditutup. Penilaian dapat dimulai.")
     return RedirectResponse(f"/pengelola/periode/{period_id}", status_code=303)
 

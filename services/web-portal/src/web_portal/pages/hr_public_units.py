@@ -27,8 +27,17 @@ def survey_url(base_url: str, agency_id: str, unit_id: str) -> str:
 def qr_svg(url: str, label: str) -> Markup:
     """The URL as a QR code (error correction M: survives a scratched poster), an accessible SVG image."""
     out = io.BytesIO()
-    segno.make(url, error="m").save(out, kind="svg", xmldecl=False, svgns=True, scale=10, border=4, omitsize=True,
-                                     svgclass="qr-code", lineclass=None)
+    segno.make(url, error="m").save(
+        out,
+        kind="svg",
+        xmldecl=False,
+        svgns=True,
+        scale=10,
+        border=4,
+        omitsize=True,
+        svgclass="qr-code",
+        lineclass=None,
+    )
     svg = out.getvalue().decode()
     return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1))
 
@@ -36,8 +45,9 @@ def qr_svg(url: str, label: str) -> Markup:
 async def _satisfaction(request: Request, unit_id: str, period: dict) -> dict | None:
     """The unit's answer for one period; None when the feedback-service does not know that period."""
     try:
-        found = await api(request).feedback.get(f"/units/{unit_id}/satisfaction",
-                                                params={"period_id": period["period_id"]})
+        found = await api(request).feedback.get(
+            f"/units/{unit_id}/satisfaction", params={"period_id": period["period_id"]}
+        )
     except ServiceNotFound:
         return None
     return {**found, "year": period["year"]}
@@ -61,9 +71,16 @@ async def unit_satisfaction(request: Request, user: Hr, unit_id: Id):
     except ServiceUnavailable:
         answers, unavailable = [], True
     over_time = [a for a in answers if a is not None]
-    return render(request, "hr/unit_satisfaction.html", {
-        "unit": units[unit_id], "over_time": over_time, "latest": over_time[0] if over_time else None,
-        "unavailable": unavailable})
+    return render(
+        request,
+        "hr/unit_satisfaction.html",
+        {
+            "unit": units[unit_id],
+            "over_time": over_time,
+            "latest": over_time[0] if over_time else None,
+            "unavailable": unavailable,
+        },
+    )
 
 
 @router.get("/poster/{unit_id}")

@@ -43,21 +43,43 @@ class ImportReport:
 
 def import_report(answer: dict) -> ImportReport:
     """The service's answer as the page shows it: the counts, and the refused lines in file order."""
-    errors = sorted((LineError(int(e.get("line") or 0), e.get("nip") or "", str(e.get("reason") or ""))
-                     for e in answer.get("errors") or []), key=lambda e: e.line)
-    return ImportReport(int(answer.get("registered", 0)), int(answer.get("updated", 0)),
-                        int(answer.get("unchanged", 0)), tuple(errors))
+    errors = sorted(
+        (
+            LineError(int(e.get("line") or 0), e.get("nip") or "", str(e.get("reason") or ""))
+            for e in answer.get("errors") or []
+        ),
+        key=lambda e: e.line,
+    )
+    return ImportReport(
+        int(answer.get("registered", 0)), int(answer.get("updated", 0)), int(answer.get("unchanged", 0)), tuple(errors)
+    )
 
 
-async def roster_page(request: Request, offset: int = 0, report: ImportReport | None = None,
-                      errors: dict | None = None, general: list | None = None, status_code: int = 200):
+async def roster_page(
+    request: Request,
+    offset: int = 0,
+    report: ImportReport | None = None,
+    errors: dict | None = None,
+    general: list | None = None,
+    status_code: int = 200,
+):
     found = await api(request).target.get("/employees", params={"limit": PAGE, "offset": offset})
     items = found.get("items", [])
-    return render(request, "hr/roster.html", {
-        "employees": items, "total": found.get("total", len(items)),
-        "pager": Pager(offset, PAGE, len(items), found.get("total")), "report": report,
-        "errors": errors or {}, "general_errors": general or [], "values": {}, "csv_field": CSV_FIELD,
-    }, status_code=status_code)
+    return render(
+        request,
+        "hr/roster.html",
+        {
+            "employees": items,
+            "total": found.get("total", len(items)),
+            "pager": Pager(offset, PAGE, len(items), found.get("total")),
+            "report": report,
+            "errors": errors or {},
+            "general_errors": general or [],
+            "values": {},
+            "csv_field": CSV_FIELD,
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/pegawai")
@@ -75,10 +97,10 @@ async def import_roster(request: Request, user: Hr, offset: int = Query(0, ge=0)
     if len(data) > MAX_CSV_BYTES:
         return await roster_page(request, errors={CSV_FIELD: "Berkas CSV paling besar 8 MB."}, status_code=413)
     try:
-        answer = await api(request).target.post("/employees/import", content=data,
-                                                 headers={"Content-Type": "text/csv"})
+        answer = await api(request).target.post("/employees/import", content=data, headers={"Content-Type": "text/csv"})
     except ServiceProblem as problem:
         # A file the service cannot read at all (wrong header, not UTF-8): said next to the file field.
-        return await roster_page(request, errors={CSV_FIELD: problem.detail or problem.title},
-                                 status_code=problem.status)
+        return await roster_page(
+            request, errors={CSV_FIELD: problem.detail or problem.title}, status_code=problem.status
+        )
     return await roster_page(request, report=import_report(answer))

@@ -25,21 +25,37 @@ def accept_body(form, request_id: str) -> dict:
     return {k: v for k, v in body.items() if v}
 
 
-async def transfers_page(request: Request, direction: str, offset: int = 0, errors=None, general=None,
-                         status_code: int = 200):
-    found = await api(request).target.get("/transfer-requests",
-                                          params={"direction": direction, "limit": PAGE, "offset": offset})
+async def transfers_page(
+    request: Request, direction: str, offset: int = 0, errors=None, general=None, status_code: int = 200
+):
+    found = await api(request).target.get(
+        "/transfer-requests", params={"direction": direction, "limit": PAGE, "offset": offset}
+    )
     items = found.get("items", [])
-    return render(request, "hr/transfers.html", {
-        "direction": direction, "requests": items, "units": await all_units(request) if direction == "incoming" else [],
-        "pager": Pager(offset, PAGE, len(items), found.get("total")), "pager_query": f"&arah={direction}",
-        "status_labels": STATUS_LABELS, "errors": errors or {}, "general_errors": general or []},
-        status_code=status_code)
+    return render(
+        request,
+        "hr/transfers.html",
+        {
+            "direction": direction,
+            "requests": items,
+            "units": await all_units(request) if direction == "incoming" else [],
+            "pager": Pager(offset, PAGE, len(items), found.get("total")),
+            "pager_query": f"&arah={direction}",
+            "status_labels": STATUS_LABELS,
+            "errors": errors or {},
+            "general_errors": general or [],
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/mutasi")
-async def transfers(request: Request, user: Hr, offset: Offset = 0,
-                    arah: Annotated[Literal["incoming", "outgoing"], Query()] = "incoming"):
+async def transfers(
+    request: Request,
+    user: Hr,
+    offset: Offset = 0,
+    arah: Annotated[Literal["incoming", "outgoing"], Query()] = "incoming",
+):
     return await transfers_page(request, arah, offset)
 
 
@@ -50,8 +66,13 @@ async def accept(request: Request, user: Hr, request_id: Id):
         await api(request).target.post(f"/transfer-requests/{request_id}/accept", json=accept_body(form, request_id))
     except ServiceProblem as problem:
         errors = {f"{request_id}.{k}": v for k, v in problem.field_errors.items()}
-        return await transfers_page(request, "incoming", errors=errors,
-                                    general=[] if errors else problem.general_errors, status_code=problem.status)
+        return await transfers_page(
+            request,
+            "incoming",
+            errors=errors,
+            general=[] if errors else problem.general_errors,
+            status_code=problem.status,
+        )
     flash(request, "Pegawai diterima di instansi ini.")
     return RedirectResponse("/pengelola/mutasi", status_code=303)
 
@@ -61,11 +82,17 @@ async def decline(request: Request, user: Hr, request_id: Id):
     form = await request.form()
     reason = (form.get(f"{request_id}.reason") or "").strip()
     try:
-        await api(request).target.post(f"/transfer-requests/{request_id}/decline",
-                                       json={"reason": reason} if reason else {})
+        await api(request).target.post(
+            f"/transfer-requests/{request_id}/decline", json={"reason": reason} if reason else {}
+        )
     except ServiceProblem as problem:
         errors = {f"{request_id}.{k}": v for k, v in problem.field_errors.items()}
-        return await transfers_page(request, "incoming", errors=errors,
-                                    general=[] if errors else problem.general_errors, status_code=problem.status)
+        return await transfers_page(
+            request,
+            "incoming",
+            errors=errors,
+            general=[] if errors else problem.general_errors,
+            status_code=problem.status,
+        )
     flash(request, "Permintaan mutasi ditolak.")
     return RedirectResponse("/pengelola/mutasi", status_code=303)

@@ -22,13 +22,23 @@ def unit_body(form) -> dict:
     return body
 
 
-async def units_page(request: Request, values: dict, errors: dict | None = None, general: list | None = None,
-                     status_code: int = 200):
+async def units_page(
+    request: Request, values: dict, errors: dict | None = None, general: list | None = None, status_code: int = 200
+):
     tree = (await api(request).target.get("/units")).get("units", [])
-    return render(request, "hr/units.html", {
-        "tree": tree, "units": flatten_units(tree), "values": values, "errors": errors or {},
-        "general_errors": general or [], "agency_id": request.session["user"]["agency"]},
-        status_code=status_code)
+    return render(
+        request,
+        "hr/units.html",
+        {
+            "tree": tree,
+            "units": flatten_units(tree),
+            "values": values,
+            "errors": errors or {},
+            "general_errors": general or [],
+            "agency_id": request.session["user"]["agency"],
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/unit")
@@ -49,7 +59,12 @@ async def define_unit(request: Request, user: Hr):
     try:
         await api(request).target.post("/units", json=body)
     except ServiceProblem as problem:
-        return await units_page(request, {**dict(form), "serves_public": body["serves_public"]},
-                                problem.field_errors, problem.general_errors, problem.status)
+        return await units_page(
+            request,
+            {**dict(form), "serves_public": body["serves_public"]},
+            problem.field_errors,
+            problem.general_errors,
+            problem.status,
+        )
     flash(request, "Unit kerja disimpan.")
     return RedirectResponse("/pengelola/unit", status_code=303)

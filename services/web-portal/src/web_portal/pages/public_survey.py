@@ -18,25 +18,42 @@ Id = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+
 
 # The nine elements of PermenPANRB 14/2017 asked in plain words, with the answer of each score 1-4.
 QUESTIONS: dict[SkmElement, tuple[str, tuple[str, str, str, str]]] = {
-    SkmElement.PERSYARATAN: ("Apakah persyaratan pelayanan sesuai dengan jenis pelayanannya?",
-                             ("Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai")),
-    SkmElement.PROSEDUR: ("Seberapa mudah prosedur pelayanan di unit ini?",
-                          ("Tidak mudah", "Kurang mudah", "Mudah", "Sangat mudah")),
-    SkmElement.WAKTU_PENYELESAIAN: ("Seberapa cepat pelayanan diselesaikan?",
-                                    ("Tidak cepat", "Kurang cepat", "Cepat", "Sangat cepat")),
-    SkmElement.BIAYA_TARIF: ("Seberapa wajar biaya atau tarif pelayanan?",
-                             ("Sangat mahal", "Cukup mahal", "Murah", "Gratis")),
-    SkmElement.PRODUK_LAYANAN: ("Apakah hasil pelayanan sesuai dengan yang dijanjikan?",
-                                ("Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai")),
-    SkmElement.KOMPETENSI_PELAKSANA: ("Seberapa mampu petugas memberikan pelayanan?",
-                                      ("Tidak mampu", "Kurang mampu", "Mampu", "Sangat mampu")),
-    SkmElement.PERILAKU_PELAKSANA: ("Bagaimana kesopanan dan keramahan petugas?",
-                                    ("Tidak sopan", "Kurang sopan", "Sopan dan ramah", "Sangat sopan dan ramah")),
-    SkmElement.PENANGANAN_PENGADUAN: ("Bagaimana pengaduan, saran dan masukan ditangani?",
-                                      ("Tidak ditangani", "Ditangani tetapi tidak tuntas", "Ditangani kurang baik",
-                                       "Ditangani dengan baik")),
-    SkmElement.SARANA_PRASARANA: ("Bagaimana kualitas sarana dan prasarana?",
-                                  ("Buruk", "Cukup", "Baik", "Sangat baik")),
+    SkmElement.PERSYARATAN: (
+        "Apakah persyaratan pelayanan sesuai dengan jenis pelayanannya?",
+        ("Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai"),
+    ),
+    SkmElement.PROSEDUR: (
+        "Seberapa mudah prosedur pelayanan di unit ini?",
+        ("Tidak mudah", "Kurang mudah", "Mudah", "Sangat mudah"),
+    ),
+    SkmElement.WAKTU_PENYELESAIAN: (
+        "Seberapa cepat pelayanan diselesaikan?",
+        ("Tidak cepat", "Kurang cepat", "Cepat", "Sangat cepat"),
+    ),
+    SkmElement.BIAYA_TARIF: (
+        "Seberapa wajar biaya atau tarif pelayanan?",
+        ("Sangat mahal", "Cukup mahal", "Murah", "Gratis"),
+    ),
+    SkmElement.PRODUK_LAYANAN: (
+        "Apakah hasil pelayanan sesuai dengan yang dijanjikan?",
+        ("Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai"),
+    ),
+    SkmElement.KOMPETENSI_PELAKSANA: (
+        "Seberapa mampu petugas memberikan pelayanan?",
+        ("Tidak mampu", "Kurang mampu", "Mampu", "Sangat mampu"),
+    ),
+    SkmElement.PERILAKU_PELAKSANA: (
+        "Bagaimana kesopanan dan keramahan petugas?",
+        ("Tidak sopan", "Kurang sopan", "Sopan dan ramah", "Sangat sopan dan ramah"),
+    ),
+    SkmElement.PENANGANAN_PENGADUAN: (
+        "Bagaimana pengaduan, saran dan masukan ditangani?",
+        ("Tidak ditangani", "Ditangani tetapi tidak tuntas", "Ditangani kurang baik", "Ditangani dengan baik"),
+    ),
+    SkmElement.SARANA_PRASARANA: (
+        "Bagaimana kualitas sarana dan prasarana?",
+        ("Buruk", "Cukup", "Baik", "Sangat baik"),
+    ),
 }
 COMMENT_MAX = 500
 
@@ -65,12 +82,29 @@ def read_answer(form) -> tuple[dict, dict[str, str]]:
     return body, errors
 
 
-def survey_page(request: Request, unit: dict, agency_id: str, values: dict, errors: dict[str, str],
-                general: list[str] = (), status_code: int = 200):
-    return render(request, "survey/form.html", {
-        "unit": unit, "agency_id": agency_id, "questions": QUESTIONS, "values": values, "errors": errors,
-        "general_errors": list(general), "comment_max": COMMENT_MAX,
-    }, status_code=status_code)
+def survey_page(
+    request: Request,
+    unit: dict,
+    agency_id: str,
+    values: dict,
+    errors: dict[str, str],
+    general: list[str] = (),
+    status_code: int = 200,
+):
+    return render(
+        request,
+        "survey/form.html",
+        {
+            "unit": unit,
+            "agency_id": agency_id,
+            "questions": QUESTIONS,
+            "values": values,
+            "errors": errors,
+            "general_errors": list(general),
+            "comment_max": COMMENT_MAX,
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/survei/{agency_id}/{unit_id}")

@@ -31,8 +31,19 @@ class Client:
             token = self._tokens[key] = self.issuer.issue(nip, agency, list(key[2]))
         return {"Authorization": f"Bearer {token}"}
 
-    async def call(self, method: str, service: str, path: str, *, agency: str, nip: str, roles: Iterable[str],
-                   expect: tuple[int, ...] = (200, 201), count: bool = True, **kwargs):
+    async def call(
+        self,
+        method: str,
+        service: str,
+        path: str,
+        *,
+        agency: str,
+        nip: str,
+        roles: Iterable[str],
+        expect: tuple[int, ...] = (200, 201),
+        count: bool = True,
+        **kwargs,
+    ):
         """The JSON answer, or None when the request failed (then counted as an error by status).
 
         ``count=False`` for reads that poll for something to arrive: they are not the phase's

@@ -47,7 +47,9 @@ class Databases:
                 try:
                     await conn.execute(
                         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1"
-                        " AND pid <> pg_backend_pid()", database)
+                        " AND pid <> pg_backend_pid()",
+                        database,
+                    )
                     await conn.execute(f'DROP DATABASE IF EXISTS "{database}"')
                 except Exception as exc:  # keep dropping the others; the caller reports these
                     failed.append(f"{database}: {exc!r}")

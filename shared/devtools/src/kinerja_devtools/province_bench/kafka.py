@@ -60,5 +60,9 @@ async def raw_consume_rate(bootstrap: str, topic: str) -> dict:
         seconds = time.perf_counter() - started
     finally:
         await consumer.stop()
-    return {"topic": topic, "messages": messages, "seconds": round(seconds, 3),
-            "per_second": round(messages / seconds, 1) if seconds > 0 and messages else None}
+    return {
+        "topic": topic,
+        "messages": messages,
+        "seconds": round(seconds, 3),
+        "per_second": round(messages / seconds, 1) if seconds > 0 and messages else None,
+    }

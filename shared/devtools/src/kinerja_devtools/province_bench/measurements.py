@@ -37,10 +37,18 @@ class Phase:
             self.samples.append({"status": str(status), "request": what, "body": body[:400]})
 
     def as_json(self) -> dict:
-        return {"name": self.name, "seconds": round(self.seconds, 3), "ops": self.ops, "expected_ops": self.total,
-                "unit": self.unit,
-                "ops_per_second": round(self.rate, 1) if self.rate else None, "errors": dict(self.errors),
-                "error_samples": self.samples, "peak_rss_mb": self.peak_rss_mb, "figures": self.figures}
+        return {
+            "name": self.name,
+            "seconds": round(self.seconds, 3),
+            "ops": self.ops,
+            "expected_ops": self.total,
+            "unit": self.unit,
+            "ops_per_second": round(self.rate, 1) if self.rate else None,
+            "errors": dict(self.errors),
+            "error_samples": self.samples,
+            "peak_rss_mb": self.peak_rss_mb,
+            "figures": self.figures,
+        }
 
 
 class ProcessMemory:
@@ -123,7 +131,9 @@ class ProgressLine:
         bar = f"[{'#' * filled}{'.' * (width - filled)}] {p.ops}/{p.total}" if p.total else f"{p.ops}"
         rate = p.ops / elapsed if elapsed > 0 else 0.0
         errors = sum(p.errors.values())
-        return f"  {p.name:<28} {bar:<40} {rate:8.1f} {p.unit}/s  {elapsed:6.1f} s" + (f"  errors {errors}" if errors else "")
+        return f"  {p.name:<28} {bar:<40} {rate:8.1f} {p.unit}/s  {elapsed:6.1f} s" + (
+            f"  errors {errors}" if errors else ""
+        )
 
     async def _draw(self) -> None:
         while True:

@@ -20,8 +20,15 @@ def _wall(iso: str | None) -> float | None:
 
 
 class Year:
-    def __init__(self, client: Client, recorder: Recorder, agencies: list[Agency], *, poll_seconds: float = 0.5,
-                 wait_seconds: float = 600.0):
+    def __init__(
+        self,
+        client: Client,
+        recorder: Recorder,
+        agencies: list[Agency],
+        *,
+        poll_seconds: float = 0.5,
+        wait_seconds: float = 600.0,
+    ):
         self.client = client
         self.recorder = recorder
         self.agencies = agencies
@@ -66,9 +73,14 @@ class Year:
         await self.hr(a, "POST", "target-service", "/units", json=root)
         await asyncio.gather(*(self.hr(a, "POST", "target-service", "/units", json=u) for u in others))
         for start in range(0, a.size, CSV_ROWS_PER_IMPORT):  # top-down order: appraisers come first
-            report = await self.hr(a, "POST", "target-service", "/employees/import",
-                                   content=a.roster_csv(a.members[start:start + CSV_ROWS_PER_IMPORT]).encode(),
-                                   headers={"Content-Type": "text/csv"})
+            report = await self.hr(
+                a,
+                "POST",
+                "target-service",
+                "/employees/import",
+                content=a.roster_csv(a.members[start : start + CSV_ROWS_PER_IMPORT]).encode(),
+                headers={"Content-Type": "text/csv"},
+            )
             for row in (report or {}).get("errors", []):
                 p.failed("row refused", "POST target-service/employees/import", str(row))
 
@@ -83,8 +95,13 @@ class Year:
         a.period_id = period["period_id"]
         last = [c for c in period["checkpoints"] if c["name"] == "Triwulan IV"] or period["checkpoints"][-1:]
         a.checkpoint_id = last[0]["checkpoint_id"] if last else None
-        a.iku = [i for i in await asyncio.gather(*(
-            self.hr(a, "POST", "target-service", f"/periods/{a.period_id}/iku", json=iku) for iku in AGENCY_IKU)) if i]
+        a.iku = [
+            i
+            for i in await asyncio.gather(
+                *(self.hr(a, "POST", "target-service", f"/periods/{a.period_id}/iku", json=iku) for iku in AGENCY_IKU)
+            )
+            if i
+        ]
 
     async def targets(self) -> None:
         """Draft, submit, approve: the Kepala Dinas's RHK serve the IKU; everyone else's support
@@ -105,21 +122,26 @@ class Year:
 
     async def _skp(self, a: Agency, member: Member, supervisor: Member | None) -> bool:
         rhk = [dict(row) for row in PLAN]
-        for n, row in enumerate(rhk[:len(AGENCY_IKU)]):  # the RHK utama cascade index by index
+        for n, row in enumerate(rhk[: len(AGENCY_IKU)]):  # the RHK utama cascade index by index
             if supervisor is None:
                 if n < len(a.iku):
                     row["iku_id"] = a.iku[n]["iku_id"]
             else:
                 row["supports_rhk_id"] = supervisor.rhk_ids[n]
-        skp = await self.as_member(a, member.nip, EMPLOYEE, "POST", "target-service", "/skp",
-                                   json={"period_id": a.period_id, "rhk": rhk})
+        skp = await self.as_member(
+            a, member.nip, EMPLOYEE, "POST", "target-service", "/skp", json={"period_id": a.period_id, "rhk": rhk}
+        )
         if skp is None:
             return False
         member.skp_id = skp["skp_id"]
-        if await self.as_member(a, member.nip, EMPLOYEE, "POST", "target-service", f"/skp/{member.skp_id}/submit") is None:
+        if (
+            await self.as_member(a, member.nip, EMPLOYEE, "POST", "target-service", f"/skp/{member.skp_id}/submit")
+            is None
+        ):
             return False
-        approved = await self.as_member(a, member.appraiser_nip, APPRAISER, "POST", "target-service",
-                                        f"/skp/{member.skp_id}/approve")
+        approved = await self.as_member(
+            a, member.appraiser_nip, APPRAISER, "POST", "target-service", f"/skp/{member.skp_id}/approve"
+        )
         if approved is None:
             return False
         member.rhk_ids = [r["rhk_id"] for r in approved["rhk"]]
@@ -134,9 +156,23 @@ class Year:
     async def _realisation(self, a: Agency, m: Member, iki: dict) -> None:
         reached = m.profile.achievement
         value = iki["target"] * reached if iki["higher_is_better"] else iki["target"] / reached
-        if await self.as_member(a, m.nip, EMPLOYEE, "POST", "target-service", f"/skp/{m.skp_id}/realizations",
-                                json={"iki_id": iki["iki_id"], "checkpoint_id": a.checkpoint_id, "value": round(value, 2),
-                                      "evidence": f"https://arsip.example.go.id/bukti/{iki['iki_id']}"}) is not None:
+        if (
+            await self.as_member(
+                a,
+                m.nip,
+                EMPLOYEE,
+                "POST",
+                "target-service",
+                f"/skp/{m.skp_id}/realizations",
+                json={
+                    "iki_id": iki["iki_id"],
+                    "checkpoint_id": a.checkpoint_id,
+                    "value": round(value, 2),
+                    "evidence": f"https://arsip.example.go.id/bukti/{iki['iki_id']}",
+                },
+            )
+            is not None
+        ):
             m.realised += 1
 
     async def feedback(self) -> None:
@@ -150,8 +186,14 @@ class Year:
     async def _feedback_ready(self) -> bool:
         for a in self.agencies:
             found = await self.hr(a, "GET", "feedback-service", f"/periods/{a.period_id}/checkpoints", count=False)
-            last = await self.hr(a, "GET", "feedback-service", f"/employees/{a.members[-1].nip}/feedback",
-                                 params={"period_id": a.period_id}, count=False)
+            last = await self.hr(
+                a,
+                "GET",
+                "feedback-service",
+                f"/employees/{a.members[-1].nip}/feedback",
+                params={"period_id": a.period_id},
+                count=False,
+            )
             if not found or last is None:
                 return False
             named = [c for c in found["checkpoints"] if c["name"].strip().lower() == "triwulan iv"]
@@ -161,18 +203,41 @@ class Year:
 
     async def _round(self, a: Agency, m: Member) -> None:
         givers = a.givers_of(m)
-        opened = await self.as_member(a, m.appraiser_nip, APPRAISER, "POST", "feedback-service", "/feedback-rounds",
-                                      json={"nip": m.nip, "period_id": a.period_id, "checkpoint_id": a.feedback_checkpoint_id,
-                                            "givers": [{"nip": nip, "source": source} for nip, source, _ in givers]})
+        opened = await self.as_member(
+            a,
+            m.appraiser_nip,
+            APPRAISER,
+            "POST",
+            "feedback-service",
+            "/feedback-rounds",
+            json={
+                "nip": m.nip,
+                "period_id": a.period_id,
+                "checkpoint_id": a.feedback_checkpoint_id,
+                "givers": [{"nip": nip, "source": source} for nip, source, _ in givers],
+            },
+        )
         if opened is None:
             return
         answer = {"ratings": {value: m.profile.behaviour for value in VALUES}}
-        answered = await asyncio.gather(*(
-            self.as_member(a, nip, [role], "PUT", "feedback-service", f"/feedback-rounds/{opened['round_id']}/answer",
-                           json=answer) for nip, _source, role in givers))
+        answered = await asyncio.gather(
+            *(
+                self.as_member(
+                    a,
+                    nip,
+                    [role],
+                    "PUT",
+                    "feedback-service",
+                    f"/feedback-rounds/{opened['round_id']}/answer",
+                    json=answer,
+                )
+                for nip, _source, role in givers
+            )
+        )
         m.forms = sum(1 for r in answered if r is not None)
-        await self.as_member(a, m.appraiser_nip, APPRAISER, "POST", "feedback-service",
-                             f"/feedback-rounds/{opened['round_id']}/close")
+        await self.as_member(
+            a, m.appraiser_nip, APPRAISER, "POST", "feedback-service", f"/feedback-rounds/{opened['round_id']}/close"
+        )
 
     # -- waiting for the consumers --------------------------------------------------------
     async def appraisal_catch_up(self) -> None:
@@ -188,18 +253,29 @@ class Year:
                 if pending:
                     await asyncio.sleep(self.poll_seconds)
             if pending:
-                p.failed("timeout", "appraisal-service inputs", f"{len(pending)} employees incomplete after {self.wait_seconds:.0f} s")
+                p.failed(
+                    "timeout",
+                    "appraisal-service inputs",
+                    f"{len(pending)} employees incomplete after {self.wait_seconds:.0f} s",
+                )
 
     async def _inputs_complete(self, a: Agency, m: Member) -> bool:
-        inputs = await self.hr(a, "GET", "appraisal-service", f"/periods/{a.period_id}/employees/{m.nip}/inputs", count=False)
-        return bool(inputs) and inputs["skp_version"] is not None and inputs["realizations"] >= m.realised \
+        inputs = await self.hr(
+            a, "GET", "appraisal-service", f"/periods/{a.period_id}/employees/{m.nip}/inputs", count=False
+        )
+        return (
+            bool(inputs)
+            and inputs["skp_version"] is not None
+            and inputs["realizations"] >= m.realised
             and inputs["feedback_forms"] >= m.forms
+        )
 
     async def close(self) -> float:
         async with self.recorder.phase("period close", len(self.agencies)):
             closed_at = time.time()
-            await asyncio.gather(*(self.hr(a, "POST", "target-service", f"/periods/{a.period_id}/close")
-                                   for a in self.agencies))
+            await asyncio.gather(
+                *(self.hr(a, "POST", "target-service", f"/periods/{a.period_id}/close") for a in self.agencies)
+            )
         return closed_at
 
     async def await_proposals(self, closed_at: float) -> None:
@@ -209,7 +285,9 @@ class Year:
         expected = {a.agency_id: sum(1 for m in a.members if m.rhk_ids) for a in self.agencies}
         async with self.recorder.phase("proposals", sum(expected.values()), unit="proposal") as p:
             last_seen = await self._poll_all(p, self._proposals_of, expected)
-            stamps = [_wall(row["proposed"]["proposed_at"]) for rows in self.proposals.values() for row in rows.values()]
+            stamps = [
+                _wall(row["proposed"]["proposed_at"]) for rows in self.proposals.values() for row in rows.values()
+            ]
             stamps = [s for s in stamps if s]
             p.seconds = (max(stamps) if stamps else last_seen) - closed_at
             p.figures["first_proposal_after_s"] = round(min(stamps) - closed_at, 3) if stamps else None
@@ -220,7 +298,12 @@ class Year:
         return len(rows)
 
     async def confirm(self) -> float:
-        work = [(a, row) for a in self.agencies for row in self.proposals[a.agency_id].values() if row["status"] == "proposed"]
+        work = [
+            (a, row)
+            for a in self.agencies
+            for row in self.proposals[a.agency_id].values()
+            if row["status"] == "proposed"
+        ]
         async with self.recorder.phase("confirmations", len(work)):
             await asyncio.gather(*(self._confirm(a, row) for a, row in work))
             return time.time()
@@ -228,8 +311,18 @@ class Year:
     async def _confirm(self, a: Agency, row: dict) -> None:
         member = a.by_nip.get(row["nip"])
         appraiser = member.appraiser_nip if member else a.atasan_nip
-        if await self.as_member(a, appraiser, APPRAISER, "POST", "appraisal-service",
-                                f"/appraisals/{row['appraisal_id']}/confirm", json={}) is not None:
+        if (
+            await self.as_member(
+                a,
+                appraiser,
+                APPRAISER,
+                "POST",
+                "appraisal-service",
+                f"/appraisals/{row['appraisal_id']}/confirm",
+                json={},
+            )
+            is not None
+        ):
             self.confirmed[a.agency_id] += 1
 
     async def await_plan_decisions(self, last_confirm: float) -> None:
@@ -275,7 +368,9 @@ class Year:
                 await asyncio.sleep(self.poll_seconds)
         missing = sum(expected.values()) - p.ops
         if missing > 0:
-            p.failed("timeout", p.name, f"{missing} of {sum(expected.values())} missing after {self.wait_seconds:.0f} s")
+            p.failed(
+                "timeout", p.name, f"{missing} of {sum(expected.values())} missing after {self.wait_seconds:.0f} s"
+            )
         return last_growth
 
     async def _wait(self, what: str, check) -> None:

@@ -76,7 +76,9 @@ class Agency:
             return givers + [(nip, "subordinate", "employee") for nip in team[:3]]
         peers = [nip for nip in self._teams.get(member.appraiser_nip, []) if nip != member.nip]
         if len(peers) < 3:  # a lone Kepala Dinas: the heads act as colleagues
-            peers += [m.nip for m in self.members if m.nip not in peers and m.nip not in (member.nip, member.appraiser_nip)]
+            peers += [
+                m.nip for m in self.members if m.nip not in peers and m.nip not in (member.nip, member.appraiser_nip)
+            ]
         start = int(member.nip[-4:]) % len(peers)
         return givers + [(nip, "peer", "employee") for nip in (peers[start:] + peers[:start])[:3]]
 
@@ -105,18 +107,35 @@ def _agency(agency_id: str, size: int, counter) -> Agency:
     solid = PROFILES["solid"]
     heads_count = max(1, math.ceil((size - 1) / (TEAM + 1)))
     kadis = Member(province_nip(next(counter)), "Kepala Dinas", "dinas", atasan_nip, solid, "Kepala Dinas", level=0)
-    units = [{"unit_id": "dinas", "name": "Dinas", "parent_unit_id": None, "head_nip": kadis.nip, "serves_public": False}]
+    units = [
+        {"unit_id": "dinas", "name": "Dinas", "parent_unit_id": None, "head_nip": kadis.nip, "serves_public": False}
+    ]
     heads = []
     for b in range(heads_count):
         unit_id = f"bidang-{b + 1:03d}"
-        head = Member(province_nip(next(counter)), f"Kepala Bidang {b + 1}", unit_id, kadis.nip, solid,
-                      f"Kepala Bidang {b + 1}", level=1)
-        units.append({"unit_id": unit_id, "name": f"Bidang {b + 1}", "parent_unit_id": "dinas", "head_nip": head.nip,
-                      "serves_public": False})
+        head = Member(
+            province_nip(next(counter)),
+            f"Kepala Bidang {b + 1}",
+            unit_id,
+            kadis.nip,
+            solid,
+            f"Kepala Bidang {b + 1}",
+            level=1,
+        )
+        units.append(
+            {
+                "unit_id": unit_id,
+                "name": f"Bidang {b + 1}",
+                "parent_unit_id": "dinas",
+                "head_nip": head.nip,
+                "serves_public": False,
+            }
+        )
         heads.append(head)
     staff = []
     for i in range(size - 1 - heads_count):
         head = heads[i % heads_count]
-        staff.append(Member(province_nip(next(counter)), f"Pegawai {i + 1}", head.unit_id, head.nip,
-                            PROFILES[MIX[i % len(MIX)]]))
+        staff.append(
+            Member(province_nip(next(counter)), f"Pegawai {i + 1}", head.unit_id, head.nip, PROFILES[MIX[i % len(MIX)]])
+        )
     return Agency(agency_id, hr_nip, atasan_nip, units, [kadis, *heads, *staff])

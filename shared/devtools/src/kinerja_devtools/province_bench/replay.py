@@ -13,8 +13,15 @@ from kinerja_devtools.province_bench.measurements import ProcessMemory, Recorder
 from kinerja_devtools.province_bench.stack import BenchStack
 
 
-async def replay(stack: BenchStack, recorder: Recorder, memory: ProcessMemory, service: str, *,
-                 wait_seconds: float = 600.0, poll_seconds: float = 0.25) -> None:
+async def replay(
+    stack: BenchStack,
+    recorder: Recorder,
+    memory: ProcessMemory,
+    service: str,
+    *,
+    wait_seconds: float = 600.0,
+    poll_seconds: float = 0.25,
+) -> None:
     bootstrap = stack.bootstrap_servers
     # The live service's group has committed on every partition it read: those are its topics.
     everything = await topic_bounds(bootstrap, [t.name for t in ALL_TOPICS])
@@ -41,7 +48,9 @@ async def replay(stack: BenchStack, recorder: Recorder, memory: ProcessMemory, s
             if p.ops >= events or ready.done() and ready.exception() is not None:
                 break
             if time.monotonic() > deadline:
-                p.failed("timeout", p.name, f"{events - p.ops} of {events} events not consumed after {wait_seconds:.0f} s")
+                p.failed(
+                    "timeout", p.name, f"{events - p.ops} of {events} events not consumed after {wait_seconds:.0f} s"
+                )
                 break
             await asyncio.sleep(poll_seconds)
         p.seconds = time.perf_counter() - idle_until

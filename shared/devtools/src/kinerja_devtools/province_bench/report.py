@@ -7,8 +7,14 @@ from pathlib import Path
 from kinerja_devtools.province_bench.measurements import Phase
 
 WRITE_PHASES = ("SKPs top-down", "realisations", "feedback rounds", "confirmations")
-PROCESS_ABBREVIATIONS = {"target-service": "tgt", "feedback-service": "fb", "appraisal-service": "apr",
-                         "training-service": "trn", "appraisal-service-replay": "apr'", "training-service-replay": "trn'"}
+PROCESS_ABBREVIATIONS = {
+    "target-service": "tgt",
+    "feedback-service": "fb",
+    "appraisal-service": "apr",
+    "training-service": "trn",
+    "appraisal-service-replay": "apr'",
+    "training-service-replay": "trn'",
+}
 
 
 def target_of(phase: Phase) -> dict | None:
@@ -37,8 +43,14 @@ def build(meta: dict, phases: list[Phase], baselines: dict, waits: dict) -> dict
     for phase in phases:
         for status, count in phase.errors.items():
             errors[status] = errors.get(status, 0) + count
-    return {**meta, "phases": rows, "waits_s": waits, "baselines": baselines, "errors_total": sum(errors.values()),
-            "errors_by_status": errors}
+    return {
+        **meta,
+        "phases": rows,
+        "waits_s": waits,
+        "baselines": baselines,
+        "errors_total": sum(errors.values()),
+        "errors_by_status": errors,
+    }
 
 
 def write(result: dict, path: Path) -> Path:
@@ -52,10 +64,13 @@ def _rss(peaks: dict[str, float]) -> str:
 
 
 def render(result: dict) -> str:
-    lines = [f"\nProvince benchmark: N={result['n']} employees in {result['agencies']} agencies, "
-             f"{result['concurrency']} requests in flight; {result['broker']}; {result['database']}; "
-             f"{result['machine']}, load average {result['load_average']['start'][0]} at the start, "
-             f"{result['load_average']['end'][0]} at the end", ""]
+    lines = [
+        f"\nProvince benchmark: N={result['n']} employees in {result['agencies']} agencies, "
+        f"{result['concurrency']} requests in flight; {result['broker']}; {result['database']}; "
+        f"{result['machine']}, load average {result['load_average']['start'][0]} at the start, "
+        f"{result['load_average']['end'][0]} at the end",
+        "",
+    ]
     header = f"{'phase':<28}{'seconds':>9}{'ops':>8}{'ops/s':>10}  {'errors':<18}{'target':<40}{'peak RSS MB':<40}"
     lines += [header, "-" * len(header)]
     for row in result["phases"]:
@@ -63,8 +78,10 @@ def render(result: dict) -> str:
         errors = ", ".join(f"{k}: {v}" for k, v in row["errors"].items()) or "0"
         target = row["target"]
         verdict = f"{target['target']} {'ok' if target['met'] else 'MISSED'}" if target else ""
-        lines.append(f"{row['name']:<28}{row['seconds']:>9.2f}{row['ops']:>8}{rate:>10}  {errors:<18}{verdict:<40}"
-                     f"{_rss(row['peak_rss_mb'])}")
+        lines.append(
+            f"{row['name']:<28}{row['seconds']:>9.2f}{row['ops']:>8}{rate:>10}  {errors:<18}{verdict:<40}"
+            f"{_rss(row['peak_rss_mb'])}"
+        )
         figures = {k: v for k, v in row["figures"].items() if v is not None}
         if figures:
             lines.append(f"{'':<28}" + ", ".join(f"{k} {v}" for k, v in figures.items()))
@@ -72,14 +89,20 @@ def render(result: dict) -> str:
     lines.append("")
     if b.get("aiokafka_consume"):
         c = b["aiokafka_consume"]
-        lines.append(f"raw aiokafka consume ({c['topic']}): {c['messages']} messages, {c['per_second'] or 0:,.0f} msg/s")
+        lines.append(
+            f"raw aiokafka consume ({c['topic']}): {c['messages']} messages, {c['per_second'] or 0:,.0f} msg/s"
+        )
     if b.get("asyncpg_executemany"):
         e = b["asyncpg_executemany"]
         lines.append(f"asyncpg executemany (temp table): {e['rows']} rows, {e['per_second']:,.0f} rows/s")
     if result["waits_s"]:
-        lines.append("waited outside the phases: " + ", ".join(
-            f"{what} {'TIMED OUT' if s is None else f'{s:.1f} s'}" for what, s in result["waits_s"].items()))
-    lines.append(f"errors: {result['errors_total']}" + (f" ({result['errors_by_status']})" if result["errors_total"] else ""))
+        lines.append(
+            "waited outside the phases: "
+            + ", ".join(f"{what} {'TIMED OUT' if s is None else f'{s:.1f} s'}" for what, s in result["waits_s"].items())
+        )
+    lines.append(
+        f"errors: {result['errors_total']}" + (f" ({result['errors_by_status']})" if result["errors_total"] else "")
+    )
     samples = [s for row in result["phases"] for s in row["error_samples"]][:5]
     for sample in samples:
         lines.append(f"   {sample['status']} {sample['request']}: {sample['body'][:200]}")

@@ -53,8 +53,9 @@ def _interrupt(signum, _frame):
     raise KeyboardInterrupt(f"signal {signum}")
 
 
-def run(n: int, agencies: int, concurrency: int = 48, out_dir: Path = Path(".data"),
-        wait_seconds: float | None = None) -> tuple[Path, dict]:
+def run(
+    n: int, agencies: int, concurrency: int = 48, out_dir: Path = Path(".data"), wait_seconds: float | None = None
+) -> tuple[Path, dict]:
     """Returns the JSON's path and its content."""
     started = datetime.now()
     load_at_start = [round(x, 2) for x in os.getloadavg()]
@@ -64,8 +65,11 @@ def run(n: int, agencies: int, concurrency: int = 48, out_dir: Path = Path(".dat
     so_far: dict = {"phases": [], "waits": {}, "baselines": {}}
     interrupted = False
     try:
-        print(f"province benchmark {run_id}: starting the broker and four services on fresh PostgreSQL databases ...",
-              file=sys.stderr, flush=True)
+        print(
+            f"province benchmark {run_id}: starting the broker and four services on fresh PostgreSQL databases ...",
+            file=sys.stderr,
+            flush=True,
+        )
         stack.start()
         measured = asyncio.run(drive(stack, n, agencies, concurrency, wait_seconds or 600.0 + 0.3 * n, so_far))
     except KeyboardInterrupt:
@@ -78,8 +82,14 @@ def run(n: int, agencies: int, concurrency: int = 48, out_dir: Path = Path(".dat
         for line in failed:
             print(f"could not drop {line}", file=sys.stderr)
     meta = {
-        "run_id": run_id, "interrupted": interrupted, "n": n, "agencies": agencies, "concurrency": concurrency, "started_at": started.isoformat(timespec="seconds"),
-        "broker": broker, "database": "PostgreSQL at " + stack.databases.url_prefix.split("@")[-1].rstrip("/"),
+        "run_id": run_id,
+        "interrupted": interrupted,
+        "n": n,
+        "agencies": agencies,
+        "concurrency": concurrency,
+        "started_at": started.isoformat(timespec="seconds"),
+        "broker": broker,
+        "database": "PostgreSQL at " + stack.databases.url_prefix.split("@")[-1].rstrip("/"),
         "machine": f"{platform.node()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
         # Other work on the machine skews every figure: the load before and after says how much.
         "load_average": {"start": load_at_start, "end": [round(x, 2) for x in os.getloadavg()]},
@@ -100,8 +110,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--agencies", type=int, default=4)
     parser.add_argument("--concurrency", type=int, default=48, help="HTTP requests in flight")
     parser.add_argument("--out", type=Path, default=Path(os.environ.get("DATA_DIR", ".data")))
-    parser.add_argument("--wait-seconds", type=float, default=None,
-                        help="longest wait for a service to catch up (default 600 + 0.3 N)")
+    parser.add_argument(
+        "--wait-seconds", type=float, default=None, help="longest wait for a service to catch up (default 600 + 0.3 N)"
+    )
     args = parser.parse_args(argv)
     try:
         run(args.n, args.agencies, args.concurrency, args.out, args.wait_seconds)
