@@ -29,8 +29,8 @@ from fastapi import APIRouter, Depends, Path
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kinerja_runtime.auth import Principal, Role, current_principal, require_roles
-from kinerja_runtime.deps import unit_of_work
+from kinerja_runtime.auth import Principal, Role
+from kinerja_runtime.deps import HR, Caller, unit_of_work
 from kinerja_runtime.inputs import Offset, page_limit
 from kinerja_runtime.problems import NotFound
 from kinerja_runtime.tables import access_log
@@ -203,8 +203,6 @@ def router(employee: EmployeeLookup = known_employee) -> APIRouter:
     """The two read routes every service mounts. ``employee(session, agency_id, nip)``: the
     employee on the service's roster, or None."""
     routes = APIRouter(tags=["access log"])
-    Caller = Annotated[Principal, Depends(current_principal)]
-    HR = Annotated[Principal, Depends(require_roles(Role.HR))]
     Uow = Annotated[UnitOfWork, Depends(unit_of_work)]
     Limit = page_limit(200)
 

@@ -1,0 +1,160 @@
+"""What the fast tier's use-case tests share: a unit of work with no database behind it.
+
+A service's fake unit of work subclasses :class:`FakeUnitOfWork` and sets in-memory
+repositories in ``open_repositories`` (kept across openings: a second ``async with`` sees
+what the first committed, as a database would). Events a use case publishes are kept in
+``published`` only when it commits, as the outbox would keep them; ``commits`` counts commits.
+"""
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+from kinerja_contracts import Event, encode_bounded
+from kinerja_runtime.clock import Clock
+from kinerja_runtime.roster import KnownEmployee, KnownPeriod, KnownUnit
+
+
+class FixedTime:
+    """A clock source the test moves by hand."""
+
+    def __init__(self, at: datetime = datetime(2026, 6, 1, 3, 0, tzinfo=UTC)):
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+class FakeUnitOfWork:
+    def __init__(self, clock: Clock | None = None):
+        self.time = FixedTime()
+        self.clock = clock or Clock(self.time)
+        self.request = None
+        self.published: list[Event] = []
+        self.commits = 0
+        self._pending: list[Event] = []
+        self._opened = False
+
+    async def __aenter__(self):
+        if not self._opened:
+            self.open_repositories(None)
+            self._opened = True
+        self._pending = []
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        self._pending = []  # what was not committed is gone, as on a rollback
+
+    def open_repositories(self, session) -> None:
+        """A subclass makes its in-memory repositories here (once: they live as long as the fake)."""
+
+    async def commit(self) -> None:
+        self.published += self._pending
+        self._pending = []
+        self.commits += 1
+
+    async def publish(self, event: Event, subject: str | None = None):
+        encode_bounded(event)  # the same bound the real outbox checks
+        self._pending.append(event)
+
+    async def publish_many(self, events: Sequence[Event], *, causes=None):
+        for event in events:
+            await self.publish(event)
+        return []
+
+    def events(self, kind: type[Event]) -> list:
+        return [e for e in self.published if isinstance(e, kind)]
+
+
+class FakeRoster:
+    """The roster read API (:class:`kinerja_runtime.roster.Roster`) over plain dictionaries."""
+
+    def __init__(self):
+        self.people: dict[tuple[str, str], KnownEmployee] = {}
+        self.known_units: dict[tuple[str, str], KnownUnit] = {}
+        self.known_periods: dict[tuple[str, str], KnownPeriod] = {}
+
+    # -- arranging -----------------------------------------------------------------------
+    def add_employee(
+        self,
+        agency_id: str,
+        nip: str,
+        *,
+        appraiser_nip: str | None = None,
+        name: str = "Pegawai",
+        unit_id: str | None = None,
+        position: str = "Analis",
+        unit: str = "Bidang",
+    ) -> KnownEmployee:
+        known = KnownEmployee(agency_id, nip, name, position, unit, appraiser_nip, unit_id)
+        self.people[agency_id, nip] = known
+        return known
+
+    def add_period(
+        self,
+        agency_id: str,
+        period_id: str,
+        year: int = 2026,
+        *,
+        status: str = "open",
+        checkpoints: list[dict] | None = None,
+    ) -> KnownPeriod:
+        known = KnownPeriod(agency_id, period_id, year, status, date(year, 1, 1), date(year, 12, 31), checkpoints or [])
+        self.known_periods[agency_id, period_id] = known
+        return known
+
+    def close_period(self, agency_id: str, period_id: str) -> None:
+        self.known_periods[agency_id, period_id] = replace(self.known_periods[agency_id, period_id], status="closed")
+
+    def add_unit(
+        self,
+        agency_id: str,
+        unit_id: str,
+        *,
+        head_nip: str | None = None,
+        name: str = "Unit",
+        parent_unit_id: str | None = None,
+        serves_public: bool = False,
+    ) -> KnownUnit:
+        known = KnownUnit(agency_id, unit_id, name, parent_unit_id, head_nip, serves_public)
+        self.known_units[agency_id, unit_id] = known
+        return known
+
+    # -- the read API --------------------------------------------------------------------
+    async def employee(self, agency_id: str, nip: str) -> KnownEmployee | None:
+        return self.people.get((agency_id, nip))
+
+    async def employees(self, agency_id: str, nips) -> dict[str, KnownEmployee]:
+        return {n: self.people[agency_id, n] for n in nips if (agency_id, n) in self.people}
+
+    async def team(self, agency_id: str, appraiser_nip: str) -> list[KnownEmployee]:
+        return sorted(
+            (e for (a, _), e in self.people.items() if a == agency_id and e.appraiser_nip == appraiser_nip),
+            key=lambda e: e.nip,
+        )
+
+    async def members(self, agency_id: str, unit_id: str | None = None) -> list[KnownEmployee]:
+        return sorted(
+            (e for (a, _), e in self.people.items() if a == agency_id and (unit_id is None or e.unit_id == unit_id)),
+            key=lambda e: e.nip,
+        )
+
+    async def appraiser_of(self, agency_id: str, nip: str) -> str | None:
+        found = self.people.get((agency_id, nip))
+        return found.appraiser_nip if found else None
+
+    async def unit(self, agency_id: str, unit_id: str) -> KnownUnit | None:
+        return self.known_units.get((agency_id, unit_id))
+
+    async def units(self, agency_id: str) -> list[KnownUnit]:
+        return sorted((u for (a, _), u in self.known_units.items() if a == agency_id), key=lambda u: u.unit_id)
+
+    async def period(self, agency_id: str, period_id: str) -> KnownPeriod | None:
+        return self.known_periods.get((agency_id, period_id))
+
+    async def periods(self, agency_id: str) -> list[KnownPeriod]:
+        return sorted(
+            (p for (a, _), p in self.known_periods.items() if a == agency_id),
+            key=lambda p: (p.starts_on, p.period_id),
+            reverse=True,
+        )
