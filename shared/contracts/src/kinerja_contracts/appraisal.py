@@ -68,6 +68,23 @@ class AppraisalSummary(Value):
         ),
     )
 
+    weak_values: list[BerakhlakValue] | None = Field(
+        default=None,
+        max_length=len(BerakhlakValue),
+        description=(
+            "The development gaps in behaviour: values rated below expectations, by the appraisal's"
+            " own rule (training plans rest on them). Null from producers older than this field."
+        ),
+    )
+    missed_utama_iki_ids: list[Identifier] | None = Field(
+        default=None,
+        max_length=IKI_PER_SKP_MAX,
+        description=(
+            "The development gaps in results: utama IKI whose target was not met (each is in"
+            " `indikator`). Null from producers older than this field."
+        ),
+    )
+
 
 class AppraisalCompleted(Event):
     """An employee's appraisal for a period was finalised (or revised after objection)."""

@@ -214,6 +214,8 @@ _examples: list[Event] = [
             perilaku=[PerilakuResult(value=v, level=level, answers=6) for v, level in _perilaku_levels.items()],
             average_capaian_utama=95.76,
             feedback_answers=6,
+            weak_values=[BerakhlakValue.BERORIENTASI_PELAYANAN],
+            missed_utama_iki_ids=["iki-2"],
         ),
     ),
     DevelopmentPlanCreated(
