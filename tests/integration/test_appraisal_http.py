@@ -57,7 +57,7 @@ def appraisal_app(broker, database_url):
 @pytest.fixture
 def clock(appraisal_app):
     """``clock["day"] = date(...)`` sets the service's today."""
-    from appraisal_service.entrypoints.clock import today
+    from kinerja_runtime.clock import today
 
     state = {"day": date(2026, 1, 30)}
     appraisal_app.dependency_overrides[today] = lambda: state["day"]

@@ -30,7 +30,9 @@ async def uows(database_url):
 
     await asyncio.to_thread(upgrade_to_head, Path(appraisal_service.main.__file__).parent / "migrations", database_url)
     engine = create_engine(database_url)
-    yield UnitOfWorkFactory(session_factory(engine), source="/kinerja/test")
+    from appraisal_service.service_layer.unit_of_work import AppraisalUnitOfWork
+
+    yield UnitOfWorkFactory(session_factory(engine), source="/kinerja/test", kind=AppraisalUnitOfWork)
     await engine.dispose()
 
 
@@ -104,7 +106,6 @@ async def test_a_form_projected_before_submission_times_were_kept_is_replaced(uo
 async def test_an_older_skp_version_or_realisation_after_a_newer_one_leaves_the_newer(uows, agency):
     """The SKP version in force is the highest; an indicator's value is its latest recorded
     one, whatever order the realisations arrive in."""
-    from appraisal_service.adapters.projections import realizations_of, targets_of
     from appraisal_service.service_layer.projection import on_realizations, on_targets
 
     def skp(version: int, target: float):
@@ -153,7 +154,7 @@ async def test_an_older_skp_version_or_realisation_after_a_newer_one_leaves_the_
     await apply(uows, on_realizations, realised("r-june", 90.0, 6))
     await apply(uows, on_realizations, realised("r-march", 10.0, 3))
     async with uows() as uow:
-        target = (await targets_of(uow.session, [(agency, PERIOD, NIP)]))[agency, PERIOD, NIP]
-        realized = (await realizations_of(uow.session, ["skp-1"]))["skp-1"]
+        target = (await uow.projections.targets_of([(agency, PERIOD, NIP)]))[agency, PERIOD, NIP]
+        realized = (await uow.projections.realizations_of(["skp-1"]))["skp-1"]
     assert (target.version, target.rhk[0]["indikator"][0]["target"]) == (2, 80.0)
     assert (realized.latest, realized.count) == ({"iki-1": 90.0}, 2)

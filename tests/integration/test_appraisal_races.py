@@ -43,7 +43,7 @@ def appraisal_app(broker, database_url):
             log_level="WARNING",
         )
     )
-    from appraisal_service.entrypoints.clock import today
+    from kinerja_runtime.clock import today
 
     app.dependency_overrides[today] = lambda: date(2026, 2, 2)
     return app

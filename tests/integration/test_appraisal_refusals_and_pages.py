@@ -31,9 +31,9 @@ SESUAI, BAWAH = "sesuai_ekspektasi", "di_bawah_ekspektasi"
 
 @pytest.fixture
 def appraisal_app(broker, database_url):
-    from appraisal_service.entrypoints.clock import today
     from appraisal_service.main import create_app
     from appraisal_service.settings import AppraisalSettings
+    from kinerja_runtime.clock import today
 
     app = create_app(
         AppraisalSettings(

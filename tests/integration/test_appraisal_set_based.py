@@ -49,7 +49,9 @@ async def db(database_url):
     event.listen(
         engine.sync_engine, "before_cursor_execute", lambda _conn, _cursor, statement, *_: statements.append(statement)
     )
-    yield UnitOfWorkFactory(session_factory(engine), source="/kinerja/test"), statements
+    from appraisal_service.service_layer.unit_of_work import AppraisalUnitOfWork
+
+    yield UnitOfWorkFactory(session_factory(engine), source="/kinerja/test", kind=AppraisalUnitOfWork), statements
     await engine.dispose()
 
 
@@ -321,7 +323,7 @@ def counting(statements: list[str]):
 
 @pytest.mark.parametrize("size", [10, 200])
 async def test_due_rows_are_proposed_in_one_batch_with_a_constant_number_of_statements(db, agency, size):
-    from appraisal_service.service_layer.appraise import MEMBERS_EXPLAINED
+    from appraisal_service.domain import MEMBERS_EXPLAINED
     from appraisal_service.service_layer.due import process_due_once
 
     uows, statements = db

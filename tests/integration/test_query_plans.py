@@ -304,21 +304,23 @@ async def appraisal_db(pg_database):
 
 
 async def test_the_proposal_inputs_of_one_employee_are_index_reads(appraisal_db):
-    from appraisal_service.adapters import projections
-    from appraisal_service.adapters.projections import Checkpoint
+    from appraisal_service.adapters.projections import ProjectionRepository
+    from appraisal_service.domain import Checkpoint
+    from kinerja_runtime.roster import Roster
 
     engine, sessions = appraisal_db
     agency, nip = AGENCIES[1], nip_of(1, 42)
     quarter = Checkpoint("q2", "Triwulan II", date(2026, 4, 1), date(2026, 6, 30))
 
     async def inputs(session):
+        projections = ProjectionRepository(session)
         key = (agency, PERIOD, nip)
-        target = (await projections.targets_of(session, [key]))[key]
-        await projections.realization_count(session, target.skp_id)
+        target = (await projections.targets_of([key]))[key]
+        await projections.realization_count(target.skp_id)
         for checkpoint in (None, quarter):
-            await projections.realizations_of(session, [target.skp_id], checkpoint)
-            await projections.evidence_of(session, [key], checkpoint)
-        await projections.units_of(session, [agency])
+            await projections.realizations_of([target.skp_id], checkpoint)
+            await projections.evidence_of([key], checkpoint)
+        await Roster(session).units(agency)
 
     plans = await explain(engine, sessions, inputs)
     await assert_served(engine, plans, "targets", "targets_pkey")
@@ -329,31 +331,47 @@ async def test_the_proposal_inputs_of_one_employee_are_index_reads(appraisal_db)
 
 
 async def test_a_unit_heads_members_are_read_through_the_unit_index(appraisal_db):
-    from appraisal_service.adapters import projections
+    from appraisal_service.adapters.projections import ProjectionRepository
+    from kinerja_runtime.roster import Roster
 
     engine, sessions = appraisal_db
-    plans = await explain(
-        engine,
-        sessions,
-        lambda session: projections.member_inputs(
-            session, [(AGENCIES[0], PERIOD)], [(AGENCIES[0], "u3"), (AGENCIES[0], "u4")]
-        ),
-    )
+
+    async def member_inputs(session):
+        """As a proposal reads its heads' members: the roster's, then their SKPs and realisations."""
+        members = await Roster(session).in_units(AGENCIES[0], ["u3", "u4"])
+        projections = ProjectionRepository(session)
+        found = await projections.targets_of([(AGENCIES[0], PERIOD, m.nip) for m in members])
+        await projections.realizations_of(t.skp_id for t in found.values())
+
+    plans = await explain(engine, sessions, member_inputs)
     await assert_served(engine, plans, "known_employees", "ix_known_employees_unit")
 
 
 async def test_an_appraisers_team_of_appraisals_is_read_through_the_team_index(appraisal_db):
-    from appraisal_service.entrypoints.http import read_period
+    from appraisal_service.entrypoints.http_appraisals import read_period
+    from appraisal_service.service_layer.unit_of_work import AppraisalUnitOfWork
     from kinerja_runtime.auth import Principal
 
     engine, sessions = appraisal_db
     appraiser = Principal(nip_of(2, 3), AGENCIES[2], frozenset({"appraiser"}))
 
+    class Bound(AppraisalUnitOfWork):
+        """appraisal-service's unit of work on the explained session (its use cases open ``async with uow``)."""
+
+        async def __aenter__(self):
+            return self
+
+        async def __aexit__(self, *exc):
+            return None
+
     async def team(session):
+        uow = Bound(sessions, source="/kinerja/tests")
+        uow.session = session
+        uow.open_repositories(session)
         await read_period(
             PERIOD,
             appraiser,
-            uow_on(sessions, session),
+            uow,
             kind="annual",
             checkpoint_id=None,
             status=None,

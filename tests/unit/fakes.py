@@ -158,3 +158,9 @@ class FakeRoster:
             key=lambda p: (p.starts_on, p.period_id),
             reverse=True,
         )
+
+    async def in_units(self, agency_id: str, unit_ids) -> list[KnownEmployee]:
+        return sorted(
+            (e for (a, _), e in self.people.items() if a == agency_id and e.unit_id in set(unit_ids)),
+            key=lambda e: e.nip,
+        )

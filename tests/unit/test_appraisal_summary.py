@@ -1,8 +1,7 @@
 """The proposal's summary, built as a plain dict for speed, is exactly what the contract's
 AppraisalSummary reads and writes back."""
 
-from appraisal_service.domain import FeedbackAnswer, IndikatorInput, propose, publishable
-from appraisal_service.service_layer.appraise import _summary
+from appraisal_service.domain import FeedbackAnswer, IndikatorInput, propose, publishable, summary_of
 from kinerja_contracts import AppraisalSummary
 from kinerja_contracts.vocabulary import Aspect, BerakhlakValue, Ekspektasi, FeedbackSource, RhkKind
 
@@ -17,6 +16,6 @@ def test_the_summary_round_trips_through_the_contract():
     answers.append(FeedbackAnswer(FeedbackSource.PEER, BerakhlakValue.HARMONIS, Ekspektasi.DI_BAWAH, "r1"))
     for citizens in (None, -0.5):
         proposed = propose(indikator, answers, citizen_service_score=citizens)
-        summary = _summary(proposed, publishable(proposed, answers), 2, citizens)
+        summary = summary_of(proposed, publishable(proposed, answers), 2, citizens)
         assert summary["perilaku_withheld"] == ["harmonis"]
         assert AppraisalSummary.model_validate(summary).model_dump(mode="json") == summary

@@ -8,8 +8,9 @@ from kinerja_contracts import AppraisalCompleted, AppraisalRevised
 from kinerja_runtime import access_log
 from kinerja_runtime.app import create_service_app
 
-from appraisal_service.entrypoints import events, http, objections_http, policy_http, reports_http
+from appraisal_service.entrypoints import events, http_appraisals, http_objections, http_policy, http_reports
 from appraisal_service.service_layer.due import process_due_forever
+from appraisal_service.service_layer.unit_of_work import AppraisalUnitOfWork
 from appraisal_service.settings import AppraisalSettings
 
 
@@ -34,8 +35,15 @@ def create_app(settings: AppraisalSettings | None = None):
         description="Proposed and confirmed ratings, predikat kinerja, calibration, objections and appraisal events.",
         settings=settings,
         migrations=Path(__file__).parent / "migrations",
-        routers=[http.router, objections_http.router, policy_http.router, reports_http.router, access_log.router()],
+        routers=[
+            http_appraisals.router,
+            http_objections.router,
+            http_policy.router,
+            http_reports.router,
+            access_log.router(),
+        ],
         produces=[AppraisalCompleted, AppraisalRevised],
         subscribe=events.subscriber(settings.appraisal_settle_seconds, queued),
         background=[due_appraisals],
+        unit_of_work=AppraisalUnitOfWork,
     )

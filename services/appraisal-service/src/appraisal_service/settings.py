@@ -15,9 +15,3 @@ class AppraisalSettings(ServiceSettings):
         le=8,
         description="Batches of due appraisals in flight at once (PostgreSQL; helps when the database, not Python, is the bound)",
     )
-    appraisal_utc_offset_hours: float = Field(
-        7.0,
-        ge=-12,
-        le=14,
-        description="The agency's UTC offset: days of the objection period are counted there (WIB = 7)",
-    )

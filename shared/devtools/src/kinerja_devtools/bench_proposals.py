@@ -202,10 +202,11 @@ async def seed(uows: UnitOfWorkFactory, agency: str, period: str, employees: int
 async def run(url: str, employees: int, batch_size: int, workers: int = 1) -> dict:
     import appraisal_service.main
     from appraisal_service.service_layer.due import process_due_once
+    from appraisal_service.service_layer.unit_of_work import AppraisalUnitOfWork
 
     await asyncio.to_thread(upgrade_to_head, Path(appraisal_service.main.__file__).parent / "migrations", url)
     engine = create_engine(url)
-    uows = UnitOfWorkFactory(session_factory(engine), source="/kinerja/bench")
+    uows = UnitOfWorkFactory(session_factory(engine), source="/kinerja/bench", kind=AppraisalUnitOfWork)
     agency, period = f"bench-{uuid.uuid4().hex[:6]}", "2025"
     started = time.perf_counter()
     await seed(uows, agency, period, employees)

@@ -500,6 +500,15 @@ class Roster:
         """The agency's periods, latest start first."""
         return await self._periods(known_periods.c.agency_id == agency_id)
 
+    async def in_units(self, agency_id: str, unit_ids: Collection[str]) -> list[KnownEmployee]:
+        """The agency's employees working in any of ``unit_ids``, in NIP order (one statement
+        for many units: the members under a head of unit)."""
+        if not unit_ids:
+            return []
+        return await self._employees(
+            known_employees.c.agency_id == agency_id, known_employees.c.unit_id.in_(sorted(set(unit_ids)))
+        )
+
 
 class RosterUnitOfWork(UnitOfWork):
     """The unit of work of a service that keeps the roster projection: ``uow.roster`` reads it."""

@@ -22,7 +22,18 @@ from .appraisal import (
 )
 from .calibration import CURVE, Bound, BoundCheck, CalibrationReport, OrganisationPredikat, check_distribution
 from .confirmation import FinalRatings, OverrideWithoutReason, decide_final
-from .errors import AppraisalError, InvalidIndikator, NoTargets
+from .due import DueAppraisal, DueStatus
+from .errors import (
+    NO_APPRAISAL,
+    NO_EMPLOYEE,
+    NO_OBJECTION,
+    AppraisalError,
+    InvalidIndikator,
+    InvalidPolicy,
+    NoTargets,
+)
+from .inputs import Checkpoint, Evidence, Key, Realized, Target, checkpoint_in, indikator_inputs
+from .lifecycle import CURRENT, Appraisal, AppraisalKind, Objection, ObjectionStatus, Status, scope_of
 from .objection import (
     OBJECTION_DAYS,
     ObjectionClosed,
@@ -34,9 +45,34 @@ from .objection import (
 )
 from .policy import DEFAULT_POLICY, LEVEL_SCORE, AppraisalPolicy, policy_from_parameters
 from .predikat import predikat_for
+from .summary import MEMBERS_EXPLAINED, explanation_of, summary_of, with_gaps
 from .unit_result import UnitResult, unit_result, units_under
 
 __all__ = [
+    "CURRENT",
+    "MEMBERS_EXPLAINED",
+    "NO_APPRAISAL",
+    "NO_EMPLOYEE",
+    "NO_OBJECTION",
+    "Appraisal",
+    "AppraisalKind",
+    "Checkpoint",
+    "DueAppraisal",
+    "DueStatus",
+    "Evidence",
+    "InvalidPolicy",
+    "Key",
+    "Objection",
+    "ObjectionStatus",
+    "Realized",
+    "Status",
+    "Target",
+    "checkpoint_in",
+    "explanation_of",
+    "indikator_inputs",
+    "scope_of",
+    "summary_of",
+    "with_gaps",
     "AppraisalError",
     "Block",
     "COLLEAGUES",

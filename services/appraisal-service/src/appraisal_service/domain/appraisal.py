@@ -136,7 +136,7 @@ class ProposedAppraisal:
     policy_version: str
     indikator: tuple[IndikatorResult, ...]
     perilaku: tuple[PerilakuResult, ...]
-    average_capaian_utama: float | None
+    average_capaian_utama: float
     feedback_answers: int
     # Values rated di bawah, in BerAKHLAK order: the behaviour gaps a development
     # plan has to address.
@@ -212,11 +212,11 @@ def _rate_value(
     by_source: dict[FeedbackSource, list[int]] = {}
     for answer in answers:
         source = _member(FeedbackSource, answer.source)
-        score = LEVEL_SCORE[_member(Ekspektasi, answer.level)]
+        points = LEVEL_SCORE[_member(Ekspektasi, answer.level)]
         if source in by_source:
-            by_source[source].append(score)
+            by_source[source].append(points)
         else:
-            by_source[source] = [score]
+            by_source[source] = [points]
 
     # (weight, score) per source that said something; each source is first averaged
     # on its own so that five peers do not outvote one appraiser. (Integer scores: their

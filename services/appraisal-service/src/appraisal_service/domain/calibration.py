@@ -50,6 +50,7 @@ class Bound:
         """The bound as a number of employees: rounded so that the count itself obeys it."""
         if self.count is not None:
             return self.count
+        assert self.percent is not None  # a bound is a count or a percentage
         if self.limit == "at_most":
             return self.percent * total // 100
         return -(-self.percent * total // 100)
@@ -58,6 +59,7 @@ class Bound:
         # Whole-number arithmetic: 7 of 10 is exactly 70 %, never 70.0000001 %.
         if self.count is not None:
             return actual <= self.count if self.limit == "at_most" else actual >= self.count
+        assert self.percent is not None
         if self.limit == "at_most":
             return actual * 100 <= self.percent * total
         return actual * 100 >= self.percent * total

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kinerja_contracts.vocabulary import Ekspektasi, Predikat
+from kinerja_runtime.refusals import InvalidInput
 
-from .errors import AppraisalError
 from .predikat import predikat_for
 
 __all__ = ["FinalRatings", "OverrideWithoutReason", "decide_final"]
 
 
-class OverrideWithoutReason(AppraisalError):
+class OverrideWithoutReason(InvalidInput):
     """A final rating differs from the proposal but no written reason was given."""
 
 

@@ -1,10 +1,30 @@
-"""Domain errors of the appraisal proposal."""
+"""What appraisal-service refuses, as the runtime's kinds of refusal (kinerja_runtime.refusals):
+the kind decides the answer (409, 422, ...), once, in the runtime.
 
-__all__ = ["AppraisalError", "NoTargets", "InvalidIndikator"]
+A refused read answers word for word like a missing object, so a 404 never tells whether the
+object exists; no detail names an id, a NIP or any value of a person (issue 8, item 6).
+"""
+
+from kinerja_runtime.refusals import InvalidInput, WrongState
+
+__all__ = [
+    "NO_APPRAISAL",
+    "NO_EMPLOYEE",
+    "NO_OBJECTION",
+    "AppraisalError",
+    "InvalidIndikator",
+    "InvalidPolicy",
+    "NoTargets",
+]
+
+NO_APPRAISAL = "no such appraisal"
+NO_OBJECTION = "no such objection"
+NO_EMPLOYEE = "no such employee"
 
 
-class AppraisalError(ValueError):
-    """Base class: the data given cannot yield a proposed appraisal."""
+class AppraisalError(WrongState):
+    """Base class: the data given cannot yield a proposed appraisal (the SKP as it stands
+    cannot be assessed; the appraisal waits for it to change)."""
 
 
 class NoTargets(AppraisalError):
@@ -18,3 +38,11 @@ class NoTargets(AppraisalError):
 
 class InvalidIndikator(AppraisalError):
     """An IKI's figures cannot be turned into a capaian (e.g. a negative realisation)."""
+
+
+class InvalidPolicy(InvalidInput, ValueError):
+    """Policy parameters that are unknown or inconsistent (bands out of order, a peer weighing
+    more than the appraiser, ...)."""
+
+    def __init__(self, reason: str):
+        super().__init__(f"invalid policy: {reason}")

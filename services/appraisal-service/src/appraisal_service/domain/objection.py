@@ -7,9 +7,9 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from kinerja_contracts.vocabulary import Ekspektasi
+from kinerja_runtime.refusals import InvalidInput, WrongState
 
 from .confirmation import FinalRatings
-from .errors import AppraisalError
 from .predikat import predikat_for
 
 __all__ = [
@@ -26,13 +26,15 @@ __all__ = [
 OBJECTION_DAYS = 14
 
 
-class ObjectionClosed(AppraisalError):
+class ObjectionClosed(WrongState):
+    """Filed after the objection period; the answer names the day it closed (``closed_on``)."""
+
     def __init__(self, closed_on: date):
-        super().__init__(f"the objection period closed on {closed_on.isoformat()}")
+        super().__init__(f"the objection period closed on {closed_on.isoformat()}", closed_on=closed_on.isoformat())
         self.closed_on = closed_on
 
 
-class UnchangedResult(AppraisalError):
+class UnchangedResult(InvalidInput):
     """A decision to change the result that changes neither rating."""
 
 

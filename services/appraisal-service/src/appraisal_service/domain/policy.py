@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from kinerja_contracts.vocabulary import Ekspektasi, FeedbackSource
 
-from .errors import InvalidIndikator
+from .errors import InvalidIndikator, InvalidPolicy
 
 __all__ = ["AppraisalPolicy", "DEFAULT_POLICY", "LEVEL_SCORE", "policy_from_parameters"]
 
@@ -63,21 +63,21 @@ class AppraisalPolicy:
 
     def __post_init__(self) -> None:
         if not self.version:
-            raise ValueError("policy version must not be empty")
+            raise InvalidPolicy("policy version must not be empty")
         if self.capaian_cap <= 0:
-            raise ValueError("capaian_cap must be positive")
+            raise InvalidPolicy("capaian_cap must be positive")
         if not 0 < self.hasil_sesuai_from <= self.hasil_di_atas_from:
-            raise ValueError("need 0 < hasil_sesuai_from <= hasil_di_atas_from")
+            raise InvalidPolicy("need 0 < hasil_sesuai_from <= hasil_di_atas_from")
         # A band above the cap could never be reached: the policy would silently make
         # "di atas" impossible, which is a mistake rather than a choice.
         if self.hasil_di_atas_from > self.capaian_cap:
-            raise ValueError("hasil_di_atas_from must not exceed capaian_cap")
+            raise InvalidPolicy("hasil_di_atas_from must not exceed capaian_cap")
         if not 0 < self.met_threshold <= self.capaian_cap:
-            raise ValueError("met_threshold must lie in (0, capaian_cap]")
+            raise InvalidPolicy("met_threshold must lie in (0, capaian_cap]")
         if self.tambahan_lift_min_utama > self.capaian_cap:
-            raise ValueError("tambahan_lift_min_utama must not exceed capaian_cap")
+            raise InvalidPolicy("tambahan_lift_min_utama must not exceed capaian_cap")
         if self.tambahan_lift_count < 1:
-            raise ValueError("tambahan_lift_count must be at least 1")
+            raise InvalidPolicy("tambahan_lift_count must be at least 1")
         weights = (
             self.appraiser_weight,
             self.peer_weight,
@@ -86,15 +86,15 @@ class AppraisalPolicy:
             self.citizen_weight,
         )
         if any(w < 0 for w in weights):
-            raise ValueError("source weights must not be negative")
+            raise InvalidPolicy("source weights must not be negative")
         # The appraiser carries the legal responsibility for the rating, so no other
         # 360 source may weigh more than the appraiser's own view.
         if self.appraiser_weight <= 0 or self.appraiser_weight < max(weights[1:]):
-            raise ValueError("appraiser_weight must be positive and at least every other source weight")
+            raise InvalidPolicy("appraiser_weight must be positive and at least every other source weight")
         if not 0 < self.level_band <= 1:
-            raise ValueError("level_band must lie in (0, 1]")
+            raise InvalidPolicy("level_band must lie in (0, 1]")
         if self.perilaku_di_bawah_if_values_below < 1:
-            raise ValueError("perilaku_di_bawah_if_values_below must be at least 1")
+            raise InvalidPolicy("perilaku_di_bawah_if_values_below must be at least 1")
 
     def parameters(self) -> dict[str, float | int]:
         """Every parameter except the version: what an agency sets and a reader is shown."""
@@ -158,9 +158,13 @@ DEFAULT_POLICY = AppraisalPolicy()
 def policy_from_parameters(version: str, parameters: dict) -> AppraisalPolicy:
     """An agency's policy from stored or submitted parameters; missing ones take the default.
 
-    Raises ``ValueError`` for unknown parameter names and for inconsistent values.
+    Raises ``InvalidPolicy`` (a ``ValueError`` too) for unknown parameter names and for
+    inconsistent values.
     """
     unknown = set(parameters) - set(_PARAMETERS)
     if unknown:
-        raise ValueError(f"unknown policy parameters: {', '.join(sorted(unknown))}")
-    return AppraisalPolicy(version=version, **{**DEFAULT_POLICY.parameters(), **parameters})
+        raise InvalidPolicy(f"unknown policy parameters: {', '.join(sorted(unknown))}")
+    try:
+        return AppraisalPolicy(version=version, **{**DEFAULT_POLICY.parameters(), **parameters})
+    except TypeError as exc:  # a parameter of the wrong type
+        raise InvalidPolicy(str(exc)) from exc

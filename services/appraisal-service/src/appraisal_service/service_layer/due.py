@@ -16,33 +16,31 @@ queued rows, and otherwise looks again every ``idle_seconds``.
 
 import asyncio
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from typing import cast
 
 from kinerja_contracts import EmployeePeriodClosed, PerformancePeriodClosedV1
-from kinerja_runtime import bulk, context
+from kinerja_runtime import context
 from kinerja_runtime.app import ServiceRuntime
 from kinerja_runtime.logging import get_logger
 from kinerja_runtime.messaging import Delivered, is_outage
 from kinerja_runtime.redaction import describe
-from kinerja_runtime.uow import UnitOfWork, UnitOfWorkFactory
-from sqlalchemy import bindparam, event, select, update
+from kinerja_runtime.uow import UnitOfWorkFactory
 
-from appraisal_service.adapters.orm import appraisals_due
-from appraisal_service.adapters.projections import keyed
+from appraisal_service.domain import DueAppraisal, DueStatus, Key
 from appraisal_service.service_layer.appraise import Inputs, propose_many, read_inputs
+from appraisal_service.service_layer.unit_of_work import AppraisalUnitOfWork
 
 log = get_logger(__name__)
 
-KEY = ["agency_id", "period_id", "nip"]
 NO_SKP = "no approved SKP at period close"
 
 
+def _open(uows: UnitOfWorkFactory) -> AppraisalUnitOfWork:
+    return cast(AppraisalUnitOfWork, uows())
+
+
 # --- filling the queue -------------------------------------------------------------------
-
-
-def _wake_after_commit(uow: UnitOfWork, queued: asyncio.Event) -> None:
-    """Wake the processor once this transaction commits (not before: it would find nothing)."""
-    event.listen(uow.session.sync_session, "after_commit", lambda _session: queued.set(), once=True)
 
 
 def on_employees_closed(queued: asyncio.Event, settle_seconds: float = 0.0):
@@ -50,12 +48,10 @@ def on_employees_closed(queued: asyncio.Event, settle_seconds: float = 0.0):
     before it on the same partition; the settle time is for feedback and citizen answers still
     in flight on other topics (ADR 0005)."""
 
-    async def handle(batch: Sequence[Delivered[EmployeePeriodClosed]], uow: UnitOfWork) -> None:
-        now = datetime.now(UTC)
+    async def handle(batch: Sequence[Delivered[EmployeePeriodClosed]], uow: AppraisalUnitOfWork) -> None:
+        now = uow.clock.now()
         due_at = now + timedelta(seconds=settle_seconds)
-        await bulk.insert_new(
-            uow.session,
-            appraisals_due,
+        await uow.due.queue(
             [
                 {
                     "agency_id": e.agency_id,
@@ -66,13 +62,13 @@ def on_employees_closed(queued: asyncio.Event, settle_seconds: float = 0.0):
                     "realization_count": e.realization_count,
                     "due_at": due_at,
                     "queued_at": now,
-                    "status": "pending",
+                    "status": DueStatus.PENDING.value,
                 }
                 for e in (d.event for d in batch)
-            ],
-            KEY,
+            ]
         )
-        _wake_after_commit(uow, queued)
+        # Wake the processor once this transaction commits (not before: it would find nothing).
+        uow.due.after_commit(queued.set)
 
     return handle
 
@@ -81,11 +77,9 @@ def on_periods_closed_v1(queued: asyncio.Event, settle_seconds: float):
     """The legacy close listing every employee, on another topic than their targets: queued
     alike, after a settle time, the completeness check doing the waiting."""
 
-    async def handle(batch: Sequence[Delivered[PerformancePeriodClosedV1]], uow: UnitOfWork) -> None:
-        now = datetime.now(UTC)
-        await bulk.insert_new(
-            uow.session,
-            appraisals_due,
+    async def handle(batch: Sequence[Delivered[PerformancePeriodClosedV1]], uow: AppraisalUnitOfWork) -> None:
+        now = uow.clock.now()
+        await uow.due.queue(
             [
                 {
                     "agency_id": e.agency_id,
@@ -96,14 +90,13 @@ def on_periods_closed_v1(queued: asyncio.Event, settle_seconds: float):
                     "realization_count": employee.realization_count,
                     "due_at": now + timedelta(seconds=settle_seconds),
                     "queued_at": now,
-                    "status": "pending",
+                    "status": DueStatus.PENDING.value,
                 }
                 for e in (d.event for d in batch)
                 for employee in e.employees
-            ],
-            KEY,
+            ]
         )
-        _wake_after_commit(uow, queued)
+        uow.due.after_commit(queued.set)
 
     return handle
 
@@ -168,22 +161,26 @@ async def process_due_once(
 
 
 async def _batch(uows: UnitOfWorkFactory, batch_size: int, max_wait: float, retry_seconds: float) -> int:
-    now = datetime.now(UTC)
-    async with uows() as uow:
-        rows = await _claim(uow, now, batch_size)
+    uow = _open(uows)
+    async with uow:
+        now = uow.clock.now()
+        rows = await uow.due.claim(now, batch_size)
         if not rows:
             return 0
-        keys = {(r.agency_id, r.period_id, r.nip): r for r in rows}
         try:
-            return await _settle(uow, rows, keys, now, max_wait, retry_seconds)
+            return await _settle(uow, rows, now, max_wait, retry_seconds)
         except Exception as exc:
-            exc.claimed_keys = list(keys)  # so a batch of one marks exactly its own row failed
+            # So a batch of one marks exactly its own row failed.
+            exc.claimed_keys = [r.key for r in rows]  # type: ignore[attr-defined]
             raise
 
 
-async def _settle(uow: UnitOfWork, rows, keys: dict, now: datetime, max_wait: float, retry_seconds: float) -> int:
+async def _settle(
+    uow: AppraisalUnitOfWork, rows: list[DueAppraisal], now: datetime, max_wait: float, retry_seconds: float
+) -> int:
+    keys = {r.key: r for r in rows}
     with_skp = [k for k, r in keys.items() if r.skp_id is not None]
-    inputs = await read_inputs(uow.session, with_skp)
+    inputs = await read_inputs(uow, with_skp)
     ready, waiting = [], []
     for key in with_skp:
         row = keys[key]
@@ -204,19 +201,10 @@ async def _settle(uow: UnitOfWork, rows, keys: dict, now: datetime, max_wait: fl
     failed = {**made.not_found, **made.refused}
     if failed:  # each row's note says why; the log names no employee
         log.warning("appraisals could not be made", count=len(failed))
-    await _set(uow, [k for k in ready if k not in failed], status="done")
-    await _set(uow, [k for k, r in keys.items() if r.skp_id is None], status="skipped", note=NO_SKP)
-    await _set(uow, waiting, due_at=now + timedelta(seconds=retry_seconds))
-    if failed:
-        await uow.session.execute(
-            update(appraisals_due)
-            .where(*(appraisals_due.c[c] == bindparam(f"k_{c}") for c in KEY))
-            .values(status="failed", note=bindparam("k_note")),
-            [
-                {"k_agency_id": a, "k_period_id": p, "k_nip": n, "k_note": reason[:500]}
-                for (a, p, n), reason in failed.items()
-            ],
-        )
+    await uow.due.set([k for k in ready if k not in failed], status=DueStatus.DONE)
+    await uow.due.set([k for k, r in keys.items() if r.skp_id is None], status=DueStatus.SKIPPED, note=NO_SKP)
+    await uow.due.set(waiting, due_at=now + timedelta(seconds=retry_seconds))
+    await uow.due.fail({key: reason[:500] for key, reason in failed.items()})
     await uow.commit()
     log.info(
         "due appraisals processed",
@@ -228,36 +216,19 @@ async def _settle(uow: UnitOfWork, rows, keys: dict, now: datetime, max_wait: fl
     return len(rows)
 
 
-async def _claim(uow: UnitOfWork, now: datetime, limit: int):
-    # Locked rows belong to another replica's batch: skip them rather than wait.
-    return (
-        await uow.session.execute(
-            select(appraisals_due)
-            .where(appraisals_due.c.status == "pending", appraisals_due.c.due_at <= now)
-            .order_by(appraisals_due.c.due_at, *(appraisals_due.c[c] for c in KEY))
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-    ).all()
-
-
-def _complete(row, inputs: Inputs) -> bool:
+def _complete(row: DueAppraisal, inputs: Inputs) -> bool:
     """Whether the projections hold the SKP version and every realisation target-service had at close."""
-    target = inputs.targets.get((row.agency_id, row.period_id, row.nip))
+    target = inputs.targets.get(row.key)
     if target is None or target.version < (row.skp_version or 0):
         return False
     return inputs.realized_of(target).count >= row.realization_count
 
 
-async def _set(uow: UnitOfWork, keys: list, **values) -> None:
-    if keys:
-        await uow.session.execute(update(appraisals_due).where(keyed(appraisals_due, keys)).values(**values))
-
-
-async def _fail(uows: UnitOfWorkFactory, keys: list, note: str) -> None:
+async def _fail(uows: UnitOfWorkFactory, keys: list[Key], note: str) -> None:
     """The batch of one kept failing: mark its row failed so the queue moves on."""
-    async with uows() as uow:
-        await _set(uow, keys, status="failed", note=note[:500])
+    uow = _open(uows)
+    async with uow:
+        await uow.due.set(keys, status=DueStatus.FAILED, note=note[:500])
         await uow.commit()
     for agency_id, period_id, _nip in keys:
         log.error("appraisal failed", period_id=period_id, agency_id=agency_id, reason=note)

@@ -2,78 +2,60 @@
 A changed result is a new revision (AppraisalRevised); the objected one stays readable."""
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date
 
-from kinerja_contracts import AppraisalRevised, AppraisalSummary
 from kinerja_contracts.vocabulary import Ekspektasi
-from kinerja_runtime import access_log, roster
+from kinerja_runtime import access_log
 from kinerja_runtime.access_log import Kind
-from kinerja_runtime.problems import Conflict, Forbidden, NotFound, Unprocessable
-from kinerja_runtime.uow import UnitOfWork
-from sqlalchemy import insert, update
+from kinerja_runtime.refusals import NotFound, WrongState
 
-from appraisal_service.adapters import records
-from appraisal_service.adapters.orm import appraisals, objections
 from appraisal_service.domain import (
-    ObjectionClosed,
+    NO_APPRAISAL,
+    NO_OBJECTION,
+    ObjectionStatus,
     Outcome,
-    UnchangedResult,
-    check_objection_window,
+    Status,
     objection_closes_on,
-    revised_ratings,
 )
 from appraisal_service.service_layer import views
-from appraisal_service.service_layer.refusals import no_appraisal, no_objection
+from appraisal_service.service_layer.unit_of_work import AppraisalUnitOfWork
 
 
 async def file_objection(
-    uow: UnitOfWork, agency_id: str, appraisal_id: str, nip: str, reasons: str, today: date
+    uow: AppraisalUnitOfWork, agency_id: str, appraisal_id: str, nip: str, reasons: str, today: date
 ) -> dict:
-    row = await records.get(uow.session, agency_id, appraisal_id)
-    if row is None or row.nip != nip:
-        # Only the appraised employee objects; to anyone else the appraisal is not theirs to see here.
-        raise no_appraisal()
-    if row.status != "final":
-        raise Conflict(f"only a final result can be objected to; this appraisal is {row.status}")
-    if row.revision > 1:
-        raise Conflict("this result is the superior's decision on an objection, which is final")
-    try:
-        check_objection_window(row.final_on, today)
-    except ObjectionClosed as exc:
-        raise Conflict(str(exc), closed_on=exc.closed_on.isoformat()) from exc
-    try:
-        appraiser = await roster.employee(uow.session, agency_id, row.appraiser_nip)
-    except NotFound as exc:
-        raise Conflict("the appraiser is no longer on the roster to route the objection") from exc
-    if appraiser.appraiser_nip is None:
-        raise Conflict("the appraiser has no superior in the roster to decide an objection")
-    objection_id = str(uuid.uuid4())
-    # One objection per result (a unique appraisal_id): of two filed at once, the second
-    # finds the first's row and files nothing.
-    filed = await records.insert_objection(
-        uow.session,
-        {
-            "objection_id": objection_id,
-            "agency_id": agency_id,
-            "period_id": row.period_id,
-            "nip": nip,
-            "appraisal_id": appraisal_id,
-            "reasons": reasons,
-            "filed_on": today,
-            "filed_at": datetime.now(UTC),
-            "superior_nip": appraiser.appraiser_nip,
-            "status": "open",
-        },
-    )
-    if not filed:
-        raise Conflict("an objection to this result was already filed")
-    await access_log.record_change(uow, Kind.OBJECTION, objection_id, nip)
-    body = views.objection(await records.objection(uow.session, agency_id, objection_id))
-    return {**body, "closes_on": objection_closes_on(row.final_on).isoformat()}
+    async with uow:
+        appraisal = await uow.appraisals.get(agency_id, appraisal_id)
+        if appraisal is None or appraisal.nip != nip:
+            # Only the appraised employee objects; to anyone else the appraisal is not theirs to see here.
+            raise NotFound(NO_APPRAISAL)
+        appraisal.may_object(today)
+        assert appraisal.final_on is not None  # a final result has its day
+        appraiser = None
+        if appraisal.appraiser_nip is not None:
+            appraiser = await uow.roster.employee(agency_id, appraisal.appraiser_nip)
+        if appraiser is None:
+            raise WrongState("the appraiser is no longer on the roster to route the objection")
+        if appraiser.appraiser_nip is None:
+            raise WrongState("the appraiser has no superior in the roster to decide an objection")
+        objection = appraisal.object(
+            str(uuid.uuid4()), reasons, superior_nip=appraiser.appraiser_nip, today=today, now=uow.clock.now()
+        )
+        # One objection per result (a unique appraisal_id): of two filed at once, the second
+        # finds the first's row and files nothing.
+        if not await uow.objections.add(objection):
+            raise WrongState("an objection to this result was already filed")
+        await access_log.record_change(uow, Kind.OBJECTION, objection.objection_id, nip)
+        stored = await uow.objections.get(agency_id, objection.objection_id)
+        await uow.commit()
+        return {
+            **views.objection(stored or objection),
+            "closes_on": objection_closes_on(appraisal.final_on).isoformat(),
+        }
 
 
 async def decide_objection(
-    uow: UnitOfWork,
+    uow: AppraisalUnitOfWork,
     agency_id: str,
     objection_id: str,
     superior_nip: str,
@@ -83,101 +65,77 @@ async def decide_objection(
     rating_hasil_kerja: Ekspektasi | None = None,
     rating_perilaku: Ekspektasi | None = None,
 ) -> dict:
-    found = await records.objection(uow.session, agency_id, objection_id)
-    if found is None:
-        raise no_objection()
-    if found.superior_nip != superior_nip:
-        raise Forbidden("only the appraiser's superior decides this objection")
-    if found.status != "open":
-        raise Conflict(f"this objection was already decided ({found.status})")
-    original = await records.get(uow.session, agency_id, found.appraisal_id)
-    outcome = Outcome(outcome)
-    result = None
-    if outcome is Outcome.CHANGED:
-        try:
-            result = revised_ratings(
-                original.rating_hasil_kerja, original.rating_perilaku, rating_hasil_kerja, rating_perilaku, reason
-            )
-        except UnchangedResult as exc:
-            raise Unprocessable(str(exc)) from exc
-    elif rating_hasil_kerja or rating_perilaku:
-        raise Unprocessable("an upheld result keeps its ratings; send outcome 'changed' to change them")
-    now = datetime.now(UTC)
-    revised_id = str(uuid.uuid4()) if result else None
-    # The decision claims the objection while it is still open: of two decisions at once, the
-    # second waits for the first's row lock, then finds it decided and changes nothing.
-    claimed = await uow.session.execute(
-        update(objections)
-        .where(
-            objections.c.agency_id == agency_id,
-            objections.c.objection_id == objection_id,
-            objections.c.status == "open",
+    async with uow:
+        objection = await uow.objections.get(agency_id, objection_id)
+        if objection is None:
+            raise NotFound(NO_OBJECTION)
+        objection.may_decide(superior_nip)
+        original = await uow.appraisals.get(agency_id, objection.appraisal_id)
+        if original is None:
+            raise NotFound(NO_APPRAISAL)
+        revised, events = original.decide(
+            objection,
+            superior_nip,
+            outcome,
+            reason,
+            revised_id=str(uuid.uuid4()),
+            today=today,
+            now=uow.clock.now(),
+            rating_hasil_kerja=rating_hasil_kerja,
+            rating_perilaku=rating_perilaku,
         )
-        .values(
-            status=outcome.value,
-            decided_by=superior_nip,
-            decision_reason=reason,
-            decided_at=now,
-            revised_appraisal_id=revised_id,
-        )
-    )
-    if claimed.rowcount != 1:
-        raise Conflict("this objection was decided meanwhile")
-    if result:
-        await _revise(uow, original, revised_id, found, result, superior_nip, reason, now, today)
-    await access_log.record_change(uow, Kind.OBJECTION, objection_id, found.nip)
-    return views.objection(await records.objection(uow.session, agency_id, objection_id))
+        # The decision claims the objection while it is still open: of two decisions at once, the
+        # second waits for the first's row lock, then finds it decided and changes nothing.
+        if not await uow.objections.save_decision(objection):
+            raise WrongState("this objection was decided meanwhile")
+        if revised is not None:
+            # Only a final result is revised, and only once.
+            if not await uow.appraisals.save(original, was=Status.FINAL):
+                raise WrongState("the objected result is no longer the current one")
+            await uow.appraisals.add(revised)
+        for event in events:
+            await uow.publish(event)
+        await access_log.record_change(uow, Kind.OBJECTION, objection_id, objection.nip)
+        stored = await uow.objections.get(agency_id, objection_id)
+        await uow.commit()
+        return views.objection(stored or objection)
 
 
-async def _revise(uow, original, revised_id, found, result, superior_nip, reason, now, today) -> None:
-    revision = original.revision + 1
-    copied = {k: v for k, v in original._mapping.items() if k not in {"appraisal_id", "revision", "status"}}
-    superseded = await uow.session.execute(
-        update(appraisals)
-        .where(
-            appraisals.c.appraisal_id == original.appraisal_id,
-            appraisals.c.status == "final",
+async def objection_page(
+    uow: AppraisalUnitOfWork,
+    agency_id: str,
+    reader_nip: str,
+    is_hr: bool,
+    status: str | None,
+    limit: int,
+    offset: int,
+) -> dict:
+    """A page of the objections the reader filed or must decide (HR: all), oldest first."""
+    async with uow:
+        # One row past the page tells whether there is a next one.
+        found = await uow.objections.page(
+            agency_id,
+            party_nip=None if is_hr else reader_nip,
+            status=ObjectionStatus(status) if status else None,
+            limit=limit + 1,
+            offset=offset,
         )
-        .values(status="superseded")
-    )
-    if superseded.rowcount != 1:  # only a final result is revised, and only once
-        raise Conflict("the objected result is no longer the current one")
-    await uow.session.execute(
-        insert(appraisals).values(
-            **{
-                **copied,
-                "rating_hasil_kerja": result.rating_hasil_kerja.value,
-                "rating_perilaku": result.rating_perilaku.value,
-                "predikat": result.predikat.value,
-                "confirm_reason": reason,
-                "completed_at": now,
-                "final_on": today,
-                "supersedes_appraisal_id": original.appraisal_id,
-                "objection_id": found.objection_id,
-            },
-            appraisal_id=revised_id,
-            revision=revision,
-            status="final",
-        )
-    )
-    await uow.publish(
-        AppraisalRevised(
-            agency_id=original.agency_id,
-            period_id=original.period_id,
-            nip=original.nip,
-            appraisal_id=revised_id,
-            supersedes_appraisal_id=original.appraisal_id,
-            revision=revision,
-            objection_id=found.objection_id,
-            decided_by=superior_nip,
-            reason=reason,
-            rating_hasil_kerja=result.rating_hasil_kerja,
-            rating_perilaku=result.rating_perilaku,
-            predikat=result.predikat,
-            policy_version=original.policy_version,
-            kind=original.kind,
-            checkpoint_id=original.checkpoint_id,
-            summary=AppraisalSummary.model_validate(original.summary),
-            revised_at=now,
-        )
-    )
+        await access_log.record_reads(uow, [(Kind.OBJECTION, o.objection_id, o.nip) for o in found[:limit]])
+    return {
+        "objections": [views.objection(o) for o in found[:limit]],
+        "limit": limit,
+        "offset": offset,
+        "next_offset": offset + limit if len(found) > limit else None,
+    }
+
+
+async def objection_by_id(
+    uow: AppraisalUnitOfWork, agency_id: str, objection_id: str, reader_nip: str, is_hr: bool
+) -> dict:
+    """To anyone but its two parties (and HR) the objection answers like a missing one."""
+    async with uow:
+        objection = await uow.objections.get(agency_id, objection_id)
+        if objection is None or (reader_nip not in (objection.nip, objection.superior_nip) and not is_hr):
+            raise NotFound(NO_OBJECTION)
+        await access_log.record_read(uow, Kind.OBJECTION, objection.objection_id, objection.nip)
+    return views.objection(objection)

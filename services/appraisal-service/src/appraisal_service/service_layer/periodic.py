@@ -8,41 +8,44 @@ skipped employee stays skipped when the command is repeated, so its next page is
 command with the next offset (proposals already made stand).
 """
 
-from kinerja_runtime.problems import NotFound
-from kinerja_runtime.uow import UnitOfWork
+from kinerja_runtime.refusals import NotFound
 
-from appraisal_service.adapters import projections
-from appraisal_service.service_layer.appraise import propose_many
+from appraisal_service.domain import checkpoint_in
+from appraisal_service.service_layer.appraise import NO_PERIOD, propose_many
+from appraisal_service.service_layer.unit_of_work import AppraisalUnitOfWork
 
 BATCH = 1000  # employees per round of bulk reads: bounds the statements' parameter lists
 
 
 async def propose_for_checkpoint(
-    uow: UnitOfWork,
+    uow: AppraisalUnitOfWork,
     agency_id: str,
     period_id: str,
     checkpoint_id: str,
     limit: int = 100,
     offset: int = 0,
 ) -> dict:
-    checkpoint = await projections.checkpoint_of(uow.session, agency_id, period_id, checkpoint_id)
-    if checkpoint is None:
-        raise NotFound("no such checkpoint in this period")
-    keys = [
-        (agency_id, period_id, t.nip) for t in await projections.targets_in_period(uow.session, agency_id, period_id)
-    ]
-    proposed = existing = 0
-    skipped = []  # in NIP order, as the keys are
-    for start in range(0, len(keys), BATCH):
-        chunk = keys[start : start + BATCH]
-        made = await propose_many(uow, chunk, checkpoint)
-        proposed, existing = proposed + len(made.created), existing + len(made.existing)
-        # One employee's unusable SKP must not hold back the rest of the agency.
-        skipped.extend(
-            {"nip": key[2], "reason": made.refused.get(key) or made.not_found[key]}
-            for key in chunk
-            if key not in made.created and key not in made.existing
-        )
+    async with uow:
+        period = await uow.roster.period(agency_id, period_id)
+        if period is None:
+            raise NotFound(NO_PERIOD)
+        checkpoint = checkpoint_in(period.checkpoints, checkpoint_id)
+        if checkpoint is None:
+            raise NotFound("no such checkpoint in this period")
+        keys = [(agency_id, period_id, nip) for nip in await uow.projections.nips_with_targets(agency_id, period_id)]
+        proposed = existing = 0
+        skipped: list[dict] = []  # in NIP order, as the keys are
+        for start in range(0, len(keys), BATCH):
+            chunk = keys[start : start + BATCH]
+            made = await propose_many(uow, chunk, checkpoint)
+            proposed, existing = proposed + len(made.created), existing + len(made.existing)
+            # One employee's unusable SKP must not hold back the rest of the agency.
+            skipped.extend(
+                {"nip": key[2], "reason": made.refused.get(key) or made.not_found[key]}
+                for key in chunk
+                if key not in made.created and key not in made.existing
+            )
+        await uow.commit()
     page = skipped[offset : offset + limit]
     return {
         "period_id": period_id,

@@ -1,15 +1,13 @@
 """Reading and setting an agency's appraisal policy."""
 
-from kinerja_runtime.problems import Conflict, Unprocessable
-from kinerja_runtime.uow import UnitOfWork
-from sqlalchemy.exc import IntegrityError
+from kinerja_runtime.refusals import WrongState
 
-from appraisal_service.adapters.policies import current_policy, save_policy
 from appraisal_service.domain import DEFAULT_POLICY, policy_from_parameters
+from appraisal_service.service_layer.unit_of_work import AppraisalUnitOfWork
 
 
-async def read_policy(uow: UnitOfWork, agency_id: str) -> dict:
-    policy, stored = await current_policy(uow.session, agency_id)
+async def _view(uow: AppraisalUnitOfWork, agency_id: str) -> dict:
+    policy, stored = await uow.policies.current(agency_id)
     return {
         "version": policy.version,
         "parameters": policy.parameters(),
@@ -20,19 +18,20 @@ async def read_policy(uow: UnitOfWork, agency_id: str) -> dict:
     }
 
 
-async def set_policy(uow: UnitOfWork, agency_id: str, parameters: dict, set_by: str) -> tuple[dict, bool]:
+async def read_policy(uow: AppraisalUnitOfWork, agency_id: str) -> dict:
+    async with uow:
+        return await _view(uow, agency_id)
+
+
+async def set_policy(uow: AppraisalUnitOfWork, agency_id: str, parameters: dict, set_by: str) -> tuple[dict, bool]:
     """Store the parameters (omitted ones take the default) as a new version; returns
     (policy, changed). Sending the policy already in force creates no new version."""
-    try:
-        wanted = policy_from_parameters("candidate", parameters)
-    except (TypeError, ValueError) as exc:
-        raise Unprocessable(f"invalid policy: {exc}") from exc
-    current, _ = await current_policy(uow.session, agency_id)
-    if wanted.parameters() == current.parameters():
-        return await read_policy(uow, agency_id), False
-    try:
-        await save_policy(uow.session, agency_id, wanted.parameters(), set_by)
-        await uow.session.flush()
-    except IntegrityError as exc:
-        raise Conflict("the policy was changed meanwhile; read it again") from exc
-    return await read_policy(uow, agency_id), True
+    wanted = policy_from_parameters("candidate", parameters)  # refuses an invalid policy
+    async with uow:
+        current, _ = await uow.policies.current(agency_id)
+        changed = wanted.parameters() != current.parameters()
+        if changed and await uow.policies.add(agency_id, wanted.parameters(), set_by, uow.clock.now()) is None:
+            raise WrongState("the policy was changed meanwhile; read it again")
+        view = await _view(uow, agency_id)
+        await uow.commit()
+    return view, changed

@@ -10,68 +10,63 @@ its results are still proposals.
 from collections import Counter, defaultdict
 
 from kinerja_contracts.vocabulary import Predikat
-from kinerja_runtime import roster
-from kinerja_runtime.uow import UnitOfWork
-from sqlalchemy import select
+from kinerja_runtime.refusals import NotFound
 
-from appraisal_service.adapters import projections
-from appraisal_service.adapters.orm import appraisals
-from appraisal_service.adapters.records import CURRENT
-from appraisal_service.domain import OrganisationPredikat, check_distribution, units_under
+from appraisal_service.domain import CURRENT, OrganisationPredikat, Status, check_distribution, scope_of, units_under
+from appraisal_service.service_layer.appraise import NO_PERIOD
+from appraisal_service.service_layer.unit_of_work import AppraisalUnitOfWork
+
+
+async def _period_known(uow: AppraisalUnitOfWork, agency_id: str, period_id: str) -> None:
+    if await uow.roster.period(agency_id, period_id) is None:
+        raise NotFound(NO_PERIOD)
 
 
 async def current_results(
-    uow: UnitOfWork, agency_id: str, period_id: str, include_proposals: bool, unit_ids: set[str] | None = None
+    uow: AppraisalUnitOfWork,
+    agency_id: str,
+    period_id: str,
+    include_proposals: bool,
+    unit_ids: set[str] | None = None,
 ) -> list[dict]:
-    employees = roster.known_employees
-    query = (
-        select(
-            appraisals.c.nip,
-            appraisals.c.status,
-            appraisals.c.predikat,
-            appraisals.c.proposed_predikat,
-            employees.c.unit_id,
-        )
-        .select_from(
-            appraisals.outerjoin(
-                employees, (employees.c.agency_id == appraisals.c.agency_id) & (employees.c.nip == appraisals.c.nip)
-            )
-        )
-        .where(
-            appraisals.c.agency_id == agency_id,
-            appraisals.c.period_id == period_id,
-            appraisals.c.scope == "annual",
-            appraisals.c.status.in_(CURRENT if include_proposals else ("final",)),
-        )
+    """Each employee's current annual result by NIP, with the unit the roster names (None for
+    one no longer on it); of ``unit_ids`` only, when given."""
+    results = await uow.appraisals.results(
+        agency_id, period_id, scope_of(None), CURRENT if include_proposals else (Status.FINAL,)
     )
-    if unit_ids is not None:
-        query = query.where(employees.c.unit_id.in_(unit_ids))
-    rows = (await uow.session.execute(query.order_by(appraisals.c.nip))).all()
-    return [
+    unit_of = {e.nip: e.unit_id for e in await uow.roster.members(agency_id)}
+    found = [
         {
             "nip": r.nip,
-            "unit_id": r.unit_id,
-            "status": r.status,
-            "predikat": r.predikat if r.status == "final" else r.proposed_predikat,
+            "unit_id": unit_of.get(r.nip),
+            "status": r.status.value,
+            "predikat": r.predikat if r.status is Status.FINAL else r.proposed_predikat,
         }
-        for r in rows
+        for r in results
     ]
+    if unit_ids is not None:
+        found = [r for r in found if r["unit_id"] in unit_ids]
+    return found
 
 
 async def calibration(
-    uow: UnitOfWork,
+    uow: AppraisalUnitOfWork,
     agency_id: str,
     period_id: str,
     organisation_predikat: OrganisationPredikat,
     unit_id: str | None,
     include_proposals: bool,
 ) -> dict:
-    unit_ids = None
-    if unit_id is not None:
-        await roster.unit(uow.session, agency_id, unit_id)
-        # A unit's result covers the units below it, so their employees count too.
-        unit_ids = units_under(await projections.unit_tree(uow.session, agency_id), [unit_id])
-    results = await current_results(uow, agency_id, period_id, include_proposals, unit_ids)
+    async with uow:
+        await _period_known(uow, agency_id, period_id)
+        unit_ids = None
+        if unit_id is not None:
+            if await uow.roster.unit(agency_id, unit_id) is None:
+                raise NotFound("no such work unit")
+            # A unit's result covers the units below it, so their employees count too.
+            tree = {u.unit_id: u.parent_unit_id for u in await uow.roster.units(agency_id)}
+            unit_ids = units_under(tree, [unit_id])
+        results = await current_results(uow, agency_id, period_id, include_proposals, unit_ids)
     report = check_distribution(organisation_predikat, [Predikat(r["predikat"]) for r in results])
     bounds = [
         {
@@ -94,24 +89,18 @@ async def calibration(
         "include_proposals": include_proposals,
         "counts": {p.value: n for p, n in report.counts.items()},
         "total": report.total,
-        "proposals_counted": sum(1 for r in results if r["status"] == "proposed"),
+        "proposals_counted": sum(1 for r in results if r["status"] == Status.PROPOSED),
         "bounds": bounds,
         "violations": [b for b in bounds if not b["ok"]],
         "ok": not report.violations,
     }
 
 
-async def distribution(uow: UnitOfWork, agency_id: str, period_id: str, include_proposals: bool) -> dict:
-    results = await current_results(uow, agency_id, period_id, include_proposals)
-    names = dict(
-        (
-            await uow.session.execute(
-                select(roster.known_units.c.unit_id, roster.known_units.c.name).where(
-                    roster.known_units.c.agency_id == agency_id
-                )
-            )
-        ).all()
-    )
+async def distribution(uow: AppraisalUnitOfWork, agency_id: str, period_id: str, include_proposals: bool) -> dict:
+    async with uow:
+        await _period_known(uow, agency_id, period_id)
+        results = await current_results(uow, agency_id, period_id, include_proposals)
+        names: dict[str | None, str] = {u.unit_id: u.name for u in await uow.roster.units(agency_id)}
     by_unit: dict[str | None, list[dict]] = defaultdict(list)
     for result in results:
         by_unit[result["unit_id"]].append(result)
@@ -123,7 +112,7 @@ async def distribution(uow: UnitOfWork, agency_id: str, period_id: str, include_
                 "unit_id": unit_id,
                 "name": names.get(unit_id),
                 "total": len(by_unit[unit_id]),
-                "proposed": sum(1 for r in by_unit[unit_id] if r["status"] == "proposed"),
+                "proposed": sum(1 for r in by_unit[unit_id] if r["status"] == Status.PROPOSED),
                 "counts": {p.value: tally.get(p.value, 0) for p in Predikat},
             }
         )

@@ -3,75 +3,73 @@
 from kinerja_contracts.vocabulary import ANONYMOUS_SOURCES, BerakhlakValue, Ekspektasi
 
 from appraisal_service.domain import (
+    Appraisal,
     Block,
+    Objection,
     PerilakuResult,
     SourceEvidence,
+    Status,
     objection_closes_on,
     publishable_perilaku,
 )
 
 
-def appraisal(row, *, with_explanation: bool = False) -> dict:
+def appraisal(a: Appraisal, *, with_explanation: bool = False) -> dict:
     """``rating_*`` and ``predikat`` are the final result (null while only proposed);
     ``proposed`` is what the policy proposed."""
-    r = row._mapping
-    overridden = r["status"] != "proposed" and (
-        (r["rating_hasil_kerja"], r["rating_perilaku"])
-        != (r["proposed_rating_hasil_kerja"], r["proposed_rating_perilaku"])
+    overridden = a.status is not Status.PROPOSED and (
+        (a.rating_hasil_kerja, a.rating_perilaku) != (a.proposed_rating_hasil_kerja, a.proposed_rating_perilaku)
     )
     body = {
-        "appraisal_id": r["appraisal_id"],
-        "agency_id": r["agency_id"],
-        "period_id": r["period_id"],
-        "nip": r["nip"],
-        "kind": r["kind"],
-        "checkpoint_id": r["checkpoint_id"],
-        "revision": r["revision"],
-        "status": r["status"],
+        "appraisal_id": a.appraisal_id,
+        "agency_id": a.agency_id,
+        "period_id": a.period_id,
+        "nip": a.nip,
+        "kind": a.kind,
+        "checkpoint_id": a.checkpoint_id,
+        "revision": a.revision,
+        "status": a.status.value,
         "proposed": {
-            "rating_hasil_kerja": r["proposed_rating_hasil_kerja"],
-            "rating_perilaku": r["proposed_rating_perilaku"],
-            "predikat": r["proposed_predikat"],
-            "proposed_at": _iso(r["proposed_at"]),
+            "rating_hasil_kerja": a.proposed_rating_hasil_kerja,
+            "rating_perilaku": a.proposed_rating_perilaku,
+            "predikat": a.proposed_predikat,
+            "proposed_at": _iso(a.proposed_at),
         },
-        "rating_hasil_kerja": r["rating_hasil_kerja"],
-        "rating_perilaku": r["rating_perilaku"],
-        "predikat": r["predikat"],
+        "rating_hasil_kerja": a.rating_hasil_kerja,
+        "rating_perilaku": a.rating_perilaku,
+        "predikat": a.predikat,
         "overridden": overridden,
         # Only a departure from the proposal needs (and shows) the appraiser's reason.
-        "override_reason": r["confirm_reason"] if overridden and r["revision"] == 1 else None,
-        "appraiser_nip": r["appraiser_nip"],
-        "completed_at": _iso(r["completed_at"]),
-        "final_on": _iso(r["final_on"]),
-        "objection_closes_on": _iso(objection_closes_on(r["final_on"]))
-        if r["final_on"] and r["revision"] == 1
-        else None,
-        "policy_version": r["policy_version"],
-        "supersedes_appraisal_id": r["supersedes_appraisal_id"],
-        "objection_id": r["objection_id"],
-        "summary": r["summary"],
+        "override_reason": a.confirm_reason if overridden and a.revision == 1 else None,
+        "appraiser_nip": a.appraiser_nip,
+        "completed_at": _iso(a.completed_at),
+        "final_on": _iso(a.final_on),
+        "objection_closes_on": _iso(objection_closes_on(a.final_on)) if a.final_on and a.revision == 1 else None,
+        "policy_version": a.policy_version,
+        "supersedes_appraisal_id": a.supersedes_appraisal_id,
+        "objection_id": a.objection_id,
+        "summary": a.summary,
     }
     if with_explanation:
-        body["explanation"] = r["explanation"]
+        body["explanation"] = a.explanation
     return body
 
 
-def objection(row) -> dict:
-    r = row._mapping
+def objection(o: Objection) -> dict:
     return {
-        "objection_id": r["objection_id"],
-        "appraisal_id": r["appraisal_id"],
-        "period_id": r["period_id"],
-        "nip": r["nip"],
-        "reasons": r["reasons"],
-        "filed_on": _iso(r["filed_on"]),
-        "filed_at": _iso(r["filed_at"]),
-        "superior_nip": r["superior_nip"],
-        "status": r["status"],
-        "decided_by": r["decided_by"],
-        "decision_reason": r["decision_reason"],
-        "decided_at": _iso(r["decided_at"]),
-        "revised_appraisal_id": r["revised_appraisal_id"],
+        "objection_id": o.objection_id,
+        "appraisal_id": o.appraisal_id,
+        "period_id": o.period_id,
+        "nip": o.nip,
+        "reasons": o.reasons,
+        "filed_on": _iso(o.filed_on),
+        "filed_at": _iso(o.filed_at),
+        "superior_nip": o.superior_nip,
+        "status": o.status.value,
+        "decided_by": o.decided_by,
+        "decision_reason": o.decision_reason,
+        "decided_at": _iso(o.decided_at),
+        "revised_appraisal_id": o.revised_appraisal_id,
     }
 
 

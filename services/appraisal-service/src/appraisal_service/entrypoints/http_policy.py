@@ -1,18 +1,13 @@
 """HTTP routes of the agency's appraisal policy (README: "Appraisal policy")."""
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Response
-from kinerja_runtime.auth import Principal, Role, current_principal, require_roles
-from kinerja_runtime.deps import unit_of_work
+from fastapi import APIRouter, Response
 from kinerja_runtime.inputs import RequestBody
-from kinerja_runtime.uow import UnitOfWork
 from pydantic import Field
 
+from appraisal_service.entrypoints.deps import HR, Caller, Uow
 from appraisal_service.service_layer.policy import read_policy, set_policy
 
 router = APIRouter(tags=["policy"])
-Uow = Annotated[UnitOfWork, Depends(unit_of_work)]
 
 
 class PolicyBody(RequestBody):
@@ -35,20 +30,12 @@ class PolicyBody(RequestBody):
 
 
 @router.get("/policy", summary="The agency's appraisal policy in force, with the defaults")
-async def get_policy(principal: Annotated[Principal, Depends(current_principal)], uow: Uow):
-    async with uow:
-        return await read_policy(uow, principal.agency)
+async def get_policy(principal: Caller, uow: Uow):
+    return await read_policy(uow, principal.agency)
 
 
 @router.put("/policy", summary="Set the agency's appraisal policy (HR); each change is a new version")
-async def put_policy(
-    body: PolicyBody,
-    principal: Annotated[Principal, Depends(require_roles(Role.HR))],
-    uow: Uow,
-    response: Response,
-):
-    async with uow:
-        policy, changed = await set_policy(uow, principal.agency, body.model_dump(exclude_none=True), principal.nip)
-        await uow.commit()
+async def put_policy(body: PolicyBody, principal: HR, uow: Uow, response: Response):
+    policy, changed = await set_policy(uow, principal.agency, body.model_dump(exclude_none=True), principal.nip)
     response.headers["X-Policy-Changed"] = "true" if changed else "false"
     return {**policy, "changed": changed}

@@ -1,0 +1,29 @@
+"""appraisal-service's unit of work: one transaction and the repositories working in it."""
+
+from kinerja_runtime.roster import RosterUnitOfWork
+
+from appraisal_service.adapters.due import DueRepository
+from appraisal_service.adapters.policies import PolicyRepository
+from appraisal_service.adapters.projections import ProjectionRepository
+from appraisal_service.adapters.records import AppraisalRepository, ObjectionRepository
+
+
+class AppraisalUnitOfWork(RosterUnitOfWork):
+    """``uow.appraisals`` (every revision), ``uow.objections``, ``uow.policies`` (the agency's
+    appraisal policy), ``uow.projections`` (targets, realisations, feedback answers and citizens'
+    ratings as the events brought them), ``uow.due`` (the queue of appraisals due after a close)
+    and ``uow.roster`` (who works where, units and periods)."""
+
+    appraisals: AppraisalRepository
+    objections: ObjectionRepository
+    policies: PolicyRepository
+    projections: ProjectionRepository
+    due: DueRepository
+
+    def open_repositories(self, session) -> None:
+        super().open_repositories(session)
+        self.appraisals = AppraisalRepository(session)
+        self.objections = ObjectionRepository(session)
+        self.policies = PolicyRepository(session)
+        self.projections = ProjectionRepository(session)
+        self.due = DueRepository(session)
