@@ -11,6 +11,7 @@ __all__ = [
     "NO_APPRAISAL",
     "NO_EMPLOYEE",
     "NO_OBJECTION",
+    "NO_PERIOD",
     "AppraisalError",
     "InvalidIndikator",
     "InvalidPolicy",
@@ -20,6 +21,7 @@ __all__ = [
 NO_APPRAISAL = "no such appraisal"
 NO_OBJECTION = "no such objection"
 NO_EMPLOYEE = "no such employee"
+NO_PERIOD = "no such period"
 
 
 class AppraisalError(WrongState):

@@ -17,6 +17,7 @@ from kinerja_runtime.access_log import Kind
 from kinerja_runtime.refusals import NotFound, WrongState
 
 from appraisal_service.domain import (
+    NO_PERIOD,
     Appraisal,
     AppraisalError,
     AppraisalPolicy,
@@ -36,8 +37,6 @@ from appraisal_service.domain import (
 )
 from appraisal_service.service_layer import views
 from appraisal_service.service_layer.unit_of_work import AppraisalUnitOfWork
-
-NO_PERIOD = "no such period"
 
 
 @dataclass

@@ -10,8 +10,8 @@ command with the next offset (proposals already made stand).
 
 from kinerja_runtime.refusals import NotFound
 
-from appraisal_service.domain import checkpoint_in
-from appraisal_service.service_layer.appraise import NO_PERIOD, propose_many
+from appraisal_service.domain import NO_PERIOD, checkpoint_in
+from appraisal_service.service_layer.appraise import propose_many
 from appraisal_service.service_layer.unit_of_work import AppraisalUnitOfWork
 
 BATCH = 1000  # employees per round of bulk reads: bounds the statements' parameter lists

@@ -12,8 +12,15 @@ from collections import Counter, defaultdict
 from kinerja_contracts.vocabulary import Predikat
 from kinerja_runtime.refusals import NotFound
 
-from appraisal_service.domain import CURRENT, OrganisationPredikat, Status, check_distribution, scope_of, units_under
-from appraisal_service.service_layer.appraise import NO_PERIOD
+from appraisal_service.domain import (
+    CURRENT,
+    NO_PERIOD,
+    OrganisationPredikat,
+    Status,
+    check_distribution,
+    scope_of,
+    units_under,
+)
 from appraisal_service.service_layer.unit_of_work import AppraisalUnitOfWork
 
 
@@ -22,7 +29,7 @@ async def _period_known(uow: AppraisalUnitOfWork, agency_id: str, period_id: str
         raise NotFound(NO_PERIOD)
 
 
-async def current_results(
+async def _current_results(
     uow: AppraisalUnitOfWork,
     agency_id: str,
     period_id: str,
@@ -66,7 +73,7 @@ async def calibration(
             # A unit's result covers the units below it, so their employees count too.
             tree = {u.unit_id: u.parent_unit_id for u in await uow.roster.units(agency_id)}
             unit_ids = units_under(tree, [unit_id])
-        results = await current_results(uow, agency_id, period_id, include_proposals, unit_ids)
+        results = await _current_results(uow, agency_id, period_id, include_proposals, unit_ids)
     report = check_distribution(organisation_predikat, [Predikat(r["predikat"]) for r in results])
     bounds = [
         {
@@ -99,7 +106,7 @@ async def calibration(
 async def distribution(uow: AppraisalUnitOfWork, agency_id: str, period_id: str, include_proposals: bool) -> dict:
     async with uow:
         await _period_known(uow, agency_id, period_id)
-        results = await current_results(uow, agency_id, period_id, include_proposals)
+        results = await _current_results(uow, agency_id, period_id, include_proposals)
         names: dict[str | None, str] = {u.unit_id: u.name for u in await uow.roster.units(agency_id)}
     by_unit: dict[str | None, list[dict]] = defaultdict(list)
     for result in results:
