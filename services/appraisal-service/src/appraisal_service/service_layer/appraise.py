@@ -136,7 +136,7 @@ async def propose_many(
         )
     out.created = await uow.appraisals.add_proposals(made)
     # Proposed on a person's request (HR over HTTP); the due processor's own proposals record nothing.
-    await access_log.record_changes(uow, [(Kind.APPRAISAL, made, key[2]) for key, made in out.created.items()])
+    await access_log.record_changes(uow, [(Kind.APPRAISAL, made_id, key[2]) for key, made_id in out.created.items()])
     already = [a.key for a in made if a.key not in out.created]
     if already:  # proposed before (or by a concurrent transaction): that proposal stands
         scope = scope_of(checkpoint.checkpoint_id if checkpoint else None)
