@@ -41,7 +41,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kinerja_runtime import bulk
 from kinerja_runtime.db import UtcDateTime
 from kinerja_runtime.messaging import Delivered, EventConsumer
-from kinerja_runtime.problems import NotFound
+from kinerja_runtime.refusals import NotFound
 from kinerja_runtime.uow import UnitOfWork
 
 roster_metadata = MetaData()
