@@ -30,10 +30,6 @@ class Owner:
     appraiser_on_roster: bool
     heads_root_unit: bool
 
-    @property
-    def appraiser_nip(self) -> str | None:
-        return self.employee.appraiser_nip
-
 
 class Change(StrEnum):
     REGISTERED = "registered"
