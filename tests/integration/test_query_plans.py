@@ -370,10 +370,11 @@ async def test_an_appraisers_team_of_appraisals_is_read_through_the_team_index(a
 
 
 async def test_target_service_team_lists_skps_and_the_closing_counts_are_index_reads(pg_database):
-    from target_service.adapters import periods as periods_repo
-    from target_service.adapters import roster, skp
     from target_service.adapters.orm import employees, periods, realizations
     from target_service.adapters.orm import skp as skp_table
+    from target_service.adapters.periods import PeriodRepository
+    from target_service.adapters.roster import RosterRepository
+    from target_service.adapters.skp import SkpRepository
 
     engine, sessions = await pg_database("target_service")
     people = list(staff())
@@ -432,16 +433,18 @@ async def test_target_service_team_lists_skps_and_the_closing_counts_are_index_r
     agency, appraiser = AGENCIES[0], nip_of(0, 7)
 
     async def team(session):
-        await roster.team(session, agency, appraiser)
-        await roster.employee_page(session, agency, 50, 0, appraiser)
+        await RosterRepository(session).team(agency, appraiser)
+        await RosterRepository(session).page(agency, 50, 0, appraiser)
 
     await assert_served(engine, await explain(engine, sessions, team), "employees", "ix_employees_team")
-    units = await explain(engine, sessions, lambda session: roster.in_unit(session, agency, "u5"))
+    units = await explain(engine, sessions, lambda session: RosterRepository(session).in_unit(agency, "u5"))
     await assert_served(engine, units, "employees", "ix_employees_unit")
-    skps = await explain(engine, sessions, lambda session: skp.skp_of_employee(session, agency, nip_of(0, 8), None))
+    skps = await explain(
+        engine, sessions, lambda session: SkpRepository(session).of_employee(agency, nip_of(0, 8), None)
+    )
     await assert_served(engine, skps, "skp", "ix_skp_employee")
     closing = await explain(
-        engine, sessions, lambda session: periods_repo.closing_state(session, agency, f"{agency}-{PERIOD}")
+        engine, sessions, lambda session: PeriodRepository(session).closing_state(agency, f"{agency}-{PERIOD}")
     )
     await assert_served(engine, closing, "realizations", "ix_realizations_agency")
 

@@ -1,5 +1,5 @@
 import pytest
-from target_service.domain.errors import InvalidInput
+from kinerja_runtime.refusals import InvalidInput
 from target_service.domain.roster import Change, Employee, RowError, employee_from_row, plan_import
 
 SITI = "198503122010012002"
