@@ -1,19 +1,10 @@
-"""access log: the runtime's revision access_log_0001 (kinerja_runtime.schema,
-ADR 0012), on which this one depends, migrates it for every service
+"""access log: done by the runtime's revision access_log_0001, which this one depends on (ADR 0012)"""
 
-Revision ID: 0007
-Revises: 0006
-"""
-
-revision = "0007"
-down_revision = "0006"
-branch_labels = None
-depends_on = "access_log_0001"
+revision, down_revision = "0007", "0006"
+branch_labels, depends_on = None, "access_log_0001"
 
 
-def upgrade() -> None:
-    pass
+def upgrade() -> None: ...
 
 
-def downgrade() -> None:
-    pass
+def downgrade() -> None: ...
