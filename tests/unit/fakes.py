@@ -158,3 +158,6 @@ class FakeRoster:
             key=lambda p: (p.starts_on, p.period_id),
             reverse=True,
         )
+
+    async def lock_unit(self, agency_id: str, unit_id: str) -> None:
+        """One test, one writer: nothing to wait for."""

@@ -500,6 +500,15 @@ class Roster:
         """The agency's periods, latest start first."""
         return await self._periods(known_periods.c.agency_id == agency_id)
 
+    async def lock_unit(self, agency_id: str, unit_id: str) -> None:
+        """Hold the unit's row lock until the transaction ends, so that writes about one unit
+        take turns (PostgreSQL; SQLite has one writer anyway). An unknown unit locks nothing."""
+        await self._session.execute(
+            select(known_units.c.unit_id)
+            .where(known_units.c.agency_id == agency_id, known_units.c.unit_id == unit_id)
+            .with_for_update()
+        )
+
 
 class RosterUnitOfWork(UnitOfWork):
     """The unit of work of a service that keeps the roster projection: ``uow.roster`` reads it."""
