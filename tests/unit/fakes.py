@@ -158,3 +158,9 @@ class FakeRoster:
             key=lambda p: (p.starts_on, p.period_id),
             reverse=True,
         )
+
+    async def employees_in(self, keys) -> dict[tuple[str, str], KnownEmployee]:
+        return {k: self.people[k] for k in set(keys) if k in self.people}
+
+    async def periods_in(self, keys) -> dict[tuple[str, str], KnownPeriod]:
+        return {k: self.known_periods[k] for k in set(keys) if k in self.known_periods}
