@@ -182,11 +182,12 @@ async def assert_served(engine, plans: list[Plan], table: str, index: str) -> No
         )
 
 
-def uow_on(sessions, session):
-    """A unit of work whose session is ``session`` (the views open ``async with uow``)."""
+def uow_on(sessions, session, kind=None):
+    """A unit of work (of ``kind``, a service's own) whose session is ``session`` (the views
+    open ``async with uow``), its repositories made on that session."""
     from kinerja_runtime.uow import UnitOfWork
 
-    class Bound(UnitOfWork):
+    class Bound(kind or UnitOfWork):
         async def __aenter__(self):
             return self
 
@@ -195,6 +196,7 @@ def uow_on(sessions, session):
 
     bound = Bound(sessions, source="/kinerja/tests")
     bound.session = session
+    bound.open_repositories(session)
     return bound
 
 
@@ -457,6 +459,7 @@ async def test_training_plan_lists_are_paged_index_reads(pg_database):
     from kinerja_runtime.roster import known_employees
     from training_service.adapters.orm import jp_ledger, plan_decisions, plan_items, plans
     from training_service.service_layer import views
+    from training_service.service_layer.unit_of_work import TrainingUnitOfWork
 
     engine, sessions = await pg_database("training_service")
     people = list(staff())
@@ -544,7 +547,11 @@ async def test_training_plan_lists_are_paged_index_reads(pg_database):
     found = {}
 
     async def period_page(session):
-        found.update(await views.period_decisions(uow_on(sessions, session), agency, PERIOD, 20, 40, AT.date()))
+        found.update(
+            await views.period_decisions(
+                uow_on(sessions, session, TrainingUnitOfWork), agency, PERIOD, 20, 40, AT.date()
+            )
+        )
 
     page = await explain(engine, sessions, period_page)
     await assert_served(engine, page, "plan_decisions", "ix_plan_decisions_period")
@@ -556,8 +563,8 @@ async def test_training_plan_lists_are_paged_index_reads(pg_database):
     assert len(found["plans"]) == 10 and all(len(p["items"]) == 3 for p in found["plans"])
 
     async def employee(session):
-        await views.employee_plans(uow_on(sessions, session), hr, nip, AT.date())
-        await views.jp_ledger_of(uow_on(sessions, session), hr, nip, 2026, 500, 0)
+        await views.employee_plans(uow_on(sessions, session, TrainingUnitOfWork), hr, nip, AT.date())
+        await views.jp_ledger_of(uow_on(sessions, session, TrainingUnitOfWork), hr, nip, 2026, 500, 0)
 
     mine = await explain(engine, sessions, employee)
     await assert_served(engine, mine, "plan_decisions", "ix_plan_decisions_employee")
@@ -568,5 +575,7 @@ async def test_training_plan_lists_are_paged_index_reads(pg_database):
     from training_service.service_layer import access
 
     appraiser = Principal(nip_of(1, 0), agency, frozenset({"appraiser"}))
-    checked = await explain(engine, sessions, lambda session: access.may_see(uow_on(sessions, session), appraiser, nip))
+    checked = await explain(
+        engine, sessions, lambda session: access.may_see(uow_on(sessions, session, TrainingUnitOfWork), appraiser, nip)
+    )
     await assert_served(engine, checked, "known_employees", "known_employees_pkey")

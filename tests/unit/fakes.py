@@ -161,3 +161,9 @@ class FakeRoster:
 
     async def lock_unit(self, agency_id: str, unit_id: str) -> None:
         """One test, one writer: nothing to wait for."""
+
+    async def employees_in(self, keys) -> dict[tuple[str, str], KnownEmployee]:
+        return {k: self.people[k] for k in set(keys) if k in self.people}
+
+    async def periods_in(self, keys) -> dict[tuple[str, str], KnownPeriod]:
+        return {k: self.known_periods[k] for k in set(keys) if k in self.known_periods}

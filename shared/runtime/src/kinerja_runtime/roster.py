@@ -509,6 +509,24 @@ class Roster:
             .with_for_update()
         )
 
+    async def employees_in(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], KnownEmployee]:
+        """Those of ``keys`` (agency_id, nip), of any number of agencies (a consumer's batch), on
+        the roster, by key: one statement."""
+        keys = set(keys)
+        if not keys:
+            return {}
+        found = await self._employees(bulk.each_in(known_employees, EMPLOYEE_KEY, keys), order=False)
+        return {(e.agency_id, e.nip): e for e in found if (e.agency_id, e.nip) in keys}
+
+    async def periods_in(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], KnownPeriod]:
+        """Those of ``keys`` (agency_id, period_id), of any number of agencies, projected, by key:
+        one statement."""
+        keys = set(keys)
+        if not keys:
+            return {}
+        found = await self._periods(bulk.each_in(known_periods, ["agency_id", "period_id"], keys))
+        return {(p.agency_id, p.period_id): p for p in found if (p.agency_id, p.period_id) in keys}
+
 
 class RosterUnitOfWork(UnitOfWork):
     """The unit of work of a service that keeps the roster projection: ``uow.roster`` reads it."""
