@@ -10,7 +10,7 @@ import pytest
 from kinerja_contracts import EmployeePeriodClosed, PerformancePeriodClosedV1, decode
 from kinerja_runtime.db import create_engine, session_factory
 from kinerja_runtime.migrations import upgrade_to_head
-from kinerja_runtime.problems import ContentTooLarge
+from kinerja_runtime.refusals import TooLarge as ContentTooLarge
 from kinerja_runtime.uow import UnitOfWorkFactory
 
 pytestmark = pytest.mark.integration

@@ -182,11 +182,12 @@ async def assert_served(engine, plans: list[Plan], table: str, index: str) -> No
         )
 
 
-def uow_on(sessions, session):
-    """A unit of work whose session is ``session`` (the views open ``async with uow``)."""
+def uow_on(sessions, session, kind=None):
+    """A unit of work (of ``kind``, a service's own) whose session is ``session`` (the views
+    open ``async with uow``), its repositories made on that session."""
     from kinerja_runtime.uow import UnitOfWork
 
-    class Bound(UnitOfWork):
+    class Bound(kind or UnitOfWork):
         async def __aenter__(self):
             return self
 
@@ -195,6 +196,7 @@ def uow_on(sessions, session):
 
     bound = Bound(sessions, source="/kinerja/tests")
     bound.session = session
+    bound.open_repositories(session)
     return bound
 
 
@@ -355,23 +357,11 @@ async def test_an_appraisers_team_of_appraisals_is_read_through_the_team_index(a
     engine, sessions = appraisal_db
     appraiser = Principal(nip_of(2, 3), AGENCIES[2], frozenset({"appraiser"}))
 
-    class Bound(AppraisalUnitOfWork):
-        """appraisal-service's unit of work on the explained session (its use cases open ``async with uow``)."""
-
-        async def __aenter__(self):
-            return self
-
-        async def __aexit__(self, *exc):
-            return None
-
     async def team(session):
-        uow = Bound(sessions, source="/kinerja/tests")
-        uow.session = session
-        uow.open_repositories(session)
         await read_period(
             PERIOD,
             appraiser,
-            uow,
+            uow_on(sessions, session, AppraisalUnitOfWork),
             kind="annual",
             checkpoint_id=None,
             status=None,
@@ -388,10 +378,11 @@ async def test_an_appraisers_team_of_appraisals_is_read_through_the_team_index(a
 
 
 async def test_target_service_team_lists_skps_and_the_closing_counts_are_index_reads(pg_database):
-    from target_service.adapters import periods as periods_repo
-    from target_service.adapters import roster, skp
     from target_service.adapters.orm import employees, periods, realizations
     from target_service.adapters.orm import skp as skp_table
+    from target_service.adapters.periods import PeriodRepository
+    from target_service.adapters.roster import RosterRepository
+    from target_service.adapters.skp import SkpRepository
 
     engine, sessions = await pg_database("target_service")
     people = list(staff())
@@ -450,16 +441,18 @@ async def test_target_service_team_lists_skps_and_the_closing_counts_are_index_r
     agency, appraiser = AGENCIES[0], nip_of(0, 7)
 
     async def team(session):
-        await roster.team(session, agency, appraiser)
-        await roster.employee_page(session, agency, 50, 0, appraiser)
+        await RosterRepository(session).team(agency, appraiser)
+        await RosterRepository(session).page(agency, 50, 0, appraiser)
 
     await assert_served(engine, await explain(engine, sessions, team), "employees", "ix_employees_team")
-    units = await explain(engine, sessions, lambda session: roster.in_unit(session, agency, "u5"))
+    units = await explain(engine, sessions, lambda session: RosterRepository(session).in_unit(agency, "u5"))
     await assert_served(engine, units, "employees", "ix_employees_unit")
-    skps = await explain(engine, sessions, lambda session: skp.skp_of_employee(session, agency, nip_of(0, 8), None))
+    skps = await explain(
+        engine, sessions, lambda session: SkpRepository(session).of_employee(agency, nip_of(0, 8), None)
+    )
     await assert_served(engine, skps, "skp", "ix_skp_employee")
     closing = await explain(
-        engine, sessions, lambda session: periods_repo.closing_state(session, agency, f"{agency}-{PERIOD}")
+        engine, sessions, lambda session: PeriodRepository(session).closing_state(agency, f"{agency}-{PERIOD}")
     )
     await assert_served(engine, closing, "realizations", "ix_realizations_agency")
 
@@ -472,6 +465,7 @@ async def test_training_plan_lists_are_paged_index_reads(pg_database):
     from kinerja_runtime.roster import known_employees
     from training_service.adapters.orm import jp_ledger, plan_decisions, plan_items, plans
     from training_service.service_layer import views
+    from training_service.service_layer.unit_of_work import TrainingUnitOfWork
 
     engine, sessions = await pg_database("training_service")
     people = list(staff())
@@ -559,7 +553,11 @@ async def test_training_plan_lists_are_paged_index_reads(pg_database):
     found = {}
 
     async def period_page(session):
-        found.update(await views.period_decisions(uow_on(sessions, session), agency, PERIOD, 20, 40, AT.date()))
+        found.update(
+            await views.period_decisions(
+                uow_on(sessions, session, TrainingUnitOfWork), agency, PERIOD, 20, 40, AT.date()
+            )
+        )
 
     page = await explain(engine, sessions, period_page)
     await assert_served(engine, page, "plan_decisions", "ix_plan_decisions_period")
@@ -571,8 +569,8 @@ async def test_training_plan_lists_are_paged_index_reads(pg_database):
     assert len(found["plans"]) == 10 and all(len(p["items"]) == 3 for p in found["plans"])
 
     async def employee(session):
-        await views.employee_plans(uow_on(sessions, session), hr, nip, AT.date())
-        await views.jp_ledger_of(uow_on(sessions, session), hr, nip, 2026, 500, 0)
+        await views.employee_plans(uow_on(sessions, session, TrainingUnitOfWork), hr, nip, AT.date())
+        await views.jp_ledger_of(uow_on(sessions, session, TrainingUnitOfWork), hr, nip, 2026, 500, 0)
 
     mine = await explain(engine, sessions, employee)
     await assert_served(engine, mine, "plan_decisions", "ix_plan_decisions_employee")
@@ -583,5 +581,7 @@ async def test_training_plan_lists_are_paged_index_reads(pg_database):
     from training_service.service_layer import access
 
     appraiser = Principal(nip_of(1, 0), agency, frozenset({"appraiser"}))
-    checked = await explain(engine, sessions, lambda session: access.may_see(uow_on(sessions, session), appraiser, nip))
+    checked = await explain(
+        engine, sessions, lambda session: access.may_see(uow_on(sessions, session, TrainingUnitOfWork), appraiser, nip)
+    )
     await assert_served(engine, checked, "known_employees", "known_employees_pkey")

@@ -95,14 +95,13 @@ async def uows(database_url):
     from kinerja_runtime.db import create_engine, session_factory
     from kinerja_runtime.migrations import upgrade_to_head
     from kinerja_runtime.uow import UnitOfWorkFactory
-    from training_service.adapters import catalogue_repository
+    from training_service.service_layer import catalogue
+    from training_service.service_layer.unit_of_work import TrainingUnitOfWork
 
     await asyncio.to_thread(upgrade_to_head, Path(training_service.main.__file__).parent / "migrations", database_url)
     engine = create_engine(database_url)
-    factory = UnitOfWorkFactory(session_factory(engine), source="/kinerja/training-service")
-    async with factory() as uow:
-        await catalogue_repository.seed(uow.session)
-        await uow.commit()
+    factory = UnitOfWorkFactory(session_factory(engine), source="/kinerja/training-service", kind=TrainingUnitOfWork)
+    await catalogue.seed(factory())
     yield factory
     await engine.dispose()
 

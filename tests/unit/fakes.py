@@ -159,6 +159,15 @@ class FakeRoster:
             reverse=True,
         )
 
+    async def lock_unit(self, agency_id: str, unit_id: str) -> None:
+        """One test, one writer: nothing to wait for."""
+
+    async def employees_in(self, keys) -> dict[tuple[str, str], KnownEmployee]:
+        return {k: self.people[k] for k in set(keys) if k in self.people}
+
+    async def periods_in(self, keys) -> dict[tuple[str, str], KnownPeriod]:
+        return {k: self.known_periods[k] for k in set(keys) if k in self.known_periods}
+
     async def in_units(self, agency_id: str, unit_ids) -> list[KnownEmployee]:
         return sorted(
             (e for (a, _), e in self.people.items() if a == agency_id and e.unit_id in set(unit_ids)),

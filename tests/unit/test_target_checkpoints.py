@@ -1,8 +1,8 @@
 from datetime import date
 
 import pytest
+from kinerja_runtime.refusals import InvalidInput
 from target_service.domain.checkpoints import custom, every_months
-from target_service.domain.errors import InvalidInput
 from target_service.domain.period import open_period
 
 

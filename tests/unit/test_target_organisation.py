@@ -1,7 +1,7 @@
 from datetime import date
 
 import pytest
-from target_service.domain.errors import InvalidInput, WrongState
+from kinerja_runtime.refusals import InvalidInput, WrongState
 from target_service.domain.organisation import WorkUnit, check_unit, default_appraiser, is_head_of_agency, unit_tree
 from target_service.domain.roster import Employee, employee_from_row
 from target_service.domain.transfer import plan_transfer
@@ -136,7 +136,7 @@ def test_a_move_to_another_agency_is_a_pending_request_carrying_only_what_the_se
 def test_only_the_receiver_accepts_or_declines_only_the_sender_withdraws_and_only_once():
     from datetime import UTC, datetime
 
-    from target_service.domain.errors import NotPermitted
+    from kinerja_runtime.refusals import NotPermitted
     from target_service.domain.transfer import RequestStatus
 
     later = datetime(2025, 9, 2, tzinfo=UTC)

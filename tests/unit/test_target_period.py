@@ -1,7 +1,7 @@
 from datetime import UTC, date, datetime
 
 import pytest
-from target_service.domain.errors import InvalidInput, WrongState
+from kinerja_runtime.refusals import InvalidInput, WrongState
 from target_service.domain.period import PeriodStatus, open_period
 
 

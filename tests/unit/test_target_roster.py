@@ -1,5 +1,5 @@
 import pytest
-from target_service.domain.errors import InvalidInput
+from kinerja_runtime.refusals import InvalidInput
 from target_service.domain.roster import Change, Employee, RowError, employee_from_row, plan_import
 
 SITI = "198503122010012002"
@@ -93,10 +93,10 @@ def test_a_csv_roster_reads_a_bare_carriage_return_as_a_line_break():
     ],
 )
 def test_a_nul_character_in_a_csv_roster_is_refused_naming_the_line_and_field(text, detail, line, field):
-    from kinerja_runtime.problems import Unprocessable
+    from kinerja_runtime.refusals import InvalidInput
     from target_service.entrypoints.roster_csv import roster_rows
 
-    with pytest.raises(Unprocessable) as caught:
+    with pytest.raises(InvalidInput) as caught:
         roster_rows(text, 10)
-    assert caught.value.detail.startswith(detail)
-    assert caught.value.extensions == {"line": line, "field": field}
+    assert caught.value.reason.startswith(detail)
+    assert caught.value.details == {"line": line, "field": field}

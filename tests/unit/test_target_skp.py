@@ -3,7 +3,8 @@ from itertools import count
 
 import pytest
 from kinerja_contracts.vocabulary import Aspect, RhkKind
-from target_service.domain.errors import InvalidInput, NotPermitted, UnknownIndicator, WrongState
+from kinerja_runtime.refusals import InvalidInput, NotPermitted, WrongState
+from target_service.domain.errors import UnknownIndicator
 from target_service.domain.skp import IndikatorDraft, RhkDraft, Skp, SkpStatus, plan_rhk
 
 OWNER, APPRAISER, OTHER = "198503122010012002", "197801012005011001", "199001012015012001"

@@ -18,8 +18,9 @@ from kinerja_runtime import access_log
 from kinerja_runtime.app import create_service_app
 from kinerja_runtime.settings import ServiceSettings
 
-from target_service.adapters import roster as roster_repo
+from target_service.adapters.roster import employee_on_roster
 from target_service.entrypoints import http_organisation, http_periods, http_roster, http_skp, http_transfers
+from target_service.service_layer.unit_of_work import TargetUnitOfWork
 
 
 def create_app(settings: ServiceSettings | None = None):
@@ -36,7 +37,7 @@ def create_app(settings: ServiceSettings | None = None):
             http_transfers.router,
             http_periods.router,
             http_skp.router,
-            access_log.router(employee=roster_repo.employee),
+            access_log.router(employee=employee_on_roster),
         ],
         produces=[
             EmployeeRegistered,
@@ -50,4 +51,5 @@ def create_app(settings: ServiceSettings | None = None):
             RealizationRecorded,
         ],
         subscribe=None,  # target-service consumes no events: it owns the roster and the periods
+        unit_of_work=TargetUnitOfWork,
     )

@@ -2,6 +2,8 @@
 and the talent pool -> DevelopmentPlanCreated, DevelopmentPlanRevised, TrainingCompleted,
 TalentPoolNominated, TalentPoolWithdrawn."""
 
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from kinerja_contracts import (
@@ -13,28 +15,27 @@ from kinerja_contracts import (
 )
 from kinerja_runtime import access_log
 from kinerja_runtime.app import ServiceRuntime, create_service_app
+from kinerja_runtime.clock import Clock
 from kinerja_runtime.settings import ServiceSettings
 
-from training_service.adapters import catalogue_repository
-from training_service.entrypoints import events, http, http_catalogue, http_training
-from training_service.entrypoints.deps import Clock
+from training_service.entrypoints import events, http_catalogue, http_development, http_training
+from training_service.service_layer import catalogue
+from training_service.service_layer.unit_of_work import TrainingUnitOfWork
 
 
 async def seed_catalogue(runtime: ServiceRuntime) -> None:
-    async with runtime.uows() as uow:
-        await catalogue_repository.seed(uow.session)
-        await uow.commit()
+    await catalogue.seed(runtime.uows())
 
 
-def create_app(settings: ServiceSettings | None = None, clock: Clock | None = None):
-    """``clock``: returns the current (aware) datetime; tests pass a fixed one."""
+def create_app(settings: ServiceSettings | None = None, clock: Callable[[], datetime] | None = None):
+    """``clock``: returns the current (aware) datetime; tests pass one they move by hand."""
     settings = settings or ServiceSettings(service_name="training-service")
-    app = create_service_app(
+    return create_service_app(
         title="Kinerja training-service",
         description="Individual development plans, the training catalogue, the JP ledger and the talent pool.",
         settings=settings,
         migrations=Path(__file__).parent / "migrations",
-        routers=[http.router, http_training.router, http_catalogue.router, access_log.router()],
+        routers=[http_development.router, http_training.router, http_catalogue.router, access_log.router()],
         produces=[
             DevelopmentPlanCreated,
             DevelopmentPlanRevised,
@@ -44,7 +45,6 @@ def create_app(settings: ServiceSettings | None = None, clock: Clock | None = No
         ],
         subscribe=events.subscribe,
         on_started=seed_catalogue,
+        unit_of_work=TrainingUnitOfWork,
+        clock=Clock(clock, settings.agency_utc_offset_hours) if clock is not None else None,
     )
-    if clock is not None:
-        app.state.runtime.extras["clock"] = clock
-    return app

@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kinerja_runtime.auth import Principal, Role
 from kinerja_runtime.deps import HR, Caller, unit_of_work
 from kinerja_runtime.inputs import Offset, page_limit
-from kinerja_runtime.problems import NotFound
+from kinerja_runtime.refusals import NotFound
 from kinerja_runtime.tables import access_log
 from kinerja_runtime.uow import UnitOfWork
 

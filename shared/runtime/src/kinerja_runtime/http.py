@@ -13,7 +13,7 @@ from starlette.datastructures import Headers, MutableHeaders
 
 from kinerja_runtime import context
 from kinerja_runtime.metrics import HTTP_LATENCY, HTTP_REQUESTS
-from kinerja_runtime.problems import Unauthorized
+from kinerja_runtime.refusals import Unauthenticated
 
 CORRELATION_HEADER = "X-Correlation-ID"
 
@@ -101,5 +101,5 @@ async def metrics(request: Request) -> Response:
     if wanted:
         scheme, _, given = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), wanted.encode()):
-            raise Unauthorized("the metrics token is required")
+            raise Unauthenticated("the metrics token is required")
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -1,13 +1,23 @@
-"""Alembic glue: each service keeps its own migrations folder and calls these two functions."""
+"""Alembic glue: each service keeps its own migrations folder and calls these two functions.
+
+The tables the runtime declares (outbox, inbox, relay lease, access log, roster projection) are
+migrated by the runtime's own branches (kinerja_runtime.schema), which a service's history takes
+by ``depends_on`` (docs/adr/0012-shared-tables-migrate-once.md).
+"""
 
 import asyncio
+import functools
+import os
 import threading
 from pathlib import Path
 
 from alembic import command, context
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, pool, text
 from sqlalchemy.ext.asyncio import create_async_engine
+
+from kinerja_runtime.schema import BRANCHES
 
 MIGRATION_LOCK = 7_340_211  # any constant: serialises replicas migrating one PostgreSQL database
 # Alembic keeps its running state in module globals, so one process migrates one database at a time.
@@ -15,16 +25,45 @@ _in_process = threading.Lock()
 
 
 def alembic_config(script_location: Path, url: str) -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(script_location))
-    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    return config
+    """The service's migrations with the runtime branches they depend on: its ``heads`` are its
+    own head and the heads of those branches."""
+    own = Path(script_location).resolve()
+    return _config(own, url, (own / "versions", *shared_branches(own)))
 
 
 def upgrade_to_head(script_location: Path, url: str) -> None:
     """Blocking; call from a worker thread (env.py runs its own event loop)."""
     with _in_process:
-        command.upgrade(alembic_config(script_location, url), "head")
+        command.upgrade(alembic_config(script_location, url), "heads")
+
+
+@functools.cache
+def shared_branches(script_location: Path) -> tuple[Path, ...]:
+    """The folders of the runtime branches (kinerja_runtime.schema) a service's revisions name in
+    ``depends_on``, and those the branches taken name in turn."""
+    own = script_location / "versions"
+    script = ScriptDirectory.from_config(_config(script_location, "sqlite://", (own, *BRANCHES.values())))
+    revisions = list(script.walk_revisions())
+    taken, found = set(), {own}
+    while found - taken:
+        taken |= found
+        found = taken | {
+            Path(dependency.path).parent
+            for revision in revisions
+            if Path(revision.path).parent in taken
+            for dependency in script.revision_map.get_revisions(revision.dependencies)
+            if dependency is not None
+        }
+    return tuple(folder for folder in BRANCHES.values() if folder in taken)
+
+
+def _config(script_location: Path, url: str, version_locations: tuple[Path, ...]) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(script_location))
+    config.set_main_option("path_separator", "os")
+    config.set_main_option("version_locations", os.pathsep.join(str(folder) for folder in version_locations))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
 
 
 def run_env(target_metadata: list[MetaData]) -> None:

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from kinerja_runtime.auth import Principal, Role, require_roles
 from kinerja_runtime.outbox import parked_rows, requeue_parked
-from kinerja_runtime.problems import NotFound
+from kinerja_runtime.refusals import NotFound
 
 operations_router = APIRouter(prefix="/operations", tags=["operations"])
 

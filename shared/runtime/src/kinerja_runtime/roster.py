@@ -41,7 +41,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kinerja_runtime import bulk
 from kinerja_runtime.db import UtcDateTime
 from kinerja_runtime.messaging import Delivered, EventConsumer
-from kinerja_runtime.problems import NotFound
+from kinerja_runtime.refusals import NotFound
 from kinerja_runtime.uow import UnitOfWork
 
 roster_metadata = MetaData()
@@ -499,6 +499,33 @@ class Roster:
     async def periods(self, agency_id: str) -> list[KnownPeriod]:
         """The agency's periods, latest start first."""
         return await self._periods(known_periods.c.agency_id == agency_id)
+
+    async def lock_unit(self, agency_id: str, unit_id: str) -> None:
+        """Hold the unit's row lock until the transaction ends, so that writes about one unit
+        take turns (PostgreSQL; SQLite has one writer anyway). An unknown unit locks nothing."""
+        await self._session.execute(
+            select(known_units.c.unit_id)
+            .where(known_units.c.agency_id == agency_id, known_units.c.unit_id == unit_id)
+            .with_for_update()
+        )
+
+    async def employees_in(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], KnownEmployee]:
+        """Those of ``keys`` (agency_id, nip), of any number of agencies (a consumer's batch), on
+        the roster, by key: one statement."""
+        keys = set(keys)
+        if not keys:
+            return {}
+        found = await self._employees(bulk.each_in(known_employees, EMPLOYEE_KEY, keys), order=False)
+        return {(e.agency_id, e.nip): e for e in found if (e.agency_id, e.nip) in keys}
+
+    async def periods_in(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], KnownPeriod]:
+        """Those of ``keys`` (agency_id, period_id), of any number of agencies, projected, by key:
+        one statement."""
+        keys = set(keys)
+        if not keys:
+            return {}
+        found = await self._periods(bulk.each_in(known_periods, ["agency_id", "period_id"], keys))
+        return {(p.agency_id, p.period_id): p for p in found if (p.agency_id, p.period_id) in keys}
 
     async def in_units(self, agency_id: str, unit_ids: Collection[str]) -> list[KnownEmployee]:
         """The agency's employees working in any of ``unit_ids``, in NIP order (one statement

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kinerja_runtime import context
 from kinerja_runtime.clock import Clock
-from kinerja_runtime.problems import ContentTooLarge
+from kinerja_runtime.refusals import TooLarge
 from kinerja_runtime.tables import outbox
 
 
@@ -106,7 +106,7 @@ class UnitOfWork:
         try:
             payload = encode_bounded(event)
         except EventTooLarge as exc:
-            raise ContentTooLarge(
+            raise TooLarge(
                 f"{exc}; shorten the request's texts or lists",
                 limit="max_encoded_bytes",
                 event_type=exc.event_type,

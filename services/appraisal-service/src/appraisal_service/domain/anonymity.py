@@ -1,4 +1,5 @@
-"""What of the behaviour evidence may be published: the anonymity rule of 360° feedback (k ≥ 3).
+"""What of the behaviour evidence may be published: the anonymity rule of 360° feedback (k ≥ 3,
+kinerja_contracts.anonymity) applied to an appraisal.
 
 Peer and subordinate answers are anonymous. No reader other than the giver — not the
 employee, the appraiser, HR, the superior deciding an objection, nor a system reading the
@@ -6,13 +7,12 @@ events — may see a contribution built from fewer than three answers, nor numbe
 one can be solved. Every view, report and event of an appraisal shows the evidence this
 module makes, and nothing else of the answers.
 
-**Blocks.** Answers are counted as feedback-service shows them: per round and per source.
-A round's answers of one anonymous source form a block of their own when there are at least
-three. Within a round, the anonymous sources with fewer than three are pooled into one
-"colleagues" block, publishable when the pool reaches three; what is left is never shown.
-Every published mean is over whole blocks, and the annual and periodic appraisals and
-feedback-service's round views cut the same blocks, so the difference of any two of them is
-again whole blocks of at least three answers.
+**Blocks** (the shared rule's): answers are counted as feedback-service shows them, per round
+and per source; a source's blocks of three or more are shown, a round's smaller ones are merged
+into the "colleagues" when they reach three, what is left is never shown. Every published mean
+is over whole blocks, and the annual and periodic appraisals and feedback-service's round views
+cut the same blocks, so the difference of any two of them is again whole blocks of at least
+three answers.
 
 **A value's level and score** are the proposal's own, each source weighted over all its
 answers. They can be shown (with each source's mean, answer count and weight) only when every
@@ -31,13 +31,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from kinerja_contracts.vocabulary import (
-    ANONYMOUS_SOURCES,
-    MIN_ANONYMOUS_ANSWERS,
-    BerakhlakValue,
-    Ekspektasi,
-    FeedbackSource,
-)
+from kinerja_contracts.anonymity import ANONYMOUS_VALUES, COLLEAGUES, Block, merged
+from kinerja_contracts.vocabulary import MIN_ANONYMOUS_ANSWERS, BerakhlakValue, Ekspektasi
 
 from .appraisal import FeedbackAnswer, PerilakuResult, ProposedAppraisal
 from .policy import LEVEL_SCORE
@@ -54,24 +49,11 @@ __all__ = [
     "publishable_perilaku",
 ]
 
-COLLEAGUES = "colleagues"
-_ANONYMOUS = {s.value for s in ANONYMOUS_SOURCES}
-# In a fixed order, so the same evidence always reads the same.
-_ANONYMOUS_ORDER = tuple(s.value for s in FeedbackSource if s in ANONYMOUS_SOURCES)
 _DIGITS = 4
 WITHHELD = (
     f"fewer than {MIN_ANONYMOUS_ANSWERS} peer or subordinate answers of one source in a round: "
     "the level and score are withheld; the final ratings rest on them"
 )
-
-
-class Block(NamedTuple):
-    """One round's anonymous answers of one source about one value: how many, and their score sum."""
-
-    round_id: str | None
-    source: str
-    answers: int
-    total: int
 
 
 # Per value, its anonymous blocks, before the rule.
@@ -118,7 +100,7 @@ class PublishedPerilaku:
             body["withheld"] = WITHHELD
         for v in self.values:
             item: dict = {"value": v.value.value}
-            if v.withheld:
+            if v.level is None:  # withheld
                 item["withheld"] = WITHHELD
             else:
                 item |= {"level": v.level.value, "score": v.score, "answers": v.answers}
@@ -134,7 +116,7 @@ class PublishedPerilaku:
             "perilaku": [
                 {"value": v.value.value, "level": v.level.value, "answers": v.answers}
                 for v in self.values
-                if not v.withheld
+                if v.level is not None
             ],
             "perilaku_withheld": [v.value for v in self.withheld],
         }
@@ -146,7 +128,7 @@ def anonymous_tallies(answers: Iterable[FeedbackAnswer]) -> dict[BerakhlakValue,
     for answer in answers:
         # Vocabulary members are strings: used as they come, no (slow) enum lookups, since
         # proposals are made by the thousand.
-        if answer.source not in _ANONYMOUS:
+        if answer.source not in ANONYMOUS_VALUES:
             continue
         tally = sums[answer.value].setdefault((answer.round_id, str(answer.source)), [0, 0])
         tally[0] += 1
@@ -155,24 +137,8 @@ def anonymous_tallies(answers: Iterable[FeedbackAnswer]) -> dict[BerakhlakValue,
 
 
 def _publish_value(result: PerilakuResult, blocks: Sequence[Block]) -> PublishedValue:
-    own: dict[str, list[int]] = {}  # source -> [answers, sum] over its blocks of three or more
-    pooled = [0, 0]  # the colleagues: per round, the small blocks pooled when they reach three
-    complete = True
-    small_by_round: dict[str | None, list[Block]] = defaultdict(list)
-    for block in blocks:
-        if block.answers >= MIN_ANONYMOUS_ANSWERS:
-            tally = own.setdefault(block.source, [0, 0])
-            tally[0] += block.answers
-            tally[1] += block.total
-        else:
-            complete = False
-            small_by_round[block.round_id].append(block)
-    for small in small_by_round.values():
-        if (answers := sum(b.answers for b in small)) >= MIN_ANONYMOUS_ANSWERS:
-            pooled[0] += answers
-            pooled[1] += sum(b.total for b in small)
-
-    if complete:
+    shown = merged(blocks)
+    if shown.complete:
         # Every anonymous answer is in a block of its own source: the proposal's evidence is
         # exactly what may be shown.
         return PublishedValue(
@@ -182,19 +148,15 @@ def _publish_value(result: PerilakuResult, blocks: Sequence[Block]) -> Published
             result.answers,
             tuple(PublishedEvidence(*e) for e in result.evidence),
         )
-    shown = [
-        PublishedEvidence(s, own[s][0], round(own[s][1] / own[s][0], _DIGITS), None)
-        for s in _ANONYMOUS_ORDER
-        if s in own
-    ]
-    if pooled[0]:
-        shown.append(PublishedEvidence(COLLEAGUES, pooled[0], round(pooled[1] / pooled[0], _DIGITS), None))
-    if not shown:
+    if not shown.pools:
         return PublishedValue(result.value, None, None, None, ())
     open_sources = [
-        PublishedEvidence(e.source, e.answers, e.mean, None) for e in result.evidence if e.source not in _ANONYMOUS
+        PublishedEvidence(e.source, e.answers, e.mean, None)
+        for e in result.evidence
+        if e.source not in ANONYMOUS_VALUES
     ]
-    return PublishedValue(result.value, None, None, None, (*open_sources, *shown))
+    pools = [PublishedEvidence(p.source, p.answers, round(p.mean, _DIGITS), None) for p in shown.pools]
+    return PublishedValue(result.value, None, None, None, (*open_sources, *pools))
 
 
 def publishable_perilaku(perilaku: Sequence[PerilakuResult], tallies: Tally, score: float | None) -> PublishedPerilaku:

@@ -84,11 +84,10 @@ async def propose_many(
     caller has read them already."""
     keys = list(dict.fromkeys(keys))
     out = Proposals()
-    for agency_id, some in _by_agency(keys).items():
-        known = await uow.roster.employees(agency_id, {nip for _, _, nip in some})
-        for key in some:
-            if key[2] not in known:
-                out.not_found[key] = "the employee is not known in the agency's roster"
+    known = await uow.roster.employees_in({(a, nip) for a, _, nip in keys})
+    for key in keys:
+        if (key[0], key[2]) not in known:
+            out.not_found[key] = "the employee is not known in the agency's roster"
     keys = [k for k in keys if k not in out.not_found]
     # An employee proposed for already is found by the insert (the unique scope and revision),
     # not by reading every appraisal of the batch first: most employees have none.

@@ -1,6 +1,7 @@
 """How appraisals and objections read over HTTP."""
 
-from kinerja_contracts.vocabulary import ANONYMOUS_SOURCES, BerakhlakValue, Ekspektasi
+from kinerja_contracts.anonymity import is_anonymous
+from kinerja_contracts.vocabulary import BerakhlakValue, Ekspektasi
 
 from appraisal_service.domain import (
     Appraisal,
@@ -84,8 +85,9 @@ def republished(explanation: dict | None, summary: dict) -> tuple[dict | None, d
     answered. Rows already under the rule are returned as they are."""
     if "perilaku_withheld" in summary:
         return explanation, summary
-    values = ((explanation or {}).get("perilaku") or {}).get("values")
-    if not values:
+    perilaku = (explanation or {}).get("perilaku") or {}
+    values = perilaku.get("values")
+    if explanation is None or not values:
         kept = [p for p in summary.get("perilaku", []) if p["answers"] == 0]
         withheld = [p["value"] for p in summary.get("perilaku", []) if p["answers"] > 0]
         return explanation, {**summary, "perilaku": kept, "perilaku_withheld": withheld}
@@ -95,10 +97,7 @@ def republished(explanation: dict | None, summary: dict) -> tuple[dict | None, d
         evidence = tuple(SourceEvidence(e["source"], e["answers"], e["mean"], e["weight"]) for e in v["evidence"])
         results.append(PerilakuResult(value, Ekspektasi(v["level"]), v["answers"], v["score"], evidence))
         tallies[value] = [
-            Block(None, e.source, e.answers, round(e.mean * e.answers)) for e in evidence if e.source in _ANONYMOUS
+            Block(None, e.source, e.answers, round(e.mean * e.answers)) for e in evidence if is_anonymous(e.source)
         ]
-    published = publishable_perilaku(results, tallies, explanation["perilaku"].get("score"))
+    published = publishable_perilaku(results, tallies, perilaku.get("score"))
     return {**explanation, "perilaku": published.explanation()}, {**summary, **published.summary()}
-
-
-_ANONYMOUS = {s.value for s in ANONYMOUS_SOURCES}

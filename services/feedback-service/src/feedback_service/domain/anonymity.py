@@ -1,27 +1,24 @@
-"""What each reader may see of the answers about an employee.
+"""What each reader may see of the answers about an employee: the anonymity rule of 360°
+feedback (k ≥ 3, kinerja_contracts.anonymity) applied to one group of answers.
 
-Peer and subordinate answers are anonymous (product rule, k ≥ 3): a source's answers are
-shown only as per-value level counts, only once the round is closed, and only when at least
-three answers from at least three givers other than the reader exist. So no single answer can
-be read back: not from a count of one or two, not by watching the counts go from 3 to 4 while
-the round is open, and not by a reader who answered themself and subtracts their own answer.
-Appraiser and self answers carry no secret and are shown per source.
+Peer and subordinate answers are shown only as per-value level counts, only once the round is
+closed, and only when at least three answers from at least three givers other than the reader
+exist. So no single answer can be read back: not from a count of one or two, not by watching
+the counts go from 3 to 4 while the round is open, and not by a reader who answered themself
+and subtracts their own answer. Appraiser and self answers carry no secret and are shown per
+source.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from kinerja_contracts.vocabulary import (
-    ANONYMOUS_SOURCES,
-    MIN_ANONYMOUS_ANSWERS,
-    BerakhlakValue,
-    Ekspektasi,
-    FeedbackSource,
-)
+from kinerja_contracts import anonymity
+from kinerja_contracts.anonymity import NOT_CLOSED, TOO_FEW
+from kinerja_contracts.vocabulary import BerakhlakValue, Ekspektasi, FeedbackSource
 
-OPEN_SOURCES = (FeedbackSource.APPRAISER, FeedbackSource.SELF)
-NOT_CLOSED = "shown once the round is closed"
-TOO_FEW = f"shown once at least {MIN_ANONYMOUS_ANSWERS} answers from givers other than the reader exist"
+__all__ = ["NOT_CLOSED", "OPEN_SOURCES", "TOO_FEW", "Answer", "feedback_view", "level_counts", "withheld_because"]
+
+OPEN_SOURCES = tuple(s for s in FeedbackSource if not anonymity.is_anonymous(s))
 
 
 @dataclass(frozen=True)
@@ -46,14 +43,7 @@ def level_counts(answers: Iterable[Answer]) -> dict[str, dict[str, int]]:
 
 def withheld_because(source: FeedbackSource, answers: Sequence[Answer], *, reader_nip: str, final: bool) -> str | None:
     """Why ``answers`` of ``source`` may not be shown to ``reader_nip`` (None: they may)."""
-    if source not in ANONYMOUS_SOURCES:
-        return None
-    if not final:
-        return NOT_CLOSED
-    others = {a.giver_nip for a in answers} - {reader_nip}
-    if len(answers) < MIN_ANONYMOUS_ANSWERS or len(others) < MIN_ANONYMOUS_ANSWERS:
-        return TOO_FEW
-    return None
+    return anonymity.withheld_because(source, (a.giver_nip for a in answers), reader_nip=reader_nip, final=final)
 
 
 def _open_view(answers: list[Answer]) -> dict:
@@ -87,6 +77,6 @@ def feedback_view(answers: Iterable[Answer], *, for_manager: bool, reader_nip: s
     view |= {
         s.value: _anonymous_view(s, by_source[s], for_manager=for_manager, reader_nip=reader_nip, final=final)
         for s in FeedbackSource
-        if s in ANONYMOUS_SOURCES
+        if anonymity.is_anonymous(s)
     }
     return view

@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 
 from kinerja_contracts.vocabulary import BerakhlakValue, Ekspektasi
+from kinerja_runtime.refusals import InvalidInput
 
 
-class FeedbackRefused(Exception):
-    """The giver may not give this feedback (e.g. 'self' about someone else)."""
+class FeedbackRefused(InvalidInput):
+    """The answer is not one that can be given (a BerAKHLAK value without a level)."""
 
 
 @dataclass(frozen=True)

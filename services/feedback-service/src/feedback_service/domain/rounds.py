@@ -5,23 +5,28 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from kinerja_contracts.vocabulary import ANONYMOUS_SOURCES, FeedbackSource
+from kinerja_runtime.refusals import InvalidInput, NotPermitted, WrongState
 
 
-class RoundRefused(Exception):
+class RoundRefused(InvalidInput):
     """The round cannot be opened as asked (a giver named with the wrong source, ...).
 
-    ``field``: the request field at fault when one is (``givers.2.source``): by position, never by NIP."""
+    ``field``: the request field at fault when one is (``givers.2.source``): by position, never by NIP.
+    The refusal then names it the way a validation error does, so a form shows it next to that field."""
 
     def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
+        if field is None:
+            super().__init__(message)
+        else:
+            super().__init__(f"{field}: {message}", errors=[{"field": field, "message": message}])
         self.field = field
 
 
-class NotAGiver(Exception):
+class NotAGiver(NotPermitted):
     """The caller was not named as a giver of this round."""
 
 
-class RoundClosed(Exception):
+class RoundClosed(WrongState):
     """The round is closed: no answer is accepted or replaced any more."""
 
 

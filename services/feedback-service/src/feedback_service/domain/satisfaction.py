@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from kinerja_contracts.vocabulary import Mutu, SkmElement
+from kinerja_runtime.refusals import InvalidInput
 
 SCORES = range(1, 5)
 BANDS = ((Decimal("88.31"), Mutu.A), (Decimal("76.61"), Mutu.B), (Decimal("65.00"), Mutu.C))
 
 
-class InvalidAnswer(ValueError):
+class InvalidAnswer(InvalidInput):
     """A survey answer that does not score each of the nine elements 1 to 4."""
 
 

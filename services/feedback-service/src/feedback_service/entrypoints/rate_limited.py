@@ -11,7 +11,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.routing import APIRoute
 from kinerja_runtime.app import runtime_of
 from kinerja_runtime.logging import get_logger
-from kinerja_runtime.problems import TooManyRequests, problem_response
+from kinerja_runtime.refusals import Refused, TooMany, Unavailable
 
 from feedback_service.adapters.rate_limits import LimiterUnavailable, RateLimits, Rule
 from feedback_service.entrypoints.client_address import client_address
@@ -22,10 +22,21 @@ LIMITS_KEY = "public_rate_limits"
 RETRY_WHEN_UNAVAILABLE_SECONDS = 5
 
 
-class RateLimited(TooManyRequests):
-    def __init__(self, detail: str, retry_after: int):
-        super().__init__(detail, retry_after=retry_after)
+class RateLimited(TooMany):
+    """429: over one of the public limits; Retry-After (and ``retry_after``) says when to try again."""
+
+    def __init__(self, reason: str, retry_after: int):
+        super().__init__(reason, retry_after=retry_after)
         self.retry_after = retry_after
+
+
+class LimitsUnavailable(Unavailable):
+    """503: the shared store of the limits does not answer, so the public routes are refused."""
+
+    retry_after = RETRY_WHEN_UNAVAILABLE_SECONDS
+
+    def __init__(self):
+        super().__init__("the public survey is briefly unavailable; try again shortly")
 
 
 @dataclass
@@ -39,8 +50,12 @@ class PublicRateLimits:
 
     async def check(self, rule: Rule, *identity: str, what: str) -> None:
         """Count one request of ``identity``; RateLimited beyond the rule (``what`` names the
-        kind of request in the answer; never the identity)."""
-        wait = await self.limits.admit(rule, *identity)
+        kind of request in the answer; never the identity), LimitsUnavailable when the store
+        of the limits does not answer."""
+        try:
+            wait = await self.limits.admit(rule, *identity)
+        except LimiterUnavailable as exc:
+            raise LimitsUnavailable() from exc
         if wait is not None:
             raise RateLimited(f"{what}: {rule.describe()}; try again in {wait} s", retry_after=wait)
 
@@ -72,20 +87,20 @@ def install_rate_limits(app: FastAPI, settings: SurveySettings) -> PublicRateLim
     guard = PublicRateLimits(RateLimits(settings), list(settings.trusted_proxies))
     runtime_of(app).extras[LIMITS_KEY] = guard
 
-    @app.exception_handler(RateLimited)
-    async def on_rate_limited(request: Request, exc: RateLimited):
-        response = problem_response(request, exc.status, exc.title, exc.detail, **exc.extensions)
-        response.headers["Retry-After"] = str(exc.retry_after)
-        return response
+    answer = app.exception_handlers[Refused]  # the runtime's problem+json answer to a refusal
 
-    @app.exception_handler(LimiterUnavailable)
-    async def on_unavailable(request: Request, exc: LimiterUnavailable):
-        # No client address in the log: it is personal data, and the outage is the news.
-        log.warning("rate-limit store unavailable; public survey route refused", error=str(exc), path=request.url.path)
-        response = problem_response(
-            request, 503, "Service unavailable", "the public survey is briefly unavailable; try again shortly"
-        )
-        response.headers["Retry-After"] = str(RETRY_WHEN_UNAVAILABLE_SECONDS)
+    @app.exception_handler(RateLimited)
+    @app.exception_handler(LimitsUnavailable)
+    async def retry_later(request: Request, exc: RateLimited | LimitsUnavailable):
+        if isinstance(exc, LimitsUnavailable):
+            # No client address in the log: it is personal data, and the outage is the news.
+            log.warning(
+                "rate-limit store unavailable; public survey route refused",
+                error=str(exc.__cause__),
+                path=request.url.path,
+            )
+        response = await answer(request, exc)
+        response.headers["Retry-After"] = str(exc.retry_after)
         return response
 
     started = app.router.lifespan_context

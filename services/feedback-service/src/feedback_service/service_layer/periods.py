@@ -1,60 +1,54 @@
-"""Reads of the roster's period projection that the feedback use cases share."""
+"""The performance periods as the feedback use cases need them, read from the roster projection."""
 
+from collections.abc import Sequence
 from datetime import date
 
-from kinerja_runtime import roster
-from kinerja_runtime.problems import Conflict, NotFound
-from kinerja_runtime.roster import known_periods
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from kinerja_runtime.refusals import NotFound, WrongState
+from kinerja_runtime.roster import KnownPeriod
 
-NO_SUCH_PERIOD = "no such period"  # what roster.period answers for a missing one
+from feedback_service.service_layer.unit_of_work import FeedbackUnitOfWork
 
-
-async def open_period_or_conflict(session: AsyncSession, agency_id: str, period_id: str) -> None:
-    period = await roster.period(session, agency_id, period_id)
-    if period.status != "open":
-        raise Conflict("the period is closed; no feedback can be recorded")
+NO_SUCH_PERIOD = "no such period"
+PERIOD_CLOSED = "the period is closed; no feedback can be recorded"
 
 
-async def period_checkpoints(session: AsyncSession, agency_id: str, period_id: str) -> list[dict]:
-    row = (
-        await session.execute(
-            select(known_periods.c.checkpoints).where(
-                known_periods.c.agency_id == agency_id,
-                known_periods.c.period_id == period_id,
-            )
-        )
-    ).first()
-    if row is None:
+async def open_period(uow: FeedbackUnitOfWork, agency_id: str, period_id: str) -> KnownPeriod:
+    """The period, which must be known and open to record feedback in."""
+    period = await uow.roster.period(agency_id, period_id)
+    if period is None:
         raise NotFound(NO_SUCH_PERIOD)
-    return list(row.checkpoints or [])
+    if not period.is_open:
+        raise WrongState(PERIOD_CLOSED)
+    return period
 
 
-async def current_open_period(session: AsyncSession, agency_id: str, today: date) -> str | None:
-    """The agency's open period: the one covering today, else the latest opened one."""
-    rows = (
-        await session.execute(
-            select(known_periods.c.period_id, known_periods.c.starts_on, known_periods.c.ends_on)
-            .where(known_periods.c.agency_id == agency_id, known_periods.c.status == "open")
-            .order_by(known_periods.c.starts_on.desc())
-        )
-    ).all()
-    covering = [r.period_id for r in rows if r.starts_on <= today <= r.ends_on]
+async def period_checkpoints(uow: FeedbackUnitOfWork, *, agency_id: str, period_id: str) -> dict:
+    """The period's checkpoints a feedback round can evaluate."""
+    async with uow:
+        period = await uow.roster.period(agency_id, period_id)
+    if period is None:
+        raise NotFound(NO_SUCH_PERIOD)
+    return {"period_id": period_id, "checkpoints": period.checkpoints}
+
+
+def _covers(period: KnownPeriod, today: date) -> bool:
+    return period.starts_on is not None and period.ends_on is not None and period.starts_on <= today <= period.ends_on
+
+
+def current_open_period(periods: Sequence[KnownPeriod], today: date) -> str | None:
+    """Of the agency's periods (latest start first), the open one: the one covering today,
+    else the latest opened one."""
+    open_ones = [p for p in periods if p.is_open]
+    covering = [p.period_id for p in open_ones if _covers(p, today)]
     if covering:
         return covering[0]
-    return rows[0].period_id if rows else None
+    return open_ones[0].period_id if open_ones else None
 
 
-async def period_to_report(session: AsyncSession, agency_id: str, today: date) -> str | None:
+def period_to_report(periods: Sequence[KnownPeriod], today: date) -> str | None:
     """The period a satisfaction report shows when none is named: the open one, else the latest
     (after the year closes its IKM stays readable, at the counter's QR code too)."""
-    found = await current_open_period(session, agency_id, today)
+    found = current_open_period(periods, today)
     if found is not None:
         return found
-    return await session.scalar(
-        select(known_periods.c.period_id)
-        .where(known_periods.c.agency_id == agency_id)
-        .order_by(known_periods.c.starts_on.desc())
-        .limit(1)
-    )
+    return periods[0].period_id if periods else None

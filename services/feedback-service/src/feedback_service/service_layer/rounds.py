@@ -7,92 +7,70 @@ of anonymous answers cannot be watched growing from 3 to 4 while the round is op
 
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import datetime
 
 from kinerja_contracts import FeedbackReceived, PerformancePeriodClosed, PerformancePeriodClosedV1
 from kinerja_contracts.vocabulary import BerakhlakValue, Ekspektasi, FeedbackSource
-from kinerja_runtime import access_log, bulk, roster
+from kinerja_runtime import access_log
 from kinerja_runtime.access_log import Kind
 from kinerja_runtime.messaging import Delivered
-from kinerja_runtime.problems import Conflict, Forbidden, NotFound, Unprocessable
-from kinerja_runtime.uow import UnitOfWork
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from kinerja_runtime.refusals import NotFound, NotPermitted, WrongState
+from kinerja_runtime.roster import KnownEmployee
 
-from feedback_service.adapters.orm import feedback, feedback_rounds, round_givers
+from feedback_service.adapters.answers import GivenAnswer, StoredAnswer
+from feedback_service.adapters.rounds import RoundRow
 from feedback_service.domain import rounds as rounds_rules
 from feedback_service.domain.anonymity import Answer, feedback_view
-from feedback_service.domain.model import FeedbackRefused, Giver, check_complete
+from feedback_service.domain.model import Giver, check_complete
 from feedback_service.domain.rounds import (
     FeedbackRound,
     Nomination,
-    NotAGiver,
-    RoundClosed,
     RoundRefused,
     RoundStatus,
     check_checkpoint,
     check_nominations,
 )
-from feedback_service.service_layer.periods import open_period_or_conflict, period_checkpoints
+from feedback_service.service_layer.periods import open_period
+from feedback_service.service_layer.unit_of_work import FeedbackUnitOfWork
 
 NO_SUCH_ROUND = "no such feedback round"
-NO_SUCH_EMPLOYEE = "no such employee"  # what roster.employee answers for a missing one
+NO_SUCH_EMPLOYEE = "no such employee"
 UNKNOWN_GIVER = "no such employee in this agency"
 STILL_OPEN = "a round for this employee and checkpoint is still open; close it first"
+MANAGERS_ONLY = "only HR or the employee's appraiser may do this"
 
 
-def refusal(rule: str, field: str | None) -> Unprocessable:
-    """A refused request as a 422 naming the rule, and the field at fault (by position, never a NIP)
-    the way a validation error names it, so a form shows it next to that field."""
-    if field is None:
-        return Unprocessable(rule)
-    return Unprocessable(f"{field}: {rule}", errors=[{"field": field, "message": rule}])
-
-
-def manages(caller: Giver, employee: roster.KnownEmployee) -> bool:
+def manages(caller: Giver, employee: KnownEmployee) -> bool:
     return rounds_rules.manages(caller.nip, caller.is_hr, employee.nip, employee.appraiser_nip)
 
 
-async def _load(
-    session: AsyncSession, agency_id: str, round_id: str, *, lock: bool = False
-) -> tuple[dict, FeedbackRound]:
-    query = select(feedback_rounds).where(
-        feedback_rounds.c.agency_id == agency_id, feedback_rounds.c.round_id == round_id
-    )
-    # Answers and closing lock the round row, so no answer slips in after a concurrent close.
-    row = (await session.execute(query.with_for_update() if lock else query)).first()
-    if row is None:
+async def _round_or_404(
+    uow: FeedbackUnitOfWork, agency_id: str, round_id: str, *, lock: bool = False
+) -> tuple[RoundRow, FeedbackRound]:
+    found = await uow.rounds.get(agency_id, round_id, lock=lock)
+    if found is None:
         raise NotFound(NO_SUCH_ROUND)
-    givers = (await session.execute(select(round_givers).where(round_givers.c.round_id == round_id))).all()
-    found = FeedbackRound(
-        round_id=round_id,
-        nip=row.nip,
-        checkpoint_id=row.checkpoint_id,
-        givers={g.giver_nip: FeedbackSource(g.source) for g in givers},
-        status=RoundStatus(row.status),
-    )
-    return dict(row._mapping), found
+    return found
 
 
-async def _manager_or_403(session: AsyncSession, agency_id: str, nip: str, caller: Giver) -> roster.KnownEmployee:
-    employee = await roster.employee(session, agency_id, nip)
-    if not manages(caller, employee):
-        raise Forbidden("only HR or the employee's appraiser may do this")
+async def _employee_or_404(uow: FeedbackUnitOfWork, agency_id: str, nip: str) -> KnownEmployee:
+    employee = await uow.roster.employee(agency_id, nip)
+    if employee is None:
+        raise NotFound(NO_SUCH_EMPLOYEE)  # never echo the NIP (issue 8, item 6)
     return employee
 
 
-async def _summary(session: AsyncSession, row: dict, found: FeedbackRound) -> dict:
+async def _manager_or_403(uow: FeedbackUnitOfWork, agency_id: str, nip: str, caller: Giver) -> KnownEmployee:
+    employee = await _employee_or_404(uow, agency_id, nip)
+    if not manages(caller, employee):
+        raise NotPermitted(MANAGERS_ONLY)
+    return employee
+
+
+async def _summary(uow: FeedbackUnitOfWork, row: RoundRow, found: FeedbackRound) -> dict:
     """The round as HR and the appraiser see it: counts per giver kind, never who answered."""
-    answered = dict(
-        (
-            await session.execute(
-                select(feedback.c.source, func.count())
-                .where(feedback.c.round_id == found.round_id)
-                .group_by(feedback.c.source)
-            )
-        ).all()
-    )
+    answered = await uow.answers.per_source(found.round_id)
     givers = {
         s.value: {"named": sum(1 for g in found.givers.values() if g is s), "answered": answered.get(s.value, 0)}
         for s in FeedbackSource
@@ -100,17 +78,17 @@ async def _summary(session: AsyncSession, row: dict, found: FeedbackRound) -> di
     return {
         "round_id": found.round_id,
         "nip": found.nip,
-        "period_id": row["period_id"],
+        "period_id": row.period_id,
         "checkpoint_id": found.checkpoint_id,
         "status": found.status.value,
         "givers": givers,
-        "opened_at": row["opened_at"],
-        "closed_at": row["closed_at"],
+        "opened_at": row.opened_at,
+        "closed_at": row.closed_at,
     }
 
 
 async def open_round(
-    uow: UnitOfWork,
+    uow: FeedbackUnitOfWork,
     *,
     agency_id: str,
     caller: Giver,
@@ -120,70 +98,46 @@ async def open_round(
     nominations: list[Nomination],
 ) -> dict:
     async with uow:
-        session = uow.session
-        employee = await _manager_or_403(session, agency_id, nip, caller)
-        await open_period_or_conflict(session, agency_id, period_id)
-        try:
-            check_checkpoint(
-                checkpoint_id, [c["checkpoint_id"] for c in await period_checkpoints(session, agency_id, period_id)]
-            )
-            check_nominations(
-                nominations, employee_nip=nip, appraiser_nip=employee.appraiser_nip, opener_nip=caller.nip
-            )
-        except RoundRefused as exc:
-            raise refusal(str(exc), exc.field) from exc
+        employee = await _manager_or_403(uow, agency_id, nip, caller)
+        period = await open_period(uow, agency_id, period_id)
+        check_checkpoint(checkpoint_id, [c["checkpoint_id"] for c in period.checkpoints])
+        check_nominations(nominations, employee_nip=nip, appraiser_nip=employee.appraiser_nip, opener_nip=caller.nip)
+        # The appraiser may sit outside the agency's roster (e.g. the head of another unit);
+        # every other giver must be a colleague the roster knows.
+        colleagues = [n.nip for n in nominations if n.source is not FeedbackSource.APPRAISER]
+        known = await uow.roster.employees(agency_id, colleagues) if colleagues else {}
         for index, n in enumerate(nominations):
-            # The appraiser may sit outside the agency's roster (e.g. the head of another unit);
-            # every other giver must be a colleague the roster knows.
-            if n.source is not FeedbackSource.APPRAISER:
-                try:
-                    await roster.employee(session, agency_id, n.nip)
-                except NotFound as exc:  # a field of the request, not a missing object of the route
-                    raise refusal(UNKNOWN_GIVER, f"givers.{index}.nip") from exc
-        already = await session.scalar(
-            select(feedback_rounds.c.round_id).where(
-                feedback_rounds.c.agency_id == agency_id,
-                feedback_rounds.c.period_id == period_id,
-                feedback_rounds.c.nip == nip,
-                feedback_rounds.c.status == RoundStatus.OPEN.value,
-                feedback_rounds.c.checkpoint_id.is_(None)
-                if checkpoint_id is None
-                else feedback_rounds.c.checkpoint_id == checkpoint_id,
-            )
-        )
+            if n.source is not FeedbackSource.APPRAISER and n.nip not in known:
+                # A field of the request, not a missing object of the route.
+                raise RoundRefused(UNKNOWN_GIVER, field=f"givers.{index}.nip")
+        already = await uow.rounds.open_round_id(agency_id, period_id, nip, checkpoint_id)
         if already:
-            raise Conflict(STILL_OPEN, round_id=already)
-        round_id = str(uuid.uuid4())
-        row = {
-            "round_id": round_id,
-            "agency_id": agency_id,
-            "period_id": period_id,
-            "nip": nip,
-            "checkpoint_id": checkpoint_id,
-            "status": RoundStatus.OPEN.value,
-            "opened_by": caller.nip,
-            "opened_at": datetime.now(UTC),
-            "closed_at": None,
-        }
-        try:
-            await session.execute(insert(feedback_rounds).values(**row))
-        except IntegrityError as exc:
-            # A concurrent open won the race past the check above: the partial unique index
-            # (one open round per employee, period and checkpoint) refused this one.
-            raise Conflict(STILL_OPEN) from exc
-        await session.execute(
-            insert(round_givers),
-            [{"round_id": round_id, "giver_nip": n.nip, "source": n.source.value} for n in nominations],
+            raise WrongState(STILL_OPEN, round_id=already)
+        row = RoundRow(
+            round_id=str(uuid.uuid4()),
+            agency_id=agency_id,
+            period_id=period_id,
+            nip=nip,
+            checkpoint_id=checkpoint_id,
+            status=RoundStatus.OPEN,
+            opened_by=caller.nip,
+            opened_at=uow.clock.now(),
         )
-        found = FeedbackRound(round_id, nip, checkpoint_id, {n.nip: n.source for n in nominations}, RoundStatus.OPEN)
-        summary = await _summary(session, row, found)
-        await access_log.record_change(uow, Kind.FEEDBACK_ROUND, round_id, nip)
+        if not await uow.rounds.add(row, nominations):
+            # A concurrent open won the race past the check above (one open round per
+            # employee, period and checkpoint).
+            raise WrongState(STILL_OPEN)
+        found = FeedbackRound(
+            row.round_id, nip, checkpoint_id, {n.nip: n.source for n in nominations}, RoundStatus.OPEN
+        )
+        summary = await _summary(uow, row, found)
+        await access_log.record_change(uow, Kind.FEEDBACK_ROUND, row.round_id, nip)
         await uow.commit()
     return summary
 
 
 async def answer_round(
-    uow: UnitOfWork,
+    uow: FeedbackUnitOfWork,
     *,
     agency_id: str,
     round_id: str,
@@ -195,152 +149,116 @@ async def answer_round(
     round's answers are published (see close_round). Not in the access log: the entry would
     name the giver to the employee, whose peers answer anonymously (ADR 0008)."""
     async with uow:
-        session = uow.session
-        row, found = await _load(session, agency_id, round_id, lock=True)
-        try:
-            source = found.source_for(giver_nip)
-            check_complete(ratings)
-        except NotAGiver as exc:
-            raise Forbidden(str(exc)) from exc
-        except RoundClosed as exc:
-            raise Conflict(str(exc)) from exc
-        except FeedbackRefused as exc:
-            raise Unprocessable(str(exc)) from exc
-        await open_period_or_conflict(session, agency_id, row["period_id"])
-        now = datetime.now(UTC)
-        values = {"ratings": {k.value: v.value for k, v in ratings.items()}, "comment": comment, "submitted_at": now}
-        feedback_id = await session.scalar(
-            select(feedback.c.feedback_id).where(
-                feedback.c.round_id == round_id,
-                feedback.c.giver_nip == giver_nip,
-            )
-        )
+        row, found = await _round_or_404(uow, agency_id, round_id, lock=True)
+        source = found.source_for(giver_nip)
+        check_complete(ratings)
+        await open_period(uow, agency_id, row.period_id)
+        now = uow.clock.now()
+        stored_ratings = {k.value: v.value for k, v in ratings.items()}
+        feedback_id = await uow.answers.id_of(round_id, giver_nip)
         replaced = feedback_id is not None
-        if replaced:
-            await session.execute(update(feedback).where(feedback.c.feedback_id == feedback_id).values(**values))
+        if feedback_id is not None:
+            await uow.answers.replace(feedback_id, ratings=stored_ratings, comment=comment, submitted_at=now)
         else:
             feedback_id = str(uuid.uuid4())
-            await session.execute(
-                insert(feedback).values(
+            await uow.answers.add(
+                StoredAnswer(
                     feedback_id=feedback_id,
                     agency_id=agency_id,
-                    period_id=row["period_id"],
+                    period_id=row.period_id,
                     nip=found.nip,
-                    source=source.value,
+                    source=source,
                     giver_nip=giver_nip,
+                    ratings=stored_ratings,
+                    comment=comment,
+                    submitted_at=now,
                     round_id=round_id,
                     checkpoint_id=found.checkpoint_id,
-                    **values,
                 )
             )
         await uow.commit()
     return {"feedback_id": feedback_id, "round_id": round_id, "source": source.value, "replaced": replaced}
 
 
-async def close_round(uow: UnitOfWork, *, agency_id: str, round_id: str, caller: Giver) -> dict:
+async def close_round(uow: FeedbackUnitOfWork, *, agency_id: str, round_id: str, caller: Giver) -> dict:
     async with uow:
-        session = uow.session
-        row, found = await _load(session, agency_id, round_id, lock=True)
-        await _manager_or_403(session, agency_id, found.nip, caller)
-        try:
-            found.check_can_close()
-        except RoundClosed as exc:
-            raise Conflict(str(exc)) from exc
-        row |= {"status": RoundStatus.CLOSED.value, "closed_at": datetime.now(UTC)}
-        await _close(uow, [round_id], row["closed_at"])
-        found = FeedbackRound(found.round_id, found.nip, found.checkpoint_id, found.givers, RoundStatus.CLOSED)
-        summary = await _summary(session, row, found)
+        row, found = await _round_or_404(uow, agency_id, round_id, lock=True)
+        await _manager_or_403(uow, agency_id, found.nip, caller)
+        found.check_can_close()
+        closed_at = uow.clock.now()
+        await _close(uow, [round_id], closed_at)
+        row = replace(row, status=RoundStatus.CLOSED, closed_at=closed_at)
+        found = replace(found, status=RoundStatus.CLOSED)
+        summary = await _summary(uow, row, found)
         await access_log.record_change(uow, Kind.FEEDBACK_ROUND, round_id, found.nip)
         await uow.commit()
     return summary
 
 
 async def _close(
-    uow: UnitOfWork, round_ids: Sequence[str], closed_at: datetime, causes: Sequence[Delivered] | None = None
+    uow: FeedbackUnitOfWork,
+    round_ids: Sequence[str],
+    closed_at: datetime,
+    causes: Sequence[Delivered] | None = None,
 ) -> None:
     """Close the (locked, open) rounds and publish their answers, one FeedbackReceived per giver
     in feedback_id order (random), so the order says nothing of who answered when. ``causes``:
     the event that closed them, per round."""
     if not round_ids:
         return
-    session = uow.session
-    await session.execute(
-        update(feedback_rounds)
-        .where(feedback_rounds.c.round_id.in_(round_ids))
-        .values(
-            status=RoundStatus.CLOSED.value,
-            closed_at=closed_at,
-        )
-    )
-    rows = (
-        await session.execute(
-            select(feedback).where(feedback.c.round_id.in_(round_ids)).order_by(feedback.c.feedback_id)
-        )
-    ).all()
+    await uow.rounds.close(round_ids, closed_at)
+    answers = await uow.answers.of_rounds(round_ids)
     events = [
         FeedbackReceived(
-            agency_id=r.agency_id,
-            period_id=r.period_id,
-            nip=r.nip,
-            feedback_id=r.feedback_id,
-            source=r.source,
-            ratings=r.ratings,
-            submitted_at=r.submitted_at,
-            round_id=r.round_id,
-            checkpoint_id=r.checkpoint_id,
+            agency_id=a.agency_id,
+            period_id=a.period_id,
+            nip=a.nip,
+            feedback_id=a.feedback_id,
+            source=a.source,
+            ratings=a.ratings,
+            submitted_at=a.submitted_at,
+            round_id=a.round_id,
+            checkpoint_id=a.checkpoint_id,
         )
-        for r in rows
+        for a in answers
     ]
-    cause_of = dict(zip(round_ids, causes, strict=True)) if causes else {}
+    cause_of: dict[str | None, Delivered] = dict(zip(round_ids, causes, strict=True)) if causes else {}
     await uow.publish_many(
-        events, causes=[cause_of[e.round_id].envelope.attributes for e in events] if causes else None
+        events, causes=[cause_of[a.round_id].envelope.attributes for a in answers] if causes else None
     )
 
 
 async def on_periods_closed(
-    batch: Sequence[Delivered[PerformancePeriodClosed | PerformancePeriodClosedV1]], uow: UnitOfWork
+    batch: Sequence[Delivered[PerformancePeriodClosed | PerformancePeriodClosedV1]], uow: FeedbackUnitOfWork
 ) -> None:
     """A closed period takes no more answers: its rounds still open close with it, and their
     answers are published, so appraisal-service gets them (within its settle time)."""
     closed = {(d.event.agency_id, d.event.period_id): d for d in batch}
-    rows = (
-        await uow.session.execute(
-            select(feedback_rounds.c.round_id, feedback_rounds.c.agency_id, feedback_rounds.c.period_id)
-            .where(
-                bulk.keyed_in(feedback_rounds, ["agency_id", "period_id"], closed),
-                feedback_rounds.c.status == RoundStatus.OPEN.value,
-            )
-            .order_by(feedback_rounds.c.round_id)
-            .with_for_update()
-        )
-    ).all()
+    found = await uow.rounds.open_in_periods(closed)
     await _close(
-        uow, [r.round_id for r in rows], datetime.now(UTC), causes=[closed[r.agency_id, r.period_id] for r in rows]
+        uow,
+        [r.round_id for r in found],
+        uow.clock.now(),
+        causes=[closed[r.agency_id, r.period_id] for r in found],
     )
 
 
-async def round_summary(uow: UnitOfWork, *, agency_id: str, round_id: str, caller: Giver) -> dict:
+async def round_summary(uow: FeedbackUnitOfWork, *, agency_id: str, round_id: str, caller: Giver) -> dict:
     async with uow:
-        row, found = await _load(uow.session, agency_id, round_id)
-        try:
-            await _manager_or_403(uow.session, agency_id, found.nip, caller)
-        except (Forbidden, NotFound) as exc:
-            raise NotFound(NO_SUCH_ROUND) from exc  # a refused read answers like a missing round
-        summary = await _summary(uow.session, row, found)
+        row, found = await _round_or_404(uow, agency_id, round_id)
+        employee = await uow.roster.employee(agency_id, found.nip)
+        if employee is None or not manages(caller, employee):
+            raise NotFound(NO_SUCH_ROUND)  # a refused read answers like a missing round
+        summary = await _summary(uow, row, found)
         await access_log.record_read(uow, Kind.FEEDBACK_ROUND, round_id, found.nip)
     return summary
 
 
-async def _answers(session: AsyncSession, *where) -> list[Answer]:
-    rows = (
-        await session.execute(
-            select(feedback.c.source, feedback.c.ratings, feedback.c.giver_nip, feedback.c.comment).where(*where)
-        )
-    ).all()
-    return [Answer(FeedbackSource(r.source), r.ratings, r.giver_nip, r.comment) for r in rows]
+def _answers(given: list[GivenAnswer]) -> list[Answer]:
+    return [Answer(a.source, a.ratings, a.giver_nip, a.comment) for a in given]
 
 
-def _reader_view(caller: Giver, employee: roster.KnownEmployee, *, missing: str) -> bool:
+def _reader_view(caller: Giver, employee: KnownEmployee, *, missing: str) -> bool:
     """True for the manager's view, False for the employee's; anyone else is refused exactly
     as if the object (``missing`` says which kind) did not exist, so a refusal reveals nothing."""
     if caller.nip == employee.nip:
@@ -350,20 +268,19 @@ def _reader_view(caller: Giver, employee: roster.KnownEmployee, *, missing: str)
     raise NotFound(missing)
 
 
-async def round_results(uow: UnitOfWork, *, agency_id: str, round_id: str, caller: Giver) -> dict:
+async def round_results(uow: FeedbackUnitOfWork, *, agency_id: str, round_id: str, caller: Giver) -> dict:
     async with uow:
-        row, found = await _load(uow.session, agency_id, round_id)
-        try:
-            employee = await roster.employee(uow.session, agency_id, found.nip)
-        except NotFound as exc:
-            raise NotFound(NO_SUCH_ROUND) from exc
+        row, found = await _round_or_404(uow, agency_id, round_id)
+        employee = await uow.roster.employee(agency_id, found.nip)
+        if employee is None:
+            raise NotFound(NO_SUCH_ROUND)
         for_manager = _reader_view(caller, employee, missing=NO_SUCH_ROUND)
-        answers = await _answers(uow.session, feedback.c.round_id == round_id)
+        answers = _answers(await uow.answers.of_round(round_id))
         await access_log.record_read(uow, Kind.FEEDBACK_ROUND, round_id, found.nip)
     return {
         "round_id": round_id,
         "nip": found.nip,
-        "period_id": row["period_id"],
+        "period_id": row.period_id,
         "checkpoint_id": found.checkpoint_id,
         "status": found.status.value,
         "sources": feedback_view(
@@ -372,48 +289,30 @@ async def round_results(uow: UnitOfWork, *, agency_id: str, round_id: str, calle
     }
 
 
-async def period_feedback(uow: UnitOfWork, *, agency_id: str, period_id: str, nip: str, caller: Giver) -> dict:
+async def period_feedback(uow: FeedbackUnitOfWork, *, agency_id: str, period_id: str, nip: str, caller: Giver) -> dict:
     """All the period's feedback about an employee, one view per round (and one for feedback
     given outside rounds, which can no longer change). Each group is shown only on its own,
     never merged, so comparing views cannot isolate a single anonymous answer."""
     async with uow:
-        session = uow.session
-        employee = await roster.employee(session, agency_id, nip)
+        employee = await _employee_or_404(uow, agency_id, nip)
         for_manager = _reader_view(caller, employee, missing=NO_SUCH_EMPLOYEE)
-        rounds = (
-            await session.execute(
-                select(feedback_rounds)
-                .where(
-                    feedback_rounds.c.agency_id == agency_id,
-                    feedback_rounds.c.period_id == period_id,
-                    feedback_rounds.c.nip == nip,
-                )
-                .order_by(feedback_rounds.c.opened_at)
-            )
-        ).all()
         views = []
-        for r in rounds:
-            answers = await _answers(session, feedback.c.round_id == r.round_id)
+        for r in await uow.rounds.of_employee(agency_id, period_id, nip):
+            answers = _answers(await uow.answers.of_round(r.round_id))
             views.append(
                 {
                     "round_id": r.round_id,
                     "checkpoint_id": r.checkpoint_id,
-                    "status": r.status,
+                    "status": r.status.value,
                     "sources": feedback_view(
                         answers,
                         for_manager=for_manager,
                         reader_nip=caller.nip,
-                        final=r.status == RoundStatus.CLOSED.value,
+                        final=r.status is RoundStatus.CLOSED,
                     ),
                 }
             )
-        outside = await _answers(
-            session,
-            feedback.c.agency_id == agency_id,
-            feedback.c.period_id == period_id,
-            feedback.c.nip == nip,
-            feedback.c.round_id.is_(None),
-        )
+        outside = _answers(await uow.answers.outside_rounds(agency_id, period_id, nip))
         await access_log.record_read(uow, Kind.FEEDBACK, period_id, nip)
     return {
         "nip": nip,
@@ -423,46 +322,20 @@ async def period_feedback(uow: UnitOfWork, *, agency_id: str, period_id: str, ni
     }
 
 
-async def assigned_rounds(uow: UnitOfWork, *, agency_id: str, giver_nip: str) -> list[dict]:
+async def assigned_rounds(uow: FeedbackUnitOfWork, *, agency_id: str, giver_nip: str) -> list[dict]:
     """The open rounds the caller was named in, and whether they have answered yet (not in the
     access log, as answering is not: it would name a giver to the employee)."""
     async with uow:
-        rows = (
-            await uow.session.execute(
-                select(
-                    feedback_rounds.c.round_id,
-                    feedback_rounds.c.nip,
-                    feedback_rounds.c.period_id,
-                    feedback_rounds.c.checkpoint_id,
-                    round_givers.c.source,
-                )
-                .join(round_givers, round_givers.c.round_id == feedback_rounds.c.round_id)
-                .where(
-                    feedback_rounds.c.agency_id == agency_id,
-                    feedback_rounds.c.status == RoundStatus.OPEN.value,
-                    round_givers.c.giver_nip == giver_nip,
-                )
-                .order_by(feedback_rounds.c.opened_at)
-            )
-        ).all()
-        answered = set(
-            (
-                await uow.session.execute(
-                    select(feedback.c.round_id).where(
-                        feedback.c.giver_nip == giver_nip,
-                        feedback.c.round_id.in_([r.round_id for r in rows]),
-                    )
-                )
-            ).scalars()
-        )
+        assigned = await uow.rounds.assigned_to(agency_id, giver_nip)
+        answered = await uow.answers.answered_rounds(giver_nip, [a.round_id for a in assigned]) if assigned else set()
     return [
         {
-            "round_id": r.round_id,
-            "nip": r.nip,
-            "period_id": r.period_id,
-            "checkpoint_id": r.checkpoint_id,
-            "source": r.source,
-            "answered": r.round_id in answered,
+            "round_id": a.round_id,
+            "nip": a.nip,
+            "period_id": a.period_id,
+            "checkpoint_id": a.checkpoint_id,
+            "source": a.source.value,
+            "answered": a.round_id in answered,
         }
-        for r in rows
+        for a in assigned
     ]

@@ -1,6 +1,7 @@
-"""Loading and saving periods with their checkpoints and IKU, and the state a closing period reports."""
+"""Periods with their checkpoints, the state a closing period reports, and each period's IKU."""
 
 from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from target_service.adapters.orm import employees, iku, period_checkpoints, periods, realizations, skp
@@ -47,110 +48,124 @@ async def _load(session: AsyncSession, *where, lock: str | None = None) -> list[
     ]
 
 
-async def period(session: AsyncSession, agency_id: str, period_id: str, lock: str | None = None) -> Period | None:
-    """``lock``: ``"share"`` for a change that must land before the period closes, ``"update"`` to close it."""
-    found = await _load(session, periods.c.agency_id == agency_id, periods.c.period_id == period_id, lock=lock)
-    return found[0] if found else None
-
-
-async def period_of_year(session: AsyncSession, agency_id: str, year: int) -> Period | None:
-    found = await _load(session, periods.c.agency_id == agency_id, periods.c.year == year)
-    return found[0] if found else None
-
-
-async def all_periods(session: AsyncSession, agency_id: str) -> list[Period]:
-    return await _load(session, periods.c.agency_id == agency_id)
-
-
-async def add_period(session: AsyncSession, p: Period) -> None:
-    await session.execute(
-        insert(periods).values(
-            period_id=p.period_id,
-            agency_id=p.agency_id,
-            year=p.year,
-            starts_on=p.starts_on,
-            ends_on=p.ends_on,
-            status=p.status.value,
-            closed_at=p.closed_at,
-        )
-    )
-    if p.checkpoints:
-        await session.execute(
-            insert(period_checkpoints),
-            [
-                {
-                    "period_id": p.period_id,
-                    "checkpoint_id": c.checkpoint_id,
-                    "name": c.name,
-                    "starts_on": c.starts_on,
-                    "ends_on": c.ends_on,
-                    "position": n,
-                }
-                for n, c in enumerate(p.checkpoints)
-            ],
-        )
-
-
-async def save_period(session: AsyncSession, p: Period) -> None:
-    await session.execute(
-        update(periods).where(periods.c.period_id == p.period_id).values(status=p.status.value, closed_at=p.closed_at)
-    )
-
-
-async def closing_state(
-    session: AsyncSession, agency_id: str, period_id: str
-) -> list[tuple[str, str | None, int | None, int]]:
-    """For every employee on the roster: (nip, skp_id with a version in force, that version, realisation count)."""
-    in_force = and_(
-        skp.c.agency_id == employees.c.agency_id,
-        skp.c.nip == employees.c.nip,
-        skp.c.period_id == period_id,
-        skp.c.version.is_not(None),
-    )
-    counts = (
-        select(realizations.c.skp_id, func.count().label("n"))
-        .where(realizations.c.agency_id == agency_id)
-        .group_by(realizations.c.skp_id)
-        .subquery()
-    )
-    rows = await session.execute(
-        select(employees.c.nip, skp.c.skp_id, skp.c.version, func.coalesce(counts.c.n, 0))
-        .select_from(employees.outerjoin(skp, in_force).outerjoin(counts, counts.c.skp_id == skp.c.skp_id))
-        .where(employees.c.agency_id == agency_id)
-        .order_by(employees.c.nip)
-    )
-    return [(r[0], r[1], r[2], int(r[3]) if r[1] else 0) for r in rows]
-
-
-# --- IKU ---------------------------------------------------------------------------------
 def _iku(row) -> Iku:
     return Iku(row.iku_id, row.period_id, row.code, row.description, row.target, row.unit, row.higher_is_better)
 
 
-async def iku_of_period(session: AsyncSession, agency_id: str, period_id: str) -> list[Iku]:
-    rows = await session.execute(
-        select(iku).where(iku.c.agency_id == agency_id, iku.c.period_id == period_id).order_by(iku.c.code)
-    )
-    return [_iku(r) for r in rows]
+class PeriodRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
 
+    async def get(self, agency_id: str, period_id: str, lock: str | None = None) -> Period | None:
+        """``lock``: ``"share"`` for a change that must land before the period closes, ``"update"`` to close it."""
+        found = await _load(self.session, periods.c.agency_id == agency_id, periods.c.period_id == period_id, lock=lock)
+        return found[0] if found else None
 
-async def one_iku(session: AsyncSession, agency_id: str, iku_id: str) -> Iku | None:
-    row = (await session.execute(select(iku).where(iku.c.agency_id == agency_id, iku.c.iku_id == iku_id))).first()
-    return _iku(row) if row else None
+    async def of_year(self, agency_id: str, year: int) -> Period | None:
+        found = await _load(self.session, periods.c.agency_id == agency_id, periods.c.year == year)
+        return found[0] if found else None
 
+    async def all(self, agency_id: str) -> list[Period]:
+        return await _load(self.session, periods.c.agency_id == agency_id)
 
-async def save_iku(session: AsyncSession, agency_id: str, item: Iku, is_new: bool) -> None:
-    values = {
-        "description": item.description,
-        "target": item.target,
-        "unit": item.unit,
-        "higher_is_better": item.higher_is_better,
-    }
-    if is_new:
-        await session.execute(
-            insert(iku).values(
-                iku_id=item.iku_id, agency_id=agency_id, period_id=item.period_id, code=item.code, **values
+    async def add(self, p: Period) -> bool:
+        """False (nothing stored) when the agency already has a period of that year."""
+        try:
+            await self.session.execute(
+                insert(periods).values(
+                    period_id=p.period_id,
+                    agency_id=p.agency_id,
+                    year=p.year,
+                    starts_on=p.starts_on,
+                    ends_on=p.ends_on,
+                    status=p.status.value,
+                    closed_at=p.closed_at,
+                )
             )
+            if p.checkpoints:
+                await self.session.execute(
+                    insert(period_checkpoints),
+                    [
+                        {
+                            "period_id": p.period_id,
+                            "checkpoint_id": c.checkpoint_id,
+                            "name": c.name,
+                            "starts_on": c.starts_on,
+                            "ends_on": c.ends_on,
+                            "position": n,
+                        }
+                        for n, c in enumerate(p.checkpoints)
+                    ],
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    async def save(self, p: Period) -> None:
+        await self.session.execute(
+            update(periods)
+            .where(periods.c.period_id == p.period_id)
+            .values(status=p.status.value, closed_at=p.closed_at)
         )
-    else:
-        await session.execute(update(iku).where(iku.c.iku_id == item.iku_id).values(**values))
+
+    async def closing_state(self, agency_id: str, period_id: str) -> list[tuple[str, str | None, int | None, int]]:
+        """For every employee on the roster: (nip, skp_id with a version in force, that version, realisation count)."""
+        in_force = and_(
+            skp.c.agency_id == employees.c.agency_id,
+            skp.c.nip == employees.c.nip,
+            skp.c.period_id == period_id,
+            skp.c.version.is_not(None),
+        )
+        counts = (
+            select(realizations.c.skp_id, func.count().label("n"))
+            .where(realizations.c.agency_id == agency_id)
+            .group_by(realizations.c.skp_id)
+            .subquery()
+        )
+        rows = await self.session.execute(
+            select(employees.c.nip, skp.c.skp_id, skp.c.version, func.coalesce(counts.c.n, 0))
+            .select_from(employees.outerjoin(skp, in_force).outerjoin(counts, counts.c.skp_id == skp.c.skp_id))
+            .where(employees.c.agency_id == agency_id)
+            .order_by(employees.c.nip)
+        )
+        return [(r[0], r[1], r[2], int(r[3]) if r[1] else 0) for r in rows]
+
+
+class IkuRepository:
+    """The agency's IKU (indikator kinerja utama) of each period."""
+
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def of_period(self, agency_id: str, period_id: str) -> list[Iku]:
+        rows = await self.session.execute(
+            select(iku).where(iku.c.agency_id == agency_id, iku.c.period_id == period_id).order_by(iku.c.code)
+        )
+        return [_iku(r) for r in rows]
+
+    async def get(self, agency_id: str, iku_id: str) -> Iku | None:
+        row = (
+            await self.session.execute(select(iku).where(iku.c.agency_id == agency_id, iku.c.iku_id == iku_id))
+        ).first()
+        return _iku(row) if row else None
+
+    async def save(self, agency_id: str, item: Iku, is_new: bool) -> bool:
+        """False (nothing stored) when a new IKU's code was defined meanwhile by another request."""
+        values = {
+            "description": item.description,
+            "target": item.target,
+            "unit": item.unit,
+            "higher_is_better": item.higher_is_better,
+        }
+        try:
+            if is_new:
+                await self.session.execute(
+                    insert(iku).values(
+                        iku_id=item.iku_id, agency_id=agency_id, period_id=item.period_id, code=item.code, **values
+                    )
+                )
+            else:
+                await self.session.execute(update(iku).where(iku.c.iku_id == item.iku_id).values(**values))
+        except IntegrityError:
+            return False
+        return True

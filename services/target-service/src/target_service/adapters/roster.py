@@ -1,39 +1,17 @@
-"""Loading and saving the agency roster, always within one agency."""
-
-from dataclasses import dataclass
+"""The agency roster target-service owns (its ``employees`` table), always within one agency."""
 
 from sqlalchemy import and_, bindparam, delete, exists, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from target_service.adapters.orm import employees, work_units
-from target_service.domain.roster import Employee
+from target_service.domain.roster import Employee, Owner
 
 EMPLOYEE_FIELDS = ("nip", "name", "position", "unit", "appraiser_nip", "unit_id")
 
 
 def _employee(row) -> Employee:
     return Employee(**{f: getattr(row, f) for f in EMPLOYEE_FIELDS})
-
-
-async def roster(session: AsyncSession, agency_id: str) -> dict[str, Employee]:
-    rows = await session.execute(select(employees).where(employees.c.agency_id == agency_id))
-    return {row.nip: _employee(row) for row in rows}
-
-
-async def employee(session: AsyncSession, agency_id: str, nip: str) -> Employee | None:
-    row = (
-        await session.execute(select(employees).where(employees.c.agency_id == agency_id, employees.c.nip == nip))
-    ).first()
-    return _employee(row) if row else None
-
-
-@dataclass(frozen=True)
-class Owner:
-    """An SKP's owner with what cascading needs to know about them (domain.organisation.heads_agency)."""
-
-    employee: Employee
-    appraiser_on_roster: bool
-    heads_root_unit: bool
 
 
 def owner_facts(owner):
@@ -71,64 +49,97 @@ def owner_of(row) -> Owner | None:
     )
 
 
-async def owner(session: AsyncSession, agency_id: str, nip: str) -> Owner | None:
-    """The employee with the facts of :func:`owner_facts`, in one statement."""
-    employee = employees.alias("owner")
-    join, columns = owner_facts(employee)
-    row = (
-        await session.execute(
-            select(*columns).select_from(join(employee)).where(employee.c.agency_id == agency_id, employee.c.nip == nip)
+async def employee_on_roster(session: AsyncSession, agency_id: str, nip: str) -> Employee | None:
+    """The access log's look-up (``kinerja_runtime.access_log.router``): the employee, or None."""
+    return await RosterRepository(session).employee(agency_id, nip)
+
+
+class RosterRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def all(self, agency_id: str) -> dict[str, Employee]:
+        """The agency's whole roster by NIP."""
+        rows = await self.session.execute(select(employees).where(employees.c.agency_id == agency_id))
+        return {row.nip: _employee(row) for row in rows}
+
+    async def employee(self, agency_id: str, nip: str) -> Employee | None:
+        row = (
+            await self.session.execute(
+                select(employees).where(employees.c.agency_id == agency_id, employees.c.nip == nip)
+            )
+        ).first()
+        return _employee(row) if row else None
+
+    async def owner(self, agency_id: str, nip: str) -> Owner | None:
+        """The employee with the facts of :func:`owner_facts`, in one statement."""
+        employee = employees.alias("owner")
+        join, columns = owner_facts(employee)
+        row = (
+            await self.session.execute(
+                select(*columns)
+                .select_from(join(employee))
+                .where(employee.c.agency_id == agency_id, employee.c.nip == nip)
+            )
+        ).first()
+        return owner_of(row) if row else None
+
+    async def page(
+        self, agency_id: str, limit: int, offset: int, appraiser_nip: str | None
+    ) -> tuple[int, list[Employee]]:
+        """(how many, one page of them by NIP): the roster, or one appraiser's team."""
+        where = [employees.c.agency_id == agency_id]
+        if appraiser_nip:
+            where.append(employees.c.appraiser_nip == appraiser_nip)
+        total = await self.session.scalar(select(func.count()).select_from(employees).where(*where))
+        rows = await self.session.execute(
+            select(employees).where(*where).order_by(employees.c.nip).limit(limit).offset(offset)
         )
-    ).first()
-    return owner_of(row) if row else None
+        return total or 0, [_employee(row) for row in rows]
 
+    async def team(self, agency_id: str, appraiser_nip: str) -> list[Employee]:
+        rows = await self.session.execute(
+            select(employees)
+            .where(employees.c.agency_id == agency_id, employees.c.appraiser_nip == appraiser_nip)
+            .order_by(employees.c.nip)
+        )
+        return [_employee(row) for row in rows]
 
-async def employee_page(session: AsyncSession, agency_id: str, limit: int, offset: int, appraiser_nip: str | None):
-    where = [employees.c.agency_id == agency_id]
-    if appraiser_nip:
-        where.append(employees.c.appraiser_nip == appraiser_nip)
-    total = await session.scalar(select(func.count()).select_from(employees).where(*where))
-    rows = await session.execute(select(employees).where(*where).order_by(employees.c.nip).limit(limit).offset(offset))
-    return total, [_employee(row) for row in rows]
+    async def in_unit(self, agency_id: str, unit_id: str) -> list[Employee]:
+        rows = await self.session.execute(
+            select(employees)
+            .where(employees.c.agency_id == agency_id, employees.c.unit_id == unit_id)
+            .order_by(employees.c.nip)
+        )
+        return [_employee(row) for row in rows]
 
+    async def add(self, agency_id: str, new: list[Employee]) -> None:
+        if new:
+            await self.session.execute(insert(employees), [{"agency_id": agency_id, **e.__dict__} for e in new])
 
-async def team(session: AsyncSession, agency_id: str, appraiser_nip: str) -> list[Employee]:
-    rows = await session.execute(
-        select(employees)
-        .where(employees.c.agency_id == agency_id, employees.c.appraiser_nip == appraiser_nip)
-        .order_by(employees.c.nip)
-    )
-    return [_employee(row) for row in rows]
+    async def update(self, agency_id: str, changed: list[Employee]) -> None:
+        if not changed:
+            return
+        statement = update(employees).where(
+            employees.c.agency_id == bindparam("b_agency"), employees.c.nip == bindparam("b_nip")
+        )
+        await self.session.execute(
+            statement,
+            [
+                {"b_agency": agency_id, "b_nip": e.nip, **{f: getattr(e, f) for f in EMPLOYEE_FIELDS if f != "nip"}}
+                for e in changed
+            ],
+        )
 
+    async def import_changes(self, agency_id: str, new: list[Employee], changed: list[Employee]) -> bool:
+        """Add the new employees and update the changed ones; False when the roster changed
+        meanwhile (another import registered one of the new NIPs first)."""
+        try:
+            await self.add(agency_id, new)
+            await self.update(agency_id, changed)
+        except IntegrityError:
+            return False
+        return True
 
-async def in_unit(session: AsyncSession, agency_id: str, unit_id: str) -> list[Employee]:
-    rows = await session.execute(
-        select(employees)
-        .where(employees.c.agency_id == agency_id, employees.c.unit_id == unit_id)
-        .order_by(employees.c.nip)
-    )
-    return [_employee(row) for row in rows]
-
-
-async def add_employees(session: AsyncSession, agency_id: str, new: list[Employee]) -> None:
-    if new:
-        await session.execute(insert(employees), [{"agency_id": agency_id, **e.__dict__} for e in new])
-
-
-async def update_employees(session: AsyncSession, agency_id: str, changed: list[Employee]) -> None:
-    if not changed:
-        return
-    statement = update(employees).where(
-        employees.c.agency_id == bindparam("b_agency"), employees.c.nip == bindparam("b_nip")
-    )
-    await session.execute(
-        statement,
-        [
-            {"b_agency": agency_id, "b_nip": e.nip, **{f: getattr(e, f) for f in EMPLOYEE_FIELDS if f != "nip"}}
-            for e in changed
-        ],
-    )
-
-
-async def remove_employee(session: AsyncSession, agency_id: str, nip: str) -> None:
-    await session.execute(delete(employees).where(employees.c.agency_id == agency_id, employees.c.nip == nip))
+    async def remove(self, agency_id: str, nip: str) -> None:
+        await self.session.execute(delete(employees).where(employees.c.agency_id == agency_id, employees.c.nip == nip))

@@ -3,11 +3,13 @@
 from kinerja_contracts.vocabulary import Aspect, RhkKind
 from sqlalchemy import and_, delete, insert, select, update
 from sqlalchemy.engine import Row
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from target_service.adapters.orm import employees, skp, skp_iki, skp_rhk, skp_versions
-from target_service.adapters.roster import Owner, owner_facts, owner_of
+from target_service.adapters.roster import owner_facts, owner_of
 from target_service.domain.rhk import Indikator, RencanaHasilKerja
+from target_service.domain.roster import Owner
 from target_service.domain.skp import Skp, SkpStatus, SkpVersion
 
 
@@ -119,31 +121,6 @@ async def _load(session: AsyncSession, query) -> list[tuple[Skp, Row]]:
     ]
 
 
-async def get_skp(session: AsyncSession, agency_id: str, skp_id: str) -> tuple[Skp, Owner | None] | None:
-    """The SKP and its owner (with the facts of roster.owner_facts; None when off the roster), in one statement."""
-    found = await _load(
-        session,
-        _aggregate_query(skp.c.agency_id == agency_id, skp.c.skp_id == skp_id, order_by=skp.c.skp_id, with_owner=True),
-    )
-    return (found[0][0], owner_of(found[0][1])) if found else None
-
-
-async def skp_of_employee(session: AsyncSession, agency_id: str, nip: str, period_id: str | None) -> list[Skp]:
-    where = [skp.c.agency_id == agency_id, skp.c.nip == nip]
-    if period_id:
-        where.append(skp.c.period_id == period_id)
-    return [s for s, _ in await _load(session, _aggregate_query(*where, order_by=skp.c.period_id))]
-
-
-async def skp_in_period(
-    session: AsyncSession, agency_id: str, period_id: str, nips: list[str] | None = None
-) -> list[Skp]:
-    where = [skp.c.agency_id == agency_id, skp.c.period_id == period_id]
-    if nips is not None:
-        where.append(skp.c.nip.in_(nips))
-    return [s for s, _ in await _load(session, _aggregate_query(*where, order_by=skp.c.nip))]
-
-
 async def _insert_plan(session: AsyncSession, s: Skp, v: SkpVersion) -> None:
     if not v.rhk:
         return
@@ -194,20 +171,6 @@ def _version_values(v: SkpVersion) -> dict:
     }
 
 
-async def add_skp(session: AsyncSession, s: Skp) -> None:
-    await session.execute(
-        insert(skp).values(
-            skp_id=s.skp_id,
-            agency_id=s.agency_id,
-            period_id=s.period_id,
-            nip=s.nip,
-            version=s.version,
-            status=s.latest.status.value,
-        )
-    )
-    await _save_latest(session, s, is_new=True, plan_changed=True)
-
-
 async def _save_latest(session: AsyncSession, s: Skp, is_new: bool, plan_changed: bool) -> None:
     v = s.latest
     if is_new:
@@ -225,31 +188,74 @@ async def _save_latest(session: AsyncSession, s: Skp, is_new: bool, plan_changed
         await _insert_plan(session, s, v)
 
 
-class ChangedMeanwhile(Exception):
-    """Another request changed the SKP between this one's read and write."""
+class SkpRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
 
-
-async def save_skp(
-    session: AsyncSession,
-    s: Skp,
-    *,
-    loaded: tuple[int | None, str],
-    new_version: bool = False,
-    plan_changed: bool = False,
-) -> None:
-    """Only the latest version ever changes: earlier ones are history. ``loaded`` is the
-    (version, status) the change was decided on; the write only lands if they still hold,
-    so two appraisers' approve and return cannot both succeed."""
-    version, status = loaded
-    result = await session.execute(
-        update(skp)
-        .where(
-            skp.c.skp_id == s.skp_id,
-            skp.c.version.is_(None) if version is None else skp.c.version == version,
-            skp.c.status == status,
+    async def get(self, agency_id: str, skp_id: str) -> tuple[Skp, Owner | None] | None:
+        """The SKP and its owner (with the facts of roster.owner_facts; None when off the roster), in one statement."""
+        found = await _load(
+            self.session,
+            _aggregate_query(
+                skp.c.agency_id == agency_id, skp.c.skp_id == skp_id, order_by=skp.c.skp_id, with_owner=True
+            ),
         )
-        .values(version=s.version, status=s.latest.status.value)
-    )
-    if result.rowcount != 1:
-        raise ChangedMeanwhile(s.skp_id)
-    await _save_latest(session, s, is_new=new_version, plan_changed=plan_changed or new_version)
+        return (found[0][0], owner_of(found[0][1])) if found else None
+
+    async def of_employee(self, agency_id: str, nip: str, period_id: str | None) -> list[Skp]:
+        where = [skp.c.agency_id == agency_id, skp.c.nip == nip]
+        if period_id:
+            where.append(skp.c.period_id == period_id)
+        return [s for s, _ in await _load(self.session, _aggregate_query(*where, order_by=skp.c.period_id))]
+
+    async def in_period(self, agency_id: str, period_id: str, nips: list[str] | None = None) -> list[Skp]:
+        where = [skp.c.agency_id == agency_id, skp.c.period_id == period_id]
+        if nips is not None:
+            where.append(skp.c.nip.in_(nips))
+        return [s for s, _ in await _load(self.session, _aggregate_query(*where, order_by=skp.c.nip))]
+
+    async def add(self, s: Skp) -> bool:
+        """False (nothing stored) when the employee already has an SKP in the period: the unique
+        constraint (agency, period, employee) answers, no read first."""
+        try:
+            await self.session.execute(
+                insert(skp).values(
+                    skp_id=s.skp_id,
+                    agency_id=s.agency_id,
+                    period_id=s.period_id,
+                    nip=s.nip,
+                    version=s.version,
+                    status=s.latest.status.value,
+                )
+            )
+            await _save_latest(self.session, s, is_new=True, plan_changed=True)
+        except IntegrityError:
+            return False
+        return True
+
+    async def save(
+        self,
+        s: Skp,
+        *,
+        loaded: tuple[int | None, str],
+        new_version: bool = False,
+        plan_changed: bool = False,
+    ) -> bool:
+        """Only the latest version ever changes: earlier ones are history. ``loaded`` is the
+        (version, status) the change was decided on; the write only lands if they still hold,
+        so two appraisers' approve and return cannot both succeed. False (nothing written) when
+        another request changed the SKP between this one's read and write."""
+        version, status = loaded
+        result = await self.session.execute(
+            update(skp)
+            .where(
+                skp.c.skp_id == s.skp_id,
+                skp.c.version.is_(None) if version is None else skp.c.version == version,
+                skp.c.status == status,
+            )
+            .values(version=s.version, status=s.latest.status.value)
+        )
+        if result.rowcount != 1:
+            return False
+        await _save_latest(self.session, s, is_new=new_version, plan_changed=plan_changed or new_version)
+        return True

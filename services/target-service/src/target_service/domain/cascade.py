@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kinerja_contracts.vocabulary import RhkKind
+from kinerja_runtime.refusals import InvalidInput
 
-from target_service.domain.errors import InvalidInput
 from target_service.domain.iku import Iku
 from target_service.domain.rhk import RencanaHasilKerja
 from target_service.domain.roster import may_read_record

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from kinerja_contracts.limits import CHECKPOINTS_MAX
-
-from target_service.domain.errors import InvalidInput
+from kinerja_runtime.refusals import InvalidInput
 
 LABELS = {1: "Bulan", 2: "Dwibulan", 3: "Triwulan", 4: "Caturwulan", 6: "Semester", 12: "Tahunan"}
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
@@ -35,7 +34,8 @@ def every_months(starts_on: date, ends_on: date, months: int = DEFAULT_MONTHS) -
     """Consecutive windows of ``months`` from the period's first day; the last one ends with the period."""
     if months not in LABELS:
         raise InvalidInput(f"checkpoint_months must be one of {', '.join(map(str, LABELS))}", field="checkpoint_months")
-    label, windows, start = LABELS[months], [], starts_on
+    label, start = LABELS[months], starts_on
+    windows: list[tuple[date, date]] = []
     while start <= ends_on:
         if len(windows) == MAX_CHECKPOINTS:
             raise InvalidInput(

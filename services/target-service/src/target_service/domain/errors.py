@@ -1,25 +1,8 @@
-"""What the target domain refuses, sorted by why: the entrypoints map each kind to a status."""
+"""What the target domain refuses beyond the runtime's kinds (:mod:`kinerja_runtime.refusals`:
+InvalidInput, NotPermitted, NotFound, WrongState, which the domain raises directly)."""
+
+from kinerja_runtime.refusals import NotFound
 
 
-class Refused(Exception):
-    """Base of every refusal by a domain rule; ``details`` name the objects involved."""
-
-    def __init__(self, reason: str, **details):
-        super().__init__(reason)
-        self.details = details
-
-
-class InvalidInput(Refused):
-    """The data breaks a rule (e.g. an SKP without a main RHK, a target of 0)."""
-
-
-class NotPermitted(Refused):
-    """The caller may not do this (e.g. someone other than the appraiser approves)."""
-
-
-class WrongState(Refused):
-    """Not possible in the current state (e.g. approving a draft, a closed period)."""
-
-
-class UnknownIndicator(Refused):
-    """A realisation names an IKI that is not part of the SKP."""
+class UnknownIndicator(NotFound):
+    """A realisation or a feedback note names an IKI or RHK that is not part of the SKP."""

@@ -3,7 +3,7 @@
 import math
 from dataclasses import dataclass
 
-from target_service.domain.errors import InvalidInput
+from kinerja_runtime.refusals import InvalidInput
 
 
 @dataclass(frozen=True)

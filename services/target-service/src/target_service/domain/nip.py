@@ -5,7 +5,7 @@ Layout: yyyymmdd (birth) · yyyymm (appointment as CPNS/PPPK) · g (1 man, 2 wom
 
 from datetime import date
 
-from target_service.domain.errors import InvalidInput
+from kinerja_runtime.refusals import InvalidInput
 
 EARLIEST_YEAR = 1900
 

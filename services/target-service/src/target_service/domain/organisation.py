@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kinerja_contracts.limits import NAME_MAX
+from kinerja_runtime.refusals import InvalidInput
 
-from target_service.domain.errors import InvalidInput
 from target_service.domain.nip import check_nip
 
 MAX_NAME = NAME_MAX  # the contract's bound on WorkUnitDefined.name
@@ -51,7 +51,8 @@ def check_unit(unit: WorkUnit, existing: Mapping[str, WorkUnit]) -> WorkUnit:
         if parent not in existing:
             raise InvalidInput(f"parent_unit_id {parent} is not a work unit of this agency", unit_id=unit.unit_id)
         # Walking up from the new parent must never come back to this unit, or the tree becomes a loop.
-        seen, step = set(), parent
+        seen: set[str] = set()
+        step: str | None = parent
         while step is not None and step not in seen:
             if step == unit.unit_id:
                 raise InvalidInput(f"unit {unit.unit_id} cannot sit below itself (via {parent})", unit_id=unit.unit_id)

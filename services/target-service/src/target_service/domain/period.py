@@ -4,8 +4,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from kinerja_runtime.refusals import InvalidInput, WrongState
+
 from target_service.domain.checkpoints import DEFAULT_MONTHS, Checkpoint, custom, every_months
-from target_service.domain.errors import InvalidInput, WrongState
 
 
 class PeriodStatus(StrEnum):

@@ -5,12 +5,11 @@ subordinates' cascading links and recorded realisations stay attached to it."""
 
 import math
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from kinerja_contracts.vocabulary import Aspect, RhkKind
-
-from target_service.domain.errors import InvalidInput
+from kinerja_runtime.refusals import InvalidInput
 
 LOWER_IS_BETTER = frozenset({Aspect.WAKTU, Aspect.BIAYA})
 
@@ -64,7 +63,7 @@ def default_higher_is_better(aspect: Aspect) -> bool:
     return Aspect(aspect) not in LOWER_IS_BETTER
 
 
-def _kept_id(given: str | None, allowed: dict[str, object], used: set[str], what: str) -> str | None:
+def _kept_id(given: str | None, allowed: Mapping[str, object], used: set[str], what: str) -> str | None:
     if given is None:
         return None
     if given not in allowed:

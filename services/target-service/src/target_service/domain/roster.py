@@ -1,12 +1,12 @@
 """The agency roster: checking imported employee rows and telling new, changed and unchanged apart."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from kinerja_contracts.limits import NAME_MAX
+from kinerja_runtime.refusals import InvalidInput
 
-from target_service.domain.errors import InvalidInput
 from target_service.domain.nip import check_nip
 
 MAX_TEXT = NAME_MAX  # the contract's bound on names in EmployeeRegistered
@@ -20,6 +20,15 @@ class Employee:
     unit: str
     appraiser_nip: str | None = None
     unit_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Owner:
+    """An SKP's owner with what cascading needs to know about them (domain.organisation.heads_agency)."""
+
+    employee: Employee
+    appraiser_on_roster: bool
+    heads_root_unit: bool
 
 
 class Change(StrEnum):
@@ -100,7 +109,7 @@ class ImportPlan:
 def plan_import(
     rows: list[tuple[int, dict]],
     existing: dict[str, Employee],
-    unreadable: list[RowError] = (),
+    unreadable: Sequence[RowError] = (),
     units: Mapping[str, str] | None = None,
 ) -> ImportPlan:
     """``rows`` are (line number, fields); a NIP repeated within one import is refused after its first line.

@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from target_service.domain.errors import InvalidInput, NotPermitted, UnknownIndicator, WrongState
+from kinerja_runtime.refusals import InvalidInput, NotPermitted, WrongState
+
+from target_service.domain.errors import UnknownIndicator
 from target_service.domain.rhk import (  # noqa: F401  (re-exported: the SKP's vocabulary)
     Indikator,
     IndikatorDraft,

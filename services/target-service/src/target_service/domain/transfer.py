@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 
-from target_service.domain.errors import InvalidInput, NotPermitted, WrongState
+from kinerja_runtime.refusals import InvalidInput, NotPermitted, WrongState
+
 from target_service.domain.nip import check_nip
 from target_service.domain.organisation import WorkUnit, default_appraiser
 from target_service.domain.roster import MAX_TEXT, Employee

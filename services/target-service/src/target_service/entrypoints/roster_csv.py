@@ -3,7 +3,7 @@
 import csv
 import io
 
-from kinerja_runtime.problems import Unprocessable
+from kinerja_runtime.refusals import InvalidInput
 
 from target_service.domain.roster import RowError
 
@@ -22,12 +22,12 @@ def roster_rows(text: str, max_rows: int) -> tuple[list[tuple[int, dict]], list[
     try:
         header = [h.strip().lower() for h in next(reader, [])]
     except csv.Error as exc:
-        raise Unprocessable(f"line 1: not valid CSV ({exc})") from exc
+        raise InvalidInput(f"line 1: not valid CSV ({exc})") from exc
     _refuse_nul(1, header, ["header"] * len(header))
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c not in REQUIRED + OPTIONAL]
     if missing or unknown or len(set(header)) != len(header):
-        raise Unprocessable(
+        raise InvalidInput(
             "the first line must be the header nip,name,position,unit,appraiser_nip (unit_id optional)"
             + (f"; missing: {', '.join(missing)}" if missing else "")
             + (f"; unknown: {', '.join(unknown)}" if unknown else "")
@@ -39,7 +39,7 @@ def roster_rows(text: str, max_rows: int) -> tuple[list[tuple[int, dict]], list[
             if not any(f.strip() for f in fields):
                 continue
             if len(rows) + len(broken) == max_rows:
-                raise Unprocessable(f"at most {max_rows} employees per import")
+                raise InvalidInput(f"at most {max_rows} employees per import")
             _refuse_nul(reader.line_num, fields, header)
             if len(fields) != len(header):
                 nip = fields[header.index("nip")].strip() if len(fields) > header.index("nip") else None
@@ -47,7 +47,7 @@ def roster_rows(text: str, max_rows: int) -> tuple[list[tuple[int, dict]], list[
                 continue
             rows.append((reader.line_num, dict(zip(header, fields, strict=True))))
     except csv.Error as exc:
-        raise Unprocessable(f"line {reader.line_num}: not valid CSV ({exc})") from exc
+        raise InvalidInput(f"line {reader.line_num}: not valid CSV ({exc})") from exc
     return rows, broken
 
 
@@ -55,6 +55,6 @@ def _refuse_nul(line: int, fields: list[str], names: list[str]) -> None:
     for n, value in enumerate(fields):
         if "\x00" in value:
             field = names[n] if n < len(names) else f"field {n + 1}"
-            raise Unprocessable(
+            raise InvalidInput(
                 f"line {line}, {field}: must not contain the NUL character (U+0000)", line=line, field=field
             )

@@ -2,34 +2,32 @@
 
 from kinerja_runtime import access_log
 from kinerja_runtime.access_log import Kind
-from kinerja_runtime.problems import NotFound
-from kinerja_runtime.uow import UnitOfWork
+from kinerja_runtime.refusals import NotFound
 
-from target_service.adapters import periods as periods_repo
-from target_service.adapters import roster as roster_repo
-from target_service.adapters import skp as skp_repo
 from target_service.domain.cascade import CascadeReader, CascadeRow, LinkTargets, cascade_tree, reporting_line
 from target_service.domain.iku import Iku
 from target_service.domain.organisation import heads_agency
+from target_service.domain.roster import Owner
 from target_service.domain.skp import Skp
 from target_service.service_layer.periods import period_or_404
 from target_service.service_layer.roster import NO_EMPLOYEE
+from target_service.service_layer.unit_of_work import TargetUnitOfWork
 from target_service.service_layer.views import link_targets_view
 
 
 async def _link_sources(
-    uow: UnitOfWork, agency_id: str, period_id: str, owner: roster_repo.Owner
+    uow: TargetUnitOfWork, agency_id: str, period_id: str, owner: Owner
 ) -> tuple[bool, list[Iku], Skp | None]:
     """Whether the owner heads the agency, the period's IKU (theirs to serve if so), and otherwise
     their appraiser's SKP of the period, whose version in force holds what they may support."""
     appraiser = owner.employee.appraiser_nip
-    if heads_agency(owner.heads_root_unit, appraiser, owner.appraiser_on_roster):
-        return True, await periods_repo.iku_of_period(uow.session, agency_id, period_id), None
-    found = await skp_repo.skp_in_period(uow.session, agency_id, period_id, [appraiser])
+    if appraiser is None or heads_agency(owner.heads_root_unit, appraiser, owner.appraiser_on_roster):
+        return True, await uow.iku.of_period(agency_id, period_id), None
+    found = await uow.skps.in_period(agency_id, period_id, [appraiser])
     return False, [], found[0] if found else None
 
 
-async def link_targets(uow: UnitOfWork, agency_id: str, period_id: str, owner: roster_repo.Owner) -> LinkTargets:
+async def link_targets(uow: TargetUnitOfWork, agency_id: str, period_id: str, owner: Owner) -> LinkTargets:
     head, ikus, supervisor = await _link_sources(uow, agency_id, period_id, owner)
     if head:
         return LinkTargets(True, iku_ids=frozenset(i.iku_id for i in ikus))
@@ -39,36 +37,36 @@ async def link_targets(uow: UnitOfWork, agency_id: str, period_id: str, owner: r
     return LinkTargets(False, approved_rhk_ids=approved)
 
 
-async def my_link_targets(uow: UnitOfWork, *, agency_id: str, nip: str, period_id: str) -> dict:
+async def my_link_targets(uow: TargetUnitOfWork, *, agency_id: str, nip: str, period_id: str) -> dict:
     """What the caller's own RHK may link to in a period, as :func:`link_targets` decides it: the
     editor's list. Of the appraiser's SKP only the approved version's RHK text is shown, never a
     draft (:func:`~target_service.domain.cascade.check_links` refuses links to those too)."""
     async with uow:
-        owner = await roster_repo.owner(uow.session, agency_id, nip)
+        owner = await uow.roster.owner(agency_id, nip)
         if owner is None:
             raise NotFound(NO_EMPLOYEE)
         await period_or_404(uow, agency_id, period_id)
         head, ikus, supervisor = await _link_sources(uow, agency_id, period_id, owner)
         approved = supervisor.in_force if supervisor else None
-        if approved is not None:  # the appraiser's plan was read: it is in their access log
+        if supervisor is not None and approved is not None:  # the appraiser's plan was read: in their access log
             await access_log.record_read(uow, Kind.SKP, supervisor.skp_id, supervisor.nip)
     return link_targets_view(period_id, head, ikus, approved.rhk if approved else ())
 
 
-async def cascade(uow: UnitOfWork, *, agency_id: str, iku_id: str, reader_nip: str, reader_is_hr: bool) -> dict:
+async def cascade(uow: TargetUnitOfWork, *, agency_id: str, iku_id: str, reader_nip: str, reader_is_hr: bool) -> dict:
     """The tree from an IKU as this reader may see it (:class:`CascadeReader`); each SKP shows the
     version in force, or, to its owner, appraiser and HR, its first draft while nothing is approved."""
     async with uow:
-        iku = await periods_repo.one_iku(uow.session, agency_id, iku_id)
+        iku = await uow.iku.get(agency_id, iku_id)
         if iku is None:
             raise NotFound("no such IKU in this agency")
-        on_roster = await roster_repo.roster(uow.session, agency_id)
+        on_roster = await uow.roster.all(agency_id)
         appraisers = {nip: e.appraiser_nip for nip, e in on_roster.items()}
         reader = CascadeReader(
             reader_nip, reader_is_hr, frozenset() if reader_is_hr else reporting_line(reader_nip, appraisers)
         )
-        rows = []
-        for s in await skp_repo.skp_in_period(uow.session, agency_id, iku.period_id):
+        rows: list[CascadeRow] = []
+        for s in await uow.skps.in_period(agency_id, iku.period_id):
             shown = reader.version_shown(s, appraisers.get(s.nip))
             if shown is None:
                 continue

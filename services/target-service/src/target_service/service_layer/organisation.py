@@ -3,28 +3,24 @@
 from dataclasses import replace
 
 from kinerja_contracts import WorkUnitDefined
-from kinerja_runtime.uow import UnitOfWork
 
-from target_service.adapters import organisation as repo
-from target_service.adapters import roster as roster_repo
 from target_service.domain.organisation import WorkUnit, check_unit, unit_tree
-from target_service.service_layer.refusals import domain_refusals
 from target_service.service_layer.roster import registered
+from target_service.service_layer.unit_of_work import TargetUnitOfWork
 from target_service.service_layer.views import unit_view
 
 
-async def define_unit(uow: UnitOfWork, *, agency_id: str, unit: WorkUnit) -> tuple[dict, bool]:
+async def define_unit(uow: TargetUnitOfWork, *, agency_id: str, unit: WorkUnit) -> tuple[dict, bool]:
     """Create or change a unit -> WorkUnitDefined; sending the same unit again changes nothing.
 
     Returns (the unit, whether it was created)."""
     async with uow:
-        existing = await repo.units(uow.session, agency_id)
-        with domain_refusals():
-            checked = check_unit(unit, existing)
+        existing = await uow.organisation.units(agency_id)
+        checked = check_unit(unit, existing)
         before = existing.get(checked.unit_id)
         if before == checked:
             return unit_view(checked), False
-        await repo.save_unit(uow.session, agency_id, checked, is_new=before is None)
+        await uow.organisation.save_unit(agency_id, checked, is_new=before is None)
         await uow.publish(
             WorkUnitDefined(
                 agency_id=agency_id,
@@ -37,16 +33,13 @@ async def define_unit(uow: UnitOfWork, *, agency_id: str, unit: WorkUnit) -> tup
         )
         if before is not None and before.name != checked.name:
             # The roster carries the unit's name too; members are re-announced so no projection keeps the old one.
-            members = [
-                replace(m, unit=checked.name)
-                for m in await roster_repo.in_unit(uow.session, agency_id, checked.unit_id)
-            ]
-            await roster_repo.update_employees(uow.session, agency_id, members)
+            members = [replace(m, unit=checked.name) for m in await uow.roster.in_unit(agency_id, checked.unit_id)]
+            await uow.roster.update(agency_id, members)
             await uow.publish_many([registered(agency_id, m) for m in members])
         await uow.commit()
     return unit_view(checked), before is None
 
 
-async def units_tree(uow: UnitOfWork, *, agency_id: str) -> dict:
+async def units_tree(uow: TargetUnitOfWork, *, agency_id: str) -> dict:
     async with uow:
-        return {"units": unit_tree(await repo.units(uow.session, agency_id))}
+        return {"units": unit_tree(await uow.organisation.units(agency_id))}

@@ -4,29 +4,26 @@ import uuid
 from datetime import date
 
 from kinerja_contracts import Checkpoint, EmployeePeriodClosed, PerformancePeriodClosed, PerformancePeriodOpened
-from kinerja_runtime.problems import Conflict, NotFound
-from kinerja_runtime.uow import UnitOfWork
-from sqlalchemy.exc import IntegrityError
+from kinerja_runtime.refusals import NotFound, WrongState
 
-from target_service.adapters import periods as repo
 from target_service.domain.iku import define_iku
 from target_service.domain.period import Period, open_period
-from target_service.service_layer.refusals import domain_refusals, now
+from target_service.service_layer.unit_of_work import TargetUnitOfWork
 from target_service.service_layer.views import iku_view, period_view
 
 
-async def period_or_404(uow: UnitOfWork, agency_id: str, period_id: str, lock: str | None = None) -> Period:
+async def period_or_404(uow: TargetUnitOfWork, agency_id: str, period_id: str, lock: str | None = None) -> Period:
     """The period, or 404. A use case that publishes an employee's targets or realisations locks it
     ``"share"`` and the close ``"update"``: the close then waits for those in flight and later ones
     see it closed, so each employee's EmployeePeriodClosed follows all their targets (ADR 0005)."""
-    found = await repo.period(uow.session, agency_id, period_id, lock)
+    found = await uow.periods.get(agency_id, period_id, lock)
     if found is None:
         raise NotFound("no such period in this agency")
     return found
 
 
 async def open_new_period(
-    uow: UnitOfWork,
+    uow: TargetUnitOfWork,
     *,
     agency_id: str,
     year: int,
@@ -35,16 +32,11 @@ async def open_new_period(
     checkpoint_months: int | None = None,
     windows: list[tuple[str, date, date]] | None = None,
 ) -> dict:
-    with domain_refusals():
-        period = open_period(str(uuid.uuid4()), agency_id, year, starts_on, ends_on, checkpoint_months, windows)
+    period = open_period(str(uuid.uuid4()), agency_id, year, starts_on, ends_on, checkpoint_months, windows)
     async with uow:
-        existing = await repo.period_of_year(uow.session, agency_id, year)
-        if existing is not None:
-            raise Conflict(f"the {year} period already exists")
-        try:
-            await repo.add_period(uow.session, period)
-        except IntegrityError as exc:
-            raise Conflict(f"the {year} period already exists") from exc
+        existing = await uow.periods.of_year(agency_id, year)
+        if existing is not None or not await uow.periods.add(period):
+            raise WrongState(f"the {year} period already exists")
         await uow.publish(
             PerformancePeriodOpened(
                 agency_id=agency_id,
@@ -62,17 +54,17 @@ async def open_new_period(
     return period_view(period)
 
 
-async def list_periods(uow: UnitOfWork, *, agency_id: str) -> dict:
+async def list_periods(uow: TargetUnitOfWork, *, agency_id: str) -> dict:
     async with uow:
-        return {"items": [period_view(p) for p in await repo.all_periods(uow.session, agency_id)]}
+        return {"items": [period_view(p) for p in await uow.periods.all(agency_id)]}
 
 
-async def get_period(uow: UnitOfWork, *, agency_id: str, period_id: str) -> dict:
+async def get_period(uow: TargetUnitOfWork, *, agency_id: str, period_id: str) -> dict:
     async with uow:
         return period_view(await period_or_404(uow, agency_id, period_id))
 
 
-async def close_period(uow: UnitOfWork, *, agency_id: str, period_id: str) -> dict:
+async def close_period(uow: TargetUnitOfWork, *, agency_id: str, period_id: str) -> dict:
     """Close a period: announce it for the agency, and per employee on the roster (on the
     employee's own partition of kinerja.targets, after their targets and realisations) the SKP
     version in force and its realisation count.
@@ -82,11 +74,10 @@ async def close_period(uow: UnitOfWork, *, agency_id: str, period_id: str) -> di
     """
     async with uow:
         period = await period_or_404(uow, agency_id, period_id, lock="update")
-        with domain_refusals():
-            period.close(now())
-        await repo.save_period(uow.session, period)
-        state = await repo.closing_state(uow.session, agency_id, period_id)
-        closed_at = period.closed_at
+        closed_at = uow.clock.now()
+        period.close(closed_at)
+        await uow.periods.save(period)
+        state = await uow.periods.closing_state(agency_id, period_id)
         await uow.publish_many(
             [
                 PerformancePeriodClosed(
@@ -117,7 +108,7 @@ async def close_period(uow: UnitOfWork, *, agency_id: str, period_id: str) -> di
 
 # --- IKU -----------------------------------------------------------------------------------
 async def define_period_iku(
-    uow: UnitOfWork,
+    uow: TargetUnitOfWork,
     *,
     agency_id: str,
     period_id: str,
@@ -130,29 +121,26 @@ async def define_period_iku(
     """Create the IKU with this code in an open period, or change it; returns (the IKU, whether created)."""
     async with uow:
         period = await period_or_404(uow, agency_id, period_id)
-        existing = {i.code: i for i in await repo.iku_of_period(uow.session, agency_id, period_id)}
+        existing = {i.code: i for i in await uow.iku.of_period(agency_id, period_id)}
         before = existing.get(code.strip())
-        with domain_refusals():
-            period.ensure_open("defining an IKU")
-            item = define_iku(
-                before.iku_id if before else str(uuid.uuid4()),
-                period_id,
-                code,
-                description,
-                target,
-                unit,
-                higher_is_better,
-            )
+        period.ensure_open("defining an IKU")
+        item = define_iku(
+            before.iku_id if before else str(uuid.uuid4()),
+            period_id,
+            code,
+            description,
+            target,
+            unit,
+            higher_is_better,
+        )
         if item != before:
-            try:
-                await repo.save_iku(uow.session, agency_id, item, is_new=before is None)
-            except IntegrityError as exc:
-                raise Conflict("an IKU with this code was defined at the same time; send it again") from exc
+            if not await uow.iku.save(agency_id, item, is_new=before is None):
+                raise WrongState("an IKU with this code was defined at the same time; send it again")
             await uow.commit()
     return iku_view(item), before is None
 
 
-async def list_iku(uow: UnitOfWork, *, agency_id: str, period_id: str) -> dict:
+async def list_iku(uow: TargetUnitOfWork, *, agency_id: str, period_id: str) -> dict:
     async with uow:
         await period_or_404(uow, agency_id, period_id)
-        return {"items": [iku_view(i) for i in await repo.iku_of_period(uow.session, agency_id, period_id)]}
+        return {"items": [iku_view(i) for i in await uow.iku.of_period(agency_id, period_id)]}

@@ -5,16 +5,14 @@ import uuid
 from kinerja_contracts import RealizationRecorded
 from kinerja_runtime import access_log
 from kinerja_runtime.access_log import Kind
-from kinerja_runtime.uow import UnitOfWork
 
-from target_service.adapters import realisation as repo
 from target_service.service_layer.periods import period_or_404
-from target_service.service_layer.refusals import domain_refusals, now
 from target_service.service_layer.skp import appraiser_of, skp_or_404
+from target_service.service_layer.unit_of_work import TargetUnitOfWork
 
 
 async def record_realization(
-    uow: UnitOfWork,
+    uow: TargetUnitOfWork,
     *,
     agency_id: str,
     skp_id: str,
@@ -28,20 +26,20 @@ async def record_realization(
     async with uow:
         s, owner = await skp_or_404(uow, agency_id, skp_id, actor_nip=actor_nip, is_hr=is_hr)
         period = await period_or_404(uow, agency_id, s.period_id, lock="share")
-        with domain_refusals():
-            s.check_realization(actor_nip, appraiser_of(owner), is_hr, iki_id, value)
-            period.ensure_open("recording a realisation")
-            period.checkpoint(checkpoint_id)
+        s.check_realization(actor_nip, appraiser_of(owner), is_hr, iki_id, value)
+        period.ensure_open("recording a realisation")
+        period.checkpoint(checkpoint_id)
+        realization_id, recorded_at = str(uuid.uuid4()), uow.clock.now()
         realization = {
-            "realization_id": str(uuid.uuid4()),
+            "realization_id": realization_id,
             "iki_id": iki_id,
             "checkpoint_id": checkpoint_id,
             "value": float(value),
             "evidence": evidence,
             "recorded_by": actor_nip,
-            "recorded_at": now(),
+            "recorded_at": recorded_at,
         }
-        await repo.add_realization(uow.session, agency_id=agency_id, skp_id=skp_id, **realization)
+        await uow.realisations.add(agency_id, skp_id, realization)
         await uow.publish(
             RealizationRecorded(
                 agency_id=agency_id,
@@ -49,20 +47,20 @@ async def record_realization(
                 nip=s.nip,
                 skp_id=skp_id,
                 iki_id=iki_id,
-                realization_id=realization["realization_id"],
-                value=realization["value"],
+                realization_id=realization_id,
+                value=float(value),
                 evidence=evidence,
-                recorded_at=realization["recorded_at"],
+                recorded_at=recorded_at,
                 checkpoint_id=checkpoint_id,
             )
         )
         await access_log.record_change(uow, Kind.SKP, skp_id, s.nip)
         await uow.commit()
-    return {**realization, "skp_id": skp_id, "recorded_at": realization["recorded_at"].isoformat()}
+    return {**realization, "skp_id": skp_id, "recorded_at": recorded_at.isoformat()}
 
 
 async def give_feedback(
-    uow: UnitOfWork,
+    uow: TargetUnitOfWork,
     *,
     agency_id: str,
     skp_id: str,
@@ -76,20 +74,20 @@ async def give_feedback(
     async with uow:
         s, owner = await skp_or_404(uow, agency_id, skp_id, actor_nip=actor_nip, is_hr=is_hr)
         period = await period_or_404(uow, agency_id, s.period_id)
-        with domain_refusals():
-            s.check_feedback(actor_nip, appraiser_of(owner), rhk_id, note)
-            period.ensure_open("giving feedback")
-            if checkpoint_id is not None:
-                period.checkpoint(checkpoint_id)
+        s.check_feedback(actor_nip, appraiser_of(owner), rhk_id, note)
+        period.ensure_open("giving feedback")
+        if checkpoint_id is not None:
+            period.checkpoint(checkpoint_id)
+        given_at = uow.clock.now()
         feedback = {
             "feedback_id": str(uuid.uuid4()),
             "rhk_id": rhk_id,
             "checkpoint_id": checkpoint_id,
             "note": note.strip(),
             "given_by": actor_nip,
-            "given_at": now(),
+            "given_at": given_at,
         }
-        await repo.add_feedback(uow.session, agency_id=agency_id, skp_id=skp_id, **feedback)
+        await uow.feedback.add(agency_id, skp_id, feedback)
         await access_log.record_change(uow, Kind.SKP, skp_id, s.nip)
         await uow.commit()
-    return {**feedback, "skp_id": skp_id, "given_at": feedback["given_at"].isoformat()}
+    return {**feedback, "skp_id": skp_id, "given_at": given_at.isoformat()}

@@ -1,19 +1,16 @@
 """Use cases of the roster: bulk import, reading (who may read whom), and moves between units."""
 
+from collections.abc import Sequence
 from datetime import date
 
 from kinerja_contracts import EmployeeRegistered, EmployeeTransferred
 from kinerja_runtime import access_log
 from kinerja_runtime.access_log import Kind
-from kinerja_runtime.problems import Conflict, NotFound, Unprocessable
-from kinerja_runtime.uow import UnitOfWork
-from sqlalchemy.exc import IntegrityError
+from kinerja_runtime.refusals import InvalidInput, NotFound, WrongState
 
-from target_service.adapters import organisation as units_repo
-from target_service.adapters import roster as repo
 from target_service.domain.roster import Change, Employee, RowError, may_read_record, plan_import
 from target_service.domain.transfer import Transfer, plan_transfer
-from target_service.service_layer.refusals import domain_refusals
+from target_service.service_layer.unit_of_work import TargetUnitOfWork
 from target_service.service_layer.views import employee_view
 
 
@@ -30,19 +27,16 @@ def registered(agency_id: str, e: Employee) -> EmployeeRegistered:
 
 
 async def import_employees(
-    uow: UnitOfWork, *, agency_id: str, rows: list[tuple[int, dict]], unreadable: list[RowError] = ()
+    uow: TargetUnitOfWork, *, agency_id: str, rows: list[tuple[int, dict]], unreadable: Sequence[RowError] = ()
 ) -> dict:
     """Register new and update changed employees; one EmployeeRegistered each, all in one transaction."""
     async with uow:
-        units = {u.unit_id: u.name for u in (await units_repo.units(uow.session, agency_id)).values()}
-        plan = plan_import(rows, await repo.roster(uow.session, agency_id), unreadable, units)
+        units = {u.unit_id: u.name for u in (await uow.organisation.units(agency_id)).values()}
+        plan = plan_import(rows, await uow.roster.all(agency_id), unreadable, units)
         new = [e for e, c in plan.changes if c is Change.REGISTERED]
         changed = [e for e, c in plan.changes if c is Change.UPDATED]
-        try:
-            await repo.add_employees(uow.session, agency_id, new)
-            await repo.update_employees(uow.session, agency_id, changed)
-        except IntegrityError as exc:
-            raise Conflict("the roster changed during this import; send it again") from exc
+        if not await uow.roster.import_changes(agency_id, new, changed):
+            raise WrongState("the roster changed during this import; send it again")
         await uow.publish_many([registered(agency_id, e) for e in new + changed])
         await access_log.record_changes(uow, [(Kind.ROSTER, e.nip, e.nip) for e in new + changed])
         await uow.commit()
@@ -57,26 +51,26 @@ async def import_employees(
 NO_EMPLOYEE = "no such employee in this agency"
 
 
-async def employee_or_404(uow: UnitOfWork, agency_id: str, nip: str) -> Employee:
-    found = await repo.employee(uow.session, agency_id, nip)
+async def employee_or_404(uow: TargetUnitOfWork, agency_id: str, nip: str) -> Employee:
+    found = await uow.roster.employee(agency_id, nip)
     if found is None:
         raise NotFound(NO_EMPLOYEE)
     return found
 
 
 async def readable_employee(
-    uow: UnitOfWork, agency_id: str, nip: str, *, reader_nip: str, reader_is_hr: bool
+    uow: TargetUnitOfWork, agency_id: str, nip: str, *, reader_nip: str, reader_is_hr: bool
 ) -> Employee:
     """The employee, if the reader may read their record (domain.roster.may_read_record); a record
     the reader may not read answers exactly like a missing one."""
-    found = await repo.employee(uow.session, agency_id, nip)
+    found = await uow.roster.employee(agency_id, nip)
     if found is None or not may_read_record(reader_nip, reader_is_hr, found.nip, found.appraiser_nip):
         raise NotFound(NO_EMPLOYEE)
     return found
 
 
 async def list_employees(
-    uow: UnitOfWork,
+    uow: TargetUnitOfWork,
     *,
     agency_id: str,
     reader_nip: str,
@@ -90,14 +84,12 @@ async def list_employees(
     if not reader_is_hr and appraiser_nip not in (None, reader_nip):
         return {"items": [], "total": 0, "limit": limit, "offset": offset}
     async with uow:
-        total, page = await repo.employee_page(
-            uow.session, agency_id, limit, offset, appraiser_nip if reader_is_hr else reader_nip
-        )
+        total, page = await uow.roster.page(agency_id, limit, offset, appraiser_nip if reader_is_hr else reader_nip)
         await access_log.record_reads(uow, [(Kind.ROSTER, e.nip, e.nip) for e in page])
     return {"items": [employee_view(e) for e in page], "total": total, "limit": limit, "offset": offset}
 
 
-async def get_employee(uow: UnitOfWork, *, agency_id: str, nip: str, reader_nip: str, reader_is_hr: bool) -> dict:
+async def get_employee(uow: TargetUnitOfWork, *, agency_id: str, nip: str, reader_nip: str, reader_is_hr: bool) -> dict:
     async with uow:
         employee = await readable_employee(uow, agency_id, nip, reader_nip=reader_nip, reader_is_hr=reader_is_hr)
         await access_log.record_read(uow, Kind.ROSTER, employee.nip, employee.nip)
@@ -120,7 +112,7 @@ def transferred(transfer: Transfer, unit_id: str) -> EmployeeTransferred:
 
 
 async def transfer_employee(
-    uow: UnitOfWork,
+    uow: TargetUnitOfWork,
     *,
     agency_id: str,
     nip: str,
@@ -133,25 +125,24 @@ async def transfer_employee(
 
     (A move to another agency is a request that agency accepts: service_layer.transfers.)"""
     if unit_id is None:
-        raise Unprocessable("unit_id is required: the unit the employee joins", field="unit_id")
+        raise InvalidInput("unit_id is required: the unit the employee joins", field="unit_id")
     async with uow:
         employee = await employee_or_404(uow, agency_id, nip)
-        units = await units_repo.units(uow.session, agency_id)
+        units = await uow.organisation.units(agency_id)
         unit = units.get(unit_id)
         if unit is None:
-            raise Unprocessable("unit_id is not a work unit of this agency", field="unit_id")
-        with domain_refusals():
-            transfer = plan_transfer(
-                employee,
-                from_agency=agency_id,
-                to_agency=agency_id,
-                unit=unit,
-                destination_units=units,
-                position=position,
-                appraiser_nip=appraiser_nip,
-                effective_on=effective_on,
-            )
-        await repo.update_employees(uow.session, agency_id, [transfer.moved])
+            raise InvalidInput("unit_id is not a work unit of this agency", field="unit_id")
+        transfer = plan_transfer(
+            employee,
+            from_agency=agency_id,
+            to_agency=agency_id,
+            unit=unit,
+            destination_units=units,
+            position=position,
+            appraiser_nip=appraiser_nip,
+            effective_on=effective_on,
+        )
+        await uow.roster.update(agency_id, [transfer.moved])
         await uow.publish(transferred(transfer, unit.unit_id))
         await access_log.record_change(uow, Kind.ROSTER, nip, nip)
         await uow.commit()

@@ -5,91 +5,81 @@ import uuid
 from kinerja_contracts import EventTooLarge, Iki, Rhk, TargetRevised, TargetSet, encode_bounded
 from kinerja_runtime import access_log
 from kinerja_runtime.access_log import Kind
-from kinerja_runtime.problems import Conflict, ContentTooLarge, NotFound
-from kinerja_runtime.uow import UnitOfWork
-from sqlalchemy.exc import IntegrityError
+from kinerja_runtime.refusals import NotFound, TooLarge, WrongState
 
-from target_service.adapters import realisation as realisation_repo
-from target_service.adapters import roster as roster_repo
-from target_service.adapters import skp as repo
 from target_service.domain.cascade import check_links
 from target_service.domain.rhk import RhkDraft, plan_rhk
+from target_service.domain.roster import Owner
 from target_service.domain.skp import Skp, SkpVersion
 from target_service.service_layer.cascade import link_targets
 from target_service.service_layer.periods import period_or_404
-from target_service.service_layer.refusals import domain_refusals, now
 from target_service.service_layer.roster import NO_EMPLOYEE, readable_employee
+from target_service.service_layer.unit_of_work import TargetUnitOfWork
 from target_service.service_layer.views import employee_view, skp_view, version_view
 
 NO_SKP = "no such SKP in this agency"
 
 
 async def skp_or_404(
-    uow: UnitOfWork, agency_id: str, skp_id: str, *, actor_nip: str, is_hr: bool
-) -> tuple[Skp, roster_repo.Owner | None]:
+    uow: TargetUnitOfWork, agency_id: str, skp_id: str, *, actor_nip: str, is_hr: bool
+) -> tuple[Skp, Owner | None]:
     """The SKP and its owner as on the roster (None when no longer on it), read together.
 
     An SKP the caller may not read is not there for them: the same 404 as a missing one, for a
     read or a change, so no answer tells a stranger that the id exists (issue 8)."""
-    found = await repo.get_skp(uow.session, agency_id, skp_id)
+    found = await uow.skps.get(agency_id, skp_id)
     if found is None or not found[0].may_read(actor_nip, appraiser_of(found[1]), is_hr):
         raise NotFound(NO_SKP)
     return found
 
 
-def appraiser_of(owner: roster_repo.Owner | None) -> str | None:
+def appraiser_of(owner: Owner | None) -> str | None:
     return owner.employee.appraiser_nip if owner else None
 
 
-async def full_view(uow: UnitOfWork, s: Skp, *, nothing_recorded: bool = False) -> dict:
+async def full_view(uow: TargetUnitOfWork, s: Skp, *, nothing_recorded: bool = False) -> dict:
     """``nothing_recorded``: the caller knows the SKP has no realisation and no feedback (both
     need a version in force, and it had none), so the two reads are spared."""
     if nothing_recorded:
         return skp_view(s, [], [])
     return skp_view(
         s,
-        await realisation_repo.realizations_of(uow.session, s.skp_id),
-        await realisation_repo.feedback_of(uow.session, s.skp_id),
+        await uow.realisations.of_skp(s.skp_id),
+        await uow.feedback.of_skp(s.skp_id),
     )
 
 
-def _registered(owner: roster_repo.Owner | None) -> roster_repo.Owner:
+def _registered(owner: Owner | None) -> Owner:
     if owner is None:
         raise NotFound(NO_EMPLOYEE)
     return owner
 
 
-async def _check_links(
-    uow: UnitOfWork, s: Skp, owner: roster_repo.Owner | None, version: SkpVersion, complete: bool
-) -> None:
+async def _check_links(uow: TargetUnitOfWork, s: Skp, owner: Owner | None, version: SkpVersion, complete: bool) -> None:
     """``owner``: as read at the start of the request (read once, used for the appraiser too)."""
     targets = await link_targets(uow, s.agency_id, s.period_id, _registered(owner))
-    with domain_refusals():
-        check_links(version.rhk, targets, complete)
+    check_links(version.rhk, targets, complete)
 
 
-async def create_skp(uow: UnitOfWork, *, agency_id: str, nip: str, period_id: str, rhk: list[RhkDraft]) -> dict:
+async def create_skp(uow: TargetUnitOfWork, *, agency_id: str, nip: str, period_id: str, rhk: list[RhkDraft]) -> dict:
     """The caller drafts their own SKP (version 1) for an open period."""
     async with uow:
-        owner = _registered(await roster_repo.owner(uow.session, agency_id, nip))
+        owner = _registered(await uow.roster.owner(agency_id, nip))
         period = await period_or_404(uow, agency_id, period_id)
-        with domain_refusals():
-            period.ensure_open("drafting an SKP")
-            s = Skp.draft(str(uuid.uuid4()), agency_id, period_id, nip, plan_rhk(rhk))
+        period.ensure_open("drafting an SKP")
+        s = Skp.draft(str(uuid.uuid4()), agency_id, period_id, nip, plan_rhk(rhk))
         _ensure_fits_the_contract(s)
         await _check_links(uow, s, owner, s.latest, complete=False)
         await access_log.record_change(uow, Kind.SKP, s.skp_id, s.nip)
-        try:
-            # The unique constraint (agency, period, employee) answers "already has one": no read first.
-            await repo.add_skp(uow.session, s)
-        except IntegrityError as exc:
-            raise Conflict("the employee already has an SKP in this period") from exc
+        # The unique constraint (agency, period, employee) answers "already has one": no read first.
+        if not await uow.skps.add(s):
+            raise WrongState("the employee already has an SKP in this period")
         await uow.commit()
         return await full_view(uow, s, nothing_recorded=True)
 
 
 async def change_skp(
-    uow: UnitOfWork,
+    uow: TargetUnitOfWork,
     *,
     agency_id: str,
     skp_id: str,
@@ -107,31 +97,26 @@ async def change_skp(
         period = await period_or_404(uow, agency_id, s.period_id, lock="share" if action == "approve" else None)
         appraiser = appraiser_of(owner)
         previous = None
-        with domain_refusals():
-            period.ensure_open(f"changing an SKP ({action})")
-            keep = s.in_force.rhk if s.in_force else ()
-            if action == "edit":
-                s.edit(actor_nip, plan_rhk(rhk or [], keep=keep + s.latest.rhk))
-            elif action == "revise":
-                s.start_revision(actor_nip, plan_rhk(rhk or [], keep=keep), notes)
-            elif action == "submit":
-                s.submit(actor_nip)
-            elif action == "approve":
-                previous = s.approve(actor_nip, appraiser, now())
-            else:
-                s.return_for_revision(actor_nip, appraiser, notes)
+        period.ensure_open(f"changing an SKP ({action})")
+        keep = s.in_force.rhk if s.in_force else ()
+        if action == "edit":
+            s.edit(actor_nip, plan_rhk(rhk or [], keep=keep + s.latest.rhk))
+        elif action == "revise":
+            s.start_revision(actor_nip, plan_rhk(rhk or [], keep=keep), notes)
+        elif action == "submit":
+            s.submit(actor_nip)
+        elif action == "approve":
+            previous = s.approve(actor_nip, appraiser, uow.clock.now())
+        else:
+            s.return_for_revision(actor_nip, appraiser, notes)
         if action in ("edit", "revise"):
             _ensure_fits_the_contract(s)
         if action in ("edit", "revise", "submit", "approve"):
             await _check_links(uow, s, owner, s.latest, complete=action in ("submit", "approve"))
-        try:
-            await repo.save_skp(
-                uow.session, s, loaded=loaded, new_version=action == "revise", plan_changed=action == "edit"
-            )
-        except repo.ChangedMeanwhile as exc:
-            raise Conflict("the SKP was changed by another request meanwhile; reload it and try again") from exc
+        if not await uow.skps.save(s, loaded=loaded, new_version=action == "revise", plan_changed=action == "edit"):
+            raise WrongState("the SKP was changed by another request meanwhile; reload it and try again")
         if action == "approve":
-            await uow.publish(_target_set(s) if previous is None else _target_revised(s, previous))
+            await uow.publish(_approved(s, s.latest, actor_nip, previous))
         await access_log.record_change(uow, Kind.SKP, s.skp_id, s.nip)
         await uow.commit()
         # With no version in force when loaded, nothing could be recorded against it.
@@ -160,7 +145,7 @@ def _ensure_fits_the_contract(s: Skp) -> None:
             )
         )
     except EventTooLarge as exc:
-        raise ContentTooLarge(
+        raise TooLarge(
             f"this SKP would make a {exc.size}-byte {exc.event_type} event; the contract's maximum is {exc.maximum}"
             " bytes: shorten its descriptions",
             limit="max_encoded_bytes",
@@ -194,29 +179,29 @@ def _rhk(version: SkpVersion) -> list[Rhk]:
     ]
 
 
-def _target_set(s: Skp) -> TargetSet:
-    return TargetSet(
-        agency_id=s.agency_id,
-        period_id=s.period_id,
-        nip=s.nip,
-        skp_id=s.skp_id,
-        version=s.version,
-        approved_by=s.in_force.approved_by,
-        rhk=_rhk(s.in_force),
-    )
-
-
-def _target_revised(s: Skp, previous: int) -> TargetRevised:
+def _approved(s: Skp, approved: SkpVersion, approved_by: str, previous: int | None) -> TargetSet | TargetRevised:
+    """The event of an approval: ``approved`` (now in force) by ``approved_by``, superseding
+    version ``previous`` (TargetRevised) or none (TargetSet, the first)."""
+    if previous is None:
+        return TargetSet(
+            agency_id=s.agency_id,
+            period_id=s.period_id,
+            nip=s.nip,
+            skp_id=s.skp_id,
+            version=approved.number,
+            approved_by=approved_by,
+            rhk=_rhk(approved),
+        )
     return TargetRevised(
         agency_id=s.agency_id,
         period_id=s.period_id,
         nip=s.nip,
         skp_id=s.skp_id,
-        version=s.version,
+        version=approved.number,
         previous_version=previous,
-        approved_by=s.in_force.approved_by,
-        reason=s.in_force.reason,
-        rhk=_rhk(s.in_force),
+        approved_by=approved_by,
+        reason=approved.reason,
+        rhk=_rhk(approved),
     )
 
 
@@ -226,12 +211,12 @@ def _team_read(team, by_nip: dict[str, Skp]) -> list[access_log.Entry]:
     return [(Kind.SKP, by_nip[e.nip].skp_id, e.nip) if e.nip in by_nip else (Kind.ROSTER, e.nip, e.nip) for e in team]
 
 
-async def _readable(uow: UnitOfWork, agency_id: str, skp_id: str, actor_nip: str, is_hr: bool) -> Skp:
+async def _readable(uow: TargetUnitOfWork, agency_id: str, skp_id: str, actor_nip: str, is_hr: bool) -> Skp:
     s, _ = await skp_or_404(uow, agency_id, skp_id, actor_nip=actor_nip, is_hr=is_hr)
     return s
 
 
-async def get_skp(uow: UnitOfWork, *, agency_id: str, skp_id: str, actor_nip: str, is_hr: bool) -> dict:
+async def get_skp(uow: TargetUnitOfWork, *, agency_id: str, skp_id: str, actor_nip: str, is_hr: bool) -> dict:
     async with uow:
         s = await _readable(uow, agency_id, skp_id, actor_nip, is_hr)
         view = await full_view(uow, s)
@@ -240,7 +225,7 @@ async def get_skp(uow: UnitOfWork, *, agency_id: str, skp_id: str, actor_nip: st
 
 
 async def skp_versions(
-    uow: UnitOfWork, *, agency_id: str, skp_id: str, actor_nip: str, is_hr: bool, number: int | None = None
+    uow: TargetUnitOfWork, *, agency_id: str, skp_id: str, actor_nip: str, is_hr: bool, number: int | None = None
 ) -> dict:
     """The SKP's history: every version, the one in force marked; or one version by number."""
     async with uow:
@@ -260,22 +245,22 @@ async def skp_versions(
 
 
 async def skp_of_employee(
-    uow: UnitOfWork, *, agency_id: str, nip: str, period_id: str | None, actor_nip: str, is_hr: bool
+    uow: TargetUnitOfWork, *, agency_id: str, nip: str, period_id: str | None, actor_nip: str, is_hr: bool
 ) -> dict:
     async with uow:
         await readable_employee(uow, agency_id, nip, reader_nip=actor_nip, reader_is_hr=is_hr)
-        found = await repo.skp_of_employee(uow.session, agency_id, nip, period_id)
+        found = await uow.skps.of_employee(agency_id, nip, period_id)
         items = [await full_view(uow, s) for s in found]
         await access_log.record_reads(uow, [(Kind.SKP, s.skp_id, s.nip) for s in found])
     return {"items": items}
 
 
-async def team_skp(uow: UnitOfWork, *, agency_id: str, appraiser_nip: str, period_id: str) -> dict:
+async def team_skp(uow: TargetUnitOfWork, *, agency_id: str, appraiser_nip: str, period_id: str) -> dict:
     """For an appraiser: every employee they appraise, with the state of their SKP in the period."""
     async with uow:
         await period_or_404(uow, agency_id, period_id)
-        team = await roster_repo.team(uow.session, agency_id, appraiser_nip)
-        by_nip = {s.nip: s for s in await repo.skp_in_period(uow.session, agency_id, period_id, [e.nip for e in team])}
+        team = await uow.roster.team(agency_id, appraiser_nip)
+        by_nip = {s.nip: s for s in await uow.skps.in_period(agency_id, period_id, [e.nip for e in team])}
         await access_log.record_reads(uow, _team_read(team, by_nip))
     items = []
     for e in team:

@@ -11,16 +11,11 @@ from datetime import date
 
 from kinerja_runtime import access_log
 from kinerja_runtime.access_log import Kind
-from kinerja_runtime.problems import Conflict, NotFound, Unprocessable
-from kinerja_runtime.uow import UnitOfWork
-from sqlalchemy.exc import IntegrityError
+from kinerja_runtime.refusals import InvalidInput, NotFound, WrongState
 
-from target_service.adapters import organisation as units_repo
-from target_service.adapters import roster as roster_repo
-from target_service.adapters import transfers as repo
 from target_service.domain.transfer import RequestStatus, TransferRequest, ask_transfer, plan_transfer
-from target_service.service_layer.refusals import domain_refusals, now
 from target_service.service_layer.roster import employee_or_404, transferred
+from target_service.service_layer.unit_of_work import TargetUnitOfWork
 from target_service.service_layer.views import employee_view
 
 NO_REQUEST = "no such transfer request"
@@ -51,7 +46,7 @@ def request_view(r: TransferRequest, agency_id: str) -> dict:
 
 
 async def request_transfer(
-    uow: UnitOfWork,
+    uow: TargetUnitOfWork,
     *,
     agency_id: str,
     requested_by: str,
@@ -65,58 +60,55 @@ async def request_transfer(
     """Ask ``to_agency_id`` to take in an employee of this agency; they stay here until it accepts."""
     async with uow:
         employee = await employee_or_404(uow, agency_id, nip)
-        with domain_refusals():
-            request = ask_transfer(
-                str(uuid.uuid4()),
-                employee,
-                from_agency=agency_id,
-                to_agency=to_agency_id,
-                requested_by=requested_by,
-                requested_at=now(),
-                effective_on=effective_on,
-                proposed_unit_id=unit_id,
-                proposed_position=position,
-                appraiser_nip=appraiser_nip,
-            )
-        try:
-            await repo.add_request(uow.session, request)
-        except IntegrityError as exc:
-            raise Conflict("a transfer request for this employee is already pending; withdraw it first") from exc
+        request = ask_transfer(
+            str(uuid.uuid4()),
+            employee,
+            from_agency=agency_id,
+            to_agency=to_agency_id,
+            requested_by=requested_by,
+            requested_at=uow.clock.now(),
+            effective_on=effective_on,
+            proposed_unit_id=unit_id,
+            proposed_position=position,
+            appraiser_nip=appraiser_nip,
+        )
+        if not await uow.transfers.add(request):
+            raise WrongState("a transfer request for this employee is already pending; withdraw it first")
         await access_log.record_change(uow, Kind.ROSTER, nip, nip)
         await uow.commit()
     return request_view(request, agency_id)
 
 
-async def _concerning(uow: UnitOfWork, agency_id: str, request_id: str) -> TransferRequest:
+async def _concerning(uow: TargetUnitOfWork, agency_id: str, request_id: str) -> TransferRequest:
     """The request, if this agency is one of its two sides; for any other agency it does not exist."""
-    found = await repo.request(uow.session, request_id)
+    found = await uow.transfers.get(request_id)
     if found is None or not found.concerns(agency_id):
         raise NotFound(NO_REQUEST)
     return found
 
 
-async def get_request(uow: UnitOfWork, *, agency_id: str, request_id: str) -> dict:
+async def get_request(uow: TargetUnitOfWork, *, agency_id: str, request_id: str) -> dict:
     async with uow:
         return request_view(await _concerning(uow, agency_id, request_id), agency_id)
 
 
 async def list_requests(
-    uow: UnitOfWork, *, agency_id: str, incoming: bool, status: RequestStatus | None, limit: int, offset: int
+    uow: TargetUnitOfWork, *, agency_id: str, incoming: bool, status: RequestStatus | None, limit: int, offset: int
 ) -> dict:
     async with uow:
-        total, found = await repo.page(
-            uow.session, agency_id=agency_id, incoming=incoming, status=status, limit=limit, offset=offset
+        total, found = await uow.transfers.page(
+            agency_id=agency_id, incoming=incoming, status=status, limit=limit, offset=offset
         )
     return {"items": [request_view(r, agency_id) for r in found], "total": total, "limit": limit, "offset": offset}
 
 
-async def _save_decision(uow: UnitOfWork, request: TransferRequest) -> None:
-    if not await repo.save_decision(uow.session, request):
-        raise Conflict("the transfer request was decided by another request meanwhile; reload it")
+async def _save_decision(uow: TargetUnitOfWork, request: TransferRequest) -> None:
+    if not await uow.transfers.save_decision(request):
+        raise WrongState("the transfer request was decided by another request meanwhile; reload it")
 
 
 async def accept_request(
-    uow: UnitOfWork,
+    uow: TargetUnitOfWork,
     *,
     agency_id: str,
     decided_by: str,
@@ -129,36 +121,34 @@ async def accept_request(
     roster, join this one's, and EmployeeTransferred says so (as a move made at once always did)."""
     async with uow:
         request = await _concerning(uow, agency_id, request_id)
-        with domain_refusals():
-            request.accept(agency_id, decided_by, now())
+        request.accept(agency_id, decided_by, uow.clock.now())
         unit_id = unit_id or request.proposed_unit_id
         if unit_id is None:
-            raise Unprocessable("unit_id is required: the unit of this agency the employee joins", field="unit_id")
-        units = await units_repo.units(uow.session, agency_id)
+            raise InvalidInput("unit_id is required: the unit of this agency the employee joins", field="unit_id")
+        units = await uow.organisation.units(agency_id)
         unit = units.get(unit_id)
         if unit is None:
-            raise Unprocessable("unit_id is not a work unit of this agency", field="unit_id")
-        if await roster_repo.employee(uow.session, agency_id, request.nip) is not None:
-            raise Conflict("the employee is already on this agency's roster; decline the request")
+            raise InvalidInput("unit_id is not a work unit of this agency", field="unit_id")
+        if await uow.roster.employee(agency_id, request.nip) is not None:
+            raise WrongState("the employee is already on this agency's roster; decline the request")
         # A pending request keeps the employee on the sender's roster (only an accepted request
         # removes anyone from a roster); checked all the same, as a conflict rather than a 404.
-        employee = await roster_repo.employee(uow.session, request.from_agency, request.nip)
+        employee = await uow.roster.employee(request.from_agency, request.nip)
         if employee is None:
-            raise Conflict("the employee is no longer on the sending agency's roster; decline the request")
-        with domain_refusals():
-            transfer = plan_transfer(
-                employee,
-                from_agency=request.from_agency,
-                to_agency=agency_id,
-                unit=unit,
-                destination_units=units,
-                position=position or request.proposed_position,
-                appraiser_nip=appraiser_nip,
-                effective_on=request.effective_on,
-            )
+            raise WrongState("the employee is no longer on the sending agency's roster; decline the request")
+        transfer = plan_transfer(
+            employee,
+            from_agency=request.from_agency,
+            to_agency=agency_id,
+            unit=unit,
+            destination_units=units,
+            position=position or request.proposed_position,
+            appraiser_nip=appraiser_nip,
+            effective_on=request.effective_on,
+        )
         await _save_decision(uow, request)
-        await roster_repo.remove_employee(uow.session, request.from_agency, request.nip)
-        await roster_repo.add_employees(uow.session, agency_id, [transfer.moved])
+        await uow.roster.remove(request.from_agency, request.nip)
+        await uow.roster.add(agency_id, [transfer.moved])
         await uow.publish(transferred(transfer, unit.unit_id))
         await access_log.record_change(uow, Kind.ROSTER, request.nip, request.nip)
         await uow.commit()
@@ -166,22 +156,20 @@ async def accept_request(
 
 
 async def decline_request(
-    uow: UnitOfWork, *, agency_id: str, decided_by: str, request_id: str, reason: str | None
+    uow: TargetUnitOfWork, *, agency_id: str, decided_by: str, request_id: str, reason: str | None
 ) -> dict:
     async with uow:
         request = await _concerning(uow, agency_id, request_id)
-        with domain_refusals():
-            request.decline(agency_id, decided_by, now(), reason)
+        request.decline(agency_id, decided_by, uow.clock.now(), reason)
         await _save_decision(uow, request)
         await uow.commit()
     return request_view(request, agency_id)
 
 
-async def withdraw_request(uow: UnitOfWork, *, agency_id: str, decided_by: str, request_id: str) -> dict:
+async def withdraw_request(uow: TargetUnitOfWork, *, agency_id: str, decided_by: str, request_id: str) -> dict:
     async with uow:
         request = await _concerning(uow, agency_id, request_id)
-        with domain_refusals():
-            request.withdraw(agency_id, decided_by, now())
+        request.withdraw(agency_id, decided_by, uow.clock.now())
         await _save_decision(uow, request)
         await uow.commit()
     return request_view(request, agency_id)

@@ -1,5 +1,7 @@
 """How the roster, units, periods, IKU and SKPs are shown in HTTP answers (plain dicts, JSON-ready)."""
 
+from collections.abc import Sequence
+
 from target_service.domain.iku import Iku
 from target_service.domain.organisation import WorkUnit
 from target_service.domain.period import Period
@@ -115,7 +117,7 @@ def _stamped(rows: list[dict], stamp: str) -> list[dict]:
     return [{**r, stamp: r[stamp].isoformat()} for r in rows]
 
 
-def skp_view(s: Skp, realizations: list[dict], feedback: list[dict] = ()) -> dict:
+def skp_view(s: Skp, realizations: list[dict], feedback: Sequence[dict] = ()) -> dict:
     """The version in force (or the first draft) at the top; a pending revision under ``revision``."""
     current, pending = s.current, s.pending_revision
     return {

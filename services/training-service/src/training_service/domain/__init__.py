@@ -28,7 +28,7 @@ from .plan import (
     decide_plan,
 )
 from .progress import ItemProgress, is_overdue, plan_completed
-from .talent import AnnualResult, Nomination, nominations_after, withdrawn_after
+from .talent import AnnualResult, Nomination, nominations_after, version, withdrawn_after
 
 __all__ = [
     "AnnualResult",
@@ -71,5 +71,6 @@ __all__ = [
     "read_catalogue_csv",
     "status_when_recorded",
     "top_up",
+    "version",
     "withdrawn_after",
 ]

@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass
 
 from kinerja_contracts.vocabulary import DevelopmentForm
+from kinerja_runtime.refusals import InvalidInput
 
 from .catalogue import METHODS_BY_FORM, TECHNICAL_PREFIX, CatalogueItem, is_known_competency
 
@@ -24,7 +25,7 @@ _FORM_OF_METHOD = {m: form for form, methods in METHODS_BY_FORM.items() for m in
 MAX_JP = 400  # a year's worth of lesson hours; more is a typo, not a course
 
 
-class CatalogueCsvError(ValueError):
+class CatalogueCsvError(InvalidInput):
     """The file as a whole cannot be read (no header, wrong columns, not CSV)."""
 
 
@@ -78,7 +79,14 @@ def _row(line: int, fields: dict[str, str]) -> ImportedRow | RowError:
     if problems:
         return RowError(line, code, "; ".join(problems))
     item = CatalogueItem(
-        code, values["title"], competency, DevelopmentForm(form), method, jp, values["provider"], values["modality"]
+        values["code"],
+        values["title"],
+        competency,
+        DevelopmentForm(form),
+        method,
+        jp,
+        values["provider"],
+        values["modality"],
     )
     return ImportedRow(line, item)
 

@@ -24,6 +24,7 @@ from kinerja_contracts.vocabulary import (
     DevelopmentForm,
     Predikat,
 )
+from kinerja_runtime.refusals import WrongState
 
 from .catalogue import (
     GENERAL_COMPETENCY,
@@ -48,7 +49,7 @@ __all__ = [
 GapKind = Literal["perilaku", "hasil_kerja", "jp_entitlement"]
 
 
-class CatalogueGap(LookupError):
+class CatalogueGap(WrongState):
     """The catalogue has no item for a competency a plan needs.
 
     Raised rather than skipping the gap: a plan silently missing a gap would look
@@ -56,7 +57,7 @@ class CatalogueGap(LookupError):
     """
 
     def __init__(self, competency: str) -> None:
-        super().__init__(f"the catalogue has no item for competency {competency!r}")
+        super().__init__(f"the catalogue has no item for competency {competency!r}", competency=competency)
         self.competency = competency
 
 

@@ -7,10 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from kinerja_contracts.vocabulary import Predikat
 
-__all__ = ["AnnualResult", "Nomination", "nominations_after", "withdrawn_after"]
+__all__ = ["AnnualResult", "Nomination", "nominations_after", "version", "withdrawn_after"]
+
+
+def version(revision: int, at: datetime) -> tuple[int, datetime]:
+    """The order results of one period apply in: revision number, then when it was made."""
+    return revision, at
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,9 +37,14 @@ def nominations_after(history: Mapping[int, AnnualResult], year: int) -> list[No
     results arrive out of order) with the year after. Keyed by the pair's later year."""
     found = []
     for first, second in ((year - 1, year), (year, year + 1)):
-        pair = (history.get(first), history.get(second))
-        if all(r is not None and r.predikat is Predikat.SANGAT_BAIK for r in pair):
-            found.append(Nomination((first, second), (pair[0].appraisal_id, pair[1].appraisal_id)))
+        earlier, later = history.get(first), history.get(second)
+        if (
+            earlier is not None
+            and later is not None
+            and earlier.predikat is Predikat.SANGAT_BAIK
+            and later.predikat is Predikat.SANGAT_BAIK
+        ):
+            found.append(Nomination((first, second), (earlier.appraisal_id, later.appraisal_id)))
     return found
 
 

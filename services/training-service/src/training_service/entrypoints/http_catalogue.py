@@ -6,9 +6,8 @@ from fastapi import APIRouter, Query, Request
 from kinerja_runtime.inputs import Offset, page_limit
 from kinerja_runtime.uploads import CSV_REQUEST_BODY, read_csv_body
 
-from training_service.adapters import catalogue_repository
 from training_service.domain import CATALOGUE_COLUMNS
-from training_service.entrypoints.deps import HR, Caller, Now, Uow
+from training_service.entrypoints.deps import HR, Caller, Uow
 from training_service.service_layer import catalogue
 
 router = APIRouter(tags=["catalogue"])
@@ -34,23 +33,7 @@ async def read_catalogue(
     limit: page_limit(1000) = 1000,
     offset: Offset = 0,
 ):
-    async with uow:
-        found = await catalogue_repository.load_with_source(uow.session, principal.agency)
-    return [
-        {
-            "code": i.code,
-            "title": i.title,
-            "competency": i.competency,
-            "form": i.form.value,
-            "method": i.method,
-            "jp": i.jp,
-            "provider": i.provider,
-            "modality": i.modality,
-            "source": source,
-        }
-        for i, source in found
-        if competency is None or i.competency == competency
-    ][offset : offset + limit]
+    return await catalogue.read(uow, principal.agency, competency, limit, offset)
 
 
 @router.post(
@@ -60,6 +43,6 @@ async def read_catalogue(
     openapi_extra=CSV_REQUEST_BODY,
     max_body_size=MAX_CSV_BYTES,
 )
-async def import_catalogue(request: Request, principal: HR, uow: Uow, now: Now):
+async def import_catalogue(request: Request, principal: HR, uow: Uow):
     text = await read_csv_body(request, MAX_CSV_BYTES, "catalogue")
-    return await catalogue.import_csv(uow, principal.agency, text, now)
+    return await catalogue.import_csv(uow, principal.agency, text)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, status
 from pydantic import BeforeValidator, Field
 
-from training_service.entrypoints.deps import Caller, EmployeeNip, Id, Now, Strict, Today, Uow, not_a_number
+from training_service.entrypoints.deps import Caller, EmployeeNip, Id, Strict, Uow, not_a_number
 from training_service.service_layer import claims, training
 
 router = APIRouter(tags=["development"])
@@ -42,8 +42,8 @@ class RejectionIn(Strict):
 @router.post(
     "/plans/{plan_id}/items/{item_id}/enrol", summary="Enrol in a plan item (the employee, their current appraiser, HR)"
 )
-async def enrol(plan_id: Id, item_id: Id, principal: Caller, uow: Uow, now: Now):
-    return await training.enrol(uow, principal, plan_id, item_id, now)
+async def enrol(plan_id: Id, item_id: Id, principal: Caller, uow: Uow):
+    return await training.enrol(uow, principal, plan_id, item_id)
 
 
 @router.post(
@@ -51,9 +51,9 @@ async def enrol(plan_id: Id, item_id: Id, principal: Caller, uow: Uow, now: Now)
     summary="Complete a plan item with evidence; its JP go to the ledger -> TrainingCompleted "
     "(the employee, their current appraiser, HR)",
 )
-async def complete(plan_id: Id, item_id: Id, body: CompletionIn, principal: Caller, uow: Uow, now: Now, today: Today):
+async def complete(plan_id: Id, item_id: Id, body: CompletionIn, principal: Caller, uow: Uow):
     return await training.complete(
-        uow, principal, plan_id, item_id, evidence=body.evidence, completed_on=body.completed_on, today=today, now=now
+        uow, principal, plan_id, item_id, evidence=body.evidence, completed_on=body.completed_on
     )
 
 
@@ -64,9 +64,7 @@ async def complete(plan_id: Id, item_id: Id, body: CompletionIn, principal: Call
     "HR or their appraiser verifies it; HR's record counts at once -> TrainingCompleted "
     "(the employee, HR)",
 )
-async def record_outside_plan(
-    nip: EmployeeNip, body: OutsidePlanIn, principal: Caller, uow: Uow, now: Now, today: Today
-):
+async def record_outside_plan(nip: EmployeeNip, body: OutsidePlanIn, principal: Caller, uow: Uow):
     return await training.record_outside_plan(
         uow,
         principal,
@@ -76,8 +74,6 @@ async def record_outside_plan(
         jp=body.jp,
         evidence=body.evidence,
         completed_on=body.completed_on,
-        today=today,
-        now=now,
     )
 
 
@@ -86,8 +82,8 @@ async def record_outside_plan(
     summary="Verify claimed training: its JP count from now on -> TrainingCompleted "
     "(HR or the employee's current appraiser, never the employee)",
 )
-async def verify_claim(nip: EmployeeNip, entry_id: Id, principal: Caller, uow: Uow, now: Now):
-    return await claims.verify(uow, principal, nip, entry_id, now)
+async def verify_claim(nip: EmployeeNip, entry_id: Id, principal: Caller, uow: Uow):
+    return await claims.verify(uow, principal, nip, entry_id)
 
 
 @router.post(
@@ -95,5 +91,5 @@ async def verify_claim(nip: EmployeeNip, entry_id: Id, principal: Caller, uow: U
     summary="Reject claimed training with a reason: its JP never count "
     "(HR or the employee's current appraiser, never the employee)",
 )
-async def reject_claim(nip: EmployeeNip, entry_id: Id, body: RejectionIn, principal: Caller, uow: Uow, now: Now):
-    return await claims.reject(uow, principal, nip, entry_id, body.reason, now)
+async def reject_claim(nip: EmployeeNip, entry_id: Id, body: RejectionIn, principal: Caller, uow: Uow):
+    return await claims.reject(uow, principal, nip, entry_id, body.reason)

@@ -8,31 +8,20 @@ naming no person or id), so a caller cannot learn whose records exist.
 """
 
 from kinerja_runtime.auth import Principal, Role
-from kinerja_runtime.problems import NotFound
-from kinerja_runtime.roster import known_employees
-from kinerja_runtime.uow import UnitOfWork
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from kinerja_runtime.refusals import NotFound
+
+from training_service.service_layer.unit_of_work import TrainingUnitOfWork
 
 NO_RECORD = "no such development record"
 
 
-async def current_appraiser(session: AsyncSession, agency_id: str, nip: str) -> str | None:
-    """The employee's appraiser in the roster projection, if the roster names one."""
-    return await session.scalar(
-        select(known_employees.c.appraiser_nip).where(
-            known_employees.c.agency_id == agency_id, known_employees.c.nip == nip
-        )
-    )
-
-
-async def may_see(uow: UnitOfWork, principal: Principal, nip: str) -> bool:
+async def may_see(uow: TrainingUnitOfWork, principal: Principal, nip: str) -> bool:
     if principal.nip == nip or principal.has(Role.HR):
         return True
-    return principal.nip == await current_appraiser(uow.session, principal.agency, nip)
+    return principal.nip == await uow.roster.appraiser_of(principal.agency, nip)
 
 
-async def may_read(uow: UnitOfWork, principal: Principal, nip: str, missing: str = NO_RECORD) -> None:
+async def may_read(uow: TrainingUnitOfWork, principal: Principal, nip: str, missing: str = NO_RECORD) -> None:
     """Raise the ``missing`` 404 unless the caller may see the employee's development record."""
     if not await may_see(uow, principal, nip):
         raise NotFound(missing)

@@ -1,24 +1,48 @@
-"""HR's catalogue import: good rows are stored (by code, so a repeated import changes
-nothing), bad rows come back with their line numbers."""
+"""The catalogue: reading an agency's, HR's CSV import (good rows are stored, by code, so a
+repeated import changes nothing; bad rows come back with their line numbers), and the seed."""
 
-from datetime import datetime
-
-from kinerja_runtime.problems import Unprocessable
-from kinerja_runtime.uow import UnitOfWork
-
-from training_service.adapters import catalogue_repository
-from training_service.domain import CatalogueCsvError, read_catalogue_csv
+from training_service.domain import read_catalogue_csv
+from training_service.service_layer.unit_of_work import TrainingUnitOfWork
 
 
-async def import_csv(uow: UnitOfWork, agency_id: str, text: str, now: datetime) -> dict:
-    try:
-        rows, errors = read_catalogue_csv(text)
-    except CatalogueCsvError as exc:
-        raise Unprocessable(str(exc)) from exc
+async def seed(uow: TrainingUnitOfWork) -> int:
+    """Add the seeded items that are missing (at every start); items already stored stay."""
+    async with uow:
+        added = await uow.catalogue.seed()
+        await uow.commit()
+    return added
+
+
+async def read(uow: TrainingUnitOfWork, agency_id: str, competency: str | None, limit: int, offset: int) -> list[dict]:
+    """A page of the agency's catalogue by code (of one competency when given), each item
+    saying whether it is seeded or the agency's own."""
+    async with uow:
+        found = await uow.catalogue.load_with_source(agency_id)
+    return [
+        {
+            "code": i.code,
+            "title": i.title,
+            "competency": i.competency,
+            "form": i.form.value,
+            "method": i.method,
+            "jp": i.jp,
+            "provider": i.provider,
+            "modality": i.modality,
+            "source": source,
+        }
+        for i, source in found
+        if competency is None or i.competency == competency
+    ][offset : offset + limit]
+
+
+async def import_csv(uow: TrainingUnitOfWork, agency_id: str, text: str) -> dict:
+    """A file that cannot be read as a whole is refused (CatalogueCsvError, a 422)."""
+    rows, errors = read_catalogue_csv(text)
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     async with uow:
+        now = uow.clock.now()
         for row in rows:
-            counts[await catalogue_repository.upsert(uow.session, agency_id, row.item, now)] += 1
+            counts[await uow.catalogue.upsert(agency_id, row.item, now)] += 1
         await uow.commit()
     return {
         **counts,

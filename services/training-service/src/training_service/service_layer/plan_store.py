@@ -5,13 +5,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kinerja_contracts import PlanItem
-from kinerja_runtime.uow import UnitOfWork
-from sqlalchemy import insert
 
-from training_service.adapters.orm import plan_items, plans
 from training_service.domain import ComposedPlan
 from training_service.domain.progress import ItemProgress, plan_completed
 from training_service.service_layer.appraised import Appraised
+from training_service.service_layer.unit_of_work import TrainingUnitOfWork
 
 
 @dataclass(frozen=True)
@@ -62,18 +60,13 @@ def new_plan(a: Appraised, plan_id: str, composed: ComposedPlan, year: int, ment
     return NewPlan(row, items)
 
 
-async def store_plans(uow: UnitOfWork, new: Sequence[NewPlan]) -> None:
+async def store_plans(uow: TrainingUnitOfWork, new: Sequence[NewPlan]) -> None:
     """Every plan in one statement and every item in another (all plans given carry the same columns)."""
-    if not new:
-        return
-    await uow.session.execute(insert(plans), [p.row for p in new])
-    items = [row for p in new for row in p.item_rows]
-    if items:
-        await uow.session.execute(insert(plan_items), items)
+    await uow.plans.add_many([p.row for p in new], [row for p in new for row in p.item_rows])
 
 
 async def store_plan(
-    uow: UnitOfWork,
+    uow: TrainingUnitOfWork,
     a: Appraised,
     plan_id: str,
     composed: ComposedPlan,

@@ -16,22 +16,17 @@ the appraisals before it may have made, so it is decided alone, in its place in 
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
 
 from kinerja_contracts import AppraisalCompleted, AppraisalRevised, DevelopmentPlanCreated, Event
-from kinerja_runtime import bulk, roster
 from kinerja_runtime.messaging import Delivered
-from kinerja_runtime.problems import NotFound
-from kinerja_runtime.uow import UnitOfWork
-from sqlalchemy import insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from training_service.adapters import catalogue_repository
-from training_service.adapters.orm import plan_decisions
-from training_service.domain import PlanDecision, compose_plan, decide_plan
-from training_service.service_layer import ledger, revisions, talent
+from training_service.adapters.decision_repository import Slot
+from training_service.adapters.ledger_repository import YearDone
+from training_service.domain import PlanDecision, compose_plan, decide_plan, version
+from training_service.service_layer import revisions, talent
 from training_service.service_layer.appraised import Appraised, outcome_of
 from training_service.service_layer.plan_store import NewPlan, new_plan, store_plans
+from training_service.service_layer.unit_of_work import TrainingUnitOfWork
 
 PERIODIC_REASON = (
     "A periodic appraisal is a progress check within the year; it is recorded, and only the "
@@ -43,22 +38,21 @@ STALE_REASON = (
 )
 
 Decidable = tuple[Delivered, Appraised]
-Slot = tuple[str, str, str]  # (agency_id, nip, period_id) of an annual result
 
 
-async def on_appraisals_completed(batch: Sequence[Delivered[AppraisalCompleted]], uow: UnitOfWork) -> None:
+async def on_appraisals_completed(batch: Sequence[Delivered[AppraisalCompleted]], uow: TrainingUnitOfWork) -> None:
     await decide_all(uow, [(d, Appraised.completed(d.event)) for d in batch])
 
 
-async def on_appraisals_revised(batch: Sequence[Delivered[AppraisalRevised]], uow: UnitOfWork) -> None:
+async def on_appraisals_revised(batch: Sequence[Delivered[AppraisalRevised]], uow: TrainingUnitOfWork) -> None:
     await decide_all(uow, [(d, Appraised.revised(d.event)) for d in batch])
 
 
-async def decide_all(uow: UnitOfWork, batch: Sequence[Decidable]) -> None:
+async def decide_all(uow: TrainingUnitOfWork, batch: Sequence[Decidable]) -> None:
     """Decide every appraisal of the batch not decided yet, each id once (the first event
     bringing it wins), in the batch's order."""
-    decided = await _decided(uow.session, {a.appraisal_id for _, a in batch})
-    latest = await _latest_annual(uow.session, {_slot(a) for _, a in batch if a.kind == "annual"})
+    decided = await uow.decisions.decided({a.appraisal_id for _, a in batch})
+    latest = await uow.decisions.latest_annual({_slot(a) for _, a in batch if a.kind == "annual"})
     run: list[Decidable] = []
     stale: list[dict] = []
     for d, a in batch:
@@ -67,10 +61,10 @@ async def decide_all(uow: UnitOfWork, batch: Sequence[Decidable]) -> None:
         decided.add(a.appraisal_id)
         if a.kind == "annual":
             newest = latest.get(_slot(a))
-            if newest is not None and newest > talent.version(a.revision, a.at):
+            if newest is not None and newest > version(a.revision, a.at):
                 stale.append(_decision_row(a, required=False, recommended=False, reason=STALE_REASON, plan_id=None))
                 continue
-            latest[_slot(a)] = talent.version(a.revision, a.at)
+            latest[_slot(a)] = version(a.revision, a.at)
         if a.kind == "annual" and a.is_revision:
             await _decide_originals(uow, run)
             run = []
@@ -78,56 +72,22 @@ async def decide_all(uow: UnitOfWork, batch: Sequence[Decidable]) -> None:
         else:
             run.append((d, a))
     await _decide_originals(uow, run)
-    if stale:
-        await uow.session.execute(insert(plan_decisions), stale)
+    await uow.decisions.add_many(stale)
 
 
 def _slot(a: Appraised) -> Slot:
     return a.agency_id, a.nip, a.period_id
 
 
-async def _latest_annual(session: AsyncSession, slots: set[Slot]) -> dict[Slot, tuple[int, datetime]]:
-    """The version (revision, time) of the latest annual result decided for each slot."""
-    if not slots:
-        return {}
-    c = plan_decisions.c
-    rows = (
-        await session.execute(
-            select(c.agency_id, c.nip, c.period_id, c.revision, c.decided_at).where(
-                bulk.each_in(plan_decisions, ["agency_id", "nip", "period_id"], slots), c.kind == "annual"
-            )
-        )
-    ).all()
-    latest: dict[Slot, tuple[int, datetime]] = {}
-    for r in rows:
-        slot = (r.agency_id, r.nip, r.period_id)
-        if slot in slots:
-            latest[slot] = max(latest.get(slot, (0, r.decided_at)), talent.version(r.revision, r.decided_at))
-    return latest
-
-
-async def _decided(session: AsyncSession, appraisal_ids: set[str]) -> set[str]:
-    if not appraisal_ids:
-        return set()
-    return set(
-        (
-            await session.scalars(
-                select(plan_decisions.c.appraisal_id).where(plan_decisions.c.appraisal_id.in_(appraisal_ids))
-            )
-        ).all()
-    )
-
-
-async def _decide_originals(uow: UnitOfWork, run: Sequence[Decidable]) -> None:
+async def _decide_originals(uow: TrainingUnitOfWork, run: Sequence[Decidable]) -> None:
     """Decide appraisals none of which supersedes a plan, with a constant number of statements."""
     if not run:
         return
-    session = uow.session
     annual = [(d, a) for d, a in run if a.kind == "annual"]
     talent_events = await talent.record_annuals(uow, [a for _, a in annual])
-    catalogues = await catalogue_repository.load_many(session, {a.agency_id for _, a in annual})
-    done = await ledger.completed_in(session, {(a.agency_id, a.nip, a.at.year) for _, a in annual})
-    mentors = await _roster_appraisers(session, {(a.agency_id, a.nip) for _, a in annual})
+    catalogues = await uow.catalogue.load_many({a.agency_id for _, a in annual})
+    done = await uow.ledger.completed_in({(a.agency_id, a.nip, a.at.year) for _, a in annual})
+    mentors = await _roster_appraisers(uow, {(a.agency_id, a.nip) for _, a in annual})
     decisions: list[dict] = []
     plans: list[NewPlan] = []
     announcements: list[tuple[Delivered, list[Event]]] = []
@@ -146,7 +106,7 @@ async def _decide_originals(uow: UnitOfWork, run: Sequence[Decidable]) -> None:
         events: list[Event] = list(talent_events.get(a.appraisal_id, []))
         if plan_id is not None:
             year = a.at.year  # the plan follows the appraisal: it tops up the year it is made in
-            year_done = done.get((a.agency_id, a.nip, year), ledger.YearDone())
+            year_done = done.get((a.agency_id, a.nip, year), YearDone())
             composed = compose_plan(
                 decision,
                 catalogue,
@@ -173,7 +133,7 @@ async def _decide_originals(uow: UnitOfWork, run: Sequence[Decidable]) -> None:
             )
         if events:
             announcements.append((d, events))
-    await session.execute(insert(plan_decisions), decisions)
+    await uow.decisions.add_many(decisions)
     await store_plans(uow, plans)
     await uow.publish_many(
         [e for _, events in announcements for e in events],
@@ -181,27 +141,27 @@ async def _decide_originals(uow: UnitOfWork, run: Sequence[Decidable]) -> None:
     )
 
 
-async def _decide_revision(uow: UnitOfWork, d: Delivered, a: Appraised) -> None:
+async def _decide_revision(uow: TrainingUnitOfWork, d: Delivered, a: Appraised) -> None:
     """A revised annual result supersedes the plan of the result it replaces; with no plan to
     supersede it is decided like an original."""
-    superseded = await revisions.plan_to_supersede(uow.session, a)
+    superseded = await revisions.plan_to_supersede(uow, a)
     if superseded is None:
         await _decide_originals(uow, [(d, a)])
         return
     talent_events = await talent.record_annuals(uow, [a])
-    catalogue = await catalogue_repository.load(uow.session, a.agency_id)
+    catalogue = await uow.catalogue.load(a.agency_id)
     decision: PlanDecision = decide_plan(outcome_of(a), catalogue)
     mentor = await _mentor_of(uow, a, superseded)
     with d.causing():
         for event in talent_events.get(a.appraisal_id, []):
             await uow.publish(event)
         plan_id = await revisions.supersede(uow, a, decision, catalogue, superseded, mentor)
-    await uow.session.execute(
-        insert(plan_decisions).values(
-            **_decision_row(
+    await uow.decisions.add_many(
+        [
+            _decision_row(
                 a, required=decision.required, recommended=decision.recommended, reason=decision.reason, plan_id=plan_id
             )
-        )
+        ]
     )
 
 
@@ -224,28 +184,17 @@ def _decision_row(a: Appraised, *, required: bool, recommended: bool, reason: st
     )
 
 
-async def _roster_appraisers(session: AsyncSession, employees: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
+async def _roster_appraisers(uow: TrainingUnitOfWork, employees: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
     """Each employee's appraiser in the roster projection, where it names one."""
-    if not employees:
-        return {}
-    k = roster.known_employees.c
-    rows = (
-        await session.execute(
-            select(k.agency_id, k.nip, k.appraiser_nip).where(
-                bulk.each_in(roster.known_employees, ["agency_id", "nip"], employees)
-            )
-        )
-    ).all()
-    return {
-        (r.agency_id, r.nip): r.appraiser_nip for r in rows if r.appraiser_nip and (r.agency_id, r.nip) in employees
-    }
+    found = await uow.roster.employees_in(employees)
+    return {key: e.appraiser_nip for key, e in found.items() if e.appraiser_nip}
 
 
-async def _mentor_of(uow: UnitOfWork, a: Appraised, superseded=None) -> str | None:
+async def _mentor_of(
+    uow: TrainingUnitOfWork, a: Appraised, superseded: revisions.SupersededPlan | None = None
+) -> str | None:
     """The employee's appraiser: from the roster, else the one who confirmed the appraisal,
-    else the mentor of the plan being superseded."""
-    try:
-        found = (await roster.employee(uow.session, a.agency_id, a.nip)).appraiser_nip
-    except NotFound:
-        found = None  # the roster event may still be on its way; the plan does not wait for a mentor
+    else the mentor of the plan being superseded. (The roster event may still be on its way:
+    the plan does not wait for a mentor.)"""
+    found = await uow.roster.appraiser_of(a.agency_id, a.nip)
     return found or a.appraiser_nip or (superseded.mentor_nip if superseded is not None else None)

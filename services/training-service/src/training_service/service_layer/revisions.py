@@ -10,15 +10,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kinerja_contracts import DevelopmentPlanRevised
-from kinerja_runtime.uow import UnitOfWork
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from training_service.adapters.orm import plan_items, plans
 from training_service.domain import CatalogueItem, PlanDecision, compose_plan
-from training_service.service_layer import ledger
 from training_service.service_layer.appraised import Appraised
 from training_service.service_layer.plan_store import store_plan
+from training_service.service_layer.unit_of_work import TrainingUnitOfWork
 
 
 @dataclass(frozen=True)
@@ -33,32 +29,22 @@ class SupersededPlan:
         return sum(jp for _, _, jp in self.completed)
 
 
-async def plan_to_supersede(session: AsyncSession, a: Appraised) -> SupersededPlan | None:
+async def plan_to_supersede(uow: TrainingUnitOfWork, a: Appraised) -> SupersededPlan | None:
     """The plan of the appraisal being replaced, else the employee's current plan of the period."""
-    current = select(plans).where(
-        plans.c.agency_id == a.agency_id,
-        plans.c.nip == a.nip,
-        plans.c.period_id == a.period_id,
-        plans.c.status != "superseded",
-    )
-    row = None
-    if a.supersedes_appraisal_id:
-        row = (await session.execute(current.where(plans.c.appraisal_id == a.supersedes_appraisal_id))).first()
-    if row is None:
-        row = (await session.execute(current.order_by(plans.c.created_at.desc()))).first()
-    if row is None:
+    plan = await uow.plans.current_of_period(a.agency_id, a.nip, a.period_id, a.supersedes_appraisal_id)
+    if plan is None:
         return None
-    items = (await session.execute(select(plan_items).where(plan_items.c.plan_id == row.plan_id))).all()
+    items = await uow.plans.items_of(plan["plan_id"])
     return SupersededPlan(
-        plan_id=row.plan_id,
-        year=row.year or row.created_at.year,
-        mentor_nip=next((i.mentor_nip for i in items if i.mentor_nip), None),
-        completed=tuple((i.gap, i.catalogue_code, i.jp) for i in items if i.status == "completed"),
+        plan_id=plan["plan_id"],
+        year=plan["year"] or plan["created_at"].year,
+        mentor_nip=next((i["mentor_nip"] for i in items if i["mentor_nip"]), None),
+        completed=tuple((i["gap"], i["catalogue_code"], i["jp"]) for i in items if i["status"] == "completed"),
     )
 
 
 async def supersede(
-    uow: UnitOfWork,
+    uow: TrainingUnitOfWork,
     a: Appraised,
     decision: PlanDecision,
     catalogue: Sequence[CatalogueItem],
@@ -70,14 +56,12 @@ async def supersede(
         catalogue,
         planned_on=a.at.date(),
         year=old.year,
-        completed_jp=await ledger.completed_jp(uow.session, a.agency_id, a.nip, old.year),
+        completed_jp=await uow.ledger.completed_jp(a.agency_id, a.nip, old.year),
         completed_gaps=[(gap, code) for gap, code, _ in old.completed],
-        completed_codes=await ledger.completed_codes(uow.session, a.agency_id, a.nip, old.year),
+        completed_codes=await uow.ledger.completed_codes(a.agency_id, a.nip, old.year),
     )
     plan_id = str(uuid.uuid4())
-    await uow.session.execute(
-        update(plans).where(plans.c.plan_id == old.plan_id).values(status="superseded", superseded_by_plan_id=plan_id)
-    )
+    await uow.plans.supersede(old.plan_id, by_plan_id=plan_id)
     items = await store_plan(
         uow, a, plan_id, composed, old.year, mentor, supersedes_plan_id=old.plan_id, completed_jp_kept=old.completed_jp
     )

@@ -23,32 +23,14 @@ from datetime import datetime
 
 from kinerja_contracts import Event, PerformancePeriodOpened, TalentPoolNominated, TalentPoolWithdrawn
 from kinerja_contracts.vocabulary import Predikat
-from kinerja_runtime import bulk
 from kinerja_runtime.messaging import Delivered
-from kinerja_runtime.roster import known_periods
-from kinerja_runtime.uow import UnitOfWork
-from sqlalchemy import and_, bindparam, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from training_service.adapters.orm import annual_results, talent_nominations
-from training_service.domain import AnnualResult, nominations_after, withdrawn_after
+from training_service.domain import AnnualResult, nominations_after, version, withdrawn_after
 from training_service.service_layer.appraised import Appraised
+from training_service.service_layer.unit_of_work import TrainingUnitOfWork
 
 Employee = tuple[str, str]  # (agency_id, nip)
 NOMINATED, WITHDRAWN = "nominated", "withdrawn"
-
-
-def version(revision: int, at: datetime) -> tuple[int, datetime]:
-    """The order results of one period apply in: revision number, then when it was made."""
-    return revision, at
-
-
-def _older_in_store(table, excluded):
-    """The database's own guard of the same order, for a writer that raced this one."""
-    return or_(
-        table.c.revision < excluded.revision,
-        and_(table.c.revision == excluded.revision, table.c.recorded_at < excluded.recorded_at),
-    )
 
 
 @dataclass
@@ -138,55 +120,26 @@ class _Talent:
             )
         return made
 
-    async def save_nominations(self, session: AsyncSession) -> None:
-        await bulk.upsert(session, talent_nominations, self.changed.values(), ["agency_id", "nip", "year"])
+    async def save_nominations(self, uow: TrainingUnitOfWork) -> None:
+        await uow.talent.save_nominations(self.changed.values())
 
 
-async def _load(session: AsyncSession, employees: Iterable[Employee]) -> _Talent:
-    employees = set(employees)
+async def _load(uow: TrainingUnitOfWork, employees: Iterable[Employee]) -> _Talent:
     talent = _Talent()
-    if not employees:
-        return talent
-    rows = (
-        await session.execute(
-            select(annual_results).where(bulk.each_in(annual_results, ["agency_id", "nip"], employees))
-        )
-    ).all()
-    for r in rows:
-        if (r.agency_id, r.nip) in employees:
-            talent.results[(r.agency_id, r.nip)][r.period_id] = dict(r._mapping)
-    talent.nominations = {
-        (r.agency_id, r.nip, r.year): dict(r._mapping)
-        for r in (
-            await session.execute(
-                select(talent_nominations).where(bulk.each_in(talent_nominations, ["agency_id", "nip"], employees))
-            )
-        ).all()
-        if (r.agency_id, r.nip) in employees
-    }
+    results, nominations = await uow.talent.of_employees(set(employees))
+    for r in results:
+        talent.results[(r["agency_id"], r["nip"])][r["period_id"]] = r
+    talent.nominations = {(r["agency_id"], r["nip"], r["year"]): r for r in nominations}
     return talent
 
 
-async def _period_years(session: AsyncSession, periods: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    if not periods:
-        return {}
-    rows = (
-        await session.execute(
-            select(known_periods.c.agency_id, known_periods.c.period_id, known_periods.c.year).where(
-                bulk.each_in(known_periods, ["agency_id", "period_id"], periods)
-            )
-        )
-    ).all()
-    return {(r.agency_id, r.period_id): r.year for r in rows if (r.agency_id, r.period_id) in periods}
-
-
-async def record_annuals(uow: UnitOfWork, appraised: Sequence[Appraised]) -> dict[str, list[Event]]:
+async def record_annuals(uow: TrainingUnitOfWork, appraised: Sequence[Appraised]) -> dict[str, list[Event]]:
     """Keep each annual result that is later than the one stored for its period, and make
     the withdrawals and nominations it causes; returns the events to publish, by appraisal
     id, for the caller to announce in order with the plans."""
-    session = uow.session
-    years = await _period_years(session, {(a.agency_id, a.period_id) for a in appraised})
-    talent = await _load(session, {(a.agency_id, a.nip) for a in appraised})
+    periods = await uow.roster.periods_in({(a.agency_id, a.period_id) for a in appraised})
+    years = {key: period.year for key, period in periods.items()}
+    talent = await _load(uow, {(a.agency_id, a.nip) for a in appraised})
     written: dict[tuple[str, str, str], dict] = {}
     made: dict[str, list[Event]] = {}
     for a in appraised:
@@ -209,27 +162,17 @@ async def record_annuals(uow: UnitOfWork, appraised: Sequence[Appraised]) -> dic
         written[(a.agency_id, a.nip, a.period_id)] = row
         if year is not None:
             made[a.appraisal_id] = [*talent.withdraw(employee, year, a), *talent.nominate(employee, year, a.at)]
-    await bulk.upsert(
-        session, annual_results, written.values(), ["agency_id", "nip", "period_id"], where=_older_in_store
-    )
-    await talent.save_nominations(session)
+    await uow.talent.save_results(written.values())
+    await talent.save_nominations(uow)
     return made
 
 
-async def on_periods_opened(batch: Sequence[Delivered[PerformancePeriodOpened]], uow: UnitOfWork) -> None:
+async def on_periods_opened(batch: Sequence[Delivered[PerformancePeriodOpened]], uow: TrainingUnitOfWork) -> None:
     """Give the results that arrived before their period a year, and check the talent pool
     for them. Runs after the roster's own handler of the same events."""
-    session = uow.session
     periods = {(d.event.agency_id, d.event.period_id) for d in batch}
-    waiting = (
-        await session.execute(
-            select(annual_results.c.agency_id, annual_results.c.nip, annual_results.c.period_id).where(
-                bulk.each_in(annual_results, ["agency_id", "period_id"], periods),
-                annual_results.c.year.is_(None),
-            )
-        )
-    ).all()
-    talent = await _load(session, {(r.agency_id, r.nip) for r in waiting if (r.agency_id, r.period_id) in periods})
+    waiting = await uow.talent.waiting_for_year(periods)
+    talent = await _load(uow, {(agency_id, nip) for agency_id, nip, _ in waiting})
     by_period: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for employee, results in talent.results.items():
         for period_id, row in results.items():
@@ -247,15 +190,5 @@ async def on_periods_opened(batch: Sequence[Delivered[PerformancePeriodOpened]],
                 for nomination in talent.nominate((r["agency_id"], r["nip"]), e.year, r["recorded_at"]):
                     await uow.publish(nomination)
     # Every result of the period takes its year, as the period's own event says.
-    connection = await session.connection()
-    await connection.execute(
-        update(annual_results)
-        .where(
-            and_(
-                annual_results.c.agency_id == bindparam("b_agency"), annual_results.c.period_id == bindparam("b_period")
-            )
-        )
-        .values(year=bindparam("b_year")),
-        [{"b_agency": a, "b_period": p, "b_year": y} for (a, p), y in years.items()],
-    )
-    await talent.save_nominations(session)
+    await uow.talent.set_years(years)
+    await talent.save_nominations(uow)

@@ -6,7 +6,7 @@ from enum import StrEnum
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from kinerja_runtime.problems import Forbidden, Unauthorized
+from kinerja_runtime.refusals import NotPermitted, Unauthenticated
 
 
 class Role(StrEnum):
@@ -35,11 +35,11 @@ async def current_principal(
     from kinerja_runtime.auth.tokens import InvalidToken
 
     if credentials is None or credentials.scheme.lower() != "bearer":
-        raise Unauthorized("a bearer token is required")
+        raise Unauthenticated("a bearer token is required")
     try:
         principal = request.app.state.runtime.verifier.verify(credentials.credentials)
     except InvalidToken as exc:
-        raise Unauthorized(f"invalid token: {exc}") from exc
+        raise Unauthenticated(f"invalid token: {exc}") from exc
     request.state.principal = principal  # the access log's "who" (kinerja_runtime.access_log)
     return principal
 
@@ -49,7 +49,7 @@ def require_roles(*roles: str):
 
     async def check(principal: Principal = Depends(current_principal)) -> Principal:
         if not principal.has(*roles):
-            raise Forbidden(f"requires one of the roles: {', '.join(roles)}")
+            raise NotPermitted(f"requires one of the roles: {', '.join(roles)}")
         return principal
 
     return check

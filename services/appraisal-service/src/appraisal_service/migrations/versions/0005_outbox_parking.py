@@ -1,36 +1,10 @@
-"""outbox parking: rows the broker refused are kept with the reason (parked_at, parked_reason)
-and passed over; a partial index serves the relay's queue, another the operators' list
+"""outbox parking: done by the runtime's revision delivery_0002, which this one depends on (ADR 0012)"""
 
-Revision ID: 0005
-Revises: 0004
-Create Date: 2026-12-01 01:30:00
-"""
-from alembic import op
-import sqlalchemy as sa
+revision, down_revision = "0005", "0004"
+branch_labels, depends_on = None, "delivery_0002"
 
 
-revision = "0005"
-down_revision = "0004"
-branch_labels = None
-depends_on = None
-
-QUEUED = "published_at IS NULL AND parked_at IS NULL"
-PARKED = "parked_at IS NOT NULL"
+def upgrade() -> None: ...
 
 
-def upgrade() -> None:
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('parked_at', sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('parked_reason', sa.Text(), nullable=True))
-    op.create_index('ix_outbox_queued', 'outbox', ['id'], unique=False,
-                    postgresql_where=sa.text(QUEUED), sqlite_where=sa.text(QUEUED))
-    op.create_index('ix_outbox_parked', 'outbox', ['parked_at'], unique=False,
-                    postgresql_where=sa.text(PARKED), sqlite_where=sa.text(PARKED))
-
-
-def downgrade() -> None:
-    op.drop_index('ix_outbox_parked', table_name='outbox')
-    op.drop_index('ix_outbox_queued', table_name='outbox')
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.drop_column('parked_reason')
-        batch_op.drop_column('parked_at')
+def downgrade() -> None: ...

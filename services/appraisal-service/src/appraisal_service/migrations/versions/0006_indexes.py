@@ -11,13 +11,10 @@ from alembic import op
 revision = "0006"
 down_revision = "0005"
 branch_labels = None
-depends_on = None
+depends_on = "roster_0003"  # the roster projection's indexes (kinerja_runtime.schema, ADR 0012)
 
 
 def upgrade() -> None:
-    op.create_index("ix_known_employees_team", "known_employees", ["agency_id", "appraiser_nip", "nip"])
-    op.create_index("ix_known_employees_unit", "known_employees", ["agency_id", "unit_id", "nip"])
-    op.create_index("ix_known_units_head", "known_units", ["agency_id", "head_nip", "unit_id"])
     op.create_index("ix_realizations_skp", "realizations", ["skp_id", "recorded_at", "realization_id"])
     op.create_index("ix_feedback_answers_employee", "feedback_answers", ["agency_id", "period_id", "nip", "checkpoint_id"])
     op.create_index("ix_citizen_ratings_officer", "citizen_ratings", ["agency_id", "period_id", "officer_nip", "answered_at"])
@@ -31,6 +28,3 @@ def downgrade() -> None:
     op.drop_index("ix_citizen_ratings_officer", table_name="citizen_ratings")
     op.drop_index("ix_feedback_answers_employee", table_name="feedback_answers")
     op.drop_index("ix_realizations_skp", table_name="realizations")
-    op.drop_index("ix_known_units_head", table_name="known_units")
-    op.drop_index("ix_known_employees_unit", table_name="known_employees")
-    op.drop_index("ix_known_employees_team", table_name="known_employees")

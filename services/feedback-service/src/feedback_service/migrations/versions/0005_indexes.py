@@ -11,21 +11,15 @@ from alembic import op
 revision = "0005"
 down_revision = "0004"
 branch_labels = None
-depends_on = None
+depends_on = "roster_0003"  # the roster projection's indexes (kinerja_runtime.schema, ADR 0012)
 
 
 def upgrade() -> None:
     # Replaced by ix_feedback_employee, which leads with agency_id.
     op.drop_index("ix_feedback_agency_id", table_name="feedback")
-    op.create_index("ix_known_employees_team", "known_employees", ["agency_id", "appraiser_nip", "nip"])
-    op.create_index("ix_known_employees_unit", "known_employees", ["agency_id", "unit_id", "nip"])
-    op.create_index("ix_known_units_head", "known_units", ["agency_id", "head_nip", "unit_id"])
     op.create_index("ix_feedback_employee", "feedback", ["agency_id", "period_id", "nip"])
 
 
 def downgrade() -> None:
     op.drop_index("ix_feedback_employee", table_name="feedback")
-    op.drop_index("ix_known_units_head", table_name="known_units")
-    op.drop_index("ix_known_employees_unit", table_name="known_employees")
-    op.drop_index("ix_known_employees_team", table_name="known_employees")
     op.create_index("ix_feedback_agency_id", "feedback", ["agency_id"])

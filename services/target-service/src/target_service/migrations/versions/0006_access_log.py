@@ -1,38 +1,10 @@
-"""access log: who read or changed an employee's personal record, when, which record and
-through which route, never its content (UU 27/2022; kinerja_runtime.access_log, ADR 0008)
+"""access log: done by the runtime's revision access_log_0001, which this one depends on (ADR 0012)"""
 
-Revision ID: 0006
-Revises: 0004
-"""
-from alembic import op
-import sqlalchemy as sa
-
-revision = "0006"
-down_revision = "0005"
-branch_labels = None
-depends_on = None
+revision, down_revision = "0006", "0005"
+branch_labels, depends_on = None, "access_log_0001"
 
 
-def upgrade() -> None:
-    op.create_table(
-        "access_log",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
-        sa.Column("agency_id", sa.String(length=64), nullable=False),
-        sa.Column("subject_nip", sa.String(length=18), nullable=False),
-        sa.Column("accessed_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("actor_nip", sa.String(length=64), nullable=False),
-        sa.Column("actor_roles", sa.String(length=100), nullable=False),
-        sa.Column("action", sa.String(length=8), nullable=False),
-        sa.Column("record_kind", sa.String(length=32), nullable=False),
-        sa.Column("record_id", sa.String(length=128), nullable=False),
-        sa.Column("route", sa.String(length=200), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
-    )
-    op.create_index("ix_access_log_subject", "access_log", ["agency_id", "subject_nip", "id"])
-    op.create_index("ix_access_log_accessed_at", "access_log", ["accessed_at"])
+def upgrade() -> None: ...
 
 
-def downgrade() -> None:
-    op.drop_index("ix_access_log_accessed_at", table_name="access_log")
-    op.drop_index("ix_access_log_subject", table_name="access_log")
-    op.drop_table("access_log")
+def downgrade() -> None: ...

@@ -1,37 +1,10 @@
-"""roster projection: work units, unit ids, period checkpoints
+"""roster projection: work units, unit ids, period checkpoints: done by the runtime's revision roster_0002, which this one depends on (ADR 0012)"""
 
-Revision ID: 0002
-Revises: 0001
-"""
-import sqlalchemy as sa
-from alembic import op
-
-revision = "0002"
-down_revision = "0001"
-branch_labels = None
-depends_on = None
+revision, down_revision = "0002", "0001"
+branch_labels, depends_on = None, "roster_0002"
 
 
-def upgrade() -> None:
-    op.create_table(
-        "known_units",
-        sa.Column("agency_id", sa.String(length=64), nullable=False),
-        sa.Column("unit_id", sa.String(length=128), nullable=False),
-        sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column("parent_unit_id", sa.String(length=128), nullable=True),
-        sa.Column("head_nip", sa.String(length=18), nullable=True),
-        sa.Column("serves_public", sa.Boolean(), nullable=False),
-        sa.PrimaryKeyConstraint("agency_id", "unit_id"),
-    )
-    with op.batch_alter_table("known_employees") as batch:
-        batch.add_column(sa.Column("unit_id", sa.String(length=128), nullable=True))
-    with op.batch_alter_table("known_periods") as batch:
-        batch.add_column(sa.Column("checkpoints", sa.JSON(), nullable=True))
+def upgrade() -> None: ...
 
 
-def downgrade() -> None:
-    with op.batch_alter_table("known_periods") as batch:
-        batch.drop_column("checkpoints")
-    with op.batch_alter_table("known_employees") as batch:
-        batch.drop_column("unit_id")
-    op.drop_table("known_units")
+def downgrade() -> None: ...

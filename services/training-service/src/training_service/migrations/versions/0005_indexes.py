@@ -11,16 +11,13 @@ from alembic import op
 revision = "0005"
 down_revision = "0004"
 branch_labels = None
-depends_on = None
+depends_on = "roster_0003"  # the roster projection's indexes (kinerja_runtime.schema, ADR 0012)
 
 
 def upgrade() -> None:
     # Replaced by the composite indexes below, which lead with agency_id.
     op.drop_index("ix_plan_decisions_agency_id", table_name="plan_decisions")
     op.drop_index("ix_plans_agency_id", table_name="plans")
-    op.create_index("ix_known_employees_team", "known_employees", ["agency_id", "appraiser_nip", "nip"])
-    op.create_index("ix_known_employees_unit", "known_employees", ["agency_id", "unit_id", "nip"])
-    op.create_index("ix_known_units_head", "known_units", ["agency_id", "head_nip", "unit_id"])
     op.create_index("ix_plan_decisions_period", "plan_decisions", ["agency_id", "period_id", "nip", "revision"])
     op.create_index("ix_plan_decisions_employee", "plan_decisions", ["agency_id", "nip", "decided_at"])
     op.create_index("ix_plans_employee", "plans", ["agency_id", "nip", "created_at"])
@@ -36,8 +33,5 @@ def downgrade() -> None:
     op.drop_index("ix_plans_employee", table_name="plans")
     op.drop_index("ix_plan_decisions_employee", table_name="plan_decisions")
     op.drop_index("ix_plan_decisions_period", table_name="plan_decisions")
-    op.drop_index("ix_known_units_head", table_name="known_units")
-    op.drop_index("ix_known_employees_unit", table_name="known_employees")
-    op.drop_index("ix_known_employees_team", table_name="known_employees")
     op.create_index("ix_plans_agency_id", "plans", ["agency_id"])
     op.create_index("ix_plan_decisions_agency_id", "plan_decisions", ["agency_id"])

@@ -5,12 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from kinerja_runtime.inputs import Offset, page_limit
 
-from training_service.entrypoints.deps import HR, Caller, EmployeeNip, Id, Today, Uow
+from training_service.entrypoints.deps import HR, Caller, EmployeeNip, Id, Today, Uow, Year
 from training_service.service_layer import views
 
 router = APIRouter(tags=["development"])
-
-Year = Annotated[int | None, Query(ge=2000, le=2100, description="default: this year")]
 
 
 @router.get(

@@ -3,14 +3,12 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Request, status
 from kinerja_contracts.vocabulary import SkmElement
-from kinerja_runtime.auth import Principal, Role, require_roles
 from kinerja_runtime.inputs import RequestBody
 from pydantic import Field
 
-from feedback_service.entrypoints.http import Uow
-from feedback_service.entrypoints.params import AgencyPath, OptionalPeriodQuery, UnitPath
+from feedback_service.entrypoints.deps import HR, AgencyPath, OptionalPeriodQuery, UnitPath, Uow
 from feedback_service.entrypoints.rate_limited import RateLimitedRoute, public_rate_limits
 from feedback_service.service_layer import surveys
 
@@ -72,7 +70,7 @@ async def public_summary(agency_id: AgencyPath, unit_id: UnitPath, uow: Uow, per
 @router.get("/units/{unit_id}/satisfaction", summary="A unit's IKM, mutu and citizen comments (HR)")
 async def unit_report(
     unit_id: UnitPath,
-    principal: Annotated[Principal, Depends(require_roles(Role.HR))],
+    principal: HR,
     uow: Uow,
     period_id: OptionalPeriodQuery = None,
 ):

@@ -6,8 +6,7 @@ from kinerja_runtime.inputs import RequestBody
 from pydantic import Field
 
 from feedback_service.domain.rounds import Nomination
-from feedback_service.entrypoints.http import Caller, NipField, Uow, as_giver
-from feedback_service.entrypoints.params import RoundPath
+from feedback_service.entrypoints.deps import Caller, NipField, RoundPath, Uow, as_giver
 from feedback_service.service_layer import rounds
 
 router = APIRouter(prefix="/feedback-rounds", tags=["feedback rounds"])

@@ -1,0 +1,34 @@
+"""target-service's unit of work: one transaction, and the repositories of what the service owns."""
+
+from kinerja_runtime.uow import UnitOfWork
+
+from target_service.adapters.organisation import OrganisationRepository
+from target_service.adapters.periods import IkuRepository, PeriodRepository
+from target_service.adapters.realisation import FeedbackRepository, RealisationRepository
+from target_service.adapters.roster import RosterRepository
+from target_service.adapters.skp import SkpRepository
+from target_service.adapters.transfers import TransferRepository
+
+
+class TargetUnitOfWork(UnitOfWork):
+    """``uow.roster`` is the agency roster target-service owns (its source of truth, not the
+    runtime's projection of it); ``uow.organisation`` its work units."""
+
+    roster: RosterRepository
+    organisation: OrganisationRepository
+    periods: PeriodRepository
+    iku: IkuRepository
+    skps: SkpRepository
+    realisations: RealisationRepository
+    feedback: FeedbackRepository
+    transfers: TransferRepository
+
+    def open_repositories(self, session) -> None:
+        self.roster = RosterRepository(session)
+        self.organisation = OrganisationRepository(session)
+        self.periods = PeriodRepository(session)
+        self.iku = IkuRepository(session)
+        self.skps = SkpRepository(session)
+        self.realisations = RealisationRepository(session)
+        self.feedback = FeedbackRepository(session)
+        self.transfers = TransferRepository(session)

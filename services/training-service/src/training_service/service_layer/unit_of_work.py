@@ -1,0 +1,31 @@
+"""training-service's unit of work: the roster it reads and the repositories it keeps."""
+
+from typing import Any
+
+from kinerja_runtime.roster import RosterUnitOfWork
+
+from training_service.adapters.catalogue_repository import CatalogueRepository
+from training_service.adapters.decision_repository import DecisionRepository
+from training_service.adapters.ledger_repository import LedgerRepository
+from training_service.adapters.plan_repository import PlanRepository
+from training_service.adapters.talent_repository import TalentRepository
+
+
+class TrainingUnitOfWork(RosterUnitOfWork):
+    """``uow.roster`` (who works where, periods), ``uow.catalogue``, ``uow.decisions`` (one per
+    appraisal received), ``uow.plans`` (plans and items), ``uow.ledger`` (the JP ledger and its
+    claims) and ``uow.talent`` (annual results and talent-pool nominations)."""
+
+    catalogue: CatalogueRepository
+    decisions: DecisionRepository
+    plans: PlanRepository
+    ledger: LedgerRepository
+    talent: TalentRepository
+
+    def open_repositories(self, session: Any) -> None:
+        super().open_repositories(session)
+        self.catalogue = CatalogueRepository(session)
+        self.decisions = DecisionRepository(session)
+        self.plans = PlanRepository(session)
+        self.ledger = LedgerRepository(session)
+        self.talent = TalentRepository(session)

@@ -1,0 +1,295 @@
+"""target-service's unit of work with no database behind it: in-memory repositories with the
+methods of the real ones (target_service.adapters.*), over one shared :class:`TargetState`.
+
+Aggregates are stored and handed out as copies, as a database would: a use case changes its
+own copy and only what it saves is kept. Writes land at once (there is no rollback); the
+real repositories' refusals (a unique key taken, a row changed meanwhile) answer as they do.
+"""
+
+import copy
+from dataclasses import dataclass, field
+
+from fakes import FakeUnitOfWork
+from target_service.domain.iku import Iku
+from target_service.domain.organisation import WorkUnit
+from target_service.domain.period import Period
+from target_service.domain.roster import Employee, Owner
+from target_service.domain.skp import Skp
+from target_service.domain.transfer import RequestStatus, TransferRequest
+
+
+@dataclass
+class TargetState:
+    employees: dict[tuple[str, str], Employee] = field(default_factory=dict)  # (agency, nip)
+    units: dict[tuple[str, str], WorkUnit] = field(default_factory=dict)  # (agency, unit_id)
+    periods: dict[str, Period] = field(default_factory=dict)
+    iku: dict[str, tuple[str, Iku]] = field(default_factory=dict)  # iku_id -> (agency, IKU)
+    skps: dict[str, Skp] = field(default_factory=dict)
+    realisations: list[dict] = field(default_factory=list)  # with agency_id and skp_id
+    feedback: list[dict] = field(default_factory=list)
+    transfers: dict[str, TransferRequest] = field(default_factory=dict)
+
+
+class FakeRosterRepository:
+    def __init__(self, state: TargetState):
+        self.state = state
+
+    def _of(self, agency_id: str) -> list[Employee]:
+        return sorted((e for (a, _), e in self.state.employees.items() if a == agency_id), key=lambda e: e.nip)
+
+    async def all(self, agency_id: str) -> dict[str, Employee]:
+        return {e.nip: e for e in self._of(agency_id)}
+
+    async def employee(self, agency_id: str, nip: str) -> Employee | None:
+        return self.state.employees.get((agency_id, nip))
+
+    async def owner(self, agency_id: str, nip: str) -> Owner | None:
+        found = self.state.employees.get((agency_id, nip))
+        if found is None:
+            return None
+        heads_root = any(
+            a == agency_id and u.parent_unit_id is None and u.head_nip == nip for (a, _), u in self.state.units.items()
+        )
+        return Owner(found, (agency_id, found.appraiser_nip) in self.state.employees, heads_root)
+
+    async def page(
+        self, agency_id: str, limit: int, offset: int, appraiser_nip: str | None
+    ) -> tuple[int, list[Employee]]:
+        found = [e for e in self._of(agency_id) if not appraiser_nip or e.appraiser_nip == appraiser_nip]
+        return len(found), found[offset : offset + limit]
+
+    async def team(self, agency_id: str, appraiser_nip: str) -> list[Employee]:
+        return [e for e in self._of(agency_id) if e.appraiser_nip == appraiser_nip]
+
+    async def in_unit(self, agency_id: str, unit_id: str) -> list[Employee]:
+        return [e for e in self._of(agency_id) if e.unit_id == unit_id]
+
+    async def add(self, agency_id: str, new: list[Employee]) -> None:
+        for e in new:
+            assert (agency_id, e.nip) not in self.state.employees, "the primary key (agency, nip) is taken"
+            self.state.employees[agency_id, e.nip] = e
+
+    async def update(self, agency_id: str, changed: list[Employee]) -> None:
+        for e in changed:
+            if (agency_id, e.nip) in self.state.employees:
+                self.state.employees[agency_id, e.nip] = e
+
+    async def import_changes(self, agency_id: str, new: list[Employee], changed: list[Employee]) -> bool:
+        if any((agency_id, e.nip) in self.state.employees for e in new):
+            return False
+        await self.add(agency_id, new)
+        await self.update(agency_id, changed)
+        return True
+
+    async def remove(self, agency_id: str, nip: str) -> None:
+        self.state.employees.pop((agency_id, nip), None)
+
+
+class FakeOrganisationRepository:
+    def __init__(self, state: TargetState):
+        self.state = state
+
+    async def units(self, agency_id: str) -> dict[str, WorkUnit]:
+        return {u.unit_id: u for (a, _), u in self.state.units.items() if a == agency_id}
+
+    async def save_unit(self, agency_id: str, unit: WorkUnit, is_new: bool) -> None:
+        assert is_new == ((agency_id, unit.unit_id) not in self.state.units)
+        self.state.units[agency_id, unit.unit_id] = unit
+
+
+class FakePeriodRepository:
+    def __init__(self, state: TargetState):
+        self.state = state
+
+    async def get(self, agency_id: str, period_id: str, lock: str | None = None) -> Period | None:
+        found = self.state.periods.get(period_id)
+        return copy.deepcopy(found) if found and found.agency_id == agency_id else None
+
+    async def of_year(self, agency_id: str, year: int) -> Period | None:
+        return next((copy.deepcopy(p) for p in await self.all(agency_id) if p.year == year), None)
+
+    async def all(self, agency_id: str) -> list[Period]:
+        return sorted(
+            (copy.deepcopy(p) for p in self.state.periods.values() if p.agency_id == agency_id),
+            key=lambda p: (p.year, p.period_id),
+        )
+
+    async def add(self, p: Period) -> bool:
+        if any(q.agency_id == p.agency_id and q.year == p.year for q in self.state.periods.values()):
+            return False  # uq_periods_agency_year
+        self.state.periods[p.period_id] = copy.deepcopy(p)
+        return True
+
+    async def save(self, p: Period) -> None:
+        self.state.periods[p.period_id] = copy.deepcopy(p)
+
+    async def closing_state(self, agency_id: str, period_id: str) -> list[tuple[str, str | None, int | None, int]]:
+        state = []
+        for (a, nip), _ in sorted(self.state.employees.items()):
+            if a != agency_id:
+                continue
+            s = next(
+                (
+                    s
+                    for s in self.state.skps.values()
+                    if (s.agency_id, s.period_id, s.nip) == (agency_id, period_id, nip) and s.version is not None
+                ),
+                None,
+            )
+            if s is None:
+                state.append((nip, None, None, 0))
+                continue
+            count = sum(1 for r in self.state.realisations if (r["agency_id"], r["skp_id"]) == (agency_id, s.skp_id))
+            state.append((nip, s.skp_id, s.version, count))
+        return state
+
+
+class FakeIkuRepository:
+    def __init__(self, state: TargetState):
+        self.state = state
+
+    async def of_period(self, agency_id: str, period_id: str) -> list[Iku]:
+        return sorted(
+            (i for a, i in self.state.iku.values() if a == agency_id and i.period_id == period_id),
+            key=lambda i: i.code,
+        )
+
+    async def get(self, agency_id: str, iku_id: str) -> Iku | None:
+        found = self.state.iku.get(iku_id)
+        return found[1] if found and found[0] == agency_id else None
+
+    async def save(self, agency_id: str, item: Iku, is_new: bool) -> bool:
+        if is_new and any(i.period_id == item.period_id and i.code == item.code for _, i in self.state.iku.values()):
+            return False  # uq_iku_period_code
+        self.state.iku[item.iku_id] = (agency_id, item)
+        return True
+
+
+class FakeSkpRepository:
+    def __init__(self, state: TargetState, roster: FakeRosterRepository):
+        self.state = state
+        self.roster = roster
+
+    def _where(self, agency_id: str, **match) -> list[Skp]:
+        return [
+            copy.deepcopy(s)
+            for s in self.state.skps.values()
+            if s.agency_id == agency_id and all(getattr(s, k) == v for k, v in match.items())
+        ]
+
+    async def get(self, agency_id: str, skp_id: str) -> tuple[Skp, Owner | None] | None:
+        found = self._where(agency_id, skp_id=skp_id)
+        return (found[0], await self.roster.owner(agency_id, found[0].nip)) if found else None
+
+    async def of_employee(self, agency_id: str, nip: str, period_id: str | None) -> list[Skp]:
+        found = self._where(agency_id, nip=nip, **({"period_id": period_id} if period_id else {}))
+        return sorted(found, key=lambda s: (s.period_id, s.skp_id))
+
+    async def in_period(self, agency_id: str, period_id: str, nips: list[str] | None = None) -> list[Skp]:
+        found = [s for s in self._where(agency_id, period_id=period_id) if nips is None or s.nip in nips]
+        return sorted(found, key=lambda s: (s.nip, s.skp_id))
+
+    async def add(self, s: Skp) -> bool:
+        if self._where(s.agency_id, period_id=s.period_id, nip=s.nip):
+            return False  # uq_skp_employee_period
+        self.state.skps[s.skp_id] = copy.deepcopy(s)
+        return True
+
+    async def save(
+        self, s: Skp, *, loaded: tuple[int | None, str], new_version: bool = False, plan_changed: bool = False
+    ) -> bool:
+        stored = self.state.skps[s.skp_id]
+        if (stored.version, stored.latest.status.value) != loaded:
+            return False  # changed by another request meanwhile
+        self.state.skps[s.skp_id] = copy.deepcopy(s)
+        return True
+
+
+class FakeRecords:
+    """Realisations or feedback notes: dicts of the columns shown, in the order given by ``stamp``."""
+
+    def __init__(self, rows: list[dict], stamp: str, key: str):
+        self.rows, self.stamp, self.key = rows, stamp, key
+
+    async def add(self, agency_id: str, skp_id: str, values: dict) -> None:
+        self.rows.append({"agency_id": agency_id, "skp_id": skp_id, **values})
+
+    async def of_skp(self, skp_id: str) -> list[dict]:
+        found = sorted((r for r in self.rows if r["skp_id"] == skp_id), key=lambda r: (r[self.stamp], r[self.key]))
+        return [{k: v for k, v in r.items() if k not in ("agency_id", "skp_id")} for r in found]
+
+
+class FakeTransferRepository:
+    def __init__(self, state: TargetState):
+        self.state = state
+
+    async def add(self, r: TransferRequest) -> bool:
+        pending = (r.from_agency, r.nip)
+        if any(
+            (q.from_agency, q.nip) == pending and q.status is RequestStatus.PENDING
+            for q in self.state.transfers.values()
+        ):
+            return False  # uq_transfer_requests_pending
+        self.state.transfers[r.request_id] = copy.deepcopy(r)
+        return True
+
+    async def get(self, request_id: str) -> TransferRequest | None:
+        found = self.state.transfers.get(request_id)
+        return copy.deepcopy(found) if found else None
+
+    async def save_decision(self, r: TransferRequest) -> bool:
+        if self.state.transfers[r.request_id].status is not RequestStatus.PENDING:
+            return False
+        self.state.transfers[r.request_id] = copy.deepcopy(r)
+        return True
+
+    async def page(
+        self, *, agency_id: str, incoming: bool, status: RequestStatus | None, limit: int, offset: int
+    ) -> tuple[int, list[TransferRequest]]:
+        found = sorted(
+            (
+                r
+                for r in self.state.transfers.values()
+                if (r.to_agency if incoming else r.from_agency) == agency_id and status in (None, r.status)
+            ),
+            key=lambda r: (r.requested_at, r.request_id),
+        )
+        return len(found), [copy.deepcopy(r) for r in found[offset : offset + limit]]
+
+
+class FakeTargetUnitOfWork(FakeUnitOfWork):
+    """Carries the repositories of :class:`target_service.service_layer.unit_of_work.TargetUnitOfWork`."""
+
+    def __init__(self, state: TargetState | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.state = state or TargetState()
+
+    def open_repositories(self, session) -> None:
+        self.roster = FakeRosterRepository(self.state)
+        self.organisation = FakeOrganisationRepository(self.state)
+        self.periods = FakePeriodRepository(self.state)
+        self.iku = FakeIkuRepository(self.state)
+        self.skps = FakeSkpRepository(self.state, self.roster)
+        self.realisations = FakeRecords(self.state.realisations, "recorded_at", "realization_id")
+        self.feedback = FakeRecords(self.state.feedback, "given_at", "feedback_id")
+        self.transfers = FakeTransferRepository(self.state)
+
+    # -- arranging -----------------------------------------------------------------------
+    def add_employee(
+        self,
+        agency_id: str,
+        nip: str,
+        *,
+        appraiser_nip: str | None = None,
+        name: str = "Pegawai",
+        position: str = "Analis",
+        unit: str = "Bidang",
+        unit_id: str | None = None,
+    ) -> Employee:
+        employee = Employee(nip, name, position, unit, appraiser_nip, unit_id)
+        self.state.employees[agency_id, nip] = employee
+        return employee
+
+    def add_unit(self, agency_id: str, unit: WorkUnit) -> WorkUnit:
+        self.state.units[agency_id, unit.unit_id] = unit
+        return unit
