@@ -10,16 +10,7 @@ from .anonymity import (
     publishable,
     publishable_perilaku,
 )
-from .appraisal import (
-    FeedbackAnswer,
-    IndikatorInput,
-    IndikatorResult,
-    PerilakuResult,
-    ProposedAppraisal,
-    SourceEvidence,
-    average_capaian_utama,
-    propose,
-)
+from .appraisal import CURRENT, Appraisal, AppraisalKind, Objection, ObjectionStatus, Status, scope_of
 from .calibration import CURVE, Bound, BoundCheck, CalibrationReport, OrganisationPredikat, check_distribution
 from .confirmation import FinalRatings, OverrideWithoutReason, decide_final
 from .due import DueAppraisal, DueStatus
@@ -34,7 +25,6 @@ from .errors import (
     NoTargets,
 )
 from .inputs import Checkpoint, Evidence, Key, Realized, Target, checkpoint_in, indikator_inputs
-from .lifecycle import CURRENT, Appraisal, AppraisalKind, Objection, ObjectionStatus, Status, scope_of
 from .objection import (
     OBJECTION_DAYS,
     ObjectionClosed,
@@ -46,6 +36,16 @@ from .objection import (
 )
 from .policy import DEFAULT_POLICY, LEVEL_SCORE, AppraisalPolicy, policy_from_parameters
 from .predikat import predikat_for
+from .proposal import (
+    FeedbackAnswer,
+    IndikatorInput,
+    IndikatorResult,
+    PerilakuResult,
+    ProposedAppraisal,
+    SourceEvidence,
+    average_capaian_utama,
+    propose,
+)
 from .summary import MEMBERS_EXPLAINED, explanation_of, summary_of, with_gaps
 from .unit_result import UnitResult, unit_result, units_under
 

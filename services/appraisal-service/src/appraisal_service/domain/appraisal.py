@@ -1,318 +1,359 @@
-"""Proposing an appraisal from the year's data.
+"""The Appraisal aggregate: one revision of an employee's result for a year (or a checkpoint),
+and the objection (keberatan) to it.
 
-The appraiser decides both ratings (PermenPANRB 6/2022); this module only *proposes*
-them, together with the evidence behind the proposal (each IKI's capaian, each
-BerAKHLAK value's aggregated level) so the appraiser can see why, and confirm or
-override. Pure computation: the caller gathers targets, realisations and feedback.
+Lifecycle: ``proposed`` (made from the data; no event) -> ``final`` (the appraiser confirmed or
+overrode it: AppraisalCompleted) -> ``superseded`` (an objection changed it: a new revision,
+final at once, replaces it: AppraisalRevised). A row never changes its ratings once final; a
+revision is a new Appraisal. Each step checks who may take it and in which state, and returns
+the events to publish; storing and publishing are the use case's.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
+import dataclasses
 from dataclasses import dataclass
-from statistics import fmean
-from typing import NamedTuple
+from datetime import date, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Literal
 
-from kinerja_contracts.vocabulary import (
-    Aspect,
-    BerakhlakValue,
-    Ekspektasi,
-    FeedbackSource,
-    Predikat,
-    RhkKind,
-)
+from kinerja_contracts import AppraisalCompleted, AppraisalRevised, AppraisalSummary
+from kinerja_contracts.vocabulary import Ekspektasi
+from kinerja_runtime.refusals import InvalidInput, NotPermitted, WrongState
 
-from .errors import InvalidIndikator, NoTargets
-from .policy import DEFAULT_POLICY, LEVEL_SCORE, AppraisalPolicy
+from .confirmation import FinalRatings, decide_final
+from .inputs import Checkpoint, Key, Target
+from .objection import Outcome, check_objection_window, revised_ratings
+from .policy import AppraisalPolicy
 from .predikat import predikat_for
 
-__all__ = [
-    "IndikatorInput",
-    "FeedbackAnswer",
-    "IndikatorResult",
-    "PerilakuResult",
-    "ProposedAppraisal",
-    "SourceEvidence",
-    "average_capaian_utama",
-    "propose",
-]
+# The proposal's inputs and results, read from here by anonymity.py too.
+from .proposal import FeedbackAnswer as FeedbackAnswer
+from .proposal import PerilakuResult as PerilakuResult
+from .proposal import ProposedAppraisal
+from .summary import explanation_of, summary_of, with_gaps
+from .unit_result import UnitResult
 
-# Fixed orders and lookups, built once: proposals are made by the thousand per batch.
-_SOURCES = tuple(FeedbackSource)
-_SOURCE_NAMES = {s: s.value for s in FeedbackSource}
-_VALUES = tuple(BerakhlakValue)
+if TYPE_CHECKING:  # anonymity.py reads the proposal's types from this module
+    from .anonymity import PublishedPerilaku
+
+__all__ = ["CURRENT", "Appraisal", "AppraisalKind", "Objection", "ObjectionStatus", "Status", "scope_of"]
+
+AppraisalKind = Literal["annual", "periodic"]
 
 
-def _member(kind, value):
-    """``kind(value)``, skipping the (slow) enum lookup when ``value`` already is a member."""
-    return value if type(value) is kind else kind(value)
+class Status(StrEnum):
+    PROPOSED = "proposed"  # made from the data, waiting for the appraiser
+    FINAL = "final"  # confirmed (or overridden) by the appraiser, or revised after an objection
+    SUPERSEDED = "superseded"  # replaced by a revision after an objection; stays readable
 
 
-# Scores are rounded before banding so that float noise (0.3399999…) cannot flip a
-# level, and so the stored score is exactly the one the band was applied to.
-_SCORE_DIGITS = 4
+# A superseded revision stays readable but is not current.
+CURRENT = (Status.PROPOSED, Status.FINAL)
 
 
-# --- inputs ----------------------------------------------------------------------
+class ObjectionStatus(StrEnum):
+    OPEN = "open"
+    UPHELD = Outcome.UPHELD.value
+    CHANGED = Outcome.CHANGED.value
 
 
-@dataclass(frozen=True, slots=True)
-class IndikatorInput:
-    """One IKI of the approved SKP with its realisation for the period."""
-
-    iki_id: str
-    rhk_id: str
-    rhk_kind: RhkKind
-    aspect: Aspect
-    description: str
-    target: float
-    # Set from the IKI itself, not guessed from the aspect: "waktu" is usually
-    # lower-is-better, but e.g. "ketepatan waktu 100 %" is not.
-    higher_is_better: bool
-    realization: float | None
+def scope_of(checkpoint_id: str | None) -> str:
+    """One proposal per employee per year and per checkpoint: ``annual`` or ``periodic:<id>``."""
+    return "annual" if checkpoint_id is None else f"periodic:{checkpoint_id}"
 
 
-class FeedbackAnswer(NamedTuple):
-    """One 360° answer: a source's level for one BerAKHLAK value. (A named tuple: an
-    agency's proposals take hundreds of thousands of them, and tuples are cheap to make.)"""
+@dataclass(slots=True)
+class Objection:
+    objection_id: str
+    agency_id: str
+    period_id: str
+    nip: str
+    appraisal_id: str
+    reasons: str
+    filed_on: date
+    filed_at: datetime
+    superior_nip: str
+    status: ObjectionStatus = ObjectionStatus.OPEN
+    decided_by: str | None = None
+    decision_reason: str | None = None
+    decided_at: datetime | None = None
+    revised_appraisal_id: str | None = None
 
-    source: FeedbackSource
-    value: BerakhlakValue
-    level: Ekspektasi
-    # The feedback round the answer was given in (None outside rounds): what is shown of
-    # anonymous answers is counted per round (see anonymity.py); the ratings ignore it.
-    round_id: str | None = None
-
-
-# --- results ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class IndikatorResult:
-    iki_id: str
-    rhk_id: str
-    rhk_kind: RhkKind
-    aspect: Aspect
-    description: str
-    target: float
-    realization: float | None
-    capaian: float
-    met: bool
+    def may_decide(self, by: str) -> None:
+        """Only the appraiser's superior decides, once."""
+        if self.superior_nip != by:
+            raise NotPermitted("only the appraiser's superior decides this objection")
+        if self.status is not ObjectionStatus.OPEN:
+            raise WrongState(f"this objection was already decided ({self.status})")
 
 
-class SourceEvidence(NamedTuple):
-    """What one source said about one value: the mean of its answers and the weight it got.
+@dataclass(slots=True)
+class Appraisal:
+    """One revision. Ratings are the vocabulary's texts as stored (``rating_*`` and ``predikat``
+    are the final result, None while only proposed)."""
 
-    ``source`` is a FeedbackSource value or "citizen" (the SKM score naming the officer).
-    """
-
-    source: str
-    answers: int
-    mean: float
-    weight: float
-
-
-@dataclass(frozen=True, slots=True)
-class PerilakuResult:
-    """Aggregated level of one BerAKHLAK value.
-
-    ``answers`` counts 360° answers only; citizen evidence, being an aggregate score
-    rather than an answer, moves ``score`` without being counted here.
-    """
-
-    value: BerakhlakValue
-    level: Ekspektasi
-    answers: int
-    score: float
-    evidence: tuple[SourceEvidence, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class ProposedAppraisal:
-    rating_hasil_kerja: Ekspektasi
-    rating_perilaku: Ekspektasi
-    predikat: Predikat
+    appraisal_id: str
+    agency_id: str
+    period_id: str
+    nip: str
+    kind: AppraisalKind
+    checkpoint_id: str | None
+    scope: str
+    revision: int
+    status: Status
+    proposed_rating_hasil_kerja: str
+    proposed_rating_perilaku: str
+    proposed_predikat: str
+    proposed_at: datetime
     policy_version: str
-    indikator: tuple[IndikatorResult, ...]
-    perilaku: tuple[PerilakuResult, ...]
-    average_capaian_utama: float
-    feedback_answers: int
-    # Values rated di bawah, in BerAKHLAK order: the behaviour gaps a development
-    # plan has to address.
-    weak_values: tuple[BerakhlakValue, ...]
-    # Utama IKIs not met: the performance gaps. Tambahan IKIs are left out on
-    # purpose, since extra work that fell short is not a shortfall against the SKP.
-    missed_indikator: tuple[IndikatorResult, ...]
-    # Mean of the seven value scores, before the "several weak values" rule.
-    perilaku_score: float = 0.0
-    # Whether fully met tambahan RHK lifted "sesuai" to "di atas".
-    tambahan_lifted: bool = False
+    summary: dict
+    explanation: dict
+    rating_hasil_kerja: str | None = None
+    rating_perilaku: str | None = None
+    predikat: str | None = None
+    appraiser_nip: str | None = None
+    confirm_reason: str | None = None
+    completed_at: datetime | None = None
+    # The agency-local day the result became final: day 0 of the objection period.
+    final_on: date | None = None
+    supersedes_appraisal_id: str | None = None
+    objection_id: str | None = None
 
+    @property
+    def key(self) -> Key:
+        return (self.agency_id, self.period_id, self.nip)
 
-# --- hasil kerja -----------------------------------------------------------------
+    # --- proposing -----------------------------------------------------------------------
 
-
-def _assess_indikator(item: IndikatorInput, policy: AppraisalPolicy) -> IndikatorResult:
-    try:
-        capaian = policy.capaian(item.target, item.realization, item.higher_is_better)
-    except InvalidIndikator as exc:
-        raise InvalidIndikator(f"IKI {item.iki_id!r}: {exc}") from exc
-    return IndikatorResult(
-        iki_id=item.iki_id,
-        rhk_id=item.rhk_id,
-        rhk_kind=_member(RhkKind, item.rhk_kind),
-        aspect=_member(Aspect, item.aspect),
-        description=item.description,
-        target=item.target,
-        realization=item.realization,
-        capaian=capaian,
-        met=policy.is_met(capaian),
-    )
-
-
-def _group_by_rhk(results: Sequence[IndikatorResult]) -> dict[str, list[IndikatorResult]]:
-    by_rhk: dict[str, list[IndikatorResult]] = defaultdict(list)
-    for result in results:
-        group = by_rhk[result.rhk_id]
-        if group and group[0].rhk_kind != result.rhk_kind:
-            raise InvalidIndikator(f"RHK {result.rhk_id!r} is both utama and tambahan")
-        group.append(result)
-    return by_rhk
-
-
-def _rate_hasil_kerja(results: Sequence[IndikatorResult], policy: AppraisalPolicy) -> tuple[Ekspektasi, float, bool]:
-    by_rhk = _group_by_rhk(results)
-    utama = [group for group in by_rhk.values() if group[0].rhk_kind is RhkKind.UTAMA]
-    if not utama:
-        raise NoTargets("no IKI under a utama RHK: an appraisal needs an approved SKP")
-    # Each RHK weighs the same whatever its number of IKIs, so splitting one result
-    # into many indicators cannot tilt the average.
-    average = round(fmean(fmean(r.capaian for r in group) for group in utama), 2)
-    level = policy.hasil_level(average)
-
-    if level is Ekspektasi.SESUAI and average >= policy.tambahan_lift_min_utama:
-        tambahan_fully_met = sum(
-            1 for group in by_rhk.values() if group[0].rhk_kind is RhkKind.TAMBAHAN and all(r.met for r in group)
+    @classmethod
+    def propose(
+        cls,
+        appraisal_id: str,
+        key: Key,
+        proposed: ProposedAppraisal,
+        perilaku: PublishedPerilaku,
+        policy: AppraisalPolicy,
+        *,
+        target: Target,
+        realizations: int,
+        forms: int,
+        citizens: float | None,
+        unit: UnitResult | None,
+        checkpoint: Checkpoint | None,
+        now: datetime,
+    ) -> Appraisal:
+        """The proposal from the employee's own ratings (``proposed``) and only the publishable
+        behaviour evidence (``perilaku``): every view and event is made from what it keeps.
+        A head of unit's hasil kerja is the unit's result (PermenPANRB 6/2022)."""
+        hasil, predikat = proposed.rating_hasil_kerja, proposed.predikat
+        if unit is not None:
+            hasil, predikat = unit.level, predikat_for(unit.level, proposed.rating_perilaku)
+        return cls(
+            appraisal_id=appraisal_id,
+            agency_id=key[0],
+            period_id=key[1],
+            nip=key[2],
+            kind="periodic" if checkpoint else "annual",
+            checkpoint_id=checkpoint.checkpoint_id if checkpoint else None,
+            scope=scope_of(checkpoint.checkpoint_id if checkpoint else None),
+            revision=1,
+            status=Status.PROPOSED,
+            proposed_rating_hasil_kerja=hasil.value,
+            proposed_rating_perilaku=proposed.rating_perilaku.value,
+            proposed_predikat=predikat.value,
+            proposed_at=now,
+            policy_version=policy.version,
+            summary=summary_of(proposed, perilaku, forms, citizens),
+            explanation=explanation_of(
+                proposed, perilaku, policy, unit, target, realizations, forms, citizens, checkpoint
+            ),
         )
-        if tambahan_fully_met >= policy.tambahan_lift_count:
-            return Ekspektasi.DI_ATAS, average, True
-    return level, average, False
 
+    # --- the appraiser's decision ----------------------------------------------------------
 
-# --- perilaku kerja --------------------------------------------------------------
-
-
-def _rate_value(
-    value: BerakhlakValue,
-    answers: Sequence[FeedbackAnswer],
-    citizen_service_score: float | None,
-    policy: AppraisalPolicy,
-) -> PerilakuResult:
-    by_source: dict[FeedbackSource, list[int]] = {}
-    for answer in answers:
-        source = _member(FeedbackSource, answer.source)
-        points = LEVEL_SCORE[_member(Ekspektasi, answer.level)]
-        if source in by_source:
-            by_source[source].append(points)
-        else:
-            by_source[source] = [points]
-
-    # (weight, score) per source that said something; each source is first averaged
-    # on its own so that five peers do not outvote one appraiser. (Integer scores: their
-    # plain mean is exact, as fmean's would be.)
-    said = [
-        SourceEvidence(
-            _SOURCE_NAMES[s], len(scores), round(sum(scores) / len(scores), _SCORE_DIGITS), policy.source_weight(s)
+    def confirm(
+        self,
+        by: str,
+        appraiser_now: str | None,
+        *,
+        today: date,
+        now: datetime,
+        rating_hasil_kerja: Ekspektasi | None = None,
+        rating_perilaku: Ekspektasi | None = None,
+        reason: str | None = None,
+    ) -> AppraisalCompleted:
+        """``by`` confirms the proposal (an omitted rating accepts it) or overrides it with a
+        reason; ``appraiser_now`` is who the roster names as the employee's appraiser: a role
+        in the token alone is not enough."""
+        if appraiser_now != by:
+            raise NotPermitted("only the employee's appraiser may confirm this appraisal")
+        if self.status is not Status.PROPOSED:
+            raise WrongState(f"this appraisal is already {self.status}")
+        final = decide_final(
+            Ekspektasi(self.proposed_rating_hasil_kerja),
+            Ekspektasi(self.proposed_rating_perilaku),
+            rating_hasil_kerja,
+            rating_perilaku,
+            reason,
         )
-        for s in _SOURCES
-        if (scores := by_source.get(s))
-    ]
-    if value is BerakhlakValue.BERORIENTASI_PELAYANAN and citizen_service_score is not None:
-        said.append(SourceEvidence("citizen", 0, citizen_service_score, policy.citizen_weight))
+        self._finalise(final, by, final.reason, today, now)
+        return AppraisalCompleted(
+            agency_id=self.agency_id,
+            period_id=self.period_id,
+            nip=self.nip,
+            appraisal_id=self.appraisal_id,
+            rating_hasil_kerja=final.rating_hasil_kerja,
+            rating_perilaku=final.rating_perilaku,
+            predikat=final.predikat,
+            policy_version=self.policy_version,
+            completed_at=now,
+            summary=self.event_summary(),
+            kind=self.kind,
+            checkpoint_id=self.checkpoint_id,
+            proposed_rating_hasil_kerja=Ekspektasi(self.proposed_rating_hasil_kerja),
+            proposed_rating_perilaku=Ekspektasi(self.proposed_rating_perilaku),
+            override_reason=final.reason if final.overridden else None,
+            appraiser_nip=by,
+            revision=self.revision,
+        )
 
-    # Renormalise over the sources present: a missing source is "no evidence", not
-    # "sesuai", so it must not drag the score towards zero.
-    total_weight = sum(e.weight for e in said)
-    if total_weight > 0:
-        score = round(sum(e.weight * e.mean for e in said) / total_weight, _SCORE_DIGITS)
-    else:
-        # Nobody answered: no evidence against the employee, so "sesuai".
-        score = 0.0
-    return PerilakuResult(
-        value=value,
-        level=policy.perilaku_level(score),
-        answers=len(answers),
-        score=score,
-        evidence=tuple(said),
-    )
+    def override(
+        self,
+        by: str,
+        appraiser_now: str | None,
+        *,
+        reason: str | None,
+        today: date,
+        now: datetime,
+        rating_hasil_kerja: Ekspektasi | None = None,
+        rating_perilaku: Ekspektasi | None = None,
+    ) -> AppraisalCompleted:
+        """The appraiser departs from the proposal: the same step as :meth:`confirm`, which
+        refuses a differing rating without a written reason."""
+        return self.confirm(
+            by,
+            appraiser_now,
+            today=today,
+            now=now,
+            rating_hasil_kerja=rating_hasil_kerja,
+            rating_perilaku=rating_perilaku,
+            reason=reason,
+        )
 
+    def _finalise(self, result: FinalRatings, appraiser_nip: str | None, reason: str | None, today, now) -> None:
+        self.status = Status.FINAL
+        self.rating_hasil_kerja = result.rating_hasil_kerja.value
+        self.rating_perilaku = result.rating_perilaku.value
+        self.predikat = result.predikat.value
+        self.appraiser_nip = appraiser_nip
+        self.confirm_reason = reason
+        self.completed_at = now
+        self.final_on = today
 
-def _rate_perilaku(
-    answers: Sequence[FeedbackAnswer],
-    citizen_service_score: float | None,
-    policy: AppraisalPolicy,
-) -> tuple[Ekspektasi, tuple[PerilakuResult, ...], float]:
-    by_value: dict[BerakhlakValue, list[FeedbackAnswer]] = defaultdict(list)
-    for answer in answers:
-        by_value[_member(BerakhlakValue, answer.value)].append(answer)
+    def event_summary(self) -> AppraisalSummary:
+        """The stored summary as events carry it, with the development gaps."""
+        return AppraisalSummary.model_validate(with_gaps(self.summary))
 
-    results = tuple(_rate_value(value, by_value.get(value, ()), citizen_service_score, policy) for value in _VALUES)
-    overall = round(fmean(r.score for r in results), _SCORE_DIGITS)
-    level = policy.perilaku_level(overall)
-    below = sum(1 for r in results if r.level is Ekspektasi.DI_BAWAH)
-    if below >= policy.perilaku_di_bawah_if_values_below:
-        level = Ekspektasi.DI_BAWAH
-    return level, results, overall
+    # --- objection -------------------------------------------------------------------------
 
+    def may_object(self, today: date) -> None:
+        """A final result of the first revision, within 14 days of becoming final."""
+        if self.status is not Status.FINAL:
+            raise WrongState(f"only a final result can be objected to; this appraisal is {self.status}")
+        if self.revision > 1:
+            raise WrongState("this result is the superior's decision on an objection, which is final")
+        assert self.final_on is not None  # a final result has its day
+        check_objection_window(self.final_on, today)
 
-# --- proposal ---------------------------------------------------------------------
+    def object(self, objection_id: str, reasons: str, *, superior_nip: str, today: date, now: datetime) -> Objection:
+        """The employee objects; ``superior_nip`` (the appraiser's own appraiser) decides."""
+        self.may_object(today)
+        return Objection(
+            objection_id=objection_id,
+            agency_id=self.agency_id,
+            period_id=self.period_id,
+            nip=self.nip,
+            appraisal_id=self.appraisal_id,
+            reasons=reasons,
+            filed_on=today,
+            filed_at=now,
+            superior_nip=superior_nip,
+        )
 
+    def decide(
+        self,
+        objection: Objection,
+        by: str,
+        outcome: Outcome,
+        reason: str,
+        *,
+        revised_id: str,
+        today: date,
+        now: datetime,
+        rating_hasil_kerja: Ekspektasi | None = None,
+        rating_perilaku: Ekspektasi | None = None,
+    ) -> tuple[Appraisal | None, list[AppraisalRevised]]:
+        """The superior upholds the result (it stands) or changes it: a new revision
+        ``revised_id``, final at once, supersedes this one. Returns (the revision or None, the
+        events); ``objection`` records the decision."""
+        objection.may_decide(by)
+        outcome = Outcome(outcome)
+        result = None
+        if outcome is Outcome.CHANGED:
+            assert self.rating_hasil_kerja is not None and self.rating_perilaku is not None  # objected: final
+            result = revised_ratings(
+                Ekspektasi(self.rating_hasil_kerja),
+                Ekspektasi(self.rating_perilaku),
+                rating_hasil_kerja,
+                rating_perilaku,
+                reason,
+            )
+        elif rating_hasil_kerja or rating_perilaku:
+            raise InvalidInput("an upheld result keeps its ratings; send outcome 'changed' to change them")
+        objection.status = ObjectionStatus(outcome.value)
+        objection.decided_by = by
+        objection.decision_reason = reason
+        objection.decided_at = now
+        objection.revised_appraisal_id = revised_id if result else None
+        if result is None:
+            return None, []
+        revised, event = self.supersede(revised_id, objection, result, today=today, now=now)
+        return revised, [event]
 
-def _assess_all(indikator: Sequence[IndikatorInput], policy: AppraisalPolicy) -> tuple[IndikatorResult, ...]:
-    seen: set[str] = set()
-    for item in indikator:
-        if item.iki_id in seen:
-            raise InvalidIndikator(f"IKI {item.iki_id!r} appears twice")
-        seen.add(item.iki_id)
-    return tuple(_assess_indikator(item, policy) for item in indikator)
-
-
-def average_capaian_utama(indikator: Sequence[IndikatorInput], policy: AppraisalPolicy = DEFAULT_POLICY) -> float:
-    """The mean capaian of the utama RHK alone, as ``propose`` computes it: what a member
-    contributes to their unit's result. Raises as ``propose`` does."""
-    return _rate_hasil_kerja(_assess_all(indikator, policy), policy)[1]
-
-
-def propose(
-    indikator: Sequence[IndikatorInput],
-    answers: Sequence[FeedbackAnswer],
-    policy: AppraisalPolicy = DEFAULT_POLICY,
-    citizen_service_score: float | None = None,
-) -> ProposedAppraisal:
-    """Propose rating hasil kerja, rating perilaku and the resulting predikat.
-
-    Raises ``NoTargets`` when no utama IKI exists and ``InvalidIndikator`` for
-    figures that cannot be assessed (negative values, duplicate IKI ids, an RHK
-    marked both utama and tambahan). ``citizen_service_score`` lies in -1..+1.
-    """
-    if citizen_service_score is not None and not -1.0 <= citizen_service_score <= 1.0:
-        raise ValueError("citizen_service_score must lie in -1..+1")
-    results = _assess_all(indikator, policy)
-    rating_hasil, average, lifted = _rate_hasil_kerja(results, policy)
-    rating_perilaku, perilaku, perilaku_score = _rate_perilaku(answers, citizen_service_score, policy)
-
-    return ProposedAppraisal(
-        rating_hasil_kerja=rating_hasil,
-        rating_perilaku=rating_perilaku,
-        predikat=predikat_for(rating_hasil, rating_perilaku),
-        policy_version=policy.version,
-        indikator=results,
-        perilaku=perilaku,
-        average_capaian_utama=average,
-        feedback_answers=len(answers),
-        weak_values=tuple(r.value for r in perilaku if r.level is Ekspektasi.DI_BAWAH),
-        missed_indikator=tuple(r for r in results if r.rhk_kind is RhkKind.UTAMA and not r.met),
-        perilaku_score=perilaku_score,
-        tambahan_lifted=lifted,
-    )
+    def supersede(
+        self, revised_id: str, objection: Objection, result: FinalRatings, *, today: date, now: datetime
+    ) -> tuple[Appraisal, AppraisalRevised]:
+        """Replace this final result by the next revision with ``result`` (the objection's
+        decision): only a final result is revised, and only once."""
+        if self.status is not Status.FINAL:
+            raise WrongState("the objected result is no longer the current one")
+        assert objection.decided_by is not None and objection.decision_reason is not None  # decided
+        revised = dataclasses.replace(
+            self,
+            appraisal_id=revised_id,
+            revision=self.revision + 1,
+            supersedes_appraisal_id=self.appraisal_id,
+            objection_id=objection.objection_id,
+        )
+        # The appraiser who confirmed the original stays named; the reason is the decision's.
+        revised._finalise(result, self.appraiser_nip, objection.decision_reason, today, now)
+        self.status = Status.SUPERSEDED
+        return revised, AppraisalRevised(
+            agency_id=self.agency_id,
+            period_id=self.period_id,
+            nip=self.nip,
+            appraisal_id=revised_id,
+            supersedes_appraisal_id=self.appraisal_id,
+            revision=revised.revision,
+            objection_id=objection.objection_id,
+            decided_by=objection.decided_by,
+            reason=objection.decision_reason,
+            rating_hasil_kerja=result.rating_hasil_kerja,
+            rating_perilaku=result.rating_perilaku,
+            predikat=result.predikat,
+            policy_version=self.policy_version,
+            kind=self.kind,
+            checkpoint_id=self.checkpoint_id,
+            summary=self.event_summary(),
+            revised_at=now,
+        )

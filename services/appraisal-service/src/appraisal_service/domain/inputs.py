@@ -10,7 +10,7 @@ from datetime import date
 
 from kinerja_contracts.vocabulary import Aspect, RhkKind
 
-from .appraisal import FeedbackAnswer, IndikatorInput
+from .proposal import FeedbackAnswer, IndikatorInput
 
 __all__ = ["Checkpoint", "Evidence", "Key", "Realized", "Target", "checkpoint_in", "indikator_inputs"]
 

@@ -8,13 +8,17 @@ batch), from the publishable evidence only (anonymity.py): no view or event can 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kinerja_contracts.vocabulary import Aspect, BerakhlakValue, Ekspektasi, RhkKind
 
-from .anonymity import PublishedPerilaku
-from .appraisal import ProposedAppraisal
 from .inputs import Checkpoint, Target
 from .policy import AppraisalPolicy
+from .proposal import ProposedAppraisal
 from .unit_result import UnitResult
+
+if TYPE_CHECKING:  # anonymity.py imports appraisal.py, which imports this module
+    from .anonymity import PublishedPerilaku
 
 __all__ = ["MEMBERS_EXPLAINED", "explanation_of", "summary_of", "with_gaps"]
 
