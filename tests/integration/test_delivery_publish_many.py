@@ -10,7 +10,7 @@ import pytest
 from kinerja_contracts import EmployeePeriodClosed, PerformancePeriodClosedV1, decode
 from kinerja_runtime.db import create_engine, session_factory
 from kinerja_runtime.migrations import upgrade_to_head
-from kinerja_runtime.refusals import TooLarge as ContentTooLarge
+from kinerja_runtime.refusals import TooLarge
 from kinerja_runtime.uow import UnitOfWorkFactory
 
 pytestmark = pytest.mark.integration
@@ -58,13 +58,13 @@ async def test_one_event_over_its_bound_stores_nothing_of_the_batch(
 ):
     monkeypatch.setattr(EmployeePeriodClosed, "max_encoded_bytes", 230)
     fine, too_big = closes(agency, [new_nip()]), closes(agency, [new_nip()], skp_id="s" * 128, skp_version=1)
-    with pytest.raises(ContentTooLarge) as refused:
+    with pytest.raises(TooLarge) as refused:
         async with uows() as uow:
             await uow.publish_many(fine + too_big)
             await uow.commit()
     assert refused.value.status == 413
-    assert refused.value.extensions["event_type"] == EmployeePeriodClosed.event_type
-    assert refused.value.extensions["maximum"] == 230 < refused.value.extensions["size"]
+    assert refused.value.details["event_type"] == EmployeePeriodClosed.event_type
+    assert refused.value.details["maximum"] == 230 < refused.value.details["size"]
     assert await sql(database_url, "SELECT count(*) AS n FROM outbox") == [{"n": 0}]
 
 

@@ -46,17 +46,6 @@ def answer_to(refusal: Refused) -> tuple[int, str]:
     return 400, "Bad request"
 
 
-# The names routes and older code used for the same kinds (one class each, not a second vocabulary).
-Problem = Refused
-Unauthorized = Unauthenticated
-Forbidden = NotPermitted
-Conflict = WrongState
-Unprocessable = InvalidInput
-UnsupportedMediaType = UnsupportedFormat
-ContentTooLarge = TooLarge
-TooManyRequests = TooMany
-
-
 def problem_body(status: int, title: str, detail: str, instance: str, **extensions) -> dict:
     return {
         "type": "about:blank",

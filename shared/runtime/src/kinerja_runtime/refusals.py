@@ -17,15 +17,6 @@ class Refused(Exception):
         self.reason = reason
         self.details = details
 
-    # The names the problem renderer reads; a refusal is rendered as it was raised.
-    @property
-    def detail(self) -> str:
-        return self.reason
-
-    @property
-    def extensions(self) -> dict:
-        return self.details
-
 
 class InvalidInput(Refused):
     """The data breaks a rule (an SKP without a main RHK, a target of 0, a date outside its year)."""

@@ -41,7 +41,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kinerja_runtime import bulk
 from kinerja_runtime.db import UtcDateTime
 from kinerja_runtime.messaging import Delivered, EventConsumer
-from kinerja_runtime.refusals import NotFound
 from kinerja_runtime.uow import UnitOfWork
 
 roster_metadata = MetaData()
@@ -382,41 +381,6 @@ def subscribe_roster(consumer: EventConsumer) -> None:
     consumer.handle(PerformancePeriodOpened, on_periods_opened)
     consumer.handle(PerformancePeriodClosed, on_periods_closed)
     consumer.handle(PerformancePeriodClosedV1, on_periods_closed)
-
-
-async def employee(session: AsyncSession, agency_id: str, nip: str) -> KnownEmployee:
-    row = (
-        await session.execute(
-            select(*EMPLOYEE_COLUMNS).where(known_employees.c.agency_id == agency_id, known_employees.c.nip == nip)
-        )
-    ).first()
-    if row is None:
-        raise NotFound("no such employee")  # never echo the NIP or agency (issue 8, item 6)
-    return KnownEmployee(**row._mapping)
-
-
-async def unit(session: AsyncSession, agency_id: str, unit_id: str) -> KnownUnit:
-    row = (
-        await session.execute(
-            select(*UNIT_COLUMNS).where(known_units.c.agency_id == agency_id, known_units.c.unit_id == unit_id)
-        )
-    ).first()
-    if row is None:
-        raise NotFound("no such work unit")
-    return KnownUnit(**row._mapping)
-
-
-async def period(session: AsyncSession, agency_id: str, period_id: str) -> KnownPeriod:
-    row = (
-        await session.execute(
-            select(
-                known_periods.c.agency_id, known_periods.c.period_id, known_periods.c.year, known_periods.c.status
-            ).where(known_periods.c.agency_id == agency_id, known_periods.c.period_id == period_id)
-        )
-    ).first()
-    if row is None:
-        raise NotFound("no such period")
-    return KnownPeriod(**row._mapping)
 
 
 # --- the read API ----------------------------------------------------------------------------
