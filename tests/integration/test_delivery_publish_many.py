@@ -10,6 +10,7 @@ import pytest
 from kinerja_contracts import EmployeePeriodClosed, PerformancePeriodClosedV1, decode
 from kinerja_runtime.db import create_engine, session_factory
 from kinerja_runtime.migrations import upgrade_to_head
+from kinerja_runtime.problems import answer_to
 from kinerja_runtime.refusals import TooLarge
 from kinerja_runtime.uow import UnitOfWorkFactory
 
@@ -62,7 +63,7 @@ async def test_one_event_over_its_bound_stores_nothing_of_the_batch(
         async with uows() as uow:
             await uow.publish_many(fine + too_big)
             await uow.commit()
-    assert refused.value.status == 413
+    assert answer_to(refused.value)[0] == 413
     assert refused.value.details["event_type"] == EmployeePeriodClosed.event_type
     assert refused.value.details["maximum"] == 230 < refused.value.details["size"]
     assert await sql(database_url, "SELECT count(*) AS n FROM outbox") == [{"n": 0}]
