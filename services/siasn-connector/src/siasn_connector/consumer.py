@@ -163,6 +163,10 @@ class EventFeed:
     def _parse(self, record) -> Parsed | dict | None:
         """A record to apply, a skipped record's row (with the reason), or None (not for us)."""
         where = {"topic": record.topic, "partition": record.partition, "offset": record.offset}
+        if self.agencies is not None:
+            agency = _raw_header(record.headers, "ce_agency")
+            if agency is not None and agency not in self.agencies:
+                return None
         try:
             attributes = CloudEventAttributes.from_headers(record.headers or [])
         except InvalidCloudEvent as exc:
@@ -217,6 +221,13 @@ class EventFeed:
         if tp not in self._beginnings:
             self._beginnings[tp] = (await consumer.beginning_offsets([tp]))[tp]
         return self._beginnings[tp]
+
+
+def _raw_header(headers, name: str) -> str | None:
+    for key, value in headers or ():
+        if key.lower() == name and value is not None:
+            return bytes(value).decode("utf-8", errors="replace") if not isinstance(value, str) else value
+    return None
 
 
 async def _close(consumer: AIOKafkaConsumer) -> None:

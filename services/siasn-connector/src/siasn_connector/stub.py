@@ -8,7 +8,7 @@
   422 ``{"errors": [{"field", "message"}]}`` on a violation (an unknown field is one);
 - ``GET /<kind>`` (every record it holds, with how often each was written), ``GET /<kind>/<id>``;
 - ``/admin/mode``: fail every call with 503 (or another status), fail the next N calls, or answer
-  only after a delay (the write lands first, as when a slow SIASN's answer is lost);
+  record writes only after a delay (the write lands first, as when a slow SIASN's answer is lost);
   ``/admin/stats``, ``/admin/reset``, ``/admin/revoke-tokens``.
 
 Its field lists and codes are written out here on purpose, not imported from the mapping: the
@@ -223,8 +223,10 @@ def create_stub_app(
         if failing:
             return _problem(state.fail_status, message="SIASN is unavailable (stub failure mode)")
         response = await call_next(request)
-        if delay:
-            await asyncio.sleep(delay)  # after the work: a client that gave up left its write behind
+        if delay and request.method in ("POST", "PUT") and request.url.path.strip("/").split("/")[0] in SPECS:
+            # A slow write: the record is stored, the answer comes late (a client that gave up
+            # left its write behind, as with a slow SIASN).
+            await asyncio.sleep(delay)
         return response
 
     @app.post("/oauth/token")
