@@ -337,7 +337,9 @@ async def test_a_year_arrives_in_siasn_once(connector, agency, stub, publish_eve
     kadis = skp[KADIS]["data"]
     assert kadis["penilaiNipNrp"] == ATASAN and kadis["penilaiNama"] is None and kadis["penilaiJabatan"] is None
 
-    periodik = {(r["data"]["pnsDinilaiId"], r["data"]["bulanMulaiPenilaian"]): r["data"] for r in held(stub, "kinerja-periodik")}
+    periodik = {
+        (r["data"]["pnsDinilaiId"], r["data"]["bulanMulaiPenilaian"]): r["data"] for r in held(stub, "kinerja-periodik")
+    }
     assert set(periodik) == {(nip, month) for nip in staff[:2] for month in (1, 4)}
     q2 = periodik[(staff[0], 4)]
     assert (q2["periodikId"], q2["bulanSelesaiPenilaian"], q2["tahunMulaiPenilaian"], q2["koefisienId"]) == (
@@ -439,7 +441,9 @@ async def test_siasn_down_for_a_while_loses_nothing(connector, agency, stub, pub
     assert stub.state.stats["created"] == 5
 
 
-async def test_a_slow_siasn_whose_answers_are_lost_gets_no_duplicate(connector, agency, stub, publish_event, eventually):
+async def test_a_slow_siasn_whose_answers_are_lost_gets_no_duplicate(
+    connector, agency, stub, publish_event, eventually
+):
     """The stub stores the record but answers after the connector gave up; the retry carries the
     same Idempotency-Key, so SIASN holds one record."""
     nip = next(iter(STAFF))

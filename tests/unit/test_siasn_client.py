@@ -45,9 +45,7 @@ async def http(stub):
 
 
 def make_client(http, clock=None, secret=DEV_CLIENT_SECRET, method="client_secret_basic") -> SiasnClient:
-    tokens = TokenSource(
-        http, f"{BASE}/oauth/token", DEV_CLIENT_ID, secret, auth_method=method, clock=clock or Clock()
-    )
+    tokens = TokenSource(http, f"{BASE}/oauth/token", DEV_CLIENT_ID, secret, auth_method=method, clock=clock or Clock())
     return SiasnClient(http, BASE, tokens)
 
 

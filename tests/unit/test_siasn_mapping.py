@@ -40,13 +40,17 @@ NIP = "198503122010011002"
 PENILAI = "197804052005012003"
 SUMMARY = AppraisalSummary(indikator=[], perilaku=[], average_capaian_utama=None, feedback_answers=0)
 QUARTERS = tuple(
-    CheckpointInfo(f"triwulan-{n}", f"Triwulan {n}", date(2025, 3 * n - 2, 1), date(2025, 3 * n, [31, 30, 30, 31][n - 1]))
+    CheckpointInfo(
+        f"triwulan-{n}", f"Triwulan {n}", date(2025, 3 * n - 2, 1), date(2025, 3 * n, [31, 30, 30, 31][n - 1])
+    )
     for n in range(1, 5)
 )
 PERIOD = PeriodInfo(2025, date(2025, 1, 1), date(2025, 12, 31), QUARTERS)
 EMPLOYEE = Person(NIP, "Siti Rahmawati", "Pranata Komputer Ahli Muda", "Bidang E-Government", "egov", PENILAI)
 APPRAISER = Person(PENILAI, "Budi Santoso", "Kepala Bidang E-Government", "Bidang E-Gov (lama)", "egov", None)
-KNOWN = Context(employee=EMPLOYEE, appraiser=APPRAISER, appraiser_unit_name="Bidang Layanan E-Government", period=PERIOD)
+KNOWN = Context(
+    employee=EMPLOYEE, appraiser=APPRAISER, appraiser_unit_name="Bidang Layanan E-Government", period=PERIOD
+)
 
 
 def completed(**changes) -> AppraisalCompleted:

@@ -27,6 +27,7 @@ def run() -> None:
 
     settings = ConnectorSettings()
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request is noise
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     uvicorn.run(create_app(settings), host=settings.http_host, port=settings.http_port, log_level="warning")
 
@@ -50,7 +51,7 @@ def print_report(report: dict) -> None:
     for kind, counts in sorted(report["by_kind"].items()):
         print(
             f"  {kind:<17} {counts['sent']} sent, {counts['failed']} failed, {counts['pending']} pending"
-            f" ({counts['updates']} updates after a revision)"
+            f", {counts['updates']} updated after a revision"
         )
     for failure in report["failed_reasons"]:
         print(f"  failed: {failure['records']} x {failure['reason']}")
