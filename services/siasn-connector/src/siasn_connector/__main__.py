@@ -15,6 +15,7 @@ import asyncio
 import json
 import logging
 import sys
+from pathlib import Path
 
 from .settings import ConnectorSettings
 from .store import Store
@@ -32,8 +33,19 @@ def run() -> None:
     uvicorn.run(create_app(settings), host=settings.http_host, port=settings.http_port, log_level="warning")
 
 
+def _state_url() -> str:
+    """The connector's database; a SQLite file that does not exist is an error, not an empty report."""
+    settings = ConnectorSettings()
+    url = settings.state_url
+    if url.startswith("sqlite") and not settings.database_url:
+        path = Path(url.split("///", 1)[1])
+        if not path.exists():
+            sys.exit(f"no connector database at {path} (set DATA_DIR or DATABASE_URL as the connector has them)")
+    return url
+
+
 async def _report(args: argparse.Namespace) -> dict:
-    store = Store(ConnectorSettings().state_url)
+    store = Store(_state_url())
     try:
         await store.create()
         return await store.reconciliation(
@@ -73,7 +85,10 @@ def print_report(report: dict) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m siasn_connector", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m siasn_connector",
+        description="Kinerja's SIASN connector: consume the public topics, send to SIASN, report what was sent.",
+    )
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("run", help="consume, send to SIASN and serve the HTTP API (the default)")
     report = commands.add_parser("report", help="the reconciliation report")
@@ -105,7 +120,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "retry":
 
         async def _retry() -> int:
-            store = Store(ConnectorSettings().state_url)
+            store = Store(_state_url())
             try:
                 await store.create()
                 return await store.retry(args.ids or None, args.agency)
