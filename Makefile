@@ -4,7 +4,7 @@ SHELL := /bin/bash
 UV ?= $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 PY := .venv/bin/python
 
-.PHONY: install check run demo test test-unit test-contract test-integration test-e2e test-security bench bench-proposals bench-province bench-portal screenshots schemas token clean
+.PHONY: install check run demo siasn-report test test-unit test-contract test-integration test-e2e test-security bench bench-proposals bench-province bench-portal screenshots schemas token clean
 
 install: .venv/.installed
 
@@ -18,6 +18,9 @@ run: install ## start the broker and the four services (Ctrl-C stops everything)
 
 demo: install ## drive one agency's year through the running services
 	$(PY) -m kinerja_devtools.demo
+
+siasn-report: install ## the SIASN connector's reconciliation report (make siasn-report ARGS="--records --status failed")
+	$(PY) -m siasn_connector report $(ARGS)
 
 test: install check ## every test: the code's shape (check), then unit, contract, integration, e2e
 	$(PY) -m pytest tests -q -rs

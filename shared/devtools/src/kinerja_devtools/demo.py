@@ -3,6 +3,7 @@
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -16,11 +17,15 @@ def data_dir() -> Path:
     return Path(os.environ.get("DATA_DIR", ".data"))
 
 
-def stack_urls() -> dict[str, str]:
+def stack() -> dict:
     stack_file = data_dir() / "stack.json"
     if not stack_file.exists():
         sys.exit("no running stack found (.data/stack.json); start it first with `make run` in another terminal")
-    return json.loads(stack_file.read_text())["services"]
+    return json.loads(stack_file.read_text())
+
+
+def stack_urls() -> dict[str, str]:
+    return stack()["services"]
 
 
 def print_report(result: dict) -> None:
@@ -110,6 +115,33 @@ def print_agency_report(year_end: dict) -> None:
         )
 
 
+def siasn_line(agency: str, expected: int, timeout: float | None = None) -> str:
+    """The SIASN connector's reconciliation line for the demo's agency, once the connector has
+    read every event on the topics and sent (or failed) ``expected`` records; after ``timeout``
+    seconds (``SIASN_WAIT_SECONDS``, 120) whatever it says then."""
+    connector = stack().get("siasn", {}).get("connector")
+    if not connector:
+        return "SIASN: the connector is not running (make run starts it)"
+    timeout = float(os.environ.get("SIASN_WAIT_SECONDS", "120")) if timeout is None else timeout
+    url = f"{connector}/reconciliation"
+    deadline, report = time.monotonic() + timeout, None
+    while True:
+        try:
+            response = httpx.get(url, params={"agency": agency}, timeout=10)
+            if response.status_code == 200:
+                report = response.json()
+                totals = report["totals"]
+                done = totals["sent"] + totals["failed"] >= expected and not totals["pending"]
+                if done and report["consumer"]["caught_up"]:
+                    return f"{report['line']}   ({url}?agency={agency}&records=true)"
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            said = report["line"] if report else "SIASN: the connector did not answer"
+            return f"{said}   (not caught up after {timeout:.0f} s; see {url}?agency={agency}&records=true)"
+        time.sleep(1.0)
+
+
 def main() -> None:
     try:
         scenario = Scenario(stack_urls())
@@ -117,7 +149,13 @@ def main() -> None:
         (data_dir() / "demo.json").write_text(json.dumps({"agency": scenario.agency}))
         result = scenario.run()
         print_report(result)
-        print_agency_report(YearEnd(scenario, result).run())
+        year_end = YearEnd(scenario, result).run()
+        print_agency_report(year_end)
+        # One SKP 2022 record per appraisal (the objection's revision updates one) and one kursus
+        # record per completed training, sent by the SIASN connector from the public topics.
+        expected = len(result["appraisals"]) + year_end["trainings"]["items"]
+        print("\nWaiting for the SIASN connector to catch up ...", flush=True)
+        print(siasn_line(scenario.agency, expected))
     except (ScenarioError, httpx.HTTPError) as exc:
         sys.exit(f"demo failed: {exc}")
 

@@ -1,5 +1,6 @@
 """The local stack behind ``make run`` and the end-to-end tests: the embedded broker and
 the four services, each its own process, on loopback ports, with SQLite files in one folder.
+``make run`` adds the web portal and the SIASN connector with its SIASN-compatible stub.
 """
 
 import json
@@ -38,6 +39,15 @@ SERVICES = (
 )
 # The web portal: the next port, in front of the four (its settings name their URLs).
 PORTAL = ServiceSpec("web-portal", "web_portal", 8005)
+# The SIASN connector, an outside subscriber of the public topics (it reads nothing else and
+# imports no Kinerja code but the contract), and the SIASN-compatible stub it sends to.
+SIASN_STUB = ServiceSpec("siasn-stub", "siasn_connector", 8006)
+SIASN_CONNECTOR = ServiceSpec("siasn-connector", "siasn_connector", 8007)
+# The stub's dev client; the stub and the connector are both started with it.
+SIASN_DEV_CLIENT = (
+    ("SIASN_CLIENT_ID", "kinerja-siasn-dev"),
+    ("SIASN_CLIENT_SECRET", "kinerja-siasn-dev-secret-not-for-production"),
+)
 
 
 class StackError(RuntimeError):
@@ -56,6 +66,7 @@ class DevStack:
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     ports: dict[str, int] = field(default_factory=dict)
     with_portal: bool = False
+    with_siasn: bool = False
 
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports[service]}"
@@ -78,21 +89,23 @@ class DevStack:
                 self.ports[PORTAL.name] = self._port_for(PORTAL)
                 self.start_portal()
                 self.wait_ready(PORTAL.name)
+            if self.with_siasn:
+                self.start_siasn()
         except BaseException:
             self.stop()
             raise
-        (self.data_dir / "stack.json").write_text(
-            json.dumps(
-                {"broker": self.bootstrap_servers, "services": {s.name: self.url(s.name) for s in SERVICES}}, indent=2
-            )
-        )
+        stack = {"broker": self.bootstrap_servers, "services": {s.name: self.url(s.name) for s in SERVICES}}
+        if self.with_siasn:
+            stack["siasn"] = {"connector": self.url(SIASN_CONNECTOR.name), "stub": self.url(SIASN_STUB.name)}
+        (self.data_dir / "stack.json").write_text(json.dumps(stack, indent=2))
         return self
 
     def _port_for(self, spec: ServiceSpec) -> int:
         if not self.fixed_ports:
             return free_port()
         base = int(os.environ.get("KINERJA_BASE_PORT", "8001"))
-        return base + (len(SERVICES) if spec is PORTAL else SERVICES.index(spec))
+        after = {PORTAL.name: 0, SIASN_STUB.name: 1, SIASN_CONNECTOR.name: 2}
+        return base + (len(SERVICES) + after[spec.name] if spec.name in after else SERVICES.index(spec))
 
     def _env(self, spec: ServiceSpec, process: str, overrides: dict[str, str]) -> dict[str, str]:
         env = dict(os.environ)
@@ -147,6 +160,38 @@ class DevStack:
             start_new_session=True,
         )
 
+    def start_siasn(self) -> None:
+        """The SIASN-compatible stub, then the connector sending to it (its state: SQLite under
+        ``data_dir``, or ``SIASN_CONNECTOR_DATABASE_URL``). The connector is configured like any
+        outside subscriber: the broker's address, SIASN's URL and client, nothing of Kinerja's."""
+        for spec in (SIASN_STUB, SIASN_CONNECTOR):
+            self.ports[spec.name] = self._port_for(spec)
+        env = dict(os.environ)
+        for key, value in SIASN_DEV_CLIENT:
+            env.setdefault(key, value)
+        env.update({"DATA_DIR": str(self.data_dir), "HTTP_HOST": "127.0.0.1"})
+        self._spawn(SIASN_STUB.name, ["stub"], env | {"HTTP_PORT": str(self.ports[SIASN_STUB.name])})
+        self.wait_ready(SIASN_STUB.name)
+        connector_env = env | {
+            "HTTP_PORT": str(self.ports[SIASN_CONNECTOR.name]),
+            "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers,
+            "SIASN_BASE_URL": self.url(SIASN_STUB.name),
+            "DATABASE_URL": self.database_urls.get(SIASN_CONNECTOR.name)
+            or os.environ.get("SIASN_CONNECTOR_DATABASE_URL", ""),
+        }
+        self._spawn(SIASN_CONNECTOR.name, ["run"], connector_env | self.extra_env)
+        self.wait_ready(SIASN_CONNECTOR.name)
+
+    def _spawn(self, process: str, args: list[str], env: dict[str, str]) -> None:
+        log = open(self.data_dir / "logs" / f"{process}.log", "ab")
+        self.processes[process] = subprocess.Popen(
+            [sys.executable, "-m", "siasn_connector", *args],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
     def pid(self, process: str) -> int:
         return self.processes[process].pid
 
@@ -195,8 +240,8 @@ class DevStack:
 
 def main() -> None:
     data_dir = Path(os.environ.get("DATA_DIR", ".data")).resolve()
-    stack = DevStack(data_dir, with_portal=True)
-    print("Starting the embedded broker, the four services and the web portal ...", flush=True)
+    stack = DevStack(data_dir, with_portal=True, with_siasn=True)
+    print("Starting the embedded broker, the four services, the web portal and the SIASN connector ...", flush=True)
     try:
         stack.start()
     except (StackError, OSError) as exc:
@@ -206,6 +251,12 @@ def main() -> None:
     for spec in SERVICES:
         print(f"{spec.name:<18} {stack.url(spec.name)}   docs: {stack.url(spec.name)}/docs")
     print(f"\nweb portal         {stack.url(PORTAL.name)}   (sign in as a demo person after `make demo`)")
+    connector = stack.url(SIASN_CONNECTOR.name)
+    print(f"\nSIASN connector    {connector}   reconciliation: {connector}/reconciliation  (?records=true per record)")
+    print(
+        f"SIASN stub         {stack.url(SIASN_STUB.name)}   what it holds: {stack.url(SIASN_STUB.name)}/admin/records"
+    )
+    print("                   or: make siasn-report")
     print(f"\ndata and logs: {data_dir}  (logs/<service>.log)")
     print("a dev token:   make token NIP=199001012020011001 AGENCY=demo ROLES=hr")
     print("drive a flow:  make demo      stop: Ctrl-C\n", flush=True)

@@ -73,8 +73,11 @@ SERVICES: tuple[ServiceAccess, ...] = (
 )
 
 EXTERNAL_SUBSCRIBERS: tuple[str, ...] = ("siasn-connector",)
-"""Outside systems that subscribe to Kinerja's events (SIASN's connector); each gets read on the
-public topics only. Add a name here for another subscriber."""
+"""Outside systems that subscribe to Kinerja's events; each gets read on the public topics only
+(and its consumer groups, prefixed with its name). ``siasn-connector`` is services/siasn-connector,
+which reads kinerja.employees, kinerja.organisation, kinerja.periods, kinerja.appraisals and
+kinerja.development (tests/contract/test_contract_deploy_siasn.py checks they are readable by it).
+Add a name here for another subscriber."""
 
 
 @dataclass(frozen=True)
