@@ -50,5 +50,4 @@ MODULES = (
     hr_transfers,
     public_survey,
     documents,
-    documents,
 )
