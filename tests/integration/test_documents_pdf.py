@@ -3,12 +3,17 @@ Evaluasi Kinerja from appraisal-service, downloaded for an agency seeded through
 services (in-process, PostgreSQL, the session's broker). The text pypdf extracts is checked against
 what the services answer as JSON: names, NIPs, RHK and IKI texts, targets, realisation and capaian,
 ratings and predikat; a proposal carries the DRAFT / USULAN mark; whoever may not read the record
-finds nothing, exactly as for a missing one."""
+finds nothing, exactly as for a missing one.
+
+With ``KINERJA_DOCUMENTS_DIR`` set (``make documents``), the SKP form and the annual evaluation are
+also written there (skp-form.pdf, evaluation.pdf), for the README's pictures of them."""
 
 import io
+import os
+from pathlib import Path
 
 import pytest
-from kinerja_contracts.vocabulary import Ekspektasi, Predikat
+from kinerja_contracts.vocabulary import BerakhlakValue, Ekspektasi, Predikat
 from kinerja_devtools.scenario import PLAN
 from kinerja_runtime.auth.tokens import TokenIssuer
 from kinerja_runtime.documents import DRAFT, PDF, angka
@@ -45,6 +50,13 @@ def pdf_of(response) -> str:
     return text_of(response.content)
 
 
+def keep(name: str, content: bytes) -> None:
+    folder = os.environ.get("KINERJA_DOCUMENTS_DIR")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        (Path(folder) / name).write_bytes(content)
+
+
 def level(value: str) -> str:
     return Ekspektasi(value).label.title().upper()
 
@@ -55,6 +67,7 @@ def test_the_skp_form_prints_the_people_and_the_approved_plan(seeded):
     path = f"/skp/{employee.skp_id}/document.pdf"
     response = get(stack, agency, employee, "target-service", path)
     text = pdf_of(response)
+    keep("skp-form.pdf", response.content)
     year = get(stack, agency, agency["hr"], "target-service", f"/periods/{agency.period_id}").json()["year"]
     assert response.headers["content-disposition"] == f'attachment; filename="skp-{employee.nip}-{year}.pdf"'
 
@@ -99,6 +112,7 @@ def test_the_annual_evaluation_prints_the_realisation_ratings_predikat_and_the_o
     assert appraisal["status"] == "final" and appraisal["objections"], "seeded: final, with an objection"
     response = get(stack, agency, employee, "appraisal-service", path)
     text = pdf_of(response)
+    keep("evaluation.pdf", response.content)
     assert response.headers["content-disposition"].startswith(f'attachment; filename="evaluasi-{employee.nip}-')
 
     assert "DOKUMEN EVALUASI KINERJA PEGAWAI" in text and "PERIODE: TAHUNAN" in text
@@ -120,14 +134,38 @@ def test_the_annual_evaluation_prints_the_realisation_ratings_predikat_and_the_o
     assert f"RATING HASIL KERJA {level(appraisal['rating_hasil_kerja'])}" in text
     assert f"RATING PERILAKU KERJA {level(appraisal['rating_perilaku'])}" in text
     assert f"PREDIKAT {Predikat(appraisal['predikat']).label.upper()}" in text
-    for value in appraisal["summary"]["perilaku"]:
-        assert f"{Ekspektasi(value['level']).label.title()} {value['answers']}" in text
+    # The BerAKHLAK evidence as the appraisal publishes it: a value shown with its level and answers,
+    # a withheld one (too few peer answers in the seeded rounds) as withheld, with no number.
+    assert appraisal["summary"]["perilaku_withheld"]
+    assert_perilaku(appraisal["summary"], text)
     assert "Masa pengajuan keberatan: sampai dengan" in text
     assert "menunggu keputusan atasan pejabat penilai kinerja" in text  # the seeded objection
     assert DRAFT not in text and "(USULAN)" not in text
 
     for reader in (appraiser, kadis, agency["hr"]):  # kadis decides the objection
         assert pdf_of(get(stack, agency, reader, "appraisal-service", path)) == text
+
+
+def assert_perilaku(summary: dict, text: str) -> None:
+    shown, withheld = summary["perilaku"], summary["perilaku_withheld"]
+    assert len(shown) + len(withheld) == len(BerakhlakValue)
+    for value in shown:
+        label = BerakhlakValue(value["value"]).label
+        assert f"{label} {Ekspektasi(value['level']).label.title()} {value['answers']}" in text
+    for value in withheld:
+        assert f"{BerakhlakValue(value).label} Dirahasiakan Dirahasiakan" in text
+
+
+def test_a_value_enough_colleagues_answered_is_printed_with_its_level_and_answers(seeded):
+    """The Kepala Dinas heard from three subordinates: every value is shown."""
+    stack, agency = seeded
+    kadis = agency["kadis"]
+    appraisal = get(stack, agency, kadis, "appraisal-service", f"/appraisals/{kadis.appraisal_id}").json()
+    assert appraisal["summary"]["perilaku"] and not appraisal["summary"]["perilaku_withheld"]
+    path = f"/appraisals/{kadis.appraisal_id}/document.pdf"
+    text = pdf_of(get(stack, agency, kadis, "appraisal-service", path))
+    assert_perilaku(appraisal["summary"], text)
+    assert "Dirahasiakan" not in text
 
 
 def test_a_periodic_proposal_is_printed_as_a_draft(seeded):

@@ -185,6 +185,29 @@ async def test_objections_and_the_revision_they_made(uow):
     after = text_of(revised.content)
     assert "REVISI 2 (keputusan atas keberatan)" in after and "RATING HASIL KERJA DI ATAS EKSPEKTASI" in after
     assert "bersifat final" in after and "Masa pengajuan keberatan" not in after
+    assert "Usulan semula" not in after  # the change is the superior's decision, not the appraiser's
+
+
+async def test_an_appraiser_who_departed_from_the_proposal_is_printed_with_the_reason(uow):
+    made = await propose_appraisal(uow, AGENCY, PERIOD, ANI)
+    proposed = made["proposed"]
+    await confirm(
+        uow,
+        AGENCY,
+        made["appraisal_id"],
+        BUDI,
+        uow.clock.today(),
+        rating_hasil_kerja=Ekspektasi.SESUAI,
+        reason="Pengaduan yang tersisa dilimpahkan ke instansi lain.",
+    )
+    text = text_of((await document(uow, made["appraisal_id"], ANI)).content)
+    assert proposed["rating_hasil_kerja"] == Ekspektasi.DI_BAWAH.value
+    assert "RATING HASIL KERJA SESUAI EKSPEKTASI" in text
+    assert (
+        "Usulan semula: hasil kerja di bawah ekspektasi, perilaku kerja sesuai ekspektasi, predikat "
+        f"{Predikat(proposed['predikat']).label.lower()}; ditetapkan lain oleh pejabat penilai kinerja dengan "
+        "alasan: Pengaduan yang tersisa dilimpahkan ke instansi lain."
+    ) in text
 
 
 async def test_a_periodic_appraisal_names_its_checkpoint(uow):

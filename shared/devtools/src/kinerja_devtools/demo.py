@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 from kinerja_contracts.vocabulary import Predikat
 
+from kinerja_devtools import documents
 from kinerja_devtools.scenario import Scenario, ScenarioError
 from kinerja_devtools.year_end import YearEnd
 
@@ -110,6 +111,20 @@ def print_agency_report(year_end: dict) -> None:
         )
 
 
+def print_documents(scenario: Scenario, year_end: dict) -> None:
+    """One employee's SKP form and Dokumen Evaluasi Kinerja as PDF, downloaded as that employee:
+    the one whose objection changed their result (their evaluation is the revised one), else the
+    first staff member."""
+    objection = year_end.get("objection") or {}
+    appraisers = {e.appraiser_nip for e in scenario.employees}
+    staff = [e for e in scenario.employees if e.nip not in appraisers]
+    employee = next((e for e in scenario.employees if e.nip == objection.get("nip")), None) or staff[0]
+    paths = documents.download(scenario, employee.nip, employee.skp_id, data_dir() / "documents")
+    print(f"\nOfficial documents of {employee.name} (PDF):")
+    for path in paths:
+        print(f"   {path}")
+
+
 def main() -> None:
     try:
         scenario = Scenario(stack_urls())
@@ -117,7 +132,9 @@ def main() -> None:
         (data_dir() / "demo.json").write_text(json.dumps({"agency": scenario.agency}))
         result = scenario.run()
         print_report(result)
-        print_agency_report(YearEnd(scenario, result).run())
+        year_end = YearEnd(scenario, result).run()
+        print_agency_report(year_end)
+        print_documents(scenario, year_end)
     except (ScenarioError, httpx.HTTPError) as exc:
         sys.exit(f"demo failed: {exc}")
 

@@ -99,9 +99,12 @@ async def evaluation_document(
     checkpoint = _checkpoint(a, period.checkpoints if period else [])
     proposed = a.status is Status.PROPOSED
     hasil = a.explanation.get("hasil_kerja") or {}
-    overridden = not proposed and (a.rating_hasil_kerja, a.rating_perilaku) != (
-        a.proposed_rating_hasil_kerja,
-        a.proposed_rating_perilaku,
+    # The appraiser departed from the proposal (a later revision is the superior's decision on an
+    # objection, which the objection's lines tell).
+    overridden = (
+        not proposed
+        and a.revision == 1
+        and (a.rating_hasil_kerja, a.rating_perilaku) != (a.proposed_rating_hasil_kerja, a.proposed_rating_perilaku)
     )
     closes_on = objection_closes_on(a.final_on) if a.final_on and a.revision == 1 and not proposed else None
     form = EvaluationForm(
@@ -129,7 +132,7 @@ async def evaluation_document(
             a.proposed_rating_hasil_kerja,
             a.proposed_rating_perilaku,
             a.proposed_predikat,
-            a.confirm_reason if a.revision == 1 else None,
+            a.confirm_reason,
         )
         if overridden
         else None,
