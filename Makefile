@@ -4,7 +4,7 @@ SHELL := /bin/bash
 UV ?= $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 PY := .venv/bin/python
 
-.PHONY: install check run demo siasn-report test test-unit test-contract test-integration test-e2e test-security bench bench-proposals bench-province bench-portal screenshots schemas token clean
+.PHONY: install check run demo siasn-report test test-unit test-contract test-integration test-e2e test-security bench bench-proposals bench-province bench-portal screenshots documents schemas token clean
 
 install: .venv/.installed
 
@@ -61,6 +61,10 @@ bench-portal: install ## the web portal's server time per page (p50/p95) in the 
 screenshots: install ## the portal's browser tests, copying the README's screenshots to docs/screenshots/
 	mkdir -p docs/screenshots
 	KINERJA_SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest tests/e2e/portal -q -rs
+
+documents: install ## the README's pictures of the official documents: a seeded agency's SKP form and evaluation (PDF), first page as PNG
+	KINERJA_DOCUMENTS_DIR=.data/documents $(PY) -m pytest tests/integration/test_documents_pdf.py -q -rs
+	$(PY) -m kinerja_devtools.documents --png docs/screenshots .data/documents/skp-form.pdf .data/documents/evaluation.pdf
 
 schemas: install ## regenerate the committed JSON Schemas after a compatible change
 	$(PY) -m kinerja_contracts.schemas

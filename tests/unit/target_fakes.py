@@ -43,6 +43,9 @@ class FakeRosterRepository:
     async def employee(self, agency_id: str, nip: str) -> Employee | None:
         return self.state.employees.get((agency_id, nip))
 
+    async def employees(self, agency_id: str, nips) -> dict[str, Employee]:
+        return {n: self.state.employees[(agency_id, n)] for n in set(nips) if (agency_id, n) in self.state.employees}
+
     async def owner(self, agency_id: str, nip: str) -> Owner | None:
         found = self.state.employees.get((agency_id, nip))
         if found is None:

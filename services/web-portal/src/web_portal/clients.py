@@ -5,6 +5,7 @@ through ``api(request)`` (the signed-in user's bearer token) or ``public_api(req
 token: the citizen survey)::
 
     skps = await api(request).target.get("/me/skp", params={"period_id": period_id})
+    pdf = await api(request).target.download(f"/skp/{skp_id}/document.pdf")  # bytes and headers
 
 Answers other than 2xx become exceptions the app turns into pages (web_portal.errors):
 ``SignInRequired`` (401: back to sign-in), ``ServiceNotFound`` (404: a friendly not-found page),
@@ -111,6 +112,23 @@ class ServiceClient:
         content: bytes | None = None,
         headers: dict | None = None,
     ) -> Any:
+        response = await self.send(
+            method, path, token=token, params=params, json=json, content=content, headers=headers
+        )
+        return response.json() if response.content else None
+
+    async def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = None,
+        params: dict | None = None,
+        json: Any = None,
+        content: bytes | None = None,
+        headers: dict | None = None,
+    ) -> httpx.Response:
+        """The service's 2xx answer as it came (a document's bytes); anything else raised as above."""
         sent = dict(headers or {})
         if token:
             sent["Authorization"] = f"Bearer {token}"
@@ -126,7 +144,7 @@ class ServiceClient:
             raise SignInRequired()
         if response.status_code >= 400:
             raise problem_from(self.name, response)
-        return response.json() if response.content else None
+        return response
 
 
 class ServicePool:
@@ -180,6 +198,10 @@ class BoundClient:
             content=content,
             headers={**(self._headers or {}), **(headers or {})},
         )
+
+    async def download(self, path: str) -> httpx.Response:
+        """A document (e.g. a PDF) as the service answered it: its bytes and headers."""
+        return await self._client.send("GET", path, token=self._token, headers=self._headers)
 
     async def put(self, path: str, json: Any = None) -> Any:
         return await self._client.request("PUT", path, token=self._token, json=json, headers=self._headers)

@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 from kinerja_contracts.vocabulary import Predikat
 
+from kinerja_devtools import documents
 from kinerja_devtools.scenario import Scenario, ScenarioError
 from kinerja_devtools.year_end import YearEnd
 
@@ -142,6 +143,20 @@ def siasn_line(agency: str, expected: int, timeout: float | None = None) -> str:
         time.sleep(1.0)
 
 
+def print_documents(scenario: Scenario, year_end: dict) -> None:
+    """One employee's SKP form and Dokumen Evaluasi Kinerja as PDF, downloaded as that employee:
+    the one whose objection changed their result (their evaluation is the revised one), else the
+    first staff member."""
+    objection = year_end.get("objection") or {}
+    appraisers = {e.appraiser_nip for e in scenario.employees}
+    staff = [e for e in scenario.employees if e.nip not in appraisers]
+    employee = next((e for e in scenario.employees if e.nip == objection.get("nip")), None) or staff[0]
+    paths = documents.download(scenario, employee.nip, employee.skp_id, data_dir() / "documents")
+    print(f"\nOfficial documents of {employee.name} (PDF):")
+    for path in paths:
+        print(f"   {path}")
+
+
 def main() -> None:
     try:
         scenario = Scenario(stack_urls())
@@ -151,6 +166,7 @@ def main() -> None:
         print_report(result)
         year_end = YearEnd(scenario, result).run()
         print_agency_report(year_end)
+        print_documents(scenario, year_end)
         # One SKP 2022 record per appraisal (the objection's revision updates one) and one kursus
         # record per completed training, sent by the SIASN connector from the public topics.
         expected = len(result["appraisals"]) + year_end["trainings"]["items"]

@@ -35,8 +35,9 @@ from kinerja_devtools.scenario import Scenario
 from kinerja_devtools.year_end import YearEnd
 
 ROLE_HOMES = {"hr": "/pengelola", "appraiser": "/penilai", "employee": "/pegawai"}
-# Links that are not pages to measure: actions, language switches, sign-in and files.
-SKIPPED = re.compile(r"^/(static|bahasa|keluar|masuk|peran)(/|$)")
+# Links that are not pages to measure: actions, language switches, sign-in and files (the
+# official documents' PDF downloads among them).
+SKIPPED = re.compile(r"^/(static|bahasa|keluar|masuk|peran)(/|$)|.*\.pdf$")
 ID_SEGMENT = re.compile(r"/(?:\d{6,}|[0-9a-f]{8}-[0-9a-f-]{27}|[0-9a-f]{32})(?=/|$)")
 MAX_PAGES_PER_ROLE = 40
 BAR_MS = 150.0

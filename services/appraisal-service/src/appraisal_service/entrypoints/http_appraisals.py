@@ -2,15 +2,16 @@
 
 from typing import Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from kinerja_contracts.vocabulary import Ekspektasi
 from kinerja_runtime.auth import Role
 from kinerja_runtime.clock import Today
+from kinerja_runtime.documents import PDF
 from kinerja_runtime.inputs import Offset, RequestBody, page_limit
 from pydantic import Field
 
 from appraisal_service.entrypoints.deps import HR, Caller, HrOrAppraiser, Uow
-from appraisal_service.service_layer import reading
+from appraisal_service.service_layer import documents, reading
 from appraisal_service.service_layer.appraise import propose_appraisal
 from appraisal_service.service_layer.confirm import confirm
 from appraisal_service.service_layer.periodic import propose_for_checkpoint
@@ -66,6 +67,20 @@ async def confirm_proposal(appraisal_id: str, body: ConfirmBody, principal: Call
 @router.get("/appraisals/{appraisal_id}", summary="One appraisal (any revision) and how it was reached")
 async def read_by_id(appraisal_id: str, principal: Caller, uow: Uow):
     return await reading.appraisal_by_id(uow, principal.agency, appraisal_id, principal.nip, principal.has(Role.HR))
+
+
+@router.get(
+    "/appraisals/{appraisal_id}/document.pdf",
+    summary="The Dokumen Evaluasi Kinerja of one appraisal as PDF (PermenPANRB 6/2022 annex); a proposal is "
+    "marked DRAFT / USULAN (whoever may read the appraisal)",
+    response_class=Response,
+    responses={200: {"content": {PDF: {"schema": {"type": "string", "format": "binary"}}}}},
+)
+async def evaluation_document(appraisal_id: str, principal: Caller, uow: Uow) -> Response:
+    document = await documents.evaluation_document(
+        uow, principal.agency, appraisal_id, principal.nip, principal.has(Role.HR)
+    )
+    return Response(content=document.content, media_type=document.media_type, headers=document.headers)
 
 
 @router.get(

@@ -1,18 +1,32 @@
 """Reading appraisals: one with how it was reached, an employee's, a period's page, and what
 the service knows of an employee's year so far. Every read is recorded in the access log."""
 
+from dataclasses import dataclass
+
 from kinerja_runtime import access_log
 from kinerja_runtime.access_log import Kind
 from kinerja_runtime.refusals import NotFound
 
-from appraisal_service.domain import CURRENT, NO_APPRAISAL, NO_EMPLOYEE, Appraisal, Status, scope_of
+from appraisal_service.domain import CURRENT, NO_APPRAISAL, NO_EMPLOYEE, Appraisal, Objection, Status, scope_of
 from appraisal_service.service_layer import views
 from appraisal_service.service_layer.unit_of_work import AppraisalUnitOfWork
 
 
-async def _detail(uow: AppraisalUnitOfWork, appraisal: Appraisal | None, reader_nip: str, is_hr: bool) -> dict:
-    """The appraisal with how it was reached, its revisions and objections; to outsiders
-    exactly the answer to a missing appraisal."""
+@dataclass(frozen=True)
+class Readable:
+    """An appraisal its reader may read, with what deciding that took: its revisions (oldest
+    first), the objections to them, and the employee's appraiser on the roster now."""
+
+    appraisal: Appraisal
+    lineage: list[Appraisal]
+    objections: list[Objection]
+    appraiser_now: str | None
+
+
+async def readable(uow: AppraisalUnitOfWork, appraisal: Appraisal | None, reader_nip: str, is_hr: bool) -> Readable:
+    """Who reads an appraisal: the employee, their appraiser now, whoever confirmed one of its
+    revisions, the superior deciding an objection to it, and HR; to anyone else it reads exactly
+    as a missing one."""
     if appraisal is None:
         raise NotFound(NO_APPRAISAL)
     appraiser_now = await uow.roster.appraiser_of(appraisal.agency_id, appraisal.nip)
@@ -26,6 +40,14 @@ async def _detail(uow: AppraisalUnitOfWork, appraisal: Appraisal | None, reader_
     } - {None}
     if reader_nip not in readers and not is_hr:
         raise NotFound(NO_APPRAISAL)
+    return Readable(appraisal, lineage, objected, appraiser_now)
+
+
+async def _detail(uow: AppraisalUnitOfWork, appraisal: Appraisal | None, reader_nip: str, is_hr: bool) -> dict:
+    """The appraisal with how it was reached, its revisions and objections; to outsiders
+    exactly the answer to a missing appraisal."""
+    found = await readable(uow, appraisal, reader_nip, is_hr)
+    appraisal, lineage, objected = found.appraisal, found.lineage, found.objections
     # Every reader gets the same explanation: only publishable evidence is stored (domain/anonymity.py).
     body = views.appraisal(appraisal, with_explanation=True)
     await access_log.record_read(uow, Kind.APPRAISAL, appraisal.appraisal_id, appraisal.nip)

@@ -1,5 +1,7 @@
 """The agency roster target-service owns (its ``employees`` table), always within one agency."""
 
+from collections.abc import Collection
+
 from sqlalchemy import and_, bindparam, delete, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -70,6 +72,15 @@ class RosterRepository:
             )
         ).first()
         return _employee(row) if row else None
+
+    async def employees(self, agency_id: str, nips: Collection[str]) -> dict[str, Employee]:
+        """Those of ``nips`` on the agency's roster, by NIP: one statement."""
+        if not nips:
+            return {}
+        rows = await self.session.execute(
+            select(employees).where(employees.c.agency_id == agency_id, employees.c.nip.in_(sorted(set(nips))))
+        )
+        return {row.nip: _employee(row) for row in rows}
 
     async def owner(self, agency_id: str, nip: str) -> Owner | None:
         """The employee with the facts of :func:`owner_facts`, in one statement."""

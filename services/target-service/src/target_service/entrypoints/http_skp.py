@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 from kinerja_contracts.limits import (
     DESCRIPTION_MAX,
     EVIDENCE_MAX,
@@ -13,11 +13,12 @@ from kinerja_contracts.limits import (
 )
 from kinerja_contracts.vocabulary import Aspect, RhkKind
 from kinerja_runtime.auth import Role
+from kinerja_runtime.documents import PDF
 from pydantic import Field
 
 from target_service.domain.rhk import IndikatorDraft, RhkDraft
 from target_service.entrypoints.deps import Caller, Strict, Uow
-from target_service.service_layer import cascade, realisation, skp
+from target_service.service_layer import cascade, documents, realisation, skp
 
 router = APIRouter(tags=["skp"])
 
@@ -154,6 +155,20 @@ async def skp_version(skp_id: str, number: int, principal: Caller, uow: Uow):
     return await skp.skp_versions(
         uow, agency_id=principal.agency, skp_id=skp_id, actor_nip=principal.nip, is_hr=_is_hr(principal), number=number
     )
+
+
+@router.get(
+    "/skp/{skp_id}/document.pdf",
+    summary="The SKP form as PDF (PermenPANRB 6/2022 annex): the version in force, else the latest marked "
+    "DRAFT (owner, appraiser, HR)",
+    response_class=Response,
+    responses={200: {"content": {PDF: {"schema": {"type": "string", "format": "binary"}}}}},
+)
+async def skp_document(skp_id: str, principal: Caller, uow: Uow) -> Response:
+    document = await documents.skp_document(
+        uow, agency_id=principal.agency, skp_id=skp_id, actor_nip=principal.nip, is_hr=_is_hr(principal)
+    )
+    return Response(content=document.content, media_type=document.media_type, headers=document.headers)
 
 
 async def _step(uow, principal, skp_id: str, action: str, **kwargs):

@@ -10,6 +10,7 @@ from web_portal.pages import (
     appraiser_objections,
     appraiser_rounds,
     appraiser_team,
+    documents,
     employee_appraisal,
     employee_development,
     employee_feedback,
@@ -48,4 +49,5 @@ MODULES = (
     hr_development,
     hr_transfers,
     public_survey,
+    documents,
 )
