@@ -189,7 +189,7 @@ async def test_an_officer_citizens_rate_well_is_recognised_and_shown_in_the_tale
         too_few = await feedback.post("/recognitions", json={**body, "nip": newcomer}, headers=as_appraiser)
         assert too_few.status_code == 422 and too_few.json()["errors"][0]["field"] == "kind"
         by_colleague = await feedback.post("/recognitions", json=body, headers=auth_headers(colleague, agency))
-        assert by_colleague.status_code == 403
+        assert by_colleague.status_code == 404, "as if the officer did not exist"
         recorded = await feedback.post("/recognitions", json=body, headers=as_appraiser)
         assert recorded.status_code == 201, recorded.text
         made = recorded.json()

@@ -3,8 +3,8 @@ with enough answers), recording a recognition (RecognitionGiven), and reading an
 
 Who may do what (feedback_service.domain.recognition): HR of the agency and the employee's
 appraiser record recognitions and read the candidates (an appraiser those of their own team);
-the employee, their appraiser and HR read the employee's recognitions. Anyone else asking for an
-employee's recognitions is answered as if the employee did not exist.
+the employee, their appraiser and HR read the employee's recognitions. Anyone else recognising an
+employee, or asking for their recognitions, is answered as if the employee did not exist.
 """
 
 import uuid
@@ -24,7 +24,7 @@ from feedback_service.service_layer.periods import NO_SUCH_PERIOD
 from feedback_service.service_layer.unit_of_work import FeedbackUnitOfWork
 
 NO_SUCH_EMPLOYEE = "no such employee"
-MANAGERS_ONLY = "only HR or the employee's appraiser may recognise an employee"
+NOT_ONESELF = "nobody recognises themself"
 ALREADY_RECOGNISED = "the employee already has a recognition of this kind for this period and checkpoint"
 LISTED_MAX = 200
 """The most recognitions one read lists (the latest): far more than anyone receives."""
@@ -110,11 +110,13 @@ async def record_recognition(
     period and checkpoint; one for citizens' ratings only while they are in the top band."""
     reason = rules.check_reason(reason)
     async with uow:
+        if nip == caller.nip:
+            raise NotPermitted(NOT_ONESELF)
         employee = await uow.roster.employee(agency_id, nip)
-        if employee is None:
-            raise NotFound(NO_SUCH_EMPLOYEE)  # never echo the NIP
-        if not rules.may_recognise(caller.nip, caller.is_hr, nip, employee.appraiser_nip):
-            raise NotPermitted(MANAGERS_ONLY)
+        if employee is None or not rules.may_recognise(caller.nip, caller.is_hr, nip, employee.appraiser_nip):
+            # Someone the caller may not recognise is answered as if they did not exist, so the
+            # route cannot be used to learn who works at the agency; never echo the NIP.
+            raise NotFound(NO_SUCH_EMPLOYEE)
         period = await _period_or_404(uow, agency_id, period_id)
         if kind is RecognitionKind.CITIZEN_RATING or checkpoint_id is not None:
             window = _window(uow, period, checkpoint_id)  # a leader may recognise the whole period
