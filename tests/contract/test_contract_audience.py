@@ -44,6 +44,7 @@ def test_the_subscriber_contract_is_the_public_topics():
         "kinerja.targets",
         "kinerja.appraisals",
         "kinerja.development",
+        "kinerja.recognitions",
     ]
     assert readable_by("siasn-connector") == PUBLIC_TOPICS
     assert str(audience_of("kinerja.appraisals")) == "public"

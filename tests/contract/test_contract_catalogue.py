@@ -31,6 +31,7 @@ def test_topics_are_declared_once_with_partitions_for_scaling_out():
         "kinerja.citizen-satisfaction",
         "kinerja.appraisals",
         "kinerja.development",
+        "kinerja.recognitions",
         "kinerja.deadletter",
     ]
     per_employee = [t for t in TOPICS if t.key == "nip"]
@@ -40,6 +41,7 @@ def test_topics_are_declared_once_with_partitions_for_scaling_out():
         "kinerja.feedback",
         "kinerja.appraisals",
         "kinerja.development",
+        "kinerja.recognitions",
     }
     assert all(t.partitions == 12 for t in per_employee)
     assert all(3 <= t.partitions <= 6 for t in TOPICS if t.key != "nip")

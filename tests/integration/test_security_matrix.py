@@ -115,6 +115,10 @@ feedback     PUT    /feedback-rounds/{round_id}/answer                          
 feedback     POST   /feedback-rounds/{round_id}/close                             A    DDN  DDN   WWN  DDN    WWN  NNW
 feedback     GET    /feedback-rounds/{round_id}/results                           A    RNN  NNN   RRN  NNN    RRN  NNR
 feedback     GET    /units/{unit_id}/satisfaction                                 A    F    F     F    F      RRN  NNR
+feedback     GET    /recognition/candidates                                       A    F    F     R    R      R    R
+feedback     POST   /recognitions                                                 A    DDN  DDN   WWN  DDN    WWN  NNW
+feedback     GET    /employees/{nip}/recognitions                                 A    RNN  NNN   RRN  NNN    RRN  NNR
+feedback     GET    /me/recognitions                                              A    R    R     R    R      R    R
 feedback     POST   /public/agencies/{agency_id}/units/{unit_id}/survey-answers   W    W    W     W    W      W    W
 feedback     GET    /public/agencies/{agency_id}/units/{unit_id}/satisfaction     R    R    R     R    R      R    R
 appraisal    GET    /health/live                                                  R    R    R     R    R      R    R
@@ -179,6 +183,10 @@ RUN_LAST = {
     )
 }
 
+# Routes asked about one of the period's checkpoints (their optional ``checkpoint_id`` query
+# parameter filled with the agency's); elsewhere the parameter is left out.
+ASKED_PER_CHECKPOINT = {("feedback-service", "GET", "/recognition/candidates")}
+
 # Same-agency privacy of allowed reads: the NIPs and names of these people (of agency A) must not
 # appear in the principal's answer. Item 3: the IKU cascade shows an employee the approved RHK of
 # their own chain only (their appraiser's and those supporting theirs). Item 4: an appraiser reads
@@ -194,6 +202,8 @@ target       GET    /iku/{iku_id}/cascade             other_appraiser   employee
 target       GET    /me/team/skp                      appraiser_of      other_employee
 target       GET    /me/team/skp                      other_appraiser   employee colleague
 target       GET    /skp/link-targets                 employee          appraiser_of colleague other_employee
+feedback     GET    /recognition/candidates           appraiser_of      other_employee other_appraiser
+feedback     GET    /recognition/candidates           other_appraiser   employee colleague appraiser_of
 appraisal    GET    /periods/{period_id}/appraisals   appraiser_of      other_employee other_appraiser
 appraisal    GET    /periods/{period_id}/appraisals   other_appraiser   employee colleague appraiser_of
 appraisal    GET    /objections                       employee          colleague
@@ -395,6 +405,15 @@ def bodies(t: Target) -> dict[tuple[str, str, str], dict]:
                 "givers": [{"nip": a["other_employee"].nip, "source": "peer"}],
             }
         },
+        ("feedback-service", "POST", "/recognitions"): {
+            "json": {
+                "nip": p and p.nip,
+                "period_id": a.period_id,
+                "checkpoint_id": a.checkpoint_id,
+                "kind": "leader",
+                "reason": "Teladan pelayanan matriks.",
+            }
+        },
         ("feedback-service", "PUT", "/feedback-rounds/{round_id}/answer"): {
             "json": {"ratings": {v: "sesuai_ekspektasi" for v in VALUES}}
         },
@@ -553,6 +572,10 @@ class Caller:
         for parameter in operation.get("parameters", []):
             if parameter["in"] == "query" and parameter["name"] == "period_id":
                 params["period_id"] = GHOST["period_id"] if "period_id" in ghost else t.agency.period_id
+            elif (
+                parameter["in"] == "query" and parameter["name"] == "checkpoint_id" and row.key in ASKED_PER_CHECKPOINT
+            ):
+                params["checkpoint_id"] = t.agency.checkpoint_id
             elif parameter["in"] == "query" and parameter.get("required"):
                 raise AssertionError(f"{row.key}: no value for the required query parameter {parameter['name']}")
         extra = {}

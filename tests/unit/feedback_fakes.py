@@ -13,11 +13,13 @@ from decimal import Decimal
 
 from fakes import FakeRoster, FakeUnitOfWork
 from feedback_service.adapters.answers import GivenAnswer, StoredAnswer
+from feedback_service.adapters.recognitions import Recognition
 from feedback_service.adapters.rounds import Assignment, OpenRound, RoundRow
 from feedback_service.adapters.surveys import Comment, StoredSatisfaction, SurveyAnswer
+from feedback_service.domain.recognition import OfficerTotals
 from feedback_service.domain.rounds import FeedbackRound, Nomination, RoundStatus
 from feedback_service.domain.satisfaction import UnitSatisfaction
-from kinerja_contracts.vocabulary import FeedbackSource, SkmElement
+from kinerja_contracts.vocabulary import FeedbackSource, RecognitionKind, SkmElement
 
 
 @dataclass
@@ -27,6 +29,7 @@ class FeedbackState:
     answers: dict[str, StoredAnswer] = field(default_factory=dict)  # feedback_id -> answer
     survey_answers: list[SurveyAnswer] = field(default_factory=list)
     satisfaction: dict[tuple[str, str, str], tuple[UnitSatisfaction, datetime]] = field(default_factory=dict)
+    recognitions: list[Recognition] = field(default_factory=list)
 
 
 class FakeRoundRepository:
@@ -199,6 +202,58 @@ class FakeSatisfactionRepository:
             self.state.satisfaction[key] = (found, updated_at)
 
 
+class FakeRecognitionRepository:
+    def __init__(self, state: FeedbackState):
+        self.state = state
+
+    async def add(self, recognition: Recognition) -> bool:
+        if await self.recognised(
+            recognition.agency_id, recognition.period_id, recognition.checkpoint_id, recognition.kind, [recognition.nip]
+        ):
+            return False  # uq_recognitions_once
+        self.state.recognitions.append(recognition)
+        return True
+
+    async def recognised(
+        self, agency_id: str, period_id: str, checkpoint_id: str | None, kind: RecognitionKind, nips
+    ) -> set[str]:
+        wanted = set(nips)
+        return {
+            r.nip
+            for r in self.state.recognitions
+            if (r.agency_id, r.period_id, r.checkpoint_id or "", r.kind)
+            == (agency_id, period_id, checkpoint_id or "", kind)
+            and r.nip in wanted
+        }
+
+    async def of_employee(self, agency_id: str, nip: str, limit: int) -> list[Recognition]:
+        found = [r for r in self.state.recognitions if (r.agency_id, r.nip) == (agency_id, nip)]
+        found.sort(key=lambda r: r.recognition_id)
+        found.sort(key=lambda r: r.given_at, reverse=True)
+        return found[:limit]
+
+
+class FakeCitizenRatingRepository:
+    """Added up from the same survey answers the fake survey repository keeps."""
+
+    def __init__(self, state: FeedbackState):
+        self.state = state
+
+    async def per_officer(
+        self, agency_id: str, period_id: str, start: datetime, end: datetime, nips=None
+    ) -> list[OfficerTotals]:
+        wanted = None if nips is None else set(nips)
+        found: dict[str, tuple[int, int]] = {}
+        for a in self.state.survey_answers:
+            if (a.agency_id, a.period_id) != (agency_id, period_id) or a.officer_nip is None:
+                continue
+            if not start <= a.answered_at < end or (wanted is not None and a.officer_nip not in wanted):
+                continue
+            count, total = found.get(a.officer_nip, (0, 0))
+            found[a.officer_nip] = (count + 1, total + sum(a.elements.values()))
+        return [OfficerTotals(nip, count, total) for nip, (count, total) in found.items()]
+
+
 class FakeFeedbackUnitOfWork(FakeUnitOfWork):
     """``uow.roster`` and ``uow.state`` exist from the start, so a test arranges them first."""
 
@@ -212,3 +267,5 @@ class FakeFeedbackUnitOfWork(FakeUnitOfWork):
         self.answers = FakeAnswerRepository(self.state)
         self.surveys = FakeSurveyAnswerRepository(self.state)
         self.satisfaction = FakeSatisfactionRepository(self.state)
+        self.recognitions = FakeRecognitionRepository(self.state)
+        self.citizen_ratings = FakeCitizenRatingRepository(self.state)

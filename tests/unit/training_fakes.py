@@ -237,6 +237,26 @@ class FakeTalent:
         return [dict(r) for r in standing[offset : offset + limit]]
 
 
+class FakeRecognitions:
+    def __init__(self):
+        self.rows: dict[str, dict] = {}
+
+    async def save(self, rows: Iterable[dict]) -> None:
+        for row in rows:
+            self.rows.setdefault(row["recognition_id"], dict(row))  # a replay changes nothing
+
+    async def latest_of(self, agency_id: str, nips: Collection[str], per_employee: int) -> dict[str, list[dict]]:
+        found: dict[str, list[dict]] = defaultdict(list)
+        mine = [r for r in self.rows.values() if r["agency_id"] == agency_id and r["nip"] in set(nips)]
+        mine.sort(key=lambda r: r["recognition_id"])
+        mine.sort(key=lambda r: r["given_at"], reverse=True)
+        shown = ("recognition_id", "period_id", "checkpoint_id", "kind", "reason", "given_by_nip", "given_at")
+        for r in mine:
+            if len(found[r["nip"]]) < per_employee:
+                found[r["nip"]].append({c: r[c] for c in shown})
+        return dict(found)
+
+
 class FakeTrainingUnitOfWork(FakeUnitOfWork):
     """:class:`training_service.service_layer.unit_of_work.TrainingUnitOfWork` in memory, its
     repositories made at once (so a test can arrange data before a use case opens the unit),
@@ -255,3 +275,4 @@ class FakeTrainingUnitOfWork(FakeUnitOfWork):
         self.plans = FakePlans()
         self.ledger = FakeLedger()
         self.talent = FakeTalent()
+        self.recognitions = FakeRecognitions()

@@ -2,12 +2,12 @@
 
 from pathlib import Path
 
-from kinerja_contracts import CitizenSurveyAnswered, FeedbackReceived, UnitSatisfactionChanged
+from kinerja_contracts import CitizenSurveyAnswered, FeedbackReceived, RecognitionGiven, UnitSatisfactionChanged
 from kinerja_runtime import access_log
 from kinerja_runtime.app import create_service_app
 from kinerja_runtime.settings import ServiceSettings
 
-from feedback_service.entrypoints import events, http_feedback, http_rounds, http_survey
+from feedback_service.entrypoints import events, http_feedback, http_recognition, http_rounds, http_survey
 from feedback_service.entrypoints.rate_limited import install_rate_limits
 from feedback_service.service_layer.unit_of_work import FeedbackUnitOfWork
 from feedback_service.settings import SurveySettings
@@ -18,11 +18,20 @@ def create_app(settings: ServiceSettings | None = None, survey: SurveySettings |
     survey = survey or SurveySettings()
     app = create_service_app(
         title="Kinerja feedback-service",
-        description="360° behaviour feedback on the seven BerAKHLAK values and citizen satisfaction surveys (SKM).",
+        description=(
+            "360° behaviour feedback on the seven BerAKHLAK values, citizen satisfaction surveys (SKM) and"
+            " recognition of employees."
+        ),
         settings=settings,
         migrations=Path(__file__).parent / "migrations",
-        routers=[http_feedback.router, http_rounds.router, http_survey.router, access_log.router()],
-        produces=[FeedbackReceived, CitizenSurveyAnswered, UnitSatisfactionChanged],
+        routers=[
+            http_feedback.router,
+            http_rounds.router,
+            http_survey.router,
+            http_recognition.router,
+            access_log.router(),
+        ],
+        produces=[FeedbackReceived, CitizenSurveyAnswered, UnitSatisfactionChanged, RecognitionGiven],
         subscribe=events.subscribe,
         unit_of_work=FeedbackUnitOfWork,
     )

@@ -47,6 +47,7 @@ from .events import (
     PerilakuResult,
     PlanItem,
     RealizationRecorded,
+    RecognitionGiven,
     Rhk,
     TalentPoolNominated,
     TalentPoolWithdrawn,
@@ -65,11 +66,14 @@ from .vocabulary import (
     FeedbackSource,
     Mutu,
     Predikat,
+    RecognitionKind,
     RhkKind,
     SkmElement,
 )
 
 __all__ = [
+    "RecognitionGiven",
+    "RecognitionKind",
     "TalentPoolNominated",
     "TalentPoolWithdrawn",
     "TrainingCompleted",

@@ -38,6 +38,7 @@ from .events import (
     PerformancePeriodClosedV1,
     PerformancePeriodOpened,
     RealizationRecorded,
+    RecognitionGiven,
     TalentPoolNominated,
     TalentPoolWithdrawn,
     TargetRevised,
@@ -179,6 +180,13 @@ DEVELOPMENT = Topic(
     "Development plans made from appraisals, their revisions, completed trainings and talent-pool nominations"
     " (and their withdrawal).",
 )
+RECOGNITIONS = Topic(
+    "kinerja.recognitions",
+    12,
+    "nip",
+    (RecognitionGiven,),
+    "Recognitions of employees: by their leader, or for citizens' ratings in the top band of a checkpoint.",
+)
 
 TOPICS: tuple[Topic, ...] = (
     EMPLOYEES,
@@ -189,6 +197,7 @@ TOPICS: tuple[Topic, ...] = (
     CITIZEN_SATISFACTION,
     APPRAISALS,
     DEVELOPMENT,
+    RECOGNITIONS,
 )
 """The topics that carry events."""
 

@@ -1,7 +1,7 @@
 """All event models in one place (they are defined per producing service)."""
 
 from .appraisal import AppraisalCompleted, AppraisalRevised, AppraisalSummary, IndikatorResult, PerilakuResult
-from .feedback import CitizenSurveyAnswered, FeedbackReceived, UnitSatisfactionChanged
+from .feedback import CitizenSurveyAnswered, FeedbackReceived, RecognitionGiven, UnitSatisfactionChanged
 from .target import (
     Checkpoint,
     ClosedPeriodEmployee,
@@ -48,9 +48,11 @@ ALL_EVENTS = (
     PerformancePeriodClosedV1,
     EmployeePeriodClosed,
     TalentPoolWithdrawn,
+    RecognitionGiven,
 )
 
 __all__ = [
+    "RecognitionGiven",
     "TalentPoolNominated",
     "TalentPoolWithdrawn",
     "TrainingCompleted",

@@ -28,6 +28,7 @@ from .events import (
     PerilakuResult,
     PlanItem,
     RealizationRecorded,
+    RecognitionGiven,
     Rhk,
     TalentPoolNominated,
     TalentPoolWithdrawn,
@@ -45,6 +46,7 @@ from .vocabulary import (
     FeedbackSource,
     Mutu,
     Predikat,
+    RecognitionKind,
     RhkKind,
     SkmElement,
 )
@@ -380,6 +382,17 @@ _examples += [
         appraisal_ids=["apr-2024-0311", "apr-2025-0001"],
         revised_appraisal_id="apr-2025-0001-r3",
         withdrawn_at=_at(2026, 3, 2, 9),
+    ),
+    RecognitionGiven(
+        agency_id=AGENCY,
+        nip=EMPLOYEE,
+        recognition_id="8f0c3a52-6d1e-4b7a-9c2f-3e5d7a1b9c40",
+        period_id=PERIOD,
+        checkpoint_id="triwulan-2",
+        kind=RecognitionKind.CITIZEN_RATING,
+        reason="Dinilai sangat baik oleh 14 warga yang dilayani di loket perizinan pada Triwulan II.",
+        given_by_nip=APPRAISER,
+        given_at=_at(2025, 7, 3, 2),
     ),
     PerformancePeriodClosedV1(
         agency_id=AGENCY,

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import AwareDatetime, Field, field_validator
 
 from .base import AgencyId, Event, Identifier, Nip, PeriodId
-from .vocabulary import BerakhlakValue, Ekspektasi, FeedbackSource, Mutu, SkmElement
+from .limits import RECOGNITION_REASON_MAX
+from .vocabulary import BerakhlakValue, Ekspektasi, FeedbackSource, Mutu, RecognitionKind, SkmElement
+
+RecognitionReason = Annotated[str, Field(min_length=1, max_length=RECOGNITION_REASON_MAX)]
+"""Why an employee is recognised, as the person recognising them wrote it."""
 
 
 class FeedbackReceived(Event):
@@ -95,3 +99,24 @@ class UnitSatisfactionChanged(Event):
     element_means: dict[SkmElement, float] = Field(
         max_length=len(SkmElement), description="The mean score (1-4) per SKM element."
     )
+
+
+class RecognitionGiven(Event):
+    """An employee was recognised: by their leader, or, from a checkpoint's candidates, because
+    citizens rated their service in the top band with enough answers. Recorded by HR or the
+    employee's appraiser; one recognition of a kind per employee and checkpoint."""
+
+    event_type: ClassVar[str] = "kinerja.feedback.RecognitionGiven.v1"
+    topic: ClassVar[str] = "kinerja.recognitions"
+
+    agency_id: AgencyId
+    nip: Nip = Field(description="The employee recognised (record key).")
+    recognition_id: Identifier = Field(description="The recognition's id (a replay of the event carries the same).")
+    period_id: PeriodId
+    checkpoint_id: Identifier | None = Field(
+        default=None, description="The checkpoint the recognition is for, if any (citizen ratings are per checkpoint)."
+    )
+    kind: RecognitionKind = Field(description="citizen_rating (citizens rated them well) or leader.")
+    reason: RecognitionReason = Field(description="Why, as the person recognising them wrote it.")
+    given_by_nip: Nip = Field(description="Who recorded the recognition (HR or the employee's appraiser).")
+    given_at: AwareDatetime = Field(description="When it was recorded.")

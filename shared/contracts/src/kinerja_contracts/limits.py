@@ -40,6 +40,9 @@ REASON_MAX = 5000
 EVIDENCE_MAX = 1000
 """Evidence (bukti dukung, a certificate): a link or a document id."""
 
+RECOGNITION_REASON_MAX = 1000
+"""Why an employee is recognised: a paragraph, shown on their page and in the talent pool."""
+
 # --- lists ------------------------------------------------------------------------------
 RHK_PER_SKP_MAX = 15
 """Planned results (RHK) in one SKP; PermenPANRB 6/2022 SKPs carry a handful."""

@@ -30,7 +30,16 @@ class Category(StrEnum):
 
 BY_NAME: dict[str, Category] = {
     **dict.fromkeys(
-        ("nip", "appraiser_nip", "approved_by", "decided_by", "mentor_nip", "officer_nip", "head_nip"),
+        (
+            "nip",
+            "appraiser_nip",
+            "approved_by",
+            "decided_by",
+            "mentor_nip",
+            "officer_nip",
+            "head_nip",
+            "given_by_nip",
+        ),
         Category.IDENTIFIES,
     ),
     **dict.fromkeys(("reason", "override_reason", "evidence"), Category.FREE_TEXT),
@@ -66,6 +75,7 @@ BY_FIELD: dict[str, Category | None] = {
     "CitizenSurveyAnswered.elements": Category.ASSESSMENT,
     "PlanItem.gap": Category.ASSESSMENT,
     "TalentPoolNominated.years": Category.ASSESSMENT,
+    "RecognitionGiven.kind": Category.ASSESSMENT,
     # Not personal data: names of units and checkpoints.
     "WorkUnitDefined.name": None,
     "Checkpoint.name": None,

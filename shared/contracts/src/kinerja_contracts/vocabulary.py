@@ -126,3 +126,18 @@ class Mutu(StrEnum):
     @property
     def label(self) -> str:
         return {Mutu.A: "Sangat Baik", Mutu.B: "Baik", Mutu.C: "Kurang Baik", Mutu.D: "Tidak Baik"}[self]
+
+
+class RecognitionKind(StrEnum):
+    """Why an employee was recognised: citizens rated them in the top band (``citizen_rating``),
+    or their leader recognised their work (``leader``)."""
+
+    CITIZEN_RATING = "citizen_rating"
+    LEADER = "leader"
+
+    @property
+    def label(self) -> str:
+        return {
+            RecognitionKind.CITIZEN_RATING: "Penilaian warga",
+            RecognitionKind.LEADER: "Apresiasi pimpinan",
+        }[self]

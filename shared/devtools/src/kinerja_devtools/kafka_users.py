@@ -28,6 +28,7 @@ from kinerja_contracts.catalogue import (
     ORGANISATION,
     PERIODS,
     PUBLIC_TOPICS,
+    RECOGNITIONS,
     TARGETS,
     Topic,
     readable_by,
@@ -62,14 +63,18 @@ SERVICES: tuple[ServiceAccess, ...] = (
     # Owns the roster and the periods; consumes nothing.
     ServiceAccess("target-service", reads=(), produces=(EMPLOYEES, ORGANISATION, PERIODS, TARGETS)),
     ServiceAccess(
-        "feedback-service", reads=(EMPLOYEES, ORGANISATION, PERIODS), produces=(FEEDBACK, CITIZEN_SATISFACTION)
+        "feedback-service",
+        reads=(EMPLOYEES, ORGANISATION, PERIODS),
+        produces=(FEEDBACK, CITIZEN_SATISFACTION, RECOGNITIONS),
     ),
     ServiceAccess(
         "appraisal-service",
         reads=(EMPLOYEES, ORGANISATION, PERIODS, TARGETS, FEEDBACK, CITIZEN_SATISFACTION),
         produces=(APPRAISALS,),
     ),
-    ServiceAccess("training-service", reads=(EMPLOYEES, ORGANISATION, PERIODS, APPRAISALS), produces=(DEVELOPMENT,)),
+    ServiceAccess(
+        "training-service", reads=(EMPLOYEES, ORGANISATION, PERIODS, APPRAISALS, RECOGNITIONS), produces=(DEVELOPMENT,)
+    ),
 )
 
 EXTERNAL_SUBSCRIBERS: tuple[str, ...] = ("siasn-connector",)

@@ -56,6 +56,12 @@ class Kind(StrEnum):
     DEVELOPMENT = "development"  # the employee's plans and plan decisions (their NIP)
     JP_LEDGER = "jp-ledger"  # the employee's JP ledger of a year (the year)
     TALENT_POOL = "talent-pool"  # the employee's talent-pool nomination (the year it was made for)
+    RECOGNITION = (
+        "recognition"  # a recognition of the employee recorded (recognition_id), or all of them read (their NIP)
+    )
+    CITIZEN_RATINGS = (
+        "citizen-ratings"  # citizens' ratings of the employee as a recognition candidate (checkpoint or period id)
+    )
 
 
 ROLES = frozenset(role.value for role in Role)

@@ -96,6 +96,8 @@ citizen_survey_answers = Table(
     Column("answered_at", UtcDateTime(), nullable=False),
     UniqueConstraint("agency_id", "unit_id", "submission_id", name="uq_citizen_survey_submission"),
     Index("ix_citizen_survey_unit_period", "agency_id", "unit_id", "period_id"),
+    # A checkpoint's ratings per officer (recognition candidates): the answers naming an officer.
+    Index("ix_citizen_survey_officer", "agency_id", "period_id", "officer_nip", "answered_at"),
 )
 
 unit_satisfaction = Table(
@@ -110,4 +112,31 @@ unit_satisfaction = Table(
     Column("element_means", JSON, nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
     PrimaryKeyConstraint("agency_id", "unit_id", "period_id"),
+)
+
+recognitions = Table(
+    "recognitions",
+    metadata,
+    Column("recognition_id", String(36), primary_key=True),
+    Column("agency_id", String(64), nullable=False),
+    Column("nip", String(18), nullable=False),
+    Column("period_id", String(64), nullable=False),
+    # Null for a recognition of the whole period (a leader's, or in a period without checkpoints).
+    Column("checkpoint_id", String(128), nullable=True),
+    Column("kind", String(16), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("given_by_nip", String(18), nullable=False),
+    Column("given_at", UtcDateTime(), nullable=False),
+    Index("ix_recognitions_employee", "agency_id", "nip", "given_at"),
+)
+# One recognition of a kind per employee, period and checkpoint, even when two records race; a
+# null checkpoint is coalesced so that two recognitions of the whole period collide too.
+Index(
+    "uq_recognitions_once",
+    recognitions.c.agency_id,
+    recognitions.c.nip,
+    recognitions.c.period_id,
+    func.coalesce(recognitions.c.checkpoint_id, ""),
+    recognitions.c.kind,
+    unique=True,
 )

@@ -4,6 +4,7 @@ and the roster projection (``uow.roster``)."""
 from kinerja_runtime.roster import RosterUnitOfWork
 
 from feedback_service.adapters.answers import AnswerRepository
+from feedback_service.adapters.recognitions import CitizenRatingRepository, RecognitionRepository
 from feedback_service.adapters.rounds import RoundRepository
 from feedback_service.adapters.surveys import SatisfactionRepository, SurveyAnswerRepository
 
@@ -13,6 +14,8 @@ class FeedbackUnitOfWork(RosterUnitOfWork):
     answers: AnswerRepository
     surveys: SurveyAnswerRepository
     satisfaction: SatisfactionRepository
+    recognitions: RecognitionRepository
+    citizen_ratings: CitizenRatingRepository
 
     def open_repositories(self, session) -> None:
         super().open_repositories(session)
@@ -20,3 +23,5 @@ class FeedbackUnitOfWork(RosterUnitOfWork):
         self.answers = AnswerRepository(session)
         self.surveys = SurveyAnswerRepository(session)
         self.satisfaction = SatisfactionRepository(session)
+        self.recognitions = RecognitionRepository(session)
+        self.citizen_ratings = CitizenRatingRepository(session)

@@ -2,7 +2,7 @@
 the JP ledger, and the annual results behind talent-pool nominations."""
 
 from kinerja_runtime.db import UtcDateTime
-from sqlalchemy import Boolean, Column, Date, Index, Integer, MetaData, String, Table, false, true
+from sqlalchemy import Boolean, Column, Date, Index, Integer, MetaData, String, Table, Text, false, true
 
 metadata = MetaData()
 
@@ -162,4 +162,20 @@ talent_nominations = Table(
     Column("status", String(16), nullable=False, server_default="nominated"),  # nominated | withdrawn
     Column("withdrawn_at", UtcDateTime(), nullable=True),
     Column("withdrawn_by_appraisal_id", String(128), nullable=True),
+)
+
+# RecognitionGiven, as feedback-service announced it: evidence shown with a talent-pool nomination.
+recognitions = Table(
+    "recognitions",
+    metadata,
+    Column("recognition_id", String(128), primary_key=True),
+    Column("agency_id", String(64), nullable=False),
+    Column("nip", String(18), nullable=False),
+    Column("period_id", String(128), nullable=False),
+    Column("checkpoint_id", String(128), nullable=True),
+    Column("kind", String(16), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("given_by_nip", String(18), nullable=False),
+    Column("given_at", UtcDateTime(), nullable=False),
+    Index("ix_recognitions_employee", "agency_id", "nip", "given_at"),
 )

@@ -1,10 +1,11 @@
-"""Subscribers of training-service: roster (mentors, period years) and appraisal results."""
+"""Subscribers of training-service: roster (mentors, period years), appraisal results and
+recognitions (the talent pool's evidence)."""
 
-from kinerja_contracts import AppraisalCompleted, AppraisalRevised, PerformancePeriodOpened
+from kinerja_contracts import AppraisalCompleted, AppraisalRevised, PerformancePeriodOpened, RecognitionGiven
 from kinerja_runtime.messaging import EventConsumer
 from kinerja_runtime.roster import subscribe_roster
 
-from training_service.service_layer import plans, talent
+from training_service.service_layer import plans, recognition, talent
 
 
 def subscribe(consumer: EventConsumer) -> None:
@@ -14,3 +15,4 @@ def subscribe(consumer: EventConsumer) -> None:
     consumer.handle(PerformancePeriodOpened, talent.on_periods_opened)
     consumer.handle(AppraisalCompleted, plans.on_appraisals_completed)
     consumer.handle(AppraisalRevised, plans.on_appraisals_revised)
+    consumer.handle(RecognitionGiven, recognition.on_recognitions_given)

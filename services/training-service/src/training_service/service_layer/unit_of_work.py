@@ -8,6 +8,7 @@ from training_service.adapters.catalogue_repository import CatalogueRepository
 from training_service.adapters.decision_repository import DecisionRepository
 from training_service.adapters.ledger_repository import LedgerRepository
 from training_service.adapters.plan_repository import PlanRepository
+from training_service.adapters.recognition_repository import RecognitionRepository
 from training_service.adapters.talent_repository import TalentRepository
 
 
@@ -21,6 +22,7 @@ class TrainingUnitOfWork(RosterUnitOfWork):
     plans: PlanRepository
     ledger: LedgerRepository
     talent: TalentRepository
+    recognitions: RecognitionRepository
 
     def open_repositories(self, session: Any) -> None:
         super().open_repositories(session)
@@ -29,3 +31,4 @@ class TrainingUnitOfWork(RosterUnitOfWork):
         self.plans = PlanRepository(session)
         self.ledger = LedgerRepository(session)
         self.talent = TalentRepository(session)
+        self.recognitions = RecognitionRepository(session)

@@ -155,10 +155,16 @@ async def development_report(
     }
 
 
+RECOGNITIONS_SHOWN = 10
+"""The latest recognitions shown with each nomination as its evidence."""
+
+
 async def talent_pool(uow: TrainingUnitOfWork, agency_id: str, limit: int, offset: int) -> dict:
-    """Standing nominations (a withdrawn one is not in the pool), latest year first."""
+    """Standing nominations (a withdrawn one is not in the pool), latest year first, each with the
+    employee's latest recognitions as evidence."""
     async with uow:
         rows = await uow.talent.pool(agency_id, limit, offset)
+        recognitions = await uow.recognitions.latest_of(agency_id, {r["nip"] for r in rows}, RECOGNITIONS_SHOWN)
         await access_log.record_reads(uow, [(Kind.TALENT_POOL, str(r["year"]), r["nip"]) for r in rows])
     return {
         "nominations": [
@@ -167,6 +173,7 @@ async def talent_pool(uow: TrainingUnitOfWork, agency_id: str, limit: int, offse
                 "years": [r["first_year"], r["year"]],
                 "appraisal_ids": r["appraisal_ids"].split(","),
                 "nominated_at": r["nominated_at"],
+                "recognitions": recognitions.get(r["nip"], []),
             }
             for r in rows
         ],

@@ -25,6 +25,7 @@ from web_portal.pages import (
     hr_transfers,
     hr_units,
     public_survey,
+    recognition,
 )
 
 STATIC = Path(__file__).parent.parent / "static"
@@ -48,6 +49,7 @@ MODULES = (
     hr_public_units,
     hr_development,
     hr_transfers,
+    recognition,
     public_survey,
     documents,
 )

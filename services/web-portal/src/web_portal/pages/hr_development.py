@@ -10,6 +10,7 @@ from web_portal import dates
 from web_portal.clients import ServiceProblem, api
 from web_portal.navigation import NavItem
 from web_portal.pages.hr_common import Hr, Offset, Pager
+from web_portal.pages.recognition import KINDS as RECOGNITION_KINDS
 from web_portal.rendering import render
 from web_portal.session import flash
 
@@ -40,6 +41,7 @@ async def development(request: Request, user: Hr, year: Year = None, offset: Off
             "report": report,
             "employees": employees,
             "pool": pool.get("nominations", []),
+            "recognition_kinds": RECOGNITION_KINDS,
             "claims": [e for e in employees if e.get("claimed_jp")],
             "pager": Pager(offset, PAGE, len(employees)),
             "pager_query": f"&year={year}",
