@@ -31,10 +31,12 @@ route with no row fails ("route X has no expectations"), a removed one too. To c
 change its row.
 """
 
+import io
 import json
 import re
 import time
 import uuid
+import zipfile
 from dataclasses import dataclass
 from datetime import date
 
@@ -42,6 +44,7 @@ import pytest
 from kinerja_devtools.scenario import PLAN, VALUES
 from kinerja_runtime.auth.tokens import TokenIssuer
 from kinerja_runtime.settings import ServiceSettings
+from kinerja_runtime.spreadsheets import XLSX
 from two_agencies import Agency, Person, ServiceStack, World, build_apps, seed_two_agencies
 
 pytestmark = pytest.mark.integration
@@ -111,6 +114,7 @@ feedback     PUT    /feedback-rounds/{round_id}/answer                          
 feedback     POST   /feedback-rounds/{round_id}/close                             A    DDN  DDN   WWN  DDN    WWN  NNW
 feedback     GET    /feedback-rounds/{round_id}/results                           A    RNN  NNN   RRN  NNN    RRN  NNR
 feedback     GET    /units/{unit_id}/satisfaction                                 A    F    F     F    F      RRN  NNR
+feedback     GET    /units/{unit_id}/satisfaction/export.xlsx                     A    F    F     F    F      RRN  NNR
 feedback     POST   /public/agencies/{agency_id}/units/{unit_id}/survey-answers   W    W    W     W    W      W    W
 feedback     GET    /public/agencies/{agency_id}/units/{unit_id}/satisfaction     R    R    R     R    R      R    R
 appraisal    GET    /health/live                                                  R    R    R     R    R      R    R
@@ -137,6 +141,7 @@ appraisal    GET    /policy                                                     
 appraisal    PUT    /policy                                                       A    F    F     F    F      W    W
 appraisal    POST   /periods/{period_id}/calibration                              A    F    F     F    F      WWN  NNW
 appraisal    GET    /periods/{period_id}/distribution                             A    F    F     F    F      RRN  NNR
+appraisal    GET    /periods/{period_id}/distribution/export.xlsx                 A    F    F     F    F      RRN  NNR
 training     GET    /health/live                                                  R    R    R     R    R      R    R
 training     GET    /health/ready                                                 R    R    R     R    R      R    R
 training     GET    /metrics                                                      R    R    R     R    R      R    R
@@ -152,6 +157,7 @@ training     POST   /employees/{nip}/jp-ledger/{entry_id}/verify                
 training     POST   /employees/{nip}/jp-ledger/{entry_id}/reject                  A    XNN  NNN   WWN  NNN    WWN  NNW
 training     GET    /periods/{period_id}/plan-decisions                           A    F    F     F    F      RRE  EER
 training     GET    /reports/development                                          A    F    F     F    F      R    R
+training     GET    /reports/development/export.xlsx                              A    F    F     F    F      R    R
 training     GET    /talent-pool                                                  A    F    F     F    F      R    R
 training     POST   /plans/{plan_id}/items/{item_id}/enrol                        A    WDN  DDN   WWN  DDN    WWN  NNW
 training     POST   /plans/{plan_id}/items/{item_id}/complete                     A    WDN  DDN   WWN  DDN    WWN  NNW
@@ -566,7 +572,15 @@ class Caller:
         carried = set(values.values()) | set(params.values()) | set(_strings(extra.get("json")))
         if "content" in extra:
             carried |= set(re.split(r"[,\n]", extra["content"]))
-        return Sent(carried, response.status_code, response.text)
+        return Sent(carried, response.status_code, readable_text(response))
+
+
+def readable_text(response) -> str:
+    """The answer's text; a workbook's is the XML inside its zip, so the leak check reads it too."""
+    if response.headers.get("content-type", "").startswith(XLSX) and response.status_code == 200:
+        with zipfile.ZipFile(io.BytesIO(response.content)) as book:
+            return "\n".join(book.read(name).decode("utf-8") for name in book.namelist() if name.endswith(".xml"))
+    return response.text
 
 
 def _strings(value) -> list[str]:

@@ -110,7 +110,9 @@ class ServiceClient:
         json: Any = None,
         content: bytes | None = None,
         headers: dict | None = None,
+        raw: bool = False,
     ) -> Any:
+        """The answer's JSON (None when empty); with ``raw``, the answer itself (a file to pass on)."""
         sent = dict(headers or {})
         if token:
             sent["Authorization"] = f"Bearer {token}"
@@ -126,6 +128,8 @@ class ServiceClient:
             raise SignInRequired()
         if response.status_code >= 400:
             raise problem_from(self.name, response)
+        if raw:
+            return response
         return response.json() if response.content else None
 
 
@@ -162,6 +166,12 @@ class BoundClient:
 
     async def get(self, path: str, params: dict | None = None) -> Any:
         return await self._client.request("GET", path, token=self._token, params=params, headers=self._headers)
+
+    async def download(self, path: str, params: dict | None = None) -> httpx.Response:
+        """A file the service makes (an .xlsx export): the answer, to pass on as it is."""
+        return await self._client.request(
+            "GET", path, token=self._token, params=params, headers=self._headers, raw=True
+        )
 
     async def post(
         self,
