@@ -222,59 +222,60 @@ def workbook(sheets: Sequence[Sheet], *, max_rows: int = MAX_EXPORT_ROWS, max_by
     if total > max_rows:
         raise TooLarge(f"the export would hold {total} rows; at most {max_rows} are written", limit=max_rows)
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
-    title_font, bold = Font(bold=True, size=14), Font(bold=True)
-    header_fill = PatternFill("solid", fgColor="DDE7F0")
-    header_border = Border(bottom=Side(style="thin"))
+    title, bold = Font(bold=True, size=14), Font(bold=True)
+    fill, border = PatternFill("solid", fgColor="DDE7F0"), Border(bottom=Side(style="thin"))
+    wrap = Alignment(wrap_text=True, vertical="top")
     for spec in sheets:
         sheet = book.create_sheet(_sheet_name(spec.name))
-        width = max(len(spec.columns), 2)
-        for index, column in enumerate(spec.columns, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = column.width or _width(spec, index - 1)
-        header_row = 2 + len(spec.about) + 1  # title, about lines, a blank row
+        for index, column in enumerate(spec.columns):
+            sheet.column_dimensions[get_column_letter(index + 1)].width = column.width or _width(spec, index)
+        header_row = 1 + len(spec.about) + 2  # the title, the lines about the report, a blank row
         sheet.freeze_panes = f"A{header_row + 1}"
         if spec.rows:
-            sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(spec.columns))}{header_row + len(spec.rows)}"
-
-        def cell(value: Value, column: Column | None = None, font: Font | None = None, sheet=sheet) -> WriteOnlyCell:
-            made = WriteOnlyCell(sheet, value=_cell_value(value, column))
-            if isinstance(made.value, str):
-                made.data_type = "s"  # a text beginning with "=" stays text, never a formula
-            if column is not None and column.text:
-                made.number_format = "@"
-            elif column is not None and column.number_format and isinstance(value, int | float | Decimal):
-                made.number_format = column.number_format
-            elif isinstance(value, datetime):
-                made.number_format = "yyyy-mm-dd hh:mm"
-            elif isinstance(value, date):
-                made.number_format = "yyyy-mm-dd"
-            if font is not None:
-                made.font = font
-            return made
-
-        sheet.append([cell(spec.title, font=title_font)] + [None] * (width - 1))
+            last = get_column_letter(len(spec.columns))
+            sheet.auto_filter.ref = f"A{header_row}:{last}{header_row + len(spec.rows)}"
+        sheet.append([_cell(sheet, spec.title, font=title)])
         for label, value in spec.about:
-            sheet.append([cell(label, font=bold), cell(value)])
+            sheet.append([_cell(sheet, label, font=bold), _cell(sheet, value)])
         sheet.append([])
         headings = []
         for column in spec.columns:
-            made = cell(column.heading, font=bold)
-            made.fill, made.border = header_fill, header_border
-            made.alignment = Alignment(wrap_text=True, vertical="top")
-            headings.append(made)
+            heading = _cell(sheet, column.heading, font=bold)
+            heading.fill, heading.border, heading.alignment = fill, border, wrap
+            headings.append(heading)
         sheet.append(headings)
         for row in spec.rows:
-            sheet.append([cell(v, c) for v, c in zip(row, spec.columns, strict=True)])
+            sheet.append([_cell(sheet, v, c) for v, c in zip(row, spec.columns, strict=True)])
     out = io.BytesIO()
     book.save(out)
     data = out.getvalue()
     if len(data) > max_bytes:
         raise TooLarge(f"the export would be {len(data)} bytes; at most {max_bytes} are sent", limit=max_bytes)
     return data
+
+
+def _cell(sheet, value: Value, column: Column | None = None, font=None):
+    """One cell of a write-only sheet: numbers as numbers, a text column as text, dates as dates."""
+    from openpyxl.cell import WriteOnlyCell
+
+    made = WriteOnlyCell(sheet, value=_cell_value(value, column))
+    if isinstance(made.value, str):
+        made.data_type = "s"  # a text beginning with "=" stays text, never a formula
+    if column is not None and column.text:
+        made.number_format = "@"
+    elif column is not None and column.number_format and isinstance(value, int | float | Decimal):
+        made.number_format = column.number_format
+    elif isinstance(value, datetime):
+        made.number_format = "yyyy-mm-dd hh:mm"
+    elif isinstance(value, date):
+        made.number_format = "yyyy-mm-dd"
+    if font is not None:
+        made.font = font
+    return made
 
 
 async def workbook_bytes(sheets: Sequence[Sheet], **bounds) -> bytes:
@@ -299,10 +300,12 @@ def _cell_value(value: Value, column: Column | None):
 
 
 def _width(spec: Sheet, index: int) -> int:
-    """Wide enough for the heading's longest word and the longest value, within 8..60 characters."""
+    """Wide enough for the heading's longest word, the longest value and, in the first two
+    columns, the lines about the report; within 8..60 characters."""
     heading = max((len(w) for w in spec.columns[index].heading.split()), default=0)
     longest = max((len(_text(row[index])) for row in spec.rows[:2000]), default=0)
-    return min(max(heading, longest, 8) + 2, 60)
+    about = max((len(_text(line[index])) for line in spec.about), default=0) if index < 2 else 0
+    return min(max(heading, longest, about, 8) + 2, 60)
 
 
 def _sheet_name(name: str) -> str:
