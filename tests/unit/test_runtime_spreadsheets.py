@@ -240,3 +240,25 @@ def test_sheet_and_file_names_are_safe():
     book = openpyxl.load_workbook(io.BytesIO(workbook([Sheet("a/b:c" * 10, "t", [], [Column("x")], [])])))
     assert book.sheetnames == ["a-b-ca-b-ca-b-ca-b-ca-b-ca-b-ca"]
     assert spreadsheets.xlsx_filename("sebaran", "periode 2026/ü") == "sebaran-periode-2026--.xlsx"
+
+
+def test_a_sheet_declaring_xml_entities_is_refused_not_expanded():
+    """openpyxl parses with defusedxml (a dependency of the runtime): a billion-laughs sheet is a 422."""
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML
+    good = xlsx_of([["nip", "name", "position", "unit"], [SITI, "a", "b", "c"]])
+    laughs = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        + "".join(f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10 if n > 1 else "&lol;" * 10}">' for n in range(1, 9))
+        + ']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>&lol8;</t></is></c></row></sheetData></worksheet>'
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as source, zipfile.ZipFile(out, "w") as bomb:
+        for item in source.infolist():
+            data = laughs.encode() if item.filename == "xl/worksheets/sheet1.xml" else source.read(item.filename)
+            bomb.writestr(item, data)
+    with pytest.raises(InvalidInput, match="not an Excel workbook") as caught:
+        xlsx_table(out.getvalue(), 10)
+    assert type(caught.value.__cause__.__cause__).__name__ == "EntitiesForbidden"
