@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from kinerja_runtime.auth.tokens import TokenIssuer
 from kinerja_runtime.settings import ServiceSettings
+from kinerja_runtime.spreadsheets import XLSX
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import response_schema_conformance
 from two_agencies import Agency, ServiceStack, build_apps, seed_agency
@@ -37,6 +38,15 @@ EXAMPLES = {GenerationMode.POSITIVE: 25, GenerationMode.NEGATIVE: 20}
 @schemathesis.serializer("text/csv")
 def _csv(ctx, value):
     """The roster and catalogue imports take CSV text; generated values are sent as they are."""
+    if isinstance(value, bytes):
+        return {"data": value}
+    return {"data": str(value).encode("utf-8", "surrogatepass")}
+
+
+@schemathesis.serializer(XLSX)
+def _xlsx(ctx, value):
+    """The roster import also takes an Excel workbook; generated values are sent as they are
+    (never a workbook: each must be refused, never a server error)."""
     if isinstance(value, bytes):
         return {"data": value}
     return {"data": str(value).encode("utf-8", "surrogatepass")}

@@ -36,6 +36,7 @@ import json
 import re
 import time
 import uuid
+import zipfile
 from dataclasses import dataclass
 from datetime import date
 
@@ -44,6 +45,7 @@ from kinerja_devtools.scenario import PLAN, VALUES
 from kinerja_runtime.auth.tokens import TokenIssuer
 from kinerja_runtime.documents import PDF
 from kinerja_runtime.settings import ServiceSettings
+from kinerja_runtime.spreadsheets import XLSX
 from pypdf import PdfReader
 from two_agencies import Agency, Person, ServiceStack, World, build_apps, seed_two_agencies
 
@@ -119,6 +121,7 @@ feedback     GET    /recognition/candidates                                     
 feedback     POST   /recognitions                                                 A    DDN  DDN   WWN  DDN    WWN  NNW
 feedback     GET    /employees/{nip}/recognitions                                 A    RNN  NNN   RRN  NNN    RRN  NNR
 feedback     GET    /me/recognitions                                              A    R    R     R    R      R    R
+feedback     GET    /units/{unit_id}/satisfaction/export.xlsx                     A    F    F     F    F      RRN  NNR
 feedback     POST   /public/agencies/{agency_id}/units/{unit_id}/survey-answers   W    W    W     W    W      W    W
 feedback     GET    /public/agencies/{agency_id}/units/{unit_id}/satisfaction     R    R    R     R    R      R    R
 appraisal    GET    /health/live                                                  R    R    R     R    R      R    R
@@ -146,6 +149,7 @@ appraisal    GET    /policy                                                     
 appraisal    PUT    /policy                                                       A    F    F     F    F      W    W
 appraisal    POST   /periods/{period_id}/calibration                              A    F    F     F    F      WWN  NNW
 appraisal    GET    /periods/{period_id}/distribution                             A    F    F     F    F      RRN  NNR
+appraisal    GET    /periods/{period_id}/distribution/export.xlsx                 A    F    F     F    F      RRN  NNR
 training     GET    /health/live                                                  R    R    R     R    R      R    R
 training     GET    /health/ready                                                 R    R    R     R    R      R    R
 training     GET    /metrics                                                      R    R    R     R    R      R    R
@@ -161,6 +165,7 @@ training     POST   /employees/{nip}/jp-ledger/{entry_id}/verify                
 training     POST   /employees/{nip}/jp-ledger/{entry_id}/reject                  A    XNN  NNN   WWN  NNN    WWN  NNW
 training     GET    /periods/{period_id}/plan-decisions                           A    F    F     F    F      RRE  EER
 training     GET    /reports/development                                          A    F    F     F    F      R    R
+training     GET    /reports/development/export.xlsx                              A    F    F     F    F      R    R
 training     GET    /talent-pool                                                  A    F    F     F    F      R    R
 training     POST   /plans/{plan_id}/items/{item_id}/enrol                        A    WDN  DDN   WWN  DDN    WWN  NNW
 training     POST   /plans/{plan_id}/items/{item_id}/complete                     A    WDN  DDN   WWN  DDN    WWN  NNW
@@ -594,16 +599,21 @@ class Caller:
         carried = set(values.values()) | set(params.values()) | set(_strings(extra.get("json")))
         if "content" in extra:
             carried |= set(re.split(r"[,\n]", extra["content"]))
-        return Sent(carried, response.status_code, answer_text(response))
+        return Sent(carried, response.status_code, readable_text(response))
 
 
-def answer_text(response) -> str:
-    """What an answer says: its text, or a document's (a PDF's compressed streams hide its words
-    from a search of the bytes, so the leak checks read the text pypdf extracts)."""
-    if not response.headers.get("content-type", "").startswith(PDF):
-        return response.text
-    pages = PdfReader(io.BytesIO(response.content)).pages
-    return "\n".join(page.extract_text() for page in pages)
+def readable_text(response) -> str:
+    """What an answer says, for the leak checks: its text; a PDF's is what pypdf extracts (its
+    compressed streams hide the words from a search of the bytes), a workbook's the XML inside
+    its zip."""
+    kind = response.headers.get("content-type", "")
+    if kind.startswith(PDF):
+        pages = PdfReader(io.BytesIO(response.content)).pages
+        return "\n".join(page.extract_text() for page in pages)
+    if kind.startswith(XLSX) and response.status_code == 200:
+        with zipfile.ZipFile(io.BytesIO(response.content)) as book:
+            return "\n".join(book.read(name).decode("utf-8") for name in book.namelist() if name.endswith(".xml"))
+    return response.text
 
 
 def _strings(value) -> list[str]:

@@ -11,6 +11,7 @@ from appraisal_service.domain import (
     InvalidPolicy,
     ObjectionClosed,
     ObjectionStatus,
+    OrganisationPredikat,
     OverrideWithoutReason,
     Status,
 )
@@ -344,3 +345,38 @@ async def test_the_distribution_counts_current_results_per_unit(uow):
     assert (await reports.distribution(uow, AGENCY, PERIOD, include_proposals=False))["agency"]["total"] == 0
     with pytest.raises(NotFound, match="no such work unit"):
         await reports.calibration(uow, AGENCY, PERIOD, "baik", "nowhere", True)
+
+
+async def test_the_distribution_exports_as_a_workbook_with_its_calibration_sheet(uow):
+    import io
+
+    import openpyxl
+
+    uow.roster.add_unit(AGENCY, "bidang", name="Bidang Umum")
+    uow.roster.add_employee(AGENCY, ANI, appraiser_nip=BUDI, unit_id="bidang")
+    made = await proposed(uow)
+    predikat = made["proposed"]["predikat"]
+
+    data = await reports.distribution_workbook(uow, AGENCY, PERIOD, True, OrganisationPredikat.BAIK, None)
+
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["Sebaran Predikat", "Kalibrasi"]
+    rows = list(book["Sebaran Predikat"].iter_rows(values_only=True))
+    assert rows[0][0] == "Sebaran Predikat Kinerja Pegawai 2025" and rows[2][:2] == ("Periode", PERIOD)
+    header = [r[0] for r in rows].index("ID unit")
+    labels = [p.label for p in Predikat]
+    assert rows[header] == ("ID unit", "Unit kerja", "Jumlah pegawai", "Masih usulan", *labels)
+    counts = tuple(1 if p.value == predikat else 0 for p in Predikat)
+    assert rows[header + 1] == ("bidang", "Bidang Umum", 1, 1, *counts)
+    assert rows[header + 2] == (None, "Seluruh instansi", 1, 1, *counts)
+    check = list(book["Kalibrasi"].iter_rows(values_only=True))
+    assert ("Predikat organisasi", "Baik") in [r[:2] for r in check] and ("Jumlah hasil", 1) in [r[:2] for r in check]
+    bounds = check[[r[0] for r in check].index("Predikat") + 1 :]
+    assert bounds[0][:3] == ("Baik", "paling banyak", 70) and bounds[0][-1] in ("ya", "tidak")
+
+    only = openpyxl.load_workbook(
+        io.BytesIO(await reports.distribution_workbook(uow, AGENCY, PERIOD, False, None, None))
+    )
+    assert only.sheetnames == ["Sebaran Predikat"]
+    with pytest.raises(NotFound):
+        await reports.distribution_workbook(uow, AGENCY, "1999", True, None, None)

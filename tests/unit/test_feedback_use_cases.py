@@ -390,6 +390,34 @@ async def test_the_satisfaction_summary_and_hrs_report(survey_uow):
         await surveys.unit_report(uow, agency_id=AGENCY, unit_id="gudang", period_id=None)
 
 
+async def test_hrs_satisfaction_report_exports_as_a_workbook(survey_uow):
+    import io
+
+    import openpyxl
+
+    uow = survey_uow
+    await answer_survey(uow, "s-1", officer_nip=PEERS[0], comment="=ramah")  # a comment is never a formula
+    await answer_survey(uow, "s-2", elements=FAIR)
+
+    data = await surveys.unit_report_workbook(uow, agency_id=AGENCY, unit_id=UNIT, period_id=None)
+
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    figures = list(book["IKM"].iter_rows(values_only=True))
+    about = {r[0]: r[1] for r in figures[1:12] if r[0]}
+    assert (about["Instansi"], about["Periode"], about["Tahun"]) == (AGENCY, PERIOD, 2026)
+    assert (about["Jumlah jawaban"], about["IKM"], about["Mutu"], about["Jawaban yang menyebut petugas"]) == (
+        2,
+        87.5,
+        "B",
+        1,
+    )
+    header = [r[0] for r in figures].index("Unsur")
+    means = {r[1]: r[2] for r in figures[header + 1 :]}
+    assert len(means) == len(SkmElement) and means[SkmElement.PERSYARATAN.value] == 3.5
+    comments = list(book["Komentar"].iter_rows(values_only=True))
+    assert comments[-1][1] == "=ramah" and book["Komentar"].cell(len(comments), 2).data_type == "s"
+
+
 async def test_the_day_that_picks_the_period_is_the_agencys(survey_uow):
     uow = survey_uow
     uow.time.at = datetime(2026, 12, 31, 17, 30, tzinfo=UTC)  # already 1 January 2027 in Jakarta (UTC+7)

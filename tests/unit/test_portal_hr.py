@@ -19,6 +19,7 @@ from web_portal.pages.hr_roster import import_report
 from web_portal.settings import PortalSettings
 
 AGENCY = "dinas-uji"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HR_NIP = PortalSettings().dev_hr_nip
 _ = translator("id")
 SVG = "{http://www.w3.org/2000/svg}"
@@ -382,6 +383,13 @@ class FakeServices:
                 ],
             },
         }
+        if path.endswith("/export.xlsx"):
+            name = path.strip("/").replace("/", "-")
+            return httpx.Response(
+                200,
+                content=b"PK\x03\x04 " + name.encode(),
+                headers={"Content-Type": XLSX, "Content-Disposition": f'attachment; filename="{name}"'},
+            )
         if (service, method, path) in routes:
             return httpx.Response(200, json=routes[(service, method, path)])
         return httpx.Response(404, json={"title": "Not Found", "status": 404, "detail": "no such thing"})
@@ -466,6 +474,75 @@ def test_the_csv_goes_to_the_service_as_text_and_refused_lines_come_back_as_a_ta
     )
 
 
+def test_an_xlsx_goes_to_the_service_as_a_workbook_and_the_form_accepts_it(hr, fake):
+    form = hr.get("/pengelola/pegawai")
+    assert 'accept=".csv,text/csv,.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"' in form.text
+    assert "Format kolom nip dan appraiser_nip sebagai Teks" in form.text
+    workbook = b"PK\x03\x04 a workbook"
+    for name, declared in (("pegawai.xlsx", "application/octet-stream"), ("pegawai", XLSX)):
+        page = hr.post(
+            "/pengelola/pegawai/impor",
+            data={"csrf_token": csrf(form.text)},
+            files={"roster_csv": (name, workbook, declared)},
+        )
+        assert page.status_code == 200
+        sent = [r for s, m, p, r in fake.sent if p == "/employees/import"][-1]
+        assert sent.headers["content-type"] == XLSX and sent.content == workbook
+    english = hr.get("/pengelola/pegawai", cookies={"bahasa": "en"})
+    assert "CSV or Excel file (.xlsx)" in english.text and "so that all 18 digits are kept" in english.text
+
+
+@pytest.mark.parametrize(
+    ("page", "link", "service", "path", "params"),
+    [
+        (
+            "/pengelola/kalibrasi?predikat=istimewa&usulan=tidak",
+            "/pengelola/kalibrasi/unduh.xlsx?period_id=p1&amp;predikat=istimewa&amp;unit_id=&amp;usulan=tidak",
+            "appraisal-service",
+            "/periods/p1/distribution/export.xlsx",
+            {"include_proposals": "false", "organisation_predikat": "istimewa"},
+        ),
+        (
+            "/pengelola/ikm/loket",
+            "/pengelola/ikm/loket/unduh.xlsx?period_id=p1",
+            "feedback-service",
+            "/units/loket/satisfaction/export.xlsx",
+            {"period_id": "p1"},
+        ),
+        (
+            "/pengelola/pengembangan?year=2026",
+            "/pengelola/pengembangan/unduh.xlsx?year=2026",
+            "training-service",
+            "/reports/development/export.xlsx",
+            {"year": "2026"},
+        ),
+    ],
+)
+def test_each_report_page_links_its_xlsx_which_the_portal_passes_on(hr, fake, page, link, service, path, params):
+    shown = hr.get(page)
+    assert shown.status_code == 200 and f'href="{link}" download' in shown.text
+    answer = hr.get(link.replace("&amp;", "&"))
+    assert answer.status_code == 200, answer.text[:300]
+    assert answer.headers["content-type"] == XLSX and answer.content.startswith(b"PK\x03\x04")
+    assert answer.headers["content-disposition"].startswith("attachment; filename=")
+    assert answer.headers["cache-control"] == "no-store"
+    sent = [r for s, m, p, r in fake.sent if (s, p) == (service, path)][-1]
+    assert dict(sent.url.params) == params
+
+
+def test_a_download_the_service_refuses_is_a_page_not_a_file(hr, fake):
+    routes = fake.answer
+
+    def refuse(service, request):
+        if request.url.path.endswith("/export.xlsx"):
+            return httpx.Response(404, json={"title": "Not Found", "status": 404, "detail": "no such period"})
+        return routes(service, request)
+
+    fake.answer = refuse
+    answer = hr.get("/pengelola/pengembangan/unduh.xlsx?year=2026")
+    assert answer.status_code == 404 and answer.headers["content-type"].startswith("text/html")
+
+
 def test_a_csv_the_service_cannot_read_is_said_next_to_the_file_field(hr, fake):
     form = hr.get("/pengelola/pegawai")
     routes = fake.answer
@@ -499,7 +576,7 @@ def test_an_empty_upload_asks_for_a_file(hr):
         data={"csrf_token": csrf(form.text)},
         files={"roster_csv": ("roster.csv", b"", "text/csv")},
     )
-    assert page.status_code == 422 and "Pilih berkas CSV daftar pegawai." in page.text
+    assert page.status_code == 422 and "Pilih berkas daftar pegawai (CSV atau Excel)." in page.text
 
 
 def test_the_calibration_page_names_the_violation_and_has_the_data_table(hr, fake):

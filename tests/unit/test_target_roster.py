@@ -70,7 +70,7 @@ def test_a_record_is_read_by_the_employee_their_current_appraiser_and_hr_only():
 
 
 def test_a_csv_roster_reads_a_bare_carriage_return_as_a_line_break():
-    from target_service.entrypoints.roster_csv import roster_rows
+    from target_service.entrypoints.roster_table import roster_rows_of_csv as roster_rows
 
     ani = "199001012015012001"
     rows, broken = roster_rows(f"nip,name,position,unit\r{SITI},Siti,Analis,Unit\r\r{ani},Ani,Staf,Unit", 10)
@@ -94,7 +94,7 @@ def test_a_csv_roster_reads_a_bare_carriage_return_as_a_line_break():
 )
 def test_a_nul_character_in_a_csv_roster_is_refused_naming_the_line_and_field(text, detail, line, field):
     from kinerja_runtime.refusals import InvalidInput
-    from target_service.entrypoints.roster_csv import roster_rows
+    from target_service.entrypoints.roster_table import roster_rows_of_csv as roster_rows
 
     with pytest.raises(InvalidInput) as caught:
         roster_rows(text, 10)

@@ -409,3 +409,36 @@ async def test_a_result_before_its_period_is_nominated_when_the_period_arrives(u
     (nominated,) = uow.events(TalentPoolNominated)
     assert nominated.years == [2026, 2027]
     assert uow.talent.results[(AGENCY, NIP, later)]["year"] == 2027
+
+
+# -- the development report as a workbook ------------------------------------------------------
+
+
+async def test_the_development_report_exports_every_employee_with_nips_as_text_and_jp_as_numbers(uow, monkeypatch):
+    import io
+
+    import openpyxl
+    from kinerja_runtime.refusals import TooLarge
+
+    claim = await training.record_outside_plan(
+        uow, EMPLOYEE, NIP, catalogue_code=None, title="Seminar", jp=6, evidence="S-1", completed_on=date(2026, 5, 2)
+    )
+    await claims.verify(uow, HR, NIP, claim["entry_id"])
+
+    data = await views.development_report_workbook(uow, AGENCY, 2026, date(2026, 6, 1))
+
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["Pemenuhan JP"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Pemenuhan 20 JP pengembangan kompetensi 2026"
+    assert ("Instansi", AGENCY) == rows[1][:2] and ("Jumlah pegawai", 2) == rows[3][:2]
+    header = rows.index(
+        ("NIP", "Nama", "JP terverifikasi", "JP diklaim (belum diverifikasi)", "Hak JP", "Memenuhi 20 JP")
+    )
+    assert [r[0] for r in rows[header + 1 :]] == sorted([NIP, STRANGER])
+    mine = next(r for r in rows[header + 1 :] if r[0] == NIP)
+    assert mine[2:] == (6, 0, 20, "tidak")
+    assert sheet.cell(header + 2, 1).data_type == "s"
+
+    monkeypatch.setattr(views, "MAX_EXPORT_EMPLOYEES", 1)
+    with pytest.raises(TooLarge, match="more than 1 employees"):
+        await views.development_report_workbook(uow, AGENCY, 2026, date(2026, 6, 1))

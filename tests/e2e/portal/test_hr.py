@@ -1,10 +1,13 @@
 """The pengelola kinerja (agency HR) pages through a real browser: the seeded HR officer sees the
-work-unit tree, imports a roster CSV with one bad line and sees that line's error, opens the
-calibration chart (or its empty state) and a public unit's QR poster; every HR page passes axe."""
+work-unit tree, imports a roster CSV with one bad line and sees that line's error, then an .xlsx
+roster, opens the calibration chart (or its empty state) and a public unit's QR poster, downloads
+the development report as .xlsx; every HR page passes axe."""
 
+import io
 import re
 import secrets
 
+import openpyxl
 import pytest
 from playwright.sync_api import expect
 
@@ -45,6 +48,30 @@ def test_hr_runs_the_agency_pages(page, portal_agency, sign_in_as, check_page):
     expect(refused.first).to_contain_text("123")
     check_page(page, "pengelola-pegawai-impor")
 
+    # The same import from an Excel workbook, the NIP typed into a column formatted as text.
+    book = openpyxl.Workbook()
+    sheet = book.active
+    xlsx_nip = f"199505052020012{secrets.randbelow(1000):03d}"
+    for row in (
+        ["nip", "name", "position", "unit", "unit_id"],
+        [xlsx_nip, "Sari Excel", "Analis", unit, portal_agency.public_unit_id],
+    ):
+        sheet.append(row)
+    sheet["A2"].number_format = "@"
+    workbook = io.BytesIO()
+    book.save(workbook)
+    page.get_by_label("Berkas CSV atau Excel").set_input_files(
+        files=[
+            {
+                "name": "pegawai.xlsx",
+                "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "buffer": workbook.getvalue(),
+            }
+        ]
+    )
+    page.get_by_role("button", name="Unggah dan impor").click()
+    expect(page.locator("#hasil-impor")).to_contain_text("Semua baris diterima.")
+
     # Periods and their IKU; the cascade of the first IKU when the agency has one.
     page.goto("/pengelola/periode")
     check_page(page, "pengelola-periode")
@@ -80,6 +107,13 @@ def test_hr_runs_the_agency_pages(page, portal_agency, sign_in_as, check_page):
     page.goto("/pengelola/pengembangan")
     expect(page.get_by_role("heading", name="Pemenuhan 20 JP")).to_be_visible()
     check_page(page, "pengelola-pengembangan")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("Unduh laporan pengembangan")).click()
+    assert re.fullmatch(r"pengembangan-\d{4}\.xlsx", download.value.suggested_filename)
+    with open(download.value.path(), "rb") as saved:
+        report = openpyxl.load_workbook(io.BytesIO(saved.read()))
+    assert report.sheetnames == ["Pemenuhan JP", "Per kompetensi"]
+    assert str(report["Pemenuhan JP"]["A1"].value).startswith("Pemenuhan 20 JP")
     page.goto("/pengelola/mutasi")
     expect(page.get_by_role("heading", level=1)).to_have_text("Mutasi antarinstansi")
     check_page(page, "pengelola-mutasi")

@@ -181,6 +181,10 @@ class BoundClient:
     async def get(self, path: str, params: dict | None = None) -> Any:
         return await self._client.request("GET", path, token=self._token, params=params, headers=self._headers)
 
+    async def download(self, path: str, params: dict | None = None) -> httpx.Response:
+        """A file the service makes (a PDF document, an .xlsx export): the answer, to pass on as it is."""
+        return await self._client.send("GET", path, token=self._token, params=params, headers=self._headers)
+
     async def post(
         self,
         path: str,
@@ -198,10 +202,6 @@ class BoundClient:
             content=content,
             headers={**(self._headers or {}), **(headers or {})},
         )
-
-    async def download(self, path: str) -> httpx.Response:
-        """A document (e.g. a PDF) as the service answered it: its bytes and headers."""
-        return await self._client.send("GET", path, token=self._token, headers=self._headers)
 
     async def put(self, path: str, json: Any = None) -> Any:
         return await self._client.request("PUT", path, token=self._token, json=json, headers=self._headers)

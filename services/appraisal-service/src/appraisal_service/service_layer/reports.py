@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 
 from kinerja_contracts.vocabulary import Predikat
 from kinerja_runtime.refusals import NotFound
+from kinerja_runtime.spreadsheets import workbook_bytes
 
 from appraisal_service.domain import (
     CURRENT,
@@ -21,6 +22,7 @@ from appraisal_service.domain import (
     scope_of,
     units_under,
 )
+from appraisal_service.service_layer.exports import distribution_sheets
 from appraisal_service.service_layer.unit_of_work import AppraisalUnitOfWork
 
 
@@ -66,14 +68,25 @@ async def calibration(
 ) -> dict:
     async with uow:
         await _period_known(uow, agency_id, period_id)
-        unit_ids = None
-        if unit_id is not None:
-            if await uow.roster.unit(agency_id, unit_id) is None:
-                raise NotFound("no such work unit")
-            # A unit's result covers the units below it, so their employees count too.
-            tree = {u.unit_id: u.parent_unit_id for u in await uow.roster.units(agency_id)}
-            unit_ids = units_under(tree, [unit_id])
-        results = await _current_results(uow, agency_id, period_id, include_proposals, unit_ids)
+        return await _calibration(uow, agency_id, period_id, organisation_predikat, unit_id, include_proposals)
+
+
+async def _calibration(
+    uow: AppraisalUnitOfWork,
+    agency_id: str,
+    period_id: str,
+    organisation_predikat: OrganisationPredikat,
+    unit_id: str | None,
+    include_proposals: bool,
+) -> dict:
+    unit_ids = None
+    if unit_id is not None:
+        if await uow.roster.unit(agency_id, unit_id) is None:
+            raise NotFound("no such work unit")
+        # A unit's result covers the units below it, so their employees count too.
+        tree = {u.unit_id: u.parent_unit_id for u in await uow.roster.units(agency_id)}
+        unit_ids = units_under(tree, [unit_id])
+    results = await _current_results(uow, agency_id, period_id, include_proposals, unit_ids)
     report = check_distribution(organisation_predikat, [Predikat(r["predikat"]) for r in results])
     bounds = [
         {
@@ -106,8 +119,12 @@ async def calibration(
 async def distribution(uow: AppraisalUnitOfWork, agency_id: str, period_id: str, include_proposals: bool) -> dict:
     async with uow:
         await _period_known(uow, agency_id, period_id)
-        results = await _current_results(uow, agency_id, period_id, include_proposals)
-        names: dict[str | None, str] = {u.unit_id: u.name for u in await uow.roster.units(agency_id)}
+        return await _distribution(uow, agency_id, period_id, include_proposals)
+
+
+async def _distribution(uow: AppraisalUnitOfWork, agency_id: str, period_id: str, include_proposals: bool) -> dict:
+    results = await _current_results(uow, agency_id, period_id, include_proposals)
+    names: dict[str | None, str] = {u.unit_id: u.name for u in await uow.roster.units(agency_id)}
     by_unit: dict[str | None, list[dict]] = defaultdict(list)
     for result in results:
         by_unit[result["unit_id"]].append(result)
@@ -130,3 +147,26 @@ async def distribution(uow: AppraisalUnitOfWork, agency_id: str, period_id: str,
         "units": units,
         "agency": {"total": len(results), "counts": {p.value: tally.get(p.value, 0) for p in Predikat}},
     }
+
+
+async def distribution_workbook(
+    uow: AppraisalUnitOfWork,
+    agency_id: str,
+    period_id: str,
+    include_proposals: bool,
+    organisation_predikat: OrganisationPredikat | None,
+    unit_id: str | None,
+) -> bytes:
+    """The distribution per unit as an .xlsx; with ``organisation_predikat``, a second sheet
+    checks it (or ``unit_id``'s) against the curve, as :func:`calibration` does."""
+    async with uow:
+        period = await uow.roster.period(agency_id, period_id)
+        if period is None:
+            raise NotFound(NO_PERIOD)
+        report = await _distribution(uow, agency_id, period_id, include_proposals)
+        check = (
+            await _calibration(uow, agency_id, period_id, organisation_predikat, unit_id, include_proposals)
+            if organisation_predikat is not None
+            else None
+        )
+    return await workbook_bytes(distribution_sheets(agency_id, period.year, report, check))

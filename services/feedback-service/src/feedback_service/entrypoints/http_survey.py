@@ -6,6 +6,8 @@ from typing import Annotated
 from fastapi import APIRouter, Request, status
 from kinerja_contracts.vocabulary import SkmElement
 from kinerja_runtime.inputs import RequestBody
+from kinerja_runtime.spreadsheets import xlsx_filename
+from kinerja_runtime.uploads import XLSX_RESPONSES, xlsx_response
 from pydantic import Field
 
 from feedback_service.entrypoints.deps import HR, AgencyPath, OptionalPeriodQuery, UnitPath, Uow
@@ -75,3 +77,18 @@ async def unit_report(
     period_id: OptionalPeriodQuery = None,
 ):
     return await surveys.unit_report(uow, agency_id=principal.agency, unit_id=unit_id, period_id=period_id)
+
+
+@router.get(
+    "/units/{unit_id}/satisfaction/export.xlsx",
+    summary="A unit's IKM per SKM element and the citizens' latest comments as an Excel workbook (HR)",
+    responses=XLSX_RESPONSES,
+)
+async def unit_report_export(
+    unit_id: UnitPath,
+    principal: HR,
+    uow: Uow,
+    period_id: OptionalPeriodQuery = None,
+):
+    data = await surveys.unit_report_workbook(uow, agency_id=principal.agency, unit_id=unit_id, period_id=period_id)
+    return xlsx_response(data, xlsx_filename("ikm", unit_id, period_id or ""))

@@ -7,9 +7,11 @@ from kinerja_contracts import CitizenSurveyAnswered, UnitSatisfactionChanged
 from kinerja_contracts.vocabulary import SkmElement
 from kinerja_runtime.refusals import NotFound, WrongState
 from kinerja_runtime.roster import KnownUnit
+from kinerja_runtime.spreadsheets import workbook_bytes
 
 from feedback_service.adapters.surveys import SurveyAnswer
 from feedback_service.domain.satisfaction import check_answer, unit_satisfaction
+from feedback_service.service_layer.exports import satisfaction_sheets
 from feedback_service.service_layer.periods import NO_SUCH_PERIOD, current_open_period, period_to_report
 from feedback_service.service_layer.unit_of_work import FeedbackUnitOfWork
 
@@ -159,13 +161,27 @@ async def public_summary(uow: FeedbackUnitOfWork, *, agency_id: str, unit_id: st
 async def unit_report(uow: FeedbackUnitOfWork, *, agency_id: str, unit_id: str, period_id: str | None) -> dict:
     """HR's view: the IKM with how many answers named an officer and the latest comments."""
     async with uow:
-        unit = await uow.roster.unit(agency_id, unit_id)
-        if unit is None:
-            raise NotFound(NO_UNIT)
-        period_id = await _period_or_404(uow, agency_id, period_id)
-        view = await _satisfaction(uow, agency_id, unit, period_id)
-        named = await uow.surveys.naming_an_officer(agency_id, unit_id, period_id)
-        comments = await uow.surveys.latest_comments(agency_id, unit_id, period_id, RECENT_COMMENTS)
+        return await _unit_report(uow, agency_id, unit_id, period_id)
+
+
+async def unit_report_workbook(
+    uow: FeedbackUnitOfWork, *, agency_id: str, unit_id: str, period_id: str | None
+) -> bytes:
+    """:func:`unit_report` as an .xlsx: the figures per element, and the comments."""
+    async with uow:
+        report = await _unit_report(uow, agency_id, unit_id, period_id)
+        period = await uow.roster.period(agency_id, report["period_id"])
+    return await workbook_bytes(satisfaction_sheets(agency_id, period.year if period else None, report))
+
+
+async def _unit_report(uow: FeedbackUnitOfWork, agency_id: str, unit_id: str, period_id: str | None) -> dict:
+    unit = await uow.roster.unit(agency_id, unit_id)
+    if unit is None:
+        raise NotFound(NO_UNIT)
+    period_id = await _period_or_404(uow, agency_id, period_id)
+    view = await _satisfaction(uow, agency_id, unit, period_id)
+    named = await uow.surveys.naming_an_officer(agency_id, unit_id, period_id)
+    comments = await uow.surveys.latest_comments(agency_id, unit_id, period_id, RECENT_COMMENTS)
     return view | {
         "serves_public": unit.serves_public,
         "answers_naming_an_officer": named,

@@ -1,4 +1,4 @@
-"""HTTP routes of the roster: import (JSON, CSV), reading, transfers."""
+"""HTTP routes of the roster: import (JSON, CSV, .xlsx), reading, transfers."""
 
 from datetime import date
 from typing import Annotated
@@ -7,17 +7,17 @@ from fastapi import APIRouter, Query, Request, Response, status
 from kinerja_contracts.limits import NAME_MAX
 from kinerja_runtime.auth import Role
 from kinerja_runtime.inputs import Offset
-from kinerja_runtime.uploads import CSV_REQUEST_BODY, read_csv_body
+from kinerja_runtime.uploads import TABLE_REQUEST_BODY, read_table_body
 from pydantic import Field
 
 from target_service.entrypoints.deps import HR, Caller, HrOrAppraiser, Strict, Uow
-from target_service.entrypoints.roster_csv import roster_rows
+from target_service.entrypoints.roster_table import NIP_COLUMNS, ROWS_ARE, roster_rows
 from target_service.service_layer import roster, skp, transfers
 
 router = APIRouter(tags=["roster"])
 
 MAX_EMPLOYEES = 5000
-MAX_CSV_BYTES = 8 * 1024 * 1024
+MAX_UPLOAD_BYTES = 8 * 1024 * 1024  # a CSV or an .xlsx workbook
 
 
 class EmployeeIn(Strict):
@@ -63,13 +63,17 @@ async def register_employees(body: EmployeesIn, principal: HR, uow: Uow):
 
 @router.post(
     "/employees/import",
-    summary="Register or update employees from a CSV roster (header nip,name,position,unit[,unit_id][,appraiser_nip])",
-    openapi_extra=CSV_REQUEST_BODY,
-    max_body_size=MAX_CSV_BYTES,
+    summary="Register or update employees from a roster table (header nip,name,position,unit[,unit_id]"
+    "[,appraiser_nip]): CSV (text/csv, comma or semicolon) or an Excel workbook (.xlsx media type, its "
+    "first sheet, NIPs as text)",
+    openapi_extra=TABLE_REQUEST_BODY,
+    max_body_size=MAX_UPLOAD_BYTES,
 )
-async def import_roster_csv(request: Request, principal: HR, uow: Uow):
-    text = await read_csv_body(request, MAX_CSV_BYTES, "roster")
-    rows, unreadable = roster_rows(text, MAX_EMPLOYEES)
+async def import_roster_table(request: Request, principal: HR, uow: Uow):
+    table = await read_table_body(
+        request, MAX_UPLOAD_BYTES, "roster", max_rows=MAX_EMPLOYEES, rows_are=ROWS_ARE, text_columns=NIP_COLUMNS
+    )
+    rows, unreadable = roster_rows(table)
     return await roster.import_employees(uow, agency_id=principal.agency, rows=rows, unreadable=unreadable)
 
 

@@ -4,6 +4,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from kinerja_runtime.inputs import Offset, page_limit
+from kinerja_runtime.spreadsheets import xlsx_filename
+from kinerja_runtime.uploads import XLSX_RESPONSES, xlsx_response
 
 from training_service.entrypoints.deps import HR, Caller, EmployeeNip, Id, Today, Uow, Year
 from training_service.service_layer import views
@@ -57,6 +59,17 @@ async def development_report(
     principal: HR, uow: Uow, today: Today, year: Year = None, limit: page_limit(1000) = 500, offset: Offset = 0
 ):
     return await views.development_report(uow, principal.agency, year or today.year, today, limit, offset)
+
+
+@router.get(
+    "/reports/development/export.xlsx",
+    summary="The development report for a year with every employee's JP, as an Excel workbook (HR)",
+    responses=XLSX_RESPONSES,
+)
+async def development_report_export(principal: HR, uow: Uow, today: Today, year: Year = None):
+    chosen = year or today.year
+    data = await views.development_report_workbook(uow, principal.agency, chosen, today)
+    return xlsx_response(data, xlsx_filename("pengembangan", str(chosen)))
 
 
 @router.get(

@@ -11,10 +11,15 @@ from datetime import date
 from kinerja_runtime import access_log
 from kinerja_runtime.access_log import Kind
 from kinerja_runtime.auth import Principal
+from kinerja_runtime.refusals import TooLarge
+from kinerja_runtime.spreadsheets import workbook_bytes
 
 from training_service.domain import JP_ENTITLEMENT, ItemProgress, is_overdue, jp_short_of_entitlement
 from training_service.service_layer import access
+from training_service.service_layer.exports import development_sheets
 from training_service.service_layer.unit_of_work import TrainingUnitOfWork
+
+MAX_EXPORT_EMPLOYEES = 50_000
 
 
 def next_offset(offset: int, limit: int, shown: int) -> int | None:
@@ -117,12 +122,35 @@ async def development_report(
     employee (roster and anyone in the ledger), a page in NIP order: verified JP against the
     20 JP entitlement and JP still claimed; the fulfilled and total counts cover everyone."""
     async with uow:
-        items = await uow.plans.current_items_of_year(agency_id, year)
-        names = {e.nip: e.name for e in await uow.roster.members(agency_id)}
-        credited = await uow.ledger.totals_of_agency(agency_id, year)
-        everyone = sorted(names.keys() | credited.keys())
-        page = everyone[offset : offset + limit]
-        await access_log.record_reads(uow, [(Kind.JP_LEDGER, str(year), nip) for nip in page])
+        report = await _development_report(uow, agency_id, year, today, limit, offset)
+        await _record_ledger_reads(uow, report)
+    return report
+
+
+async def development_report_workbook(uow: TrainingUnitOfWork, agency_id: str, year: int, today: date) -> bytes:
+    """:func:`development_report` with every employee, as an .xlsx (at most
+    ``MAX_EXPORT_EMPLOYEES``: over that it is refused, not cut)."""
+    async with uow:
+        report = await _development_report(uow, agency_id, year, today, MAX_EXPORT_EMPLOYEES, 0)
+        if report["jp_fulfilment"]["total"] > MAX_EXPORT_EMPLOYEES:
+            raise TooLarge(f"the report covers more than {MAX_EXPORT_EMPLOYEES} employees; read it in pages")
+        await _record_ledger_reads(uow, report)
+    return await workbook_bytes(development_sheets(agency_id, report))
+
+
+async def _record_ledger_reads(uow: TrainingUnitOfWork, report: dict) -> None:
+    employees = report["jp_fulfilment"]["employees"]
+    await access_log.record_reads(uow, [(Kind.JP_LEDGER, str(report["year"]), e["nip"]) for e in employees])
+
+
+async def _development_report(
+    uow: TrainingUnitOfWork, agency_id: str, year: int, today: date, limit: int, offset: int
+) -> dict:
+    items = await uow.plans.current_items_of_year(agency_id, year)
+    names = {e.nip: e.name for e in await uow.roster.members(agency_id)}
+    credited = await uow.ledger.totals_of_agency(agency_id, year)
+    everyone = sorted(names.keys() | credited.keys())
+    page = everyone[offset : offset + limit]
     by_competency: dict[str, dict] = defaultdict(lambda: {"items": 0, "completed": 0, "overdue": 0})
     for row in items:
         entry = by_competency[row["competency"]]

@@ -8,13 +8,13 @@ EN = {
     "Pengembangan": "Development",
     "Mutasi antarinstansi": "Transfers between agencies",
     "Halaman pengelola kinerja": "Performance manager's pages",
-    "Pegawai dan impor CSV": "Employees and CSV import",
+    "Pegawai dan impor daftar (CSV, Excel)": "Employees and roster import (CSV, Excel)",
     "Periode, titik periksa, IKU dan kaskade": "Periods, checkpoints, IKU and cascade",
     "Kalibrasi Predikat": "Predikat calibration",
     "IKM layanan dan poster QR": "Service IKM and QR posters",
     "Pengembangan, JP dan talent pool": "Development, JP and talent pool",
     "Susun pohon unit kerja instansi": "Build the agency's work-unit tree",
-    "Impor daftar pegawai (CSV)": "Import the employee roster (CSV)",
+    "Impor daftar pegawai (CSV atau Excel)": "Import the employee roster (CSV or Excel)",
     "Buka periode kinerja tahun {year}": "Open the performance period of {year}",
     "Tetapkan IKU instansi periode {year}": "Define the agency IKU of the {year} period",
     "Periode {year} sudah berakhir: tutup agar penilaian dimulai": "The {year} period has ended: close it so that appraisal can start",
@@ -71,7 +71,7 @@ EN = {
     "Baris pertama: nip,name,position,unit (unit_id dan appraiser_nip boleh ditambahkan). Baris yang benar "
     "disimpan; baris yang salah disebutkan di bawah.": "First line: nip,name,position,unit (unit_id and appraiser_nip may be added). Good lines are saved; "
     "wrong lines are listed below.",
-    "Berkas CSV": "CSV file",
+    "Berkas CSV atau Excel (.xlsx)": "CSV or Excel file (.xlsx)",
     "Mengunggah dan memeriksa…": "Uploading and checking…",
     "Unggah dan impor": "Upload and import",
     "Hasil impor": "Import result",
@@ -83,8 +83,18 @@ EN = {
     "Semua baris diterima.": "Every line was accepted.",
     "Pegawai terdaftar ({total})": "Registered employees ({total})",
     "Belum ada pegawai. Impor daftar pegawai di atas.": "No employees yet. Import the roster above.",
-    "Pilih berkas CSV daftar pegawai.": "Choose the roster's CSV file.",
-    "Berkas CSV paling besar 8 MB.": "The CSV file may be at most 8 MB.",
+    "Pilih berkas daftar pegawai (CSV atau Excel).": "Choose the roster's file (CSV or Excel).",
+    "Berkas paling besar 8 MB.": "The file may be at most 8 MB.",
+    "Berkas Excel (.xlsx): lembar pertama dibaca. Format kolom nip dan appraiser_nip sebagai Teks sebelum NIP "
+    "diketik, agar 18 digitnya utuh. CSV boleh dipisah koma atau titik koma (CSV dari Excel berbahasa "
+    "Indonesia).": "An Excel workbook (.xlsx): its first sheet is read. Format the nip and appraiser_nip columns as "
+    "Text before typing the NIPs, so that all 18 digits are kept. A CSV may be separated by commas or by "
+    "semicolons (CSV saved by Excel in Indonesian).",
+    # downloads of the reports
+    "Unduh sebaran dan kalibrasi (Excel .xlsx)": "Download the distribution and calibration (Excel .xlsx)",
+    "Laporan": "Report",
+    "Unduh Excel (.xlsx)": "Download Excel (.xlsx)",
+    "Unduh laporan pengembangan {year} (Excel .xlsx)": "Download the {year} development report (Excel .xlsx)",
     # periods, IKU, cascade
     "Periode kinerja": "Performance periods",
     "Periode instansi": "The agency's periods",

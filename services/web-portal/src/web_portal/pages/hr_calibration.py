@@ -1,6 +1,7 @@
 """Pengelola kinerja: calibration. The agency's predikat distribution (appraisal-service
 ``GET /periods/{p}/distribution``) and its check against the curve of the organisation's own
-predikat (``POST /periods/{p}/calibration``, which only reads), as an SVG chart with a table."""
+predikat (``POST /periods/{p}/calibration``, which only reads), as an SVG chart with a table; both
+as one .xlsx to download (``GET /periods/{p}/distribution/export.xlsx``)."""
 
 from typing import Annotated
 
@@ -17,7 +18,7 @@ from web_portal.calibration_chart import (
 from web_portal.clients import ServiceNotFound, ServiceProblem, api
 from web_portal.i18n import language_of, translator
 from web_portal.navigation import NavItem
-from web_portal.pages.hr_common import Hr, all_periods, all_units, chosen_period
+from web_portal.pages.hr_common import Hr, all_periods, all_units, chosen_period, passed_on
 from web_portal.rendering import render
 
 router = APIRouter(prefix="/pengelola")
@@ -109,3 +110,26 @@ async def calibration(
         "hr/calibration.html",
         {**context, "distribution": distribution, "report": report, "bars": bars, "bound_rows": rows, "chart": chart},
     )
+
+
+@router.get("/kalibrasi/unduh.xlsx")
+async def calibration_download(
+    request: Request,
+    user: Hr,
+    period_id: Text = None,
+    predikat: Text = None,
+    unit_id: Text = None,
+    usulan: Annotated[str, Query(max_length=5)] = "ya",
+):
+    """The page's distribution and calibration as the appraisal-service's workbook."""
+    period = chosen_period(await all_periods(request), period_id)
+    if period is None:
+        raise ServiceNotFound(service="target-service", status=404, detail="no such period")
+    params = {
+        "include_proposals": str(usulan != "tidak").lower(),
+        "organisation_predikat": predikat if predikat in dict(ORGANISATION_PREDIKAT) else "baik",
+    }
+    if unit_id:
+        params["unit_id"] = unit_id
+    answer = await api(request).appraisal.download(f"/periods/{period['period_id']}/distribution/export.xlsx", params)
+    return passed_on(answer, "sebaran-predikat.xlsx")

@@ -4,7 +4,8 @@ public units. Not a router module (it is not in MODULES)."""
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+import httpx
+from fastapi import Depends, Query, Request, Response
 
 from web_portal.clients import api
 from web_portal.session import User, require_role
@@ -57,3 +58,17 @@ def chosen_period(periods: list[dict], period_id: str | None) -> dict | None:
     if period_id:
         return next((p for p in periods if p["period_id"] == period_id), None)
     return next((p for p in periods if p.get("status") == "open"), periods[0] if periods else None)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def passed_on(answer: httpx.Response, fallback_name: str) -> Response:
+    """A service's .xlsx export handed to the browser as the download it is (the service names
+    the file; nothing of it is cached)."""
+    disposition = answer.headers.get("content-disposition") or f'attachment; filename="{fallback_name}"'
+    return Response(
+        answer.content,
+        media_type=answer.headers.get("content-type", XLSX),
+        headers={"Content-Disposition": disposition, "Cache-Control": "no-store"},
+    )

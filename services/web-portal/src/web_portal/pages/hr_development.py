@@ -1,5 +1,6 @@
-"""Pengelola kinerja: the development report (plans by competency, JP fulfilment toward 20 JP),
-the talent pool, and the JP claims waiting for verification (per employee, from their ledger)."""
+"""Pengelola kinerja: the development report (plans by competency, JP fulfilment toward 20 JP;
+the whole year downloads as the training-service's .xlsx), the talent pool, and the JP claims
+waiting for verification (per employee, from their ledger)."""
 
 from typing import Annotated
 
@@ -9,7 +10,7 @@ from fastapi.responses import RedirectResponse
 from web_portal import dates
 from web_portal.clients import ServiceProblem, api
 from web_portal.navigation import NavItem
-from web_portal.pages.hr_common import Hr, Offset, Pager
+from web_portal.pages.hr_common import Hr, Offset, Pager, passed_on
 from web_portal.pages.recognition import KINDS as RECOGNITION_KINDS
 from web_portal.rendering import render
 from web_portal.session import flash
@@ -47,6 +48,14 @@ async def development(request: Request, user: Hr, year: Year = None, offset: Off
             "pager_query": f"&year={year}",
         },
     )
+
+
+@router.get("/pengembangan/unduh.xlsx")  # before /pengembangan/{nip}, which would take the name
+async def development_download(request: Request, user: Hr, year: Year = None):
+    """The year's report with every employee, as the training-service's workbook."""
+    year = this_year(request, year)
+    answer = await api(request).training.download("/reports/development/export.xlsx", {"year": year})
+    return passed_on(answer, f"pengembangan-{year}.xlsx")
 
 
 async def ledger_page(request: Request, nip: str, year: int, errors=None, general=None, status_code: int = 200):

@@ -33,7 +33,7 @@ def setup_todos(units: list[dict], roster_total: int) -> list[Todo]:
     if not units:
         found.append(Todo("unit", "Susun pohon unit kerja instansi", "/pengelola/unit", {}, urgent=True))
     if roster_total == 0:
-        found.append(Todo("pegawai", "Impor daftar pegawai (CSV)", "/pengelola/pegawai", {}, urgent=True))
+        found.append(Todo("pegawai", "Impor daftar pegawai (CSV atau Excel)", "/pengelola/pegawai", {}, urgent=True))
     return found
 
 

@@ -1,23 +1,25 @@
 """Pengelola kinerja: the public-service units. Their IKM and mutu period after period
 (feedback-service ``GET /units/{unit_id}/satisfaction``), and a printable poster with the QR code
-of the unit's survey page (``/survei/{agency}/{unit}``), made here as SVG with segno."""
+of the unit's survey page (``/survei/{agency}/{unit}``), made here as SVG with segno. Each period's
+report downloads as the feedback-service's .xlsx (``.../satisfaction/export.xlsx``)."""
 
 import asyncio
 import io
 from typing import Annotated
 
 import segno
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 from markupsafe import Markup, escape
 
 from web_portal.clients import ServiceNotFound, ServiceUnavailable, api
 from web_portal.navigation import NavItem
-from web_portal.pages.hr_common import Hr, all_periods, all_units
+from web_portal.pages.hr_common import Hr, all_periods, all_units, passed_on
 from web_portal.rendering import render
 
 router = APIRouter(prefix="/pengelola")
 NAV = [NavItem("hr", "IKM layanan", "/pengelola/ikm", order=50)]
 Id = Annotated[str, Path(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$")]
+PeriodId = Annotated[str, Query(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$")]
 
 
 def survey_url(base_url: str, agency_id: str, unit_id: str) -> str:
@@ -81,6 +83,15 @@ async def unit_satisfaction(request: Request, user: Hr, unit_id: Id):
             "unavailable": unavailable,
         },
     )
+
+
+@router.get("/ikm/{unit_id}/unduh.xlsx")
+async def unit_satisfaction_download(request: Request, user: Hr, unit_id: Id, period_id: PeriodId):
+    """One period's IKM of the unit as the feedback-service's workbook."""
+    answer = await api(request).feedback.download(
+        f"/units/{unit_id}/satisfaction/export.xlsx", {"period_id": period_id}
+    )
+    return passed_on(answer, "ikm.xlsx")
 
 
 @router.get("/poster/{unit_id}")

@@ -1,8 +1,11 @@
-"""Pengelola kinerja: the roster (a page at a time) and its CSV import with the per-line report.
+"""Pengelola kinerja: the roster (a page at a time) and its import with the per-line report.
 
-The CSV is sent to target-service's ``POST /employees/import`` as it was uploaded (``text/csv``,
-header ``nip,name,position,unit[,unit_id][,appraiser_nip]``); the service keeps the good rows and
-names each refused line, which the page shows as a table.
+The file is sent to target-service's ``POST /employees/import`` as it was uploaded: an Excel
+workbook (a name ending in .xlsx, or the browser's .xlsx media type) as such, anything else as
+``text/csv`` (commas, or semicolons as Indonesian Excel writes them); header
+``nip,name,position,unit[,unit_id][,appraiser_nip]``. The service keeps the good rows and names
+each refused line (a sheet's row), which the page shows as a table; a file it cannot read at all
+(a NIP column Excel took for numbers, a wrong header) is said next to the file field.
 """
 
 from dataclasses import dataclass
@@ -18,7 +21,8 @@ from web_portal.rendering import render
 router = APIRouter(prefix="/pengelola")
 NAV = [NavItem("hr", "Pegawai", "/pengelola/pegawai", order=20)]
 PAGE = 50
-MAX_CSV_BYTES = 8 * 1024 * 1024  # the service's own limit
+MAX_UPLOAD_BYTES = 8 * 1024 * 1024  # the service's own limit
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_FIELD = "roster_csv"
 
 
@@ -82,6 +86,14 @@ async def roster_page(
     )
 
 
+def media_type_of(upload: UploadFile) -> str:
+    """An Excel workbook by its name or the browser's media type; anything else goes as CSV
+    (the service refuses what it cannot read, and says why)."""
+    name = (upload.filename or "").lower()
+    declared = (upload.content_type or "").split(";")[0].strip().lower()
+    return XLSX if name.endswith(".xlsx") or declared == XLSX else "text/csv"
+
+
 @router.get("/pegawai")
 async def roster(request: Request, user: Hr, offset: Offset = 0):
     return await roster_page(request, offset)
@@ -89,15 +101,18 @@ async def roster(request: Request, user: Hr, offset: Offset = 0):
 
 @router.post("/pegawai/impor")
 async def import_roster(request: Request, user: Hr, offset: int = Query(0, ge=0)):
-    form = await request.form(max_part_size=MAX_CSV_BYTES)
+    form = await request.form(max_part_size=MAX_UPLOAD_BYTES)
     upload = form.get(CSV_FIELD)
-    data = await upload.read(MAX_CSV_BYTES + 1) if isinstance(upload, UploadFile) else b""
+    data = await upload.read(MAX_UPLOAD_BYTES + 1) if isinstance(upload, UploadFile) else b""
     if not data:
-        return await roster_page(request, errors={CSV_FIELD: "Pilih berkas CSV daftar pegawai."}, status_code=422)
-    if len(data) > MAX_CSV_BYTES:
-        return await roster_page(request, errors={CSV_FIELD: "Berkas CSV paling besar 8 MB."}, status_code=413)
+        return await roster_page(
+            request, errors={CSV_FIELD: "Pilih berkas daftar pegawai (CSV atau Excel)."}, status_code=422
+        )
+    if len(data) > MAX_UPLOAD_BYTES:
+        return await roster_page(request, errors={CSV_FIELD: "Berkas paling besar 8 MB."}, status_code=413)
+    kind = media_type_of(upload) if isinstance(upload, UploadFile) else "text/csv"
     try:
-        answer = await api(request).target.post("/employees/import", content=data, headers={"Content-Type": "text/csv"})
+        answer = await api(request).target.post("/employees/import", content=data, headers={"Content-Type": kind})
     except ServiceProblem as problem:
         # A file the service cannot read at all (wrong header, not UTF-8): said next to the file field.
         return await roster_page(
