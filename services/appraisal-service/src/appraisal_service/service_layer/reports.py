@@ -21,6 +21,7 @@ from appraisal_service.domain import (
     scope_of,
     units_under,
 )
+from appraisal_service.service_layer import views
 from appraisal_service.service_layer.unit_of_work import AppraisalUnitOfWork
 
 
@@ -75,20 +76,7 @@ async def calibration(
             unit_ids = units_under(tree, [unit_id])
         results = await _current_results(uow, agency_id, period_id, include_proposals, unit_ids)
     report = check_distribution(organisation_predikat, [Predikat(r["predikat"]) for r in results])
-    bounds = [
-        {
-            "bound": b.bound.name,
-            "predikat": [p.value for p in Predikat if p in b.bound.predikat],
-            "limit": b.bound.limit,
-            "percent": b.bound.percent,
-            "count": b.bound.count,
-            "allowed_count": b.allowed_count,
-            "actual_count": b.actual_count,
-            "actual_percent": b.actual_percent,
-            "ok": b.ok,
-        }
-        for b in report.bounds
-    ]
+    bounds = views.calibration_bounds(report)
     return {
         "period_id": period_id,
         "unit_id": unit_id,
@@ -108,6 +96,7 @@ async def distribution(uow: AppraisalUnitOfWork, agency_id: str, period_id: str,
         await _period_known(uow, agency_id, period_id)
         results = await _current_results(uow, agency_id, period_id, include_proposals)
         names: dict[str | None, str] = {u.unit_id: u.name for u in await uow.roster.units(agency_id)}
+        recorded = await uow.organisation_predikats.get(agency_id, period_id)
     by_unit: dict[str | None, list[dict]] = defaultdict(list)
     for result in results:
         by_unit[result["unit_id"]].append(result)
@@ -127,6 +116,27 @@ async def distribution(uow: AppraisalUnitOfWork, agency_id: str, period_id: str,
     return {
         "period_id": period_id,
         "include_proposals": include_proposals,
+        # What HR recorded as the agency's own predikat for the period (None: not recorded).
+        "organisation_predikat": recorded.value if recorded else None,
         "units": units,
         "agency": {"total": len(results), "counts": {p.value: tally.get(p.value, 0) for p in Predikat}},
+    }
+
+
+async def record_organisation_predikat(
+    uow: AppraisalUnitOfWork, agency_id: str, period_id: str, predikat: OrganisationPredikat, set_by: str
+) -> dict:
+    """HR records the agency's own predikat of the period (its performance evaluation's result):
+    the curve the province view checks the agency's distribution against. Recording it again
+    replaces it."""
+    async with uow:
+        await _period_known(uow, agency_id, period_id)
+        at = uow.clock.now()
+        await uow.organisation_predikats.put(agency_id, period_id, OrganisationPredikat(predikat), set_by, at)
+        await uow.commit()
+    return {
+        "period_id": period_id,
+        "organisation_predikat": OrganisationPredikat(predikat).value,
+        "set_by": set_by,
+        "set_at": at.isoformat(),
     }
