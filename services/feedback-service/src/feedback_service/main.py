@@ -7,7 +7,7 @@ from kinerja_runtime import access_log
 from kinerja_runtime.app import create_service_app
 from kinerja_runtime.settings import ServiceSettings
 
-from feedback_service.entrypoints import events, http_feedback, http_rounds, http_survey
+from feedback_service.entrypoints import events, http_feedback, http_province, http_rounds, http_survey
 from feedback_service.entrypoints.rate_limited import install_rate_limits
 from feedback_service.service_layer.unit_of_work import FeedbackUnitOfWork
 from feedback_service.settings import SurveySettings
@@ -21,7 +21,13 @@ def create_app(settings: ServiceSettings | None = None, survey: SurveySettings |
         description="360° behaviour feedback on the seven BerAKHLAK values and citizen satisfaction surveys (SKM).",
         settings=settings,
         migrations=Path(__file__).parent / "migrations",
-        routers=[http_feedback.router, http_rounds.router, http_survey.router, access_log.router()],
+        routers=[
+            http_feedback.router,
+            http_rounds.router,
+            http_survey.router,
+            http_province.router,
+            access_log.router(),
+        ],
         produces=[FeedbackReceived, CitizenSurveyAnswered, UnitSatisfactionChanged],
         subscribe=events.subscribe,
         unit_of_work=FeedbackUnitOfWork,

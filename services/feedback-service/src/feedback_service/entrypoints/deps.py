@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Query
 from kinerja_runtime.auth import Principal, Role
-from kinerja_runtime.deps import HR, Caller, unit_of_work
+from kinerja_runtime.deps import HR, Caller, ProvinceAdmin, unit_of_work
 from pydantic import Field
 
 from feedback_service.domain.model import Giver
@@ -21,6 +21,7 @@ __all__ = [
     "OptionalPeriodQuery",
     "PeriodPath",
     "PeriodQuery",
+    "ProvinceAdmin",
     "RoundPath",
     "UnitPath",
     "Uow",
