@@ -32,7 +32,7 @@ async def satisfaction(uow: FeedbackUnitOfWork, year: int, limit: int, offset: i
     for unit in units:
         period_id = period_of.get(unit.agency_id)
         count, scores = totals.get((unit.agency_id, unit.unit_id, period_id or ""), (0, {}))
-        row = {
+        row: dict[str, object] = {
             "agency_id": unit.agency_id,
             "unit_id": unit.unit_id,
             "name": unit.name,

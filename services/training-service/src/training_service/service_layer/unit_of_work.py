@@ -8,19 +8,22 @@ from training_service.adapters.catalogue_repository import CatalogueRepository
 from training_service.adapters.decision_repository import DecisionRepository
 from training_service.adapters.ledger_repository import LedgerRepository
 from training_service.adapters.plan_repository import PlanRepository
+from training_service.adapters.province_repository import ProvinceRepository
 from training_service.adapters.talent_repository import TalentRepository
 
 
 class TrainingUnitOfWork(RosterUnitOfWork):
     """``uow.roster`` (who works where, periods), ``uow.catalogue``, ``uow.decisions`` (one per
     appraisal received), ``uow.plans`` (plans and items), ``uow.ledger`` (the JP ledger and its
-    claims) and ``uow.talent`` (annual results and talent-pool nominations)."""
+    claims), ``uow.talent`` (annual results and talent-pool nominations) and ``uow.province`` (what
+    the province view counts across agencies)."""
 
     catalogue: CatalogueRepository
     decisions: DecisionRepository
     plans: PlanRepository
     ledger: LedgerRepository
     talent: TalentRepository
+    province: ProvinceRepository
 
     def open_repositories(self, session: Any) -> None:
         super().open_repositories(session)
@@ -29,3 +32,4 @@ class TrainingUnitOfWork(RosterUnitOfWork):
         self.plans = PlanRepository(session)
         self.ledger = LedgerRepository(session)
         self.talent = TalentRepository(session)
+        self.province = ProvinceRepository(session)
