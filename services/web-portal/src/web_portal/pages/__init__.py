@@ -23,6 +23,7 @@ from web_portal.pages import (
     hr_roster,
     hr_transfers,
     hr_units,
+    province,
     public_survey,
 )
 
@@ -47,5 +48,6 @@ MODULES = (
     hr_public_units,
     hr_development,
     hr_transfers,
+    province,
     public_survey,
 )
