@@ -8,6 +8,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import httpx
+import jwt
 import pytest
 from fastapi.testclient import TestClient
 from web_portal.app import create_app
@@ -273,12 +274,19 @@ def test_the_roles_keep_to_their_pages(fake):
         ]
 
 
-def test_another_agency_person_cannot_pose_as_the_province_admin(fake):
-    """The form names a person; the roles come from the settings or the roster, never from the form."""
+def test_the_province_admin_is_of_the_province_whatever_agency_the_form_names(fake):
+    """The form names a person; the roles and agency come from the settings or the roster, never
+    from the form."""
     with portal(fake) as client:
-        refused = sign_in(client, ADMIN_NIP, "dinas-a")  # the admin's NIP, an agency's roster
+        assert sign_in(client, ADMIN_NIP, "dinas-a").headers["location"] == "/provinsi"
+        assert client.get("/provinsi").status_code == 200
+        client.get("/provinsi/keberatan?year=2026")  # the services see the province's token
+        sent = next(r for _, r in reversed(fake.sent) if r.url.path == "/province/objections")
+        claims = jwt.decode(sent.headers["authorization"].split()[1], options={"verify_signature": False})
+        assert (claims["sub"], claims["agency"], claims["roles"]) == (ADMIN_NIP, PROVINCE, ["province_admin"])
+    with portal(fake) as client:
+        refused = sign_in(client, "199001012015019999", "dinas-a")  # nobody of the roster
         assert refused.headers["location"].startswith("/masuk")
-        assert client.get("/provinsi", follow_redirects=False).status_code == 303
 
 
 # -- the pages -------------------------------------------------------------------------------------------------

@@ -93,7 +93,7 @@ async def dev_sign_in(
         return render(request, "errors/not_found.html", status_code=404)
     # The roles come from the roster again, not from the form.
     province = dev_province_admin(settings)
-    if (nip, agency) == (province.nip, province.agency):
+    if nip == province.nip:  # of the province, whatever agency the form names
         person = province
     else:
         person = next_or_none(p for p in await dev_people(settings, request.app.state.services, agency) if p.nip == nip)
