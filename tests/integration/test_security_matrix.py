@@ -4,7 +4,10 @@ seeded through the real services (in-process, PostgreSQL, the session's broker).
 
 Principals (agency A unless said): ``anon`` (no token), ``employee`` (E), ``other_employee`` (D,
 another bidang), ``appraiser_of`` (AP, appraises E and C), ``other_appraiser`` (AP2, appraises D),
-``hr`` (HR of A), ``other_hr`` (HR of agency B).
+``hr`` (HR of A), ``other_hr`` (HR of agency B), and ``province`` (a province admin, of no agency's
+roster: issue 11's province view reads across agencies). The province admin's cell is an eighth,
+given on the rows that ask it (every route under /province/ must); a row of seven cells does not
+ask it, and its answers are not searched for the other agency's data (it may read every agency).
 
 Objects, filling every path parameter (and ``period_id`` in the query): ``own`` = E's (E's NIP,
 SKP, appraisal, round, objection, plan; A's period, IKU, E's unit), ``colleague`` = C's (E's peer
@@ -51,10 +54,12 @@ from two_agencies import Agency, Person, ServiceStack, World, build_apps, seed_t
 
 pytestmark = pytest.mark.integration
 
-PRINCIPALS = ("anon", "employee", "other_employee", "appraiser_of", "other_appraiser", "hr", "other_hr")
+PRINCIPALS = ("anon", "employee", "other_employee", "appraiser_of", "other_appraiser", "hr", "other_hr", "province")
+ASKED_ON_EVERY_ROW = PRINCIPALS[:-1]  # the province admin is asked where its row gives a cell
+PROVINCE_ADMIN = ("197001011990031999", "pemprov", "province_admin")  # NIP, agency, role
 KINDS = ("own", "colleague", "other agency")
 
-# service    method path                                                          anon emp  o_emp appr o_appr hr   o_hr
+# service    method path                                                          anon emp  o_emp appr o_appr hr   o_hr prov
 EXPECTED = """
 target       GET    /health/live                                                  R    R    R     R    R      R    R
 target       GET    /health/ready                                                 R    R    R     R    R      R    R
@@ -100,6 +105,7 @@ target       POST   /transfer-requests/{request_id}/withdraw                    
 target       POST   /transfer-requests/{request_id}/decline                       A    F    F     F    F      XXW  WWX
 target       POST   /transfer-requests/{request_id}/accept                        A    F    F     F    F      XXW  WWX
 target       POST   /employees/{nip}/transfer                                     A    F    F     F    F      WWN  NNW
+target       GET    /province/skp-progress                                        A    F    F     F    F      F    F    R
 feedback     GET    /health/live                                                  R    R    R     R    R      R    R
 feedback     GET    /health/ready                                                 R    R    R     R    R      R    R
 feedback     GET    /metrics                                                      R    R    R     R    R      R    R
@@ -124,6 +130,7 @@ feedback     GET    /me/recognitions                                            
 feedback     GET    /units/{unit_id}/satisfaction/export.xlsx                     A    F    F     F    F      RRN  NNR
 feedback     POST   /public/agencies/{agency_id}/units/{unit_id}/survey-answers   W    W    W     W    W      W    W
 feedback     GET    /public/agencies/{agency_id}/units/{unit_id}/satisfaction     R    R    R     R    R      R    R
+feedback     GET    /province/satisfaction                                        A    F    F     F    F      F    F    R
 appraisal    GET    /health/live                                                  R    R    R     R    R      R    R
 appraisal    GET    /health/ready                                                 R    R    R     R    R      R    R
 appraisal    GET    /metrics                                                      R    R    R     R    R      R    R
@@ -148,6 +155,9 @@ appraisal    GET    /objections/{objection_id}                                  
 appraisal    GET    /policy                                                       A    R    R     R    R      R    R
 appraisal    PUT    /policy                                                       A    F    F     F    F      W    W
 appraisal    POST   /periods/{period_id}/calibration                              A    F    F     F    F      WWN  NNW
+appraisal    PUT    /periods/{period_id}/organisation-predikat                    A    F    F     F    F      WWN  NNW  F
+appraisal    GET    /province/predikat-distribution                               A    F    F     F    F      F    F    R
+appraisal    GET    /province/objections                                          A    F    F     F    F      F    F    R
 appraisal    GET    /periods/{period_id}/distribution                             A    F    F     F    F      RRN  NNR
 appraisal    GET    /periods/{period_id}/distribution/export.xlsx                 A    F    F     F    F      RRN  NNR
 training     GET    /health/live                                                  R    R    R     R    R      R    R
@@ -171,6 +181,8 @@ training     POST   /plans/{plan_id}/items/{item_id}/enrol                      
 training     POST   /plans/{plan_id}/items/{item_id}/complete                     A    WDN  DDN   WWN  DDN    WWN  NNW
 training     GET    /catalogue                                                    A    R    R     R    R      R    R
 training     POST   /catalogue/import                                             A    F    F     F    F      W    W
+training     GET    /province/development                                         A    F    F     F    F      F    F    R
+training     GET    /province/talent-pool                                         A    F    F     F    F      F    F    R
 """
 
 # Transfers between agencies (item 5: a request the receiving agency's HR accepts): asked after every
@@ -273,7 +285,7 @@ class Row:
     service: str
     method: str
     path: str
-    cells: dict[str, str]  # principal -> 1 or 3 letters
+    cells: dict[str, str | None]  # principal -> 1 or 3 letters (None: not asked)
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -283,16 +295,20 @@ class Row:
     def per_object(self) -> bool:
         """A route with path parameters (or a three-letter cell: the object is in the body) is asked
         about each of the three objects."""
-        return "{" in self.path or any(len(c) == 3 for c in self.cells.values())
+        return "{" in self.path or any(c is not None and len(c) == 3 for c in self.cells.values())
 
 
 def parse_expected(text: str) -> dict[tuple[str, str, str], Row]:
     rows = {}
     for line in text.strip().splitlines():
         service, method, path, *cells = line.split()
-        assert len(cells) == len(PRINCIPALS), f"{line!r}: one cell per principal"
+        assert len(cells) in (len(ASKED_ON_EVERY_ROW), len(PRINCIPALS)), f"{line!r}: one cell per principal"
         assert all(len(c) in (1, 3) and set(c) <= set(STATUSES) for c in cells), f"{line!r}: cells"
-        row = Row(SERVICE[service], method, path, dict(zip(PRINCIPALS, cells, strict=True)))
+        assert len(cells) == len(PRINCIPALS) or not path.startswith("/province/"), (
+            f"{line!r}: the province admin's cell"
+        )
+        given = dict(zip(PRINCIPALS, cells, strict=False))
+        row = Row(SERVICE[service], method, path, {p: given.get(p) for p in PRINCIPALS})
         assert row.key not in rows, f"{line!r}: two rows"
         rows[row.key] = row
     return rows
@@ -434,6 +450,9 @@ def bodies(t: Target) -> dict[tuple[str, str, str], dict]:
         },
         ("appraisal-service", "PUT", "/policy"): {"json": {}},
         ("appraisal-service", "POST", "/periods/{period_id}/calibration"): {"json": {"organisation_predikat": "baik"}},
+        ("appraisal-service", "PUT", "/periods/{period_id}/organisation-predikat"): {
+            "json": {"organisation_predikat": "baik"}
+        },
         ("training-service", "POST", "/employees/{nip}/jp-ledger"): {
             "json": {"title": "Seminar Matriks", "jp": 2, "evidence": "PIAGAM-M", "completed_on": today}
         },
@@ -499,12 +518,16 @@ class Caller:
             "other_appraiser": (a, a["other_appraiser"]),
             "hr": (a, a["hr"]),
             "other_hr": (b, b["hr"]),
+            # Of no agency: its requests about "its own agency" are asked about A's objects.
+            "province": (a, Person(PROVINCE_ADMIN[0], "Admin Provinsi", (PROVINCE_ADMIN[2],))),
         }
         self._tokens: dict[str, str] = {}
         self._made: dict[tuple[str, str], str] = {}
 
     def own_values(self, principal: str) -> set[str]:
         """The caller's own NIP and agency: an answer may name them."""
+        if principal == "province":
+            return {PROVINCE_ADMIN[0], PROVINCE_ADMIN[1]}
         found = self.principals[principal]
         return {found[1].nip, found[0].agency_id} if found else set()
 
@@ -518,7 +541,8 @@ class Caller:
             return {}
         if principal not in self._tokens:
             agency, person = found
-            self._tokens[principal] = TOKENS.issue(person.nip, agency.agency_id, list(person.roles))
+            agency_id = PROVINCE_ADMIN[1] if principal == "province" else agency.agency_id
+            self._tokens[principal] = TOKENS.issue(person.nip, agency_id, list(person.roles))
         return {"Authorization": f"Bearer {self._tokens[principal]}"}
 
     def target(self, kind: str | None, principal: str) -> Target:
@@ -581,6 +605,8 @@ class Caller:
                 parameter["in"] == "query" and parameter["name"] == "checkpoint_id" and row.key in ASKED_PER_CHECKPOINT
             ):
                 params["checkpoint_id"] = t.agency.checkpoint_id
+            elif parameter["in"] == "query" and parameter["name"] == "year" and parameter.get("required"):
+                params["year"] = str(date.today().year)  # the seeded periods' year
             elif parameter["in"] == "query" and parameter.get("required"):
                 raise AssertionError(f"{row.key}: no value for the required query parameter {parameter['name']}")
         extra = {}
@@ -658,6 +684,8 @@ def test_authorisation_matrix(world):
             continue  # reported by test_every_route_has_a_row
         for principal in PRINCIPALS:
             cell = row.cells[principal]
+            if cell is None:
+                continue  # the province admin, on a row that does not ask it
             kinds = KINDS if row.per_object else (None,)
             for n, kind in enumerate(kinds):
                 expected = cell[n] if len(cell) == 3 else cell
@@ -666,7 +694,8 @@ def test_authorisation_matrix(world):
                 sent += 1
                 where = f"{row.service} {row.method} {row.path} · {principal} × {kind or 'no object'}"
                 failures += check_cell(where, expected, got, everyone - caller.own_values(principal))
-                failures += check_no_leak(where, row, principal, t, got, caller, world)
+                if principal != "province":  # the province view reads every agency
+                    failures += check_no_leak(where, row, principal, t, got, caller, world)
                 if expected == "R" and got.status == 200:
                     failures += check_hidden(where, hidden.get((*row.key, principal), []), got, world.a)
                 if expected in "NE" and got.status in STATUSES[expected] and kind is not None:

@@ -162,6 +162,8 @@ class Agency:
     period_id: str
     checkpoint_id: str
     iku_id: str
+    # Each public unit's IKM and mutu as feedback-service answered them (seeded with ``surveys``).
+    satisfaction: dict[str, dict] = field(default_factory=dict)
 
     def __getitem__(self, part: str) -> Person:
         return self.people[part]
@@ -240,8 +242,9 @@ def _person(employee: Employee, roles: tuple[str, ...]) -> Person:
     )
 
 
-def seed_agency(stack: ServiceStack, suffix: str, seq_shift: int) -> Agency:
-    """One agency's year (see the module's docstring); ``seq_shift`` keeps its NIPs apart from another's."""
+def seed_agency(stack: ServiceStack, suffix: str, seq_shift: int, surveys: int = 0) -> Agency:
+    """One agency's year (see the module's docstring); ``seq_shift`` keeps its NIPs apart from another's.
+    ``surveys``: citizens' answers to each public unit's survey while the period is open (none by default)."""
     scenario = Scenario(
         stack.urls,
         agency=f"dinas-{suffix.lower()}-{uuid.uuid4().hex[:6]}",
@@ -263,6 +266,8 @@ def seed_agency(stack: ServiceStack, suffix: str, seq_shift: int) -> Agency:
         scenario.set_targets(employee)
     scenario.record_realizations()
     scenario.give_feedback()
+    if surveys:
+        scenario.satisfaction = scenario.citizen_surveys(answers_per_unit=surveys)
     scenario.wait_until_appraisal_knows_everything()
     scenario.close_period()
     scenario.confirm_appraisals()
@@ -327,12 +332,13 @@ def seed_agency(stack: ServiceStack, suffix: str, seq_shift: int) -> Agency:
         scenario.period_id,
         scenario.yearly_checkpoint(),
         scenario.iku[0]["iku_id"],
+        scenario.satisfaction,
     )
 
 
-def seed_two_agencies(stack: ServiceStack) -> World:
+def seed_two_agencies(stack: ServiceStack, surveys: int = 0) -> World:
     started = time.monotonic()
-    a = seed_agency(stack, "Arjasari", 0)
-    b = seed_agency(stack, "Banjaran", 500)
+    a = seed_agency(stack, "Arjasari", 0, surveys)
+    b = seed_agency(stack, "Banjaran", 500, surveys)
     assert not (a.identifying() & b.identifying()), f"the two agencies share {a.identifying() & b.identifying()}"
     return World(a, b, stack, time.monotonic() - started)

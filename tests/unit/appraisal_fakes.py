@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from appraisal_service.domain import (
+    CURRENT,
     DEFAULT_POLICY,
     Appraisal,
     AppraisalPolicy,
@@ -21,7 +22,9 @@ from appraisal_service.domain import (
     FeedbackAnswer,
     Objection,
     ObjectionStatus,
+    OrganisationPredikat,
     Realized,
+    Status,
     Target,
     policy_from_parameters,
 )
@@ -293,6 +296,47 @@ class FakeDue:
         return found[offset : offset + limit]
 
 
+class FakeProvince:
+    """Counts over the fake appraisals and objections, grouped as the real statements group them."""
+
+    def __init__(self, appraisals: FakeAppraisals, objections: FakeObjections):
+        self._appraisals, self._objections = appraisals, objections
+
+    async def annual_predikat(self, periods):
+        from appraisal_service.adapters.province import PredikatCount
+
+        counted: dict[tuple, int] = defaultdict(int)
+        for a in self._appraisals.rows.values():
+            if (a.agency_id, a.period_id) in set(periods) and a.scope == "annual" and a.status in CURRENT:
+                shown = a.predikat if a.status is Status.FINAL else a.proposed_predikat
+                counted[a.agency_id, a.period_id, a.status, shown] += 1
+        return [PredikatCount(*key, n) for key, n in counted.items()]
+
+    async def objections(self, periods):
+        from appraisal_service.adapters.province import ObjectionCount
+
+        counted: dict[tuple, int] = defaultdict(int)
+        for o in self._objections.rows.values():
+            if (o.agency_id, o.period_id) in set(periods):
+                counted[o.agency_id, o.period_id, o.status.value] += 1
+        return [ObjectionCount(*key, n) for key, n in counted.items()]
+
+
+class FakeOrganisationPredikats:
+    def __init__(self):
+        self.rows: dict[tuple[str, str], tuple[OrganisationPredikat, str, datetime]] = {}
+
+    async def get(self, agency_id, period_id):
+        found = self.rows.get((agency_id, period_id))
+        return found[0] if found else None
+
+    async def of_periods(self, periods):
+        return {k: self.rows[k][0] for k in set(periods) if k in self.rows}
+
+    async def put(self, agency_id, period_id, predikat, set_by, at):
+        self.rows[agency_id, period_id] = (OrganisationPredikat(predikat), set_by, at)
+
+
 class FakeAppraisalUnitOfWork(FakeUnitOfWork):
     """Its repositories exist from the start, so a test arranges them before the use case runs."""
 
@@ -308,6 +352,8 @@ class FakeAppraisalUnitOfWork(FakeUnitOfWork):
         self.policies = FakePolicies()
         self.projections = FakeProjections()
         self.due = FakeDue()
+        self.organisation_predikats = FakeOrganisationPredikats()
+        self.province = FakeProvince(self.appraisals, self.objections)
 
     async def commit(self) -> None:
         await super().commit()

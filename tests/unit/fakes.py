@@ -173,3 +173,21 @@ class FakeRoster:
             (e for (a, _), e in self.people.items() if a == agency_id and e.unit_id in set(unit_ids)),
             key=lambda e: e.nip,
         )
+
+    # -- across agencies (the province view) ----------------------------------------------
+    async def periods_in_year(self, year: int) -> list[KnownPeriod]:
+        return sorted(
+            (p for p in self.known_periods.values() if p.year == year), key=lambda p: (p.agency_id, p.period_id)
+        )
+
+    async def public_units(self, limit: int, offset: int) -> list[KnownUnit]:
+        found = sorted(
+            (u for u in self.known_units.values() if u.serves_public), key=lambda u: (u.agency_id, u.unit_id)
+        )
+        return found[offset : offset + limit]
+
+    async def headcounts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for agency_id, _nip in self.people:
+            counts[agency_id] = counts.get(agency_id, 0) + 1
+        return counts

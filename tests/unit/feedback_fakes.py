@@ -171,6 +171,9 @@ class FakeSurveyAnswerRepository:
         found = self._of_unit(agency_id, unit_id, period_id)
         return len(found), {e: sum(a.elements[e] for a in found) for e in SkmElement}
 
+    async def totals_of_units(self, keys) -> dict[tuple[str, str, str], tuple[int, dict[SkmElement, int]]]:
+        return {key: found for key in set(keys) if (found := await self.totals(*key))[0]}
+
     async def naming_an_officer(self, agency_id: str, unit_id: str, period_id: str) -> int:
         return sum(1 for a in self._of_unit(agency_id, unit_id, period_id) if a.officer_nip is not None)
 

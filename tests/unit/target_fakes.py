@@ -8,6 +8,7 @@ real repositories' refusals (a unique key taken, a row changed meanwhile) answer
 
 import copy
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from fakes import FakeUnitOfWork
 from target_service.domain.iku import Iku
@@ -260,6 +261,47 @@ class FakeTransferRepository:
         return len(found), [copy.deepcopy(r) for r in found[offset : offset + limit]]
 
 
+class FakeProvinceRepository:
+    """The province view's counts over the fake state, as the real statements count them."""
+
+    def __init__(self, state: TargetState):
+        self.state = state
+
+    async def headcounts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for agency_id, _nip in self.state.employees:
+            counts[agency_id] = counts.get(agency_id, 0) + 1
+        return counts
+
+    async def skp_progress(self, year: int, before: datetime):
+        from target_service.adapters.province import SkpProgress
+
+        def earliest(times) -> datetime | None:
+            known = [t for t in times if t is not None]
+            return min(known) if known else None
+
+        found = []
+        for p in sorted(self.state.periods.values(), key=lambda p: p.agency_id):
+            if p.year != year:
+                continue
+            drafted = submitted = approved = 0
+            for s in self.state.skps.values():
+                if (s.agency_id, s.period_id) != (p.agency_id, p.period_id):
+                    continue
+                v = s.versions
+                firsts = (
+                    earliest(x.drafted_at or x.submitted_at or x.approved_at for x in v),
+                    earliest(x.submitted_at or x.approved_at for x in v),
+                    earliest(x.approved_at for x in v),
+                )
+                drafted, submitted, approved = (
+                    n + (t is not None and t < before)
+                    for n, t in zip((drafted, submitted, approved), firsts, strict=True)
+                )
+            found.append(SkpProgress(p.agency_id, p.period_id, p.status.value, drafted, submitted, approved))
+        return found
+
+
 class FakeTargetUnitOfWork(FakeUnitOfWork):
     """Carries the repositories of :class:`target_service.service_layer.unit_of_work.TargetUnitOfWork`."""
 
@@ -276,6 +318,7 @@ class FakeTargetUnitOfWork(FakeUnitOfWork):
         self.realisations = FakeRecords(self.state.realisations, "recorded_at", "realization_id")
         self.feedback = FakeRecords(self.state.feedback, "given_at", "feedback_id")
         self.transfers = FakeTransferRepository(self.state)
+        self.province = FakeProvinceRepository(self.state)
 
     # -- arranging -----------------------------------------------------------------------
     def add_employee(

@@ -257,6 +257,41 @@ class FakeRecognitions:
         return dict(found)
 
 
+class FakeProvince:
+    """The province view's counts over the fake plans, ledger and nominations, grouped as the real
+    statements group them."""
+
+    def __init__(self, plans: FakePlans, ledger: FakeLedger, talent: FakeTalent):
+        self._plans, self._ledger, self._talent = plans, ledger, talent
+
+    async def plans_by_status(self, year: int) -> list[tuple[str, str, int]]:
+        counted: dict[tuple[str, str], int] = defaultdict(int)
+        for row in self._plans.rows.values():
+            if row.get("year") == year:
+                counted[row["agency_id"], row["status"]] += 1
+        return [(a, s, n) for (a, s), n in counted.items()]
+
+    async def fulfilment(self, year: int):
+        from training_service.adapters.province_repository import Fulfilment
+        from training_service.domain import JP_ENTITLEMENT
+
+        jp: dict[tuple[str, str], int] = defaultdict(int)
+        for e in self._ledger.entries.values():
+            if e["year"] == year and e["status"] == EntryStatus.VERIFIED.value:
+                jp[e["agency_id"], e["nip"]] += e["jp"]
+        found: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for (agency_id, _nip), total in jp.items():
+            if total > 0:
+                found[agency_id][0] += 1
+                found[agency_id][1] += total >= JP_ENTITLEMENT
+        return [Fulfilment(a, with_jp, fulfilled) for a, (with_jp, fulfilled) in found.items()]
+
+    async def talent_pool(self, year: int, limit: int, offset: int) -> list[dict]:
+        standing = [r for r in self._talent.nominations.values() if r["year"] == year and r["status"] == "nominated"]
+        standing.sort(key=lambda r: (r["agency_id"], r["nip"]))
+        return [dict(r) for r in standing[offset : offset + limit]]
+
+
 class FakeTrainingUnitOfWork(FakeUnitOfWork):
     """:class:`training_service.service_layer.unit_of_work.TrainingUnitOfWork` in memory, its
     repositories made at once (so a test can arrange data before a use case opens the unit),
@@ -276,3 +311,5 @@ class FakeTrainingUnitOfWork(FakeUnitOfWork):
         self.ledger = FakeLedger()
         self.talent = FakeTalent()
         self.recognitions = FakeRecognitions()
+
+        self.province = FakeProvince(self.plans, self.ledger, self.talent)

@@ -7,7 +7,14 @@ from kinerja_runtime import access_log
 from kinerja_runtime.app import create_service_app
 from kinerja_runtime.settings import ServiceSettings
 
-from feedback_service.entrypoints import events, http_feedback, http_recognition, http_rounds, http_survey
+from feedback_service.entrypoints import (
+    events,
+    http_feedback,
+    http_province,
+    http_recognition,
+    http_rounds,
+    http_survey,
+)
 from feedback_service.entrypoints.rate_limited import install_rate_limits
 from feedback_service.service_layer.unit_of_work import FeedbackUnitOfWork
 from feedback_service.settings import SurveySettings
@@ -29,6 +36,7 @@ def create_app(settings: ServiceSettings | None = None, survey: SurveySettings |
             http_rounds.router,
             http_survey.router,
             http_recognition.router,
+            http_province.router,
             access_log.router(),
         ],
         produces=[FeedbackReceived, CitizenSurveyAnswered, UnitSatisfactionChanged, RecognitionGiven],

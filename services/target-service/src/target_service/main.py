@@ -19,7 +19,14 @@ from kinerja_runtime.app import create_service_app
 from kinerja_runtime.settings import ServiceSettings
 
 from target_service.adapters.roster import employee_on_roster
-from target_service.entrypoints import http_organisation, http_periods, http_roster, http_skp, http_transfers
+from target_service.entrypoints import (
+    http_organisation,
+    http_periods,
+    http_province,
+    http_roster,
+    http_skp,
+    http_transfers,
+)
 from target_service.service_layer.unit_of_work import TargetUnitOfWork
 
 
@@ -37,6 +44,7 @@ def create_app(settings: ServiceSettings | None = None):
             http_transfers.router,
             http_periods.router,
             http_skp.router,
+            http_province.router,
             access_log.router(employee=employee_on_roster),
         ],
         produces=[

@@ -13,8 +13,13 @@ from fastapi import Request
 
 from web_portal.clients import SignInRequired
 
-ROLES = ("employee", "appraiser", "hr")  # in the order the header offers them
-ROLE_LABELS = {"employee": "Pegawai", "appraiser": "Pejabat penilai", "hr": "Pengelola kinerja"}
+ROLES = ("employee", "appraiser", "hr", "province_admin")  # in the order the header offers them
+ROLE_LABELS = {
+    "employee": "Pegawai",
+    "appraiser": "Pejabat penilai",
+    "hr": "Pengelola kinerja",
+    "province_admin": "Admin provinsi",
+}
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 

@@ -53,6 +53,10 @@ class PortalSettings(BaseSettings):
     dev_hr_nip: str = Field(
         "197501052000011900", description="the NIP the dev sign-in gives the HR officer (the demo scenario's)"
     )
+    dev_province_admin_nip: str = Field(
+        "196908172000031001", description="the NIP the dev sign-in gives the province admin (of no agency's roster)"
+    )
+    dev_province_agency: str = Field("pemprov", description="the agency the dev province admin's token names")
     data_dir: Path = Field(Path(".data"), description="where `make demo` leaves demo.json")
 
     timezone: str = Field("Asia/Jakarta", description="the agency's local time zone for dates (WIB)")

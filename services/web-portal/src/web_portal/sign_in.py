@@ -72,6 +72,14 @@ def dev_token(settings: PortalSettings, identity: Identity, hours: float = 8) ->
     return issuer.issue(identity.nip, identity.agency, list(identity.roles), hours)
 
 
+def dev_province_admin(settings: PortalSettings) -> Identity:
+    """The province admin of the dev page: no agency's roster holds them (their token names the
+    province, not an agency), and their pages read every agency."""
+    return Identity(
+        settings.dev_province_admin_nip, settings.dev_province_agency, ("province_admin",), "Admin Provinsi (BKD)"
+    )
+
+
 async def dev_people(settings: PortalSettings, services: ServicePool, agency: str) -> list[Identity]:
     """The HR officer, then everyone on the roster: an appraiser of someone is both employee and
     appraiser; an appraiser outside the roster (the head of agency's superior) appraiser only."""

@@ -4,7 +4,7 @@
 It starts the dev stack (embedded broker, the four services on SQLite files in a temporary folder,
 or on PostgreSQL when ``<PREFIX>_DATABASE_URL`` is set, e.g. ``TARGET_DATABASE_URL``; the portal),
 drives the demo agency's year exactly as ``make demo`` does, signs in through the dev sign-in page as
-the HR officer, an appraiser and an employee, finds each role's pages by following the portal's own
+the HR officer, an appraiser, an employee and the province admin, finds each role's pages by following the portal's own
 links from the role's home page (so pages added later are measured without changing this file),
 adds the citizen's pages, and requests each page N times after a warm-up.
 
@@ -34,10 +34,10 @@ from kinerja_devtools.devstack import PORTAL, SERVICES, DevStack
 from kinerja_devtools.scenario import Scenario
 from kinerja_devtools.year_end import YearEnd
 
-ROLE_HOMES = {"hr": "/pengelola", "appraiser": "/penilai", "employee": "/pegawai"}
+ROLE_HOMES = {"hr": "/pengelola", "appraiser": "/penilai", "employee": "/pegawai", "province_admin": "/provinsi"}
 # Links that are not pages to measure: actions, language switches, sign-in and files (the
-# official documents' PDF downloads among them).
-SKIPPED = re.compile(r"^/(static|bahasa|keluar|masuk|peran)(/|$)|.*\.pdf$")
+# official documents' PDF and the reports' workbook downloads among them).
+SKIPPED = re.compile(r"^/(static|bahasa|keluar|masuk|peran)(/|$)|.*\.(pdf|xlsx)$")
 ID_SEGMENT = re.compile(r"/(?:\d{6,}|[0-9a-f]{8}-[0-9a-f-]{27}|[0-9a-f]{32})(?=/|$)")
 MAX_PAGES_PER_ROLE = 40
 BAR_MS = 150.0
@@ -97,7 +97,12 @@ def people_by_role(html: str) -> dict[str, list[str]]:
     """The dev page's NIPs under each role heading (HR, appraisers, employees, in the page's order)."""
     people: dict[str, list[str]] = {}
     role = None
-    headings = {"Pengelola kinerja": "hr", "Pejabat penilai": "appraiser", "Pegawai": "employee"}
+    headings = {
+        "Admin provinsi": "province_admin",
+        "Pengelola kinerja": "hr",
+        "Pejabat penilai": "appraiser",
+        "Pegawai": "employee",
+    }
     for token in re.finditer(r"<h3>(.*?)</h3>|name=\"nip\" value=\"(\d+)\"", html):
         if token.group(1) is not None:
             role = headings.get(token.group(1).strip())

@@ -119,6 +119,23 @@ async def record_reads(uow: UnitOfWork, records: Iterable[Entry]) -> None:
     await uow.commit()
 
 
+async def record_reads_across(uow: UnitOfWork, records: Iterable[tuple[str, Entry]]) -> None:
+    """A read of records of several agencies (the province view): each (agency_id, entry) is
+    kept in the log of the subject's agency, where the employee and their HR read it, naming the
+    reader as any entry does. One statement, then the read's commit, as :func:`record_reads`."""
+    who = accessor_of(uow)
+    if who is not None:
+        now = datetime.now(UTC)
+        rows = [
+            {**row, "agency_id": agency_id}
+            for agency_id, entry in dict.fromkeys(records)
+            for row in entry_rows(who, Action.READ, [entry], now)
+        ]
+        if rows:
+            await uow.session.execute(insert(access_log), rows)
+    await uow.commit()
+
+
 async def _record(uow: UnitOfWork, action: Action, records: Iterable[Entry]) -> None:
     who = accessor_of(uow)
     if who is None:

@@ -57,6 +57,9 @@ async def refuse_nul_parameters(request: Request) -> None:
         raise RequestValidationError(errors)
 
 
+PeriodYear = Annotated[int, Query(ge=2000, le=2100, description="the performance period's year")]
+"""A required ``year=`` (the province view's reports are of one year)."""
+
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="rows to skip (at most 10,000,000)")]
 
 

@@ -33,6 +33,7 @@ from sqlalchemy import (
     Table,
     and_,
     delete,
+    func,
     or_,
     select,
 )
@@ -499,6 +500,31 @@ class Roster:
         return await self._employees(
             known_employees.c.agency_id == agency_id, known_employees.c.unit_id.in_(sorted(set(unit_ids)))
         )
+
+    # --- across agencies (the province view, issue 11): one statement each ------------------
+
+    async def periods_in_year(self, year: int) -> list[KnownPeriod]:
+        """Every agency's period of ``year`` (an agency has one period a year), by agency."""
+        found = await self._periods(known_periods.c.year == year)
+        return sorted(found, key=lambda p: (p.agency_id, p.period_id))
+
+    async def public_units(self, limit: int, offset: int) -> list[KnownUnit]:
+        """A page of the units that serve the public, of every agency, by agency and unit id."""
+        rows = await self._session.execute(
+            select(*UNIT_COLUMNS)
+            .where(known_units.c.serves_public.is_(True))
+            .order_by(known_units.c.agency_id, known_units.c.unit_id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [KnownUnit(**r._mapping) for r in rows]
+
+    async def headcounts(self) -> dict[str, int]:
+        """How many employees each agency's roster holds now, by agency id."""
+        rows = await self._session.execute(
+            select(known_employees.c.agency_id, func.count()).group_by(known_employees.c.agency_id)
+        )
+        return {agency_id: int(count) for agency_id, count in rows}
 
 
 class RosterUnitOfWork(UnitOfWork):

@@ -162,3 +162,16 @@ objections = Table(
     # "Objections I filed" (the superior's side has superior_nip's index).
     Index("ix_objections_employee", "agency_id", "nip"),
 )
+
+# The organisation's own predikat for a period (SE MenPANRB 3/2023: the result of the agency's
+# performance evaluation), as the agency's HR records it: the curve its employees' predikat are
+# calibrated against. The province view reads it; no row means it is not known.
+organisation_predikats = Table(
+    "organisation_predikats",
+    metadata,
+    Column("agency_id", String(64), primary_key=True),
+    Column("period_id", String(64), primary_key=True),
+    Column("predikat", String(32), nullable=False),
+    Column("set_by", String(18), nullable=False),
+    Column("set_at", UtcDateTime(), nullable=False),
+)

@@ -4,10 +4,10 @@ unit of work, typed as appraisal-service's."""
 from typing import Annotated
 
 from fastapi import Depends
-from kinerja_runtime.deps import HR, Caller, HrOrAppraiser, unit_of_work
+from kinerja_runtime.deps import HR, Caller, HrOrAppraiser, ProvinceAdmin, unit_of_work
 
 from appraisal_service.service_layer.unit_of_work import AppraisalUnitOfWork
 
-__all__ = ["HR", "Caller", "HrOrAppraiser", "Uow"]
+__all__ = ["HR", "Caller", "HrOrAppraiser", "ProvinceAdmin", "Uow"]
 
 Uow = Annotated[AppraisalUnitOfWork, Depends(unit_of_work)]

@@ -9,7 +9,12 @@ from kinerja_runtime.uploads import XLSX_RESPONSES, xlsx_response
 
 from appraisal_service.domain import OrganisationPredikat
 from appraisal_service.entrypoints.deps import HR, Uow
-from appraisal_service.service_layer.reports import calibration, distribution, distribution_workbook
+from appraisal_service.service_layer.reports import (
+    calibration,
+    distribution,
+    distribution_workbook,
+    record_organisation_predikat,
+)
 
 router = APIRouter(tags=["calibration"])
 
@@ -28,6 +33,22 @@ class CalibrationBody(RequestBody):
 async def calibrate(period_id: str, body: CalibrationBody, principal: HR, uow: Uow):
     return await calibration(
         uow, principal.agency, period_id, body.organisation_predikat, body.unit_id, body.include_proposals
+    )
+
+
+class OrganisationPredikatBody(RequestBody):
+    # "cukup" is accepted as the other name of butuh_perbaikan.
+    organisation_predikat: OrganisationPredikat
+
+
+@router.put(
+    "/periods/{period_id}/organisation-predikat",
+    summary="Record the agency's own predikat of the period (its performance evaluation's result), "
+    "the curve the province view calibrates it against (HR)",
+)
+async def put_organisation_predikat(period_id: str, body: OrganisationPredikatBody, principal: HR, uow: Uow):
+    return await record_organisation_predikat(
+        uow, principal.agency, period_id, body.organisation_predikat, principal.nip
     )
 
 

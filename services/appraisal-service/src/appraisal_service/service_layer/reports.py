@@ -22,6 +22,7 @@ from appraisal_service.domain import (
     scope_of,
     units_under,
 )
+from appraisal_service.service_layer import views
 from appraisal_service.service_layer.exports import distribution_sheets
 from appraisal_service.service_layer.unit_of_work import AppraisalUnitOfWork
 
@@ -88,20 +89,7 @@ async def _calibration(
         unit_ids = units_under(tree, [unit_id])
     results = await _current_results(uow, agency_id, period_id, include_proposals, unit_ids)
     report = check_distribution(organisation_predikat, [Predikat(r["predikat"]) for r in results])
-    bounds = [
-        {
-            "bound": b.bound.name,
-            "predikat": [p.value for p in Predikat if p in b.bound.predikat],
-            "limit": b.bound.limit,
-            "percent": b.bound.percent,
-            "count": b.bound.count,
-            "allowed_count": b.allowed_count,
-            "actual_count": b.actual_count,
-            "actual_percent": b.actual_percent,
-            "ok": b.ok,
-        }
-        for b in report.bounds
-    ]
+    bounds = views.calibration_bounds(report)
     return {
         "period_id": period_id,
         "unit_id": unit_id,
@@ -125,6 +113,7 @@ async def distribution(uow: AppraisalUnitOfWork, agency_id: str, period_id: str,
 async def _distribution(uow: AppraisalUnitOfWork, agency_id: str, period_id: str, include_proposals: bool) -> dict:
     results = await _current_results(uow, agency_id, period_id, include_proposals)
     names: dict[str | None, str] = {u.unit_id: u.name for u in await uow.roster.units(agency_id)}
+    recorded = await uow.organisation_predikats.get(agency_id, period_id)
     by_unit: dict[str | None, list[dict]] = defaultdict(list)
     for result in results:
         by_unit[result["unit_id"]].append(result)
@@ -144,6 +133,8 @@ async def _distribution(uow: AppraisalUnitOfWork, agency_id: str, period_id: str
     return {
         "period_id": period_id,
         "include_proposals": include_proposals,
+        # What HR recorded as the agency's own predikat for the period (None: not recorded).
+        "organisation_predikat": recorded.value if recorded else None,
         "units": units,
         "agency": {"total": len(results), "counts": {p.value: tally.get(p.value, 0) for p in Predikat}},
     }
@@ -170,3 +161,22 @@ async def distribution_workbook(
             else None
         )
     return await workbook_bytes(distribution_sheets(agency_id, period.year, report, check))
+
+
+async def record_organisation_predikat(
+    uow: AppraisalUnitOfWork, agency_id: str, period_id: str, predikat: OrganisationPredikat, set_by: str
+) -> dict:
+    """HR records the agency's own predikat of the period (its performance evaluation's result):
+    the curve the province view checks the agency's distribution against. Recording it again
+    replaces it."""
+    async with uow:
+        await _period_known(uow, agency_id, period_id)
+        at = uow.clock.now()
+        await uow.organisation_predikats.put(agency_id, period_id, OrganisationPredikat(predikat), set_by, at)
+        await uow.commit()
+    return {
+        "period_id": period_id,
+        "organisation_predikat": OrganisationPredikat(predikat).value,
+        "set_by": set_by,
+        "set_at": at.isoformat(),
+    }

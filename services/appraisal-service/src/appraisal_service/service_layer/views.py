@@ -1,11 +1,12 @@
 """How appraisals and objections read over HTTP."""
 
 from kinerja_contracts.anonymity import is_anonymous
-from kinerja_contracts.vocabulary import BerakhlakValue, Ekspektasi
+from kinerja_contracts.vocabulary import BerakhlakValue, Ekspektasi, Predikat
 
 from appraisal_service.domain import (
     Appraisal,
     Block,
+    CalibrationReport,
     Objection,
     PerilakuResult,
     SourceEvidence,
@@ -101,3 +102,22 @@ def republished(explanation: dict | None, summary: dict) -> tuple[dict | None, d
         ]
     published = publishable_perilaku(results, tallies, perilaku.get("score"))
     return {**explanation, "perilaku": published.explanation()}, {**summary, **published.summary()}
+
+
+def calibration_bounds(report: CalibrationReport) -> list[dict]:
+    """Each bound of the organisation predikat's curve (SE MenPANRB 3/2023) with what the
+    distribution makes of it: the share or number allowed, the actual one, whether it holds."""
+    return [
+        {
+            "bound": b.bound.name,
+            "predikat": [p.value for p in Predikat if p in b.bound.predikat],
+            "limit": b.bound.limit,
+            "percent": b.bound.percent,
+            "count": b.bound.count,
+            "allowed_count": b.allowed_count,
+            "actual_count": b.actual_count,
+            "actual_percent": b.actual_percent,
+            "ok": b.ok,
+        }
+        for b in report.bounds
+    ]

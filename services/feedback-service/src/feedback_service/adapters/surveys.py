@@ -1,11 +1,12 @@
 """Citizen survey answers and the units' latest IKM, as stored."""
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from kinerja_contracts.vocabulary import Mutu, SkmElement
+from kinerja_runtime import bulk
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -87,6 +88,26 @@ class SurveyAnswerRepository:
             )
         ).one()
         return int(row[0]), {e: int(total) for e, total in zip(SkmElement, row[1:], strict=True)}
+
+    async def totals_of_units(
+        self, keys: Collection[tuple[str, str, str]]
+    ) -> dict[tuple[str, str, str], tuple[int, dict[SkmElement, int]]]:
+        """:meth:`totals` of many (agency_id, unit_id, period_id) at once, grouped in the database:
+        one statement. A unit without answers in its period is absent."""
+        keys = set(keys)
+        if not keys:
+            return {}
+        c = answers_table.c
+        rows = await self._session.execute(
+            select(c.agency_id, c.unit_id, c.period_id, func.count(), *(func.sum(c[e.value]) for e in SkmElement))
+            .where(bulk.each_in(answers_table, ["agency_id", "unit_id", "period_id"], keys))
+            .group_by(c.agency_id, c.unit_id, c.period_id)
+        )
+        return {
+            (r[0], r[1], r[2]): (int(r[3]), {e: int(total) for e, total in zip(SkmElement, r[4:], strict=True)})
+            for r in rows
+            if (r[0], r[1], r[2]) in keys
+        }
 
     async def naming_an_officer(self, agency_id: str, unit_id: str, period_id: str) -> int:
         return await self._session.scalar(

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Query
 from kinerja_runtime.auth import Principal, Role
-from kinerja_runtime.deps import HR, Caller, HrOrAppraiser, unit_of_work
+from kinerja_runtime.deps import HR, Caller, HrOrAppraiser, ProvinceAdmin, unit_of_work
 from pydantic import Field
 
 from feedback_service.domain.model import Giver
@@ -22,6 +22,7 @@ __all__ = [
     "OptionalPeriodQuery",
     "PeriodPath",
     "PeriodQuery",
+    "ProvinceAdmin",
     "RoundPath",
     "UnitPath",
     "Uow",

@@ -110,6 +110,10 @@ skp_versions = Table(
     Column("reason", Text, nullable=True),
     Column("approved_by", String(18), nullable=True),
     Column("approved_at", UtcDateTime(), nullable=True),
+    # When the version was drafted and first submitted (the province's SKP progress by date);
+    # null for versions stored before these were kept (migration 0090_skp_progress_times).
+    Column("drafted_at", UtcDateTime(), nullable=True),
+    Column("submitted_at", UtcDateTime(), nullable=True),
 )
 
 # An RHK id repeats across versions of one SKP when a revision keeps the RHK.

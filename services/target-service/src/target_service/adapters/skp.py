@@ -36,6 +36,8 @@ def _aggregate_query(*where, order_by, with_owner: bool = False):
             skp_versions.c.reason.label("v_reason"),
             skp_versions.c.approved_by.label("v_approved_by"),
             skp_versions.c.approved_at.label("v_approved_at"),
+            skp_versions.c.drafted_at.label("v_drafted_at"),
+            skp_versions.c.submitted_at.label("v_submitted_at"),
             skp_rhk.c.rhk_id.label("r_id"),
             skp_rhk.c.kind.label("r_kind"),
             skp_rhk.c.description.label("r_description"),
@@ -111,6 +113,8 @@ async def _load(session: AsyncSession, query) -> list[tuple[Skp, Row]]:
                         v.v_reason,
                         v.v_approved_by,
                         v.v_approved_at,
+                        v.v_drafted_at,
+                        v.v_submitted_at,
                     )
                     for v, plan in versions[skp_id]
                 ],
@@ -168,6 +172,8 @@ def _version_values(v: SkpVersion) -> dict:
         "reason": v.reason,
         "approved_by": v.approved_by,
         "approved_at": v.approved_at,
+        "drafted_at": v.drafted_at,
+        "submitted_at": v.submitted_at,
     }
 
 

@@ -45,6 +45,10 @@ class SkpVersion:
     reason: str | None = None  # why the approved plan was revised; None for version 1
     approved_by: str | None = None
     approved_at: datetime | None = None
+    # When the version was drafted and first submitted (the province's SKP progress, issue 11);
+    # None for versions stored before these times were kept.
+    drafted_at: datetime | None = None
+    submitted_at: datetime | None = None
 
 
 @dataclass
@@ -56,8 +60,16 @@ class Skp:
     versions: list[SkpVersion] = field(default_factory=list)
 
     @classmethod
-    def draft(cls, skp_id: str, agency_id: str, period_id: str, nip: str, rhk: tuple[RencanaHasilKerja, ...]) -> "Skp":
-        return cls(skp_id, agency_id, period_id, nip, [SkpVersion(1, rhk)])
+    def draft(
+        cls,
+        skp_id: str,
+        agency_id: str,
+        period_id: str,
+        nip: str,
+        rhk: tuple[RencanaHasilKerja, ...],
+        now: datetime | None = None,
+    ) -> "Skp":
+        return cls(skp_id, agency_id, period_id, nip, [SkpVersion(1, rhk, drafted_at=now)])
 
     # --- which version ---------------------------------------------------------------------
     @property
@@ -116,7 +128,9 @@ class Skp:
             )
         self.latest.rhk, self.latest.status = rhk, SkpStatus.DRAFT
 
-    def start_revision(self, actor_nip: str, rhk: tuple[RencanaHasilKerja, ...], reason: str) -> SkpVersion:
+    def start_revision(
+        self, actor_nip: str, rhk: tuple[RencanaHasilKerja, ...], reason: str, now: datetime | None = None
+    ) -> SkpVersion:
         """Draft version n+1 of an approved SKP; version n stays in force meanwhile."""
         self._owner_only(actor_nip, "revise")
         if self.latest.status is not SkpStatus.APPROVED:
@@ -126,16 +140,20 @@ class Skp:
             )
         if not reason.strip():
             raise InvalidInput("a revision needs a reason")
-        self.versions.append(SkpVersion(self.latest.number + 1, rhk, reason=reason.strip()))
+        self.versions.append(SkpVersion(self.latest.number + 1, rhk, reason=reason.strip(), drafted_at=now))
         return self.latest
 
-    def submit(self, actor_nip: str) -> None:
+    def submit(self, actor_nip: str, now: datetime | None = None) -> None:
+        """The version goes to the appraiser; the time of its first submission is kept (a version
+        returned and submitted again was submitted by then all the same)."""
         self._owner_only(actor_nip, "submit")
         if self.latest.status not in EDITABLE:
             raise WrongState(
                 f"an SKP version that is {self.latest.status} cannot be submitted; only draft or returned ones"
             )
         self.latest.status = SkpStatus.SUBMITTED
+        if self.latest.submitted_at is None:
+            self.latest.submitted_at = now
 
     def approve(self, actor_nip: str, appraiser_nip: str | None, now: datetime) -> int | None:
         """Approve the submitted version; returns the version it supersedes (None for the first)."""

@@ -67,7 +67,7 @@ async def create_skp(uow: TargetUnitOfWork, *, agency_id: str, nip: str, period_
         owner = _registered(await uow.roster.owner(agency_id, nip))
         period = await period_or_404(uow, agency_id, period_id)
         period.ensure_open("drafting an SKP")
-        s = Skp.draft(str(uuid.uuid4()), agency_id, period_id, nip, plan_rhk(rhk))
+        s = Skp.draft(str(uuid.uuid4()), agency_id, period_id, nip, plan_rhk(rhk), uow.clock.now())
         _ensure_fits_the_contract(s)
         await _check_links(uow, s, owner, s.latest, complete=False)
         await access_log.record_change(uow, Kind.SKP, s.skp_id, s.nip)
@@ -102,9 +102,9 @@ async def change_skp(
         if action == "edit":
             s.edit(actor_nip, plan_rhk(rhk or [], keep=keep + s.latest.rhk))
         elif action == "revise":
-            s.start_revision(actor_nip, plan_rhk(rhk or [], keep=keep), notes)
+            s.start_revision(actor_nip, plan_rhk(rhk or [], keep=keep), notes, uow.clock.now())
         elif action == "submit":
-            s.submit(actor_nip)
+            s.submit(actor_nip, uow.clock.now())
         elif action == "approve":
             previous = s.approve(actor_nip, appraiser, uow.clock.now())
         else:

@@ -4,6 +4,7 @@ from kinerja_runtime.uow import UnitOfWork
 
 from target_service.adapters.organisation import OrganisationRepository
 from target_service.adapters.periods import IkuRepository, PeriodRepository
+from target_service.adapters.province import ProvinceRepository
 from target_service.adapters.realisation import FeedbackRepository, RealisationRepository
 from target_service.adapters.roster import RosterRepository
 from target_service.adapters.skp import SkpRepository
@@ -12,7 +13,8 @@ from target_service.adapters.transfers import TransferRepository
 
 class TargetUnitOfWork(UnitOfWork):
     """``uow.roster`` is the agency roster target-service owns (its source of truth, not the
-    runtime's projection of it); ``uow.organisation`` its work units."""
+    runtime's projection of it); ``uow.organisation`` its work units; ``uow.province`` the counts
+    the province view reads across agencies."""
 
     roster: RosterRepository
     organisation: OrganisationRepository
@@ -22,6 +24,7 @@ class TargetUnitOfWork(UnitOfWork):
     realisations: RealisationRepository
     feedback: FeedbackRepository
     transfers: TransferRepository
+    province: ProvinceRepository
 
     def open_repositories(self, session) -> None:
         self.roster = RosterRepository(session)
@@ -32,3 +35,4 @@ class TargetUnitOfWork(UnitOfWork):
         self.realisations = RealisationRepository(session)
         self.feedback = FeedbackRepository(session)
         self.transfers = TransferRepository(session)
+        self.province = ProvinceRepository(session)

@@ -11,12 +11,12 @@ from fastapi import Depends, Path, Query
 from kinerja_contracts import NIP_PATTERN
 from kinerja_contracts.limits import IDENTIFIER_MAX
 from kinerja_runtime.clock import Today
-from kinerja_runtime.deps import HR, Caller, unit_of_work
+from kinerja_runtime.deps import HR, Caller, ProvinceAdmin, unit_of_work
 from kinerja_runtime.inputs import RequestBody
 
 from training_service.service_layer.unit_of_work import TrainingUnitOfWork
 
-__all__ = ["HR", "Caller", "EmployeeNip", "Id", "Strict", "Today", "Uow", "Year", "not_a_number"]
+__all__ = ["HR", "Caller", "EmployeeNip", "Id", "ProvinceAdmin", "Strict", "Today", "Uow", "Year", "not_a_number"]
 
 Uow = Annotated[TrainingUnitOfWork, Depends(unit_of_work)]
 

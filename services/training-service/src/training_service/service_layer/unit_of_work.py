@@ -8,6 +8,7 @@ from training_service.adapters.catalogue_repository import CatalogueRepository
 from training_service.adapters.decision_repository import DecisionRepository
 from training_service.adapters.ledger_repository import LedgerRepository
 from training_service.adapters.plan_repository import PlanRepository
+from training_service.adapters.province_repository import ProvinceRepository
 from training_service.adapters.recognition_repository import RecognitionRepository
 from training_service.adapters.talent_repository import TalentRepository
 
@@ -15,7 +16,8 @@ from training_service.adapters.talent_repository import TalentRepository
 class TrainingUnitOfWork(RosterUnitOfWork):
     """``uow.roster`` (who works where, periods), ``uow.catalogue``, ``uow.decisions`` (one per
     appraisal received), ``uow.plans`` (plans and items), ``uow.ledger`` (the JP ledger and its
-    claims) and ``uow.talent`` (annual results and talent-pool nominations)."""
+    claims), ``uow.talent`` (annual results and talent-pool nominations) and ``uow.province`` (what
+    the province view counts across agencies)."""
 
     catalogue: CatalogueRepository
     decisions: DecisionRepository
@@ -23,6 +25,7 @@ class TrainingUnitOfWork(RosterUnitOfWork):
     ledger: LedgerRepository
     talent: TalentRepository
     recognitions: RecognitionRepository
+    province: ProvinceRepository
 
     def open_repositories(self, session: Any) -> None:
         super().open_repositories(session)
@@ -32,3 +35,4 @@ class TrainingUnitOfWork(RosterUnitOfWork):
         self.ledger = LedgerRepository(session)
         self.talent = TalentRepository(session)
         self.recognitions = RecognitionRepository(session)
+        self.province = ProvinceRepository(session)

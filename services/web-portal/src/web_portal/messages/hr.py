@@ -176,6 +176,13 @@ EN = {
     "Sebaran: {shares}.": "Distribution: {shares}.",
     "Dilanggar: {bounds}.": "Broken: {bounds}.",
     "Semua batas terpenuhi.": "Every bound holds.",
+    # the organisation predikat HR records (the province view's curve)
+    "Predikat organisasi yang dicatat untuk periode ini: {predikat}.": "The organisation predikat recorded for this period: {predikat}.",
+    "Predikat organisasi periode ini belum dicatat; provinsi memeriksa sebaran instansi terhadapnya.": "No organisation predikat is recorded for this period yet; the province checks the agency's distribution against it.",
+    "Catat {predikat} sebagai Predikat organisasi instansi": "Record {predikat} as the agency's organisation predikat",
+    "Pilih Predikat organisasi.": "Choose an organisation predikat.",
+    "Predikat organisasi tidak dapat dicatat.": "The organisation predikat cannot be recorded.",
+    "Predikat organisasi instansi dicatat.": "The agency's organisation predikat is recorded.",
     # public units, IKM, poster
     "Unit layanan publik": "Public-service units",
     "Indeks Kepuasan Masyarakat (IKM) dan mutu tiap unit, dari survei yang diisi masyarakat.": "Each unit's community satisfaction index (IKM) and quality grade, from the citizens' survey.",

@@ -24,6 +24,7 @@ from web_portal.pages import (
     hr_roster,
     hr_transfers,
     hr_units,
+    province,
     public_survey,
     recognition,
 )
@@ -50,6 +51,7 @@ MODULES = (
     hr_development,
     hr_transfers,
     recognition,
+    province,
     public_survey,
     documents,
 )

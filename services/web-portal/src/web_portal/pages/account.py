@@ -11,11 +11,20 @@ from fastapi.responses import RedirectResponse
 from web_portal.i18n import LANGUAGE_COOKIE, LANGUAGES
 from web_portal.rendering import render
 from web_portal.session import flash, sign_in, sign_out, signed_in_user, switch_role
-from web_portal.sign_in import PROVIDER, dev_agency, dev_people, dev_token, identity_from_tokens
+from web_portal.sign_in import (
+    PROVIDER,
+    dev_agency,
+    dev_people,
+    dev_province_admin,
+    dev_token,
+    identity_from_tokens,
+)
 
 router = APIRouter()
 log = logging.getLogger("web_portal")
-HOME_OF_ROLE = {"employee": "/pegawai", "appraiser": "/penilai", "hr": "/pengelola"}
+HOME_OF_ROLE = {"employee": "/pegawai", "appraiser": "/penilai", "hr": "/pengelola", "province_admin": "/provinsi"}
+# The dev page's groups, widest role first: a person is listed under the widest of their roles.
+GROUPS = ("province_admin", "hr", "appraiser", "employee")
 Next = Annotated[str, Query(max_length=500)]
 
 
@@ -49,10 +58,12 @@ async def sign_in_page(request: Request, next: Next = "/", agency: Annotated[str
         return see_other(f"/masuk/sso?next={quote(local_path(next), safe='')}")
     people, chosen_agency = [], ""
     if settings.dev_sign_in_enabled:
+        # The province admin reads every agency and is on no agency's roster: always offered.
+        people = [dev_province_admin(settings)]
         chosen_agency = dev_agency(settings, agency)
         if chosen_agency:
-            people = await dev_people(settings, request.app.state.services, chosen_agency)
-    groups = [(role, [p for p in people if role_group(p.roles) == role]) for role in ("hr", "appraiser", "employee")]
+            people += await dev_people(settings, request.app.state.services, chosen_agency)
+    groups = [(role, [p for p in people if role_group(p.roles) == role]) for role in GROUPS]
     return render(
         request,
         "auth/sign_in.html",
@@ -67,7 +78,7 @@ async def sign_in_page(request: Request, next: Next = "/", agency: Annotated[str
 
 def role_group(roles: tuple[str, ...]) -> str:
     """Where the dev page lists a person: under the widest of their roles."""
-    return next((r for r in ("hr", "appraiser", "employee") if r in roles), "employee")
+    return next((r for r in GROUPS if r in roles), "employee")
 
 
 @router.post("/masuk/dev")
@@ -81,7 +92,11 @@ async def dev_sign_in(
     if not settings.dev_sign_in_enabled:
         return render(request, "errors/not_found.html", status_code=404)
     # The roles come from the roster again, not from the form.
-    person = next_or_none(p for p in await dev_people(settings, request.app.state.services, agency) if p.nip == nip)
+    province = dev_province_admin(settings)
+    if nip == province.nip:  # of the province, whatever agency the form names
+        person = province
+    else:
+        person = next_or_none(p for p in await dev_people(settings, request.app.state.services, agency) if p.nip == nip)
     if person is None:
         flash(request, "Orang itu tidak ada dalam daftar.", "error")
         return see_other(f"/masuk?agency={agency}")

@@ -4,8 +4,10 @@ predikat (``POST /periods/{p}/calibration``, which only reads), as an SVG chart 
 as one .xlsx to download (``GET /periods/{p}/distribution/export.xlsx``)."""
 
 from typing import Annotated
+from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse
 
 from web_portal.calibration_chart import (
     PREDIKAT_LABELS,
@@ -20,6 +22,7 @@ from web_portal.i18n import language_of, translator
 from web_portal.navigation import NavItem
 from web_portal.pages.hr_common import Hr, all_periods, all_units, chosen_period, passed_on
 from web_portal.rendering import render
+from web_portal.session import flash
 
 router = APIRouter(prefix="/pengelola")
 NAV = [NavItem("hr", "Kalibrasi", "/pengelola/kalibrasi", order=40)]
@@ -45,7 +48,8 @@ async def calibration(
     _ = translator(language_of(request))
     periods = await all_periods(request)
     period = chosen_period(periods, period_id)
-    chosen = predikat if predikat in dict(ORGANISATION_PREDIKAT) else "baik"
+    asked = predikat if predikat in dict(ORGANISATION_PREDIKAT) else None
+    chosen = asked or "baik"
     include_proposals = usulan != "tidak"
     context = {
         "periods": periods,
@@ -64,6 +68,7 @@ async def calibration(
         "report": None,
         "not_known": False,
         "general_errors": [],
+        "recorded": None,
     }
     if period is None:
         return render(request, "hr/calibration.html", context)
@@ -73,6 +78,11 @@ async def calibration(
         distribution = await appraisal.get(
             f"{path}/distribution", params={"include_proposals": str(include_proposals).lower()}
         )
+        # The agency's own predikat as HR recorded it (the province view checks against it) is
+        # the curve shown unless another is asked for.
+        recorded = distribution.get("organisation_predikat")
+        chosen = asked or (recorded if recorded in dict(ORGANISATION_PREDIKAT) else "baik")
+        context["values"]["predikat"], context["recorded"] = chosen, recorded
         report = await appraisal.post(
             f"{path}/calibration",
             json={"organisation_predikat": chosen, "unit_id": unit_id or None, "include_proposals": include_proposals},
@@ -133,3 +143,27 @@ async def calibration_download(
         params["unit_id"] = unit_id
     answer = await api(request).appraisal.download(f"/periods/{period['period_id']}/distribution/export.xlsx", params)
     return passed_on(answer, "sebaran-predikat.xlsx")
+
+
+@router.post("/kalibrasi/predikat-organisasi")
+async def record_organisation_predikat(
+    request: Request,
+    user: Hr,
+    period_id: Annotated[str, Form(min_length=1, max_length=128)],
+    predikat: Annotated[str, Form(max_length=32)],
+):
+    """Record the agency's own predikat of the period (its evaluation's result): the curve the
+    province view checks the agency's distribution against."""
+    back = f"/pengelola/kalibrasi?period_id={quote(period_id)}"
+    if predikat not in dict(ORGANISATION_PREDIKAT):
+        flash(request, "Pilih Predikat organisasi.", "error")
+        return RedirectResponse(back, status_code=303)
+    try:
+        await api(request).appraisal.put(
+            f"/periods/{quote(period_id, safe='')}/organisation-predikat", json={"organisation_predikat": predikat}
+        )
+    except ServiceProblem as problem:
+        flash(request, problem.detail or "Predikat organisasi tidak dapat dicatat.", "error")
+        return RedirectResponse(back, status_code=303)
+    flash(request, "Predikat organisasi instansi dicatat.")
+    return RedirectResponse(f"{back}&predikat={predikat}", status_code=303)

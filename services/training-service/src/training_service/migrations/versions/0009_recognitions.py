@@ -1,13 +1,12 @@
-"""recognitions (issue 11): a recognition per kind, employee, period and checkpoint; the answers
-naming an officer indexed for a checkpoint's ratings per officer
+"""recognitions (issue 11): RecognitionGiven projected, for the talent pool's evidence
 
-Revision ID: 0090_recognitions
+Revision ID: 0009_recognitions
 Revises: 0008
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0090_recognitions"
+revision = "0009_recognitions"
 down_revision = "0008"
 branch_labels = None
 depends_on = None
@@ -16,10 +15,10 @@ depends_on = None
 def upgrade() -> None:
     op.create_table(
         "recognitions",
-        sa.Column("recognition_id", sa.String(length=36), nullable=False),
+        sa.Column("recognition_id", sa.String(length=128), nullable=False),
         sa.Column("agency_id", sa.String(length=64), nullable=False),
         sa.Column("nip", sa.String(length=18), nullable=False),
-        sa.Column("period_id", sa.String(length=64), nullable=False),
+        sa.Column("period_id", sa.String(length=128), nullable=False),
         sa.Column("checkpoint_id", sa.String(length=128), nullable=True),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
@@ -28,17 +27,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("recognition_id"),
     )
     op.create_index("ix_recognitions_employee", "recognitions", ["agency_id", "nip", "given_at"])
-    op.create_index(
-        "uq_recognitions_once", "recognitions",
-        ["agency_id", "nip", "period_id", sa.text("coalesce(checkpoint_id, '')"), "kind"], unique=True,
-    )
-    op.create_index(
-        "ix_citizen_survey_officer", "citizen_survey_answers", ["agency_id", "period_id", "officer_nip", "answered_at"]
-    )
 
 
 def downgrade() -> None:
-    op.drop_index("ix_citizen_survey_officer", table_name="citizen_survey_answers")
-    op.drop_index("uq_recognitions_once", table_name="recognitions")
     op.drop_index("ix_recognitions_employee", table_name="recognitions")
     op.drop_table("recognitions")
