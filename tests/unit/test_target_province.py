@@ -135,7 +135,7 @@ async def test_today_by_default_and_an_unknown_year_lists_the_rosters_only(uow):
 
 
 async def test_a_version_without_times_counts_by_its_approval(uow):
-    """Versions stored before the times were kept (migration 0090) have only approved_at."""
+    """Versions stored before the times were kept (migration 0007) have only approved_at."""
     head = next(s for s in uow.state.skps.values() if s.nip == HEAD_A)
     head.versions[0].drafted_at = head.versions[0].submitted_at = None
     # By 7 Jan only the staff member's draft is known; the head's SKP appears with its approval.
