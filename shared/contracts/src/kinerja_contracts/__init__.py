@@ -27,6 +27,7 @@ from .cloudevents import CloudEventAttributes, EventTooLarge, InvalidCloudEvent,
 from .compatibility import breaking_changes, forward_breaking_changes, incompatibilities
 from .events import (
     ALL_EVENTS,
+    AgencyRegistered,
     AppraisalCompleted,
     AppraisalRevised,
     AppraisalSummary,
@@ -58,6 +59,8 @@ from .events import (
 )
 from .vocabulary import (
     LOW_PREDIKAT,
+    AgencyKind,
+    AgencyTimezone,
     Aspect,
     BerakhlakValue,
     DevelopmentForm,
@@ -70,6 +73,9 @@ from .vocabulary import (
 )
 
 __all__ = [
+    "AgencyKind",
+    "AgencyRegistered",
+    "AgencyTimezone",
     "TalentPoolNominated",
     "TalentPoolWithdrawn",
     "TrainingCompleted",

@@ -3,6 +3,7 @@
 from .appraisal import AppraisalCompleted, AppraisalRevised, AppraisalSummary, IndikatorResult, PerilakuResult
 from .feedback import CitizenSurveyAnswered, FeedbackReceived, UnitSatisfactionChanged
 from .target import (
+    AgencyRegistered,
     Checkpoint,
     ClosedPeriodEmployee,
     EmployeePeriodClosed,
@@ -48,9 +49,11 @@ ALL_EVENTS = (
     PerformancePeriodClosedV1,
     EmployeePeriodClosed,
     TalentPoolWithdrawn,
+    AgencyRegistered,
 )
 
 __all__ = [
+    "AgencyRegistered",
     "TalentPoolNominated",
     "TalentPoolWithdrawn",
     "TrainingCompleted",
