@@ -1,9 +1,11 @@
-"""target-service: organisation and roster, performance periods and IKU, SKP and realisation
--> EmployeeRegistered, EmployeeTransferred, WorkUnitDefined, TargetSet, TargetRevised, ..."""
+"""target-service: the agency registry, organisation and roster, performance periods and IKU,
+SKP and realisation -> AgencyRegistered, EmployeeRegistered, EmployeeTransferred, WorkUnitDefined,
+TargetSet, TargetRevised, ..."""
 
 from pathlib import Path
 
 from kinerja_contracts import (
+    AgencyRegistered,
     EmployeePeriodClosed,
     EmployeeRegistered,
     EmployeeTransferred,
@@ -19,7 +21,14 @@ from kinerja_runtime.app import create_service_app
 from kinerja_runtime.settings import ServiceSettings
 
 from target_service.adapters.roster import employee_on_roster
-from target_service.entrypoints import http_organisation, http_periods, http_roster, http_skp, http_transfers
+from target_service.entrypoints import (
+    http_agencies,
+    http_organisation,
+    http_periods,
+    http_roster,
+    http_skp,
+    http_transfers,
+)
 from target_service.service_layer.unit_of_work import TargetUnitOfWork
 
 
@@ -32,6 +41,7 @@ def create_app(settings: ServiceSettings | None = None):
         settings=settings,
         migrations=Path(__file__).parent / "migrations",
         routers=[
+            http_agencies.router,
             http_organisation.router,
             http_roster.router,
             http_transfers.router,
@@ -40,6 +50,7 @@ def create_app(settings: ServiceSettings | None = None):
             access_log.router(employee=employee_on_roster),
         ],
         produces=[
+            AgencyRegistered,
             EmployeeRegistered,
             EmployeeTransferred,
             WorkUnitDefined,

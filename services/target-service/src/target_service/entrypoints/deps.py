@@ -4,12 +4,12 @@ of work, strict bodies."""
 from typing import Annotated
 
 from fastapi import Depends
-from kinerja_runtime.deps import HR, Caller, HrOrAppraiser, unit_of_work
+from kinerja_runtime.deps import HR, Caller, HrOrAppraiser, ProvinceAdmin, unit_of_work
 from kinerja_runtime.inputs import RequestBody
 
 from target_service.service_layer.unit_of_work import TargetUnitOfWork
 
-__all__ = ["HR", "Caller", "HrOrAppraiser", "Strict", "Uow"]
+__all__ = ["HR", "Caller", "HrOrAppraiser", "ProvinceAdmin", "Strict", "Uow"]
 
 Uow = Annotated[TargetUnitOfWork, Depends(unit_of_work)]
 
