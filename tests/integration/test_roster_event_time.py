@@ -1,9 +1,9 @@
 """The shared roster projection applies by event time, not by arrival (issue 8, item 13):
 feedback-service's own consumer, in-process on its migrated PostgreSQL database, is fed real
 broker records whose CloudEvents times say which event is newer. A late or replayed older
-registration, unit definition or period opening never rolls the projection back, whether it
-meets the newer event in one batch or comes in a later one; and a batch of roster events
-costs the same statements however many it holds."""
+registration, unit definition, period opening or agency registration never rolls the
+projection back, whether it meets the newer event in one batch or comes in a later one; and a
+batch of roster events costs the same statements however many it holds."""
 
 import asyncio
 import dataclasses
@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from kinerja_contracts import (
+    AgencyRegistered,
     CloudEventAttributes,
     EmployeeRegistered,
     EmployeeTransferred,
@@ -22,6 +23,7 @@ from kinerja_contracts import (
     WorkUnitDefined,
     encode,
 )
+from kinerja_contracts.vocabulary import AgencyKind, AgencyTimezone
 from kinerja_runtime.migrations import upgrade_to_head
 from sqlalchemy import event
 
@@ -261,3 +263,19 @@ async def test_a_departure_older_than_the_employees_topic_keeps_its_records_is_p
     await send([(transferred(a, b, later), year_on)])
     rows = await sql(database_url, "SELECT nip FROM known_departures WHERE agency_id = :a", a=a)
     assert rows == [{"nip": later}]
+
+
+async def test_an_agency_moves_zone_only_by_a_newer_registration(send, sql, database_url, agency):
+    def agency_in(zone: AgencyTimezone, name: str = "Dinas Papua") -> AgencyRegistered:
+        return AgencyRegistered(agency_id=agency, name=name, kind=AgencyKind.DINAS, timezone=zone)
+
+    async def zone() -> list[dict]:
+        return await sql(database_url, "SELECT name, timezone FROM known_agencies WHERE agency_id = :a", a=agency)
+
+    # In one batch, the newer first: the older (a late copy) leaves it; in a later batch too.
+    await send([(agency_in(AgencyTimezone.WIT), T1), (agency_in(AgencyTimezone.WIB, "Nama Lama"), T0)])
+    assert await zone() == [{"name": "Dinas Papua", "timezone": "Asia/Jayapura"}]
+    await send([(agency_in(AgencyTimezone.WIB, "Nama Lama"), T0)])
+    assert await zone() == [{"name": "Dinas Papua", "timezone": "Asia/Jayapura"}]
+    await send([(agency_in(AgencyTimezone.WITA), T2)])
+    assert await zone() == [{"name": "Dinas Papua", "timezone": "Asia/Makassar"}]

@@ -67,6 +67,9 @@ target       GET    /metrics                                                    
 target       GET    /asyncapi.json                                                R    R    R     R    R      R    R
 target       GET    /operations/outbox/parked                                     A    F    F     F    F      R    R
 target       POST   /operations/outbox/parked/{event_id}/requeue                  A    F    F     F    F      N    N
+target       PUT    /agencies/{agency_id}                                         A    F    F     F    F      F    F
+target       GET    /agencies                                                     A    R    R     R    R      R    R
+target       GET    /agencies/{agency_id}                                         A    RRN  RRN   RRN  RRN    RRN  NNR
 target       GET    /units                                                        A    R    R     R    R      R    R
 target       POST   /units                                                        A    F    F     F    F      W    W
 target       POST   /employees                                                    A    F    F     F    F      W    W
@@ -384,6 +387,9 @@ def bodies(t: Target) -> dict[tuple[str, str, str], dict]:
     rhk = [dict(r) for r in PLAN]
     csv_headers = {"Content-Type": "text/csv"}
     return {
+        ("target-service", "PUT", "/agencies/{agency_id}"): {
+            "json": {"name": f"Dinas {a.suffix}", "kind": "dinas", "timezone": "Asia/Jayapura"}
+        },
         ("target-service", "POST", "/units"): {
             "json": {"unit_id": f"{a.suffix.lower()}-matriks", "name": "Unit Matriks", "parent_unit_id": root_unit(a)}
         },

@@ -260,6 +260,15 @@ def seed_agency(stack: ServiceStack, suffix: str, seq_shift: int, surveys: int =
     for employee, profile in zip(staff, STAFF_PROFILES, strict=True):
         employee.profile = PROFILES[profile]
 
+    # The province registers the agency (its days are counted in WIB, as an unregistered one's).
+    scenario.call(
+        "PUT",
+        "target-service",
+        f"/agencies/{scenario.agency}",
+        scenario.hr_nip,
+        ["province_admin"],
+        json={"name": f"Dinas {suffix}", "kind": "dinas", "timezone": "Asia/Jakarta"},
+    )
     scenario.register_roster()
     scenario.open_period()
     for employee in scenario.employees:

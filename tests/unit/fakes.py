@@ -6,13 +6,13 @@ what the first committed, as a database would). Events a use case publishes are 
 ``published`` only when it commits, as the outbox would keep them; ``commits`` counts commits.
 """
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from kinerja_contracts import Event, encode_bounded
-from kinerja_runtime.clock import Clock
-from kinerja_runtime.roster import KnownEmployee, KnownPeriod, KnownUnit
+from kinerja_runtime.clock import Clock, LocalDays
+from kinerja_runtime.roster import KnownAgency, KnownEmployee, KnownPeriod, KnownUnit, registered_timezones
 
 
 class FixedTime:
@@ -25,7 +25,10 @@ class FixedTime:
         return self.at
 
 
-class FakeUnitOfWork:
+class FakeUnitOfWork(LocalDays):
+    """``await uow.today(agency_id)`` as the runtime's: the agency's zone from the fake roster
+    (``uow.roster.add_agency``), else the clock's default zone (WIB)."""
+
     def __init__(self, clock: Clock | None = None):
         self.time = FixedTime()
         self.clock = clock or Clock(self.time)
@@ -65,6 +68,12 @@ class FakeUnitOfWork:
     def events(self, kind: type[Event]) -> list:
         return [e for e in self.published if isinstance(e, kind)]
 
+    async def agency_timezones(self, agency_ids: Collection[str]) -> dict[str, str]:
+        roster = getattr(self, "roster", None)
+        if not isinstance(roster, FakeRoster):
+            return {}
+        return await registered_timezones(roster, agency_ids)
+
 
 class FakeRoster:
     """The roster read API (:class:`kinerja_runtime.roster.Roster`) over plain dictionaries."""
@@ -73,8 +82,16 @@ class FakeRoster:
         self.people: dict[tuple[str, str], KnownEmployee] = {}
         self.known_units: dict[tuple[str, str], KnownUnit] = {}
         self.known_periods: dict[tuple[str, str], KnownPeriod] = {}
+        self.known_agencies: dict[str, KnownAgency] = {}
 
     # -- arranging -----------------------------------------------------------------------
+    def add_agency(
+        self, agency_id: str, timezone: str = "Asia/Jakarta", *, name: str = "Dinas", kind: str = "dinas"
+    ) -> KnownAgency:
+        known = KnownAgency(agency_id, name, kind, timezone)
+        self.known_agencies[agency_id] = known
+        return known
+
     def add_employee(
         self,
         agency_id: str,
@@ -167,6 +184,12 @@ class FakeRoster:
 
     async def periods_in(self, keys) -> dict[tuple[str, str], KnownPeriod]:
         return {k: self.known_periods[k] for k in set(keys) if k in self.known_periods}
+
+    async def agency(self, agency_id: str) -> KnownAgency | None:
+        return self.known_agencies.get(agency_id)
+
+    async def agencies(self) -> list[KnownAgency]:
+        return [self.known_agencies[a] for a in sorted(self.known_agencies)]
 
     async def in_units(self, agency_id: str, unit_ids) -> list[KnownEmployee]:
         return sorted(

@@ -7,10 +7,12 @@ real repositories' refusals (a unique key taken, a row changed meanwhile) answer
 """
 
 import copy
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from fakes import FakeUnitOfWork
+from target_service.domain.agency import Agency
 from target_service.domain.iku import Iku
 from target_service.domain.organisation import WorkUnit
 from target_service.domain.period import Period
@@ -21,6 +23,7 @@ from target_service.domain.transfer import RequestStatus, TransferRequest
 
 @dataclass
 class TargetState:
+    agencies: dict[str, Agency] = field(default_factory=dict)
     employees: dict[tuple[str, str], Employee] = field(default_factory=dict)  # (agency, nip)
     units: dict[tuple[str, str], WorkUnit] = field(default_factory=dict)  # (agency, unit_id)
     periods: dict[str, Period] = field(default_factory=dict)
@@ -29,6 +32,23 @@ class TargetState:
     realisations: list[dict] = field(default_factory=list)  # with agency_id and skp_id
     feedback: list[dict] = field(default_factory=list)
     transfers: dict[str, TransferRequest] = field(default_factory=dict)
+
+
+class FakeAgencyRepository:
+    def __init__(self, state: TargetState):
+        self.state = state
+
+    async def get(self, agency_id: str) -> Agency | None:
+        return self.state.agencies.get(agency_id)
+
+    async def all(self) -> list[Agency]:
+        return [self.state.agencies[a] for a in sorted(self.state.agencies)]
+
+    async def save(self, agency: Agency, at: datetime) -> None:
+        self.state.agencies[agency.agency_id] = agency
+
+    async def timezones(self, agency_ids: Collection[str]) -> dict[str, str]:
+        return {a: self.state.agencies[a].timezone.value for a in agency_ids if a in self.state.agencies}
 
 
 class FakeRosterRepository:
@@ -310,6 +330,7 @@ class FakeTargetUnitOfWork(FakeUnitOfWork):
         self.state = state or TargetState()
 
     def open_repositories(self, session) -> None:
+        self.agencies = FakeAgencyRepository(self.state)
         self.roster = FakeRosterRepository(self.state)
         self.organisation = FakeOrganisationRepository(self.state)
         self.periods = FakePeriodRepository(self.state)
@@ -319,6 +340,9 @@ class FakeTargetUnitOfWork(FakeUnitOfWork):
         self.feedback = FakeRecords(self.state.feedback, "given_at", "feedback_id")
         self.transfers = FakeTransferRepository(self.state)
         self.province = FakeProvinceRepository(self.state)
+
+    async def agency_timezones(self, agency_ids: Collection[str]) -> dict[str, str]:
+        return await self.agencies.timezones(agency_ids)
 
     # -- arranging -----------------------------------------------------------------------
     def add_employee(

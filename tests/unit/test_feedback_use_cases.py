@@ -437,3 +437,15 @@ async def test_after_the_year_closes_the_summary_shows_the_latest_period(survey_
 
     assert latest["period_id"] == "2027", "no period open: the one that started last"
     assert latest["answers"] == 0
+
+
+async def test_a_survey_answer_belongs_to_the_period_of_the_agencys_own_day(survey_uow):
+    uow = survey_uow
+    # 2026-12-31 16:30 UTC: 23:30 on New Year's Eve in WIB, 01:30 on New Year's Day in WIT.
+    uow.time.at = datetime(2026, 12, 31, 16, 30, tzinfo=UTC)
+    assert (await answer_survey(uow, "s-wib"))["period_id"] == PERIOD, "not registered: WIB, still 2026"
+
+    uow.roster.add_agency(AGENCY, "Asia/Jayapura")
+    assert (await answer_survey(uow, "s-wit"))["period_id"] == "2027"
+    assert (await surveys.public_summary(uow, agency_id=AGENCY, unit_id=UNIT, period_id=None))["period_id"] == "2027"
+    assert [e.period_id for e in uow.events(CitizenSurveyAnswered)] == [PERIOD, "2027"]

@@ -442,3 +442,32 @@ async def test_the_development_report_exports_every_employee_with_nips_as_text_a
     monkeypatch.setattr(views, "MAX_EXPORT_EMPLOYEES", 1)
     with pytest.raises(TooLarge, match="more than 1 employees"):
         await views.development_report_workbook(uow, AGENCY, 2026, date(2026, 6, 1))
+
+
+# -- the agency's own days ------------------------------------------------------------------------
+
+
+async def test_a_plan_and_its_completion_dates_count_the_agencys_own_days(uow):
+    """Jayapura (WIT): an appraisal completed at 01:30 on New Year's Day there (23:30 WIB) makes
+    a plan of the new year, its items due from that day; an item done that day is not "future"."""
+    uow.roster.add_agency(AGENCY, "Asia/Jayapura")
+    new_year_in_wit = datetime(2026, 12, 31, 16, 30, tzinfo=UTC)
+    uow.time.at = new_year_in_wit
+    await consume(
+        uow,
+        plans.on_appraisals_completed,
+        completed(Predikat.BUTUH_PERBAIKAN, summary(weak_values=[BerakhlakValue.LOYAL], missed=[]), at=new_year_in_wit),
+    )
+    (created,) = uow.events(DevelopmentPlanCreated)
+    assert uow.plans.rows[created.plan_id]["year"] == 2027, "the year the plan tops up is Jayapura's"
+    mandatory = next(i for i in created.items if i.mandatory and i.gap_kind != "jp_entitlement")
+    assert mandatory.due_on == date(2027, 1, 1) + timedelta(days=90)
+
+    await training.complete(
+        uow, EMPLOYEE, created.plan_id, mandatory.item_id, evidence="SERT-1", completed_on=date(2027, 1, 1)
+    )
+    assert uow.events(TrainingCompleted)[0].completed_on == date(2027, 1, 1)
+    with pytest.raises(InvalidInput, match="completed_on: must not be in the future"):
+        await training.record_outside_plan(
+            uow, HR, NIP, catalogue_code=None, title="Seminar", jp=2, evidence="P-1", completed_on=date(2027, 1, 2)
+        )

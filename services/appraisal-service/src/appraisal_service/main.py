@@ -2,11 +2,14 @@
 -> AppraisalRevised; calibration and distribution reports."""
 
 import asyncio
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from kinerja_contracts import AppraisalCompleted, AppraisalRevised
 from kinerja_runtime import access_log
 from kinerja_runtime.app import create_service_app
+from kinerja_runtime.clock import Clock
 
 from appraisal_service.entrypoints import (
     events,
@@ -21,7 +24,8 @@ from appraisal_service.service_layer.unit_of_work import AppraisalUnitOfWork
 from appraisal_service.settings import AppraisalSettings
 
 
-def create_app(settings: AppraisalSettings | None = None):
+def create_app(settings: AppraisalSettings | None = None, clock: Callable[[], datetime] | None = None):
+    """``clock``: returns the current (aware) datetime; tests pass one they move by hand."""
     settings = settings or AppraisalSettings()
     # Set by a commit that queued due appraisals: the processor starts on them at once.
     queued = asyncio.Event()
@@ -54,4 +58,5 @@ def create_app(settings: AppraisalSettings | None = None):
         subscribe=events.subscriber(settings.appraisal_settle_seconds, queued),
         background=[due_appraisals],
         unit_of_work=AppraisalUnitOfWork,
+        clock=Clock(clock, zone=settings.default_zone()) if clock is not None else None,
     )

@@ -1,9 +1,11 @@
-"""target-service: organisation and roster, performance periods and IKU, SKP and realisation
--> EmployeeRegistered, EmployeeTransferred, WorkUnitDefined, TargetSet, TargetRevised, ..."""
+"""target-service: the agency registry, organisation and roster, performance periods and IKU,
+SKP and realisation -> AgencyRegistered, EmployeeRegistered, EmployeeTransferred, WorkUnitDefined,
+TargetSet, TargetRevised, ..."""
 
 from pathlib import Path
 
 from kinerja_contracts import (
+    AgencyRegistered,
     EmployeePeriodClosed,
     EmployeeRegistered,
     EmployeeTransferred,
@@ -20,6 +22,7 @@ from kinerja_runtime.settings import ServiceSettings
 
 from target_service.adapters.roster import employee_on_roster
 from target_service.entrypoints import (
+    http_agencies,
     http_organisation,
     http_periods,
     http_province,
@@ -39,6 +42,7 @@ def create_app(settings: ServiceSettings | None = None):
         settings=settings,
         migrations=Path(__file__).parent / "migrations",
         routers=[
+            http_agencies.router,
             http_organisation.router,
             http_roster.router,
             http_transfers.router,
@@ -48,6 +52,7 @@ def create_app(settings: ServiceSettings | None = None):
             access_log.router(employee=employee_on_roster),
         ],
         produces=[
+            AgencyRegistered,
             EmployeeRegistered,
             EmployeeTransferred,
             WorkUnitDefined,

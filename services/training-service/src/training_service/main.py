@@ -52,5 +52,5 @@ def create_app(settings: ServiceSettings | None = None, clock: Callable[[], date
         subscribe=events.subscribe,
         on_started=seed_catalogue,
         unit_of_work=TrainingUnitOfWork,
-        clock=Clock(clock, settings.agency_utc_offset_hours) if clock is not None else None,
+        clock=Clock(clock, zone=settings.default_zone()) if clock is not None else None,
     )

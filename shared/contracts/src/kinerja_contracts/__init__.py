@@ -27,6 +27,7 @@ from .cloudevents import CloudEventAttributes, EventTooLarge, InvalidCloudEvent,
 from .compatibility import breaking_changes, forward_breaking_changes, incompatibilities
 from .events import (
     ALL_EVENTS,
+    AgencyRegistered,
     AppraisalCompleted,
     AppraisalRevised,
     AppraisalSummary,
@@ -59,6 +60,8 @@ from .events import (
 )
 from .vocabulary import (
     LOW_PREDIKAT,
+    AgencyKind,
+    AgencyTimezone,
     Aspect,
     BerakhlakValue,
     DevelopmentForm,
@@ -72,6 +75,9 @@ from .vocabulary import (
 )
 
 __all__ = [
+    "AgencyKind",
+    "AgencyRegistered",
+    "AgencyTimezone",
     "RecognitionGiven",
     "RecognitionKind",
     "TalentPoolNominated",

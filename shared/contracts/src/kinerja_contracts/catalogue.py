@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from .base import Event
 from .events import (
+    AgencyRegistered,
     AppraisalCompleted,
     AppraisalRevised,
     CitizenSurveyAnswered,
@@ -111,10 +112,24 @@ class Topic:
     description: str
     audience: Audience = PUBLIC
     retention_days: int = DEFAULT_RETENTION_DAYS
+    other_keys: tuple[tuple[type[Event], str], ...] = ()
+    """Event types of the topic keyed otherwise than by ``key`` (another aggregate's id), with
+    their key: order holds per key, so per unit for one and per agency for the other."""
 
     @property
     def retention_ms(self) -> int:
         return self.retention_days * 24 * 60 * 60 * 1000
+
+    def key_of(self, event_type: type[Event]) -> str:
+        """The record key of ``event_type``'s records on this topic."""
+        return dict(self.other_keys).get(event_type, self.key)
+
+    @property
+    def key_text(self) -> str:
+        """The record key as the README's tables show it."""
+        text = f"`{self.key}`" if " " not in self.key else self.key
+        others = ", ".join(f"`{key}` for {cls.__name__}" for cls, key in self.other_keys)
+        return f"{text} ({others})" if others else text
 
 
 EMPLOYEES = Topic(
@@ -128,8 +143,9 @@ ORGANISATION = Topic(
     "kinerja.organisation",
     3,
     "unit_id",
-    (WorkUnitDefined,),
-    "Each agency's tree of work units.",
+    (WorkUnitDefined, AgencyRegistered),
+    "The province's agencies (name, kind, time zone) and each agency's tree of work units.",
+    other_keys=((AgencyRegistered, "agency_id"),),
 )
 PERIODS = Topic(
     "kinerja.periods",

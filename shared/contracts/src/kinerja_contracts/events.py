@@ -3,6 +3,7 @@
 from .appraisal import AppraisalCompleted, AppraisalRevised, AppraisalSummary, IndikatorResult, PerilakuResult
 from .feedback import CitizenSurveyAnswered, FeedbackReceived, RecognitionGiven, UnitSatisfactionChanged
 from .target import (
+    AgencyRegistered,
     Checkpoint,
     ClosedPeriodEmployee,
     EmployeePeriodClosed,
@@ -48,10 +49,12 @@ ALL_EVENTS = (
     PerformancePeriodClosedV1,
     EmployeePeriodClosed,
     TalentPoolWithdrawn,
+    AgencyRegistered,
     RecognitionGiven,
 )
 
 __all__ = [
+    "AgencyRegistered",
     "RecognitionGiven",
     "TalentPoolNominated",
     "TalentPoolWithdrawn",

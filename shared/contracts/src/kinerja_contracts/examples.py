@@ -9,6 +9,7 @@ from typing import Any
 from .base import Event
 from .catalogue import topic_of
 from .events import (
+    AgencyRegistered,
     AppraisalCompleted,
     AppraisalRevised,
     AppraisalSummary,
@@ -39,6 +40,8 @@ from .events import (
     WorkUnitDefined,
 )
 from .vocabulary import (
+    AgencyKind,
+    AgencyTimezone,
     Aspect,
     BerakhlakValue,
     DevelopmentForm,
@@ -403,6 +406,12 @@ _examples += [
             ClosedPeriodEmployee(nip=EMPLOYEE, skp_id=SKP, skp_version=2, realization_count=5),
             ClosedPeriodEmployee(nip="199001152015032001", skp_id=None, skp_version=None, realization_count=0),
         ],
+    ),
+    AgencyRegistered(
+        agency_id="puskesmas-wamena",
+        name="UPTD Puskesmas Wamena Kota",
+        kind=AgencyKind.PUSKESMAS,
+        timezone=AgencyTimezone.WIT,
     ),
 ]
 

@@ -76,8 +76,9 @@ BY_FIELD: dict[str, Category | None] = {
     "PlanItem.gap": Category.ASSESSMENT,
     "TalentPoolNominated.years": Category.ASSESSMENT,
     "RecognitionGiven.kind": Category.ASSESSMENT,
-    # Not personal data: names of units and checkpoints.
+    # Not personal data: names of agencies, units and checkpoints.
     "WorkUnitDefined.name": None,
+    "AgencyRegistered.name": None,
     "Checkpoint.name": None,
 }
 """Fields classified where they are declared (``Model.field``); None: not personal data."""
@@ -119,7 +120,7 @@ def personal_fields(event: type[Event]) -> dict[Category, list[str]]:
 def markdown() -> str:
     """The README's generated part of the "Personal data (UU 27/2022)" section."""
     lines = ["| topic | retention | record key |", "| --- | --- | --- |"]
-    lines += [f"| `{t.name}` | {_days(t)} | {f'`{t.key}`' if ' ' not in t.key else t.key} |" for t in ALL_TOPICS]
+    lines += [f"| `{t.name}` | {_days(t)} | {t.key_text} |" for t in ALL_TOPICS]
     header = " | ".join(c.value for c in Category)
     lines += ["", f"| event | topic | {header} |", "| --- | --- |" + " --- |" * len(Category)]
     for topic in TOPICS:

@@ -16,7 +16,7 @@ from .limits import (
     MIB,
     RHK_PER_SKP_MAX,
 )
-from .vocabulary import Aspect, RhkKind
+from .vocabulary import AgencyKind, AgencyTimezone, Aspect, RhkKind
 
 
 class EmployeeRegistered(Event):
@@ -70,6 +70,22 @@ class WorkUnitDefined(Event):
     head_nip: Nip | None = Field(default=None, description="NIP of the unit's head, if known.")
     serves_public: bool = Field(
         default=False, description="True for a public-service unit that citizens can rate (SKM)."
+    )
+
+
+class AgencyRegistered(Event):
+    """An agency of the province was registered, or its name, kind or time zone changed."""
+
+    event_type: ClassVar[str] = "kinerja.target.AgencyRegistered.v1"
+    topic: ClassVar[str] = "kinerja.organisation"
+    key_field: ClassVar[str] = "agency_id"
+    max_encoded_bytes: ClassVar[int] = 2 * KIB
+
+    agency_id: AgencyId = Field(description="The agency's id (record key).")
+    name: Name = Field(description="The agency's name.")
+    kind: AgencyKind = Field(description="dinas, badan, kecamatan, kelurahan, puskesmas or sekolah.")
+    timezone: AgencyTimezone = Field(
+        description="The agency's IANA time zone: Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)."
     )
 
 

@@ -10,7 +10,7 @@ def markdown() -> str:
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for topic in ALL_TOPICS:
-        key = f"`{topic.key}`" if " " not in topic.key else topic.key
+        key = topic.key_text
         types = ", ".join(f"`{cls.event_type}`" for cls in topic.event_types) or "(any)"
         lines.append(
             f"| `{topic.name}` | {topic.partitions} | {key} | {types} | {topic.audience} | {topic.description} |"

@@ -141,3 +141,28 @@ class RecognitionKind(StrEnum):
             RecognitionKind.CITIZEN_RATING: "Penilaian warga",
             RecognitionKind.LEADER: "Apresiasi pimpinan",
         }[self]
+
+
+class AgencyKind(StrEnum):
+    """What kind of agency (perangkat daerah or unit) of the province an agency is."""
+
+    DINAS = "dinas"
+    BADAN = "badan"
+    KECAMATAN = "kecamatan"
+    KELURAHAN = "kelurahan"
+    PUSKESMAS = "puskesmas"
+    SEKOLAH = "sekolah"
+
+
+class AgencyTimezone(StrEnum):
+    """Indonesia's three time zones, as IANA names: an agency's days (objection windows, due
+    dates, a survey answer's period) are counted in its zone."""
+
+    WIB = "Asia/Jakarta"
+    WITA = "Asia/Makassar"
+    WIT = "Asia/Jayapura"
+
+    @property
+    def label(self) -> str:
+        """Waktu Indonesia Barat / Tengah / Timur (UTC+7 / +8 / +9)."""
+        return self.name

@@ -97,7 +97,7 @@ def create_service_app(
         linger_seconds=settings.outbox_linger_ms / 1000,
         purges=[access_log.purge_older_than(timedelta(days=settings.access_log_retention_days))],
     )
-    clock = clock or Clock(utc_offset_hours=settings.agency_utc_offset_hours)
+    clock = clock or Clock(zone=settings.default_zone())
     uows = UnitOfWorkFactory(
         sessions, source=f"/kinerja/{settings.service_name}", on_commit=relay.wake, kind=unit_of_work, clock=clock
     )

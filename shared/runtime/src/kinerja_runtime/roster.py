@@ -1,5 +1,6 @@
-"""A read-only projection of employees and periods, kept by every service that consumes
-target-service's roster events, so it can check and scope requests without calling it.
+"""A read-only projection of employees, work units, periods and the province's agencies, kept
+by every service that consumes target-service's roster events, so it can check and scope
+requests without calling it (and count an agency's days in its time zone).
 
 The roster events carry no version, only the CloudEvents time target-service made them at, so
 they apply by that time, not by arrival (issue 8, item 13): each row keeps the time of the
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 
 from kinerja_contracts import (
+    AgencyRegistered,
     EmployeeRegistered,
     EmployeeTransferred,
     PerformancePeriodClosed,
@@ -111,6 +113,17 @@ known_periods = Table(
     Column(CHANGED_AT, UtcDateTime(), nullable=True),  # of the Opened that set the dates
 )
 
+# The province's agency registry (AgencyRegistered): an agency's time zone decides its days.
+known_agencies = Table(
+    "known_agencies",
+    roster_metadata,
+    Column("agency_id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column(CHANGED_AT, UtcDateTime(), nullable=True),
+)
+
 EMPLOYEE_KEY = ["agency_id", "nip"]
 OPEN, CLOSED = "open", "closed"
 
@@ -151,10 +164,19 @@ class KnownPeriod:
         return self.status == OPEN
 
 
+@dataclass(frozen=True)
+class KnownAgency:
+    agency_id: str
+    name: str
+    kind: str
+    timezone: str  # IANA name: Asia/Jakarta, Asia/Makassar or Asia/Jayapura
+
+
 # What a read selects to build the dataclasses (the tables also hold the projection's bookkeeping).
 EMPLOYEE_COLUMNS = tuple(known_employees.c[f.name] for f in fields(KnownEmployee))
 UNIT_COLUMNS = tuple(known_units.c[f.name] for f in fields(KnownUnit))
 PERIOD_COLUMNS = tuple(known_periods.c[f.name] for f in fields(KnownPeriod))
+AGENCY_COLUMNS = tuple(known_agencies.c[f.name] for f in fields(KnownAgency))
 
 
 # --- applying by event time ----------------------------------------------------------------
@@ -328,6 +350,26 @@ async def on_work_units_defined(batch: Sequence[Delivered[WorkUnitDefined]], uow
     )
 
 
+async def on_agencies_registered(batch: Sequence[Delivered[AgencyRegistered]], uow: UnitOfWork) -> None:
+    """An agency registered again (renamed, another kind or zone) is replaced unless the row is newer."""
+    await bulk.upsert(
+        uow.session,
+        known_agencies,
+        [
+            {
+                "agency_id": d.event.agency_id,
+                "name": d.event.name,
+                "kind": d.event.kind.value,
+                "timezone": d.event.timezone.value,
+                CHANGED_AT: event_time(d),
+            }
+            for d in in_time_order(batch)
+        ],
+        ["agency_id"],
+        where=_not_older(CHANGED_AT),
+    )
+
+
 def _still_open_and_not_newer(table: Table, excluded):
     # Status only goes from open to closed: reopening is no product operation, so an Opened
     # after the close is a replay or a late copy and changes nothing.
@@ -375,7 +417,8 @@ async def on_periods_closed(
 
 
 def subscribe_roster(consumer: EventConsumer) -> None:
-    """Keep the roster projection (employees, work units, periods)."""
+    """Keep the roster projection (employees, work units, periods, agencies)."""
+    consumer.handle(AgencyRegistered, on_agencies_registered)
     consumer.handle(EmployeeRegistered, on_employees_registered)
     consumer.handle(EmployeeTransferred, on_employees_transferred)
     consumer.handle(WorkUnitDefined, on_work_units_defined)
@@ -388,7 +431,7 @@ def subscribe_roster(consumer: EventConsumer) -> None:
 
 
 class Roster:
-    """What a service may read of the roster projection: who works where, units, periods.
+    """What a service may read of the roster projection: who works where, units, periods, agencies.
 
     The only way in: services never query the projection's tables, so its layout can change
     in one place. Reads answer None (or nothing) for what is not projected (yet); whether that
@@ -501,6 +544,18 @@ class Roster:
             known_employees.c.agency_id == agency_id, known_employees.c.unit_id.in_(sorted(set(unit_ids)))
         )
 
+    async def agency(self, agency_id: str) -> KnownAgency | None:
+        """The agency as the registry last announced it; None when it was never registered."""
+        row = (
+            await self._session.execute(select(*AGENCY_COLUMNS).where(known_agencies.c.agency_id == agency_id))
+        ).first()
+        return KnownAgency(**row._mapping) if row else None
+
+    async def agencies(self) -> list[KnownAgency]:
+        """Every registered agency of the province (a few dozen), by id: one statement."""
+        rows = await self._session.execute(select(*AGENCY_COLUMNS).order_by(known_agencies.c.agency_id))
+        return [KnownAgency(**r._mapping) for r in rows]
+
     # --- across agencies (the province view, issue 11): one statement each ------------------
 
     async def periods_in_year(self, year: int) -> list[KnownPeriod]:
@@ -527,10 +582,26 @@ class Roster:
         return {agency_id: int(count) for agency_id, count in rows}
 
 
+async def registered_timezones(roster, agency_ids: Collection[str]) -> dict[str, str]:
+    """The zones of those of ``agency_ids`` the roster knows as registered agencies (one
+    statement: one agency, or the province's agencies for a batch)."""
+    wanted = set(agency_ids)
+    if len(wanted) == 1:
+        found = await roster.agency(next(iter(wanted)))
+        return {found.agency_id: found.timezone} if found else {}
+    if not wanted:
+        return {}
+    return {a.agency_id: a.timezone for a in await roster.agencies() if a.agency_id in wanted}
+
+
 class RosterUnitOfWork(UnitOfWork):
-    """The unit of work of a service that keeps the roster projection: ``uow.roster`` reads it."""
+    """The unit of work of a service that keeps the roster projection: ``uow.roster`` reads it,
+    and the agencies' zones come from it (``await uow.today(agency_id)``)."""
 
     roster: Roster
 
     def open_repositories(self, session: AsyncSession) -> None:
         self.roster = Roster(session)
+
+    async def agency_timezones(self, agency_ids: Collection[str]) -> dict[str, str]:
+        return await registered_timezones(self.roster, agency_ids)

@@ -1,10 +1,14 @@
 """Settings every service reads from its environment (pydantic-settings)."""
 
+from datetime import tzinfo
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from kinerja_runtime.zones import fixed_offset, zone_named
 
 DEV_JWT_SECRET = "kinerja-dev-secret-not-for-production"
 DEV_ISSUER = "kinerja-dev"
@@ -55,13 +59,18 @@ class ServiceSettings(BaseSettings):
     kafka_ssl_ca_file: str = Field(
         "", description="PEM file of the CA that signed the brokers' certificates (SSL, SASL_SSL); empty: the system's"
     )
-    agency_utc_offset_hours: float = Field(
-        7.0,
+    default_timezone: str = Field(
+        "Asia/Jakarta",
+        description="IANA time zone of an agency the registry does not know (AgencyRegistered gives each agency "
+        "its own): the days rules count (objection windows, due dates, a survey answer's period) are local days",
+    )
+    agency_utc_offset_hours: float | None = Field(
+        None,
         ge=-12,
         le=14,
         validation_alias=AliasChoices("agency_utc_offset_hours", "appraisal_utc_offset_hours"),
-        description="The agencies' UTC offset: the days rules count (objection windows, due dates) are local days "
-        "(WIB = 7); APPRAISAL_UTC_OFFSET_HOURS is read too, its former name",
+        description="Deprecated (use DEFAULT_TIMEZONE): when set, the default zone is this fixed UTC offset, as "
+        "before the agency registry; APPRAISAL_UTC_OFFSET_HOURS is read too, its former name",
     )
     http_host: str = "127.0.0.1"
     http_port: int = 8000
@@ -109,6 +118,22 @@ class ServiceSettings(BaseSettings):
                 "KAFKA_SASL_PASSWORD"
             )
         return self
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _an_iana_zone(cls, name: str) -> str:
+        try:
+            zone_named(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"DEFAULT_TIMEZONE {name!r} is not an IANA time zone (e.g. Asia/Jakarta)") from None
+        return name
+
+    def default_zone(self) -> tzinfo:
+        """The zone an agency not registered counts its days in: AGENCY_UTC_OFFSET_HOURS when set
+        (deprecated), else DEFAULT_TIMEZONE."""
+        if self.agency_utc_offset_hours is not None:
+            return fixed_offset(self.agency_utc_offset_hours)
+        return zone_named(self.default_timezone)
 
     @property
     def is_production(self) -> bool:

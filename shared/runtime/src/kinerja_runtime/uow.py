@@ -8,17 +8,19 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kinerja_runtime import context
-from kinerja_runtime.clock import Clock
+from kinerja_runtime.clock import Clock, LocalDays
 from kinerja_runtime.refusals import TooLarge
 from kinerja_runtime.tables import outbox
 
 
-class UnitOfWork:
+class UnitOfWork(LocalDays):
     """``async with uow:`` opens a transaction; ``commit()`` makes state and events durable together.
 
     A service subclasses it to carry its repositories (``uow.skps``, ``uow.rounds``, ``uow.roster``):
     :meth:`open_repositories` makes them on the transaction's session each time the unit opens,
     so use cases never touch the session and tests can swap the whole unit for a fake one.
+    ``await uow.today(agency_id)`` is the agency's date (kinerja_runtime.clock.LocalDays): a
+    service's unit of work answers :meth:`agency_timezones` from its agency registry.
     """
 
     def __init__(

@@ -50,7 +50,7 @@ async def answer_survey(
     check_answer(elements)
     async with uow:
         await _public_unit(uow, agency_id, unit_id)
-        period_id = current_open_period(await uow.roster.periods(agency_id), uow.clock.today())
+        period_id = current_open_period(await uow.roster.periods(agency_id), await uow.today(agency_id))
         if period_id is None:
             raise WrongState(f"{NO_OPEN_PERIOD}; the survey takes no answers now")
         if await uow.surveys.submitted(agency_id, unit_id, submission_id):
@@ -144,7 +144,7 @@ async def _period_or_404(uow: FeedbackUnitOfWork, agency_id: str, period_id: str
         if await uow.roster.period(agency_id, period_id) is None:
             raise NotFound(NO_SUCH_PERIOD)
         return period_id
-    found = period_to_report(await uow.roster.periods(agency_id), uow.clock.today())
+    found = period_to_report(await uow.roster.periods(agency_id), await uow.today(agency_id))
     if found is None:
         raise NotFound(NO_PERIOD_YET)
     return found

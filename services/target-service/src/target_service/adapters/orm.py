@@ -1,5 +1,6 @@
-"""target-service's own tables: roster and work units, periods with checkpoints and IKU, SKP
-versions with their RHK and IKI, realisations and the appraiser's feedback notes."""
+"""target-service's own tables: the province's agencies, roster and work units, periods with
+checkpoints and IKU, SKP versions with their RHK and IKI, realisations and the appraiser's
+feedback notes."""
 
 from kinerja_runtime.db import UtcDateTime
 from sqlalchemy import (
@@ -33,6 +34,17 @@ employees = Table(
     # An appraiser's team (and the roster page filtered by appraiser), and a unit's members, in NIP order.
     Index("ix_employees_team", "agency_id", "appraiser_nip", "nip"),
     Index("ix_employees_unit", "agency_id", "unit_id", "nip"),
+)
+
+# The province's agency registry (issue 11): name, kind and the time zone its days are counted in.
+agencies = Table(
+    "agencies",
+    metadata,
+    Column("agency_id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("changed_at", UtcDateTime(), nullable=False),
 )
 
 work_units = Table(

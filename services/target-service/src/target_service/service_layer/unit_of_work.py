@@ -1,7 +1,10 @@
 """target-service's unit of work: one transaction, and the repositories of what the service owns."""
 
+from collections.abc import Collection
+
 from kinerja_runtime.uow import UnitOfWork
 
+from target_service.adapters.agencies import AgencyRepository
 from target_service.adapters.organisation import OrganisationRepository
 from target_service.adapters.periods import IkuRepository, PeriodRepository
 from target_service.adapters.province import ProvinceRepository
@@ -13,9 +16,11 @@ from target_service.adapters.transfers import TransferRepository
 
 class TargetUnitOfWork(UnitOfWork):
     """``uow.roster`` is the agency roster target-service owns (its source of truth, not the
-    runtime's projection of it); ``uow.organisation`` its work units; ``uow.province`` the counts
-    the province view reads across agencies."""
+    runtime's projection of it); ``uow.organisation`` its work units; ``uow.agencies`` the
+    province's agency registry, whose zones ``await uow.today(agency_id)`` counts days in;
+    ``uow.province`` the counts the province view reads across agencies."""
 
+    agencies: AgencyRepository
     roster: RosterRepository
     organisation: OrganisationRepository
     periods: PeriodRepository
@@ -27,6 +32,7 @@ class TargetUnitOfWork(UnitOfWork):
     province: ProvinceRepository
 
     def open_repositories(self, session) -> None:
+        self.agencies = AgencyRepository(session)
         self.roster = RosterRepository(session)
         self.organisation = OrganisationRepository(session)
         self.periods = PeriodRepository(session)
@@ -36,3 +42,6 @@ class TargetUnitOfWork(UnitOfWork):
         self.feedback = FeedbackRepository(session)
         self.transfers = TransferRepository(session)
         self.province = ProvinceRepository(session)
+
+    async def agency_timezones(self, agency_ids: Collection[str]) -> dict[str, str]:
+        return await self.agencies.timezones(agency_ids)

@@ -2,12 +2,23 @@
 
 from collections.abc import Sequence
 
+from target_service.domain.agency import Agency
 from target_service.domain.iku import Iku
 from target_service.domain.organisation import WorkUnit
 from target_service.domain.period import Period
 from target_service.domain.rhk import RencanaHasilKerja
 from target_service.domain.roster import Employee
 from target_service.domain.skp import Skp, SkpVersion
+
+
+def agency_view(a: Agency) -> dict:
+    return {
+        "agency_id": a.agency_id,
+        "name": a.name,
+        "kind": a.kind.value,
+        "timezone": a.timezone.value,
+        "timezone_label": a.timezone.label,
+    }
 
 
 def employee_view(e: Employee) -> dict:

@@ -86,7 +86,9 @@ async def _decide_originals(uow: TrainingUnitOfWork, run: Sequence[Decidable]) -
     annual = [(d, a) for d, a in run if a.kind == "annual"]
     talent_events = await talent.record_annuals(uow, [a for _, a in annual])
     catalogues = await uow.catalogue.load_many({a.agency_id for _, a in annual})
-    done = await uow.ledger.completed_in({(a.agency_id, a.nip, a.at.year) for _, a in annual})
+    # The agency's date the appraisal completed on: the plan's year and the items' due dates.
+    days = await uow.local_dates({(a.agency_id, a.at) for _, a in annual})
+    done = await uow.ledger.completed_in({(a.agency_id, a.nip, days[a.agency_id, a.at].year) for _, a in annual})
     mentors = await _roster_appraisers(uow, {(a.agency_id, a.nip) for _, a in annual})
     decisions: list[dict] = []
     plans: list[NewPlan] = []
@@ -105,12 +107,13 @@ async def _decide_originals(uow: TrainingUnitOfWork, run: Sequence[Decidable]) -
         )
         events: list[Event] = list(talent_events.get(a.appraisal_id, []))
         if plan_id is not None:
-            year = a.at.year  # the plan follows the appraisal: it tops up the year it is made in
+            planned_on = days[a.agency_id, a.at]
+            year = planned_on.year  # the plan follows the appraisal: it tops up the year it is made in
             year_done = done.get((a.agency_id, a.nip, year), YearDone())
             composed = compose_plan(
                 decision,
                 catalogue,
-                planned_on=a.at.date(),
+                planned_on=planned_on,
                 year=year,
                 completed_jp=year_done.jp,
                 completed_codes=year_done.codes,

@@ -54,7 +54,7 @@ async def supersede(
     composed = compose_plan(
         decision,
         catalogue,
-        planned_on=a.at.date(),
+        planned_on=await uow.local_date(a.agency_id, a.at),
         year=old.year,
         completed_jp=await uow.ledger.completed_jp(a.agency_id, a.nip, old.year),
         completed_gaps=[(gap, code) for gap, code, _ in old.completed],

@@ -69,7 +69,8 @@ async def complete(
 ) -> dict:
     async with uow:
         plan, item = await _item(uow, principal, plan_id, item_id)
-        _check_completed_on(completed_on, earliest_in_plan(plan["year"] or plan["created_at"].year), uow.clock.today())
+        today = await uow.today(plan["agency_id"])
+        _check_completed_on(completed_on, earliest_in_plan(plan["year"] or plan["created_at"].year), today)
         if item["status"] == "completed":
             raise WrongState("the item is already completed")
         await uow.plans.complete_item(item_id, completed_on, evidence)
@@ -123,9 +124,9 @@ async def record_outside_plan(
     the employee it is a claim (no JP, no event) until reviewed; recorded by HR it counts."""
     if principal.nip != nip and not principal.has(Role.HR):
         raise NotPermitted("only the employee or HR may record completed training")
-    today = uow.clock.today()
-    _check_completed_on(completed_on, earliest_outside_plan(today), today)
     async with uow:
+        today = await uow.today(principal.agency)
+        _check_completed_on(completed_on, earliest_outside_plan(today), today)
         if principal.nip != nip and await uow.roster.employee(principal.agency, nip) is None:
             raise NotFound("no such employee")  # HR of another agency included
         known = {i.code: i for i in await uow.catalogue.load(principal.agency)}
