@@ -12,9 +12,6 @@ import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 from kinerja_runtime.migrations import alembic_config, upgrade_to_head
-from kinerja_runtime.roster import roster_metadata
-from kinerja_runtime.tables import messaging_metadata
-from sqlalchemy.ext.asyncio import create_async_engine
 
 pytestmark = pytest.mark.integration
 
@@ -65,16 +62,10 @@ async def versions(sql, url: str) -> set[str]:
 async def test_a_database_at_the_head_before_the_branches_upgrades_keeping_its_rows(package, postgres_url_factory, sql):
     url = postgres_url_factory(f"adopt-{package}")
     head, keeps_roster = HEADS_BEFORE[package]
-    # The database as its service left it: its tables and the shared ones, its own revision stamped.
-    tables = [importlib.import_module(f"{package}.adapters.orm").metadata, messaging_metadata]
-    tables += [roster_metadata] if keeps_roster else []
-    engine = create_async_engine(url)
-    async with engine.begin() as connection:
-        for metadata in tables:
-            earlier = [t for t in metadata.sorted_tables if t.name not in LATER_TABLES]
-            await connection.run_sync(lambda sync, m=metadata, ts=earlier: m.create_all(sync, tables=ts))
-    await engine.dispose()
-    await sql(url, "CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)")
+    # The database as its service left it: its tables and the shared ones (the migrations up to
+    # that head make exactly them), its own revision alone stamped.
+    await asyncio.to_thread(command.upgrade, alembic_config(migrations_of(package), url), head)
+    await sql(url, "DELETE FROM alembic_version")
     await sql(url, "INSERT INTO alembic_version VALUES (:head)", head=head)
     rows = {**ROWS, **(ROSTER_ROWS if keeps_roster else {})}
     for insert in rows.values():
