@@ -1,5 +1,6 @@
-"""The province view (issue 11) over the four real services in-process on PostgreSQL and the
-session's broker: two agencies' years seeded through the services (tests/integration/two_agencies.py,
+"""The province view (issue 11) over the four real services in-process on PostgreSQL and a
+broker of its own (a province report counts every agency the services know: on the session's
+broker, other tests' agencies would be counted too): two agencies' years seeded through the services (tests/integration/two_agencies.py,
 with citizens answering the public units' surveys), then every province report read by a
 province admin, each figure checked against what the agencies' own routes answer (or what the
 seed made), the SQL each read sends counted (a fixed number of statements, whatever the number of
@@ -146,7 +147,26 @@ def earlier_stars(world: World, broker) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def world(broker, postgres_url_factory):
+def province_broker(broker, tmp_path_factory):
+    """The reports' own broker (``broker`` first: it sets the client settings an embedded broker
+    needs in the environment)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kinerja_runtime.embedded_broker import BrokerUnavailable, EmbeddedBroker
+
+    instance = EmbeddedBroker(log_file=tmp_path_factory.mktemp("province-broker") / "tansu.log")
+    try:
+        with ThreadPoolExecutor(1) as pool:  # start() uses asyncio.run: keep it off any running loop
+            pool.submit(instance.start).result()
+    except BrokerUnavailable as exc:
+        pytest.skip(f"no Kafka-protocol broker: {exc}")
+    yield instance
+    instance.stop()
+
+
+@pytest.fixture(scope="module")
+def world(province_broker, postgres_url_factory):
+    broker = province_broker
     apps = build_apps(broker, postgres_url_factory, "province", survey_limit=1_000_000)
     with ServiceStack(apps) as stack:
         world = seed_two_agencies(stack, surveys=4)
