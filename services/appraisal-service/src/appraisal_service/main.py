@@ -1,5 +1,5 @@
 """appraisal-service: proposes ratings, the appraiser confirms -> AppraisalCompleted; objections
--> AppraisalRevised; calibration and distribution reports."""
+-> AppraisalRevised; calibration and distribution reports; the SIASN export."""
 
 import asyncio
 from pathlib import Path
@@ -8,7 +8,14 @@ from kinerja_contracts import AppraisalCompleted, AppraisalRevised
 from kinerja_runtime import access_log
 from kinerja_runtime.app import create_service_app
 
-from appraisal_service.entrypoints import events, http_appraisals, http_objections, http_policy, http_reports
+from appraisal_service.entrypoints import (
+    events,
+    http_appraisals,
+    http_exports,
+    http_objections,
+    http_policy,
+    http_reports,
+)
 from appraisal_service.service_layer.due import process_due_forever
 from appraisal_service.service_layer.unit_of_work import AppraisalUnitOfWork
 from appraisal_service.settings import AppraisalSettings
@@ -40,6 +47,7 @@ def create_app(settings: AppraisalSettings | None = None):
             http_objections.router,
             http_policy.router,
             http_reports.router,
+            http_exports.router,
             access_log.router(),
         ],
         produces=[AppraisalCompleted, AppraisalRevised],

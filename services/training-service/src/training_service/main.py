@@ -18,7 +18,7 @@ from kinerja_runtime.app import ServiceRuntime, create_service_app
 from kinerja_runtime.clock import Clock
 from kinerja_runtime.settings import ServiceSettings
 
-from training_service.entrypoints import events, http_catalogue, http_development, http_training
+from training_service.entrypoints import events, http_catalogue, http_development, http_exports, http_training
 from training_service.service_layer import catalogue
 from training_service.service_layer.unit_of_work import TrainingUnitOfWork
 
@@ -35,7 +35,13 @@ def create_app(settings: ServiceSettings | None = None, clock: Callable[[], date
         description="Individual development plans, the training catalogue, the JP ledger and the talent pool.",
         settings=settings,
         migrations=Path(__file__).parent / "migrations",
-        routers=[http_development.router, http_training.router, http_catalogue.router, access_log.router()],
+        routers=[
+            http_development.router,
+            http_training.router,
+            http_catalogue.router,
+            http_exports.router,
+            access_log.router(),
+        ],
         produces=[
             DevelopmentPlanCreated,
             DevelopmentPlanRevised,
