@@ -137,6 +137,7 @@ appraisal    GET    /policy                                                     
 appraisal    PUT    /policy                                                       A    F    F     F    F      W    W
 appraisal    POST   /periods/{period_id}/calibration                              A    F    F     F    F      WWN  NNW
 appraisal    GET    /periods/{period_id}/distribution                             A    F    F     F    F      RRN  NNR
+appraisal    GET    /exports/siasn                                                A    F    F     F    F      R    R
 training     GET    /health/live                                                  R    R    R     R    R      R    R
 training     GET    /health/ready                                                 R    R    R     R    R      R    R
 training     GET    /metrics                                                      R    R    R     R    R      R    R
@@ -157,6 +158,7 @@ training     POST   /plans/{plan_id}/items/{item_id}/enrol                      
 training     POST   /plans/{plan_id}/items/{item_id}/complete                     A    WDN  DDN   WWN  DDN    WWN  NNW
 training     GET    /catalogue                                                    A    R    R     R    R      R    R
 training     POST   /catalogue/import                                             A    F    F     F    F      W    W
+training     GET    /exports/siasn                                                A    F    F     F    F      R    R
 """
 
 # Transfers between agencies (item 5: a request the receiving agency's HR accepts): asked after every
@@ -548,6 +550,8 @@ class Caller:
         for parameter in operation.get("parameters", []):
             if parameter["in"] == "query" and parameter["name"] == "period_id":
                 params["period_id"] = GHOST["period_id"] if "period_id" in ghost else t.agency.period_id
+            elif parameter["in"] == "query" and parameter["name"] == "year":
+                params["year"] = str(date.today().year)  # the seeded period's (the scenario's) year
             elif parameter["in"] == "query" and parameter.get("required"):
                 raise AssertionError(f"{row.key}: no value for the required query parameter {parameter['name']}")
         extra = {}

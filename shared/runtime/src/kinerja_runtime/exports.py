@@ -40,6 +40,15 @@ MEDIA_TYPES = {
 }
 
 
+# The OpenAPI of an export route's answer (``responses=FILE_RESPONSES``): a file, not JSON.
+FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "the file, streamed (Content-Disposition: attachment; filename=...)",
+        "content": {MEDIA_TYPES[ExportFormat.JSONL].split(";")[0]: {}, MEDIA_TYPES[ExportFormat.CSV].split(";")[0]: {}},
+    }
+}
+
+
 def export_scope(principal: Principal, agency_id: str | None) -> str | None:
     """The agency an export covers, None for every agency: the province admin reads every agency
     (or the one named); HR reads their own agency only; nobody else exports."""

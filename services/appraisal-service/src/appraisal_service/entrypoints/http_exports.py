@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
-from kinerja_runtime.exports import ExportFormat, content_disposition
+from kinerja_runtime.exports import FILE_RESPONSES, ExportFormat, content_disposition
 
 from appraisal_service.entrypoints.deps import Caller, Uow
 from appraisal_service.service_layer.siasn_export import siasn_export
@@ -28,6 +28,7 @@ AgencyFilter = Annotated[
     summary="The year's final appraisals as SIASN records (SKP 2022, kinerja periodik), JSON Lines or CSV, "
     "streamed as a file (HR: their agency; the province admin: every agency)",
     response_class=StreamingResponse,
+    responses=FILE_RESPONSES,
 )
 async def export_siasn(
     principal: Caller,

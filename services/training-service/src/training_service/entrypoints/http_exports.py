@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
-from kinerja_runtime.exports import ExportFormat, content_disposition
+from kinerja_runtime.exports import FILE_RESPONSES, ExportFormat, content_disposition
 
 from training_service.entrypoints.deps import Caller, Uow
 from training_service.service_layer.siasn_export import siasn_export
@@ -25,6 +25,7 @@ AgencyFilter = Annotated[
     summary="The year's completed training as SIASN kursus records, JSON Lines or CSV, streamed as a file "
     "(HR: their agency; the province admin: every agency)",
     response_class=StreamingResponse,
+    responses=FILE_RESPONSES,
 )
 async def export_siasn(
     principal: Caller,
