@@ -256,3 +256,17 @@ def test_nobody_else_exports(world):
         assert export(world, a["hr"], a, service, agency_id=a.agency_id).status_code == 200, service
         unsigned = world.stack.client.get(f"{world.stack.urls[service]}/exports/siasn", params={"year": YEAR})
         assert unsigned.status_code == 401
+
+
+def test_each_exported_record_is_in_its_employees_access_log(world):
+    """UU 27/2022: the employee sees who exported their records, in their own agency's log, the
+    province admin included."""
+    b = world.b
+    jsonl(export(world, PROVINCE_ADMIN, PROVINCE, "appraisal-service", agency_id=b.agency_id, kind="skp22"))
+    jsonl(export(world, PROVINCE_ADMIN, PROVINCE, "training-service", agency_id=b.agency_id))
+    employee = b["employee"]
+    for service, kind in (("appraisal-service", "appraisal"), ("training-service", "jp-ledger")):
+        log = ok(call(world, employee, b, "GET", service, "/me/access-log"))["items"]
+        exported = [i for i in log if i["route"] == "GET /exports/siasn" and i["actor_nip"] == PROVINCE_ADMIN.nip]
+        assert exported and {i["record_kind"] for i in exported} == {kind}, (service, log[:3])
+        assert exported[0]["actor_roles"] == ["province_admin"]

@@ -104,7 +104,9 @@ async def _chunks(
                     break
                 people = await _people(uow, page)
                 records = records_of(page, period, people, await units.of(uow, period.agency_id))
-                await access_log.record_reads(uow, [(Kind.APPRAISAL, r.appraisal_id, r.nip) for r in page])
+                await access_log.record_reads(
+                    uow, [(Kind.APPRAISAL, r.appraisal_id, r.nip) for r in page], agency_id=period.agency_id
+                )
             if fmt is ExportFormat.CSV:
                 yield exports.csv_lines(csv_row(m) for m in records)
             else:

@@ -70,7 +70,7 @@ async def _chunks(
                 page = await uow.ledger.credited_page(agency, year, after=after, limit=page_size)
                 if not page:
                     break
-                await access_log.record_reads(uow, [(Kind.JP_LEDGER, str(year), e.nip) for e in page])
+                await access_log.record_reads(uow, [(Kind.JP_LEDGER, str(year), e.nip) for e in page], agency_id=agency)
             records = records_of(page)
             if fmt is ExportFormat.CSV:
                 yield exports.csv_lines(csv_row(m) for m in records)
