@@ -374,6 +374,30 @@ async def test_an_appraisers_team_of_appraisals_is_read_through_the_team_index(a
     await assert_served(engine, plans, "appraisals", "uq_appraisal_scope_revision")
 
 
+async def test_the_siasn_exports_pages_are_keyset_reads_of_the_scope_index(appraisal_db):
+    """A page after the last one's (NIP, scope) starts in the index where the last one ended:
+    each of a province's thousands of pages costs the same."""
+    from appraisal_service.adapters.records import AppraisalRepository
+
+    engine, sessions = appraisal_db
+
+    async def pages(session):
+        repository = AppraisalRepository(session)
+        await repository.final_page(AGENCIES[1], PERIOD, kinds={"annual", "periodic"}, after=None, limit=50)
+        await repository.final_page(AGENCIES[1], PERIOD, kinds={"annual"}, after=(nip_of(1, 50), "annual"), limit=50)
+
+    plans = await explain(engine, sessions, pages)
+    await assert_served(engine, plans, "appraisals", "uq_appraisal_scope_revision")
+    # The page after another starts at the key in the index (an Index Cond), not by filtering
+    # (asked of that index alone: without statistics the planner's choice is a tie, see above).
+    alone = await _with_only(engine, plans[-1], "appraisals", "uq_appraisal_scope_revision")
+    assert any("ROW" in cond for cond in index_conds(alone.node)), json.dumps(alone.node, indent=1)
+
+
+def index_conds(node: dict) -> list[str]:
+    return [node.get("Index Cond", "")] + [c for child in node.get("Plans", []) for c in index_conds(child)]
+
+
 # -- target-service: an appraiser's team, an employee's SKPs -----------------------------------
 
 
@@ -571,6 +595,17 @@ async def test_training_plan_lists_are_paged_index_reads(pg_database):
     async def employee(session):
         await views.employee_plans(uow_on(sessions, session, TrainingUnitOfWork), hr, nip, AT.date())
         await views.jp_ledger_of(uow_on(sessions, session, TrainingUnitOfWork), hr, nip, 2026, 500, 0)
+
+    async def export_pages(session):
+        from training_service.adapters.ledger_repository import LedgerRepository
+
+        ledger = LedgerRepository(session)
+        await ledger.credited_page(agency, 2026, after=None, limit=50)
+        await ledger.credited_page(agency, 2026, after=(nip_of(1, 50), date(2026, 2, 1), "jp-x"), limit=50)
+
+    # The SIASN export's pages: by NIP from where the last page ended, the year within each NIP.
+    exported = await explain(engine, sessions, export_pages)
+    await assert_served(engine, exported, "jp_ledger", "ix_jp_ledger_employee")
 
     mine = await explain(engine, sessions, employee)
     await assert_served(engine, mine, "plan_decisions", "ix_plan_decisions_employee")

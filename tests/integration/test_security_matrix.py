@@ -163,6 +163,7 @@ appraisal    GET    /province/predikat-distribution                             
 appraisal    GET    /province/objections                                          A    F    F     F    F      F    F    R
 appraisal    GET    /periods/{period_id}/distribution                             A    F    F     F    F      RRN  NNR
 appraisal    GET    /periods/{period_id}/distribution/export.xlsx                 A    F    F     F    F      RRN  NNR
+appraisal    GET    /exports/siasn                                                A    F    F     F    F      R    R    R
 training     GET    /health/live                                                  R    R    R     R    R      R    R
 training     GET    /health/ready                                                 R    R    R     R    R      R    R
 training     GET    /metrics                                                      R    R    R     R    R      R    R
@@ -186,6 +187,7 @@ training     GET    /catalogue                                                  
 training     POST   /catalogue/import                                             A    F    F     F    F      W    W
 training     GET    /province/development                                         A    F    F     F    F      F    F    R
 training     GET    /province/talent-pool                                         A    F    F     F    F      F    F    R
+training     GET    /exports/siasn                                                A    F    F     F    F      R    R    R
 """
 
 # Transfers between agencies (item 5: a request the receiving agency's HR accepts): asked after every
@@ -611,8 +613,8 @@ class Caller:
                 parameter["in"] == "query" and parameter["name"] == "checkpoint_id" and row.key in ASKED_PER_CHECKPOINT
             ):
                 params["checkpoint_id"] = t.agency.checkpoint_id
-            elif parameter["in"] == "query" and parameter["name"] == "year" and parameter.get("required"):
-                params["year"] = str(date.today().year)  # the seeded periods' year
+            elif parameter["in"] == "query" and parameter["name"] == "year":
+                params["year"] = str(date.today().year)  # the seeded periods' (the scenario's) year
             elif parameter["in"] == "query" and parameter.get("required"):
                 raise AssertionError(f"{row.key}: no value for the required query parameter {parameter['name']}")
         extra = {}

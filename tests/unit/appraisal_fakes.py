@@ -84,6 +84,22 @@ class FakeAppraisals:
         )
         return self._copies(found[offset : offset + limit])
 
+    async def final_page(self, agency_id, period_id, *, kinds, after, limit):
+        from appraisal_service.adapters.records import FinalResult
+
+        found = sorted(
+            (
+                a
+                for a in self.rows.values()
+                if (a.agency_id, a.period_id) == (agency_id, period_id)
+                and a.status is Status.FINAL
+                and a.kind in kinds
+                and (after is None or (a.nip, a.scope) > tuple(after))
+            ),
+            key=lambda a: (a.nip, a.scope),
+        )
+        return [FinalResult(*(getattr(a, name) for name in FinalResult._fields)) for a in found[:limit]]
+
     async def results(self, agency_id, period_id, scope, statuses):
         from appraisal_service.adapters.records import Result
 

@@ -176,6 +176,13 @@ class FakeRoster:
             reverse=True,
         )
 
+    async def periods_of_year(self, year: int, agency_id: str | None = None) -> list[KnownPeriod]:
+        return sorted(
+            (p for (a, _), p in self.known_periods.items() if p.year == year and agency_id in (None, a)),
+            key=lambda p: (p.starts_on, p.period_id),
+            reverse=True,
+        )
+
     async def lock_unit(self, agency_id: str, unit_id: str) -> None:
         """One test, one writer: nothing to wait for."""
 

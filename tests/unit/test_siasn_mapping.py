@@ -13,7 +13,7 @@ from kinerja_contracts import (
     TrainingCompleted,
 )
 from kinerja_contracts.examples import EXAMPLES
-from siasn_connector.mapping import (
+from kinerja_contracts.siasn import (
     KURSUS,
     KURSUS_FIELDS,
     PERIODIK,
@@ -155,7 +155,7 @@ def test_kuadran_is_the_predikat(predikat, code):
 
 
 def test_every_predikat_and_ekspektasi_has_a_code():
-    from siasn_connector.mapping import EKSPEKTASI_CODE, KUADRAN_CODE
+    from kinerja_contracts.siasn import EKSPEKTASI_CODE, KUADRAN_CODE
 
     assert set(EKSPEKTASI_CODE) == set(Ekspektasi) and set(KUADRAN_CODE) == set(Predikat)
 

@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime
 
 from fakes import FakeRoster, FakeUnitOfWork
-from training_service.adapters.ledger_repository import YearDone
+from training_service.adapters.ledger_repository import Credited, YearDone
 from training_service.domain import SEEDED_CATALOGUE, CatalogueItem, EntryStatus, ItemProgress, version
 
 PLAN_DEFAULTS = {"supersedes_plan_id": None, "superseded_by_plan_id": None, "completed_jp_kept": 0}
@@ -195,6 +195,21 @@ class FakeLedger:
     async def totals_of_agency(self, agency_id: str, year: int) -> dict[str, tuple[int, int]]:
         nips = {e["nip"] for e in self.entries.values() if (e["agency_id"], e["year"]) == (agency_id, year)}
         return {nip: await self.totals(agency_id, nip, year) for nip in nips}
+
+    def _credited(self, year: int) -> list[dict]:
+        return [e for e in self.entries.values() if e["year"] == year and e["status"] == EntryStatus.VERIFIED.value]
+
+    async def agencies_crediting(self, year: int) -> list[str]:
+        return sorted({e["agency_id"] for e in self._credited(year)})
+
+    async def credited_page(self, agency_id: str, year: int, *, after, limit: int) -> list[Credited]:
+        found = sorted(
+            (e for e in self._credited(year) if e["agency_id"] == agency_id),
+            key=lambda e: (e["nip"], e["completed_on"], e["entry_id"]),
+        )
+        if after is not None:
+            found = [e for e in found if (e["nip"], e["completed_on"], e["entry_id"]) > tuple(after)]
+        return [Credited(*(e[name] for name in Credited._fields)) for e in found[:limit]]
 
 
 class FakeTalent:

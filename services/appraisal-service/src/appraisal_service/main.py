@@ -1,5 +1,5 @@
 """appraisal-service: proposes ratings, the appraiser confirms -> AppraisalCompleted; objections
--> AppraisalRevised; calibration and distribution reports."""
+-> AppraisalRevised; calibration and distribution reports; the SIASN export."""
 
 import asyncio
 from collections.abc import Callable
@@ -14,6 +14,7 @@ from kinerja_runtime.clock import Clock
 from appraisal_service.entrypoints import (
     events,
     http_appraisals,
+    http_exports,
     http_objections,
     http_policy,
     http_province,
@@ -52,6 +53,7 @@ def create_app(settings: AppraisalSettings | None = None, clock: Callable[[], da
             http_policy.router,
             http_reports.router,
             http_province.router,
+            http_exports.router,
             access_log.router(),
         ],
         produces=[AppraisalCompleted, AppraisalRevised],

@@ -23,9 +23,16 @@ from kinerja_contracts import (
     TrainingCompleted,
     WorkUnitDefined,
 )
+from kinerja_contracts.siasn import (
+    AppraisalFacts,
+    TrainingFacts,
+    appraisal_facts,
+    map_appraisal,
+    map_training,
+    training_facts,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from .mapping import AppraisalFacts, TrainingFacts, appraisal_facts, map_appraisal, map_training, training_facts
 from .store import Store
 
 # What the connector reads: reference events first within a batch, then the records.

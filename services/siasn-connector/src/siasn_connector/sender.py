@@ -16,8 +16,9 @@ import logging
 import random
 import time
 
+from kinerja_contracts.siasn import KURSUS, AppraisalFacts, TrainingFacts
+
 from .apply import Applier
-from .mapping import KURSUS, AppraisalFacts, TrainingFacts
 from .settings import ConnectorSettings
 from .siasn import Refused, SiasnClient, Unreachable
 from .store import Store, StoredRecord

@@ -7,10 +7,9 @@ both; the SIASN names say where the records go and how the connector authenticat
 from pathlib import Path
 from typing import Literal
 
+from kinerja_contracts.siasn import parse_code_table
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
-
-from .mapping import parse_code_table
 
 DEV_CLIENT_ID = "kinerja-siasn-dev"
 DEV_CLIENT_SECRET = "kinerja-siasn-dev-secret-not-for-production"

@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-
-from .mapping import KURSUS, PERIODIK, SKP22
+from kinerja_contracts.siasn import KURSUS, PERIODIK, SKP22
 
 PATHS = {SKP22: "/skp22", PERIODIK: "/kinerja-periodik", KURSUS: "/kursus"}
 TRANSIENT_STATUSES = frozenset({408, 425, 429})

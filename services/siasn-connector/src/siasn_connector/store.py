@@ -24,9 +24,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
-
-from .mapping import (
+from kinerja_contracts.siasn import (
     AppraisalFacts,
     CheckpointInfo,
     Context,
@@ -36,6 +34,7 @@ from .mapping import (
     RecordKey,
     TrainingFacts,
 )
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 STATUSES = (SENT, FAILED, PENDING)

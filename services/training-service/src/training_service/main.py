@@ -18,7 +18,14 @@ from kinerja_runtime.app import ServiceRuntime, create_service_app
 from kinerja_runtime.clock import Clock
 from kinerja_runtime.settings import ServiceSettings
 
-from training_service.entrypoints import events, http_catalogue, http_development, http_province, http_training
+from training_service.entrypoints import (
+    events,
+    http_catalogue,
+    http_development,
+    http_exports,
+    http_province,
+    http_training,
+)
 from training_service.service_layer import catalogue
 from training_service.service_layer.unit_of_work import TrainingUnitOfWork
 
@@ -40,6 +47,7 @@ def create_app(settings: ServiceSettings | None = None, clock: Callable[[], date
             http_training.router,
             http_catalogue.router,
             http_province.router,
+            http_exports.router,
             access_log.router(),
         ],
         produces=[

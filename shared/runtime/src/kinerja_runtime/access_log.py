@@ -114,8 +114,11 @@ async def record_read(uow: UnitOfWork, kind: Kind, record_id: str, subject_nip: 
     await record_reads(uow, [(kind, record_id, subject_nip)])
 
 
-async def record_reads(uow: UnitOfWork, records: Iterable[Entry]) -> None:
-    await _record(uow, Action.READ, records)
+async def record_reads(uow: UnitOfWork, records: Iterable[Entry], *, agency_id: str | None = None) -> None:
+    """``agency_id``: the agency of the records' subjects when it is not the caller's (the
+    province admin reads every agency's): the entries go to that agency's log, where the
+    employees read them."""
+    await _record(uow, Action.READ, records, agency_id)
     await uow.commit()
 
 
@@ -136,20 +139,23 @@ async def record_reads_across(uow: UnitOfWork, records: Iterable[tuple[str, Entr
     await uow.commit()
 
 
-async def _record(uow: UnitOfWork, action: Action, records: Iterable[Entry]) -> None:
+async def _record(uow: UnitOfWork, action: Action, records: Iterable[Entry], agency_id: str | None = None) -> None:
     who = accessor_of(uow)
     if who is None:
         return
-    rows = entry_rows(who, action, records, datetime.now(UTC))
+    rows = entry_rows(who, action, records, datetime.now(UTC), agency_id)
     if rows:
         await uow.session.execute(insert(access_log), rows)  # one statement (executemany) for any number
 
 
-def entry_rows(who: Accessor, action: Action, records: Iterable[Entry], now: datetime) -> list[dict]:
-    """The table rows: one per record, in the order given, and only who/when/what/route."""
+def entry_rows(
+    who: Accessor, action: Action, records: Iterable[Entry], now: datetime, agency_id: str | None = None
+) -> list[dict]:
+    """The table rows: one per record, in the order given, and only who/when/what/route; in the
+    subjects' agency (``agency_id``, default the caller's)."""
     return [
         {
-            "agency_id": who.agency,
+            "agency_id": agency_id or who.agency,
             "subject_nip": subject,
             "accessed_at": now,
             "actor_nip": who.nip[:ACTOR_MAX],

@@ -508,6 +508,14 @@ class Roster:
         """The agency's periods, latest start first."""
         return await self._periods(known_periods.c.agency_id == agency_id)
 
+    async def periods_of_year(self, year: int, agency_id: str | None = None) -> list[KnownPeriod]:
+        """The periods of ``year`` of one agency, or of every agency (None: a province-wide read),
+        latest start first: one statement."""
+        where = [known_periods.c.year == year]
+        if agency_id is not None:
+            where.append(known_periods.c.agency_id == agency_id)
+        return await self._periods(*where)
+
     async def lock_unit(self, agency_id: str, unit_id: str) -> None:
         """Hold the unit's row lock until the transaction ends, so that writes about one unit
         take turns (PostgreSQL; SQLite has one writer anyway). An unknown unit locks nothing."""

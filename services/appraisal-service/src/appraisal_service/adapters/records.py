@@ -3,9 +3,10 @@ and ``Objection``. A state change is written only from the state it was read in 
 of two at once the second changes nothing and is told so."""
 
 from collections.abc import Collection, Iterable
+from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -57,6 +58,27 @@ class Result(NamedTuple):
     status: Status
     predikat: str | None
     proposed_predikat: str
+
+
+class FinalResult(NamedTuple):
+    """A final result as the SIASN export maps it (the columns it needs, none of the summary)."""
+
+    appraisal_id: str
+    agency_id: str
+    period_id: str
+    nip: str
+    kind: str
+    checkpoint_id: str | None
+    scope: str
+    revision: int
+    rating_hasil_kerja: str
+    rating_perilaku: str
+    predikat: str
+    appraiser_nip: str | None
+    completed_at: datetime
+
+
+_FINAL_COLUMNS = tuple(appraisals.c[name] for name in FinalResult._fields)
 
 
 class AppraisalRepository:
@@ -156,6 +178,30 @@ class AppraisalRepository:
             .order_by(appraisals.c.nip)
         )
         return [Result(r.nip, Status(r.status), r.predikat, r.proposed_predikat) for r in rows]
+
+    async def final_page(
+        self,
+        agency_id: str,
+        period_id: str,
+        *,
+        kinds: Collection[str],
+        after: tuple[str, str] | None,
+        limit: int,
+    ) -> list[FinalResult]:
+        """A page of the period's final results of ``kinds``, by (NIP, scope), after ``after``
+        (the last page's last (nip, scope)): keyset pagination on the unique scope index, one
+        statement however far the page is. Final is the current revision: a revision supersedes
+        the result it replaces in the same transaction, so a scope has one final row at most."""
+        query = select(*_FINAL_COLUMNS).where(
+            appraisals.c.agency_id == agency_id,
+            appraisals.c.period_id == period_id,
+            appraisals.c.status == Status.FINAL.value,
+            appraisals.c.kind.in_(sorted(kinds)),
+        )
+        if after is not None:
+            query = query.where(tuple_(appraisals.c.nip, appraisals.c.scope) > tuple_(*after))
+        rows = await self._session.execute(query.order_by(appraisals.c.nip, appraisals.c.scope).limit(limit))
+        return [FinalResult(*r) for r in rows]
 
     async def add_proposals(self, proposals: list[Appraisal]) -> dict[Key, str]:
         """Insert the proposals (batched multi-row inserts); a scope someone else proposed for

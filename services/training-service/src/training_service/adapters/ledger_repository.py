@@ -4,10 +4,11 @@
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import NamedTuple
 
 from kinerja_runtime import bulk
-from sqlalchemy import case, func, insert, select, update
+from sqlalchemy import case, func, insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from training_service.adapters.orm import jp_ledger
@@ -25,6 +26,25 @@ class YearDone:
 
     jp: int = 0
     codes: frozenset[str] = frozenset()
+
+
+class Credited(NamedTuple):
+    """A verified entry as the SIASN export maps it: what TrainingCompleted announced of it, and
+    the activity's title (the evidence is not exported)."""
+
+    entry_id: str
+    agency_id: str
+    nip: str
+    year: int
+    catalogue_code: str
+    jp: int
+    plan_id: str | None
+    item_id: str | None
+    completed_on: date
+    title: str
+
+
+_CREDITED_COLUMNS = tuple(jp_ledger.c[name] for name in Credited._fields)
 
 
 def _jp_of(status: EntryStatus):
@@ -139,6 +159,28 @@ class LedgerRepository:
             .group_by(jp_ledger.c.nip)
         )
         return {r.nip: (r.verified, r.claimed) for r in rows.all()}
+
+    async def agencies_crediting(self, year: int) -> list[str]:
+        """The agencies with verified entries in ``year``, in order: one statement."""
+        rows = await self._session.scalars(
+            select(jp_ledger.c.agency_id)
+            .where(jp_ledger.c.year == year, COUNTS)
+            .distinct()
+            .order_by(jp_ledger.c.agency_id)
+        )
+        return list(rows.all())
+
+    async def credited_page(
+        self, agency_id: str, year: int, *, after: tuple[str, date, str] | None, limit: int
+    ) -> list[Credited]:
+        """A page of the agency's verified entries of ``year`` by (NIP, completion day, entry id),
+        after ``after`` (the last page's last): keyset pagination, one statement however far."""
+        c = jp_ledger.c
+        query = select(*_CREDITED_COLUMNS).where(c.agency_id == agency_id, c.year == year, COUNTS)
+        if after is not None:
+            query = query.where(tuple_(c.nip, c.completed_on, c.entry_id) > tuple_(*after))
+        rows = await self._session.execute(query.order_by(c.nip, c.completed_on, c.entry_id).limit(limit))
+        return [Credited(*r) for r in rows]
 
     @staticmethod
     def _of_year(agency_id: str, nip: str, year: int):

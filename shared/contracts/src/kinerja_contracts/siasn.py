@@ -1,18 +1,24 @@
-"""From Kinerja's public events to SIASN's records: pure functions, no I/O.
+"""From Kinerja's results to BKN SIASN's records: pure functions, no I/O.
 
-Three SIASN record kinds come out of three kinds of Kinerja event:
+Three SIASN record kinds come out of three kinds of Kinerja result:
 
 - ``skp22``: an annual ``AppraisalCompleted`` / ``AppraisalRevised`` (the SKP 2022 result);
 - ``kinerja-periodik``: a periodic one (a checkpoint of the period: a month or a quarter);
 - ``kursus``: a ``TrainingCompleted`` (riwayat kursus / diklat, with its lesson hours).
 
-An event is first reduced to the facts the record needs (:class:`AppraisalFacts`,
-:class:`TrainingFacts`: nothing else of the event is kept, no free text), then mapped with
-what the roster events told the connector (:class:`Context`). Where Kinerja does not know a
-SIASN field (the penilai's golongan, the koefisien, the certificate number...) the field is
-sent as null and named in ``missing``; nothing is made up. A field that a later roster or
+A result is first reduced to the facts the record needs (:class:`AppraisalFacts`,
+:class:`TrainingFacts`: nothing else of it is kept, no free text), then mapped with what the
+roster tells about the people, units and periods involved (:class:`Context`). Where Kinerja does
+not know a SIASN field (the penilai's golongan, the koefisien, the certificate number...) the
+field is null and named in ``missing``; nothing is made up. A field that a later roster or
 period event may still fill (the penilai's name when their registration has not arrived yet)
-is also in ``awaiting``: the connector holds such a record back for a short grace period.
+is also in ``awaiting``: the SIASN connector holds such a record back for a short grace period.
+
+Two readers share this module: the SIASN connector (``services/siasn-connector``), which builds
+the facts from the public events it consumes, and the services' bulk export
+(``GET /exports/siasn`` of appraisal-service and training-service), which builds them from
+their own records; so a file uploaded to SIASN by hand and a record the connector sends say the
+same thing. :func:`export_record` and :func:`csv_row` are that file's lines.
 """
 
 from __future__ import annotations
@@ -205,7 +211,7 @@ def training_facts(event: TrainingCompleted, event_id: str) -> TrainingFacts:
     )
 
 
-# -- what the roster events told the connector -------------------------------------------------
+# -- what the roster tells about people, units and periods -------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -253,7 +259,7 @@ class PlanItemInfo:
 
 @dataclass(frozen=True)
 class Context:
-    """What the connector knows besides the event itself."""
+    """What is known besides the result itself (the connector: from the roster events it read)."""
 
     employee: Person | None = None  # the appraised employee
     appraiser: Person | None = None  # the penilai
@@ -397,3 +403,22 @@ def parse_code_table(text: str) -> dict[str, int]:
             raise ValueError(f"expected name=number, got {part.strip()!r}")
         table[name.strip().lower()] = int(code.strip())
     return table
+
+
+# -- the export file's lines -------------------------------------------------------------------
+
+EXPORT_EXTRA = ("kind", "missing")  # what a JSON Lines record adds to SIASN's fields
+
+
+def export_record(mapped: Mapped) -> dict[str, Any]:
+    """One JSON Lines record: SIASN's fields in their order, then ``kind`` and ``missing``."""
+    return {
+        **{name: mapped.payload.get(name) for name in FIELDS[mapped.kind]},
+        "kind": mapped.kind,
+        "missing": list(mapped.missing),
+    }
+
+
+def csv_row(mapped: Mapped) -> list[str]:
+    """One CSV row in the order of ``FIELDS[kind]`` (the header): null is an empty cell."""
+    return ["" if (value := mapped.payload.get(name)) is None else str(value) for name in FIELDS[mapped.kind]]
