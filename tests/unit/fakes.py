@@ -179,8 +179,7 @@ class FakeRoster:
     async def periods_of_year(self, year: int, agency_id: str | None = None) -> list[KnownPeriod]:
         return sorted(
             (p for (a, _), p in self.known_periods.items() if p.year == year and agency_id in (None, a)),
-            key=lambda p: (p.starts_on, p.period_id),
-            reverse=True,
+            key=lambda p: (p.agency_id, p.period_id),
         )
 
     async def lock_unit(self, agency_id: str, unit_id: str) -> None:
@@ -205,11 +204,6 @@ class FakeRoster:
         )
 
     # -- across agencies (the province view) ----------------------------------------------
-    async def periods_in_year(self, year: int) -> list[KnownPeriod]:
-        return sorted(
-            (p for p in self.known_periods.values() if p.year == year), key=lambda p: (p.agency_id, p.period_id)
-        )
-
     async def public_units(self, limit: int, offset: int) -> list[KnownUnit]:
         found = sorted(
             (u for u in self.known_units.values() if u.serves_public), key=lambda u: (u.agency_id, u.unit_id)

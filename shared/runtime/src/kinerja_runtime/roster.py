@@ -510,11 +510,11 @@ class Roster:
 
     async def periods_of_year(self, year: int, agency_id: str | None = None) -> list[KnownPeriod]:
         """The periods of ``year`` of one agency, or of every agency (None: a province-wide read),
-        latest start first: one statement."""
+        by agency and period id: one statement."""
         where = [known_periods.c.year == year]
         if agency_id is not None:
             where.append(known_periods.c.agency_id == agency_id)
-        return await self._periods(*where)
+        return sorted(await self._periods(*where), key=lambda p: (p.agency_id, p.period_id))
 
     async def lock_unit(self, agency_id: str, unit_id: str) -> None:
         """Hold the unit's row lock until the transaction ends, so that writes about one unit
@@ -565,11 +565,6 @@ class Roster:
         return [KnownAgency(**r._mapping) for r in rows]
 
     # --- across agencies (the province view, issue 11): one statement each ------------------
-
-    async def periods_in_year(self, year: int) -> list[KnownPeriod]:
-        """Every agency's period of ``year`` (an agency has one period a year), by agency."""
-        found = await self._periods(known_periods.c.year == year)
-        return sorted(found, key=lambda p: (p.agency_id, p.period_id))
 
     async def public_units(self, limit: int, offset: int) -> list[KnownUnit]:
         """A page of the units that serve the public, of every agency, by agency and unit id."""

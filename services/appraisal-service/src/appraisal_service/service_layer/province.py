@@ -22,7 +22,7 @@ async def predikat_distribution(uow: AppraisalUnitOfWork, year: int) -> dict:
     and, when known, each bound of that predikat's curve with the share it allows and whether the
     final results keep to it (``violations``: the categories over or under the curve)."""
     async with uow:
-        periods = await uow.roster.periods_in_year(year)
+        periods = await uow.roster.periods_of_year(year)
         keys = {(p.agency_id, p.period_id) for p in periods}
         counted = await uow.province.annual_predikat(keys)
         recorded = await uow.organisation_predikats.of_periods(keys)
@@ -74,7 +74,7 @@ async def objections(uow: AppraisalUnitOfWork, year: int) -> dict:
     decisions by outcome: ``upheld`` (the result stands, the objection is rejected) or
     ``changed`` (a revised result replaces it)."""
     async with uow:
-        periods = await uow.roster.periods_in_year(year)
+        periods = await uow.roster.periods_of_year(year)
         counted = await uow.province.objections({(p.agency_id, p.period_id) for p in periods})
     by_status: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     for row in counted:

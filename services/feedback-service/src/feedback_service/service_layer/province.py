@@ -24,7 +24,7 @@ async def satisfaction(uow: FeedbackUnitOfWork, year: int, limit: int, offset: i
     A unit of an agency with no period that year has no period and no answers."""
     async with uow:
         units = await uow.roster.public_units(limit, offset)
-        period_of = {p.agency_id: p.period_id for p in await uow.roster.periods_in_year(year)}
+        period_of = {p.agency_id: p.period_id for p in await uow.roster.periods_of_year(year)}
         totals = await uow.surveys.totals_of_units(
             {(u.agency_id, u.unit_id, period_of[u.agency_id]) for u in units if u.agency_id in period_of}
         )
