@@ -99,6 +99,12 @@ class LocalDays:
         """The agency's date now."""
         return await self.local_date(agency_id, self.clock.now())
 
+    async def zone(self, agency_id: str) -> tzinfo:
+        """The agency's zone (the default zone when it is not registered), for a rule that turns
+        local days into instants (a checkpoint's window, the end of a day)."""
+        found = (await self.agency_timezones([agency_id])).get(agency_id)
+        return self.clock.zone if found is None else _as_zone(found)
+
 
 # FastAPI dependencies, for routes whose answer depends on the time (tests may override them).
 async def now(request: Request) -> datetime:

@@ -1,7 +1,7 @@
 """Official documents of appraisal-service: the Dokumen Evaluasi Kinerja of one appraisal as PDF
 (adapters/evaluation_document.py lays it out)."""
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
 from kinerja_contracts.vocabulary import Aspect, BerakhlakValue, RhkKind
 from kinerja_runtime import access_log
@@ -29,8 +29,9 @@ def _person(nip: str | None, found: dict[str, KnownEmployee]) -> Person:
     return Person(e.nip, e.name, e.position, e.unit)
 
 
-def _local_day(uow: AppraisalUnitOfWork, at: datetime | None) -> date | None:
-    return at.astimezone(uow.clock.zone).date() if at else None
+def _local_day(zone: tzinfo, at: datetime | None) -> date | None:
+    """The agency's date of ``at`` (its zone: ``await uow.zone(agency_id)``)."""
+    return at.astimezone(zone).date() if at else None
 
 
 def _indikator(summary: dict, rhk: list) -> tuple[IkiResult, ...]:
@@ -66,10 +67,10 @@ def _perilaku(summary: dict) -> tuple[ValueResult, ...]:
     )
 
 
-def _objections(uow: AppraisalUnitOfWork, found: list[Objection], appraisal: Appraisal) -> tuple[ObjectionLine, ...]:
+def _objections(zone: tzinfo, found: list[Objection], appraisal: Appraisal) -> tuple[ObjectionLine, ...]:
     """The objections to this revision, or (a revision made by one) the one that made it."""
     return tuple(
-        ObjectionLine(o.filed_on, o.status.value, _local_day(uow, o.decided_at), o.decision_reason)
+        ObjectionLine(o.filed_on, o.status.value, _local_day(zone, o.decided_at), o.decision_reason)
         for o in found
         if o.appraisal_id == appraisal.appraisal_id or o.objection_id == appraisal.objection_id
     )
@@ -139,7 +140,7 @@ async def evaluation_document(
         final_on=a.final_on,
         objection_closes_on=closes_on,
         objection_closed=closes_on is not None and today > closes_on,
-        objections=_objections(uow, found.objections, a),
+        objections=_objections(await uow.zone(agency_id), found.objections, a),
     )
     return Rendered(form.filename, await render_off_loop(lambda: render_evaluation(form)))
 

@@ -37,8 +37,9 @@ async def _period_or_404(uow: FeedbackUnitOfWork, agency_id: str, period_id: str
     return period
 
 
-def _window(uow: FeedbackUnitOfWork, period: KnownPeriod, checkpoint_id: str | None) -> Window:
-    return rules.window_of(checkpoint_id, period.checkpoints, period.starts_on, period.ends_on, uow.clock.zone)
+async def _window(uow: FeedbackUnitOfWork, period: KnownPeriod, checkpoint_id: str | None) -> Window:
+    zone = await uow.zone(period.agency_id)
+    return rules.window_of(checkpoint_id, period.checkpoints, period.starts_on, period.ends_on, zone)
 
 
 def _view(r: Recognition) -> dict:
@@ -62,7 +63,7 @@ async def candidates(
     each saying whether they were already recognised for it."""
     async with uow:
         period = await _period_or_404(uow, agency_id, period_id)
-        window = _window(uow, period, checkpoint_id)
+        window = await _window(uow, period, checkpoint_id)
         team = None if caller.is_hr else [e.nip for e in await uow.roster.team(agency_id, caller.nip)]
         totals = await uow.citizen_ratings.per_officer(agency_id, period_id, window.start, window.end, team)
         found = rules.candidates(totals)
@@ -119,7 +120,7 @@ async def record_recognition(
             raise NotFound(NO_SUCH_EMPLOYEE)
         period = await _period_or_404(uow, agency_id, period_id)
         if kind is RecognitionKind.CITIZEN_RATING or checkpoint_id is not None:
-            window = _window(uow, period, checkpoint_id)  # a leader may recognise the whole period
+            window = await _window(uow, period, checkpoint_id)  # a leader may recognise the whole period
             if kind is RecognitionKind.CITIZEN_RATING:
                 totals = await uow.citizen_ratings.per_officer(agency_id, period_id, window.start, window.end, [nip])
                 rules.check_citizen_rating(kind, rules.citizen_rating(totals[0]) if totals else None)

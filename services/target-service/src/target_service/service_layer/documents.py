@@ -1,6 +1,6 @@
 """Official documents of target-service: the SKP form as PDF (adapters/skp_document.py lays it out)."""
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
 from kinerja_runtime import access_log
 from kinerja_runtime.access_log import Kind
@@ -23,8 +23,9 @@ def _person(nip: str | None, found: dict[str, Employee]) -> Person:
     return Person(e.nip, e.name, e.position, e.unit)
 
 
-def _local_day(uow: TargetUnitOfWork, at: datetime | None) -> date | None:
-    return at.astimezone(uow.clock.zone).date() if at else None
+def _local_day(zone: tzinfo, at: datetime | None) -> date | None:
+    """The agency's date of ``at`` (its zone: ``await uow.zone(agency_id)``)."""
+    return at.astimezone(zone).date() if at else None
 
 
 def _rhk_texts(skps: list[Skp]) -> dict[str, str]:
@@ -68,7 +69,7 @@ async def skp_document(uow: TargetUnitOfWork, *, agency_id: str, skp_id: str, ac
         ends_on=period.ends_on,
         version=version.number,
         status=version.status.value,
-        approved_on=_local_day(uow, version.approved_at),
+        approved_on=_local_day(await uow.zone(agency_id), version.approved_at),
         pegawai=_person(s.nip, people),
         penilai=_person(penilai, people),
         atasan=_person(atasan, people),
