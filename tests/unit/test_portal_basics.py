@@ -10,7 +10,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 from kinerja_runtime.settings import InsecureSettings
-from web_portal import i18n
+from web_portal import dates, i18n
 from web_portal.app import SESSION_COOKIE, create_app
 from web_portal.clients import ServiceClient, ServiceNotFound, ServiceProblem, ServiceUnavailable, SignInRequired
 from web_portal.pages.employee_home import objection_todos, skp_todos
@@ -279,3 +279,28 @@ def test_the_objection_window_counts_the_days_left_and_closes():
     assert objection_todos([final], date(2027, 1, 12))[0].values["days"] == 3
     assert objection_todos([final], date(2027, 1, 16)) == []
     assert objection_todos([{**final, "objection_id": "o"}], date(2027, 1, 12)) == []
+
+
+# -- the agency's days ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("registry", "zone"), [({"timezone": "Asia/Jayapura"}, "Asia/Jayapura"), (None, "Asia/Jakarta")]
+)
+def test_the_pages_count_days_in_the_agencys_zone_from_the_registry(monkeypatch, registry, zone):
+    """At sign-in the portal keeps the zone target-service's registry gives the agency; the pages'
+    "today" is then the agency's (a WIT agency's day starts two hours before WIB's). An agency not
+    registered (404) keeps the portal's default zone."""
+
+    def registry_answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path == f"/agencies/{AGENCY}":
+            if registry is None:
+                return httpx.Response(404, json={"title": "Not found", "status": 404, "detail": "no such agency"})
+            return httpx.Response(200, json={"agency_id": AGENCY, **registry})
+        return httpx.Response(200, json={})
+
+    asked: list[str] = []
+    real_today = dates.today
+    monkeypatch.setattr(dates, "today", lambda timezone="Asia/Jakarta": asked.append(timezone) or real_today(timezone))
+    with TestClient(create_app(PortalSettings(dev_agency=AGENCY), fake_services(registry_answer))) as client:
+        sign_in(client)
+        client.get("/pegawai")
+    assert asked and set(asked) == {zone}

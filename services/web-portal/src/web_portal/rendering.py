@@ -11,7 +11,7 @@ from starlette.responses import HTMLResponse
 from web_portal import dates
 from web_portal.i18n import language_of, translator
 from web_portal.navigation import menu
-from web_portal.session import ROLE_LABELS, csrf_token, pop_flashes, signed_in_user
+from web_portal.session import ROLE_LABELS, agency_timezone, csrf_token, pop_flashes, signed_in_user
 
 TEMPLATES = Path(__file__).parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES))  # autoescapes every value
@@ -24,6 +24,7 @@ def render(request: Request, template: str, context: dict | None = None, status_
     has_session = "session" in request.scope
     user = signed_in_user(request) if has_session else None
     _ = translator(language)
+    zone = agency_timezone(request) if has_session else settings.timezone
     page = {
         "request": request,
         "_": _,
@@ -38,7 +39,7 @@ def render(request: Request, template: str, context: dict | None = None, status_
         "say": lambda text, values: _(
             text, **{k: dates.format_date(v, language) if isinstance(v, date) else v for k, v in values.items()}
         ),
-        "datetime": lambda value: dates.format_datetime(value, language, settings.timezone),
+        "datetime": lambda value: dates.format_datetime(value, language, zone),
         "dev_sign_in": settings.dev_sign_in_enabled,
         **(context or {}),
     }

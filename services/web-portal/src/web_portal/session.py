@@ -72,6 +72,12 @@ def sign_in(request: Request, *, nip: str, agency: str, roles, token: str, name:
     return current_user(request)
 
 
+def agency_timezone(request: Request) -> str:
+    """The zone the signed-in person's agency counts its days in (the agency registry's, kept
+    at sign-in), else the portal's default (``TIMEZONE``)."""
+    return request.session.get("timezone") or request.app.state.settings.timezone
+
+
 def sign_out(request: Request) -> None:
     request.session.clear()
 

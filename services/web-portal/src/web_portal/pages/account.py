@@ -8,6 +8,7 @@ import httpx
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse
 
+from web_portal.clients import ServiceProblem, ServiceUnavailable, api
 from web_portal.i18n import LANGUAGE_COOKIE, LANGUAGES
 from web_portal.rendering import render
 from web_portal.session import flash, sign_in, sign_out, signed_in_user, switch_role
@@ -108,6 +109,7 @@ async def dev_sign_in(
         token=dev_token(settings, person),
         name=person.name,
     )
+    await remember_agency_zone(request, person.agency)
     return see_other(local_path(next, home_of(request)) if next != "/" else home_of(request))
 
 
@@ -158,7 +160,20 @@ async def sso_callback(request: Request):
         token=token["access_token"],
         name=identity.name,
     )
+    await remember_agency_zone(request, identity.agency)
     return see_other(local_path(after, home_of(request)) if after != "/" else home_of(request))
+
+
+async def remember_agency_zone(request: Request, agency: str) -> None:
+    """Keep the agency's zone from the registry (target-service's ``GET /agencies/{id}``) in
+    the session: the pages count due dates and objection windows in the agency's days, as the
+    services do. An agency not registered, or a registry not answering, keeps the default."""
+    try:
+        found = await api(request).target.get(f"/agencies/{quote(agency, safe='')}")
+    except (ServiceProblem, ServiceUnavailable):
+        return
+    if isinstance(found, dict) and found.get("timezone"):
+        request.session["timezone"] = found["timezone"]
 
 
 @router.post("/keluar")

@@ -14,7 +14,7 @@ from web_portal.navigation import NavItem
 from web_portal.pages.employee_feedback import LEVELS, SOURCES, VALUES
 from web_portal.pages.employee_skp_form import N_, SHOWN, in_our_words
 from web_portal.rendering import render
-from web_portal.session import User, flash, require_role
+from web_portal.session import User, agency_timezone, flash, require_role
 
 router = APIRouter(prefix="/pegawai")
 Employee = Annotated[User, Depends(require_role("employee"))]
@@ -84,7 +84,7 @@ def days_left(appraisal: dict, today: date) -> int | None:
 
 
 def _today(request: Request) -> date:
-    return dates.today(request.app.state.settings.timezone)
+    return dates.today(agency_timezone(request))
 
 
 def _context(request: Request, extra: dict) -> dict:

@@ -13,7 +13,7 @@ from web_portal.clients import ServiceNotFound, ServiceProblem, api
 from web_portal.navigation import NavItem
 from web_portal.pages.employee_skp_form import N_, SHOWN, in_our_words
 from web_portal.rendering import render
-from web_portal.session import User, flash, require_role
+from web_portal.session import User, agency_timezone, flash, require_role
 
 router = APIRouter(prefix="/pegawai")
 Employee = Annotated[User, Depends(require_role("employee"))]
@@ -69,7 +69,7 @@ def claim_body(form) -> tuple[dict, dict[str, str]]:
 
 async def _page(request: Request, user: User, values: dict, errors: dict, general: list[str], status_code: int = 200):
     services = api(request)
-    year = dates.today(request.app.state.settings.timezone).year
+    year = dates.today(agency_timezone(request)).year
     plans, ledger = await asyncio.gather(
         services.training.get(f"/employees/{user.nip}/plans"),
         services.training.get(f"/employees/{user.nip}/jp-ledger", params={"year": year}),
@@ -91,7 +91,7 @@ async def _page(request: Request, user: User, values: dict, errors: dict, genera
             "values": values,
             "errors": errors,
             "general_errors": general,
-            "today": dates.today(request.app.state.settings.timezone).isoformat(),
+            "today": dates.today(agency_timezone(request)).isoformat(),
         },
         status_code=status_code,
     )

@@ -16,7 +16,7 @@ from web_portal import dates
 from web_portal.clients import api, section
 from web_portal.navigation import NavItem
 from web_portal.rendering import render
-from web_portal.session import User, require_role
+from web_portal.session import User, agency_timezone, require_role
 
 router = APIRouter(prefix="/pegawai")
 Employee = Annotated[User, Depends(require_role("employee"))]
@@ -153,7 +153,7 @@ def objection_todos(appraisals: list[dict], today: date) -> list[Todo]:
 @router.get("")
 async def home(request: Request, user: Employee):
     services = api(request)
-    today = dates.today(request.app.state.settings.timezone)
+    today = dates.today(agency_timezone(request))
     periods, skps, assigned, plans = await asyncio.gather(
         section(services.target.get("/periods")),
         section(services.target.get("/me/skp")),

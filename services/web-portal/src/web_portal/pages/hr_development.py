@@ -13,7 +13,7 @@ from web_portal.navigation import NavItem
 from web_portal.pages.hr_common import Hr, Offset, Pager, passed_on
 from web_portal.pages.recognition import KINDS as RECOGNITION_KINDS
 from web_portal.rendering import render
-from web_portal.session import flash
+from web_portal.session import agency_timezone, flash
 
 router = APIRouter(prefix="/pengelola")
 NAV = [NavItem("hr", "Pengembangan", "/pengelola/pengembangan", order=60)]
@@ -24,7 +24,7 @@ Year = Annotated[int | None, Query(ge=2000, le=2100)]
 
 
 def this_year(request: Request, year: int | None) -> int:
-    return year or dates.today(request.app.state.settings.timezone).year
+    return year or dates.today(agency_timezone(request)).year
 
 
 @router.get("/pengembangan")

@@ -12,6 +12,7 @@ from web_portal.clients import api, section
 from web_portal.navigation import NavItem
 from web_portal.pages.hr_common import Hr
 from web_portal.rendering import render
+from web_portal.session import agency_timezone
 
 router = APIRouter(prefix="/pengelola")
 NAV = [NavItem("hr", "Beranda", "/pengelola", order=0)]
@@ -96,7 +97,7 @@ def claim_todos(employees: list[dict], year: int) -> list[Todo]:
 @router.get("")
 async def home(request: Request, user: Hr):
     services = api(request)
-    today = dates.today(request.app.state.settings.timezone)
+    today = dates.today(agency_timezone(request))
     units, roster, periods, transfers, development = await asyncio.gather(
         section(services.target.get("/units")),
         section(services.target.get("/employees", params={"limit": 1})),

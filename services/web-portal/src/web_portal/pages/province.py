@@ -25,7 +25,7 @@ from web_portal.i18n import language_of, translator
 from web_portal.navigation import NavItem
 from web_portal.pages.hr_common import Offset, Pager
 from web_portal.rendering import render
-from web_portal.session import User, require_role
+from web_portal.session import User, agency_timezone, require_role
 
 router = APIRouter(prefix="/provinsi")
 ROLE = "province_admin"
@@ -51,7 +51,7 @@ ORGANISATION_PREDIKAT = {
 
 
 def the_year(request: Request, year: int | None) -> int:
-    return year or dates.today(request.app.state.settings.timezone).year
+    return year or dates.today(agency_timezone(request)).year
 
 
 async def agency_names(request: Request) -> dict[str, str]:

@@ -15,7 +15,7 @@ from web_portal.clients import ServiceNotFound, ServiceProblem, api
 from web_portal.navigation import NavItem
 from web_portal.pages.appraiser_shared import choose_period
 from web_portal.rendering import render
-from web_portal.session import User, flash, require_role
+from web_portal.session import User, agency_timezone, flash, require_role
 
 router = APIRouter()
 NAV = [
@@ -113,7 +113,7 @@ async def _candidates_page(
     services = api(request)
     periods = (await services.target.get("/periods")).get("items", [])
     period = choose_period(periods, period_id)
-    today = dates.today(request.app.state.settings.timezone)
+    today = dates.today(agency_timezone(request))
     checkpoint = choose_checkpoint(period, checkpoint_id, today)
     found = None
     if period is not None:
