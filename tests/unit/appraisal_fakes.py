@@ -260,7 +260,7 @@ class FakeProjections:
                 found[skp_id] = Realized(dict(values), len(values))
         return found
 
-    async def evidence_of(self, keys, checkpoint=None):
+    async def evidence_of(self, keys, checkpoint=None, zone=None):
         found = {}
         for key in keys:
             answers = [a for a, cp in self.answers.get(key, []) if checkpoint is None or cp == checkpoint.checkpoint_id]

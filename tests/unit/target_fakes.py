@@ -293,7 +293,7 @@ class FakeProvinceRepository:
             counts[agency_id] = counts.get(agency_id, 0) + 1
         return counts
 
-    async def skp_progress(self, year: int, before: datetime):
+    async def skp_progress(self, year: int, default_before: datetime, before_in=None):
         from target_service.adapters.province import SkpProgress
 
         def earliest(times) -> datetime | None:
@@ -305,6 +305,7 @@ class FakeProvinceRepository:
             if p.year != year:
                 continue
             drafted = submitted = approved = 0
+            before = (before_in or {}).get(p.agency_id, default_before)
             for s in self.state.skps.values():
                 if (s.agency_id, s.period_id) != (p.agency_id, p.period_id):
                     continue

@@ -5,8 +5,9 @@ employees on each agency's roster."""
 from datetime import UTC, date, datetime
 
 import pytest
-from kinerja_contracts.vocabulary import Aspect, RhkKind
+from kinerja_contracts.vocabulary import AgencyKind, AgencyTimezone, Aspect, RhkKind
 from target_fakes import FakeTargetUnitOfWork
+from target_service.domain.agency import Agency
 from target_service.domain.rhk import IndikatorDraft, RhkDraft
 from target_service.service_layer import periods, province, skp
 
@@ -141,3 +142,18 @@ async def test_a_version_without_times_counts_by_its_approval(uow):
     # By 7 Jan only the staff member's draft is known; the head's SKP appears with its approval.
     assert figures(await province.skp_progress(uow, 2026, date(2026, 1, 7)))[0] == (A, 3, 1, 0, 0, 2)
     assert figures(await province.skp_progress(uow, 2026, date(2026, 1, 8)))[0] == (A, 3, 2, 1, 1, 1)
+
+
+async def test_each_agency_counts_by_the_end_of_its_own_day(uow):
+    """A draft at 16:00 UTC on 10 Jan is 23:00 WIB on 10 Jan but 01:00 WIT on 11 Jan: by the end of
+    10 Jan it counts for an agency in the default zone (WIB), not once B is registered in
+    Asia/Jayapura (WIT). A, not registered, keeps counting in WIB."""
+    b_period = next(p.period_id for p in uow.state.periods.values() if p.agency_id == B and p.year == 2026)
+    uow.time.at = at(10, hour=16)
+    await draft(uow, B, b_period, STAFF_B)
+    assert figures(await province.skp_progress(uow, 2026, date(2026, 1, 10)))[1] == (B, 2, 1, 0, 0, 1)
+    uow.state.agencies[B] = Agency(B, "Dinas B", AgencyKind.DINAS, AgencyTimezone.WIT)
+    by_end_of_10 = figures(await province.skp_progress(uow, 2026, date(2026, 1, 10)))
+    assert by_end_of_10[1] == (B, 2, 0, 0, 0, 2)
+    assert by_end_of_10[0] == (A, 3, 2, 2, 1, 1)
+    assert figures(await province.skp_progress(uow, 2026, date(2026, 1, 11)))[1] == (B, 2, 2, 0, 0, 0)

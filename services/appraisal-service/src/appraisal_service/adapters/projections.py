@@ -9,7 +9,7 @@ one statement per kind for a whole batch of employees.
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta, tzinfo
 
 from kinerja_contracts.vocabulary import BerakhlakValue, Ekspektasi, FeedbackSource
 from kinerja_runtime import bulk
@@ -141,7 +141,9 @@ class ProjectionRepository:
                 realized.count += 1
         return dict(found)
 
-    async def evidence_of(self, keys: Iterable[Key], checkpoint: Checkpoint | None = None) -> dict[Key, Evidence]:
+    async def evidence_of(
+        self, keys: Iterable[Key], checkpoint: Checkpoint | None = None, zone: tzinfo | None = None
+    ) -> dict[Key, Evidence]:
         """Feedback answers and citizens' score per employee: two statements for all ``keys``."""
         keys = list(keys)
         found: dict[Key, Evidence] = defaultdict(Evidence)
@@ -170,8 +172,10 @@ class ProjectionRepository:
             func.avg(citizen_ratings.c.mean_score).label("mean"),
         ).where(keyed(citizen_ratings, keys, "officer_nip"))
         if checkpoint is not None:
-            start = datetime.combine(checkpoint.starts_on, time.min, UTC)
-            end = datetime.combine(checkpoint.ends_on + timedelta(days=1), time.min, UTC)
+            # The checkpoint's days are the agency's (``zone``): a citizen's answer at 06:30 WIT on
+            # its first day counts, as it does for recognition.
+            start = datetime.combine(checkpoint.starts_on, time.min, zone or UTC)
+            end = datetime.combine(checkpoint.ends_on + timedelta(days=1), time.min, zone or UTC)
             query = query.where(citizen_ratings.c.answered_at >= start, citizen_ratings.c.answered_at < end)
         query = query.group_by(citizen_ratings.c.agency_id, citizen_ratings.c.period_id, officer)
         for row in (await self._session.execute(query)).all():

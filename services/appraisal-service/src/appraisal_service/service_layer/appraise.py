@@ -100,7 +100,9 @@ async def propose_many(
     if not keys:
         return out
     policies = await uow.policies.in_force({a for a, _, _ in keys})
-    evidence = await uow.projections.evidence_of(keys, checkpoint)
+    # A checkpoint belongs to one agency's period: its days are that agency's.
+    zone = await uow.zone(keys[0][0]) if checkpoint is not None else None
+    evidence = await uow.projections.evidence_of(keys, checkpoint, zone)
     units = await _unit_results(uow, keys, policies, checkpoint)
     now = uow.clock.now()
     made = []

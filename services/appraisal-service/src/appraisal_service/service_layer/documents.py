@@ -94,8 +94,9 @@ async def evaluation_document(
         period = await uow.roster.period(agency_id, a.period_id)
         units = await uow.roster.units(agency_id)
         target = await uow.projections.target_of(agency_id, a.period_id, a.nip)
+        today = await uow.today(agency_id)
+        zone = await uow.zone(agency_id)
         await access_log.record_read(uow, Kind.APPRAISAL, a.appraisal_id, a.nip)
-    today = uow.clock.today()
     root = next((u for u in units if u.parent_unit_id is None), None)
     checkpoint = _checkpoint(a, period.checkpoints if period else [])
     proposed = a.status is Status.PROPOSED
@@ -140,7 +141,7 @@ async def evaluation_document(
         final_on=a.final_on,
         objection_closes_on=closes_on,
         objection_closed=closes_on is not None and today > closes_on,
-        objections=_objections(await uow.zone(agency_id), found.objections, a),
+        objections=_objections(zone, found.objections, a),
     )
     return Rendered(form.filename, await render_off_loop(lambda: render_evaluation(form)))
 

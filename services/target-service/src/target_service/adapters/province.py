@@ -1,6 +1,7 @@
 """What the province view reads of every agency's roster and SKPs, counted in the database
 (GROUP BY agency): a fixed number of statements whatever the number of agencies or employees."""
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import NamedTuple
 
@@ -22,7 +23,7 @@ class SkpProgress(NamedTuple):
     approved: int
 
 
-def _before(column, instant: datetime):
+def _before(column, instant):
     return func.coalesce(func.sum(case((column < instant, 1), else_=0)), 0)
 
 
@@ -35,8 +36,11 @@ class ProvinceRepository:
         rows = await self._session.execute(select(employees.c.agency_id, func.count()).group_by(employees.c.agency_id))
         return {agency_id: int(count) for agency_id, count in rows}
 
-    async def skp_progress(self, year: int, before: datetime) -> list[SkpProgress]:
-        """Every agency's period of ``year`` with its SKPs' progress before ``before``: one statement.
+    async def skp_progress(
+        self, year: int, before: datetime, before_in: Mapping[str, datetime] | None = None
+    ) -> list[SkpProgress]:
+        """Every agency's period of ``year`` with its SKPs' progress before ``before`` (or before
+        ``before_in[agency_id]``, the same day's end in that agency's zone): one statement.
 
         A version stored before drafting and submission times were kept counts from the times it
         has (an approved version was drafted and submitted by its approval)."""
@@ -56,14 +60,15 @@ class ProvinceRepository:
             .group_by(skp.c.skp_id, skp.c.agency_id, skp.c.period_id)
             .subquery()
         )
+        cutoff = case(dict(before_in), value=periods.c.agency_id, else_=before) if before_in else before
         rows = await self._session.execute(
             select(
                 periods.c.agency_id,
                 periods.c.period_id,
                 periods.c.status,
-                _before(per_skp.c.drafted_at, before),
-                _before(per_skp.c.submitted_at, before),
-                _before(per_skp.c.approved_at, before),
+                _before(per_skp.c.drafted_at, cutoff),
+                _before(per_skp.c.submitted_at, cutoff),
+                _before(per_skp.c.approved_at, cutoff),
             )
             .select_from(
                 periods.outerjoin(

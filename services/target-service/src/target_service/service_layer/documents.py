@@ -58,6 +58,7 @@ async def skp_document(uow: TargetUnitOfWork, *, agency_id: str, skp_id: str, ac
             people |= await uow.roster.employees(agency_id, [atasan])
         intervened, shown = await _intervened(uow, s, version, {n for n in (penilai, roster_appraiser) if n})
         units = await uow.organisation.units(agency_id)
+        zone = await uow.zone(agency_id)
         # The SKP, and the appraisers' plans whose RHK texts it prints: each in its owner's access log.
         await access_log.record_reads(uow, [(Kind.SKP, s.skp_id, s.nip), *((Kind.SKP, t.skp_id, t.nip) for t in shown)])
     root = next((u for u in units.values() if u.parent_unit_id is None), None)
@@ -69,7 +70,7 @@ async def skp_document(uow: TargetUnitOfWork, *, agency_id: str, skp_id: str, ac
         ends_on=period.ends_on,
         version=version.number,
         status=version.status.value,
-        approved_on=_local_day(await uow.zone(agency_id), version.approved_at),
+        approved_on=_local_day(zone, version.approved_at),
         pegawai=_person(s.nip, people),
         penilai=_person(penilai, people),
         atasan=_person(atasan, people),

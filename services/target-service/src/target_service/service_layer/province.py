@@ -5,16 +5,18 @@ Read by the province admin only (the route's role), in two statements whatever t
 agencies or employees (``uow.province``). Figures name no employee.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
+
+from kinerja_runtime.zones import zone_named
 
 from target_service.service_layer.unit_of_work import TargetUnitOfWork
 
 FIGURES = ("employees", "drafted", "submitted", "approved", "without_skp")
 
 
-def end_of(day: date, uow: TargetUnitOfWork) -> datetime:
-    """The first instant after ``day`` where the agencies work (the clock's local time)."""
-    return datetime.combine(day + timedelta(days=1), time(), tzinfo=uow.clock.zone)
+def end_of(day: date, zone: tzinfo) -> datetime:
+    """The first instant after ``day`` in ``zone``."""
+    return datetime.combine(day + timedelta(days=1), time(), tzinfo=zone)
 
 
 async def skp_progress(uow: TargetUnitOfWork, year: int, on: date | None = None) -> dict:
@@ -24,7 +26,9 @@ async def skp_progress(uow: TargetUnitOfWork, year: int, on: date | None = None)
     year is listed with ``period_id`` None (nothing could be drafted there)."""
     async with uow:
         on = on or uow.clock.today()
-        progress = await uow.province.skp_progress(year, end_of(on, uow))
+        # "By the end of ``on``" where each agency works: its registered zone, else the default.
+        ends = {a.agency_id: end_of(on, zone_named(str(a.timezone))) for a in await uow.agencies.all()}
+        progress = await uow.province.skp_progress(year, end_of(on, uow.clock.zone), ends)
         headcounts = await uow.province.headcounts()
     by_agency = {p.agency_id: p for p in progress}
     agencies = []
