@@ -40,11 +40,12 @@ ROUTES = {
     "talent-pool": ("training-service", "/province/talent-pool"),
 }
 # The SQL statements each read sends: a fixed number, whatever the agencies and employees (the
-# talent pool's third is its access-log entries, one INSERT for the page).
+# talent pool's third is its access-log entries, one INSERT for the page; the SKP progress's third
+# reads the agencies' zones, each agency's day ending in its own).
 STATEMENTS = {
     "predikat-distribution": 3,
     "objections": 2,
-    "skp-progress": 2,
+    "skp-progress": 3,
     "satisfaction": 3,
     "development": 3,
     "talent-pool": 3,
