@@ -1,8 +1,9 @@
 """The province view (issue 11): the deadline view BKD needs, per agency, of how many SKPs of a
 year were drafted, submitted and approved as of a date, against the employees on its roster.
 
-Read by the province admin only (the route's role), in three statements (the agencies' zones, the progress, the headcounts) whatever the number of
-agencies or employees (``uow.province``). Figures name no employee.
+Read by the province admin only (the route's role), in three statements whatever the number of
+agencies or employees: the agencies' zones (each agency's day ends in its own), the progress and
+the headcounts (``uow.province``). Figures name no employee.
 """
 
 from datetime import date, datetime, time, timedelta, tzinfo
