@@ -38,10 +38,13 @@ class FakeCatalogue:
     async def load_many(self, agency_ids: Iterable[str]) -> dict[str, list[CatalogueItem]]:
         return {agency_id: await self.load(agency_id) for agency_id in set(agency_ids)}
 
-    async def upsert(self, agency_id: str, item: CatalogueItem, now: datetime) -> str:
-        found = self.own[agency_id].get(item.code)
-        self.own[agency_id][item.code] = item
-        return "created" if found is None else "unchanged" if found == item else "updated"
+    async def upsert_many(self, agency_id: str, items: Sequence[CatalogueItem], now: datetime) -> list[str]:
+        outcomes = []
+        for item in items:
+            found = self.own[agency_id].get(item.code)
+            self.own[agency_id][item.code] = item
+            outcomes.append("created" if found is None else "unchanged" if found == item else "updated")
+        return outcomes
 
 
 class FakeDecisions:

@@ -6,6 +6,7 @@ of anonymous answers cannot be watched growing from 3 to 4 while the round is op
 """
 
 import uuid
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -254,7 +255,7 @@ async def round_summary(uow: FeedbackUnitOfWork, *, agency_id: str, round_id: st
     return summary
 
 
-def _answers(given: list[GivenAnswer]) -> list[Answer]:
+def _answers(given: Sequence[GivenAnswer | StoredAnswer]) -> list[Answer]:
     return [Answer(a.source, a.ratings, a.giver_nip, a.comment) for a in given]
 
 
@@ -297,8 +298,14 @@ async def period_feedback(uow: FeedbackUnitOfWork, *, agency_id: str, period_id:
         employee = await _employee_or_404(uow, agency_id, nip)
         for_manager = _reader_view(caller, employee, missing=NO_SUCH_EMPLOYEE)
         views = []
-        for r in await uow.rounds.of_employee(agency_id, period_id, nip):
-            answers = _answers(await uow.answers.of_round(r.round_id))
+        employee_rounds = await uow.rounds.of_employee(agency_id, period_id, nip)
+        # One read for the answers of all the employee's rounds, not one per round.
+        by_round: dict[str | None, list[StoredAnswer]] = defaultdict(list)
+        if employee_rounds:
+            for a in await uow.answers.of_rounds([r.round_id for r in employee_rounds]):
+                by_round[a.round_id].append(a)
+        for r in employee_rounds:
+            answers = _answers(by_round[r.round_id])
             views.append(
                 {
                     "round_id": r.round_id,

@@ -1,11 +1,12 @@
 """Catalogue storage: the shared seeded items, each agency's imported items, and loading
 the catalogue an agency plans from (its own items win over seeded ones of the same code)."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from kinerja_contracts.vocabulary import DevelopmentForm
-from sqlalchemy import insert, select, update
+from kinerja_runtime import bulk
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from training_service.adapters.orm import agency_catalogue, catalogue
@@ -66,18 +67,29 @@ class CatalogueRepository:
             by_agency[r.agency_id][r.code] = _item(r)
         return {agency_id: [items[code] for code in sorted(items)] for agency_id, items in by_agency.items()}
 
-    async def upsert(self, agency_id: str, item: CatalogueItem, now: datetime) -> str:
-        """Store an imported item; ``"created"``, ``"updated"`` or ``"unchanged"`` (importing the
-        same file twice changes nothing)."""
-        key = (agency_catalogue.c.agency_id == agency_id, agency_catalogue.c.code == item.code)
-        found = (await self._session.execute(select(agency_catalogue).where(*key))).first()
-        values = _values(item)
-        if found is None:
-            await self._session.execute(
-                insert(agency_catalogue).values(agency_id=agency_id, code=item.code, imported_at=now, **values)
+    async def upsert_many(self, agency_id: str, items: Sequence[CatalogueItem], now: datetime) -> list[str]:
+        """Store imported items, in two statements whatever their number: ``"created"``,
+        ``"updated"`` or ``"unchanged"`` per item, in order (importing the same file twice
+        changes nothing). A code given twice counts as stored by its earlier item."""
+        if not items:
+            return []
+        found = await self._session.execute(
+            select(agency_catalogue).where(
+                agency_catalogue.c.agency_id == agency_id,
+                agency_catalogue.c.code.in_({item.code for item in items}),
             )
-            return "created"
-        if all(getattr(found, f) == v for f, v in values.items()):
-            return "unchanged"
-        await self._session.execute(update(agency_catalogue).where(*key).values(imported_at=now, **values))
-        return "updated"
+        )
+        current = {r.code: {f: getattr(r, f) for f in _FIELDS} for r in found.all()}
+        outcomes: list[str] = []
+        changed: dict[str, dict] = {}
+        for item in items:
+            values = _values(item)
+            before = current.get(item.code)
+            if before == values:
+                outcomes.append("unchanged")
+                continue
+            outcomes.append("created" if before is None else "updated")
+            current[item.code] = values
+            changed[item.code] = {"agency_id": agency_id, "code": item.code, "imported_at": now, **values}
+        await bulk.upsert(self._session, agency_catalogue, list(changed.values()), ["agency_id", "code"])
+        return outcomes

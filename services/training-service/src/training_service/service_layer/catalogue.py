@@ -41,8 +41,8 @@ async def import_csv(uow: TrainingUnitOfWork, agency_id: str, text: str) -> dict
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     async with uow:
         now = uow.clock.now()
-        for row in rows:
-            counts[await uow.catalogue.upsert(agency_id, row.item, now)] += 1
+        for outcome in await uow.catalogue.upsert_many(agency_id, [r.item for r in rows], now):
+            counts[outcome] += 1
         await uow.commit()
     return {
         **counts,

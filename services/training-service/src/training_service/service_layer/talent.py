@@ -21,7 +21,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from kinerja_contracts import Event, PerformancePeriodOpened, TalentPoolNominated, TalentPoolWithdrawn
+from kinerja_contracts import (
+    CloudEventAttributes,
+    Event,
+    PerformancePeriodOpened,
+    TalentPoolNominated,
+    TalentPoolWithdrawn,
+)
 from kinerja_contracts.vocabulary import Predikat
 from kinerja_runtime.messaging import Delivered
 
@@ -178,6 +184,8 @@ async def on_periods_opened(batch: Sequence[Delivered[PerformancePeriodOpened]],
         for period_id, row in results.items():
             by_period[(employee[0], period_id)].append(row)
     years: dict[tuple[str, str], int] = {}
+    nominations: list[TalentPoolNominated] = []
+    causes: list[CloudEventAttributes] = []
     for d in batch:
         e = d.event
         rows = by_period[(e.agency_id, e.period_id)]
@@ -185,10 +193,12 @@ async def on_periods_opened(batch: Sequence[Delivered[PerformancePeriodOpened]],
         for r in rows:
             r["year"] = e.year
         years[(e.agency_id, e.period_id)] = e.year
-        with d.causing():
-            for r in now_known:
-                for nomination in talent.nominate((r["agency_id"], r["nip"]), e.year, r["recorded_at"]):
-                    await uow.publish(nomination)
+        for r in now_known:
+            for nomination in talent.nominate((r["agency_id"], r["nip"]), e.year, r["recorded_at"]):
+                nominations.append(nomination)
+                causes.append(d.envelope.attributes)
+    # One statement for every nomination of the batch, each naming its period's event as cause.
+    await uow.publish_many(nominations, causes=causes)
     # Every result of the period takes its year, as the period's own event says.
     await uow.talent.set_years(years)
     await talent.save_nominations(uow)
