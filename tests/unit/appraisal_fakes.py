@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import replace
 from datetime import datetime
 
+from appraisal_service.adapters.projections import _citizen_score
 from appraisal_service.domain import (
     CURRENT,
     DEFAULT_POLICY,
@@ -29,6 +30,7 @@ from appraisal_service.domain import (
     policy_from_parameters,
 )
 from fakes import FakeRoster, FakeUnitOfWork
+from kinerja_contracts.vocabulary import BerakhlakValue, Ekspektasi, FeedbackSource
 
 
 class FakeAppraisals:
@@ -197,9 +199,12 @@ class FakeProjections:
     def __init__(self):
         self.targets: dict[tuple, Target] = {}
         self.realized: dict[str, list[tuple[str, float, str | None]]] = defaultdict(list)  # skp -> (iki, value, cp)
-        self.answers: dict[tuple, list[tuple[FeedbackAnswer, str | None]]] = defaultdict(list)  # key -> (answer, cp)
+        # key -> (answer, checkpoint, the form it came in)
+        self.answers: dict[tuple, list[tuple[FeedbackAnswer, str | None, str | None]]] = defaultdict(list)
         self.forms: dict[tuple, int] = defaultdict(int)
         self.citizens: dict[tuple, float] = {}
+        self.form_ids: set[str] = set()
+        self.citizen_answers: dict[str, tuple[tuple, float]] = {}
 
     # -- arranging (what the events would have projected) ----------------------------------
     def add_target(self, agency_id, period_id, nip, rhk, *, skp_id=None, version=1) -> Target:
@@ -212,10 +217,10 @@ class FakeProjections:
 
     def add_form(self, key, answers, checkpoint_id=None) -> None:
         """One feedback form about the employee of ``key``: its answers."""
-        self.answers[key].extend((a, checkpoint_id) for a in answers)
+        self.answers[key].extend((a, checkpoint_id, None) for a in answers)
         self.forms[key] += 1
 
-    # -- the handlers' writes (unused by these tests, kept for the same surface) -----------
+    # -- the handlers' writes ------------------------------------------------------------
     async def put_targets(self, rows):
         for r in rows:
             self.add_target(
@@ -227,10 +232,30 @@ class FakeProjections:
             self.add_realization(r["skp_id"], r["iki_id"], r["value"], r["checkpoint_id"])
 
     async def put_feedback(self, rows):
-        raise NotImplementedError
+        """Each form as its answers about the employee (a form sent again replaces its answers)."""
+        for r in rows:
+            key = (r["agency_id"], r["period_id"], r["nip"])
+            source = FeedbackSource(r["source"])
+            if r["feedback_id"] in self.form_ids:
+                self.answers[key] = [x for x in self.answers[key] if x[2] != r["feedback_id"]]
+                self.forms[key] -= 1
+            self.form_ids.add(r["feedback_id"])
+            answers = [
+                FeedbackAnswer(source, BerakhlakValue(v), Ekspektasi(level), r["round_id"])
+                for v, level in r["ratings"].items()
+            ]
+            self.answers[key].extend((a, r["checkpoint_id"], r["feedback_id"]) for a in answers)
+            self.forms[key] += 1
 
     async def add_citizen_ratings(self, rows):
-        raise NotImplementedError
+        """Citizens' answers naming an officer, as the score the real read averages them into."""
+        for r in rows:
+            if r["answer_id"] in self.citizen_answers:
+                continue  # a redelivered answer changes nothing
+            key = (r["agency_id"], r["period_id"], r["officer_nip"])
+            self.citizen_answers[r["answer_id"]] = (key, r["mean_score"])
+            means = [m for k, m in self.citizen_answers.values() if k == key]
+            self.citizens[key] = _citizen_score(sum(means) / len(means))
 
     # -- reads ---------------------------------------------------------------------------
     async def nips_with_targets(self, agency_id, period_id):
@@ -263,7 +288,9 @@ class FakeProjections:
     async def evidence_of(self, keys, checkpoint=None, zone=None):
         found = {}
         for key in keys:
-            answers = [a for a, cp in self.answers.get(key, []) if checkpoint is None or cp == checkpoint.checkpoint_id]
+            answers = [
+                a for a, cp, _ in self.answers.get(key, []) if checkpoint is None or cp == checkpoint.checkpoint_id
+            ]
             if answers or key in self.citizens:
                 found[key] = Evidence(answers, self.forms[key], self.citizens.get(key))
         return found

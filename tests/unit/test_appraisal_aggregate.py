@@ -229,3 +229,30 @@ def test_a_summary_stored_before_the_gaps_were_kept_gets_them_by_the_same_rule()
     assert with_gaps(stored) == {**stored, "weak_values": ["harmonis"], "missed_utama_iki_ids": ["a"]}
     kept = {**stored, "weak_values": [], "missed_utama_iki_ids": []}
     assert with_gaps(kept) is kept
+
+
+async def test_the_fake_projection_takes_the_handlers_writes_as_the_real_one_does():
+    """The fast tier's projections accept what the event handlers write: a form sent again
+    replaces its answers, a citizen's answer delivered twice counts once."""
+    from appraisal_fakes import FakeProjections
+
+    projections, key = FakeProjections(), ("dinas", "2026", "198503122010011002")
+    form = {
+        "feedback_id": "f-1",
+        "agency_id": key[0],
+        "period_id": key[1],
+        "nip": key[2],
+        "source": "peer",
+        "ratings": {"adaptif": "sesuai_ekspektasi"},
+        "checkpoint_id": None,
+        "round_id": "r-1",
+    }
+    await projections.put_feedback([form])
+    await projections.put_feedback(
+        [{**form, "ratings": {"adaptif": "di_atas_ekspektasi", "loyal": "sesuai_ekspektasi"}}]
+    )
+    rating = {"answer_id": "c-1", "agency_id": key[0], "period_id": key[1], "officer_nip": key[2], "mean_score": 4.0}
+    await projections.add_citizen_ratings([rating, rating])
+    evidence = (await projections.evidence_of([key]))[key]
+    assert evidence.forms == 1 and sorted(a.value.value for a in evidence.answers) == ["adaptif", "loyal"]
+    assert evidence.citizen_score == 1.0
