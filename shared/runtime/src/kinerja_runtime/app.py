@@ -50,6 +50,8 @@ class ServiceRuntime:
     produces: tuple[type[Event], ...] = ()
     """The events the service publishes (the consumer's ``topics`` are what it reads): the deploy
     manifests' broker ACLs are checked against both."""
+    migrations: Path | None = None
+    """The service's Alembic folder (kinerja-admin checks a database against it)."""
 
 
 Subscribe = Callable[[EventConsumer], None]
@@ -125,6 +127,7 @@ def create_service_app(
         TokenVerifier(settings),
         produces=tuple(produces),
         clock=clock,
+        migrations=migrations,
     )
 
     @asynccontextmanager

@@ -40,3 +40,16 @@ async def already_processed(session: AsyncSession, consumer: str, event_id: str)
         select(inbox.c.event_id).where(inbox.c.consumer == consumer, inbox.c.event_id == event_id)
     )
     return found is not None
+
+
+async def processed_among(session: AsyncSession, consumer: str, events: Sequence[tuple[str, str]]) -> set[str]:
+    """Of ``(event_id, event_type)`` pairs, the ids ``consumer`` has processed, in one statement;
+    records nothing. A projection rebuild applies these again and leaves the rest to the
+    service's own consumer (kinerja_runtime.admin.rebuild)."""
+    if not events:
+        return set()
+    ids = list(dict(events))
+    found = await session.scalars(
+        select(inbox.c.event_id).where(inbox.c.consumer == consumer, inbox.c.event_id.in_(ids))
+    )
+    return set(found.all())

@@ -23,6 +23,7 @@ from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLS
 from kinerja_contracts import CloudEventAttributes, Event, decode
 from kinerja_contracts.catalogue import DEAD_LETTER, EVENT_TYPES
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from kinerja_runtime import context, inbox
 from kinerja_runtime.logging import get_logger
@@ -73,6 +74,10 @@ class Delivered(Generic[E]):
 
 BatchHandler = Callable[[Sequence[Delivered], UnitOfWork], Awaitable[None]]
 """Receives every newly claimed event of one type in a batch, in per-key order."""
+
+Claim = Callable[[AsyncSession, str, Sequence[tuple[str, str]]], Awaitable[set[str]]]
+"""Which of a batch's ``(event_id, event_type)`` to apply, in the batch's transaction:
+:func:`kinerja_runtime.inbox.claim` (those not applied before) unless told otherwise."""
 
 
 @dataclass(frozen=True)
@@ -233,6 +238,7 @@ class EventConsumer:
         max_attempts: int = 4,
         backoff_seconds: float = 0.2,
         batch_size: int = 500,
+        claim: Claim = inbox.claim,
     ):
         self.broker = broker
         self.uows = uows
@@ -241,8 +247,10 @@ class EventConsumer:
         self.max_attempts = max_attempts
         self.backoff = backoff_seconds
         self.batch_size = batch_size
+        self._claim = claim
         self._handlers: dict[str, list[BatchHandler]] = {}
         self._topics: dict[str, set[str]] = {}
+        self._projections: list[tuple[type[Event], BatchHandler]] = []
 
     def handle(
         self, event_class: type[E], handler: Callable[[Sequence[Delivered[E]], UnitOfWork], Awaitable[None]]
@@ -251,6 +259,20 @@ class EventConsumer:
         run in the order they were registered, in the same transaction."""
         self._handlers.setdefault(event_class.event_type, []).append(handler)
         self._topics.setdefault(event_class.topic, set()).add(event_class.event_type)
+
+    def project(
+        self, event_class: type[E], handler: Callable[[Sequence[Delivered[E]], UnitOfWork], Awaitable[None]]
+    ) -> None:
+        """Register a projection: a handler that only keeps this service's copy of what another
+        service published, publishing nothing and setting nothing else in motion, so that it can
+        be applied again from the topics (``kinerja-admin projections rebuild``). It runs like
+        any handler (:meth:`handle`), in registration order with the others of its class."""
+        self.handle(event_class, handler)
+        self._projections.append((event_class, handler))
+
+    def projections(self) -> list[tuple[type[Event], BatchHandler]]:
+        """The projection handlers, in the order they were registered."""
+        return list(self._projections)
 
     @property
     def topics(self) -> tuple[str, ...]:
@@ -284,14 +306,15 @@ class EventConsumer:
                 return
             await msg.ack()
 
-    async def consume(self, raw_records: Sequence) -> None:
+    async def consume(self, raw_records: Sequence) -> int:
         """Apply one batch of broker records: poison to the dead-letter topic, the rest applied
-        in one transaction, or split until the failing event is isolated."""
+        in one transaction, or split until the failing event is isolated. Returns how many
+        events were applied."""
         started = time.perf_counter()
         context.begin()
         records = [r for r in [await self._parse(raw) for raw in raw_records] if r is not None]
         if not records:
-            return
+            return 0
         applied, duplicates, dead = await self._apply_or_split(records)
         log.info(
             "batch consumed",
@@ -301,6 +324,7 @@ class EventConsumer:
             dead_lettered=dead,
             ms=round((time.perf_counter() - started) * 1000, 1),
         )
+        return applied
 
     async def _parse(self, raw) -> "_Record | None":
         """Parse one record; poison goes to the dead-letter topic, unneeded types are skipped."""
@@ -371,7 +395,7 @@ class EventConsumer:
         """One transaction: claim the ids in the inbox, apply what was newly claimed, commit."""
         async with self.uows() as uow:
             # The inbox is keyed by the service, not the group, so renaming a group never re-applies events.
-            claimed = await inbox.claim(
+            claimed = await self._claim(
                 uow.session, self.service, [(r.delivered.event_id, r.event_type) for r in records]
             )
             fresh = _first_claims(records, claimed)

@@ -461,3 +461,12 @@ async def requeue_parked(sessions: async_sessionmaker, event_id: str, *, agency:
             return False
         await session.execute(update(outbox).where(outbox.c.id == row.id).values(parked_at=None, parked_reason=None))
     return True
+
+
+async def requeue_all_parked(sessions: async_sessionmaker) -> int:
+    """Queue every parked row again (see :func:`requeue_parked`); returns how many."""
+    async with sessions() as session, session.begin():
+        result = await session.execute(
+            update(outbox).where(outbox.c.parked_at.is_not(None)).values(parked_at=None, parked_reason=None)
+        )
+    return result.rowcount

@@ -418,13 +418,13 @@ async def on_periods_closed(
 
 def subscribe_roster(consumer: EventConsumer) -> None:
     """Keep the roster projection (employees, work units, periods, agencies)."""
-    consumer.handle(AgencyRegistered, on_agencies_registered)
-    consumer.handle(EmployeeRegistered, on_employees_registered)
-    consumer.handle(EmployeeTransferred, on_employees_transferred)
-    consumer.handle(WorkUnitDefined, on_work_units_defined)
-    consumer.handle(PerformancePeriodOpened, on_periods_opened)
-    consumer.handle(PerformancePeriodClosed, on_periods_closed)
-    consumer.handle(PerformancePeriodClosedV1, on_periods_closed)
+    consumer.project(AgencyRegistered, on_agencies_registered)
+    consumer.project(EmployeeRegistered, on_employees_registered)
+    consumer.project(EmployeeTransferred, on_employees_transferred)
+    consumer.project(WorkUnitDefined, on_work_units_defined)
+    consumer.project(PerformancePeriodOpened, on_periods_opened)
+    consumer.project(PerformancePeriodClosed, on_periods_closed)
+    consumer.project(PerformancePeriodClosedV1, on_periods_closed)
 
 
 # --- the read API ----------------------------------------------------------------------------

@@ -1,10 +1,11 @@
 """The tables every service's database holds: outbox, inbox and the relay lease (messaging),
-and the access log of the personal records the service keeps (kinerja_runtime.access_log).
+the dead letters an operator replayed (kinerja_runtime.admin), and the access log of the
+personal records the service keeps (kinerja_runtime.access_log).
 
 Each service's Alembic environment includes this metadata next to its own.
 """
 
-from sqlalchemy import JSON, Column, Index, MetaData, String, Table, Text, text
+from sqlalchemy import JSON, BigInteger, Column, Index, Integer, MetaData, String, Table, Text, text
 
 from kinerja_runtime.db import Identity, UtcDateTime
 
@@ -58,6 +59,23 @@ relay_lease = Table(
     Column("name", String(100), primary_key=True),
     Column("owner", String(100), nullable=False),
     Column("expires_at", UtcDateTime(), nullable=False),
+)
+
+dead_letter_replays = Table(
+    "dead_letter_replays",
+    messaging_metadata,
+    # One row per dead-letter record `kinerja-admin deadletter replay` sent back to its topic, so
+    # that replaying it again does nothing unless asked (--again). A record is its place in the
+    # dead-letter topic; its event id tells it apart from a record at that place before the
+    # broker lost the topic.
+    Column("dead_letter_partition", Integer, primary_key=True),
+    Column("dead_letter_offset", BigInteger, primary_key=True),
+    Column("event_id", String(36), primary_key=True),
+    Column("event_type", String(200), nullable=False),
+    Column("consumer", String(200), nullable=False),
+    Column("original_topic", String(200), nullable=False),
+    Column("replay_id", String(36), nullable=False),
+    Column("replayed_at", UtcDateTime(), nullable=False),
 )
 
 access_log = Table(

@@ -24,11 +24,11 @@ def subscriber(settle_seconds: float, queued: asyncio.Event):
 
     def subscribe(consumer: EventConsumer) -> None:
         subscribe_roster(consumer)
-        consumer.handle(TargetSet, projection.on_targets)
-        consumer.handle(TargetRevised, projection.on_targets)
-        consumer.handle(RealizationRecorded, projection.on_realizations)
-        consumer.handle(FeedbackReceived, projection.on_feedback)
-        consumer.handle(CitizenSurveyAnswered, projection.on_citizen_surveys)
+        consumer.project(TargetSet, projection.on_targets)
+        consumer.project(TargetRevised, projection.on_targets)
+        consumer.project(RealizationRecorded, projection.on_realizations)
+        consumer.project(FeedbackReceived, projection.on_feedback)
+        consumer.project(CitizenSurveyAnswered, projection.on_citizen_surveys)
         consumer.handle(EmployeePeriodClosed, due.on_employees_closed(queued, settle_seconds))
         # Until target-service publishes per-employee closes (and for replays of older topics).
         consumer.handle(PerformancePeriodClosedV1, due.on_periods_closed_v1(queued, settle_seconds))

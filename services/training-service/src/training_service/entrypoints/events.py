@@ -15,4 +15,4 @@ def subscribe(consumer: EventConsumer) -> None:
     consumer.handle(PerformancePeriodOpened, talent.on_periods_opened)
     consumer.handle(AppraisalCompleted, plans.on_appraisals_completed)
     consumer.handle(AppraisalRevised, plans.on_appraisals_revised)
-    consumer.handle(RecognitionGiven, recognition.on_recognitions_given)
+    consumer.project(RecognitionGiven, recognition.on_recognitions_given)

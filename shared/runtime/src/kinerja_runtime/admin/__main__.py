@@ -1,0 +1,3 @@
+from kinerja_runtime.admin.cli import main
+
+raise SystemExit(main())
