@@ -157,7 +157,9 @@ def test_the_console_script_refuses_another_services_database(postgres_url_facto
         timeout=120,
     )
     assert refused.returncode == 1 and refused.stdout == "", refused
-    assert refused.stderr.startswith("kinerja-admin: ") and "not one of appraisal-service's migrations" in refused.stderr
+    assert (
+        refused.stderr.startswith("kinerja-admin: ") and "not one of appraisal-service's migrations" in refused.stderr
+    )
 
     unknown = subprocess.run(
         [script, "outbox", "parked", "list", "--service", "payroll"], capture_output=True, text=True, env=environment
