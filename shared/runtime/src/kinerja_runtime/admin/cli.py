@@ -10,13 +10,15 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from aiokafka.errors import KafkaError
 from kinerja_contracts.catalogue import DEAD_LETTER
 
 from kinerja_runtime.admin import deadletters, outbox_commands, rebuild
 from kinerja_runtime.admin.deadletters import DeadLetter, Filter
 from kinerja_runtime.admin.guard import Refused
-from kinerja_runtime.admin.output import instant, shortened, table
+from kinerja_runtime.admin.output import counted, instant, shortened, table
 from kinerja_runtime.admin.services import Service, opened, service_names
+from kinerja_runtime.redaction import describe
 
 PROG = "kinerja-admin"
 
@@ -168,12 +170,16 @@ async def _deadletter(service: Service, args: argparse.Namespace) -> int:
         replays = await deadletters.replays_of(service.runtime.sessions, letters[: args.limit])
         print(_listing(letters[: args.limit], replays))
         more = f"; the first {args.limit} shown (--limit)" if len(letters) > args.limit else ""
-        print(f"{len(letters)} of {read} dead letters match{more}")
+        print(f"{len(letters)} of {counted(read, 'dead letter')} {'matches' if len(letters) == 1 else 'match'}{more}")
         return 0
     done = await deadletters.replay(service, letters, again=args.again)
-    left = f"; {done.left} replayed before were left (--again sends them once more)" if done.left else ""
+    left = (
+        f"; {counted(done.left, 'dead letter')} replayed before left out (--again sends them once more)"
+        if done.left
+        else ""
+    )
     print(
-        f"{done.sent} of {len(letters)} matching dead letters of {service.name} replayed to their topics "
+        f"{done.sent} of {counted(len(letters), 'matching dead letter')} of {service.name} replayed to their topics "
         f"({deadletters.REPLAY_ID} {done.replay_id}){left}"
     )
     return 0
@@ -222,6 +228,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(run(args))
     except Refused as refused:
         print(f"{PROG}: {refused}", file=sys.stderr)
+        return 1
+    except KafkaError as exc:
+        print(f"{PROG}: the broker failed: {describe(exc)}; running the command again takes it up", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted; running the command again takes it up", file=sys.stderr)

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from kinerja_runtime.admin.output import instant, shortened, table
+from kinerja_runtime.admin.output import counted, instant, shortened, table
 from kinerja_runtime.admin.services import Service
 from kinerja_runtime.outbox import parked_rows, replay_since, requeue_all_parked, requeue_parked
 from kinerja_runtime.tables import outbox
@@ -17,7 +17,7 @@ from kinerja_runtime.tables import outbox
 async def replay(service: Service, since: datetime) -> str:
     queued = await replay_since(service.runtime.sessions, since)
     return (
-        f"{queued} outbox rows of {service.name} created since {instant(since)} queued again; a running replica's "
+        f"{counted(queued, 'outbox row')} of {service.name} created since {instant(since)} queued again; a running replica's "
         "relay sends them in order (parked rows stay parked: see `outbox parked list`)"
     )
 
@@ -43,7 +43,7 @@ async def parked(service: Service, *, agency: str | None, limit: int) -> str:
         ],
     )
     more = f" (the first {limit}; --limit shows more)" if len(rows) == limit else ""
-    return f"{listing}\n{len(rows)} parked outbox rows{more}"
+    return f"{listing}\n{counted(len(rows), 'parked outbox row')}{more}"
 
 
 @dataclass(frozen=True)
@@ -71,4 +71,7 @@ async def retry_all(service: Service) -> str:
     queued = await requeue_all_parked(service.runtime.sessions)
     if not queued:
         return f"no parked outbox rows in {service.name}: nothing to do"
-    return f"{queued} parked outbox rows of {service.name} queued again; a running replica's relay sends them next"
+    return (
+        f"{counted(queued, 'parked outbox row')} of {service.name} queued again; a running replica's relay sends "
+        f"{'it' if queued == 1 else 'them'} next"
+    )

@@ -28,3 +28,8 @@ def instant(value: datetime) -> str:
 
 def shortened(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``3 outbox rows``, ``1 outbox row``."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"

@@ -87,18 +87,26 @@ def _logging_restored():
     """The logging set-up as it was before the service was built (the caller may be a test)."""
     root = logging.getLogger()
     saved_level, saved_config = root.level, structlog.get_config()
+    saved_streams = {h: h.stream for h in root.handlers if isinstance(h, logging.StreamHandler)}
     try:
         yield
     finally:
         root.setLevel(saved_level)
         structlog.configure(**saved_config)
+        for handler in root.handlers:
+            if handler in saved_streams:
+                handler.setStream(saved_streams[handler])
 
 
 def _quiet_service_logs() -> None:
     """The service's log lines (JSON on stdout) would mix with the command's output: only its
     warnings and errors show, on stderr. Called once the service is built, which configures
     its logging."""
-    logging.getLogger().setLevel(logging.WARNING)
+    root = logging.getLogger()
+    root.setLevel(logging.WARNING)
+    for handler in root.handlers:
+        if isinstance(handler, logging.StreamHandler) and handler.stream is sys.stdout:
+            handler.setStream(sys.stderr)
     structlog.configure(
         logger_factory=structlog.PrintLoggerFactory(sys.stderr),
         wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING),
