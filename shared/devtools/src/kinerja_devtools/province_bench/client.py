@@ -71,7 +71,7 @@ class Client:
                     method, f"{self.urls[service]}{path}", headers=headers, data=content, **kwargs
                 ) as response:
                     status, body = response.status, await response.read()
-            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            except (TimeoutError, aiohttp.ClientError) as exc:
                 if phase:
                     phase.failed(type(exc).__name__, f"{method} {service}{path}", str(exc))
                 return None
