@@ -180,8 +180,8 @@ def _security_scheme(server: Server) -> dict[str, Any]:
     mechanism = server.sasl_mechanism or ""
     return {
         "type": _SASL_SCHEMES[mechanism],
-        "description": f"SASL {mechanism}{' over TLS' if server.tls else ''}: one user per reader, "
-        "allowed to read exactly the topics its audience names.",
+        "description": f"SASL {mechanism}{' over TLS' if server.tls else ''}: each reader connects as its "
+        "own user, whose ACLs open the topics it may read.",
     }
 
 
