@@ -4,7 +4,7 @@ SHELL := /bin/bash
 UV ?= $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 PY := .venv/bin/python
 
-.PHONY: install check run demo siasn-report test test-unit test-contract test-integration test-e2e test-security bench bench-proposals bench-province bench-portal screenshots documents schemas token clean
+.PHONY: install check run demo siasn-report test test-unit test-contract test-integration test-e2e test-security bench bench-proposals bench-province bench-portal screenshots documents schemas asyncapi capacity token clean
 
 install: .venv/.installed
 
@@ -68,6 +68,12 @@ documents: install ## the README's pictures of the official documents: a seeded 
 
 schemas: install ## regenerate the committed JSON Schemas after a compatible change
 	$(PY) -m kinerja_contracts.schemas
+
+asyncapi: install ## regenerate each service's AsyncAPI document and HTML page (shared/contracts/asyncapi) after its events or subscriptions change
+	$(PY) -m kinerja_devtools.asyncapi
+
+capacity: install ## redo deploy/CAPACITY.md's tables after changing its input tables (figures, assumptions)
+	$(PY) -m kinerja_devtools.capacity
 
 token: install ## make token NIP=... AGENCY=... ROLES=hr
 	@.venv/bin/kinerja-dev-token --nip $(NIP) --agency $(AGENCY) --roles $(or $(ROLES),employee)

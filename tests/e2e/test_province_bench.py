@@ -59,6 +59,10 @@ def test_province_year_and_replay_complete_without_errors(postgres, tmp_path):
     assert phases["proposals"]["ops"] == phases["plan decisions"]["ops"] == N
     for name in ("replay appraisal-service", "replay training-service"):
         assert phases[name]["figures"]["events"] == phases[name]["ops"]
+    # CPU per operation (the capacity plan's figure) is read for every service and PostgreSQL.
+    skps = phases["SKPs top-down"]
+    assert {"target-service", "postgres", "driver"} <= set(skps["cpu_ms_per_op"]), skps["cpu_seconds"]
+    assert skps["cpu_seconds"]["target-service"] > 0
     assert result["baselines"]["aiokafka_consume"]["messages"] > 0
     assert result["baselines"]["asyncpg_executemany"]["rows"] > 0
     assert asyncio.run(_databases_named(f"kb_%_{result['run_id']}")) == []

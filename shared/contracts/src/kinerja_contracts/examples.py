@@ -454,7 +454,8 @@ def _field_table(schema: dict[str, Any], node: dict[str, Any]) -> list[str]:
     return rows
 
 
-def _size(n: int) -> str:
+def size_text(n: int) -> str:
+    """A size in bytes as the contract states its limits: ``512 KiB``, ``1 MiB``."""
     return f"{n // (1024 * 1024)} MiB" if n % (1024 * 1024) == 0 else f"{n // 1024} KiB"
 
 
@@ -475,7 +476,7 @@ def markdown() -> str:
             else f"`{model.topic}` ({audience}; not part of the subscriber contract)"
         )
         lines += [f"`{event_type}` on {where}, key `{model.key_field}`. {doc}", ""]
-        lines += [f"Largest record value: {_size(model.max_encoded_bytes)} (`max_encoded_bytes`).", ""]
+        lines += [f"Largest record value: {size_text(model.max_encoded_bytes)} (`max_encoded_bytes`).", ""]
         lines += _field_table(schema, schema)
         for name, definition in schema.get("$defs", {}).items():
             if "properties" in definition:

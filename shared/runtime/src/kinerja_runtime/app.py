@@ -14,7 +14,7 @@ from kinerja_contracts import Event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from kinerja_runtime import access_log
-from kinerja_runtime.asyncapi import asyncapi_document, declare_produced
+from kinerja_runtime.asyncapi import asyncapi_document
 from kinerja_runtime.auth.tokens import TokenVerifier
 from kinerja_runtime.body_limit import install_body_limit
 from kinerja_runtime.clock import Clock
@@ -115,7 +115,6 @@ def create_service_app(
     if subscribe:
         subscribe(consumer)
     consumer.bind()
-    declare_produced(broker, produces)
     runtime = ServiceRuntime(
         settings,
         engine,
@@ -180,7 +179,7 @@ def create_service_app(
 
         @app.get("/asyncapi.json", tags=["operations"], summary="AsyncAPI document of this service's events")
         async def asyncapi() -> dict:
-            return asyncapi_document(broker, title, description)
+            return asyncapi_document(settings, description, produces, consumer)
 
     return app
 

@@ -278,6 +278,11 @@ class EventConsumer:
     def topics(self) -> tuple[str, ...]:
         return tuple(self._topics)
 
+    @property
+    def event_types(self) -> tuple[str, ...]:
+        """The event types with a handler (the service's AsyncAPI document lists them as received)."""
+        return tuple(self._handlers)
+
     def bind(self) -> None:
         if not self._handlers:
             return

@@ -1,6 +1,6 @@
 """Periods with their checkpoints, the state a closing period reports, and each period's IKU."""
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import and_, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -10,7 +10,7 @@ from target_service.domain.iku import Iku
 from target_service.domain.period import Period, PeriodStatus
 
 
-async def _load(session: AsyncSession, *where, lock: str | None = None) -> list[Period]:
+def _query(*where, lock: str | None = None):
     """The periods matching ``where`` (by year) with their checkpoints, in one statement: one row
     per checkpoint, or one for a period without checkpoints. ``lock`` locks the period rows only
     (PostgreSQL refuses to lock the nullable side of an outer join; SQLite ignores locks)."""
@@ -28,8 +28,22 @@ async def _load(session: AsyncSession, *where, lock: str | None = None) -> list[
     )
     if lock:
         query = query.with_for_update(read=lock == "share", of=periods)
+    return query
+
+
+# One period by id, under each lock: every write of an SKP or realisation reads it, so the
+# statements are built once (building one cost about as much CPU as running it).
+_ONE = {
+    lock: _query(
+        periods.c.agency_id == bindparam("agency_id"), periods.c.period_id == bindparam("period_id"), lock=lock
+    )
+    for lock in (None, "share", "update")
+}
+
+
+async def _load(session: AsyncSession, query, params: dict | None = None) -> list[Period]:
     rows: dict[str, tuple] = {}
-    for r in await session.execute(query):
+    for r in await session.execute(query, params):
         row, checkpoints = rows.setdefault(r.period_id, (r, []))
         if r.checkpoint_id is not None:
             checkpoints.append(Checkpoint(r.checkpoint_id, r.name, r.c_starts_on, r.c_ends_on))
@@ -58,15 +72,15 @@ class PeriodRepository:
 
     async def get(self, agency_id: str, period_id: str, lock: str | None = None) -> Period | None:
         """``lock``: ``"share"`` for a change that must land before the period closes, ``"update"`` to close it."""
-        found = await _load(self.session, periods.c.agency_id == agency_id, periods.c.period_id == period_id, lock=lock)
+        found = await _load(self.session, _ONE[lock], {"agency_id": agency_id, "period_id": period_id})
         return found[0] if found else None
 
     async def of_year(self, agency_id: str, year: int) -> Period | None:
-        found = await _load(self.session, periods.c.agency_id == agency_id, periods.c.year == year)
+        found = await _load(self.session, _query(periods.c.agency_id == agency_id, periods.c.year == year))
         return found[0] if found else None
 
     async def all(self, agency_id: str) -> list[Period]:
-        return await _load(self.session, periods.c.agency_id == agency_id)
+        return await _load(self.session, _query(periods.c.agency_id == agency_id))
 
     async def add(self, p: Period) -> bool:
         """False (nothing stored) when the agency already has a period of that year."""

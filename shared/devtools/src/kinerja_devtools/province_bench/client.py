@@ -1,11 +1,16 @@
 """The benchmark's HTTP client: one keep-alive connection pool, at most ``concurrency`` requests
 in flight, dev-issuer tokens made once per caller, and every answer counted in the current
-phase (a refused request is counted by its status and the run goes on)."""
+phase (a refused request is counted by its status and the run goes on).
+
+aiohttp rather than httpx: the driver shares the machine with the services it measures, and
+httpx's pool spent about as much CPU per request as the service answering it (its pool scans
+every connection for each request), which the benchmark then reported as the services' limit."""
 
 import asyncio
+import json
 from collections.abc import Iterable
 
-import httpx
+import aiohttp
 from kinerja_runtime.auth.tokens import TokenIssuer
 from kinerja_runtime.settings import ServiceSettings
 
@@ -17,12 +22,21 @@ class Client:
         self.urls = urls
         self.recorder = recorder
         self.limit = asyncio.Semaphore(concurrency)
-        self.http = httpx.AsyncClient(
-            timeout=timeout,
-            limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
-        )
+        self.concurrency = concurrency
+        self.timeout = aiohttp.ClientTimeout(total=timeout)
+        self._http: aiohttp.ClientSession | None = None
         self.issuer = TokenIssuer(ServiceSettings())
         self._tokens: dict[tuple[str, str, tuple[str, ...]], str] = {}
+
+    @property
+    def http(self) -> aiohttp.ClientSession:
+        # Made on first use: an aiohttp session belongs to the running event loop.
+        if self._http is None:
+            self._http = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self.concurrency, keepalive_timeout=60),
+                timeout=self.timeout,
+            )
+        return self._http
 
     def headers(self, agency: str, nip: str, roles: Iterable[str]) -> dict[str, str]:
         key = (agency, nip, tuple(roles))
@@ -42,6 +56,7 @@ class Client:
         roles: Iterable[str],
         expect: tuple[int, ...] = (200, 201),
         count: bool = True,
+        content: bytes | None = None,
         **kwargs,
     ):
         """The JSON answer, or None when the request failed (then counted as an error by status).
@@ -52,18 +67,22 @@ class Client:
         phase = self.recorder.current if count else None
         async with self.limit:
             try:
-                response = await self.http.request(method, f"{self.urls[service]}{path}", headers=headers, **kwargs)
-            except httpx.HTTPError as exc:
+                async with self.http.request(
+                    method, f"{self.urls[service]}{path}", headers=headers, data=content, **kwargs
+                ) as response:
+                    status, body = response.status, await response.read()
+            except (TimeoutError, aiohttp.ClientError) as exc:
                 if phase:
                     phase.failed(type(exc).__name__, f"{method} {service}{path}", str(exc))
                 return None
-        if response.status_code not in expect:
+        if status not in expect:
             if phase:
-                phase.failed(response.status_code, f"{method} {service}{path}", response.text)
+                phase.failed(status, f"{method} {service}{path}", body.decode(errors="replace"))
             return None
         if phase:
             phase.done()
-        return response.json() if response.content else {}
+        return json.loads(body) if body else {}
 
     async def close(self) -> None:
-        await self.http.aclose()
+        if self._http is not None:
+            await self._http.close()

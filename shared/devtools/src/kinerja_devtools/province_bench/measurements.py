@@ -1,7 +1,9 @@
 """What a phase measures: its seconds and operations, errors by HTTP status with a few sample
-bodies, each service process's peak resident memory, and a progress line while it runs."""
+bodies, each service process's peak resident memory and CPU time, and a progress line while it
+runs."""
 
 import asyncio
+import os
 import sys
 import time
 from collections import Counter
@@ -21,6 +23,7 @@ class Phase:
     errors: Counter = field(default_factory=Counter)
     samples: list[dict] = field(default_factory=list)
     peak_rss_mb: dict[str, float] = field(default_factory=dict)
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
     figures: dict[str, float | int | str | None] = field(default_factory=dict)  # the phase's own figures
     unit: str = "req"
 
@@ -47,6 +50,10 @@ class Phase:
             "errors": dict(self.errors),
             "error_samples": self.samples,
             "peak_rss_mb": self.peak_rss_mb,
+            "cpu_seconds": self.cpu_seconds,
+            "cpu_ms_per_op": {k: round(1000 * v / self.ops, 3) for k, v in self.cpu_seconds.items()}
+            if self.ops
+            else {},
             "figures": self.figures,
         }
 
@@ -113,6 +120,52 @@ class ProcessMemory:
         return peaks
 
 
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process so far (fields 14 and 15 of /proc/<pid>/stat)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _postgres_pids() -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+class ProcessCpu:
+    """CPU seconds each process spent in a phase, PostgreSQL's processes summed as ``postgres``
+    and this driver as ``driver``. Unlike a rate, CPU per operation does not depend on what else
+    the machine was doing, so it is the figure to plan capacity with (deploy/CAPACITY.md).
+    PostgreSQL backends that end during a phase are not counted (the services' pools keep theirs)."""
+
+    def __init__(self, memory: "ProcessMemory"):
+        self.memory = memory  # shares its list of processes (replicas come and go)
+        self._start: dict[str, float] = {}
+
+    def _now(self) -> dict[str, float]:
+        now = {name: _cpu_seconds(pid) for name, pid in self.memory.pids.items()}
+        postgres = [_cpu_seconds(pid) for pid in _postgres_pids()]
+        now["postgres"] = sum(s for s in postgres if s is not None)
+        now["driver"] = time.process_time()
+        return {name: s for name, s in now.items() if s is not None}
+
+    def start(self) -> None:
+        self._start = self._now()
+
+    def stop(self) -> dict[str, float]:
+        now = self._now()
+        return {name: round(s - self._start.get(name, 0.0), 2) for name, s in now.items()}
+
+
 class ProgressLine:
     """``phase  done/total  rate/s  errors`` rewritten in place on stderr, when it is a terminal."""
 
@@ -159,6 +212,7 @@ class Recorder:
 
     def __init__(self, memory: ProcessMemory):
         self.memory = memory
+        self.cpu = ProcessCpu(memory)
         self.phases: list[Phase] = []
         self.current: Phase | None = None
 
@@ -169,6 +223,7 @@ class Recorder:
         self.current = phase
         progress = ProgressLine(phase)
         self.memory.start()
+        self.cpu.start()
         progress.start()
         started = time.perf_counter()
         try:
@@ -177,5 +232,6 @@ class Recorder:
             if not phase.seconds:  # a phase may set its own span (e.g. from the close to the last proposal)
                 phase.seconds = time.perf_counter() - started
             await progress.stop()
+            phase.cpu_seconds = self.cpu.stop()
             phase.peak_rss_mb = await self.memory.stop()
             self.current = None

@@ -14,6 +14,7 @@ PROCESS_ABBREVIATIONS = {
     "training-service": "trn",
     "appraisal-service-replay": "apr'",
     "training-service-replay": "trn'",
+    "postgres": "pg",
 }
 
 
@@ -63,6 +64,10 @@ def _rss(peaks: dict[str, float]) -> str:
     return " ".join(f"{PROCESS_ABBREVIATIONS.get(k, k)} {v:.0f}" for k, v in peaks.items())
 
 
+def _per_op(ms: dict[str, float]) -> str:
+    return " ".join(f"{PROCESS_ABBREVIATIONS.get(k, k)} {v:.2f}" for k, v in ms.items() if v >= 0.005)
+
+
 def render(result: dict) -> str:
     lines = [
         f"\nProvince benchmark: N={result['n']} employees in {result['agencies']} agencies, "
@@ -82,6 +87,8 @@ def render(result: dict) -> str:
             f"{row['name']:<28}{row['seconds']:>9.2f}{row['ops']:>8}{rate:>10}  {errors:<18}{verdict:<40}"
             f"{_rss(row['peak_rss_mb'])}"
         )
+        if row["ops"] and row["cpu_ms_per_op"]:
+            lines.append(f"{'':<28}CPU ms per op: {_per_op(row['cpu_ms_per_op'])}")
         figures = {k: v for k, v in row["figures"].items() if v is not None}
         if figures:
             lines.append(f"{'':<28}" + ", ".join(f"{k} {v}" for k, v in figures.items()))
