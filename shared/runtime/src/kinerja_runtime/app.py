@@ -13,7 +13,7 @@ from faststream.kafka import KafkaBroker
 from kinerja_contracts import Event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from kinerja_runtime import access_log
+from kinerja_runtime import access_log, telemetry
 from kinerja_runtime.asyncapi import asyncapi_document
 from kinerja_runtime.auth.tokens import TokenVerifier
 from kinerja_runtime.body_limit import install_body_limit
@@ -50,6 +50,8 @@ class ServiceRuntime:
     produces: tuple[type[Event], ...] = ()
     """The events the service publishes (the consumer's ``topics`` are what it reads): the deploy
     manifests' broker ACLs are checked against both."""
+    tracing: telemetry.Off = telemetry.OFF
+    """Traces, when the OTEL_* variables ask for them (kinerja_runtime.telemetry)."""
 
 
 Subscribe = Callable[[EventConsumer], None]
@@ -73,6 +75,7 @@ def create_service_app(
     """``unit_of_work``: the service's unit of work (carrying its repositories), used by routes,
     subscribers and background jobs alike. ``clock``: tests pass one they move by hand."""
     configure_logging(settings.service_name, settings.log_level, settings.log_json)
+    tracing = telemetry.from_environment(settings.service_name)
     url = settings.resolved_database_url()
     engine = create_engine(url, settings.database_pool_size)
     sessions = session_factory(engine)
@@ -86,10 +89,11 @@ def create_service_app(
         max_batch_bytes=settings.kafka_max_batch_bytes,
         max_request_bytes=settings.kafka_max_request_bytes,
         request_timeout_ms=settings.kafka_request_timeout_ms,
+        middlewares=tracing.broker_middlewares(),
     )
     relay = OutboxRelay(
         sessions,
-        broker_publisher(broker),
+        tracing.relaying(broker_publisher(broker)),
         poll_seconds=settings.outbox_poll_seconds,
         batch_size=settings.outbox_batch_size,
         lease_seconds=settings.outbox_lease_seconds,
@@ -99,7 +103,12 @@ def create_service_app(
     )
     clock = clock or Clock(zone=settings.default_zone())
     uows = UnitOfWorkFactory(
-        sessions, source=f"/kinerja/{settings.service_name}", on_commit=relay.wake, kind=unit_of_work, clock=clock
+        sessions,
+        source=f"/kinerja/{settings.service_name}",
+        on_commit=relay.wake,
+        kind=unit_of_work,
+        clock=clock,
+        tracing=tracing,
     )
     consumer = EventConsumer(
         broker,
@@ -109,6 +118,7 @@ def create_service_app(
         max_attempts=settings.consumer_max_attempts,
         backoff_seconds=settings.consumer_backoff_seconds,
         batch_size=settings.consumer_batch_size,
+        tracing=tracing,
     )
     if subscribe:
         subscribe(consumer)
@@ -124,6 +134,7 @@ def create_service_app(
         TokenVerifier(settings),
         produces=tuple(produces),
         clock=clock,
+        tracing=tracing,
     )
 
     @asynccontextmanager
@@ -148,6 +159,7 @@ def create_service_app(
                 log.warning("could not release the relay lease")
             await broker.stop()
             await engine.dispose()
+            await asyncio.to_thread(tracing.shutdown)  # exports what is still buffered
             log.info("service stopped")
 
     docs = settings.docs_enabled
@@ -171,6 +183,7 @@ def create_service_app(
     app.include_router(operations_router)
     for router in routers:
         app.include_router(router)
+    tracing.instrument(app, engine)
 
     if docs:
 

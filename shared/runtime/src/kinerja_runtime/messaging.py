@@ -24,7 +24,7 @@ from kinerja_contracts import CloudEventAttributes, Event, decode
 from kinerja_contracts.catalogue import DEAD_LETTER, EVENT_TYPES
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 
-from kinerja_runtime import context, inbox
+from kinerja_runtime import context, inbox, telemetry
 from kinerja_runtime.logging import get_logger
 from kinerja_runtime.metrics import DEAD_LETTERED, EVENTS_CONSUMED
 from kinerja_runtime.redaction import SafeMessage, describe
@@ -61,12 +61,13 @@ class Delivered(Generic[E]):
     @contextlib.contextmanager
     def causing(self) -> Iterator[None]:
         """Events published inside this block carry this event's correlation id and name it
-        as their cause."""
+        as their cause (and, traced, continue its trace)."""
         attributes = self.envelope.attributes
         outer = context.correlation_id(), context.causation_id()
         context.begin(attributes.correlation_id or attributes.id, causation_id=attributes.id)
         try:
-            yield
+            with telemetry.in_span_of(attributes.id):
+                yield
         finally:
             context.begin(outer[0], causation_id=outer[1])
 
@@ -151,13 +152,15 @@ def create_broker(
     max_batch_bytes: int = 256 * 1024,
     max_request_bytes: int = 1024 * 1024,
     request_timeout_ms: int = 40_000,
+    middlewares: Sequence = (),
 ) -> KafkaBroker:
     """The service's broker connection. The producer gathers records for ``linger_ms`` into
     requests of up to ``max_batch_bytes`` per partition, and keeps one request per partition in
     flight, so records of one key are acknowledged in the order they were handed over.
     Idempotence needs a broker that grants producer ids (Apache Kafka does; Tansu does not).
     ``security`` (see :func:`broker_security`) applies to the consumer and to the producer, which
-    the outbox relay and the dead-letter records go through."""
+    the outbox relay and the dead-letter records go through. ``middlewares``: the tracing's
+    (kinerja_runtime.telemetry), none when it is off."""
     return KafkaBroker(
         bootstrap_servers,
         client_id=client_id,
@@ -169,6 +172,7 @@ def create_broker(
         max_request_size=max_request_bytes,
         request_timeout_ms=request_timeout_ms,
         logger=None,
+        middlewares=tuple(middlewares),
     )
 
 
@@ -233,8 +237,10 @@ class EventConsumer:
         max_attempts: int = 4,
         backoff_seconds: float = 0.2,
         batch_size: int = 500,
+        tracing: telemetry.Off = telemetry.OFF,
     ):
         self.broker = broker
+        self.tracing = tracing
         self.uows = uows
         self.service = service
         self.group_id = group_id or service
@@ -380,14 +386,15 @@ class EventConsumer:
                 uow.session, self.service, [(r.delivered.event_id, r.event_type) for r in records]
             )
             fresh = _first_claims(records, claimed)
-            for layer in layers(fresh):
-                by_type: dict[str, list[Delivered]] = defaultdict(list)
-                for record in layer:
-                    by_type[record.event_type].append(record.delivered)
-                for event_type, batch in by_type.items():
-                    for handler in self._handlers[event_type]:
-                        await handler(batch, uow)
-            await uow.commit()
+            with self.tracing.applying(self.group_id, fresh):
+                for layer in layers(fresh):
+                    by_type: dict[str, list[Delivered]] = defaultdict(list)
+                    for record in layer:
+                        by_type[record.event_type].append(record.delivered)
+                    for event_type, batch in by_type.items():
+                        for handler in self._handlers[event_type]:
+                            await handler(batch, uow)
+                await uow.commit()
         counts: dict[tuple[str, str], int] = defaultdict(int)
         fresh_ids = {id(r) for r in fresh}
         for record in records:
