@@ -392,27 +392,19 @@ _NO_METER_COUNTER = _NoCounter()
 
 
 def _without_personal_data(span: Span, scope: dict) -> None:
-    """The request span's URL becomes its route's template (``/appraisals/{appraisal_id}``), and
-    who called from where is not kept: a path's values and a query can name an employee."""
+    """The request span's URL becomes its route's template (``/appraisals/{appraisal_id}``, as
+    the instrumentation found it for the span's name), and who called from where is not kept: a
+    path's values and a query can name an employee."""
     if not span.is_recording():
         return
     present = getattr(span, "attributes", None) or {}
-    route = _route_of(scope)
+    route = str(present.get("http.route") or "unmatched")
     for name in _URL_ATTRIBUTES:
         if name in present:
             span.set_attribute(name, route)
     for name in _CALLER_ATTRIBUTES:
         if name in present:
             span.set_attribute(name, "")
-
-
-def _route_of(scope: dict) -> str:
-    from starlette.routing import Match
-
-    for route in getattr(scope.get("app"), "routes", ()):
-        if route.matches(scope)[0] is Match.FULL:
-            return route.path
-    return "unmatched"
 
 
 class _Keyless:
