@@ -380,21 +380,22 @@ class EventConsumer:
 
     async def _apply_once(self, records: list[_Record]) -> int:
         """One transaction: claim the ids in the inbox, apply what was newly claimed, commit."""
-        async with self.uows() as uow:
+        async with self.uows() as uow, contextlib.AsyncExitStack() as spans:
             # The inbox is keyed by the service, not the group, so renaming a group never re-applies events.
             claimed = await inbox.claim(
                 uow.session, self.service, [(r.delivered.event_id, r.event_type) for r in records]
             )
             fresh = _first_claims(records, claimed)
-            with self.tracing.applying(self.group_id, fresh):
-                for layer in layers(fresh):
-                    by_type: dict[str, list[Delivered]] = defaultdict(list)
-                    for record in layer:
-                        by_type[record.event_type].append(record.delivered)
-                    for event_type, batch in by_type.items():
-                        for handler in self._handlers[event_type]:
-                            await handler(batch, uow)
-                await uow.commit()
+            # Traced: a span per newly claimed event until the commit (kinerja_runtime.telemetry).
+            spans.enter_context(self.tracing.applying(self.group_id, fresh))
+            for layer in layers(fresh):
+                by_type: dict[str, list[Delivered]] = defaultdict(list)
+                for record in layer:
+                    by_type[record.event_type].append(record.delivered)
+                for event_type, batch in by_type.items():
+                    for handler in self._handlers[event_type]:
+                        await handler(batch, uow)
+            await uow.commit()
         counts: dict[tuple[str, str], int] = defaultdict(int)
         fresh_ids = {id(r) for r in fresh}
         for record in records:
