@@ -26,6 +26,7 @@ from typing import Any, Protocol
 
 from faststream.kafka.opentelemetry.provider import telemetry_attributes_provider_factory
 from faststream.opentelemetry import TelemetryMiddleware
+from kinerja_contracts.cloudevents import H_TRACEPARENT, H_TRACESTATE
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.sdk.resources import OTELResourceDetector, Resource
@@ -35,9 +36,8 @@ from opentelemetry.sdk.trace.sampling import Decision, Sampler, SamplingResult
 from opentelemetry.trace import Link, Span, SpanKind, Status, StatusCode
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
-TRACEPARENT = "ce_traceparent"
-TRACESTATE = "ce_tracestate"
-"""The CloudEvents distributed-tracing extension as Kafka headers (binary mode: ``ce_`` + name)."""
+# The CloudEvents distributed-tracing extension as Kafka headers (binary mode: ``ce_`` + name).
+TRACEPARENT, TRACESTATE = H_TRACEPARENT, H_TRACESTATE
 
 _W3C = TraceContextTextMapPropagator()
 # The spans of the events a consumer is applying in this task: event id -> span.
