@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from kinerja_contracts import Event, encode_bounded
+from kinerja_runtime import telemetry
 from kinerja_runtime.clock import Clock, LocalDays
 from kinerja_runtime.roster import KnownAgency, KnownEmployee, KnownPeriod, KnownUnit, registered_timezones
 
@@ -33,6 +34,7 @@ class FakeUnitOfWork(LocalDays):
         self.time = FixedTime()
         self.clock = clock or Clock(self.time)
         self.request = None
+        self.tracing = telemetry.OFF
         self.published: list[Event] = []
         self.commits = 0
         self._pending: list[Event] = []

@@ -34,6 +34,8 @@ from .cloudevents import (
     H_SPECVERSION,
     H_SUBJECT,
     H_TIME,
+    H_TRACEPARENT,
+    H_TRACESTATE,
     H_TYPE,
     REQUIRED_HEADERS,
     SPECVERSION,
@@ -45,10 +47,6 @@ from .schemas import schema_of
 ASYNCAPI_VERSION = "3.0.0"
 KAFKA_BINDING_VERSION = "0.5.0"
 CONTRACT_PACKAGE = "kinerja-contracts"
-
-H_TRACEPARENT = "ce_traceparent"
-"""The W3C trace context of the request that caused the event (CloudEvents distributed-tracing
-extension); optional, a reader that does not trace ignores it."""
 
 _TRACEPARENT_PATTERN = r"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"
 
@@ -78,9 +76,11 @@ HEADERS: dict[str, dict[str, Any]] = {
     H_CAUSATION_ID: {"description": "Extension: the ce_id of the event that directly caused this one."},
     H_TRACEPARENT: {
         "pattern": _TRACEPARENT_PATTERN,
-        "description": "Extension: the W3C traceparent of the request that caused the event, for "
-        "readers that continue the trace.",
+        "description": "Extension (distributed tracing): the W3C traceparent where the event was made "
+        "(the request, or the applying of the event that caused it), for readers that continue the "
+        "trace. Set when the producer traces.",
     },
+    H_TRACESTATE: {"description": "Extension (distributed tracing): the W3C tracestate that goes with ce_traceparent."},
 }
 """The Kafka headers of every record (CloudEvents 1.0, Kafka binary mode), all UTF-8 text."""
 

@@ -27,6 +27,9 @@ H_AGENCY = "ce_agency"
 H_CORRELATION_ID = "ce_correlationid"
 H_CAUSATION_ID = "ce_causationid"
 H_CONTENT_TYPE = "content-type"
+# The distributed-tracing extension: the W3C trace context where the event was made (optional).
+H_TRACEPARENT = "ce_traceparent"
+H_TRACESTATE = "ce_tracestate"
 
 REQUIRED_HEADERS = (H_ID, H_SOURCE, H_TYPE, H_SPECVERSION, H_TIME)
 

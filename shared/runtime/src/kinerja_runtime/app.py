@@ -13,7 +13,7 @@ from faststream.kafka import KafkaBroker
 from kinerja_contracts import Event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from kinerja_runtime import access_log
+from kinerja_runtime import access_log, telemetry
 from kinerja_runtime.asyncapi import asyncapi_document
 from kinerja_runtime.auth.tokens import TokenVerifier
 from kinerja_runtime.body_limit import install_body_limit
@@ -52,6 +52,8 @@ class ServiceRuntime:
     manifests' broker ACLs are checked against both."""
     migrations: Path | None = None
     """The service's Alembic folder (kinerja-admin checks a database against it)."""
+    tracing: telemetry.Off = telemetry.OFF
+    """Traces, when the OTEL_* variables ask for them (kinerja_runtime.telemetry)."""
 
 
 Subscribe = Callable[[EventConsumer], None]
@@ -75,6 +77,7 @@ def create_service_app(
     """``unit_of_work``: the service's unit of work (carrying its repositories), used by routes,
     subscribers and background jobs alike. ``clock``: tests pass one they move by hand."""
     configure_logging(settings.service_name, settings.log_level, settings.log_json)
+    tracing = telemetry.from_environment(settings.service_name)
     url = settings.resolved_database_url()
     engine = create_engine(url, settings.database_pool_size)
     sessions = session_factory(engine)
@@ -88,10 +91,11 @@ def create_service_app(
         max_batch_bytes=settings.kafka_max_batch_bytes,
         max_request_bytes=settings.kafka_max_request_bytes,
         request_timeout_ms=settings.kafka_request_timeout_ms,
+        middlewares=tracing.broker_middlewares(),
     )
     relay = OutboxRelay(
         sessions,
-        broker_publisher(broker),
+        tracing.relaying(broker_publisher(broker)),
         poll_seconds=settings.outbox_poll_seconds,
         batch_size=settings.outbox_batch_size,
         lease_seconds=settings.outbox_lease_seconds,
@@ -101,7 +105,12 @@ def create_service_app(
     )
     clock = clock or Clock(zone=settings.default_zone())
     uows = UnitOfWorkFactory(
-        sessions, source=f"/kinerja/{settings.service_name}", on_commit=relay.wake, kind=unit_of_work, clock=clock
+        sessions,
+        source=f"/kinerja/{settings.service_name}",
+        on_commit=relay.wake,
+        kind=unit_of_work,
+        clock=clock,
+        tracing=tracing,
     )
     consumer = EventConsumer(
         broker,
@@ -111,6 +120,7 @@ def create_service_app(
         max_attempts=settings.consumer_max_attempts,
         backoff_seconds=settings.consumer_backoff_seconds,
         batch_size=settings.consumer_batch_size,
+        tracing=tracing,
     )
     if subscribe:
         subscribe(consumer)
@@ -127,6 +137,7 @@ def create_service_app(
         produces=tuple(produces),
         clock=clock,
         migrations=migrations,
+        tracing=tracing,
     )
 
     @asynccontextmanager
@@ -151,6 +162,7 @@ def create_service_app(
                 log.warning("could not release the relay lease")
             await broker.stop()
             await engine.dispose()
+            await asyncio.to_thread(tracing.shutdown)  # exports what is still buffered
             log.info("service stopped")
 
     docs = settings.docs_enabled
@@ -174,6 +186,7 @@ def create_service_app(
     app.include_router(operations_router)
     for router in routers:
         app.include_router(router)
+    tracing.instrument(app, engine)
 
     if docs:
 

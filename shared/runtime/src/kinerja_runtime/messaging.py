@@ -25,7 +25,7 @@ from kinerja_contracts.catalogue import DEAD_LETTER, EVENT_TYPES
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kinerja_runtime import context, inbox
+from kinerja_runtime import context, inbox, telemetry
 from kinerja_runtime.logging import get_logger
 from kinerja_runtime.metrics import DEAD_LETTERED, EVENTS_CONSUMED
 from kinerja_runtime.redaction import SafeMessage, describe
@@ -62,12 +62,13 @@ class Delivered(Generic[E]):
     @contextlib.contextmanager
     def causing(self) -> Iterator[None]:
         """Events published inside this block carry this event's correlation id and name it
-        as their cause."""
+        as their cause (and, traced, continue its trace)."""
         attributes = self.envelope.attributes
         outer = context.correlation_id(), context.causation_id()
         context.begin(attributes.correlation_id or attributes.id, causation_id=attributes.id)
         try:
-            yield
+            with telemetry.in_span_of(attributes.id):
+                yield
         finally:
             context.begin(outer[0], causation_id=outer[1])
 
@@ -156,13 +157,15 @@ def create_broker(
     max_batch_bytes: int = 256 * 1024,
     max_request_bytes: int = 1024 * 1024,
     request_timeout_ms: int = 40_000,
+    middlewares: Sequence = (),
 ) -> KafkaBroker:
     """The service's broker connection. The producer gathers records for ``linger_ms`` into
     requests of up to ``max_batch_bytes`` per partition, and keeps one request per partition in
     flight, so records of one key are acknowledged in the order they were handed over.
     Idempotence needs a broker that grants producer ids (Apache Kafka does; Tansu does not).
     ``security`` (see :func:`broker_security`) applies to the consumer and to the producer, which
-    the outbox relay and the dead-letter records go through."""
+    the outbox relay and the dead-letter records go through. ``middlewares``: the tracing's
+    (kinerja_runtime.telemetry), none when it is off."""
     return KafkaBroker(
         bootstrap_servers,
         client_id=client_id,
@@ -174,6 +177,7 @@ def create_broker(
         max_request_size=max_request_bytes,
         request_timeout_ms=request_timeout_ms,
         logger=None,
+        middlewares=tuple(middlewares),
     )
 
 
@@ -239,8 +243,10 @@ class EventConsumer:
         backoff_seconds: float = 0.2,
         batch_size: int = 500,
         claim: Claim = inbox.claim,
+        tracing: telemetry.Off = telemetry.OFF,
     ):
         self.broker = broker
+        self.tracing = tracing
         self.uows = uows
         self.service = service
         self.group_id = group_id or service
@@ -398,12 +404,14 @@ class EventConsumer:
 
     async def _apply_once(self, records: list[_Record]) -> int:
         """One transaction: claim the ids in the inbox, apply what was newly claimed, commit."""
-        async with self.uows() as uow:
+        async with self.uows() as uow, contextlib.AsyncExitStack() as spans:
             # The inbox is keyed by the service, not the group, so renaming a group never re-applies events.
             claimed = await self._claim(
                 uow.session, self.service, [(r.delivered.event_id, r.event_type) for r in records]
             )
             fresh = _first_claims(records, claimed)
+            # Traced: a span per newly claimed event until the commit (kinerja_runtime.telemetry).
+            spans.enter_context(self.tracing.applying(self.group_id, fresh))
             for layer in layers(fresh):
                 by_type: dict[str, list[Delivered]] = defaultdict(list)
                 for record in layer:

@@ -7,7 +7,7 @@ from kinerja_contracts import CloudEventAttributes, Event, EventTooLarge, encode
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from kinerja_runtime import context
+from kinerja_runtime import context, telemetry
 from kinerja_runtime.clock import Clock, LocalDays
 from kinerja_runtime.refusals import TooLarge
 from kinerja_runtime.tables import outbox
@@ -21,7 +21,11 @@ class UnitOfWork(LocalDays):
     so use cases never touch the session and tests can swap the whole unit for a fake one.
     ``await uow.today(agency_id)`` is the agency's date (kinerja_runtime.clock.LocalDays): a
     service's unit of work answers :meth:`agency_timezones` from its agency registry.
+    ``uow.tracing`` is the service's tracing (kinerja_runtime.telemetry; ``OFF`` unless configured):
+    each outbox row keeps the context of the span current when it is written.
     """
+
+    tracing: telemetry.Off = telemetry.OFF
 
     def __init__(
         self,
@@ -66,7 +70,9 @@ class UnitOfWork(LocalDays):
         the type, the size and the maximum) and, the transaction not being committed, nothing
         of the request is stored.
         """
-        attributes, row = self._outbox_row(event, subject, context.correlation_id(), context.causation_id())
+        attributes, row = self._outbox_row(
+            event, subject, context.correlation_id(), context.causation_id(), self.tracing.headers()
+        )
         await self.session.execute(insert(outbox).values(**row))
         self._published += 1
         return attributes
@@ -86,6 +92,8 @@ class UnitOfWork(LocalDays):
         if not events:
             return []
         published, rows = [], []
+        tracing = self.tracing
+        current_trace = tracing.headers()
         for i, event in enumerate(events):
             cause = causes[i] if causes is not None else None
             correlation, causation = (
@@ -93,7 +101,9 @@ class UnitOfWork(LocalDays):
                 if cause is not None
                 else (context.correlation_id(), context.causation_id())
             )
-            attributes, row = self._outbox_row(event, None, correlation, causation)
+            # An event caused by one being applied continues that event's trace.
+            trace = tracing.headers_for(cause.id) if cause is not None and tracing.on else current_trace
+            attributes, row = self._outbox_row(event, None, correlation, causation, trace)
             published.append(attributes)
             rows.append(row)
         await self.session.execute(insert(outbox), rows)
@@ -101,7 +111,12 @@ class UnitOfWork(LocalDays):
         return published
 
     def _outbox_row(
-        self, event: Event, subject: str | None, correlation_id: str | None, causation_id: str | None
+        self,
+        event: Event,
+        subject: str | None,
+        correlation_id: str | None,
+        causation_id: str | None,
+        trace: dict[str, str] | None = None,
     ) -> tuple[CloudEventAttributes, dict]:
         if event.superseded_by:
             raise ValueError(f"{event.event_type} is no longer produced; publish {event.superseded_by}")
@@ -123,12 +138,15 @@ class UnitOfWork(LocalDays):
             correlation_id=correlation_id,
             causation_id=causation_id,
         )
+        headers = attributes.to_headers()
+        if trace:
+            headers.update(trace)  # ce_traceparent, ce_tracestate: the relay sends them as they are
         return attributes, {
             "event_id": attributes.id,
             "event_type": event.event_type,
             "topic": event.topic,
             "record_key": event.key(),
-            "headers": attributes.to_headers(),
+            "headers": headers,
             "payload": payload.decode(),
             "created_at": datetime.now(UTC),
         }
@@ -145,12 +163,16 @@ class UnitOfWorkFactory:
         *,
         kind: type[UnitOfWork] = UnitOfWork,
         clock: Clock | None = None,
+        tracing: telemetry.Off = telemetry.OFF,
     ):
         self.sessions = sessions
         self.source = source
         self.on_commit = on_commit
         self.kind = kind
         self.clock = clock or Clock()
+        self.tracing = tracing
 
     def __call__(self) -> UnitOfWork:
-        return self.kind(self.sessions, self.source, self.on_commit, self.clock)
+        uow = self.kind(self.sessions, self.source, self.on_commit, self.clock)
+        uow.tracing = self.tracing
+        return uow

@@ -38,6 +38,12 @@ class DueRepository:
         )
         return [DueAppraisal(**{**r._mapping, "status": DueStatus(r.status)}) for r in rows]
 
+    async def trace_of(self, key: Key) -> dict[str, str] | None:
+        """The trace of the close that queued ``key``'s annual appraisal (None if untraced)."""
+        return await self._session.scalar(
+            select(appraisals_due.c.trace).where(*(appraisals_due.c[c] == v for c, v in zip(KEY, key, strict=True)))
+        )
+
     async def set(
         self,
         keys: Iterable[Key],

@@ -85,6 +85,9 @@ appraisals_due = Table(
     Column("note", String(500), nullable=True),
     # When the close queued it: how long it has waited for its inputs (due_at moves on each wait).
     Column("queued_at", UtcDateTime(), nullable=True),
+    # The trace of the close that queued it (ce_traceparent/ce_tracestate; null when untraced):
+    # the proposal and the appraiser's confirmation continue it (kinerja_runtime.telemetry).
+    Column("trace", JSON, nullable=True),
     # The processor claims the oldest pending rows.
     Index("ix_appraisals_due_pending", "status", "due_at"),
 )

@@ -32,6 +32,8 @@ class DueAppraisal:
     note: str | None = None
     # When the close queued it: how long it has waited for its inputs (due_at moves on each wait).
     queued_at: datetime | None = None
+    # The trace of the close that queued it, as kinerja_runtime.telemetry stores one (None untraced).
+    trace: dict[str, str] | None = None
 
     @property
     def key(self) -> Key:

@@ -40,7 +40,11 @@ async def confirm(
         )
         if not await uow.appraisals.save(appraisal, was=Status.PROPOSED):
             raise WrongState("this appraisal was confirmed meanwhile")
-        await uow.publish(completed)
+        # The result continues the trace of the close that queued the appraisal (the request
+        # that confirmed it is linked), so the close reads as one trace up to training-service.
+        closed = await uow.due.trace_of(appraisal.key) if uow.tracing.on and appraisal.checkpoint_id is None else None
+        with uow.tracing.continued(closed, "confirm appraisal", {"kinerja.agency": agency_id}):
+            await uow.publish(completed)
         await access_log.record_change(uow, Kind.APPRAISAL, appraisal_id, appraisal.nip)
         stored = await uow.appraisals.get(agency_id, appraisal_id)
         await uow.commit()

@@ -54,17 +54,19 @@ def on_employees_closed(queued: asyncio.Event, settle_seconds: float = 0.0):
         await uow.due.queue(
             [
                 {
-                    "agency_id": e.agency_id,
-                    "period_id": e.period_id,
-                    "nip": e.nip,
-                    "skp_id": e.skp_id,
-                    "skp_version": e.skp_version,
-                    "realization_count": e.realization_count,
+                    "agency_id": d.event.agency_id,
+                    "period_id": d.event.period_id,
+                    "nip": d.event.nip,
+                    "skp_id": d.event.skp_id,
+                    "skp_version": d.event.skp_version,
+                    "realization_count": d.event.realization_count,
                     "due_at": due_at,
                     "queued_at": now,
                     "status": DueStatus.PENDING.value,
+                    # The proposal and the confirmation continue the close's trace from here.
+                    "trace": uow.tracing.headers_for(d.event_id),
                 }
-                for e in (d.event for d in batch)
+                for d in batch
             ]
         )
         # Wake the processor once this transaction commits (not before: it would find nothing).
@@ -79,8 +81,10 @@ def on_periods_closed_v1(queued: asyncio.Event, settle_seconds: float):
 
     async def handle(batch: Sequence[Delivered[PerformancePeriodClosedV1]], uow: AppraisalUnitOfWork) -> None:
         now = uow.clock.now()
-        await uow.due.queue(
-            [
+        rows = []
+        for d in batch:
+            e, trace = d.event, uow.tracing.headers_for(d.event_id)
+            rows += [
                 {
                     "agency_id": e.agency_id,
                     "period_id": e.period_id,
@@ -91,11 +95,11 @@ def on_periods_closed_v1(queued: asyncio.Event, settle_seconds: float):
                     "due_at": now + timedelta(seconds=settle_seconds),
                     "queued_at": now,
                     "status": DueStatus.PENDING.value,
+                    "trace": trace,
                 }
-                for e in (d.event for d in batch)
                 for employee in e.employees
             ]
-        )
+        await uow.due.queue(rows)
         uow.due.after_commit(queued.set)
 
     return handle
@@ -197,15 +201,17 @@ async def _settle(
                 realizations=row.realization_count,
             )
             ready.append(key)
-    made = await propose_many(uow, ready, inputs=inputs)
-    failed = {**made.not_found, **made.refused}
-    if failed:  # each row's note says why; the log names no employee
-        log.warning("appraisals could not be made", count=len(failed))
-    await uow.due.set([k for k in ready if k not in failed], status=DueStatus.DONE)
-    await uow.due.set([k for k, r in keys.items() if r.skp_id is None], status=DueStatus.SKIPPED, note=NO_SKP)
-    await uow.due.set(waiting, due_at=now + timedelta(seconds=retry_seconds))
-    await uow.due.fail({key: reason[:500] for key, reason in failed.items()})
-    await uow.commit()
+    # Each proposal is a span in the trace of the close that queued it.
+    with uow.tracing.branches("propose appraisal", (keys[k].trace for k in ready)):
+        made = await propose_many(uow, ready, inputs=inputs)
+        failed = {**made.not_found, **made.refused}
+        if failed:  # each row's note says why; the log names no employee
+            log.warning("appraisals could not be made", count=len(failed))
+        await uow.due.set([k for k in ready if k not in failed], status=DueStatus.DONE)
+        await uow.due.set([k for k, r in keys.items() if r.skp_id is None], status=DueStatus.SKIPPED, note=NO_SKP)
+        await uow.due.set(waiting, due_at=now + timedelta(seconds=retry_seconds))
+        await uow.due.fail({key: reason[:500] for key, reason in failed.items()})
+        await uow.commit()
     log.info(
         "due appraisals processed",
         claimed=len(rows),
