@@ -63,7 +63,13 @@ def test_keda_authenticates_with_the_credentials_of_the_deployment(group):
     for entry in authentication["env"]:
         assert entry["containerName"] == group.deployment and entry["name"] in env
     lag = next(t for t in one("base", "ScaledObject", group.deployment)["spec"]["triggers"] if t["type"] == "kafka")
-    assert lag["metadata"]["bootstrapServers"] == env["KAFKA_BOOTSTRAP_SERVERS"]["value"]
+    # The brokers' address is the Deployment's own (KEDA resolves its ConfigMap reference).
+    assert lag["metadata"]["bootstrapServersFromEnv"] == "KAFKA_BOOTSTRAP_SERVERS"
+    assert "configMapKeyRef" in env["KAFKA_BOOTSTRAP_SERVERS"]["valueFrom"]
+    assert (
+        one("base", "ScaledObject", group.deployment)["spec"]["scaleTargetRef"]["envSourceContainerName"]
+        == group.deployment
+    )
     assert (lag["metadata"]["sasl"], lag["metadata"]["tls"]) == ("scram_sha512", "enable")
     assert env["KAFKA_SASL_MECHANISM"]["value"] == "SCRAM-SHA-512"
 

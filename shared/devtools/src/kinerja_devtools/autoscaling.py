@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from kinerja_contracts.catalogue import Topic, topic_partitions
 
-from kinerja_devtools.kafka_users import BOOTSTRAP, CLUSTER_CA_SECRET, SERVICES, SUBSCRIBER_READS
+from kinerja_devtools.kafka_users import CLUSTER_CA_SECRET, SERVICES, SUBSCRIBER_READS
 
 LAG_PER_REPLICA = 1000
 """Records behind per replica before KEDA adds one: two consumer batches (CONSUMER_BATCH_SIZE 500)."""
@@ -55,7 +55,7 @@ metadata:
   name: {group.deployment}
   labels: {{app.kubernetes.io/name: {group.deployment}, app.kubernetes.io/part-of: kinerja}}
 spec:
-  scaleTargetRef: {{name: {group.deployment}}}
+  scaleTargetRef: {{name: {group.deployment}, envSourceContainerName: {group.deployment}}}
   minReplicaCount: {group.min_replicas}
   # {group.busiest_topic(partitions)} has {most} partitions: a consumer more would get none.
   maxReplicaCount: {most}
@@ -65,7 +65,7 @@ spec:
     - type: kafka
       name: lag
       metadata:
-        bootstrapServers: "{BOOTSTRAP}"
+        bootstrapServersFromEnv: KAFKA_BOOTSTRAP_SERVERS  # the Deployment's, from kinerja-settings
         consumerGroup: {group.group}
         lagThreshold: "{LAG_PER_REPLICA}"
         offsetResetPolicy: earliest

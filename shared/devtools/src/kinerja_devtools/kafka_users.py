@@ -43,8 +43,12 @@ in a Secret named after the user (key ``password``), which the Deployment passes
 
 SASL_MECHANISM = "SCRAM-SHA-512"
 SECURITY_PROTOCOL = "SASL_SSL"
-BOOTSTRAP = "kinerja-kafka-bootstrap:9093"
-"""The cluster's internal TLS listener with SCRAM authentication (see deploy/README.md)."""
+SETTINGS = "kinerja-settings"
+BOOTSTRAP_SETTING = "kafka-bootstrap"
+"""Where the Deployments read the brokers' address: the ConfigMap of the province's settings
+(deploy/k8s/base/settings.yaml), the cluster's internal TLS listener with SCRAM authentication by
+its namespaced name, ``kinerja-kafka-bootstrap.<namespace>.svc:9093``, which KEDA resolves from its
+own namespace too."""
 CLUSTER_CA_SECRET = "kinerja-cluster-ca-cert"
 CA_DIR = "/etc/kinerja/kafka-ca"
 
@@ -208,7 +212,10 @@ def client_env(name: str) -> list[dict]:
     TLS listener, the password from the Secret the User Operator writes, the cluster CA from the
     volume :func:`ca_volume` (the deploy contract tests check every Deployment carries them)."""
     return [
-        {"name": "KAFKA_BOOTSTRAP_SERVERS", "value": BOOTSTRAP},
+        {
+            "name": "KAFKA_BOOTSTRAP_SERVERS",
+            "valueFrom": {"configMapKeyRef": {"name": SETTINGS, "key": BOOTSTRAP_SETTING}},
+        },
         {"name": "KAFKA_SECURITY_PROTOCOL", "value": SECURITY_PROTOCOL},
         {"name": "KAFKA_SASL_MECHANISM", "value": SASL_MECHANISM},
         {"name": "KAFKA_SASL_USERNAME", "value": name},
