@@ -1,24 +1,19 @@
 """The SIASN connector is an outside subscriber: it reads public topics only, as its own KafkaUser,
-imports nothing of Kinerja but the contract, and its manifest names only settings it reads."""
+and imports nothing of Kinerja but the contract. Its manifest's settings, secrets, probes and Kafka
+connection are checked with every Deployment's (test_contract_deploy_manifests.py)."""
 
 import ast
-import re
 from pathlib import Path
 
+from deploy_manifests import container, env_of, one
 from kinerja_contracts import PUBLIC_TOPICS
-from kinerja_devtools.kafka_users import EXTERNAL_SUBSCRIBERS, client, client_env
-from siasn_connector.api import create_app
+from kinerja_devtools.kafka_users import EXTERNAL_SUBSCRIBERS, SUBSCRIBER_READS, client
 from siasn_connector.apply import TOPICS
 from siasn_connector.settings import ConnectorSettings
 
 ROOT = Path(__file__).resolve().parents[2]
-MANIFEST = ROOT / "deploy" / "k8s" / "siasn-connector.yaml"
 SOURCE = ROOT / "services" / "siasn-connector" / "src" / "siasn_connector"
 NAME = "siasn-connector"
-
-
-def env_names(text: str) -> set[str]:
-    return set(re.findall(r"name: ([A-Z][A-Z0-9_]+)", text))
 
 
 def test_the_connector_reads_public_topics_its_kafka_user_may_read():
@@ -31,31 +26,15 @@ def test_the_connector_reads_public_topics_its_kafka_user_may_read():
     assert ConnectorSettings().consumer_group.startswith(NAME)
 
 
-def test_the_deployment_connects_as_its_kafka_user():
-    text = MANIFEST.read_text()
-    assert client_env(NAME) in text
-    assert "mountPath: /etc/kinerja/kafka-ca" in text and "secretName: kinerja-cluster-ca-cert" in text
-    assert "9092" not in text
-    group = re.search(r"\{name: CONSUMER_GROUP, value: ([\w.-]+)\}", text)
-    assert group and group.group(1).startswith(NAME)
+def test_the_deployment_consumes_in_its_own_group_and_keeps_its_state_in_postgresql():
+    env = env_of(container(one("base", "Deployment", NAME)))
+    assert env["CONSUMER_GROUP"]["value"].startswith(NAME)
+    assert env["DATABASE_URL"]["valueFrom"]["secretKeyRef"] == {"name": f"{NAME}-db", "key": "url"}
+    assert env["DATA_DIR"]["value"].startswith("/tmp/"), "the root filesystem is read-only"
 
 
-def test_every_variable_of_the_manifest_is_a_connector_setting():
-    unknown = env_names(MANIFEST.read_text()) - {name.upper() for name in ConnectorSettings.model_fields}
-    assert not unknown, f"the connector does not read {sorted(unknown)}"
-
-
-def test_secrets_come_from_secrets():
-    text = MANIFEST.read_text()
-    for secret in ("KAFKA_SASL_PASSWORD", "DATABASE_URL", "SIASN_CLIENT_SECRET", "API_TOKEN"):
-        assert re.search(rf"name: {secret}\n\s+valueFrom: {{secretKeyRef:", text), secret
-
-
-def test_the_probes_are_routes_of_the_connector():
-    probed = set(re.findall(r"httpGet: \{path: (/[a-z/]+), port: http\}", MANIFEST.read_text()))
-    served = {getattr(route, "path", None) for route in create_app(ConnectorSettings()).routes}
-    assert probed == {"/health/live", "/health/ready"} and probed <= served
-    assert "/reconciliation" in served
+def test_the_subscriber_reads_what_its_autoscaling_is_sized_for():
+    assert {t.name for t in SUBSCRIBER_READS[NAME]} == set(TOPICS)
 
 
 def test_the_connector_imports_the_contract_and_nothing_else_of_kinerja():

@@ -17,3 +17,14 @@ def test_a_deployment_overrides_partitions_in_its_manifest():
     targets = manifest.split("topicName: kinerja.targets\n", 1)[1]
     assert targets.startswith("  partitions: 24\n")
     assert "  partitions: 12\n" in manifest.split("topicName: kinerja.targets", 1)[0]
+
+
+def test_topics_and_users_are_on_the_current_strimzi_api():
+    """kafka.strimzi.io/v1: Strimzi 1.0 serves nothing older."""
+    for name in ("topics.yaml", "users.yaml"):
+        versions = {
+            line.split(": ", 1)[1]
+            for line in (ROOT / "deploy" / "kafka" / name).read_text().splitlines()
+            if line.startswith("apiVersion:")
+        }
+        assert versions == {"kafka.strimzi.io/v1"}, name

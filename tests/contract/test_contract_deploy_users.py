@@ -16,7 +16,6 @@ from kinerja_devtools.kafka_users import (
     KafkaClient,
     ServiceAccess,
     client,
-    client_env,
     clients,
     render_users,
     service_client,
@@ -102,12 +101,3 @@ def test_declared_access_is_what_the_service_subscribes_to_and_publishes(service
     declared = next(a for a in SERVICES if a.service == service)
     assert set(runtime.consumer.topics) == {t.name for t in declared.reads}
     assert {event.topic for event in runtime.produces} == {t.name for t in declared.produces}
-
-
-@pytest.mark.parametrize("service", [a.service for a in SERVICES])
-def test_each_deployment_connects_as_its_kafka_user(service: str):
-    deployment = (ROOT / "deploy" / "k8s" / f"{service}.yaml").read_text()
-    assert client_env(service) in deployment
-    assert "KAFKA_SASL_PASSWORD" in deployment and "secretKeyRef: {name: " + service + ", key: password}" in deployment
-    assert "mountPath: /etc/kinerja/kafka-ca" in deployment and "secretName: kinerja-cluster-ca-cert" in deployment
-    assert "9092" not in deployment, "the plaintext listener is not for the services"

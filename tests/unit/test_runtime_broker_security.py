@@ -10,6 +10,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 from kinerja_runtime.app import create_service_app, runtime_of
+from kinerja_runtime.embedded_broker import EmbeddedBroker
 from kinerja_runtime.settings import ServiceSettings
 from pydantic import ValidationError
 
@@ -86,3 +87,20 @@ def test_the_password_is_not_shown_with_the_settings():
 def test_a_missing_ca_file_fails_at_start(tmp_path: Path):
     with pytest.raises(FileNotFoundError):
         build(tmp_path, kafka_security_protocol="SSL", kafka_ssl_ca_file=str(tmp_path / "absent.crt"))
+
+
+@pytest.mark.parametrize(
+    ("environment", "idempotent"),
+    [({}, True), (EmbeddedBroker().client_env, False)],
+    ids=["a real Kafka", "the embedded Tansu"],
+)
+async def test_the_producer_waits_for_every_in_sync_replica(tmp_path: Path, environment, idempotent):
+    """acks=all wherever the service runs; the idempotent producer everywhere but on the embedded
+    Tansu, which grants no producer ids (the only setting the embedded mode changes)."""
+    overrides = {name.lower(): value for name, value in environment.items()}
+    producer = AIOKafkaProducer(**build(tmp_path, **overrides)._connection_kwargs)
+    try:
+        assert producer._sender._acks == -1
+        assert (producer._txn_manager is not None) is idempotent
+    finally:
+        await producer.stop()

@@ -1,7 +1,9 @@
-from kinerja_runtime.serve import serve
+"""``python -m appraisal_service [serve | migrate]`` (kinerja_runtime.serve.run_service)."""
 
-from appraisal_service.main import create_app
+from kinerja_runtime.serve import run_service
+
+from appraisal_service.main import MIGRATIONS, create_app
 from appraisal_service.settings import AppraisalSettings
 
 settings = AppraisalSettings()
-serve(create_app(settings), settings)
+run_service(create_app, settings, MIGRATIONS)

@@ -24,6 +24,9 @@ from appraisal_service.service_layer.due import process_due_forever
 from appraisal_service.service_layer.unit_of_work import AppraisalUnitOfWork
 from appraisal_service.settings import AppraisalSettings
 
+MIGRATIONS = Path(__file__).parent / "migrations"
+"""The service's Alembic history: migrated at start, or by `python -m appraisal_service migrate`."""
+
 
 def create_app(settings: AppraisalSettings | None = None, clock: Callable[[], datetime] | None = None):
     """``clock``: returns the current (aware) datetime; tests pass one they move by hand."""
@@ -46,7 +49,7 @@ def create_app(settings: AppraisalSettings | None = None, clock: Callable[[], da
         title="Kinerja appraisal-service",
         description="Proposed and confirmed ratings, predikat kinerja, calibration, objections and appraisal events.",
         settings=settings,
-        migrations=Path(__file__).parent / "migrations",
+        migrations=MIGRATIONS,
         routers=[
             http_appraisals.router,
             http_objections.router,

@@ -1,7 +1,9 @@
-from kinerja_runtime.serve import serve
+"""``python -m feedback_service [serve | migrate]`` (kinerja_runtime.serve.run_service)."""
+
+from kinerja_runtime.serve import run_service
 from kinerja_runtime.settings import ServiceSettings
 
-from feedback_service.main import create_app
+from feedback_service.main import MIGRATIONS, create_app
 
 settings = ServiceSettings(service_name="feedback-service")
-serve(create_app(settings), settings)
+run_service(create_app, settings, MIGRATIONS)

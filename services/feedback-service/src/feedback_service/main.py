@@ -22,6 +22,9 @@ from feedback_service.entrypoints.rate_limited import install_rate_limits
 from feedback_service.service_layer.unit_of_work import FeedbackUnitOfWork
 from feedback_service.settings import SurveySettings
 
+MIGRATIONS = Path(__file__).parent / "migrations"
+"""The service's Alembic history: migrated at start, or by `python -m feedback_service migrate`."""
+
 
 def create_app(
     settings: ServiceSettings | None = None,
@@ -38,7 +41,7 @@ def create_app(
             " recognition of employees."
         ),
         settings=settings,
-        migrations=Path(__file__).parent / "migrations",
+        migrations=MIGRATIONS,
         routers=[
             http_feedback.router,
             http_rounds.router,

@@ -32,6 +32,9 @@ from target_service.entrypoints import (
 )
 from target_service.service_layer.unit_of_work import TargetUnitOfWork
 
+MIGRATIONS = Path(__file__).parent / "migrations"
+"""The service's Alembic history: migrated at start, or by `python -m target_service migrate`."""
+
 
 def create_app(settings: ServiceSettings | None = None):
     settings = settings or ServiceSettings(service_name="target-service")
@@ -40,7 +43,7 @@ def create_app(settings: ServiceSettings | None = None):
         description="Work units and rosters, performance periods with checkpoints and IKU, cascaded SKP (RHK and IKI) "
         "with versions, realisation and continuous feedback.",
         settings=settings,
-        migrations=Path(__file__).parent / "migrations",
+        migrations=MIGRATIONS,
         routers=[
             http_agencies.router,
             http_organisation.router,

@@ -34,6 +34,10 @@ async def seed_catalogue(runtime: ServiceRuntime) -> None:
     await catalogue.seed(runtime.uows())
 
 
+MIGRATIONS = Path(__file__).parent / "migrations"
+"""The service's Alembic history: migrated at start, or by `python -m training_service migrate`."""
+
+
 def create_app(settings: ServiceSettings | None = None, clock: Callable[[], datetime] | None = None):
     """``clock``: returns the current (aware) datetime; tests pass one they move by hand."""
     settings = settings or ServiceSettings(service_name="training-service")
@@ -41,7 +45,7 @@ def create_app(settings: ServiceSettings | None = None, clock: Callable[[], date
         title="Kinerja training-service",
         description="Individual development plans, the training catalogue, the JP ledger and the talent pool.",
         settings=settings,
-        migrations=Path(__file__).parent / "migrations",
+        migrations=MIGRATIONS,
         routers=[
             http_development.router,
             http_training.router,

@@ -18,22 +18,30 @@ import typing
 from pathlib import Path
 from typing import Any
 
+import yaml
 from kinerja_contracts.asyncapi import Server, document
 from kinerja_runtime.app import runtime_of
 from kinerja_runtime.asyncapi import application
 from kinerja_runtime.settings import ServiceSettings
 
 from kinerja_devtools.asyncapi_html import render_html
-from kinerja_devtools.kafka_users import BOOTSTRAP, SASL_MECHANISM, SECURITY_PROTOCOL
+from kinerja_devtools.kafka_users import BOOTSTRAP_SETTING, SASL_MECHANISM, SECURITY_PROTOCOL
 
 ROOT = Path(__file__).resolve().parents[4]
 OUTPUT = ROOT / "shared" / "contracts" / "asyncapi"
 COMMAND = "make asyncapi (python -m kinerja_devtools.asyncapi)"
 
+
+def _production_bootstrap() -> str:
+    """The brokers' address the Deployments are given (deploy/k8s/base/settings.yaml)."""
+    settings = yaml.safe_load((ROOT / "deploy" / "k8s" / "base" / "settings.yaml").read_text(encoding="utf-8"))
+    return settings["data"][BOOTSTRAP_SETTING]
+
+
 SERVERS = (
     Server(
         "production",
-        BOOTSTRAP,
+        _production_bootstrap(),
         "The production cluster of the deploy manifests (Strimzi), its TLS listener with SASL "
         f"{SASL_MECHANISM}; this is its address inside the cluster. Each reader connects as its own "
         "KafkaUser, which may read the public topics (a service also the internal topics it is named on).",

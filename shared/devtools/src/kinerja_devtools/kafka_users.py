@@ -34,14 +34,21 @@ from kinerja_contracts.catalogue import (
     readable_by,
 )
 
+STRIMZI_API = "kafka.strimzi.io/v1"
+"""The Strimzi API of the deploy manifests (Strimzi 0.49 introduced it; 1.0 serves nothing older)."""
+
 AUTHENTICATION = "scram-sha-512"
 """SASL SCRAM-SHA-512 over the cluster's TLS listener: the User Operator keeps each user's password
 in a Secret named after the user (key ``password``), which the Deployment passes to the service."""
 
 SASL_MECHANISM = "SCRAM-SHA-512"
 SECURITY_PROTOCOL = "SASL_SSL"
-BOOTSTRAP = "kinerja-kafka-bootstrap:9093"
-"""The cluster's internal TLS listener with SCRAM authentication (see deploy/README.md)."""
+SETTINGS = "kinerja-settings"
+BOOTSTRAP_SETTING = "kafka-bootstrap"
+"""Where the Deployments read the brokers' address: the ConfigMap of the province's settings
+(deploy/k8s/base/settings.yaml), the cluster's internal TLS listener with SCRAM authentication by
+its namespaced name, ``kinerja-kafka-bootstrap.<namespace>.svc:9093``, which KEDA resolves from its
+own namespace too."""
 CLUSTER_CA_SECRET = "kinerja-cluster-ca-cert"
 CA_DIR = "/etc/kinerja/kafka-ca"
 
@@ -76,6 +83,13 @@ SERVICES: tuple[ServiceAccess, ...] = (
         "training-service", reads=(EMPLOYEES, ORGANISATION, PERIODS, APPRAISALS, RECOGNITIONS), produces=(DEVELOPMENT,)
     ),
 )
+
+SUBSCRIBER_READS: dict[str, tuple[Topic, ...]] = {
+    "siasn-connector": (EMPLOYEES, ORGANISATION, PERIODS, APPRAISALS, DEVELOPMENT),
+}
+"""What the outside subscribers deployed with Kinerja (deploy/k8s) subscribe to, for their autoscaling
+(:mod:`kinerja_devtools.autoscaling`); their ACLs stay the public topics. A contract test compares
+it with siasn_connector.apply.TOPICS."""
 
 EXTERNAL_SUBSCRIBERS: tuple[str, ...] = ("siasn-connector",)
 """Outside systems that subscribe to Kinerja's events; each gets read on the public topics only
@@ -163,7 +177,7 @@ def render_user(kafka_client: KafkaClient, cluster: str = "kinerja") -> str:
     lines = [
         "---",
         f"# {kafka_client.purpose}",
-        "apiVersion: kafka.strimzi.io/v1beta2",
+        f"apiVersion: {STRIMZI_API}",
         "kind: KafkaUser",
         "metadata:",
         f"  name: {kafka_client.name}",
@@ -193,51 +207,30 @@ def render_users(cluster: str = "kinerja") -> str:
     return head + "".join(render_user(c, cluster) for c in clients())
 
 
-def client_env(service: str, indent: int = 12) -> str:
-    """The env entries of a service's Deployment that connect it as its KafkaUser (the committed
-    Deployments carry exactly these lines; a contract test checks it)."""
-    pad = " " * indent
-    return (
-        "\n".join(
-            pad + line
-            for line in (
-                f'- {{name: KAFKA_BOOTSTRAP_SERVERS, value: "{BOOTSTRAP}"}}',
-                f"- {{name: KAFKA_SECURITY_PROTOCOL, value: {SECURITY_PROTOCOL}}}",
-                f"- {{name: KAFKA_SASL_MECHANISM, value: {SASL_MECHANISM}}}",
-                f"- {{name: KAFKA_SASL_USERNAME, value: {service}}}",
-                "- name: KAFKA_SASL_PASSWORD",
-                f"  valueFrom: {{secretKeyRef: {{name: {service}, key: password}}}}",
-                f"- {{name: KAFKA_SSL_CA_FILE, value: {CA_DIR}/ca.crt}}",
-            )
-        )
-        + "\n"
-    )
+def client_env(name: str) -> list[dict]:
+    """The env entries of a Deployment that connect it as the KafkaUser ``name``: SCRAM over the
+    TLS listener, the password from the Secret the User Operator writes, the cluster CA from the
+    volume :func:`ca_volume` (the deploy contract tests check every Deployment carries them)."""
+    return [
+        {
+            "name": "KAFKA_BOOTSTRAP_SERVERS",
+            "valueFrom": {"configMapKeyRef": {"name": SETTINGS, "key": BOOTSTRAP_SETTING}},
+        },
+        {"name": "KAFKA_SECURITY_PROTOCOL", "value": SECURITY_PROTOCOL},
+        {"name": "KAFKA_SASL_MECHANISM", "value": SASL_MECHANISM},
+        {"name": "KAFKA_SASL_USERNAME", "value": name},
+        {"name": "KAFKA_SASL_PASSWORD", "valueFrom": {"secretKeyRef": {"name": name, "key": "password"}}},
+        {"name": "KAFKA_SSL_CA_FILE", "value": f"{CA_DIR}/ca.crt"},
+    ]
 
 
-def ca_volume(indent: int = 6) -> str:
+def ca_volume() -> dict:
     """The pod's volume holding the cluster CA that signed the brokers' certificates."""
-    pad = " " * indent
-    return (
-        "\n".join(
-            pad + line
-            for line in (
-                "volumes:",
-                f"  - {{name: kafka-ca, secret: {{secretName: {CLUSTER_CA_SECRET}, items: [{{key: ca.crt, path: ca.crt}}]}}}}",
-            )
-        )
-        + "\n"
-    )
+    return {
+        "name": "kafka-ca",
+        "secret": {"secretName": CLUSTER_CA_SECRET, "items": [{"key": "ca.crt", "path": "ca.crt"}]},
+    }
 
 
-def ca_mount(indent: int = 10) -> str:
-    pad = " " * indent
-    return (
-        "\n".join(
-            pad + line
-            for line in (
-                "volumeMounts:",
-                f"  - {{name: kafka-ca, mountPath: {CA_DIR}, readOnly: true}}",
-            )
-        )
-        + "\n"
-    )
+def ca_mount() -> dict:
+    return {"name": "kafka-ca", "mountPath": CA_DIR, "readOnly": True}

@@ -1,12 +1,16 @@
-"""Writes deploy/kafka/topics.yaml (Strimzi KafkaTopic resources) from the topic catalogue,
-so production topics never drift from what the services and the dev broker use, and
-deploy/kafka/users.yaml (Strimzi KafkaUser resources: each service's and each external
-subscriber's ACLs, from the catalogue's audiences and :mod:`kinerja_devtools.kafka_users`).
+"""Writes the deploy manifests derived from code, so they never drift from it:
+
+- deploy/kafka/topics.yaml, Strimzi ``KafkaTopic`` resources from the topic catalogue (what the
+  services and the dev broker use);
+- deploy/kafka/users.yaml, Strimzi ``KafkaUser`` resources: each service's and each external
+  subscriber's ACLs, from the catalogue's audiences and :mod:`kinerja_devtools.kafka_users`;
+- deploy/k8s/base/autoscaling.yaml, KEDA ``ScaledObject`` resources per consumer group
+  (:mod:`kinerja_devtools.autoscaling`).
 
 ``python -m kinerja_devtools.manifests [--check]``. Partition counts are the catalogue's unless
 ``KINERJA_TOPIC_PARTITIONS`` overrides them for the deployment being generated (e.g.
-``KINERJA_TOPIC_PARTITIONS="kinerja.targets=24" python -m kinerja_devtools.manifests``); the
-committed file holds the catalogue's counts.
+``KINERJA_TOPIC_PARTITIONS="kinerja.targets=24" python -m kinerja_devtools.manifests``), in the
+topics and in the autoscaling bounds alike; the committed files hold the catalogue's counts.
 """
 
 import argparse
@@ -16,10 +20,12 @@ from pathlib import Path
 
 from kinerja_contracts.catalogue import ALL_TOPICS, topic_partitions
 
-from kinerja_devtools.kafka_users import render_users
+from kinerja_devtools.autoscaling import render_autoscaling
+from kinerja_devtools.kafka_users import STRIMZI_API, render_users
 
 TOPICS_FILE = Path("deploy/kafka/topics.yaml")
 USERS_FILE = Path("deploy/kafka/users.yaml")
+AUTOSCALING_FILE = Path("deploy/k8s/base/autoscaling.yaml")
 
 
 def render_topics(replicas: int = 3, environ: Mapping[str, str] | None = None) -> str:
@@ -29,7 +35,7 @@ def render_topics(replicas: int = 3, environ: Mapping[str, str] | None = None) -
     for topic in ALL_TOPICS:
         docs.append(
             "---\n"
-            "apiVersion: kafka.strimzi.io/v1beta2\n"
+            f"apiVersion: {STRIMZI_API}\n"
             "kind: KafkaTopic\n"
             "metadata:\n"
             f"  name: {topic.name.replace('.', '-')}\n"
@@ -50,7 +56,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--check", action="store_true", help="exit 1 when the file is out of date")
     args = parser.parse_args(argv)
-    wanted = {TOPICS_FILE: render_topics(), USERS_FILE: render_users()}
+    wanted = {TOPICS_FILE: render_topics(), USERS_FILE: render_users(), AUTOSCALING_FILE: render_autoscaling()}
     if args.check:
         stale = [str(f) for f, text in wanted.items() if not f.exists() or f.read_text() != text]
         if stale:

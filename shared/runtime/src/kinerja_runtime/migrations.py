@@ -1,4 +1,6 @@
-"""Alembic glue: each service keeps its own migrations folder and calls these two functions.
+"""Alembic glue: each service keeps its own migrations folder; the runtime upgrades it at start
+(:func:`upgrade_to_head`), or a migrations Job does (``python -m <package> migrate``) and the
+service only checks it did (:func:`ensure_migrated`).
 
 The tables the runtime declares (outbox, inbox, relay lease, access log, roster projection) are
 migrated by the runtime's own branches (kinerja_runtime.schema), which a service's history takes
@@ -13,7 +15,9 @@ from pathlib import Path
 
 from alembic import command, context
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.script.revision import RevisionError
 from sqlalchemy import MetaData, pool, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -35,6 +39,67 @@ def upgrade_to_head(script_location: Path, url: str) -> None:
     """Blocking; call from a worker thread (env.py runs its own event loop)."""
     with _in_process:
         command.upgrade(alembic_config(script_location, url), "heads")
+
+
+class NotMigrated(RuntimeError):
+    """The database lacks revisions this code needs, and the service was told not to migrate."""
+
+
+def ensure_migrated(script_location: Path, url: str) -> None:
+    """Blocking. Refuse to start when the database is behind this code's migrations (the Job that
+    migrates has not run yet: the pod restarts until it has). A database *ahead* of this code, at
+    revisions it does not know, is accepted: that is a rolling update, where the previous version's
+    pods keep running on the migrated schema (migrations add before they remove)."""
+    script = ScriptDirectory.from_config(alembic_config(script_location, url))
+    current = asyncio.run(_current_revisions(url))
+    if any(not _known(script, revision) for revision in current):
+        return
+    # The version table keeps only the tips: a runtime branch a service revision depends on is
+    # applied without a row of its own, so "applied" is the tips with everything they stand on.
+    missing = set(script.get_heads()) - _with_ancestors(script, current)
+    if not missing:
+        return
+    package = Path(script_location).resolve().parent.name
+    found = ", ".join(sorted(current)) or "no revision (an empty database)"
+    raise NotMigrated(
+        f"the database is at {found} and lacks {', '.join(sorted(missing))}: run "
+        f"`python -m {package} migrate` (the migrations Job) first, or set MIGRATE_ON_START=true"
+    )
+
+
+def _with_ancestors(script: ScriptDirectory, revisions: set[str]) -> set[str]:
+    found: set[str] = set()
+    todo = list(script.revision_map.get_revisions(tuple(revisions)))
+    while todo:
+        revision = todo.pop()
+        if revision is None or revision.revision in found:
+            continue
+        found.add(revision.revision)
+        todo += script.revision_map.get_revisions(_names(revision.down_revision) + _names(revision.dependencies))
+    return found
+
+
+def _names(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+async def _current_revisions(url: str) -> set[str]:
+    engine = create_async_engine(url, poolclass=pool.NullPool, hide_parameters=True)
+    try:
+        async with engine.connect() as connection:
+            heads = await connection.run_sync(lambda sync: MigrationContext.configure(sync).get_current_heads())
+    finally:
+        await engine.dispose()
+    return set(heads)
+
+
+def _known(script: ScriptDirectory, revision: str) -> bool:
+    try:
+        return script.revision_map.get_revision(revision) is not None
+    except RevisionError:  # a revision this code has never seen
+        return False
 
 
 @functools.cache

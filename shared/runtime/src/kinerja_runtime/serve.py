@@ -1,9 +1,61 @@
-"""Runs one service process with uvicorn on the configured host and port."""
+"""A service's command line, ``python -m <package> [serve | migrate]``: serve with uvicorn on the
+configured host and port (the default), or bring the database to this code's revisions and exit
+(the deploy manifests' migrations Job, before the Deployment starts with ``MIGRATE_ON_START=false``)."""
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
 
 import uvicorn
 from fastapi import FastAPI
 
+from kinerja_runtime.logging import configure_logging, get_logger
+from kinerja_runtime.migrations import upgrade_to_head
 from kinerja_runtime.settings import ServiceSettings
+
+log = get_logger(__name__)
+
+S = TypeVar("S", bound=ServiceSettings)
+
+
+def run_service(
+    create_app: Callable[[S], FastAPI], settings: S, migrations: Path, argv: list[str] | None = None
+) -> None:
+    """The body of every service's ``__main__``; ``migrations`` is the folder its app migrates."""
+    parser = argparse.ArgumentParser(
+        prog=f"python -m {Path(migrations).resolve().parent.name}",
+        description=f"Kinerja {settings.service_name}; settings from the environment (DATABASE_URL, ...).",
+    )
+    parser.add_argument(
+        "command",
+        nargs="?",
+        default="serve",
+        choices=("serve", "migrate"),
+        help="serve: run the service (default); migrate: apply its database migrations and exit",
+    )
+    args = parser.parse_args(argv)
+    if args.command == "migrate":
+        sys.exit(migrate(settings, migrations))
+    serve(create_app(settings), settings)
+
+
+def migrate(settings: ServiceSettings, migrations: Path) -> int:
+    """Apply the migrations; 0 when the database is at this code's revisions, 1 when it could not be
+    migrated (the reason on one line). Replicas and Jobs migrating at once take turns (an advisory
+    lock), so a second run only finds nothing to do."""
+    configure_logging(settings.service_name, settings.log_level, settings.log_json)
+    url = settings.resolved_database_url()
+    where = url.split("@")[-1]  # never the password
+    try:
+        upgrade_to_head(migrations, url)
+    except Exception as exc:
+        log.error("migrations failed", database=where, error=exc.__class__.__name__)
+        print(f"{settings.service_name}: could not migrate {where}: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        return 1
+    log.info("migrations applied", database=where)
+    return 0
 
 
 def serve(app: FastAPI, settings: ServiceSettings) -> None:

@@ -30,6 +30,12 @@ class ServiceSettings(BaseSettings):
     service_name: str = Field("kinerja", description="Name bound to logs, CloudEvents source and consumer groups")
     database_url: str = Field("", description="SQLAlchemy async URL; empty means a SQLite file under DATA_DIR")
     database_pool_size: int = Field(15, description="Connections each process keeps to PostgreSQL")
+    migrate_on_start: bool = Field(
+        True,
+        description="Run the service's Alembic migrations before serving (make run, the tests). false: a "
+        "migrations Job runs `python -m <package> migrate` and the service only checks, at start, that its "
+        "database has this code's revisions",
+    )
     data_dir: Path = Field(Path(".data"), description="Folder for embedded SQLite files")
     kafka_bootstrap_servers: str = Field("127.0.0.1:9092", description="Kafka bootstrap servers")
     kafka_acks: str = Field("all", description="Producer acks: all (every in-sync replica), 1 or 0")
