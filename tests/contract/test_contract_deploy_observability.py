@@ -8,11 +8,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import kinerja_runtime.app  # noqa: F401  (what a service imports: every metric the runtime exports is registered)
 import pytest
 import yaml
-
-# The services' apps import the whole runtime: every metric it can export is registered.
-import kinerja_runtime.app  # noqa: F401
 from kinerja_runtime.metrics import exported_names
 
 FOLDER = Path(__file__).resolve().parents[2] / "deploy" / "observability"
