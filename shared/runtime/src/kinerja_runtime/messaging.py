@@ -548,7 +548,8 @@ def _observe_ages(applied: Sequence[_Record]) -> None:
         age = ages.get(record.event_type)
         if age is None:
             age = ages[record.event_type] = EVENT_AGE.labels(record.event_type)
-        age.observe(now - record.delivered.envelope.attributes.time.timestamp())
+        # A producer's clock ahead of ours would give a negative age: counted as fresh.
+        age.observe(max(now - record.delivered.envelope.attributes.time.timestamp(), 0.0))
 
 
 def _first_claims(records: list[_Record], claimed: set[str]) -> list[_Record]:
