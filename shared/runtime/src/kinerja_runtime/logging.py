@@ -10,8 +10,11 @@ structlog's ProcessorFormatter with the same processors and renderer, so they ca
 fields.
 """
 
+import contextlib
 import logging
 import sys
+import threading
+from collections.abc import Iterator
 from typing import Any, TextIO
 
 import structlog
@@ -20,6 +23,9 @@ from kinerja_runtime.redaction import safe_exc_info
 
 _service = "kinerja"
 _threshold = logging.INFO
+_output: TextIO | None = None  # None: sys.stdout
+_renderer: Any = structlog.processors.JSONRenderer()
+_lock = threading.Lock()  # alembic logs from a worker thread
 
 
 def _add_service(_logger, _name, event_dict: dict) -> dict:
@@ -38,20 +44,28 @@ def _add_logger_name(logger, _name, event_dict: dict) -> dict:
     return event_dict
 
 
-class _NamedWriter(structlog.WriteLogger):
-    """structlog's line writer, knowing the name it was asked for (the ``logger`` field)."""
-
-    def __init__(self, file: TextIO, name: str | None):
-        super().__init__(file)
-        self.name = name
+def _render(logger, name, event_dict: dict) -> str:
+    return _renderer(logger, name, event_dict)
 
 
-class _Writers:
-    def __init__(self, file: TextIO):
-        self.file = file
+def _write(line: str) -> None:
+    output = _output or sys.stdout  # sys.stdout as it is now (a test may have swapped it)
+    with _lock:
+        output.write(line + "\n")
+        output.flush()
 
-    def __call__(self, *args: Any) -> _NamedWriter:
-        return _NamedWriter(self.file, args[0] if args else None)
+
+class _Writer:
+    """structlog's output for our loggers. It writes where logging is configured to go when the
+    line is written, not when the logger was first used: loggers are cached on first use."""
+
+    def __init__(self, name: str | None = None):
+        self.name = name  # the ``logger`` field
+
+    def msg(self, message: str) -> None:
+        _write(message)
+
+    debug = info = warning = error = critical = msg
 
 
 class _BoundLogger(structlog.BoundLoggerBase):
@@ -84,16 +98,25 @@ class _BoundLogger(structlog.BoundLoggerBase):
         return self._at(logging.CRITICAL, "critical", event, kw)
 
 
-class _LibraryLines(logging.StreamHandler):
+class _LibraryLines(logging.Handler):
     """The root handler for the standard library's lines (replaced when configure_logging is
-    called again)."""
+    called again); it writes where our own lines go."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            _write(self.format(record))
+        except Exception:
+            self.handleError(record)
 
 
 def configure_logging(service: str, level: str = "INFO", json: bool = True, stream: TextIO | None = None) -> None:
-    global _service, _threshold
+    """Every line of the process as JSON (or for a terminal) to ``stream`` (stdout by default).
+    Loggers already used (and cached) follow: each setting is read when a line is written."""
+    global _service, _threshold, _output, _renderer
     _service = service
     _threshold = logging.getLevelName(level.upper())
-    stream = stream or sys.stdout
+    _output = stream
+    _renderer = structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer()
     shared = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
@@ -103,24 +126,23 @@ def configure_logging(service: str, level: str = "INFO", json: bool = True, stre
         structlog.processors.StackInfoRenderer(),
         safe_exc_info,  # never an exception's message: see kinerja_runtime.redaction
     ]
-    renderer = structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer()
     structlog.configure(
-        processors=[*shared, renderer],
-        logger_factory=_Writers(stream),
+        processors=[*shared, _render],
+        logger_factory=_Writer,
         wrapper_class=_BoundLogger,
         cache_logger_on_first_use=True,
     )
-    _route_standard_library(stream, shared, renderer)
+    _route_standard_library(shared)
     structlog.contextvars.clear_contextvars()
     structlog.contextvars.bind_contextvars(service=service)
 
 
-def _route_standard_library(stream: TextIO, shared: list, renderer) -> None:
-    handler = _LibraryLines(stream)
+def _route_standard_library(shared: list) -> None:
+    handler = _LibraryLines()
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=shared,
-            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, _render],
         )
     )
     root = logging.getLogger()
@@ -131,6 +153,25 @@ def _route_standard_library(stream: TextIO, shared: list, renderer) -> None:
     logging.captureWarnings(True)  # a library's warning is a line like any other, not stderr text
     # aiokafka is chatty about group rebalances at INFO; warnings still show.
     logging.getLogger("aiokafka").setLevel(max(_threshold, logging.WARNING))
+
+
+@contextlib.contextmanager
+def preserved() -> Iterator[None]:
+    """Within the block logging may be configured again (a command-line tool building a service,
+    which configures its own); afterwards it is set up as before."""
+    global _service, _threshold, _output, _renderer
+    root = logging.getLogger()
+    saved = (_service, _threshold, _output, _renderer, structlog.get_config(), root.level, list(root.handlers))
+    try:
+        yield
+    finally:
+        _service, _threshold, _output, _renderer, config, level, handlers = saved
+        structlog.configure(**config)
+        root.setLevel(level)
+        for handler in [h for h in root.handlers if h not in handlers]:
+            root.removeHandler(handler)
+        for handler in [h for h in handlers if h not in root.handlers]:
+            root.addHandler(handler)
 
 
 def get_logger(name: str | None = None) -> _BoundLogger:
