@@ -16,7 +16,7 @@ from kinerja_runtime.metrics import exported_names
 FOLDER = Path(__file__).resolve().parents[2] / "deploy" / "observability"
 RULES = FOLDER / "alerts.yaml"
 RULE_TESTS = FOLDER / "alerts.test.yaml"
-DASHBOARD = FOLDER / "kinerja-service-dashboard.json"
+DASHBOARD = FOLDER / "grafana-dashboard.json"
 
 PAGED_ON = {
     "KinerjaOutboxBacklogOld",
