@@ -8,6 +8,7 @@
 * ``kafka`` (``publish_raw``, ``publish_event``, ``read_topic``, ``committed_offset``): plain
   aiokafka access to topics, independent of the runtime library under test.
 * ``eventually``: poll an assertion until it holds or a timeout passes.
+* ``log_lines``: the process's log output (structlog's and the standard library's), parsed.
 
 The run says which broker and database it used: planned in the report header, actual in
 the terminal summary.
@@ -526,3 +527,30 @@ def read_topic(kafka):
 def committed_offset(kafka):
     """``await committed_offset(group, topic, partition)`` -> int | None."""
     return kafka.committed
+
+
+# ---------------------------------------------------------------------------------------
+# Log output
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def log_lines():
+    """``lines = log_lines(service, level="INFO")`` routes every log line of the process into a
+    buffer (the runtime's JSON set-up); ``lines()`` -> the lines written since, each parsed (a
+    line that is not JSON fails). A service app created afterwards takes the output back: call
+    it after creating the app. Output goes back to stdout after the test."""
+    import io
+    import json
+
+    from kinerja_runtime.logging import configure_logging
+
+    buffer = io.StringIO()
+
+    def route(service: str, level: str = "INFO"):
+        configure_logging(service, level, json=True, stream=buffer)
+        start = buffer.tell()
+        return lambda: [json.loads(line) for line in buffer.getvalue()[start:].splitlines()]
+
+    yield route
+    configure_logging("kinerja", "WARNING", json=False)

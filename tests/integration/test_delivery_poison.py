@@ -102,7 +102,15 @@ async def test_poison_records_are_dead_lettered_and_the_partition_moves_on(
             "not JSON": [f"invalid {EMPLOYEE_REGISTERED} data", "json"],
             "not JSON, no content-type": [f"invalid {EMPLOYEE_REGISTERED} data", "json"],
         }
+        reason_class = {
+            "missing ce_id": "invalid_headers",
+            "unknown ce_type": "unknown_type",
+            "schema-invalid": "schema_error",
+            "not JSON": "decode_error",
+            "not JSON, no content-type": "decode_error",
+        }
         for name, record in by_reason.items():
+            assert record.headers["dlq_reason"] == reason_class[name], f"{name}: {record.headers['dlq_reason']}"
             error = record.headers["dlq_error"]
             for phrase in reason_says[name]:
                 assert phrase.lower() in error.lower(), f"{name}: dlq_error {error!r} should mention {phrase!r}"

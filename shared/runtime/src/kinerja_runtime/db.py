@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import BigInteger, DateTime, Integer, event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import QueuePool
 from sqlalchemy.types import TypeDecorator
 
 # SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY.
@@ -57,3 +58,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def pool_usage(engine: AsyncEngine) -> tuple[int | None, int | None]:
+    """(connections checked out, connections the pool keeps). PostgreSQL's pool has no overflow
+    (see create_engine), so the second is its limit; SQLite files get SQLAlchemy's default queue
+    pool, which may open up to 10 more. Other pools (a StaticPool, a NullPool) count nothing."""
+    pool = engine.pool
+    if not isinstance(pool, QueuePool):
+        return None, None
+    return pool.checkedout(), pool.size()

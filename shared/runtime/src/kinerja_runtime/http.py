@@ -1,4 +1,5 @@
-"""Middleware and endpoints every service exposes: correlation ids, metrics, health."""
+"""Middleware and endpoints every service exposes: correlation ids, metrics, an access line per
+request, health."""
 
 import hmac
 import time
@@ -7,15 +8,24 @@ import uuid
 import structlog
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 from starlette.datastructures import Headers, MutableHeaders
 
-from kinerja_runtime import context
-from kinerja_runtime.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from kinerja_runtime import context, scrape
+from kinerja_runtime.logging import get_logger
+from kinerja_runtime.metrics import HTTP_LATENCY, HTTP_REQUESTS, render
 from kinerja_runtime.refusals import Unauthenticated
 
 CORRELATION_HEADER = "X-Correlation-ID"
+
+access_log = get_logger("kinerja_runtime.http.access")
+
+
+def is_operations_traffic(route: str) -> bool:
+    """Probes and scrapes: every few seconds from the cluster, not the service's traffic; they
+    are neither counted in the HTTP metrics nor given an access line."""
+    return route == "/metrics" or route.startswith("/health/")
 
 
 def install_request_context(app: FastAPI) -> None:
@@ -52,8 +62,26 @@ class _RequestContext:
             await self.app(scope, receive, send_with_correlation)
         finally:
             route = getattr(scope.get("route"), "path", "unmatched")
-            HTTP_REQUESTS.labels(scope["method"], route, str(status)).inc()
-            HTTP_LATENCY.labels(scope["method"], route).observe(time.perf_counter() - started)
+            if not is_operations_traffic(route):
+                _account(scope, route, status, time.perf_counter() - started)
+
+
+def _account(scope, route: str, status: int, seconds: float) -> None:
+    """The request's metrics and its access line: the route's template (never the path or the
+    query, which may carry a NIP), and the caller's agency once the token was verified (never
+    the body)."""
+    method = scope["method"]
+    HTTP_REQUESTS.labels(method, route, str(status)).inc()
+    HTTP_LATENCY.labels(method, route).observe(seconds)
+    principal = scope.get("state", {}).get("principal")
+    access_log.info(
+        "request",
+        method=method,
+        route=route,
+        status=status,
+        duration_ms=round(seconds * 1000, 1),
+        agency=principal.agency if principal is not None else None,
+    )
 
 
 def _is_uuid(value: str) -> bool:
@@ -113,4 +141,6 @@ async def metrics(request: Request) -> Response:
         scheme, _, given = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), wanted.encode()):
             raise Unauthenticated("the metrics token is required")
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    runtime = request.app.state.runtime
+    reading = await scrape.read(runtime.sessions, runtime.engine, runtime.relay.owner, runtime.consumer)
+    return Response(render(reading), media_type=CONTENT_TYPE_LATEST)

@@ -20,15 +20,25 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
-from kinerja_contracts import CloudEventAttributes, Event, decode
+from kinerja_contracts import CloudEventAttributes, Event, EventTooLarge, decode
 from kinerja_contracts.catalogue import DEAD_LETTER, EVENT_TYPES
+from prometheus_client import Histogram
+from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kinerja_runtime import context, inbox, telemetry
 from kinerja_runtime.logging import get_logger
-from kinerja_runtime.metrics import DEAD_LETTERED, EVENTS_CONSUMED
+from kinerja_runtime.metrics import (
+    DEAD_LETTER_REASONS,
+    DEAD_LETTERED,
+    EVENT_AGE,
+    EVENTS_CONSUMED,
+    HANDLER_DURATION,
+    PartitionLag,
+)
 from kinerja_runtime.redaction import SafeMessage, describe
+from kinerja_runtime.refusals import TooLarge
 from kinerja_runtime.settings import ServiceSettings
 from kinerja_runtime.uow import UnitOfWork, UnitOfWorkFactory
 
@@ -121,7 +131,27 @@ def _is_sqlite_error(exc: DBAPIError) -> bool:
 
 class PoisonEvent(SafeMessage):
     """An event that can never be applied (bad headers or schema); it goes straight to dead letter.
-    Its message is built from :func:`describe`, so it holds no value of the event."""
+    Its message is built from :func:`describe`, so it holds no value of the event; ``reason`` is
+    one of the classes of :data:`~kinerja_runtime.metrics.DEAD_LETTER_REASONS`."""
+
+    def __init__(self, message: str, reason: str = "schema_error"):
+        super().__init__(message)
+        self.reason = reason
+
+
+def dead_letter_reason(exc: BaseException) -> str:
+    """The class of why an event is dead-lettered: a bounded metric label, never the message."""
+    if isinstance(exc, PoisonEvent):
+        return exc.reason
+    if isinstance(exc, TooLarge | EventTooLarge):
+        return "too_large"
+    return "handler_error"
+
+
+def _decode_failure(exc: Exception) -> str:
+    if isinstance(exc, ValidationError) and any(e["type"] == "json_invalid" for e in exc.errors()):
+        return "decode_error"
+    return "schema_error"
 
 
 _SASL = {"SCRAM-SHA-512": SASLScram512, "SCRAM-SHA-256": SASLScram256, "PLAIN": SASLPlaintext}
@@ -257,6 +287,10 @@ class EventConsumer:
         self._handlers: dict[str, list[BatchHandler]] = {}
         self._topics: dict[str, set[str]] = {}
         self._projections: list[tuple[type[Event], BatchHandler]] = []
+        self._subscriber = None
+        for reason in DEAD_LETTER_REASONS:
+            # Every series exists from the start at 0, so an alert on its increase sees the first one.
+            DEAD_LETTERED.labels(service, reason)
 
     def handle(
         self, event_class: type[E], handler: Callable[[Sequence[Delivered[E]], UnitOfWork], Awaitable[None]]
@@ -293,7 +327,7 @@ class EventConsumer:
         if not self._handlers:
             return
 
-        @self.broker.subscriber(
+        self._subscriber = subscriber = self.broker.subscriber(
             *self._topics,
             group_id=self.group_id,
             auto_offset_reset="earliest",
@@ -304,6 +338,8 @@ class EventConsumer:
             title=f"{self.service}",
             description=f"{self.service} consumes {', '.join(sorted(self._handlers))}",
         )
+
+        @subscriber
         async def on_batch(msg: KafkaMessage) -> None:
             records = msg.raw_message if isinstance(msg.raw_message, tuple) else (msg.raw_message,)
             try:
@@ -344,14 +380,17 @@ class EventConsumer:
             attributes = CloudEventAttributes.from_headers(headers)
             if attributes.type not in self._handlers:
                 if attributes.type not in EVENT_TYPES:
-                    raise PoisonEvent(f"unknown event type {attributes.type!r}")
+                    raise PoisonEvent(f"unknown event type {attributes.type!r}", "unknown_type")
                 return None  # a type this service does not need; the topic carries several
             try:
                 event = decode(attributes.type, raw.value or b"")
             except Exception as exc:
-                raise PoisonEvent(f"invalid {attributes.type} data: {describe(exc)}") from exc
-        except (PoisonEvent, ValueError) as exc:
-            await self._dead_letter(raw, headers, describe(exc))
+                raise PoisonEvent(f"invalid {attributes.type} data: {describe(exc)}", _decode_failure(exc)) from exc
+        except PoisonEvent as exc:
+            await self._dead_letter(raw, headers, describe(exc), exc.reason)
+            return None
+        except ValueError as exc:
+            await self._dead_letter(raw, headers, describe(exc), "invalid_headers")
             return None
         key = raw.key.decode(errors="replace") if raw.key else None
         envelope = Envelope(attributes, raw.topic, raw.partition, raw.offset, key)
@@ -368,7 +407,7 @@ class EventConsumer:
                 return applied, len(records) - applied, 0
             except PoisonEvent as exc:
                 if len(records) == 1:
-                    await self._dead_letter(records[0].raw, records[0].headers, describe(exc))
+                    await self._dead_letter(records[0].raw, records[0].headers, describe(exc), exc.reason)
                     return 0, 0, 1
                 error = exc
             except Exception as exc:
@@ -398,7 +437,7 @@ class EventConsumer:
                 event_type=records[0].event_type,
             )
             if failures >= self.max_attempts:
-                await self._dead_letter(records[0].raw, records[0].headers, describe(error))
+                await self._dead_letter(records[0].raw, records[0].headers, describe(error), dead_letter_reason(error))
                 return 0, 0, 1
             await asyncio.sleep(self.backoff * 2 ** (failures - 1))
 
@@ -417,9 +456,12 @@ class EventConsumer:
                 for record in layer:
                     by_type[record.event_type].append(record.delivered)
                 for event_type, batch in by_type.items():
+                    started = time.perf_counter()
                     for handler in self._handlers[event_type]:
                         await handler(batch, uow)
+                    HANDLER_DURATION.labels(event_type).observe(time.perf_counter() - started)
             await uow.commit()
+        _observe_ages(fresh)
         counts: dict[tuple[str, str], int] = defaultdict(int)
         fresh_ids = {id(r) for r in fresh}
         for record in records:
@@ -433,8 +475,9 @@ class EventConsumer:
             EVENTS_CONSUMED.labels(self.service, event_type, outcome).inc(n)
         return len(fresh)
 
-    async def _dead_letter(self, raw, headers: dict[str, str], reason: str) -> None:
-        """``reason`` comes from :func:`describe`: the error's class and kind, never a value."""
+    async def _dead_letter(self, raw, headers: dict[str, str], reason: str, reason_class: str) -> None:
+        """``reason`` comes from :func:`describe`: the error's class and kind, never a value;
+        ``reason_class`` is its class for the metric (:func:`dead_letter_reason`)."""
         consumer = self.service
         dead_headers = {
             **{k: v for k, v in headers.items() if k != "correlation_id"},
@@ -443,6 +486,7 @@ class EventConsumer:
             "dlq_original_offset": str(raw.offset),
             "dlq_consumer": consumer,
             "dlq_error": reason[:2000],
+            "dlq_reason": reason_class,
         }
         delay = self.backoff
         while True:
@@ -454,15 +498,58 @@ class EventConsumer:
                 log.error("dead-letter publish failed; retrying", error=describe(exc))
                 await asyncio.sleep(min(delay, 5.0))
                 delay *= 2
-        DEAD_LETTERED.labels(consumer).inc()
+        DEAD_LETTERED.labels(consumer, reason_class).inc()
         log.error(
             "event dead-lettered",
             consumer=consumer,
+            reason_class=reason_class,
             reason=reason[:300],
             topic=raw.topic,
             partition=raw.partition,
             offset=raw.offset,
         )
+
+    async def lag(self) -> list[PartitionLag]:
+        """How far the group is behind on the partitions this replica holds: each log's end minus
+        this consumer's position (the batch being applied is past the position, so not counted).
+
+        The end is asked of the broker at each call, not taken from aiokafka's highwater: that is
+        only refreshed by fetches, which stop while a batch waits to be applied, so a stuck
+        consumer's lag would look frozen. If the broker does not answer, the highwater is used."""
+        consumer = getattr(self._subscriber, "consumer", None)
+        partitions = sorted(consumer.assignment()) if consumer is not None else []
+        if not partitions:
+            return []
+        try:
+            ends = await asyncio.wait_for(consumer.end_offsets(partitions), LAG_TIMEOUT)
+        except Exception as exc:
+            log.warning("log end offsets not read; using the last fetched", error=describe(exc))
+            ends = {}
+        lags = []
+        for tp in partitions:
+            end = ends.get(tp)
+            if end is None:
+                end = consumer.highwater(tp)
+            if end is not None:
+                position = await consumer.position(tp)
+                lags.append(PartitionLag(self.group_id, tp.topic, tp.partition, max(end - position, 0)))
+        return lags
+
+
+LAG_TIMEOUT = 2.0
+
+
+def _observe_ages(applied: Sequence[_Record]) -> None:
+    """Event age at apply (now - ce_time), once the effects are committed; one label lookup per
+    event type in the batch."""
+    now = time.time()
+    ages: dict[str, Histogram] = {}
+    for record in applied:
+        age = ages.get(record.event_type)
+        if age is None:
+            age = ages[record.event_type] = EVENT_AGE.labels(record.event_type)
+        # A producer's clock ahead of ours would give a negative age: counted as fresh.
+        age.observe(max(now - record.delivered.envelope.attributes.time.timestamp(), 0.0))
 
 
 def _first_claims(records: list[_Record], claimed: set[str]) -> list[_Record]:

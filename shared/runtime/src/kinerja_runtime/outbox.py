@@ -388,6 +388,41 @@ async def pending_count(sessions: async_sessionmaker) -> int:
 
 
 @dataclass(frozen=True)
+class Backlog:
+    """The outbox as an operator sees it: what waits, since when, what is parked, who relays."""
+
+    queued: int
+    oldest_queued_at: datetime | None
+    parked: int
+    lease_holder: str | None  # the owner of an unexpired lease
+
+    def oldest_age_seconds(self, now: datetime) -> float:
+        return (now - self.oldest_queued_at).total_seconds() if self.oldest_queued_at else 0.0
+
+
+async def backlog(sessions: async_sessionmaker) -> Backlog:
+    """One statement, each part served by a partial index (ix_outbox_queued, ix_outbox_parked),
+    so it costs what the backlog costs, not what the kept published rows do. The oldest row is
+    the head of the relay's queue (lowest id): the row everything else waits behind."""
+    queued = outbox.c.published_at.is_(None) & outbox.c.parked_at.is_(None)
+    head = select(outbox.c.created_at).where(queued).order_by(outbox.c.id).limit(1)
+    holder = select(relay_lease.c.owner).where(relay_lease.c.name == LEASE_NAME, relay_lease.c.expires_at > _now())
+    query = select(
+        select(func.count()).select_from(outbox).where(queued).scalar_subquery().label("queued"),
+        head.scalar_subquery().label("oldest"),
+        select(func.count())
+        .select_from(outbox)
+        .where(outbox.c.parked_at.is_not(None))
+        .scalar_subquery()
+        .label("parked"),
+        holder.scalar_subquery().label("holder"),
+    )
+    async with sessions() as session:
+        row = (await session.execute(query)).one()
+    return Backlog(row.queued, row.oldest, row.parked, row.holder)
+
+
+@dataclass(frozen=True)
 class ParkedRow:
     id: int
     event_id: str

@@ -9,7 +9,6 @@ validation) and drops every value. :func:`format_exception` is a traceback built
 the log set-up uses it for every logged exception, structlog's and the standard library's.
 """
 
-import logging
 import sys
 import traceback
 from pathlib import Path
@@ -139,13 +138,3 @@ def _exception_of(exc_info) -> BaseException | None:
     if exc_info:
         return sys.exc_info()[1]
     return None
-
-
-class SafeTracebacks(logging.Filter):
-    """For standard-library handlers (uvicorn, asyncio, aiokafka): a record's exception is
-    rendered by :func:`format_exception` (formatters reuse ``exc_text`` when it is set)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and record.exc_info[1] is not None:
-            record.exc_text = format_exception(record.exc_info[1])
-        return True

@@ -44,7 +44,7 @@ class _Rebuilding(EventConsumer):
     when it came (never applied) is passed over as it was then; one it applied but cannot apply
     again stops the rebuild, to be looked at before it is run again."""
 
-    async def _dead_letter(self, raw, headers: dict[str, str], reason: str) -> None:
+    async def _dead_letter(self, raw, headers: dict[str, str], reason: str, reason_class: str) -> None:
         event_id = headers.get("ce_id")
         if not event_id:
             return

@@ -11,19 +11,18 @@ service's runtime, not started: no consumer joins its group, no relay runs.
 """
 
 import contextlib
-import logging
 import sys
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 
-import structlog
 from fastapi import FastAPI
 from pydantic import ValidationError
 from sqlalchemy import MetaData, Table
 
 from kinerja_runtime.admin.guard import Refused, check_database
 from kinerja_runtime.app import ServiceRuntime
+from kinerja_runtime.logging import configure_logging, preserved
 
 ENTRY_POINTS = "kinerja.services"
 
@@ -67,47 +66,18 @@ def declared(name: str) -> AdminService:
 async def opened(name: str) -> AsyncIterator[Service]:
     """The named service built from the environment, its database checked; disposed after."""
     service = declared(name)
-    with _logging_restored():
+    with preserved():  # the caller may be a test
         try:
             app = service.create_app()
         except ValidationError as exc:
             problem = exc.errors(include_url=False)[0]
             raise Refused(f"{name}'s settings are invalid: {problem['msg']}; check its environment") from None
-        _quiet_service_logs()
+        # The service's lines would mix with the command's output: only its warnings and
+        # errors show, on stderr (building the service configured its logging).
+        configure_logging(name, "WARNING", stream=sys.stderr)
         runtime: ServiceRuntime = app.state.runtime
         try:
             await check_database(name, runtime, service.tables)
             yield Service(name, service, runtime)
         finally:
             await runtime.engine.dispose()
-
-
-@contextlib.contextmanager
-def _logging_restored():
-    """The logging set-up as it was before the service was built (the caller may be a test)."""
-    root = logging.getLogger()
-    saved_level, saved_config = root.level, structlog.get_config()
-    saved_streams = {h: h.stream for h in root.handlers if isinstance(h, logging.StreamHandler)}
-    try:
-        yield
-    finally:
-        root.setLevel(saved_level)
-        structlog.configure(**saved_config)
-        for handler in root.handlers:
-            if handler in saved_streams:
-                handler.setStream(saved_streams[handler])
-
-
-def _quiet_service_logs() -> None:
-    """The service's log lines (JSON on stdout) would mix with the command's output: only its
-    warnings and errors show, on stderr. Called once the service is built, which configures
-    its logging."""
-    root = logging.getLogger()
-    root.setLevel(logging.WARNING)
-    for handler in root.handlers:
-        if isinstance(handler, logging.StreamHandler) and handler.stream is sys.stdout:
-            handler.setStream(sys.stderr)
-    structlog.configure(
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
-        wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING),
-    )
