@@ -107,6 +107,4 @@ def test_every_mounted_file_exists():
             if volume["type"] != "bind":
                 continue
             source = Path(volume["source"])
-            if source.is_relative_to(OBSERVABILITY) and not OBSERVABILITY.exists():
-                continue  # the dashboard and alert rules come with the metrics work (issue 12)
             assert source.is_file(), f"{name} mounts {source}, which is missing"
