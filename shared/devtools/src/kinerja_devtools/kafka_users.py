@@ -35,7 +35,8 @@ from kinerja_contracts.catalogue import (
 )
 
 STRIMZI_API = "kafka.strimzi.io/v1"
-"""The Strimzi API of the deploy manifests (Strimzi 0.49 introduced it; 1.0 serves nothing older)."""
+"""The Strimzi API of the deploy manifests, for Strimzi 1.0 or newer as deploy/README.md says (v1 first
+appeared beside v1beta2 in 0.49; 1.0 serves nothing older; the tests hold 1.2.0's schemas)."""
 
 AUTHENTICATION = "scram-sha-512"
 """SASL SCRAM-SHA-512 over the cluster's TLS listener: the User Operator keeps each user's password
