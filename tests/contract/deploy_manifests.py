@@ -17,6 +17,8 @@ KUSTOMIZATIONS = {
     "dev": DEPLOY / "k8s" / "overlays" / "dev",
     "production": DEPLOY / "k8s" / "overlays" / "production",
 }
+ONE_OFF = {"jobs": DEPLOY / "k8s" / "jobs"}
+"""Applied by hand when needed, never with an overlay (kinerja-admin's Job)."""
 SCHEMAS = DEPLOY / "schemas"
 
 SERVICES = {  # the services built on the runtime: deployment name -> package
@@ -33,7 +35,7 @@ Resource = dict[str, typing.Any]
 
 @functools.cache
 def rendered(name: str) -> tuple[Resource, ...]:
-    return tuple(build(KUSTOMIZATIONS[name]))
+    return tuple(build({**KUSTOMIZATIONS, **ONE_OFF}[name]))
 
 
 def of_kind(name: str, kind: str) -> list[Resource]:

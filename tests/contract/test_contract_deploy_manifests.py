@@ -17,6 +17,7 @@ import pytest
 from deploy_manifests import (
     DEPLOY,
     KUSTOMIZATIONS,
+    ONE_OFF,
     PROGRAMS,
     SERVICES,
     container,
@@ -36,6 +37,7 @@ from kinerja_devtools.kafka_users import ca_mount, ca_volume, client_env, client
 from kinerja_devtools.kustomize import KUBERNETES_VERSION
 
 ALL = list(KUSTOMIZATIONS)
+EVERY = [*KUSTOMIZATIONS, *ONE_OFF]  # and the one-off Jobs
 UVICORN = {"FORWARDED_ALLOW_IPS"}  # read by uvicorn (the portal), not by a settings class
 BUILT_IN = ("v1", "apps/v1", "batch/v1", "policy/v1", "networking.k8s.io/v1", "autoscaling/v2")
 
@@ -49,7 +51,7 @@ def validate(resource: dict) -> None:
         jsonschema.Draft7Validator(strict_schema(path)).validate(resource)
 
 
-@pytest.mark.parametrize("name", ALL)
+@pytest.mark.parametrize("name", EVERY)
 def test_every_resource_is_valid_against_its_schema(name: str):
     failures = []
     for resource in rendered(name):
@@ -90,7 +92,7 @@ def test_the_brokers_are_named_in_the_overlay_s_namespace(name: str):
     assert bootstrap == f"kinerja-kafka-bootstrap.{namespace}.svc:9093"
 
 
-@pytest.mark.parametrize("name", ALL)
+@pytest.mark.parametrize("name", EVERY)
 def test_every_pod_is_hardened(name: str):
     for owner, template in pod_templates(name):
         pod = template["spec"]
@@ -224,7 +226,7 @@ def test_every_secret_is_listed_for_the_operator_or_written_by_an_operator():
     written_by_strimzi = {c.name for c in clients()} | {"kinerja-cluster-ca-cert"}
     listed = set(re.findall(r"^\| `([a-z0-9-]+)` \|", (DEPLOY / "README.md").read_text(), re.MULTILINE))
     referenced = set()
-    for name in ALL:
+    for name in EVERY:
         for resource in rendered(name):
             text = str(resource)
             referenced |= set(re.findall(r"'secretKeyRef': \{'name': '([a-z0-9-]+)'", text))

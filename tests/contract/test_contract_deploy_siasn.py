@@ -22,13 +22,13 @@ def test_the_connector_reads_public_topics_its_kafka_user_may_read():
     assert set(TOPICS) <= {t.name for t in PUBLIC_TOPICS}
     assert all(user.may_read(topic) for topic in TOPICS)
     group_acl = [a for a in user.acls() if a.resource == "group"]
-    assert [(a.name, a.pattern) for a in group_acl] == [(NAME, "prefix")]
-    assert ConnectorSettings().consumer_group.startswith(NAME)
+    assert [(a.name, a.pattern) for a in group_acl] == [(NAME, "literal")]
+    assert ConnectorSettings().consumer_group == NAME
 
 
 def test_the_deployment_consumes_in_its_own_group_and_keeps_its_state_in_postgresql():
     env = env_of(container(one("base", "Deployment", NAME)))
-    assert env["CONSUMER_GROUP"]["value"].startswith(NAME)
+    assert env["CONSUMER_GROUP"]["value"] == NAME, "its KafkaUser may read this group only"
     assert env["DATABASE_URL"]["valueFrom"]["secretKeyRef"] == {"name": f"{NAME}-db", "key": "url"}
     assert env["DATA_DIR"]["value"].startswith("/tmp/"), "the root filesystem is read-only"
 

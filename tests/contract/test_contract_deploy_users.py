@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 from kinerja_contracts import ALL_TOPICS, DEAD_LETTER, PUBLIC_TOPICS
-from kinerja_contracts.catalogue import FEEDBACK
+from kinerja_contracts.catalogue import APPRAISALS, DEVELOPMENT, FEEDBACK
 from kinerja_devtools.kafka_users import (
     EXTERNAL_SUBSCRIBERS,
+    OUTSIDE_SUBSCRIBER_READS,
     SERVICES,
+    SUBSCRIBER_READS,
     AudienceViolation,
     KafkaClient,
     ServiceAccess,
@@ -49,15 +51,20 @@ def test_appraisal_service_reads_the_feedback_topic():
 def test_the_feedback_topic_is_read_by_appraisal_service_alone():
     readers = [c.name for c in clients() if c.may_read(FEEDBACK.name)]
     assert readers == ["appraisal-service"]
-    assert [c.name for c in clients() if c.may_write(FEEDBACK.name)] == ["feedback-service"]
+    # The operators write it back only what was dead-lettered from it (kinerja-admin deadletter replay).
+    assert [c.name for c in clients() if c.may_write(FEEDBACK.name)] == ["feedback-service", "kinerja-operator"]
 
 
 @pytest.mark.parametrize("subscriber", EXTERNAL_SUBSCRIBERS)
 def test_an_external_subscriber_reads_no_internal_topic(subscriber: str):
     outside = client(subscriber)
     assert INTERNAL and not any(outside.may_read(name) for name in INTERNAL)
-    assert all(outside.may_read(t.name) for t in PUBLIC_TOPICS)
+    reads = {**SUBSCRIBER_READS, **OUTSIDE_SUBSCRIBER_READS}[subscriber]
+    assert {t.name for t in ALL_TOPICS if outside.may_read(t.name)} == {t.name for t in reads}, "its topics only"
+    assert {t.name for t in reads} <= {t.name for t in PUBLIC_TOPICS}
     assert not any(outside.may_write(t.name) for t in ALL_TOPICS)
+    groups = [(a.name, a.pattern, a.operations) for a in outside.acls() if a.resource == "group"]
+    assert groups == [(subscriber, "literal", ("Read",))]
     assert f"name: {subscriber}\n" in render_users()
 
 
@@ -82,6 +89,20 @@ def test_services_write_dead_letters_only_when_they_consume():
     for name in ("feedback-service", "appraisal-service", "training-service"):
         assert client(name).may_write(DEAD_LETTER.name)
     assert [c.name for c in clients() if c.may_read(DEAD_LETTER.name)] == ["kinerja-operator"]
+
+
+def test_an_outside_subscriber_of_the_appraisal_and_development_topics_has_a_read_only_user():
+    readers = [
+        name for name in OUTSIDE_SUBSCRIBER_READS if {APPRAISALS, DEVELOPMENT} <= set(OUTSIDE_SUBSCRIBER_READS[name])
+    ]
+    assert readers, "a template user for outside subscribers of kinerja.appraisals and kinerja.development"
+    assert f"name: {readers[0]}\n" in render_users()
+
+
+def test_each_consuming_service_reads_in_its_own_group_only():
+    for access in SERVICES:
+        groups = [(a.name, a.pattern) for a in service_client(access).acls() if a.resource == "group"]
+        assert groups == ([(access.service, "literal")] if access.reads else []), access.service
 
 
 def test_every_broker_service_has_its_declared_access():

@@ -25,7 +25,9 @@ class ConnectorSettings(BaseSettings):
     kafka_sasl_username: str = ""
     kafka_sasl_password: SecretStr = SecretStr("")
     kafka_ssl_ca_file: str = Field("", description="PEM CA of the brokers' certificates; empty: the system's")
-    consumer_group: str = Field("siasn-connector", description="the Kafka consumer group (its ACL is this prefix)")
+    consumer_group: str = Field(
+        "siasn-connector", description="the Kafka consumer group (its KafkaUser may read this group only)"
+    )
     consumer_batch_size: int = Field(500, ge=1, le=10_000, description="records stored per transaction")
     agencies: str = Field(
         "", description="comma-separated agency ids whose records go to SIASN; empty: every agency on the topics"

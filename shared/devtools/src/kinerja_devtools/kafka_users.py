@@ -9,9 +9,11 @@ Two sources, each declared once:
   services, so it is restated here, and a contract test builds every service and checks this
   table against it (tests/contract/test_contract_deploy_users.py).
 
-A service's ACLs are read on what it consumes (with its consumer group), write on what it
-publishes and, when it consumes, on the dead-letter topic. An external subscriber gets read on
-the public topics only. Reading a topic the catalogue does not open to the reader is refused
+A service's ACLs are read on what it consumes (with its consumer group, named after it), write on
+what it publishes and, when it consumes, on the dead-letter topic. An outside subscriber gets read
+on the public topics it subscribes to, and its group. The operators (kinerja-admin's dead-letter
+commands) read the dead-letter topic and write every catalogue topic, where a replay sends a dead
+letter back. Reading a topic the catalogue does not open to the reader is refused
 here, so the manifests cannot be generated with a read the anonymity rule forbids (ADR 0010).
 """
 
@@ -27,9 +29,9 @@ from kinerja_contracts.catalogue import (
     OPERATORS,
     ORGANISATION,
     PERIODS,
-    PUBLIC_TOPICS,
     RECOGNITIONS,
     TARGETS,
+    TOPICS,
     Topic,
     readable_by,
 )
@@ -88,16 +90,20 @@ SERVICES: tuple[ServiceAccess, ...] = (
 SUBSCRIBER_READS: dict[str, tuple[Topic, ...]] = {
     "siasn-connector": (EMPLOYEES, ORGANISATION, PERIODS, APPRAISALS, DEVELOPMENT),
 }
-"""What the outside subscribers deployed with Kinerja (deploy/k8s) subscribe to, for their autoscaling
-(:mod:`kinerja_devtools.autoscaling`); their ACLs stay the public topics. A contract test compares
-it with siasn_connector.apply.TOPICS."""
+"""What the outside subscribers deployed with Kinerja (deploy/k8s) subscribe to: their ACLs and their
+autoscaling (:mod:`kinerja_devtools.autoscaling`). A contract test compares it with
+siasn_connector.apply.TOPICS."""
 
-EXTERNAL_SUBSCRIBERS: tuple[str, ...] = ("siasn-connector",)
-"""Outside systems that subscribe to Kinerja's events; each gets read on the public topics only
-(and its consumer groups, prefixed with its name). ``siasn-connector`` is services/siasn-connector,
-which reads kinerja.employees, kinerja.organisation, kinerja.periods, kinerja.appraisals and
-kinerja.development (tests/contract/test_contract_deploy_siasn.py checks they are readable by it).
-Add a name here for another subscriber."""
+OUTSIDE_SUBSCRIBER_READS: dict[str, tuple[Topic, ...]] = {
+    "kinerja-subscriber-example": (APPRAISALS, DEVELOPMENT),
+}
+"""Read-only users for subscribers that run elsewhere (an agency's HR system following appraisals
+and development plans), not deployed here. The example is the template: copy it under the
+subscriber's name, with the public topics it reads."""
+
+EXTERNAL_SUBSCRIBERS: tuple[str, ...] = (*SUBSCRIBER_READS, *OUTSIDE_SUBSCRIBER_READS)
+"""Every outside subscriber's user: read on its public topics only, and on its consumer group, named
+after it."""
 
 
 @dataclass(frozen=True)
@@ -118,6 +124,8 @@ class KafkaClient:
     purpose: str
     reads: tuple[Topic, ...] = ()
     writes: tuple[Topic, ...] = ()
+    group: str | None = None
+    """Its consumer group, read literally; ``None`` for a client that reads by assignment only."""
 
     def __post_init__(self) -> None:
         allowed = {t.name for t in readable_by(self.name)}
@@ -130,10 +138,8 @@ class KafkaClient:
 
     def acls(self) -> tuple[Acl, ...]:
         rules = [Acl("topic", t.name, "literal", ("Describe", "Read")) for t in self.reads]
-        if self.reads:
-            # Prefixed, so a replay into a fresh group (e.g. "appraisal-service-replay") needs no
-            # new user; the prefix is the principal's own name, shared with no one.
-            rules.append(Acl("group", self.name, "prefix", ("Read",)))
+        if self.group:
+            rules.append(Acl("group", self.group, "literal", ("Read",)))
         rules += [Acl("topic", t.name, "literal", ("Describe", "Write")) for t in self.writes]
         return tuple(rules)
 
@@ -152,20 +158,24 @@ def service_client(access: ServiceAccess) -> KafkaClient:
         f"{access.service}: its subscriptions and its events",
         reads=access.reads,
         writes=access.produces + dead_letter,
+        group=access.service if access.reads else None,
     )
 
 
 def clients() -> tuple[KafkaClient, ...]:
-    """Every KafkaUser: the services, the operators (dead-letter inspection), the external subscribers."""
+    """Every KafkaUser: the services, the operators (dead letters), the outside subscribers."""
     services = tuple(service_client(a) for a in SERVICES)
+    # kinerja-admin reads the dead-letter topic by assignment (no group) and a replay writes each
+    # letter back to its original topic, which may be any service's.
     operators = KafkaClient(
         OPERATORS,
-        "operators: inspect the dead-letter topic",
+        "operators (kinerja-admin): read the dead-letter topic, replay to any catalogue topic",
         reads=tuple(t for t in readable_by(OPERATORS) if not t.audience.public),
+        writes=TOPICS,
     )
     subscribers = tuple(
-        KafkaClient(name, f"{name}: an external subscriber, the public topics only", reads=PUBLIC_TOPICS)
-        for name in EXTERNAL_SUBSCRIBERS
+        KafkaClient(name, f"{name}: an outside subscriber, read-only on the public topics it reads", reads, group=name)
+        for name, reads in {**SUBSCRIBER_READS, **OUTSIDE_SUBSCRIBER_READS}.items()
     )
     return (*services, operators, *subscribers)
 

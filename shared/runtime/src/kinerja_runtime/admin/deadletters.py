@@ -132,7 +132,7 @@ def is_type(wanted: str, event_type: str) -> bool:
 async def read(settings: ServiceSettings, wanted: Filter) -> tuple[list[DeadLetter], int]:
     """The dead letters ``wanted`` takes, as the topic stands now, and how many records were read."""
     found: list[DeadLetter] = []
-    async with kafka.reader(settings) as consumer:
+    async with kafka.reader(kafka.as_operator(settings)) as consumer:
         span = await kafka.span(consumer, [DEAD_LETTER.name])
         with progress(span.total, "reading the dead letters", "records") as bar:
             async for batch in kafka.read(consumer, span):
@@ -174,7 +174,7 @@ async def replay(service: Service, letters: Sequence[DeadLetter], *, again: bool
     to_send = [letter for letter in letters if again or letter.place not in before]
     replay_id = str(uuid.uuid4())
     with progress(len(to_send), "replaying", "records") as bar:
-        async with kafka.writer(runtime.settings) as producer:
+        async with kafka.writer(kafka.as_operator(runtime.settings)) as producer:
             for start in range(0, len(to_send), CHUNK):
                 chunk = to_send[start : start + CHUNK]
                 at = datetime.now(UTC)

@@ -1,20 +1,39 @@
 """The broker as kinerja-admin reads and writes it: plain aiokafka clients with the service's
 connection settings (bootstrap servers, TLS, SASL), reading by manual assignment, so no
-consumer group is joined and no offset committed."""
+consumer group is joined and no offset committed. The dead-letter commands may connect as the
+operators' broker user instead (:func:`as_operator`)."""
 
 import contextlib
+import os
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from faststream.kafka.security import parse_security
+from pydantic import SecretStr
 
 from kinerja_runtime.admin.guard import Refused
 from kinerja_runtime.messaging import broker_security
 from kinerja_runtime.settings import ServiceSettings
 
+OPERATOR_USERNAME = "KINERJA_ADMIN_KAFKA_SASL_USERNAME"
+OPERATOR_PASSWORD = "KINERJA_ADMIN_KAFKA_SASL_PASSWORD"
+
 NOTHING_READ_FOR = 60.0  # seconds without a record while the end is not reached: the broker is stuck
+
+
+def as_operator(settings: ServiceSettings, environ: Mapping[str, str] = os.environ) -> ServiceSettings:
+    """The service's connection settings with the operators' SASL user when the environment names
+    one: the dead-letter topic is theirs to read, and a replay writes to other services' topics,
+    which the service's own user may not (deploy/kafka/users.yaml, ``kinerja-operator``). Without
+    one, the service's own user."""
+    username, password = environ.get(OPERATOR_USERNAME, ""), environ.get(OPERATOR_PASSWORD, "")
+    if not username and not password:
+        return settings
+    if not (username and password):
+        raise Refused(f"set both {OPERATOR_USERNAME} and {OPERATOR_PASSWORD}, or neither (the service's own user)")
+    return settings.model_copy(update={"kafka_sasl_username": username, "kafka_sasl_password": SecretStr(password)})
 
 
 def client_options(settings: ServiceSettings) -> dict:
