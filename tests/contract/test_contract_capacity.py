@@ -1,6 +1,7 @@
 """deploy/CAPACITY.md: its tables are the arithmetic of its input tables (issue 12)."""
 
 import pytest
+from deploy_manifests import container, env_of, of_kind, one
 from kinerja_devtools import capacity
 
 
@@ -34,3 +35,25 @@ def test_a_missing_input_is_named(text: str):
     without = text.replace("| `peak_factor` |", "| peak_factor |")
     with pytest.raises(ValueError, match="no 'peak_factor'"):
         capacity.render(without)
+
+
+@pytest.mark.parametrize("service", capacity.SERVICES)
+def test_the_replicas_are_counted_with_the_manifests_pool_and_autoscaler(service: str, text: str):
+    env = env_of(container(one("base", "Deployment", service)))
+    pool = int(env["DATABASE_POOL_SIZE"]["value"])
+    scaled = [r for r in of_kind("base", "ScaledObject") if r["spec"]["scaleTargetRef"]["name"] == service]
+    hpa = [r for r in of_kind("base", "HorizontalPodAutoscaler") if r["spec"]["scaleTargetRef"]["name"] == service]
+    most = scaled[0]["spec"]["maxReplicaCount"] if scaled else hpa[0]["spec"]["maxReplicas"]
+    assert capacity.deployed(service) == capacity.Deployed(pool, most, "KEDA" if scaled else "HPA")
+    rows = [line for line in text.splitlines() if line.startswith(f"| {service} |") and f"(x {pool}) |" in line]
+    assert len(rows) == 2, "a province's and the country's replicas"
+    assert all(f"| {most} ({capacity.deployed(service).autoscaler})" in row for row in rows)
+
+
+def test_the_broker_tables_say_whether_the_manifests_brokers_hold_a_year(text: str):
+    pool = next(r for r in of_kind("base", "KafkaNodePool") if "broker" in r["spec"]["roles"])
+    count = pool["spec"]["replicas"]
+    assert capacity.brokers()[0] == count
+    assert text.count(f"The manifests' brokers (deploy/kafka/cluster.yaml): {count} of ") == 2
+    verdicts = text.count(f": {count} brokers carry it.") + text.count(f"**{count} brokers do not carry it**")
+    assert verdicts == 2, "a verdict for a province and for the country"

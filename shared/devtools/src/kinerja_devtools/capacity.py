@@ -6,7 +6,9 @@ command redoes every table below them; the prose around the tables is the docume
 What the code already says is not restated as an input: partitions and retention come from the
 topic catalogue, record sizes from encoding the contract's examples with their CloudEvents
 headers, which service sends and receives which event from the committed AsyncAPI documents,
-the connection pool from the service settings. ``--check`` exits 1 when a table is stale.
+each service's connection pool (``DATABASE_POOL_SIZE``), its autoscaler's most replicas and the
+brokers' count and volumes from the deploy manifests as rendered (deploy/k8s/base).
+``--check`` exits 1 when a table is stale.
 """
 
 import argparse
@@ -39,7 +41,8 @@ from kinerja_contracts.events import (
     TrainingCompleted,
 )
 from kinerja_contracts.examples import EXAMPLES
-from kinerja_runtime.settings import ServiceSettings
+
+from kinerja_devtools import kustomize
 
 ROOT = Path(__file__).resolve().parents[4]
 FILE = ROOT / "deploy" / "CAPACITY.md"
@@ -48,7 +51,44 @@ COMMAND = "python -m kinerja_devtools.capacity"
 SERVICES = ("target-service", "feedback-service", "appraisal-service", "training-service")
 TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 EXAMPLE_ID = "6f1c2a7e-3b4d-4f8a-9c2e-1d5b7a9e0c41"
-DAY, HOUR, GB = 86_400, 3_600, 1e9
+DAY, HOUR, GB, GIB = 86_400, 3_600, 1e9, 2**30
+DISK_FILL = 0.8
+"""The share of a broker's volumes its log may fill, leaving room for segments being rolled and
+compacted and for a partition moved onto it while another broker is replaced."""
+
+
+@dataclass(frozen=True)
+class Deployed:
+    """What the manifests give a service: its connection pool and its autoscaler's bounds."""
+
+    pool: int
+    max_replicas: int
+    autoscaler: str
+
+
+@functools.cache
+def manifests() -> tuple[dict, ...]:
+    return tuple(kustomize.build(ROOT / "deploy" / "k8s" / "base"))
+
+
+def deployed(service: str) -> Deployed:
+    resources = manifests()
+    deployment = next(r for r in resources if r["kind"] == "Deployment" and r["metadata"]["name"] == service)
+    env = {e["name"]: e.get("value") for c in deployment["spec"]["template"]["spec"]["containers"] for e in c["env"]}
+    for r in resources:
+        if r["kind"] == "ScaledObject" and r["spec"]["scaleTargetRef"]["name"] == service:
+            return Deployed(int(env["DATABASE_POOL_SIZE"]), r["spec"]["maxReplicaCount"], "KEDA")
+        if r["kind"] == "HorizontalPodAutoscaler" and r["spec"]["scaleTargetRef"]["name"] == service:
+            return Deployed(int(env["DATABASE_POOL_SIZE"]), r["spec"]["maxReplicas"], "HPA")
+    raise ValueError(f"no autoscaler of {service} in deploy/k8s/base")
+
+
+def brokers() -> tuple[int, float]:
+    """The broker node pool's replicas and the bytes of each broker's volumes (deploy/kafka/cluster.yaml)."""
+    pool = next(r for r in manifests() if r["kind"] == "KafkaNodePool" and "broker" in r["spec"]["roles"])
+    units = {"Gi": GIB, "Ti": 1024 * GIB}
+    size = sum(float(v["size"][:-2]) * units[v["size"][-2:]] for v in pool["spec"]["storage"]["volumes"])
+    return pool["spec"]["replicas"], size
 
 
 @dataclass(frozen=True)
@@ -337,9 +377,9 @@ def deadline(v: dict[str, float], employees: float) -> str:
 
 def replicas(v: dict[str, float], employees: float) -> str:
     rows = []
-    pool = ServiceSettings.model_fields["database_pool_size"].default
     totals = [0.0, 0, 0]
     for service in SERVICES:
+        manifest = deployed(service)
         cores = max(
             design_peak(v, employees, w.requests_per_employee(v)) / (v[w.figure] / v["cores"]) / v["utilisation"]
             for w in WORKLOADS
@@ -348,15 +388,17 @@ def replicas(v: dict[str, float], employees: float) -> str:
         reads = [t for t in TOPICS if any(e.event_type in exchanges()[service]["receive"] for e in t.event_types)]
         bound = min((t.partitions for t in reads), default=None)
         count = max(v["min_replicas"], math.ceil(cores) + 1)
-        totals = [totals[0] + cores, totals[1] + count, totals[2] + count * pool]
+        totals = [totals[0] + cores, totals[1] + count, totals[2] + count * manifest.pool]
+        over = count > manifest.max_replicas
         rows.append(
             [
                 service,
                 n(cores, 2),
                 n(count),
                 "-" if bound is None else n(max(t.partitions for t in reads)),
+                f"{manifest.max_replicas} ({manifest.autoscaler})" + (": **raise it**" if over else ""),
                 n(count * v["peak_rss_mb"] / 1024, 1),
-                n(count * pool),
+                f"{n(count * manifest.pool)} (x {manifest.pool})",
             ]
         )
     rows.append(
@@ -364,6 +406,7 @@ def replicas(v: dict[str, float], employees: float) -> str:
             "**total**",
             f"**{n(totals[0], 2)}**",
             f"**{n(totals[1])}**",
+            "",
             "",
             f"**{n(totals[1] * v['peak_rss_mb'] / 1024, 1)}**",
             f"**{n(totals[2])}**",
@@ -375,8 +418,9 @@ def replicas(v: dict[str, float], employees: float) -> str:
             "cores for its busiest deadline",
             "replicas = max(`min_replicas`, ceil(cores) + 1)",
             "consumer replicas useful at most (partitions)",
+            "most replicas the manifests' autoscaler allows",
             "memory (GB, x `peak_rss_mb`)",
-            "connections (x pool of " + str(pool) + ")",
+            "connections (x `DATABASE_POOL_SIZE` of the manifests)",
         ],
         rows,
     )
@@ -466,9 +510,24 @@ def broker(v: dict[str, float], employees: float) -> str:
             f"**{n(total_bytes * v['replication'] / GB, 1)}**",
         ]
     )
-    return table(
-        ["topic", "partitions", "retention (days)", "events a year", "GB a year", "GB on disk (x `replication`)"],
-        rows,
+    count, volume = brokers()
+    on_disk = total_bytes * v["replication"]
+    needed = max(math.ceil(v["replication"]), math.ceil(on_disk / (volume * DISK_FILL)))
+    per_broker = on_disk / count
+    fits = per_broker <= volume * DISK_FILL
+    verdict = (
+        f"{count} brokers carry it"
+        if fits
+        else f"**{count} brokers do not carry it**: {needed} brokers of {n(volume / GIB)} GiB, or {count} "
+        f"with volumes of {n(math.ceil(per_broker / DISK_FILL / GIB))} GiB or more"
+    )
+    return (
+        table(
+            ["topic", "partitions", "retention (days)", "events a year", "GB a year", "GB on disk (x `replication`)"],
+            rows,
+        )
+        + f"\n\nThe manifests' brokers (deploy/kafka/cluster.yaml): {count} of {n(volume / GIB)} GiB each, so "
+        f"{n(per_broker / GB, 1)} GB on each after a year, filled to at most {DISK_FILL:.0%}: {verdict}."
     )
 
 
