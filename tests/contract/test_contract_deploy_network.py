@@ -5,12 +5,20 @@ the Redis; the services reach DNS, the brokers' TLS listener and their database,
 
 The policies are evaluated as Kubernetes does for ``matchLabels`` selectors: traffic passes when
 the destination's ingress policies (if any select it) and the source's egress policies (if any
-select it) both allow it. An ``ipBlock`` here matches addresses outside the cluster."""
+select it) both allow it. An ``ipBlock`` here matches addresses outside the cluster.
 
+No pod is given the labels a policy selects: Kinerja's pods carry their Deployment's or Job's
+template labels, the brokers the labels Strimzi puts on the pods of the rendered Kafka cluster's
+broker node pool, the databases those CloudNativePG puts on a cluster's instances (named as
+deploy/README.md tells the operator), DNS, the ingress controller and Prometheus the labels of
+their usual installations (deploy/README.md, section 13), with the namespace labels the README
+has the operator add."""
+
+import re
 from dataclasses import dataclass, field
 
 import pytest
-from deploy_manifests import SERVICES, of_kind, one
+from deploy_manifests import DEPLOY, SERVICES, of_kind, one
 
 NAMESPACE = {"kubernetes.io/metadata.name": "kinerja"}
 POLICIES = of_kind("production", "NetworkPolicy")
@@ -37,20 +45,69 @@ def template_pod(kind: str, name: str) -> Pod:
 SERVERS = {name: template_pod("Deployment", name) for name in [*SERVICES, "web-portal", "siasn-connector"]}
 JOBS = {name: template_pod("Job", f"{name}-migrate") for name in SERVICES}
 REDIS = template_pod("Deployment", "kinerja-redis")
-DATABASES = {
-    name: Pod(f"{name} PostgreSQL", {"cnpg.io/cluster": f"{name}-pg"}) for name in [*SERVICES, "siasn-connector"]
-}
-KAFKA = Pod("a Kafka broker", {"strimzi.io/cluster": "kinerja", "strimzi.io/kind": "Kafka"})
-INGRESS_CONTROLLER = Pod(
+README = (DEPLOY / "README.md").read_text()
+
+
+def database_pod(program: str) -> Pod:
+    """A primary of the program's CloudNativePG cluster, named as deploy/README.md tells the
+    operator, with the labels CloudNativePG gives an instance."""
+    suffix = re.search(r"one small cluster each, named `<program>(-[a-z]+)`", README)
+    assert suffix, "deploy/README.md names the CloudNativePG clusters"
+    cluster = f"{program}{suffix[1]}"
+    labels = {
+        "cnpg.io/cluster": cluster,
+        "cnpg.io/instanceName": f"{cluster}-1",
+        "cnpg.io/podRole": "instance",
+        "cnpg.io/instanceRole": "primary",
+        "role": "primary",
+    }
+    return Pod(f"{program} PostgreSQL", labels)
+
+
+def broker_pod() -> Pod:
+    """A broker of the rendered Kafka cluster, with the labels Strimzi gives its node pools' pods."""
+    (kafka,) = of_kind("production", "Kafka")
+    cluster = kafka["metadata"]["name"]
+    pool = next(p for p in of_kind("production", "KafkaNodePool") if "broker" in p["spec"]["roles"])
+    assert pool["metadata"]["labels"]["strimzi.io/cluster"] == cluster
+    labels = {
+        "strimzi.io/cluster": cluster,
+        "strimzi.io/kind": kafka["kind"],
+        "strimzi.io/name": f"{cluster}-kafka",
+        "strimzi.io/pool-name": pool["metadata"]["name"],
+        "strimzi.io/broker-role": "true",
+        "strimzi.io/controller-role": str("controller" in pool["spec"]["roles"]).lower(),
+        "strimzi.io/component-type": "kafka",
+        "app.kubernetes.io/name": "kafka",
+        "app.kubernetes.io/instance": cluster,
+        "app.kubernetes.io/part-of": f"strimzi-{cluster}",
+        "app.kubernetes.io/managed-by": "strimzi-cluster-operator",
+    }
+    return Pod("a Kafka broker", labels)
+
+
+DATABASES = {name: database_pod(name) for name in [*SERVICES, "siasn-connector"]}
+KAFKA = broker_pod()
+INGRESS_CONTROLLER = Pod(  # ingress-nginx's Helm chart, its namespace labelled as the README says
     "the ingress controller",
-    {"app.kubernetes.io/name": "controller"},
-    {"kubernetes.io/metadata.name": "ingress", "kinerja-ingress-controller": "true"},
+    {
+        "app.kubernetes.io/name": "ingress-nginx",
+        "app.kubernetes.io/instance": "ingress-nginx",
+        "app.kubernetes.io/component": "controller",
+    },
+    {"kubernetes.io/metadata.name": "ingress-nginx", "kinerja-ingress-controller": "true"},
 )
-PROMETHEUS = Pod(
-    "Prometheus", {"app": "prometheus"}, {"kubernetes.io/metadata.name": "monitoring", "kinerja-monitoring": "true"}
+PROMETHEUS = Pod(  # kube-prometheus-stack's Prometheus
+    "Prometheus",
+    {"app.kubernetes.io/name": "prometheus", "app.kubernetes.io/instance": "kube-prometheus-stack-prometheus"},
+    {"kubernetes.io/metadata.name": "monitoring", "kinerja-monitoring": "true"},
 )
-STRANGER = Pod("another pod of the namespace", {"app": "debug"})
-DNS = Pod("kube-dns", {"k8s-app": "kube-dns"}, {"kubernetes.io/metadata.name": "kube-system"})
+STRANGER = Pod("another pod of the namespace", {"app": "debug", "app.kubernetes.io/part-of": "kinerja"})
+DNS = Pod(  # CoreDNS as kubeadm, kind and most distributions deploy it
+    "kube-dns",
+    {"k8s-app": "kube-dns", "pod-template-hash": "7db6d8ff4d"},
+    {"kubernetes.io/metadata.name": "kube-system"},
+)
 INTERNET = Pod("an address outside the cluster", outside=True)
 HTTP = 8000
 
