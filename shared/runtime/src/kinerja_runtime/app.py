@@ -12,6 +12,7 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, FastAPI
 from faststream.kafka import KafkaBroker
 from kinerja_contracts import Event
+from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from kinerja_runtime import access_log, telemetry
@@ -74,8 +75,10 @@ def create_service_app(
     produces: Sequence[type[Event]] = (),
     unit_of_work: type[UnitOfWork] = UnitOfWork,
     clock: Clock | None = None,
+    tables: MetaData | None = None,
 ) -> FastAPI:
-    """``unit_of_work``: the service's unit of work (carrying its repositories), used by routes,
+    """``tables``: the service's own tables; started with ``MIGRATE_ON_START=false``, it refuses a
+    database without them (another service's). ``unit_of_work``: the service's unit of work (carrying its repositories), used by routes,
     subscribers and background jobs alike. ``clock``: tests pass one they move by hand."""
     configure_logging(settings.service_name, settings.log_level, settings.log_json)
     tracing = telemetry.from_environment(settings.service_name)
@@ -146,7 +149,7 @@ def create_service_app(
         if settings.migrate_on_start:
             await asyncio.to_thread(upgrade_to_head, migrations, url)
         else:
-            await asyncio.to_thread(ensure_migrated, migrations, url)
+            await asyncio.to_thread(ensure_migrated, migrations, url, list(tables.tables) if tables else ())
         await broker.start()
         tasks = [asyncio.create_task(relay.run(), name="outbox-relay")]
         tasks += [asyncio.create_task(job(runtime)) for job in background]
