@@ -56,6 +56,8 @@ class ServiceRuntime:
     """The service's Alembic folder (kinerja-admin checks a database against it)."""
     tracing: telemetry.Off = telemetry.OFF
     """Traces, when the OTEL_* variables ask for them (kinerja_runtime.telemetry)."""
+    scrape_sessions: async_sessionmaker | None = None
+    """Sessions on the metrics scrape's own one-connection engine (kinerja_runtime.scrape)."""
 
 
 Subscribe = Callable[[EventConsumer], None]
@@ -85,6 +87,9 @@ def create_service_app(
     url = settings.resolved_database_url()
     engine = create_engine(url, settings.database_pool_size)
     sessions = session_factory(engine)
+    # The scrape's own connection: under load the service's pool is busy, and a scrape waiting
+    # for it would drop the outbox gauges exactly when they matter.
+    scrape_engine = create_engine(url, pool_size=1)
     broker = create_broker(
         settings.kafka_bootstrap_servers,
         settings.service_name,
@@ -142,6 +147,7 @@ def create_service_app(
         clock=clock,
         migrations=migrations,
         tracing=tracing,
+        scrape_sessions=session_factory(scrape_engine),
     )
 
     @asynccontextmanager
@@ -169,6 +175,7 @@ def create_service_app(
                 log.warning("could not release the relay lease")
             await broker.stop()
             await engine.dispose()
+            await scrape_engine.dispose()
             await asyncio.to_thread(tracing.shutdown)  # exports what is still buffered
             log.info("service stopped")
 
