@@ -1,7 +1,7 @@
 """Builds a service: FastAPI app whose lifespan migrates the database (or, with
 ``MIGRATE_ON_START=false``, checks that a migrations Job did), starts the FastStream broker with the
 service's subscribers, and runs the outbox relay. A broker that does not answer at start does not
-stop the service: it serves HTTP and tries the broker again in the background (ADR 0015).
+stop the service: it serves HTTP and tries the broker again in the background (ADR 0015)."""
 
 import asyncio
 import contextlib
