@@ -192,7 +192,8 @@ async def test_a_dead_letter_is_counted_by_the_class_of_its_reason(
         assert [r.headers["dlq_reason"] for r in dead] == ["decode_error"]
 
         async def counted():
-            now = sample(await scrape(client), "kinerja_dead_lettered_total", reason="decode_error")
+            text = await scrape(client)
+            now = sample(text, "kinerja_dead_lettered_total", consumer="feedback-service", reason="decode_error")
             assert now is not None and now >= before + 1
 
         await eventually(counted, what="the dead letter counted as a decode error")
