@@ -23,6 +23,7 @@ PAGED_ON = {
     "KinerjaConsumerLagGrowing",
     "KinerjaDeadLetter",
     "KinerjaRelayWithoutLeaseHolder",
+    "KinerjaRelayLeaseUnreported",
 }
 
 

@@ -336,6 +336,8 @@ async def test_dead_letters_are_listed_by_filter_shown_without_payload_and_repla
         assert len(lines) == 4 and lines[0].startswith("DEAD LETTER") and lines[-1].startswith("2 of "), lines
         [undefined] = (await listed("--reason", "undefinedtable"))[1:-1]
         assert event_id in undefined and "kinerja.employees/" in undefined
+        [by_class] = (await listed("--reason", "handler_error"))[1:-1]
+        assert event_id in by_class, "the reason's class, as the alert names it"
         [invalid] = (await listed("--type", "employeeregistered", "--reason", "invalid"))[1:-1]
         assert headers["ce_id"] in invalid
         assert (await listed("--until", since.isoformat()))[-1].startswith("0 of ")
@@ -343,11 +345,11 @@ async def test_dead_letters_are_listed_by_filter_shown_without_payload_and_repla
 
         status, out, _ = await admin(database_url, "deadletter", "show", "--service", "feedback-service", event_id)
         assert status == 0 and "UndefinedTableError" in out and f"ce_id: {event_id}" in out, out
-        assert "Budi" not in out and "--payload prints it" in out, "no payload unless asked"
+        assert "Budi" not in out and nip not in out and "--payload prints it" in out, "no key, no payload unless asked"
         status, out, _ = await admin(
             database_url, "deadletter", "show", "--service", "feedback-service", event_id, "--payload"
         )
-        assert status == 0 and "Budi Santoso" in out
+        assert status == 0 and "Budi Santoso" in out and nip in out, out
 
         replay = (
             "deadletter",
@@ -525,6 +527,29 @@ async def test_projections_rebuild_restores_a_wiped_projection_and_reacts_to_not
     status, _, err = await admin(database_url, "projections", "rebuild", "appraisal-service")
     assert status == 0, err
     assert await snapshot() == before
+
+
+async def test_a_rebuild_refuses_topics_that_lost_what_was_projected_unless_told(
+    admin, broker, fresh_broker, database_url, running, eventually, sql, agency, new_nip, publish_event
+):
+    nip = new_nip()
+    known = "SELECT nip FROM known_employees WHERE agency_id = :a"
+    async with running(feedback_app(database_url, broker.bootstrap_servers)):
+        await publish_event(employee(agency, nip))
+        await eventually(lambda: _has(sql, database_url, known, agency, [nip]), timeout=120, what="the roster")
+    # The broker restarted and lost its topics: they hold nothing the roster was built from.
+    lost = fresh_broker().bootstrap_servers
+
+    status, out, err = await admin(database_url, "projections", "rebuild", "feedback-service", bootstrap=lost)
+    assert (status, out) == (1, "") and "the topics hold only 0 records" in err and "--accept-loss" in err, err
+    assert len(err.strip().splitlines()) == 1
+    assert await sql(database_url, known, a=agency) == [{"nip": nip}], "nothing emptied"
+
+    status, out, err = await admin(
+        database_url, "projections", "rebuild", "feedback-service", "--accept-loss", bootstrap=lost
+    )
+    assert status == 0 and "0 events applied again" in out, err
+    assert await sql(database_url, known, a=agency) == []
 
 
 async def test_a_service_without_projections_has_nothing_to_rebuild(admin, broker, database_url, running):

@@ -183,9 +183,15 @@ async def test_one_period_close_is_one_trace_from_target_through_appraisal_to_tr
     assert not [s.name for s in spans if "/health/" in s.name or "/metrics" in s.name]
     # A statement outside a request or an event (the relay's polling, the lease) starts no trace.
     assert all(s.parent is not None for s in spans if s.kind is SpanKind.CLIENT)
-    # No span names an employee: not in its name, its attributes or its links.
+    # No span names an employee: not in its name, its attributes, its links, its events or its status.
     for s in spans:
         seen = " ".join(
-            [s.name, *map(str, s.attributes.values()), *(str(a) for link in s.links for a in link.attributes.values())]
+            [
+                s.name,
+                *map(str, s.attributes.values()),
+                *(str(a) for link in s.links for a in link.attributes.values()),
+                *(f"{e.name} {v}" for e in s.events for v in (e.attributes or {}).values()),
+                str(s.status.description),
+            ]
         )
         assert not any(nip in seen for nip in NIPS), (s.name, dict(s.attributes))

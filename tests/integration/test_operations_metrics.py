@@ -71,6 +71,28 @@ async def test_a_stopped_relay_shows_as_a_backlog_growing_old_and_no_lease_held(
         await eventually(lease_expired, what="the stopped relay's lease expired, nobody holds it")
 
 
+async def test_the_outbox_gauges_are_read_while_every_pooled_connection_is_busy(
+    database_url, feedback_app, running, eventually
+):
+    app = feedback_app(database_url, database_pool_size=2)
+    runtime = app.state.runtime
+    async with running(app) as client:
+
+        async def holds_the_lease():
+            assert sample(await scrape(client), "kinerja_outbox_relay_lease_held") == 1
+
+        await eventually(holds_the_lease, what="the relay holds the lease")
+        busy = [await runtime.engine.connect() for _ in range(2)]  # what a load's requests would hold
+        try:
+            text = await scrape(client)
+            assert sample(text, "kinerja_db_pool_in_use_connections") == 2
+            assert sample(text, "kinerja_outbox_backlog_rows") == 0, "read on the scrape's own connection"
+            assert sample(text, "kinerja_outbox_relay_lease_held") == 1
+        finally:
+            for connection in busy:
+                await connection.close()
+
+
 async def test_a_row_the_broker_refuses_is_counted_as_parked_not_as_backlog(
     database_url, feedback_app, running, events, agency, new_nip, eventually
 ):
@@ -170,7 +192,8 @@ async def test_a_dead_letter_is_counted_by_the_class_of_its_reason(
         assert [r.headers["dlq_reason"] for r in dead] == ["decode_error"]
 
         async def counted():
-            now = sample(await scrape(client), "kinerja_dead_lettered_total", reason="decode_error")
+            text = await scrape(client)
+            now = sample(text, "kinerja_dead_lettered_total", consumer="feedback-service", reason="decode_error")
             assert now is not None and now >= before + 1
 
         await eventually(counted, what="the dead letter counted as a decode error")

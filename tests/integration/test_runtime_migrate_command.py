@@ -3,9 +3,11 @@ database to its revisions and exits, as the deploy manifests' migrations Job run
 started with ``MIGRATE_ON_START=false`` does not migrate but refuses a database the Job has not
 migrated yet, and accepts one a newer version migrated (a rolling update)."""
 
+import asyncio
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from kinerja_runtime.migrations import NotMigrated
@@ -82,6 +84,19 @@ async def test_a_database_a_newer_version_migrated_is_accepted(broker, database_
         await engine.dispose()
     async with running(app_without_migrations(broker, database_url)) as client:
         assert (await client.get("/health/live")).status_code == 200
+
+
+async def test_another_services_database_is_refused_though_its_revisions_look_newer(broker, database_url, running):
+    import feedback_service.main
+    from kinerja_runtime.migrations import upgrade_to_head
+
+    # feedback-service's revisions are unknown to target-service, as a newer release's would be.
+    await asyncio.to_thread(upgrade_to_head, Path(feedback_service.main.__file__).parent / "migrations", database_url)
+    with pytest.raises(NotMigrated) as refused:
+        async with running(app_without_migrations(broker, database_url)):
+            pass
+    assert "lacks target_service's own tables" in str(refused.value)
+    assert "DATABASE_URL names another service's database" in str(refused.value)
 
 
 def test_migrate_names_the_database_it_could_not_reach_without_its_password():

@@ -5,10 +5,11 @@ reported but never fails readiness, since the outbox keeps taking writes while t
 The broker here is a Tansu of this test's own, which the test stops: the session's broker serves
 every other test."""
 
+import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from kinerja_runtime.embedded_broker import BrokerUnavailable, EmbeddedBroker
+from kinerja_runtime.embedded_broker import BrokerUnavailable, EmbeddedBroker, free_port
 from kinerja_runtime.settings import ServiceSettings
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -87,6 +88,36 @@ async def test_a_broker_outage_is_reported_but_the_service_stays_ready_and_takes
         registered = await client.put(f"/agencies/{agency}", json=body, headers=admin)
         assert registered.status_code == 201, registered.text
         assert await unsent_events(database_url, agency) == 1
+
+
+async def test_a_service_started_while_the_broker_is_away_takes_writes_and_sends_them_once_it_answers(
+    database_url, running, eventually, auth_headers, agency, tmp_path, monkeypatch
+):
+    monkeypatch.delenv("KAFKA_BOOTSTRAP_SERVERS", raising=False)
+    away = EmbeddedBroker(port=free_port(), log_file=tmp_path / "tansu.log")  # nothing listens there yet
+    admin = auth_headers(PROVINCE_ADMIN, "pemprov", ["province_admin"])
+    try:
+        async with running(target_app(away, database_url)) as client:
+            ready = await client.get("/health/ready")
+            assert ready.status_code == 200, ready.text
+            assert ready.json()["status"] == "degraded" and ready.json()["checks"]["broker"].startswith("down")
+            body = {"name": "Dinas Kesehatan", "kind": "dinas", "timezone": "Asia/Jakarta"}
+            registered = await client.put(f"/agencies/{agency}", json=body, headers=admin)
+            assert registered.status_code == 201, registered.text
+            assert await unsent_events(database_url, agency) == 1
+
+            try:
+                await asyncio.to_thread(away.start)
+            except BrokerUnavailable as exc:
+                pytest.skip(f"no embedded broker to start: {exc}")
+
+            async def sent():
+                assert await unsent_events(database_url, agency) == 0
+                assert (await client.get("/health/ready")).json()["status"] == "ok"
+
+            await eventually(sent, timeout=120, what="the broker started in the background and the outbox sent")
+    finally:
+        away.stop()
 
 
 async def test_a_database_that_does_not_answer_fails_readiness(

@@ -3,9 +3,12 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from kinerja_runtime.admin.cli import _filter_of, parser
+from aiokafka import TopicPartition
+from kinerja_runtime.admin.cli import _details, _filter_of, parser
 from kinerja_runtime.admin.deadletters import REPLAY_ID, REPLAYED_AT, DeadLetter, Filter
+from kinerja_runtime.admin.kafka import Span
 from kinerja_runtime.admin.output import table
+from kinerja_runtime.admin.rebuild import loss
 
 AT = datetime(2026, 1, 31, 1, 0, tzinfo=UTC)
 
@@ -29,6 +32,7 @@ def letter(**headers: str) -> DeadLetter:
         "content-type": "application/json",
         "dlq_consumer": "feedback-service",
         "dlq_error": "ProgrammingError: UndefinedTableError, sqlstate 42P01",
+        "dlq_reason": "handler_error",
         "dlq_original_topic": "kinerja.employees",
         "dlq_original_partition": "4",
         "dlq_original_offset": "112",
@@ -96,6 +100,9 @@ def test_dead_letters_are_the_services_own_unless_another_consumer_is_named():
         (Filter(event_type="kinerja.target"), False),
         (Filter(reason="undefinedtable"), True),
         (Filter(reason="ValidationError"), False),
+        (Filter(reason="handler_error"), True),
+        (Filter(reason="HANDLER_ERROR"), True),
+        (Filter(reason="decode_error"), False),
         (Filter(agency="dinas-kesehatan"), True),
         (Filter(agency="dinas-pendidikan"), False),
         (Filter(since=AT), True),
@@ -131,3 +138,21 @@ def test_a_table_pads_its_columns_and_shows_instants_in_utc():
         "x       2026-01-31T01:00:00Z  1",
         "longer  -                     22",
     ]
+
+
+def test_a_dead_letter_shows_its_key_and_subject_only_with_the_payload():
+    shown = _details(letter(ce_subject="198503122010011001"), None, payload=False)
+    assert "198503122010011001" not in shown and "key:" in shown and "ce_subject:" in shown
+    shown = _details(letter(ce_subject="198503122010011001"), None, payload=True)
+    assert "key:         198503122010011001" in shown and "ce_subject: 198503122010011001" in shown
+
+
+def test_a_rebuild_refuses_topics_that_lost_records_unless_told():
+    first, second = TopicPartition("kinerja.employees", 0), TopicPartition("kinerja.employees", 1)
+    whole = Span({first: 0, second: 0}, {first: 5, second: 3})
+    assert loss(whole, applied=8) is None
+    assert "hold only 8 records" in loss(whole, applied=9)
+    trimmed = Span({first: 0, second: 2}, {first: 5, second: 3})
+    assert "kinerja.employees/1 start past offset 0" in loss(trimmed, applied=0)
+    assert parse("projections", "rebuild", "appraisal-service", "--accept-loss").accept_loss
+    assert not parse("projections", "rebuild", "appraisal-service").accept_loss

@@ -53,3 +53,26 @@ def test_a_logger_used_under_another_set_up_follows_the_new_one(log_lines):
     [line] = lines()
     assert (line["service"], line["route"], line["level"]) == ("target-service", "/skp", "info")
     assert elsewhere.getvalue().count("\n") == 1, "nothing more went to the old stream"
+
+
+def test_preserved_gives_back_the_whole_set_up_a_tool_changed():
+    import warnings
+
+    from kinerja_runtime.logging import preserved
+
+    logging.captureWarnings(False)
+    aiokafka = logging.getLogger("aiokafka")
+    aiokafka.setLevel(logging.ERROR)
+    structlog.contextvars.clear_contextvars()
+    structlog.contextvars.bind_contextvars(service="caller", correlation_id="c-1")
+    showwarning = warnings.showwarning
+    try:
+        with preserved():
+            configure_logging("feedback-service", "DEBUG", stream=io.StringIO())
+        assert structlog.contextvars.get_contextvars() == {"service": "caller", "correlation_id": "c-1"}
+        assert aiokafka.level == logging.ERROR
+        assert warnings.showwarning is showwarning, "warnings are not captured, as before"
+    finally:
+        logging.captureWarnings(False)
+        aiokafka.setLevel(logging.NOTSET)
+        structlog.contextvars.clear_contextvars()

@@ -195,3 +195,44 @@ def test_the_brokers_spans_do_not_carry_the_record_key(tracing):
     assert attributes["messaging.destination.name"] == "kinerja.targets"
     assert NIP.encode() not in attributes.values()
     assert isinstance(middleware, TelemetryMiddleware)
+
+
+def text_of(span) -> str:
+    """Everything a span exports that could quote a value: its events and its status."""
+    events = [f"{e.name} {dict(e.attributes or {})}" for e in span.events]
+    return " ".join([*events, str(span.status.description)])
+
+
+async def test_a_failed_request_and_a_failed_statement_keep_their_error_class_only(tracing, tmp_path):
+    import httpx
+    from fastapi import FastAPI
+    from kinerja_runtime.db import create_engine
+    from sqlalchemy import text
+
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/t.db", 1)
+    app = FastAPI()
+
+    @app.get("/employees/{nip}")
+    async def failing(nip: str) -> None:
+        async with engine.connect() as connection:
+            try:  # the database's error text names the value it was given
+                await connection.execute(text(f'SELECT * FROM "{nip}"'))
+            except Exception:
+                pass
+        raise LookupError(f"no employee {nip}")
+
+    tracing.instrument(app, engine)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        assert (await client.get(f"/employees/{NIP}")).status_code == 500
+    await engine.dispose()
+
+    spans = tracing.exported.get_finished_spans()
+    request = next(s for s in spans if s.kind is SpanKind.SERVER)
+    statement = next(s for s in spans if s.kind is SpanKind.CLIENT)
+    assert request.status.status_code.name == "ERROR" and request.status.description in (None, "LookupError")
+    [raised] = [e for e in request.events if e.name == "exception"]
+    assert raised.attributes["exception.type"] == "LookupError"
+    assert "exception.message" not in raised.attributes and "exception.stacktrace" not in raised.attributes
+    assert (statement.status.status_code.name, statement.status.description) == ("ERROR", "OperationalError")
+    assert not [s.name for s in spans if NIP in text_of(s)]

@@ -11,6 +11,7 @@ from kinerja_runtime import access_log
 from kinerja_runtime.app import create_service_app
 from kinerja_runtime.clock import Clock
 
+from appraisal_service.adapters import orm
 from appraisal_service.entrypoints import (
     events,
     http_appraisals,
@@ -49,6 +50,7 @@ def create_app(settings: AppraisalSettings | None = None, clock: Callable[[], da
         title="Kinerja appraisal-service",
         description="Proposed and confirmed ratings, predikat kinerja, calibration, objections and appraisal events.",
         settings=settings,
+        tables=orm.metadata,
         migrations=MIGRATIONS,
         routers=[
             http_appraisals.router,

@@ -10,6 +10,7 @@ from kinerja_runtime.app import create_service_app
 from kinerja_runtime.clock import Clock
 from kinerja_runtime.settings import ServiceSettings
 
+from feedback_service.adapters import orm
 from feedback_service.entrypoints import (
     events,
     http_feedback,
@@ -41,6 +42,7 @@ def create_app(
             " recognition of employees."
         ),
         settings=settings,
+        tables=orm.metadata,
         migrations=MIGRATIONS,
         routers=[
             http_feedback.router,

@@ -20,6 +20,7 @@ from kinerja_runtime import access_log
 from kinerja_runtime.app import create_service_app
 from kinerja_runtime.settings import ServiceSettings
 
+from target_service.adapters import orm
 from target_service.adapters.roster import employee_on_roster
 from target_service.entrypoints import (
     http_agencies,
@@ -43,6 +44,7 @@ def create_app(settings: ServiceSettings | None = None):
         description="Work units and rosters, performance periods with checkpoints and IKU, cascaded SKP (RHK and IKI) "
         "with versions, realisation and continuous feedback.",
         settings=settings,
+        tables=orm.metadata,
         migrations=MIGRATIONS,
         routers=[
             http_agencies.router,

@@ -18,6 +18,7 @@ from kinerja_runtime.app import ServiceRuntime, create_service_app
 from kinerja_runtime.clock import Clock
 from kinerja_runtime.settings import ServiceSettings
 
+from training_service.adapters import orm
 from training_service.entrypoints import (
     events,
     http_catalogue,
@@ -45,6 +46,7 @@ def create_app(settings: ServiceSettings | None = None, clock: Callable[[], date
         title="Kinerja training-service",
         description="Individual development plans, the training catalogue, the JP ledger and the talent pool.",
         settings=settings,
+        tables=orm.metadata,
         migrations=MIGRATIONS,
         routers=[
             http_development.router,

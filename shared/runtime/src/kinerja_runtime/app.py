@@ -1,17 +1,21 @@
 """Builds a service: FastAPI app whose lifespan migrates the database (or, with
 ``MIGRATE_ON_START=false``, checks that a migrations Job did), starts the FastStream broker with the
-service's subscribers, and runs the outbox relay."""
+service's subscribers, and runs the outbox relay. A broker that does not answer at start does not
+stop the service: it serves HTTP and tries the broker again in the background (ADR 0015)."""
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from aiokafka.errors import KafkaError
 from fastapi import APIRouter, Depends, FastAPI
 from faststream.kafka import KafkaBroker
 from kinerja_contracts import Event
+from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from kinerja_runtime import access_log, telemetry
@@ -28,6 +32,7 @@ from kinerja_runtime.migrations import ensure_migrated, upgrade_to_head
 from kinerja_runtime.operations import operations_router
 from kinerja_runtime.outbox import OutboxRelay
 from kinerja_runtime.problems import install_problem_handlers
+from kinerja_runtime.redaction import describe
 from kinerja_runtime.settings import ServiceSettings
 from kinerja_runtime.uow import UnitOfWork, UnitOfWorkFactory
 
@@ -55,6 +60,8 @@ class ServiceRuntime:
     """The service's Alembic folder (kinerja-admin checks a database against it)."""
     tracing: telemetry.Off = telemetry.OFF
     """Traces, when the OTEL_* variables ask for them (kinerja_runtime.telemetry)."""
+    scrape_sessions: async_sessionmaker | None = None
+    """Sessions on the metrics scrape's own one-connection engine (kinerja_runtime.scrape)."""
 
 
 Subscribe = Callable[[EventConsumer], None]
@@ -74,14 +81,19 @@ def create_service_app(
     produces: Sequence[type[Event]] = (),
     unit_of_work: type[UnitOfWork] = UnitOfWork,
     clock: Clock | None = None,
+    tables: MetaData | None = None,
 ) -> FastAPI:
-    """``unit_of_work``: the service's unit of work (carrying its repositories), used by routes,
+    """``tables``: the service's own tables; started with ``MIGRATE_ON_START=false``, it refuses a
+    database without them (another service's). ``unit_of_work``: the service's unit of work (carrying its repositories), used by routes,
     subscribers and background jobs alike. ``clock``: tests pass one they move by hand."""
     configure_logging(settings.service_name, settings.log_level, settings.log_json)
     tracing = telemetry.from_environment(settings.service_name)
     url = settings.resolved_database_url()
     engine = create_engine(url, settings.database_pool_size)
     sessions = session_factory(engine)
+    # The scrape's own connection: under load the service's pool is busy, and a scrape waiting
+    # for it would drop the outbox gauges exactly when they matter.
+    scrape_engine = create_engine(url, pool_size=1)
     broker = create_broker(
         settings.kafka_bootstrap_servers,
         settings.service_name,
@@ -139,6 +151,7 @@ def create_service_app(
         clock=clock,
         migrations=migrations,
         tracing=tracing,
+        scrape_sessions=session_factory(scrape_engine),
     )
 
     @asynccontextmanager
@@ -146,9 +159,13 @@ def create_service_app(
         if settings.migrate_on_start:
             await asyncio.to_thread(upgrade_to_head, migrations, url)
         else:
-            await asyncio.to_thread(ensure_migrated, migrations, url)
-        await broker.start()
-        tasks = [asyncio.create_task(relay.run(), name="outbox-relay")]
+            await asyncio.to_thread(ensure_migrated, migrations, url, list(tables.tables) if tables else ())
+        broker_up = asyncio.Event()
+        if await _started(broker, settings.kafka_bootstrap_servers):
+            broker_up.set()
+            tasks = [asyncio.create_task(relay.run(), name="outbox-relay")]
+        else:
+            tasks = [asyncio.create_task(_start_later(broker, relay, broker_up, settings), name="broker-start")]
         tasks += [asyncio.create_task(job(runtime)) for job in background]
         if on_started:
             await on_started(runtime)
@@ -157,7 +174,7 @@ def create_service_app(
             yield
         finally:
             relay.stop()
-            for task in tasks[1:]:
+            for task in tasks if not broker_up.is_set() else tasks[1:]:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             try:
@@ -166,6 +183,7 @@ def create_service_app(
                 log.warning("could not release the relay lease")
             await broker.stop()
             await engine.dispose()
+            await scrape_engine.dispose()
             await asyncio.to_thread(tracing.shutdown)  # exports what is still buffered
             log.info("service stopped")
 
@@ -199,6 +217,37 @@ def create_service_app(
             return asyncapi_document(settings, description, produces, consumer)
 
     return app
+
+
+BROKER_RETRY_SECONDS = (1.0, 30.0)  # the first wait, and the longest, between tries to start the broker
+
+
+async def _started(broker: KafkaBroker, bootstrap: str) -> bool:
+    """Whether the broker started (publisher and consumers); a broker that does not answer is
+    logged and left stopped. Anything else (a programming error) stops the service's start."""
+    try:
+        await broker.start()
+        return True
+    except (KafkaError, OSError, TimeoutError) as exc:
+        log.warning("the broker does not answer; serving HTTP and trying again", broker=bootstrap, error=describe(exc))
+        with contextlib.suppress(Exception):  # what the failed start left half-made
+            await broker.stop()
+        return False
+
+
+async def _start_later(broker: KafkaBroker, relay: OutboxRelay, up: asyncio.Event, settings: ServiceSettings) -> None:
+    """A broker away when the service started (ADR 0015): HTTP is served meanwhile (writes wait in
+    the outbox, /health/ready says "degraded"), and the broker is tried again with backoff; once it
+    answers, the consumers start and the relay runs."""
+    wait, longest = BROKER_RETRY_SECONDS
+    while True:
+        await asyncio.sleep(wait)
+        if await _started(broker, settings.kafka_bootstrap_servers):
+            break
+        wait = min(wait * 2, longest)
+    up.set()
+    log.info("broker started", broker=settings.kafka_bootstrap_servers)
+    await relay.run()
 
 
 def runtime_of(app: FastAPI) -> ServiceRuntime:

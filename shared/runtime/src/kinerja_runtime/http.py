@@ -142,5 +142,5 @@ async def metrics(request: Request) -> Response:
         if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), wanted.encode()):
             raise Unauthenticated("the metrics token is required")
     runtime = request.app.state.runtime
-    reading = await scrape.read(runtime.sessions, runtime.engine, runtime.relay.owner, runtime.consumer)
+    reading = await scrape.read(runtime.scrape_sessions, runtime.engine, runtime.relay.owner, runtime.consumer)
     return Response(render(reading), media_type=CONTENT_TYPE_LATEST)

@@ -158,20 +158,30 @@ def _route_standard_library(shared: list) -> None:
 @contextlib.contextmanager
 def preserved() -> Iterator[None]:
     """Within the block logging may be configured again (a command-line tool building a service,
-    which configures its own); afterwards it is set up as before."""
+    which configures its own); afterwards it is set up as before: our settings, structlog's
+    configuration and bound context, the root logger's level and handlers, aiokafka's level and
+    whether warnings are captured."""
     global _service, _threshold, _output, _renderer
-    root = logging.getLogger()
-    saved = (_service, _threshold, _output, _renderer, structlog.get_config(), root.level, list(root.handlers))
+    root, aiokafka = logging.getLogger(), logging.getLogger("aiokafka")
+    ours = (_service, _threshold, _output, _renderer)
+    config, context = structlog.get_config(), structlog.contextvars.get_contextvars()
+    level, handlers, aiokafka_level = root.level, list(root.handlers), aiokafka.level
+    # The standard library keeps the replaced showwarning here while it captures warnings.
+    capturing = getattr(logging, "_warnings_showwarning", None) is not None
     try:
         yield
     finally:
-        _service, _threshold, _output, _renderer, config, level, handlers = saved
+        _service, _threshold, _output, _renderer = ours
         structlog.configure(**config)
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(**context)
         root.setLevel(level)
         for handler in [h for h in root.handlers if h not in handlers]:
             root.removeHandler(handler)
         for handler in [h for h in handlers if h not in root.handlers]:
             root.addHandler(handler)
+        aiokafka.setLevel(aiokafka_level)
+        logging.captureWarnings(capturing)
 
 
 def get_logger(name: str | None = None) -> _BoundLogger:

@@ -22,7 +22,6 @@ from faststream.kafka.annotations import KafkaMessage
 from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
 from kinerja_contracts import CloudEventAttributes, Event, EventTooLarge, decode
 from kinerja_contracts.catalogue import DEAD_LETTER, EVENT_TYPES
-from prometheus_client import Histogram
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,6 +35,7 @@ from kinerja_runtime.metrics import (
     EVENTS_CONSUMED,
     HANDLER_DURATION,
     PartitionLag,
+    observe_many,
 )
 from kinerja_runtime.redaction import SafeMessage, describe
 from kinerja_runtime.refusals import TooLarge
@@ -540,16 +540,17 @@ LAG_TIMEOUT = 2.0
 
 
 def _observe_ages(applied: Sequence[_Record]) -> None:
-    """Event age at apply (now - ce_time), once the effects are committed; one label lookup per
-    event type in the batch."""
+    """Event age at apply (now - ce_time), once the effects are committed. Every event's own age,
+    not the batch's oldest and newest: the histogram's count stays the events applied and its
+    quantiles those of events, whatever the batch size; but added once per event type per batch
+    (:func:`observe_many`), not one locked update per event."""
     now = time.time()
-    ages: dict[str, Histogram] = {}
+    ages: dict[str, list[float]] = defaultdict(list)
     for record in applied:
-        age = ages.get(record.event_type)
-        if age is None:
-            age = ages[record.event_type] = EVENT_AGE.labels(record.event_type)
         # A producer's clock ahead of ours would give a negative age: counted as fresh.
-        age.observe(max(now - record.delivered.envelope.attributes.time.timestamp(), 0.0))
+        ages[record.event_type].append(max(now - record.delivered.envelope.attributes.time.timestamp(), 0.0))
+    for event_type, amounts in ages.items():
+        observe_many(EVENT_AGE.labels(event_type), amounts)
 
 
 def _first_claims(records: list[_Record], claimed: set[str]) -> list[_Record]:

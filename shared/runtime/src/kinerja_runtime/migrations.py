@@ -11,6 +11,7 @@ import asyncio
 import functools
 import os
 import threading
+from collections.abc import Collection
 from pathlib import Path
 
 from alembic import command, context
@@ -18,7 +19,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.script.revision import RevisionError
-from sqlalchemy import MetaData, pool, text
+from sqlalchemy import MetaData, inspect, pool, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from kinerja_runtime.schema import BRANCHES
@@ -42,34 +43,43 @@ def upgrade_to_head(script_location: Path, url: str) -> None:
 
 
 class NotMigrated(RuntimeError):
-    """The database lacks revisions this code needs, and the service was told not to migrate."""
+    """The database lacks revisions this code needs, and the service was told not to migrate; or it
+    is not the service's database."""
 
 
-def ensure_migrated(script_location: Path, url: str) -> None:
+def ensure_migrated(script_location: Path, url: str, tables: Collection[str] = ()) -> None:
     """Blocking. Refuse to start when the database is behind this code's migrations (the Job that
-    migrates has not run yet: the pod restarts until it has). A database *ahead* of this code, at
-    revisions it does not know, is accepted: that is a rolling update, where the previous version's
-    pods keep running on the migrated schema (migrations add before they remove)."""
+    migrates has not run yet: the pod restarts until it has), or is not the service's (``tables``:
+    the service's own, which another service's database lacks). A database *ahead* of this code,
+    at revisions it does not know, is accepted: that is a rolling update, where the previous
+    version's pods keep running on the migrated schema (migrations add before they remove)."""
     script = ScriptDirectory.from_config(alembic_config(script_location, url))
-    current = asyncio.run(_current_revisions(url))
-    if any(not _known(script, revision) for revision in current):
-        return
-    # The version table keeps only the tips: a runtime branch a service revision depends on is
-    # applied without a row of its own, so "applied" is the tips with everything they stand on.
-    missing = set(script.get_heads()) - _with_ancestors(script, current)
-    if not missing:
-        return
+    current, present = asyncio.run(_database_state(url))
     package = Path(script_location).resolve().parent.name
-    found = ", ".join(sorted(current)) or "no revision (an empty database)"
-    raise NotMigrated(
-        f"the database is at {found} and lacks {', '.join(sorted(missing))}: run "
-        f"`python -m {package} migrate` (the migrations Job) first, or set MIGRATE_ON_START=true"
-    )
+    if all(known(script, revision) for revision in current):
+        missing = set(script.get_heads()) - applied_revisions(script, current)
+        if missing:
+            found = ", ".join(sorted(current)) or "no revision (an empty database)"
+            raise NotMigrated(
+                f"the database is at {found} and lacks {', '.join(sorted(missing))}: run "
+                f"`python -m {package} migrate` (the migrations Job) first, or set MIGRATE_ON_START=true"
+            )
+    # Revision ids are not unique across services, and one this code does not know may be a
+    # newer release's or another service's: only the service's own tables tell them apart.
+    absent = sorted(set(tables) - present)
+    if absent:
+        raise NotMigrated(
+            f"the database lacks {package}'s own tables ({', '.join(absent[:3])}): DATABASE_URL names another "
+            "service's database; set it to this service's"
+        )
 
 
-def _with_ancestors(script: ScriptDirectory, revisions: set[str]) -> set[str]:
+def applied_revisions(script: ScriptDirectory, stamped: Collection[str]) -> set[str]:
+    """The revisions a database stamped with ``stamped`` (all known to ``script``) has applied.
+    The version table keeps only the tips: a runtime branch a service revision depends on is
+    applied without a row of its own, so "applied" is the tips with everything they stand on."""
     found: set[str] = set()
-    todo = list(script.revision_map.get_revisions(tuple(revisions)))
+    todo = list(script.revision_map.get_revisions(tuple(stamped)))
     while todo:
         revision = todo.pop()
         if revision is None or revision.revision in found:
@@ -85,17 +95,22 @@ def _names(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
 
-async def _current_revisions(url: str) -> set[str]:
+async def _database_state(url: str) -> tuple[set[str], set[str]]:
+    """The stamped revisions and the tables present."""
     engine = create_async_engine(url, poolclass=pool.NullPool, hide_parameters=True)
     try:
         async with engine.connect() as connection:
-            heads = await connection.run_sync(lambda sync: MigrationContext.configure(sync).get_current_heads())
+            return await connection.run_sync(
+                lambda sync: (
+                    set(MigrationContext.configure(sync).get_current_heads()),
+                    set(inspect(sync).get_table_names()),
+                )
+            )
     finally:
         await engine.dispose()
-    return set(heads)
 
 
-def _known(script: ScriptDirectory, revision: str) -> bool:
+def known(script: ScriptDirectory, revision: str) -> bool:
     try:
         return script.revision_map.get_revision(revision) is not None
     except RevisionError:  # a revision this code has never seen

@@ -1,6 +1,6 @@
 """What /metrics reads when Prometheus scrapes: the outbox's backlog, parked rows and the relay
-lease (one statement), the consumer's lag (the broker's log ends) and the database pool (in
-memory).
+lease (one statement, on the scrape's own connection, not the service's pool: a busy pool must
+not hide them), the consumer's lag (the broker's log ends) and the database pool (in memory).
 
 Read at scrape time rather than refreshed by the relay: a relay that has stopped or hangs is
 exactly when the backlog must still be reported, and nothing is read while nobody scrapes
@@ -26,6 +26,7 @@ TIMEOUT = 5.0  # under Prometheus's default scrape timeout (10 s)
 
 
 async def read(sessions: async_sessionmaker, engine: AsyncEngine, relay_owner: str, consumer: EventConsumer) -> Reading:
+    """``sessions``: the scrape's own; ``engine``: the service's, whose pool is reported."""
     backlog, lag = await asyncio.gather(_backlog(sessions), _lag(consumer))
     in_use, size = pool_usage(engine)
     if backlog is None:

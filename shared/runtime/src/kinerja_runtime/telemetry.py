@@ -15,7 +15,10 @@ of that context. A handler's own events carry its event's span, so the chain goe
 services.
 
 Span attributes name events, topics, partitions, offsets and agencies; never a record key (an
-employee's NIP), a request's path values or body, or the caller's address.
+employee's NIP), a request's path values or body, or the caller's address. An error is kept as its
+class only (:class:`_Redacting`): the instrumentations record a raised exception's message and
+traceback, and a database error's text (``Key (nip)=(...) already exists``), which may quote a
+value of the request or the event.
 """
 
 import contextlib
@@ -30,11 +33,13 @@ from kinerja_contracts.cloudevents import H_TRACEPARENT, H_TRACESTATE
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.sdk.resources import OTELResourceDetector, Resource
-from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
+from opentelemetry.sdk.trace import Event as SpanEvent
+from opentelemetry.sdk.trace import ReadableSpan, SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
 from opentelemetry.sdk.trace.sampling import Decision, Sampler, SamplingResult
 from opentelemetry.trace import Link, Span, SpanKind, Status, StatusCode
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+from sqlalchemy import event
 
 # The CloudEvents distributed-tracing extension as Kafka headers (binary mode: ``ce_`` + name).
 TRACEPARENT, TRACESTATE = H_TRACEPARENT, H_TRACESTATE
@@ -49,6 +54,8 @@ UNTRACED_URLS = r"/health/live$,/health/ready$,/metrics$"
 _URL_ATTRIBUTES = ("http.target", "http.url", "url.path", "url.full", "url.query")
 _CALLER_ATTRIBUTES = ("net.peer.ip", "client.address", "http.client_ip", "http.user_agent", "user_agent.original")
 _RECORD_KEY = "messaging.kafka.message.key"
+_ERROR_TYPE = "error.type"  # the semantic conventions' name for an error's class
+_ERROR_TEXT = ("exception.message", "exception.stacktrace")
 
 
 def wanted(environ: Mapping[str, str] = os.environ) -> bool:
@@ -168,7 +175,64 @@ def in_span_of(event_id: str):
 
 def _failed(span: Span, exc: BaseException) -> None:
     # The class only: an exception's message may quote a value of the event or the request.
+    span.set_attribute(_ERROR_TYPE, type(exc).__name__)
     span.set_status(Status(StatusCode.ERROR, type(exc).__name__))
+
+
+class _Redacting(SpanProcessor):
+    """Hands ``processor`` (the exporter's) each ended span with its errors as their class only:
+    exception events keep ``exception.type`` but not the message or the traceback, and a status
+    description becomes the error's class (``error.type``, else the exception's type, else
+    "error"). The one place every span passes before it leaves the process."""
+
+    def __init__(self, processor: SpanProcessor):
+        self._processor = processor
+
+    def on_start(self, span, parent_context=None) -> None:
+        self._processor.on_start(span, parent_context=parent_context)
+
+    def on_end(self, span: ReadableSpan) -> None:
+        self._processor.on_end(_redacted(span))
+
+    def shutdown(self) -> None:
+        self._processor.shutdown()
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return self._processor.force_flush(timeout_millis)
+
+
+def _redacted(span: ReadableSpan) -> ReadableSpan:
+    events = [
+        SpanEvent(e.name, {k: v for k, v in (e.attributes or {}).items() if k not in _ERROR_TEXT}, e.timestamp)
+        for e in span.events
+    ]
+    status = span.status
+    if status.description:
+        raised = [e.attributes.get("exception.type") for e in span.events if e.attributes]
+        kind = (span.attributes or {}).get(_ERROR_TYPE) or next((t for t in raised if t), None) or "error"
+        status = Status(status.status_code, str(kind))
+    return ReadableSpan(
+        name=span.name,
+        context=span.context,
+        parent=span.parent,
+        resource=span.resource,
+        attributes=span.attributes,
+        events=events,
+        links=span.links,
+        kind=span.kind,
+        status=status,
+        start_time=span.start_time,
+        end_time=span.end_time,
+        instrumentation_scope=span.instrumentation_scope,
+    )
+
+
+def _error_type(context) -> None:
+    """An engine's failed statement: its span keeps the DBAPI error's class (SQLAlchemy's tracer
+    then puts the error's text in the status, which :class:`_Redacting` replaces by it)."""
+    span = getattr(context.execution_context, "_otel_span", None)
+    if span is not None and span.is_recording():
+        span.set_attribute(_ERROR_TYPE, type(context.original_exception).__name__)
 
 
 class Off:
@@ -224,7 +288,7 @@ class Tracing(Off):
         # Before any tracer exists: each takes the provider's sampler when it is made.
         self.provider.sampler = _StartsAtARequestOrAnEvent(self.provider.sampler)
         for processor in processors:
-            self.provider.add_span_processor(processor)
+            self.provider.add_span_processor(_Redacting(processor))
         self.tracer = self.provider.get_tracer("kinerja_runtime")
 
     # --- what a use case stores with its events ------------------------------------------
@@ -372,6 +436,9 @@ class Tracing(Off):
         )
         # The engine's tracer directly: SQLAlchemyInstrumentor is one per process and would also
         # wrap every engine the process makes, with the first service's provider.
+        # Before the tracer's own error listener, which ends the span (listeners run in the order
+        # they were added; ``insert=True`` is not kept for this dialect-level event).
+        event.listen(engine.sync_engine, "handle_error", _error_type)
         EngineTracer(self.tracer, engine.sync_engine, _NO_METER_COUNTER)
 
     def flush(self) -> None:

@@ -87,7 +87,7 @@ appraisals_due = Table(
     Column("queued_at", UtcDateTime(), nullable=True),
     # The trace of the close that queued it (ce_traceparent/ce_tracestate; null when untraced):
     # the proposal and the appraiser's confirmation continue it (kinerja_runtime.telemetry).
-    Column("trace", JSON, nullable=True),
+    Column("trace", JSON(none_as_null=True), nullable=True),  # SQL NULL, not JSON null
     # The processor claims the oldest pending rows.
     Index("ix_appraisals_due_pending", "status", "due_at"),
 )

@@ -21,6 +21,7 @@ from kinerja_runtime.admin.services import Service, opened, service_names
 from kinerja_runtime.redaction import describe
 
 PROG = "kinerja-admin"
+PERSONAL_HEADERS = {"ce_subject"}  # the employee's NIP, as the record's key is
 
 
 def instant_argument(text: str) -> datetime:
@@ -76,7 +77,9 @@ def parser() -> argparse.ArgumentParser:
     show.add_argument("ref", help="PARTITION:OFFSET in the dead-letter topic (from `list`), or the event id")
     show.add_argument("--consumer", help="whose dead letters (default: the service's)")
     show.add_argument(
-        "--payload", action="store_true", help="print the payload too (it may hold personal data; do not share it)"
+        "--payload",
+        action="store_true",
+        help="print the key and the payload too (they may hold personal data; do not share them)",
     )
     dead_replay = dead.add_parser(
         "replay",
@@ -91,6 +94,11 @@ def parser() -> argparse.ArgumentParser:
         "rebuild", help="empty the projections and apply the topics again (stop the service first)"
     )
     rebuild_parser.add_argument("service", choices=names, metavar="SERVICE", help=f"one of {', '.join(names)}")
+    rebuild_parser.add_argument(
+        "--accept-loss",
+        action="store_true",
+        help="rebuild even when the topics no longer hold every event the projections were built from",
+    )
     return top
 
 
@@ -99,7 +107,10 @@ def _filters(*, consumer: bool) -> argparse.ArgumentParser:
     if consumer:
         filters.add_argument("--consumer", help="whose dead letters (default: the service's)")
     filters.add_argument("--type", dest="event_type", help="event type: kinerja.target.TargetSet.v1 or TargetSet")
-    filters.add_argument("--reason", help="text the reason contains (any case), e.g. UndefinedTable")
+    filters.add_argument(
+        "--reason",
+        help="text the reason contains, or its class as alerts name it (any case), e.g. UndefinedTable, decode_error",
+    )
     filters.add_argument("--agency", help="the event's agency (ce_agency)")
     filters.add_argument("--since", type=instant_argument, help="dead-lettered at or after (ISO 8601 with offset)")
     filters.add_argument("--until", type=instant_argument, help="dead-lettered before (ISO 8601 with offset)")
@@ -134,7 +145,7 @@ async def run(args: argparse.Namespace) -> int:
             return await _outbox(service, args)
         if args.group == "deadletter":
             return await _deadletter(service, args)
-        print(await rebuild.rebuild(service))
+        print(await rebuild.rebuild(service, accept_loss=args.accept_loss))
         return 0
 
 
@@ -211,15 +222,23 @@ def _details(letter: DeadLetter, replayed: datetime | None, *, payload: bool) ->
         ("consumer", letter.consumer),
         ("reason", letter.reason),
         ("from", letter.origin),
-        ("key", letter.key.decode(errors="replace") if letter.key is not None else None),
+        ("key", _key(letter) if payload else "--payload prints it"),
         ("payload", f"{len(letter.value)} bytes ({content_type})" + ("" if payload else "; --payload prints it")),
         ("replayed", instant(replayed) if replayed else "never"),
     ]
     lines = [f"{label + ':':<13}{value if value is not None else '-'}" for label, value in facts]
-    lines += ["headers:"] + [f"  {k}: {v}" for k, v in sorted(letter.headers.items()) if not k.startswith("dlq_")]
+    lines += ["headers:"] + [
+        f"  {k}: {v if payload or k not in PERSONAL_HEADERS else '--payload prints it'}"
+        for k, v in sorted(letter.headers.items())
+        if not k.startswith("dlq_")
+    ]
     if payload:
         lines += ["payload (may hold personal data; do not share it):", letter.value.decode(errors="replace")]
     return "\n".join(lines)
+
+
+def _key(letter: DeadLetter) -> str | None:
+    return letter.key.decode(errors="replace") if letter.key is not None else None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

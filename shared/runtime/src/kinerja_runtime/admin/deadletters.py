@@ -83,6 +83,11 @@ class DeadLetter:
         return self.headers.get("dlq_error", "")
 
     @property
+    def reason_class(self) -> str:
+        """The kind of failure, as the dead-letter metric and alert name it (decode_error, ...)."""
+        return self.headers.get("dlq_reason", "")
+
+    @property
     def original_topic(self) -> str:
         return self.headers.get("dlq_original_topic", "")
 
@@ -114,11 +119,16 @@ class Filter:
         return (
             (self.consumer is None or letter.consumer == self.consumer)
             and (self.event_type is None or is_type(self.event_type, letter.event_type))
-            and (self.reason is None or self.reason.casefold() in letter.reason.casefold())
+            and (self.reason is None or self._reason_in(letter))
             and (self.agency is None or letter.agency == self.agency)
             and (self.since is None or letter.at >= self.since)
             and (self.until is None or letter.at < self.until)
         )
+
+    def _reason_in(self, letter: DeadLetter) -> bool:
+        """The text is in the reason, or is its class, so what an alert names finds its letters."""
+        wanted = (self.reason or "").casefold()
+        return wanted in letter.reason.casefold() or wanted == letter.reason_class.casefold()
 
 
 def is_type(wanted: str, event_type: str) -> bool:

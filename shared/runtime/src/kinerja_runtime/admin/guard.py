@@ -8,13 +8,12 @@ own tables are there.
 """
 
 from alembic.script import ScriptDirectory
-from alembic.script.revision import RevisionError
 from sqlalchemy import MetaData, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from kinerja_runtime.app import ServiceRuntime
-from kinerja_runtime.migrations import alembic_config
+from kinerja_runtime.migrations import alembic_config, applied_revisions, known
 from kinerja_runtime.redaction import describe
 
 
@@ -55,16 +54,13 @@ async def check_database(service: str, runtime: ServiceRuntime, tables: MetaData
 
 def _applied(script: ScriptDirectory, stamped: set[str], service: str, where: str) -> set[str]:
     """The revisions the stamped ones stand for: themselves and everything they rest on."""
-    applied: set[str] = set()
-    for revision in sorted(stamped):
-        try:
-            applied |= {r.revision for r in script.iterate_revisions(revision, "base")}
-        except RevisionError:
-            raise Refused(
-                f"{where} is at revision {revision}, which is not one of {service}'s migrations: DATABASE_URL names "
-                f"another service's database (or a newer release's); set it to {service}'s"
-            ) from None
-    return applied
+    unknown = sorted(revision for revision in stamped if not known(script, revision))
+    if unknown:
+        raise Refused(
+            f"{where} is at revision {unknown[0]}, which is not one of {service}'s migrations: DATABASE_URL names "
+            f"another service's database (or a newer release's); set it to {service}'s"
+        )
+    return applied_revisions(script, stamped)
 
 
 def _shown(url: str) -> str:

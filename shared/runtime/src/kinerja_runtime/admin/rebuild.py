@@ -12,6 +12,12 @@ again, and an event the service has not applied yet is left to its consumer, whi
 whole. Projection handlers keep the newest state whatever the order events meet them in, so an
 event met twice changes nothing.
 
+The topics keep a year of events, and a broker that restarts may come back without them, so
+they may no longer hold what the projections were built from. Before emptying anything the
+rebuild compares: if a partition no longer starts at offset 0, or the inbox names more applied
+events of the projections' types than the topics hold records, emptying would lose rows the
+topics cannot give back, and the rebuild refuses unless told to accept that loss.
+
 The service must be stopped meanwhile: its reads would see half a projection and its consumer
 would write beside the rebuild. A replica holding the outbox relay lease is running, and the
 rebuild refuses.
@@ -31,6 +37,7 @@ from kinerja_runtime.admin.progress import progress
 from kinerja_runtime.admin.services import Service
 from kinerja_runtime.messaging import EventConsumer
 from kinerja_runtime.outbox import LEASE_NAME
+from kinerja_runtime.tables import inbox as inbox_table
 from kinerja_runtime.tables import relay_lease
 
 
@@ -57,7 +64,18 @@ class _Rebuilding(EventConsumer):
             )
 
 
-async def rebuild(service: Service) -> str:
+def loss(span: kafka.Span, applied: int) -> str | None:
+    """Why the topics can no longer give back every projected event (``applied``: how many
+    the inbox says the service applied of the projections' types), or None."""
+    trimmed = sorted(f"{tp.topic}/{tp.partition}" for tp, first in span.start.items() if first > 0)
+    if trimmed:
+        return f"the topics no longer hold their first records ({', '.join(trimmed)} start past offset 0)"
+    if applied > span.total:
+        return f"the service applied {applied} events of these types but the topics hold only {span.total} records"
+    return None
+
+
+async def rebuild(service: Service, *, accept_loss: bool = False) -> str:
     runtime = service.runtime
     settings = runtime.settings
     projections = runtime.consumer.projections()
@@ -81,6 +99,12 @@ async def rebuild(service: Service) -> str:
     applied = 0
     async with kafka.reader(settings) as reader:
         span = await kafka.span(reader, consumer.topics)
+        lost = loss(span, await _applied(runtime.sessions, consumer.service, [c.event_type for c, _ in projections]))
+        if lost and not accept_loss:
+            raise Refused(
+                f"{lost}: rebuilding would drop projected rows the topics cannot give back; "
+                "run it with --accept-loss to rebuild only what the topics hold"
+            )
         await _empty(runtime.sessions, tables)
         with progress(span.total, f"rebuilding {service.name}'s projections", "records") as bar:
             async for batch in kafka.read(reader, span, max_records=settings.consumer_batch_size):
@@ -105,6 +129,15 @@ async def _refuse_while_running(service: Service) -> None:
         raise Refused(
             f"{service.name} is running (a replica holds its outbox relay lease until {instant(held_until)}): stop it "
             "(scale it to 0 replicas) so nothing reads or writes its projections during the rebuild, then retry"
+        )
+
+
+async def _applied(sessions: async_sessionmaker, service: str, event_types: Sequence[str]) -> int:
+    async with sessions() as session:
+        return await session.scalar(
+            select(func.count())
+            .select_from(inbox_table)
+            .where(inbox_table.c.consumer == service, inbox_table.c.event_type.in_(event_types))
         )
 
 
