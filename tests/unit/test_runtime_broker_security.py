@@ -94,9 +94,12 @@ def test_a_missing_ca_file_fails_at_start(tmp_path: Path):
     [({}, True), (EmbeddedBroker().client_env, False)],
     ids=["a real Kafka", "the embedded Tansu"],
 )
-async def test_the_producer_waits_for_every_in_sync_replica(tmp_path: Path, environment, idempotent):
+async def test_the_producer_waits_for_every_in_sync_replica(tmp_path: Path, monkeypatch, environment, idempotent):
     """acks=all wherever the service runs; the idempotent producer everywhere but on the embedded
     Tansu, which grants no producer ids (the only setting the embedded mode changes)."""
+    # The suite's own broker exports the embedded settings to the process; a real Kafka has none.
+    for name in EmbeddedBroker().client_env:
+        monkeypatch.delenv(name, raising=False)
     overrides = {name.lower(): value for name, value in environment.items()}
     producer = AIOKafkaProducer(**build(tmp_path, **overrides)._connection_kwargs)
     try:

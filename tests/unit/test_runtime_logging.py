@@ -76,3 +76,16 @@ def test_preserved_gives_back_the_whole_set_up_a_tool_changed():
         logging.captureWarnings(False)
         aiokafka.setLevel(logging.NOTSET)
         structlog.contextvars.clear_contextvars()
+
+
+def test_uvicorn_configured_by_its_own_defaults_before_us_still_writes_json(log_lines):
+    # uvicorn.Config applies uvicorn's default logging config: its loggers get handlers of their
+    # own, a level, and stop propagating (a test server in the same process does this).
+    import uvicorn
+
+    uvicorn.Config(lambda scope, receive, send: None, log_level="warning")
+    lines = log_lines("target-service")
+    logging.getLogger("uvicorn.error").info("Started server process [%d]", 4242)
+
+    [line] = lines()
+    assert line["logger"] == "uvicorn.error" and line["service"] == "target-service", line

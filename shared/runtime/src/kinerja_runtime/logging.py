@@ -109,6 +109,10 @@ class _LibraryLines(logging.Handler):
             self.handleError(record)
 
 
+LIBRARY_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "alembic", "aiokafka", "faststream")
+"""Libraries whose lines must reach the root logger's JSON handler."""
+
+
 def configure_logging(service: str, level: str = "INFO", json: bool = True, stream: TextIO | None = None) -> None:
     """Every line of the process as JSON (or for a terminal) to ``stream`` (stdout by default).
     Loggers already used (and cached) follow: each setting is read when a line is written."""
@@ -150,6 +154,15 @@ def _route_standard_library(shared: list) -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(_threshold)
+    # A library configured before us (uvicorn's own dictConfig, run by anything that started a
+    # server with uvicorn's default log config) keeps handlers and a level of its own and stops
+    # propagating: its lines would bypass the JSON handler. Hand them back to the root.
+    for name in LIBRARY_LOGGERS:
+        library = logging.getLogger(name)
+        for own in list(library.handlers):
+            library.removeHandler(own)
+        library.propagate = True
+        library.setLevel(logging.NOTSET)
     logging.captureWarnings(True)  # a library's warning is a line like any other, not stderr text
     # aiokafka is chatty about group rebalances at INFO; warnings still show.
     logging.getLogger("aiokafka").setLevel(max(_threshold, logging.WARNING))
