@@ -176,15 +176,17 @@ def create_service_app(
             relay.stop()
             for task in tasks if not broker_up.is_set() else tasks[1:]:
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            if not await _within("the relay and background jobs", asyncio.gather(*tasks, return_exceptions=True)):
+                for task in tasks:
+                    task.cancel()
             try:
-                await relay.release()
+                await _within("releasing the relay lease", relay.release())
             except Exception:
                 log.warning("could not release the relay lease")
-            await broker.stop()
+            await _within("stopping the broker clients", broker.stop())
             await engine.dispose()
             await scrape_engine.dispose()
-            await asyncio.to_thread(tracing.shutdown)  # exports what is still buffered
+            await _within("exporting the last spans", asyncio.to_thread(tracing.shutdown))
             log.info("service stopped")
 
     docs = settings.docs_enabled
@@ -217,6 +219,22 @@ def create_service_app(
             return asyncapi_document(settings, description, produces, consumer)
 
     return app
+
+
+SHUTDOWN_STEP_SECONDS = 10.0
+"""The longest one step of a shutdown may take: a pod has a grace period (30 s by default) and a
+step that never ends (a broker that stops answering mid-rebalance) must not hold the process."""
+
+
+async def _within(step: str, work: Awaitable) -> bool:
+    """Await ``work`` for at most SHUTDOWN_STEP_SECONDS; False (logged, the work cancelled) when it
+    took longer."""
+    try:
+        await asyncio.wait_for(work, SHUTDOWN_STEP_SECONDS)
+    except TimeoutError:
+        log.warning("a shutdown step did not finish in time; going on", step=step, seconds=SHUTDOWN_STEP_SECONDS)
+        return False
+    return True
 
 
 BROKER_RETRY_SECONDS = (1.0, 30.0)  # the first wait, and the longest, between tries to start the broker
