@@ -554,3 +554,38 @@ def log_lines():
 
     yield route
     configure_logging("kinerja", "WARNING", json=False)
+
+
+# -- a test that hangs says where ------------------------------------------------------------------
+TASK_DUMP_SECONDS = float(os.environ.get("KINERJA_TASK_DUMP_SECONDS", "240"))
+"""After this long in one test (below pytest-timeout's 300 s), the stack of every asyncio task of
+every running event loop is written to stderr: pytest-timeout shows threads, and a hung async test
+is a coroutine waiting somewhere, which no thread stack shows."""
+
+
+def _dump_tasks(test: str) -> None:
+    import gc
+    import sys
+
+    def dump(loop: asyncio.AbstractEventLoop) -> None:
+        print(f"\n==== asyncio tasks of {loop!r} after {TASK_DUMP_SECONDS:.0f} s in {test}", file=sys.stderr)
+        for task in asyncio.all_tasks(loop):
+            print(f"-- {task.get_name()}: {task!r}"[:500], file=sys.stderr)
+            task.print_stack(limit=25, file=sys.stderr)
+
+    for loop in [o for o in gc.get_objects() if isinstance(o, asyncio.AbstractEventLoop)]:
+        if loop.is_running():
+            loop.call_soon_threadsafe(dump, loop)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    import threading
+
+    timer = threading.Timer(TASK_DUMP_SECONDS, _dump_tasks, args=(item.nodeid,))
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
