@@ -50,6 +50,7 @@ def test_province_year_and_replay_complete_without_errors(postgres, tmp_path):
     path, result = run(n=N, agencies=2, out_dir=tmp_path, wait_seconds=60)
 
     assert json.loads(path.read_text()) == result
+    assert result["failed"] is None
     assert result["errors_total"] == 0, [s for p in result["phases"] for s in p["error_samples"]]
     phases = {p["name"]: p for p in result["phases"]}
     assert list(phases) == PHASES

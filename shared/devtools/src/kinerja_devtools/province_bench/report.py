@@ -113,4 +113,6 @@ def render(result: dict) -> str:
     samples = [s for row in result["phases"] for s in row["error_samples"]][:5]
     for sample in samples:
         lines.append(f"   {sample['status']} {sample['request']}: {sample['body'][:200]}")
+    if result.get("failed"):
+        lines.append(f"FAILED after the phases above: {result['failed']}")
     return "\n".join(lines)

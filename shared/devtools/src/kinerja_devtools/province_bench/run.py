@@ -63,7 +63,7 @@ def run(
     stack = BenchStack(out_dir / f"bench-province-{n}-{started:%Y%m%d-%H%M%S}", run_id)
     previous = signal.signal(signal.SIGTERM, _interrupt)
     so_far: dict = {"phases": [], "waits": {}, "baselines": {}}
-    interrupted = False
+    interrupted, failure = False, None
     try:
         print(
             f"province benchmark {run_id}: starting the broker and four services on fresh PostgreSQL databases ...",
@@ -74,6 +74,10 @@ def run(
         measured = asyncio.run(drive(stack, n, agencies, concurrency, wait_seconds or 600.0 + 0.3 * n, so_far))
     except KeyboardInterrupt:
         interrupted, measured = True, so_far  # report what was measured, then leave as interrupted
+    except Exception as exc:
+        # A late phase failing (a replica that cannot start, a wait that times out) still leaves
+        # the earlier phases' figures worth keeping: report them, then fail.
+        failure, measured = exc, so_far
     finally:
         broker = stack.dev.broker.kind if stack.dev.broker else "?"
         print("stopping the services and dropping the databases ...", file=sys.stderr, flush=True)
@@ -84,6 +88,7 @@ def run(
     meta = {
         "run_id": run_id,
         "interrupted": interrupted,
+        "failed": None if failure is None else f"{type(failure).__name__}: {failure}",
         "n": n,
         "agencies": agencies,
         "concurrency": concurrency,
@@ -101,6 +106,8 @@ def run(
     print(f"\nJSON: {path}\n")
     if interrupted:
         raise KeyboardInterrupt
+    if failure is not None:
+        raise failure
     return path, result
 
 
