@@ -316,6 +316,9 @@ class FakeDue:
         )
         return due[:limit]
 
+    async def next_due(self):
+        return min((r.due_at for r in self.rows.values() if r.status is DueStatus.PENDING), default=None)
+
     async def set(self, keys, *, status=None, note=None, due_at=None):
         for key in keys:
             row = self.rows[key]
