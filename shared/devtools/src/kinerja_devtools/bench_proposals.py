@@ -23,6 +23,7 @@ from kinerja_contracts.vocabulary import BerakhlakValue, Ekspektasi
 from kinerja_runtime import roster
 from kinerja_runtime.db import create_engine, session_factory
 from kinerja_runtime.migrations import upgrade_to_head
+from kinerja_runtime.serve import collect_less
 from kinerja_runtime.uow import UnitOfWorkFactory
 from sqlalchemy import event, insert
 from sqlalchemy.engine import make_url
@@ -231,6 +232,7 @@ async def run(url: str, employees: int, batch_size: int, workers: int = 1) -> di
                 return
             batches.append((settled, time.perf_counter() - t0))
 
+    collect_less()  # as a service process does (kinerja_runtime.serve)
     started, cpu = time.perf_counter(), time.process_time()
     await asyncio.gather(*(drain() for _ in range(workers if engine.dialect.name == "postgresql" else 1)))
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
