@@ -57,9 +57,10 @@ _SCORE_DIGITS = 4
 # --- inputs ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class IndikatorInput:
-    """One IKI of the approved SKP with its realisation for the period."""
+class IndikatorInput(NamedTuple):
+    """One IKI of the approved SKP with its realisation for the period. (The values a proposal
+    is made of and from are named tuples: thousands a batch, and a frozen dataclass costs four
+    times as much to make.)"""
 
     iki_id: str
     rhk_id: str
@@ -88,8 +89,7 @@ class FeedbackAnswer(NamedTuple):
 # --- results ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class IndikatorResult:
+class IndikatorResult(NamedTuple):
     iki_id: str
     rhk_id: str
     rhk_kind: RhkKind
@@ -113,8 +113,7 @@ class SourceEvidence(NamedTuple):
     weight: float
 
 
-@dataclass(frozen=True, slots=True)
-class PerilakuResult:
+class PerilakuResult(NamedTuple):
     """Aggregated level of one BerAKHLAK value.
 
     ``answers`` counts 360° answers only; citizen evidence, being an aggregate score
