@@ -117,7 +117,12 @@ class ProjectionRepository:
         found: dict[Key, Target] = {}
         for some in chunks(list(keys)):
             query = select(
-                targets.c.agency_id, targets.c.period_id, targets.c.nip, targets.c.skp_id, targets.c.version, targets.c.rhk
+                targets.c.agency_id,
+                targets.c.period_id,
+                targets.c.nip,
+                targets.c.skp_id,
+                targets.c.version,
+                targets.c.rhk,
             ).where(keyed(targets, some))
             for agency_id, period_id, nip, skp_id, version, rhk in await self._session.execute(query):
                 found[agency_id, period_id, nip] = Target(agency_id, period_id, nip, skp_id, version, rhk)

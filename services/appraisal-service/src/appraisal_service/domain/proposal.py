@@ -258,7 +258,9 @@ def _rate_perilaku(
             by_source[source] = [point]
 
     sources = tuple((s, _SOURCE_NAMES[s], policy.source_weight(s)) for s in _SOURCES)
-    results = tuple(_rate_value(value, points.get(value, {}), citizen_service_score, sources, policy) for value in _VALUES)
+    results = tuple(
+        _rate_value(value, points.get(value, {}), citizen_service_score, sources, policy) for value in _VALUES
+    )
     overall = round(fmean([r.score for r in results]), _SCORE_DIGITS)
     level = policy.perilaku_level(overall)
     below = sum(1 for r in results if r.level is Ekspektasi.DI_BAWAH)
