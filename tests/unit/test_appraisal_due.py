@@ -66,4 +66,5 @@ async def test_the_closes_queue_appraisals_due_settle_after_the_close():
     assert rows[AGENCY, "2024", BUDI].due_at == now + SETTLE
     assert {r.queued_at for r in rows.values()} == {now}, "the wait for inputs counts from the arrival"
     assert queued.is_set()
-    assert await uow.due.next_due() == now + SETTLE - timedelta(milliseconds=500)
+    assert await uow.due.next_due(after=now) == now + SETTLE - timedelta(milliseconds=500)
+    assert await uow.due.next_due(after=now + SETTLE) is None

@@ -38,10 +38,12 @@ class DueRepository:
         )
         return [DueAppraisal(**{**r._mapping, "status": DueStatus(r.status)}) for r in rows]
 
-    async def next_due(self) -> datetime | None:
-        """When the earliest pending row falls due (None: nothing pending); one index lookup."""
+    async def next_due(self, after: datetime) -> datetime | None:
+        """When the earliest pending row due after ``after`` falls due (None: none); one index lookup."""
         return await self._session.scalar(
-            select(func.min(appraisals_due.c.due_at)).where(appraisals_due.c.status == DueStatus.PENDING.value)
+            select(func.min(appraisals_due.c.due_at)).where(
+                appraisals_due.c.status == DueStatus.PENDING.value, appraisals_due.c.due_at > after
+            )
         )
 
     async def trace_of(self, key: Key) -> dict[str, str] | None:

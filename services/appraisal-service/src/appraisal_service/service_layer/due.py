@@ -130,6 +130,7 @@ async def _work(
     size = batch_size
     while True:
         queued.clear()  # before the batch: a commit during it wakes the next round
+        looked_at = uows.clock.now()
         try:
             settled = await process_due_once(uows, size, max_wait, retry_seconds=idle_seconds)
             size = batch_size
@@ -145,7 +146,7 @@ async def _work(
         if settled >= size:
             continue  # a full batch: more are probably due
         try:
-            pause = await _until_next_due(uows, idle_seconds)
+            pause = await _until_next_due(uows, looked_at, idle_seconds)
         except Exception as exc:
             log.warning("next due appraisal not read", error=describe(exc))
             pause = idle_seconds
@@ -156,13 +157,15 @@ async def _work(
                 pass
 
 
-async def _until_next_due(uows: UnitOfWorkFactory, idle_seconds: float) -> float:
-    """Seconds until the earliest pending row is due, at most ``idle_seconds``: rows queued with a
-    settle time are proposed when it ends, not at the next idle look. (Rows another replica's
+async def _until_next_due(uows: UnitOfWorkFactory, looked_at: datetime, idle_seconds: float) -> float:
+    """Seconds until the earliest pending row falling due after ``looked_at`` (the last claim's
+    time) is due, at most ``idle_seconds``: rows queued with a settle time are proposed when it
+    ends, not at the next idle look. Rows due by then that the claim did not get are another
+    worker's (locked) and are not waited on here, which would spin. (Rows another replica's
     consumer queues meanwhile are found by the idle look.)"""
     uow = _open(uows)
     async with uow:
-        next_due = await uow.due.next_due()
+        next_due = await uow.due.next_due(after=looked_at)
         now = uow.clock.now()
     if next_due is None:
         return idle_seconds
