@@ -451,3 +451,56 @@ async def test_the_processor_wakes_when_rows_are_queued(db, agency):
         worker.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await worker
+
+
+async def test_the_processor_proposes_when_the_settle_time_ends(db, agency):
+    """Rows queued with a settle time are proposed when it ends: no wake and no idle look needed."""
+    from appraisal_service.service_layer import due
+
+    uows, _ = db
+
+    class Runtime:
+        extras: dict = {}
+
+    Runtime.uows = uows
+    await seed_agency(uows, agency, 3)
+    async with uows() as uow:
+        await uow.session.execute(
+            text("UPDATE appraisals_due SET due_at = :t"), {"t": datetime.now(UTC) + timedelta(milliseconds=300)}
+        )
+        await uow.commit()
+    worker = asyncio.create_task(due.process_due_forever(Runtime, asyncio.Event(), idle_seconds=3600))
+    try:
+        for _ in range(200):
+            if len(await rows(uows, "SELECT nip FROM appraisals")) == 4:
+                break
+            await asyncio.sleep(0.05)
+        assert len(await rows(uows, "SELECT nip FROM appraisals")) == 4
+    finally:
+        worker.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await worker
+
+
+async def test_rows_due_before_the_last_look_are_not_waited_on(db, agency):
+    """A row already due that the last claim did not get is another worker's (locked): the
+    processor does not spin on it; a row falling due later sets the pause."""
+    from appraisal_service.service_layer import due
+
+    uows, _ = db
+    staff = await seed_agency(uows, agency, 2)
+    looked_at = datetime.now(UTC)
+    async with uows() as uow:
+        await uow.session.execute(
+            text("UPDATE appraisals_due SET due_at = :t"), {"t": looked_at - timedelta(seconds=1)}
+        )
+        await uow.commit()
+    assert await due._until_next_due(uows, looked_at, idle_seconds=5.0) == 5.0
+    async with uows() as uow:
+        await uow.session.execute(
+            text("UPDATE appraisals_due SET due_at = :t WHERE nip = :n"),
+            {"t": looked_at + timedelta(minutes=1), "n": staff[0]},
+        )
+        await uow.commit()
+    assert await due._until_next_due(uows, looked_at, idle_seconds=5.0) == 5.0, "at most the idle look"
+    assert 0 < await due._until_next_due(uows, looked_at, idle_seconds=3600.0) <= 60

@@ -316,6 +316,11 @@ class FakeDue:
         )
         return due[:limit]
 
+    async def next_due(self, after):
+        return min(
+            (r.due_at for r in self.rows.values() if r.status is DueStatus.PENDING and r.due_at > after), default=None
+        )
+
     async def set(self, keys, *, status=None, note=None, due_at=None):
         for key in keys:
             row = self.rows[key]

@@ -3,6 +3,7 @@ configured host and port (the default), or bring the database to this code's rev
 (the deploy manifests' migrations Job, before the Deployment starts with ``MIGRATE_ON_START=false``)."""
 
 import argparse
+import gc
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -58,7 +59,24 @@ def migrate(settings: ServiceSettings, migrations: Path) -> int:
     return 0
 
 
+# New container objects between two collections of the collector's youngest generation (CPython's
+# default: 700). A batch (due proposals, a consumer's events) keeps tens of thousands of objects
+# alive until it commits; at 700 they are traversed again at every collection of the older
+# generations they are promoted into: a third of the due processor's CPU per proposal.
+GC_YOUNGEST_THRESHOLD = 10_000
+
+
+def collect_less() -> None:
+    """The collector tuned for a service's batches: what start-up made (modules, tables, the app)
+    lives as long as the process and is never traversed again, and the youngest generation is
+    collected after :data:`GC_YOUNGEST_THRESHOLD` new objects. Memory freed by reference
+    counting, nearly all of it, is unaffected."""
+    gc.freeze()
+    gc.set_threshold(GC_YOUNGEST_THRESHOLD, *gc.get_threshold()[1:])
+
+
 def serve(app: FastAPI, settings: ServiceSettings) -> None:
+    collect_less()
     # uvloop and httptools: the event loop and HTTP parser in C, a large share of a small request's cost.
     uvicorn.run(
         app,

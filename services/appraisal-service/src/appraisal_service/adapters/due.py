@@ -4,7 +4,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from kinerja_runtime import bulk
-from sqlalchemy import bindparam, event, select, update
+from sqlalchemy import bindparam, event, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from appraisal_service.adapters.orm import appraisals_due
@@ -37,6 +37,14 @@ class DueRepository:
             .with_for_update(skip_locked=True)
         )
         return [DueAppraisal(**{**r._mapping, "status": DueStatus(r.status)}) for r in rows]
+
+    async def next_due(self, after: datetime) -> datetime | None:
+        """When the earliest pending row due after ``after`` falls due (None: none); one index lookup."""
+        return await self._session.scalar(
+            select(func.min(appraisals_due.c.due_at)).where(
+                appraisals_due.c.status == DueStatus.PENDING.value, appraisals_due.c.due_at > after
+            )
+        )
 
     async def trace_of(self, key: Key) -> dict[str, str] | None:
         """The trace of the close that queued ``key``'s annual appraisal (None if untraced)."""

@@ -24,6 +24,7 @@ __all__ = ["CHUNK", "ProjectionRepository", "chunks", "keyed"]
 _SOURCES = {s.value: s for s in FeedbackSource}
 _VALUES = {v.value: v for v in BerakhlakValue}
 _LEVELS = {e.value: e for e in Ekspektasi}
+_answer = tuple.__new__
 
 # Keys or ids per statement at most: a whole agency's members (a head of agency's unit) stays
 # one statement, far below the driver's bound on parameters (32,767 on PostgreSQL).
@@ -115,10 +116,16 @@ class ProjectionRepository:
     async def targets_of(self, keys: Iterable[Key]) -> dict[Key, Target]:
         found: dict[Key, Target] = {}
         for some in chunks(list(keys)):
-            for r in await self._session.execute(select(targets).where(keyed(targets, some))):
-                found[r.agency_id, r.period_id, r.nip] = Target(
-                    r.agency_id, r.period_id, r.nip, r.skp_id, r.version, r.rhk
-                )
+            query = select(
+                targets.c.agency_id,
+                targets.c.period_id,
+                targets.c.nip,
+                targets.c.skp_id,
+                targets.c.version,
+                targets.c.rhk,
+            ).where(keyed(targets, some))
+            for agency_id, period_id, nip, skp_id, version, rhk in await self._session.execute(query):
+                found[agency_id, period_id, nip] = Target(agency_id, period_id, nip, skp_id, version, rhk)
         return found
 
     async def realizations_of(
@@ -135,9 +142,9 @@ class ProjectionRepository:
             rows = await self._session.execute(
                 query.order_by(realizations.c.recorded_at, realizations.c.realization_id)
             )
-            for row in rows:
-                realized = found[row.skp_id]
-                realized.latest[row.iki_id] = row.value
+            for skp_id, iki_id, value in rows:
+                realized = found[skp_id]
+                realized.latest[iki_id] = value
                 realized.count += 1
         return dict(found)
 
@@ -157,11 +164,13 @@ class ProjectionRepository:
         ).where(keyed(feedback_answers, keys))
         if checkpoint is not None:
             query = query.where(feedback_answers.c.checkpoint_id == checkpoint.checkpoint_id)
-        for row in (await self._session.execute(query)).all():
-            evidence = found[row.agency_id, row.period_id, row.nip]
-            source = _SOURCES[row.source]
+        for agency_id, period_id, nip, source_text, ratings, round_id in (await self._session.execute(query)).all():
+            evidence = found[agency_id, period_id, nip]
+            source = _SOURCES[source_text]
+            # Seven answers a form, thousands of forms a batch: made as plain tuples of the
+            # named tuple's type, skipping its (Python-level) constructor.
             evidence.answers.extend(
-                FeedbackAnswer(source, _VALUES[v], _LEVELS[level], row.round_id) for v, level in row.ratings.items()
+                _answer(FeedbackAnswer, (source, _VALUES[v], _LEVELS[level], round_id)) for v, level in ratings.items()
             )
             evidence.forms += 1
         officer = citizen_ratings.c.officer_nip

@@ -13,7 +13,7 @@ from .anonymity import (
 from .appraisal import CURRENT, Appraisal, AppraisalKind, Objection, ObjectionStatus, Status, scope_of
 from .calibration import CURVE, Bound, BoundCheck, CalibrationReport, OrganisationPredikat, check_distribution
 from .confirmation import FinalRatings, OverrideWithoutReason, decide_final
-from .due import DueAppraisal, DueStatus
+from .due import DueAppraisal, DueStatus, due_after_close
 from .errors import (
     NO_APPRAISAL,
     NO_EMPLOYEE,
@@ -61,6 +61,7 @@ __all__ = [
     "Checkpoint",
     "DueAppraisal",
     "DueStatus",
+    "due_after_close",
     "Evidence",
     "InvalidPolicy",
     "Key",

@@ -69,8 +69,7 @@ class PublishedEvidence(NamedTuple):
     weight: float | None
 
 
-@dataclass(frozen=True, slots=True)
-class PublishedValue:
+class PublishedValue(NamedTuple):
     value: BerakhlakValue
     # None when withheld (see the module's docstring).
     level: Ekspektasi | None

@@ -4,12 +4,12 @@ through it): one row per employee, with what target-service had at close time.""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from .inputs import Key
 
-__all__ = ["DueAppraisal", "DueStatus"]
+__all__ = ["DueAppraisal", "DueStatus", "due_after_close"]
 
 
 class DueStatus(StrEnum):
@@ -38,3 +38,17 @@ class DueAppraisal:
     @property
     def key(self) -> Key:
         return (self.agency_id, self.period_id, self.nip)
+
+
+def due_after_close(closed_at: datetime, received_at: datetime, settle: timedelta) -> datetime:
+    """When the appraisal a close queues is due: ``settle`` after the close itself.
+
+    The settle time is for feedback and citizen answers given before the close and still in
+    flight on their own topics (ADR 0002). Their way here runs beside the close's own, so it is
+    counted from the close: the time the close took to arrive is part of it, not added to it.
+    A close that arrives later than that (a consumer catching up, whose other topics may be as
+    far behind) or stamped ahead of this service's clock waits the whole ``settle`` from its
+    arrival, as before."""
+    if received_at - settle < closed_at <= received_at:
+        return closed_at + settle
+    return received_at + settle

@@ -68,17 +68,23 @@ class Evidence:
     citizen_score: float | None = None
 
 
+# Vocabulary members by their text: a dict lookup, not the enum's (slow) call, for the texts
+# stored; anything else still goes through the enum, which refuses it as before.
+_KINDS = {k.value: k for k in RhkKind}
+_ASPECTS = {a.value: a for a in Aspect}
+
+
 def indikator_inputs(rhk: list[dict], realized: dict[str, float]) -> list[IndikatorInput]:
     return [
         IndikatorInput(
-            iki_id=iki["iki_id"],
-            rhk_id=r["rhk_id"],
-            rhk_kind=RhkKind(r["kind"]),
-            aspect=Aspect(iki["aspect"]),
-            description=iki["description"],
-            target=iki["target"],
-            higher_is_better=iki["higher_is_better"],
-            realization=realized.get(iki["iki_id"]),
+            iki["iki_id"],
+            r["rhk_id"],
+            _KINDS.get(r["kind"]) or RhkKind(r["kind"]),
+            _ASPECTS.get(iki["aspect"]) or Aspect(iki["aspect"]),
+            iki["description"],
+            iki["target"],
+            iki["higher_is_better"],
+            realized.get(iki["iki_id"]),
         )
         for r in rhk
         for iki in r["indikator"]

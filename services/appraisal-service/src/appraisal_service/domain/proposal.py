@@ -44,6 +44,10 @@ _SOURCE_NAMES = {s: s.value for s in FeedbackSource}
 _VALUES = tuple(BerakhlakValue)
 
 
+# A named tuple made from a tuple of its fields, skipping its (Python-level) constructor.
+_make = tuple.__new__
+
+
 def _member(kind, value):
     """``kind(value)``, skipping the (slow) enum lookup when ``value`` already is a member."""
     return value if type(value) is kind else kind(value)
@@ -57,9 +61,10 @@ _SCORE_DIGITS = 4
 # --- inputs ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class IndikatorInput:
-    """One IKI of the approved SKP with its realisation for the period."""
+class IndikatorInput(NamedTuple):
+    """One IKI of the approved SKP with its realisation for the period. (The values a proposal
+    is made of and from are named tuples: thousands a batch, and a frozen dataclass costs four
+    times as much to make.)"""
 
     iki_id: str
     rhk_id: str
@@ -88,8 +93,7 @@ class FeedbackAnswer(NamedTuple):
 # --- results ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class IndikatorResult:
+class IndikatorResult(NamedTuple):
     iki_id: str
     rhk_id: str
     rhk_kind: RhkKind
@@ -113,8 +117,7 @@ class SourceEvidence(NamedTuple):
     weight: float
 
 
-@dataclass(frozen=True, slots=True)
-class PerilakuResult:
+class PerilakuResult(NamedTuple):
     """Aggregated level of one BerAKHLAK value.
 
     ``answers`` counts 360° answers only; citizen evidence, being an aggregate score
@@ -188,7 +191,7 @@ def _rate_hasil_kerja(results: Sequence[IndikatorResult], policy: AppraisalPolic
         raise NoTargets("no IKI under a utama RHK: an appraisal needs an approved SKP")
     # Each RHK weighs the same whatever its number of IKIs, so splitting one result
     # into many indicators cannot tilt the average.
-    average = round(fmean(fmean(r.capaian for r in group) for group in utama), 2)
+    average = round(fmean([fmean([r.capaian for r in group]) for group in utama]), 2)
     level = policy.hasil_level(average)
 
     if level is Ekspektasi.SESUAI and average >= policy.tambahan_lift_min_utama:
@@ -205,28 +208,20 @@ def _rate_hasil_kerja(results: Sequence[IndikatorResult], policy: AppraisalPolic
 
 def _rate_value(
     value: BerakhlakValue,
-    answers: Sequence[FeedbackAnswer],
+    by_source: dict[FeedbackSource, list[int]],
     citizen_service_score: float | None,
+    sources: tuple[tuple[FeedbackSource, str, float], ...],
     policy: AppraisalPolicy,
 ) -> PerilakuResult:
-    by_source: dict[FeedbackSource, list[int]] = {}
-    for answer in answers:
-        source = _member(FeedbackSource, answer.source)
-        points = LEVEL_SCORE[_member(Ekspektasi, answer.level)]
-        if source in by_source:
-            by_source[source].append(points)
-        else:
-            by_source[source] = [points]
-
+    """One value's level from its answers' points per source; ``sources``: each source's name
+    and weight under the policy, in the fixed order."""
     # (weight, score) per source that said something; each source is first averaged
     # on its own so that five peers do not outvote one appraiser. (Integer scores: their
     # plain mean is exact, as fmean's would be.)
     said = [
-        SourceEvidence(
-            _SOURCE_NAMES[s], len(scores), round(sum(scores) / len(scores), _SCORE_DIGITS), policy.source_weight(s)
-        )
-        for s in _SOURCES
-        if (scores := by_source.get(s))
+        _make(SourceEvidence, (name, len(scores), round(sum(scores) / len(scores), _SCORE_DIGITS), weight))
+        for source, name, weight in sources
+        if (scores := by_source.get(source))
     ]
     if value is BerakhlakValue.BERORIENTASI_PELAYANAN and citizen_service_score is not None:
         said.append(SourceEvidence("citizen", 0, citizen_service_score, policy.citizen_weight))
@@ -239,13 +234,8 @@ def _rate_value(
     else:
         # Nobody answered: no evidence against the employee, so "sesuai".
         score = 0.0
-    return PerilakuResult(
-        value=value,
-        level=policy.perilaku_level(score),
-        answers=len(answers),
-        score=score,
-        evidence=tuple(said),
-    )
+    answers = sum(len(scores) for scores in by_source.values())
+    return PerilakuResult(value, policy.perilaku_level(score), answers, score, tuple(said))
 
 
 def _rate_perilaku(
@@ -253,12 +243,25 @@ def _rate_perilaku(
     citizen_service_score: float | None,
     policy: AppraisalPolicy,
 ) -> tuple[Ekspektasi, tuple[PerilakuResult, ...], float]:
-    by_value: dict[BerakhlakValue, list[FeedbackAnswer]] = defaultdict(list)
+    # One pass over the answers: each value's points per source.
+    points: dict[BerakhlakValue, dict[FeedbackSource, list[int]]] = {}
     for answer in answers:
-        by_value[_member(BerakhlakValue, answer.value)].append(answer)
+        value = _member(BerakhlakValue, answer.value)
+        source = _member(FeedbackSource, answer.source)
+        point = LEVEL_SCORE[_member(Ekspektasi, answer.level)]
+        by_source = points.get(value)
+        if by_source is None:
+            points[value] = {source: [point]}
+        elif source in by_source:
+            by_source[source].append(point)
+        else:
+            by_source[source] = [point]
 
-    results = tuple(_rate_value(value, by_value.get(value, ()), citizen_service_score, policy) for value in _VALUES)
-    overall = round(fmean(r.score for r in results), _SCORE_DIGITS)
+    sources = tuple((s, _SOURCE_NAMES[s], policy.source_weight(s)) for s in _SOURCES)
+    results = tuple(
+        _rate_value(value, points.get(value, {}), citizen_service_score, sources, policy) for value in _VALUES
+    )
+    overall = round(fmean([r.score for r in results]), _SCORE_DIGITS)
     level = policy.perilaku_level(overall)
     below = sum(1 for r in results if r.level is Ekspektasi.DI_BAWAH)
     if below >= policy.perilaku_di_bawah_if_values_below:

@@ -11,7 +11,8 @@ with what is known, saying so in the log, so one lost event cannot block an agen
 The processor claims up to ``batch_size`` due rows in one transaction (``FOR UPDATE SKIP
 LOCKED`` on PostgreSQL, so replicas take different rows), reads their inputs in bulk,
 writes the proposals and settles the rows in the same transaction. It wakes when a commit
-queued rows, and otherwise looks again every ``idle_seconds``.
+queued rows and when the earliest pending row falls due, and otherwise looks again every
+``idle_seconds``.
 """
 
 import asyncio
@@ -27,7 +28,7 @@ from kinerja_runtime.messaging import Delivered, is_outage
 from kinerja_runtime.redaction import describe
 from kinerja_runtime.uow import UnitOfWorkFactory
 
-from appraisal_service.domain import DueAppraisal, DueStatus, Key
+from appraisal_service.domain import DueAppraisal, DueStatus, Key, due_after_close
 from appraisal_service.service_layer.appraise import Inputs, propose_many, read_inputs
 from appraisal_service.service_layer.unit_of_work import AppraisalUnitOfWork
 
@@ -45,12 +46,11 @@ def _open(uows: UnitOfWorkFactory) -> AppraisalUnitOfWork:
 
 def on_employees_closed(queued: asyncio.Event, settle_seconds: float = 0.0):
     """Each employee's close queues their annual appraisal. Their targets and realisations came
-    before it on the same partition; the settle time is for feedback and citizen answers still
-    in flight on other topics (ADR 0005)."""
+    before it on the same partition; the settle time, counted from the close, is for feedback
+    and citizen answers still in flight on other topics (ADR 0005, ``due_after_close``)."""
 
     async def handle(batch: Sequence[Delivered[EmployeePeriodClosed]], uow: AppraisalUnitOfWork) -> None:
-        now = uow.clock.now()
-        due_at = now + timedelta(seconds=settle_seconds)
+        now, settle = uow.clock.now(), timedelta(seconds=settle_seconds)
         await uow.due.queue(
             [
                 {
@@ -60,7 +60,7 @@ def on_employees_closed(queued: asyncio.Event, settle_seconds: float = 0.0):
                     "skp_id": d.event.skp_id,
                     "skp_version": d.event.skp_version,
                     "realization_count": d.event.realization_count,
-                    "due_at": due_at,
+                    "due_at": due_after_close(d.event.closed_at, now, settle),
                     "queued_at": now,
                     "status": DueStatus.PENDING.value,
                     # The proposal and the confirmation continue the close's trace from here.
@@ -80,10 +80,11 @@ def on_periods_closed_v1(queued: asyncio.Event, settle_seconds: float):
     alike, after a settle time, the completeness check doing the waiting."""
 
     async def handle(batch: Sequence[Delivered[PerformancePeriodClosedV1]], uow: AppraisalUnitOfWork) -> None:
-        now = uow.clock.now()
+        now, settle = uow.clock.now(), timedelta(seconds=settle_seconds)
         rows = []
         for d in batch:
             e, trace = d.event, uow.tracing.headers_for(d.event_id)
+            due_at = due_after_close(e.closed_at, now, settle)
             rows += [
                 {
                     "agency_id": e.agency_id,
@@ -92,7 +93,7 @@ def on_periods_closed_v1(queued: asyncio.Event, settle_seconds: float):
                     "skp_id": employee.skp_id,
                     "skp_version": employee.skp_version,
                     "realization_count": employee.realization_count,
-                    "due_at": now + timedelta(seconds=settle_seconds),
+                    "due_at": due_at,
                     "queued_at": now,
                     "status": DueStatus.PENDING.value,
                     "trace": trace,
@@ -129,6 +130,7 @@ async def _work(
     size = batch_size
     while True:
         queued.clear()  # before the batch: a commit during it wakes the next round
+        looked_at = uows.clock.now()
         try:
             settled = await process_due_once(uows, size, max_wait, retry_seconds=idle_seconds)
             size = batch_size
@@ -144,9 +146,30 @@ async def _work(
         if settled >= size:
             continue  # a full batch: more are probably due
         try:
-            await asyncio.wait_for(queued.wait(), timeout=idle_seconds)
-        except TimeoutError:
-            pass
+            pause = await _until_next_due(uows, looked_at, idle_seconds)
+        except Exception as exc:
+            log.warning("next due appraisal not read", error=describe(exc))
+            pause = idle_seconds
+        if pause > 0:
+            try:
+                await asyncio.wait_for(queued.wait(), timeout=pause)
+            except TimeoutError:
+                pass
+
+
+async def _until_next_due(uows: UnitOfWorkFactory, looked_at: datetime, idle_seconds: float) -> float:
+    """Seconds until the earliest pending row falling due after ``looked_at`` (the last claim's
+    time) is due, at most ``idle_seconds``: rows queued with a settle time are proposed when it
+    ends, not at the next idle look. Rows due by then that the claim did not get are another
+    worker's (locked) and are not waited on here, which would spin. (Rows another replica's
+    consumer queues meanwhile are found by the idle look.)"""
+    uow = _open(uows)
+    async with uow:
+        next_due = await uow.due.next_due(after=looked_at)
+        now = uow.clock.now()
+    if next_due is None:
+        return idle_seconds
+    return min(idle_seconds, max(0.0, (next_due - now).total_seconds()))
 
 
 async def process_due_once(

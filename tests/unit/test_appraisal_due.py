@@ -1,0 +1,70 @@
+"""When a period close makes an employee's appraisal due: the settle time for answers still in
+flight is counted from the close itself, unless the close arrived late (a consumer catching up)
+or is stamped ahead of this service's clock, when it is counted from the close's arrival."""
+
+import asyncio
+from datetime import timedelta
+
+from appraisal_fakes import FakeAppraisalUnitOfWork
+from appraisal_service.domain import due_after_close
+from appraisal_service.service_layer import due
+from kinerja_contracts import ClosedPeriodEmployee, EmployeePeriodClosed, PerformancePeriodClosedV1
+from kinerja_contracts.cloudevents import CloudEventAttributes
+from kinerja_runtime.messaging import Delivered, Envelope
+
+SETTLE = timedelta(seconds=2)
+AGENCY, PERIOD = "dinas-a", "2025"
+ANI, BUDI = "199001012015012001", "197801012005011001"
+
+
+def test_a_close_arriving_within_the_settle_time_is_due_settle_after_the_close():
+    uow = FakeAppraisalUnitOfWork()
+    closed_at = uow.clock.now()
+    arrived = closed_at + timedelta(milliseconds=700)
+    assert due_after_close(closed_at, arrived, SETTLE) == closed_at + SETTLE
+    assert due_after_close(closed_at, closed_at, SETTLE) == closed_at + SETTLE
+
+
+def test_a_late_close_waits_the_whole_settle_time_from_its_arrival():
+    uow = FakeAppraisalUnitOfWork()
+    closed_at = uow.clock.now()
+    for late in (SETTLE, timedelta(hours=3)):
+        assert due_after_close(closed_at, closed_at + late, SETTLE) == closed_at + late + SETTLE
+
+
+def test_a_close_stamped_ahead_of_this_clock_waits_the_whole_settle_time():
+    uow = FakeAppraisalUnitOfWork()
+    now = uow.clock.now()
+    assert due_after_close(now + timedelta(seconds=1), now, SETTLE) == now + SETTLE
+
+
+def delivered(event) -> Delivered:
+    attributes = CloudEventAttributes.for_event(event, "/kinerja/target-service")
+    return Delivered(event, Envelope(attributes, event.topic, 0, 0, event.key()))
+
+
+async def test_the_closes_queue_appraisals_due_settle_after_the_close():
+    uow = FakeAppraisalUnitOfWork()
+    now = uow.clock.now()
+    closed = dict(agency_id=AGENCY, period_id=PERIOD, year=2025, skp_id=None, skp_version=None, realization_count=0)
+    queued = asyncio.Event()
+    await due.on_employees_closed(queued, SETTLE.total_seconds())(
+        [delivered(EmployeePeriodClosed(nip=ANI, closed_at=now - timedelta(milliseconds=500), **closed))], uow
+    )
+    legacy = PerformancePeriodClosedV1(
+        agency_id=AGENCY,
+        period_id="2024",
+        year=2024,
+        closed_at=now - timedelta(days=1),  # a replay of an old close: the whole settle time from now
+        employees=[ClosedPeriodEmployee(nip=BUDI, skp_id=None, skp_version=None, realization_count=0)],
+    )
+    await due.on_periods_closed_v1(queued, SETTLE.total_seconds())([delivered(legacy)], uow)
+    await uow.commit()
+
+    rows = uow.due.rows
+    assert rows[AGENCY, PERIOD, ANI].due_at == now + SETTLE - timedelta(milliseconds=500)
+    assert rows[AGENCY, "2024", BUDI].due_at == now + SETTLE
+    assert {r.queued_at for r in rows.values()} == {now}, "the wait for inputs counts from the arrival"
+    assert queued.is_set()
+    assert await uow.due.next_due(after=now) == now + SETTLE - timedelta(milliseconds=500)
+    assert await uow.due.next_due(after=now + SETTLE) is None
