@@ -3,6 +3,7 @@ configured host and port (the default), or bring the database to this code's rev
 (the deploy manifests' migrations Job, before the Deployment starts with ``MIGRATE_ON_START=false``)."""
 
 import argparse
+import gc
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -59,6 +60,7 @@ def migrate(settings: ServiceSettings, migrations: Path) -> int:
 
 
 def serve(app: FastAPI, settings: ServiceSettings) -> None:
+    freeze_startup_heap()
     # uvloop and httptools: the event loop and HTTP parser in C, a large share of a small request's cost.
     uvicorn.run(
         app,
@@ -72,3 +74,17 @@ def serve(app: FastAPI, settings: ServiceSettings) -> None:
         # a kept-alive connection just as a client sends its next request on it.
         timeout_keep_alive=75,
     )
+
+
+def freeze_startup_heap() -> None:
+    """Collect once, then set everything alive out of the cyclic collector's reach.
+
+    What exists once the app is built (modules, tables, models, routes: ~150,000 objects) lives
+    as long as the process, yet every full collection walked it: ~100 ms of CPU each, and a
+    consumer applying batches of hundreds of events triggers several a second (a batch's events
+    live long enough to reach the oldest generation). It was a third of training-service's CPU
+    in a replay. Reference counting still frees these objects; only cycles among them would be
+    kept, and the collection before the freeze has already taken those. Not done for apps that
+    tests build in one process: a process that builds many would keep each one's cycles."""
+    gc.collect()
+    gc.freeze()
