@@ -64,7 +64,7 @@ def create_app(settings: ServiceSettings | None = None, clock: Callable[[], date
             TalentPoolWithdrawn,
         ],
         subscribe=events.subscribe,
-        on_started=seed_catalogue,
+        on_migrated=seed_catalogue,
         unit_of_work=TrainingUnitOfWork,
         clock=Clock(clock, zone=settings.default_zone()) if clock is not None else None,
     )

@@ -76,7 +76,7 @@ def create_service_app(
     migrations: Path,
     routers: Sequence[APIRouter],
     subscribe: Subscribe | None = None,
-    on_started: Hook | None = None,
+    on_migrated: Hook | None = None,
     background: Sequence[Callable[[ServiceRuntime], Awaitable[None]]] = (),
     produces: Sequence[type[Event]] = (),
     unit_of_work: type[UnitOfWork] = UnitOfWork,
@@ -85,7 +85,9 @@ def create_service_app(
 ) -> FastAPI:
     """``tables``: the service's own tables; started with ``MIGRATE_ON_START=false``, it refuses a
     database without them (another service's). ``unit_of_work``: the service's unit of work (carrying its repositories), used by routes,
-    subscribers and background jobs alike. ``clock``: tests pass one they move by hand."""
+    subscribers and background jobs alike. ``clock``: tests pass one they move by hand.
+    ``on_migrated``: runs at start once the database is migrated, before any event is consumed
+    (e.g. seeding rows the handlers read)."""
     configure_logging(settings.service_name, settings.log_level, settings.log_json)
     tracing = telemetry.from_environment(settings.service_name)
     url = settings.resolved_database_url()
@@ -160,6 +162,10 @@ def create_service_app(
             await asyncio.to_thread(upgrade_to_head, migrations, url)
         else:
             await asyncio.to_thread(ensure_migrated, migrations, url, list(tables.tables) if tables else ())
+        if on_migrated:
+            # Before the consumers start: a fresh replica replaying the topics must not apply
+            # events against state the hook has yet to make (training-service's catalogue seed).
+            await on_migrated(runtime)
         broker_up = asyncio.Event()
         if await _started(broker, settings.kafka_bootstrap_servers):
             broker_up.set()
@@ -167,8 +173,6 @@ def create_service_app(
         else:
             tasks = [asyncio.create_task(_start_later(broker, relay, broker_up, settings), name="broker-start")]
         tasks += [asyncio.create_task(job(runtime)) for job in background]
-        if on_started:
-            await on_started(runtime)
         log.info("service started", database=url.split("@")[-1], broker=settings.kafka_bootstrap_servers)
         try:
             yield

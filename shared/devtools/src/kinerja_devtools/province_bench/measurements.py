@@ -120,7 +120,7 @@ class ProcessMemory:
         return peaks
 
 
-def _cpu_seconds(pid: int) -> float | None:
+def cpu_seconds(pid: int) -> float | None:
     """User + system CPU time of a process so far (fields 14 and 15 of /proc/<pid>/stat)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -152,8 +152,8 @@ class ProcessCpu:
         self._start: dict[str, float] = {}
 
     def _now(self) -> dict[str, float]:
-        now = {name: _cpu_seconds(pid) for name, pid in self.memory.pids.items()}
-        postgres = [_cpu_seconds(pid) for pid in _postgres_pids()]
+        now = {name: cpu_seconds(pid) for name, pid in self.memory.pids.items()}
+        postgres = [cpu_seconds(pid) for pid in _postgres_pids()]
         now["postgres"] = sum(s for s in postgres if s is not None)
         now["driver"] = time.process_time()
         return {name: s for name, s in now.items() if s is not None}
