@@ -84,9 +84,9 @@ async def test_an_open_racing_past_the_check_is_refused_by_the_index_with_409(
     sql,
     eventually,
 ):
-    """Deterministic: another transaction holds an uncommitted open round, so the request's own
-    check sees none and its insert waits on the unique index; once the other commits, the
-    insert fails and the answer is a 409, not a 500."""
+    """Deterministic: another transaction holds an uncommitted open round, so the request's
+    insert waits on the unique index; once the other commits, the insert finds the round open
+    and the answer is a 409, not a 500."""
     requires_postgres(database_url)
     async with running(feedback_app(database_url)) as client:
         employee, _, colleague, period_id = await team(client)

@@ -120,20 +120,15 @@ class FakeAnswerRepository:
                 counts[a.source.value] = counts.get(a.source.value, 0) + 1
         return counts
 
-    async def id_of(self, round_id: str, giver_nip: str) -> str | None:
+    async def give(self, answer: StoredAnswer) -> str:
         for a in self.state.answers.values():
-            if a.round_id == round_id and a.giver_nip == giver_nip:
+            if a.round_id == answer.round_id and a.giver_nip == answer.giver_nip:  # uq_feedback_round_giver
+                self.state.answers[a.feedback_id] = replace(
+                    a, ratings=answer.ratings, comment=answer.comment, submitted_at=answer.submitted_at
+                )
                 return a.feedback_id
-        return None
-
-    async def add(self, answer: StoredAnswer) -> None:
-        assert await self.id_of(answer.round_id, answer.giver_nip) is None, "uq_feedback_round_giver"
         self.state.answers[answer.feedback_id] = answer
-
-    async def replace(self, feedback_id: str, *, ratings: dict, comment: str | None, submitted_at: datetime) -> None:
-        self.state.answers[feedback_id] = replace(
-            self.state.answers[feedback_id], ratings=ratings, comment=comment, submitted_at=submitted_at
-        )
+        return answer.feedback_id
 
     async def of_rounds(self, round_ids) -> list[StoredAnswer]:
         wanted = set(round_ids)
