@@ -6,7 +6,7 @@ from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy import bindparam, insert, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -80,6 +80,18 @@ class FinalResult(NamedTuple):
 
 _FINAL_COLUMNS = tuple(appraisals.c[name] for name in FinalResult._fields)
 
+# The statements of every confirmation, built once: SQLAlchemy derives a statement's cache key
+# on each execution of a new statement object, which for a select of every column costs more
+# than PostgreSQL's work; a module-level statement keeps its key, the values go as parameters.
+_GET = select(appraisals).where(
+    appraisals.c.agency_id == bindparam("agency_id"), appraisals.c.appraisal_id == bindparam("appraisal_id")
+)
+_SAVE = (
+    update(appraisals)
+    .where(appraisals.c.appraisal_id == bindparam("k_appraisal_id"), appraisals.c.status == bindparam("k_was"))
+    .values({c: bindparam(f"new_{c}") for c in _CHANGING})
+)
+
 
 class AppraisalRepository:
     def __init__(self, session: AsyncSession):
@@ -89,10 +101,8 @@ class AppraisalRepository:
         return [_appraisal(r) for r in await self._session.execute(query)]
 
     async def get(self, agency_id: str, appraisal_id: str) -> Appraisal | None:
-        found = await self._all(
-            select(appraisals).where(appraisals.c.agency_id == agency_id, appraisals.c.appraisal_id == appraisal_id)
-        )
-        return found[0] if found else None
+        row = (await self._session.execute(_GET, {"agency_id": agency_id, "appraisal_id": appraisal_id})).first()
+        return _appraisal(row) if row else None
 
     async def latest_in_scope(self, agency_id: str, period_id: str, nip: str, scope: str) -> Appraisal | None:
         found = await self._all(
@@ -223,11 +233,9 @@ class AppraisalRepository:
     async def save(self, appraisal: Appraisal, was: Status) -> bool:
         """Write ``appraisal``'s state change if it is still ``was``; False when another
         transaction changed it first."""
-        row = _appraisal_row(appraisal)
+        values = {f"new_{c}": getattr(appraisal, c) for c in _CHANGING} | {"new_status": appraisal.status.value}
         changed = await self._session.execute(
-            update(appraisals)
-            .where(appraisals.c.appraisal_id == appraisal.appraisal_id, appraisals.c.status == was.value)
-            .values({c: row[c] for c in _CHANGING})
+            _SAVE, {"k_appraisal_id": appraisal.appraisal_id, "k_was": was.value, **values}
         )
         return changed.rowcount == 1
 

@@ -46,6 +46,6 @@ async def confirm(
         with uow.tracing.continued(closed, "confirm appraisal", {"kinerja.agency": agency_id}):
             await uow.publish(completed)
         await access_log.record_change(uow, Kind.APPRAISAL, appraisal_id, appraisal.nip)
-        stored = await uow.appraisals.get(agency_id, appraisal_id)
         await uow.commit()
-        return views.appraisal(stored or appraisal)
+        # As stored: the row changes only by what confirm() changed in it (see save()).
+        return views.appraisal(appraisal)
