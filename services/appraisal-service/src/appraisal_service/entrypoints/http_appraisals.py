@@ -5,12 +5,11 @@ from typing import Literal
 from fastapi import APIRouter, Query, Response
 from kinerja_contracts.vocabulary import Ekspektasi
 from kinerja_runtime.auth import Role
-from kinerja_runtime.clock import Today
 from kinerja_runtime.documents import PDF
 from kinerja_runtime.inputs import Offset, RequestBody, page_limit
 from pydantic import Field
 
-from appraisal_service.entrypoints.deps import HR, Caller, HrOrAppraiser, Uow
+from appraisal_service.entrypoints.deps import HR, Caller, FixedDay, HrOrAppraiser, Uow
 from appraisal_service.service_layer import documents, reading
 from appraisal_service.service_layer.appraise import propose_appraisal
 from appraisal_service.service_layer.confirm import confirm
@@ -51,7 +50,7 @@ async def propose_periodic(
 
 
 @router.post("/appraisals/{appraisal_id}/confirm", summary="The appraiser confirms or overrides a proposal")
-async def confirm_proposal(appraisal_id: str, body: ConfirmBody, principal: Caller, uow: Uow, day: Today):
+async def confirm_proposal(appraisal_id: str, body: ConfirmBody, principal: Caller, uow: Uow, day: FixedDay):
     return await confirm(
         uow,
         principal.agency,

@@ -18,21 +18,23 @@ async def confirm(
     agency_id: str,
     appraisal_id: str,
     appraiser_nip: str,
-    today: date,
+    today: date | None,
     rating_hasil_kerja: Ekspektasi | None = None,
     rating_perilaku: Ekspektasi | None = None,
     reason: str | None = None,
 ) -> dict:
-    """``today``: the agency's day the result becomes final (day 0 of the objection period)."""
+    """``today``: the agency's day the result becomes final (day 0 of the objection period);
+    None: its date now."""
     async with uow:
         appraisal = await uow.appraisals.get(agency_id, appraisal_id)
         if appraisal is None:
             raise NotFound(NO_APPRAISAL)
+        # The roster names who appraises whom; a role in the token alone is not enough.
+        appraiser_now = await uow.roster.appraiser_of(agency_id, appraisal.nip)
         completed = appraisal.confirm(
             appraiser_nip,
-            # The roster names who appraises whom; a role in the token alone is not enough.
-            await uow.roster.appraiser_of(agency_id, appraisal.nip),
-            today=today,
+            appraiser_now,
+            today=today or await uow.today(agency_id),
             now=uow.clock.now(),
             rating_hasil_kerja=rating_hasil_kerja,
             rating_perilaku=rating_perilaku,
