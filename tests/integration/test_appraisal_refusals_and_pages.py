@@ -31,9 +31,9 @@ SESUAI, BAWAH = "sesuai_ekspektasi", "di_bawah_ekspektasi"
 
 @pytest.fixture
 def appraisal_app(broker, database_url):
+    from appraisal_service.entrypoints.deps import fixed_day
     from appraisal_service.main import create_app
     from appraisal_service.settings import AppraisalSettings
-    from appraisal_service.entrypoints.deps import fixed_day
 
     app = create_app(
         AppraisalSettings(

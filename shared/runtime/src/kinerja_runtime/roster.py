@@ -41,6 +41,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from kinerja_runtime import bulk
 from kinerja_runtime.db import UtcDateTime
@@ -455,6 +456,28 @@ _AGENCY = select(*AGENCY_COLUMNS).where(known_agencies.c.agency_id == bindparam(
 
 def _period(row) -> KnownPeriod:
     return KnownPeriod(**{**row._mapping, "checkpoints": list(row.checkpoints or [])})
+
+
+# --- the roster's answers as columns of a service's own query ---------------------------------
+# A use case that reads a row of its own and asks the roster about it gets both in one
+# statement: the answer as a correlated subquery (the projection's layout stays in this module).
+
+
+def appraiser_nip_column(agency_id, nip) -> ScalarSelect:
+    """Who the roster names as appraiser of the employee (``agency_id``, ``nip``: columns of
+    the outer query, or values), as :meth:`Roster.appraiser_of` answers: null when nobody is
+    named or the employee is not on the roster."""
+    return (
+        select(known_employees.c.appraiser_nip)
+        .where(known_employees.c.agency_id == agency_id, known_employees.c.nip == nip)
+        .scalar_subquery()
+    )
+
+
+def timezone_column(agency_id) -> ScalarSelect:
+    """The agency's registered zone: null when it is not registered, whose days are then the
+    default zone's (as :func:`registered_timezones` leaves it out)."""
+    return select(known_agencies.c.timezone).where(known_agencies.c.agency_id == agency_id).scalar_subquery()
 
 
 class Roster:

@@ -26,15 +26,16 @@ async def confirm(
     """``today``: the agency's day the result becomes final (day 0 of the objection period);
     None: its date now."""
     async with uow:
-        appraisal = await uow.appraisals.get(agency_id, appraisal_id)
-        if appraisal is None:
+        # With the roster's appraiser of the employee (who appraises whom: a role in the token
+        # alone is not enough) and the agency's zone, in the same statement.
+        found = await uow.appraisals.to_confirm(agency_id, appraisal_id)
+        if found is None:
             raise NotFound(NO_APPRAISAL)
-        # The roster names who appraises whom; a role in the token alone is not enough.
-        appraiser_now = await uow.roster.appraiser_of(agency_id, appraisal.nip)
+        appraisal = found.appraisal
         completed = appraisal.confirm(
             appraiser_nip,
-            appraiser_now,
-            today=today or await uow.today(agency_id),
+            found.appraiser_nip,
+            today=today or uow.clock.today(found.timezone),
             now=uow.clock.now(),
             rating_hasil_kerja=rating_hasil_kerja,
             rating_perilaku=rating_perilaku,
