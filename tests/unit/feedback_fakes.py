@@ -33,8 +33,9 @@ class FeedbackState:
 
 
 class FakeRoundRepository:
-    def __init__(self, state: FeedbackState):
+    def __init__(self, state: FeedbackState, roster: FakeRoster):
         self.state = state
+        self.roster = roster  # the periods to_answer() reads beside the round
 
     async def get(self, agency_id: str, round_id: str, *, lock: bool = False) -> tuple[RoundRow, FeedbackRound] | None:
         row = self.state.rounds.get(round_id)
@@ -42,6 +43,13 @@ class FakeRoundRepository:
             return None
         givers = dict(self.state.givers.get(round_id, {}))
         return row, FeedbackRound(row.round_id, row.nip, row.checkpoint_id, givers, row.status)
+
+    async def to_answer(self, agency_id: str, round_id: str):
+        found = await self.get(agency_id, round_id, lock=True)
+        if found is None:
+            return None
+        period = await self.roster.period(agency_id, found[0].period_id)
+        return (*found, period.status if period else None)
 
     async def open_round_id(self, agency_id: str, period_id: str, nip: str, checkpoint_id: str | None) -> str | None:
         for r in self.state.rounds.values():
@@ -261,7 +269,7 @@ class FakeFeedbackUnitOfWork(FakeUnitOfWork):
         self.state = FeedbackState()
 
     def open_repositories(self, session) -> None:
-        self.rounds = FakeRoundRepository(self.state)
+        self.rounds = FakeRoundRepository(self.state, self.roster)
         self.answers = FakeAnswerRepository(self.state)
         self.surveys = FakeSurveyAnswerRepository(self.state)
         self.satisfaction = FakeSatisfactionRepository(self.state)

@@ -474,6 +474,16 @@ def appraiser_nip_column(agency_id, nip) -> ScalarSelect:
     )
 
 
+def period_status_column(agency_id, period_id) -> ScalarSelect:
+    """The period's status (``OPEN`` or ``CLOSED``, as :attr:`KnownPeriod.status`); null when
+    the period is not projected."""
+    return (
+        select(known_periods.c.status)
+        .where(known_periods.c.agency_id == agency_id, known_periods.c.period_id == period_id)
+        .scalar_subquery()
+    )
+
+
 def timezone_column(agency_id) -> ScalarSelect:
     """The agency's registered zone: null when it is not registered, whose days are then the
     default zone's (as :func:`registered_timezones` leaves it out)."""

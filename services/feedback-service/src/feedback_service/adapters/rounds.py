@@ -6,6 +6,7 @@ from datetime import datetime
 
 from kinerja_contracts.vocabulary import FeedbackSource
 from kinerja_runtime import bulk
+from kinerja_runtime.roster import period_status_column
 from sqlalchemy import bindparam, func, insert, literal_column, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -70,6 +71,10 @@ _ROUND_WITH_GIVERS = (
 )
 # Only the round's row is locked (FOR UPDATE OF): the givers never change once named.
 _ROUND_WITH_GIVERS_LOCKED = _ROUND_WITH_GIVERS.with_for_update(of=feedback_rounds)
+# An answer's read: the same, with the status of the round's period as the roster has it.
+_ROUND_TO_ANSWER = _ROUND_WITH_GIVERS.add_columns(
+    period_status_column(feedback_rounds.c.agency_id, feedback_rounds.c.period_id).label("period_status")
+).with_for_update(of=feedback_rounds)
 
 
 def _open_round_insert(dialect):
@@ -100,6 +105,20 @@ _CLOSE = (
 )
 
 
+def _round(round_id: str, rows) -> tuple[RoundRow, FeedbackRound]:
+    """The round and its givers from its rows of :data:`_ROUND_WITH_GIVERS` (one per giver)."""
+    first = rows[0]
+    row = RoundRow(**{**{name: getattr(first, name) for name in _ROUND_FIELDS}, "status": RoundStatus(first.status)})
+    found = FeedbackRound(
+        round_id=round_id,
+        nip=row.nip,
+        checkpoint_id=row.checkpoint_id,
+        givers={g.giver_nip: FeedbackSource(g.giver_source) for g in rows if g.giver_nip is not None},
+        status=row.status,
+    )
+    return row, found
+
+
 class RoundRepository:
     def __init__(self, session: AsyncSession):
         self._session = session
@@ -108,26 +127,15 @@ class RoundRepository:
         """The round and its givers, in one statement; ``lock``: the round's row is locked until
         the transaction ends (answers and closing lock it, so no answer slips in after a
         concurrent close)."""
-        rows = (
-            await self._session.execute(
-                _ROUND_WITH_GIVERS_LOCKED if lock else _ROUND_WITH_GIVERS,
-                {"agency_id": agency_id, "round_id": round_id},
-            )
-        ).all()
-        if not rows:
-            return None
-        first = rows[0]
-        row = RoundRow(
-            **{**{name: getattr(first, name) for name in _ROUND_FIELDS}, "status": RoundStatus(first.status)}
-        )
-        found = FeedbackRound(
-            round_id=round_id,
-            nip=row.nip,
-            checkpoint_id=row.checkpoint_id,
-            givers={g.giver_nip: FeedbackSource(g.giver_source) for g in rows if g.giver_nip is not None},
-            status=row.status,
-        )
-        return row, found
+        query = _ROUND_WITH_GIVERS_LOCKED if lock else _ROUND_WITH_GIVERS
+        rows = (await self._session.execute(query, {"agency_id": agency_id, "round_id": round_id})).all()
+        return _round(round_id, rows) if rows else None
+
+    async def to_answer(self, agency_id: str, round_id: str) -> tuple[RoundRow, FeedbackRound, str | None] | None:
+        """As :meth:`get` with ``lock``, and the status of the round's period in the roster
+        (None: not projected), in the same statement."""
+        rows = (await self._session.execute(_ROUND_TO_ANSWER, {"agency_id": agency_id, "round_id": round_id})).all()
+        return (*_round(round_id, rows), rows[0].period_status) if rows else None
 
     async def open_round_id(self, agency_id: str, period_id: str, nip: str, checkpoint_id: str | None) -> str | None:
         """The employee's round still open for the period and checkpoint, if any."""

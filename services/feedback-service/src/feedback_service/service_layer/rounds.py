@@ -32,7 +32,7 @@ from feedback_service.domain.rounds import (
     check_checkpoint,
     check_nominations,
 )
-from feedback_service.service_layer.periods import open_period
+from feedback_service.service_layer.periods import check_open, open_period
 from feedback_service.service_layer.unit_of_work import FeedbackUnitOfWork
 
 NO_SUCH_ROUND = "no such feedback round"
@@ -161,10 +161,14 @@ async def answer_round(
     round's answers are published (see close_round). Not in the access log: the entry would
     name the giver to the employee, whose peers answer anonymously (ADR 0008)."""
     async with uow:
-        row, found = await _round_or_404(uow, agency_id, round_id, lock=True)
+        # The round, locked, with its period's status: one statement.
+        to_answer = await uow.rounds.to_answer(agency_id, round_id)
+        if to_answer is None:
+            raise NotFound(NO_SUCH_ROUND)
+        row, found, period_status = to_answer
         source = found.source_for(giver_nip)
         check_complete(ratings)
-        await open_period(uow, agency_id, row.period_id)
+        check_open(period_status)
         new_id = str(uuid.uuid4())
         # The giver's earlier answer, if any, is replaced and keeps its id.
         feedback_id = await uow.answers.give(
