@@ -175,11 +175,13 @@ async def test_a_survey_answered_at_0630_wit_on_new_years_day_belongs_to_the_new
         assert report.json()["answers"] == 2
 
 
-async def seed_final_appraisal(url: str, agency: str, final_on: date) -> str:
-    """Kadis appraises Budi, Budi appraises Ani; Ani's annual result, final on ``final_on``."""
+async def seed_final_appraisal(url: str, agency: str, final_on: date | None) -> str:
+    """Kadis appraises Budi, Budi appraises Ani; Ani's annual result, final on ``final_on``
+    (None: only proposed, for Budi to confirm)."""
     from appraisal_service.adapters.orm import appraisals
     from kinerja_runtime.roster import known_employees
 
+    final = final_on is not None
     appraisal_id = str(uuid.uuid4())
     engine = create_async_engine(url, poolclass=NullPool)
     async with engine.begin() as conn:
@@ -201,16 +203,16 @@ async def seed_final_appraisal(url: str, agency: str, final_on: date) -> str:
                 checkpoint_id=None,
                 scope="annual",
                 revision=1,
-                status="final",
+                status="final" if final else "proposed",
                 proposed_rating_hasil_kerja="sesuai_ekspektasi",
                 proposed_rating_perilaku="sesuai_ekspektasi",
                 proposed_predikat="baik",
                 proposed_at=datetime(2026, 6, 1, tzinfo=UTC),
-                rating_hasil_kerja="sesuai_ekspektasi",
-                rating_perilaku="sesuai_ekspektasi",
-                predikat="baik",
-                appraiser_nip=BUDI,
-                completed_at=datetime(2026, 6, 1, 16, 30, tzinfo=UTC),
+                rating_hasil_kerja="sesuai_ekspektasi" if final else None,
+                rating_perilaku="sesuai_ekspektasi" if final else None,
+                predikat="baik" if final else None,
+                appraiser_nip=BUDI if final else None,
+                completed_at=datetime(2026, 6, 1, 16, 30, tzinfo=UTC) if final else None,
                 final_on=final_on,
                 policy_version="default-2026.1",
                 summary={
@@ -227,16 +229,11 @@ async def seed_final_appraisal(url: str, agency: str, final_on: date) -> str:
     return appraisal_id
 
 
-async def test_an_objection_window_closes_at_midnight_in_the_agencys_zone(
-    broker, postgres_url_factory, running, agency, auth_headers, publish_event, eventually, sql
-):
+def appraisal_app(broker, url: str, time: MovableTime):
     from appraisal_service.main import create_app
     from appraisal_service.settings import AppraisalSettings
 
-    url = postgres_url_factory(f"appraisal-{agency}")
-    # 16 June 15:30 UTC: 00:30 on 17 June in WIT (day 15 after a result final on 2 June), 22:30 on 16 June in WIB.
-    time = MovableTime(datetime(2026, 6, 16, 15, 30, tzinfo=UTC))
-    app = create_app(
+    return create_app(
         AppraisalSettings(
             database_url=url,
             kafka_bootstrap_servers=broker.bootstrap_servers,
@@ -247,6 +244,52 @@ async def test_an_objection_window_closes_at_midnight_in_the_agencys_zone(
         ),
         clock=time,
     )
+
+
+async def papua_registered(url: str, papua: str, sql, eventually) -> None:
+    async def registered():
+        assert await sql(url, "SELECT timezone FROM known_agencies WHERE agency_id = :a", a=papua) == [
+            {"timezone": "Asia/Jayapura"}
+        ]
+        return True
+
+    await eventually(registered, timeout=60, interval=0.2, what="appraisal-service knows the agency")
+
+
+async def test_a_result_confirmed_after_midnight_in_the_agencys_zone_is_final_on_that_day(
+    broker, postgres_url_factory, running, agency, auth_headers, publish_event, eventually, sql
+):
+    """1 June 16:30 UTC: 01:30 on 2 June in WIT, 23:30 on 1 June in WIB (the zone of an agency
+    not registered). The day a result becomes final is day 0 of its objection window."""
+    url = postgres_url_factory(f"appraisal-{agency}")
+    app = appraisal_app(broker, url, MovableTime(datetime(2026, 6, 1, 16, 30, tzinfo=UTC)))
+    papua, jabar = agency, f"{agency}-jabar"
+    await publish_event(
+        AgencyRegistered(agency_id=papua, name="Dinas Papua", kind=AgencyKind.DINAS, timezone=AgencyTimezone.WIT)
+    )
+    async with running(app) as client:
+        proposals = {
+            papua: await seed_final_appraisal(url, papua, None),
+            jabar: await seed_final_appraisal(url, jabar, None),
+        }
+        await papua_registered(url, papua, sql, eventually)
+        for agency_id, day in ((papua, "2026-06-02"), (jabar, "2026-06-01")):
+            confirmed = await client.post(
+                f"/appraisals/{proposals[agency_id]}/confirm",
+                json={},
+                headers=auth_headers(BUDI, agency_id, ("appraiser",)),
+            )
+            assert confirmed.status_code == 200, confirmed.text
+            assert (confirmed.json()["status"], confirmed.json()["final_on"]) == ("final", day)
+
+
+async def test_an_objection_window_closes_at_midnight_in_the_agencys_zone(
+    broker, postgres_url_factory, running, agency, auth_headers, publish_event, eventually, sql
+):
+    url = postgres_url_factory(f"appraisal-{agency}")
+    # 16 June 15:30 UTC: 00:30 on 17 June in WIT (day 15 after a result final on 2 June), 22:30 on 16 June in WIB.
+    time = MovableTime(datetime(2026, 6, 16, 15, 30, tzinfo=UTC))
+    app = appraisal_app(broker, url, time)
     papua, jabar = agency, f"{agency}-jabar"
     await publish_event(
         AgencyRegistered(agency_id=papua, name="Dinas Papua", kind=AgencyKind.DINAS, timezone=AgencyTimezone.WIT)
@@ -254,14 +297,7 @@ async def test_an_objection_window_closes_at_midnight_in_the_agencys_zone(
     async with running(app) as client:
         papua_result = await seed_final_appraisal(url, papua, date(2026, 6, 2))
         jabar_result = await seed_final_appraisal(url, jabar, date(2026, 6, 2))
-
-        async def registered():
-            assert await sql(url, "SELECT timezone FROM known_agencies WHERE agency_id = :a", a=papua) == [
-                {"timezone": "Asia/Jayapura"}
-            ]
-            return True
-
-        await eventually(registered, timeout=60, interval=0.2, what="appraisal-service knows the agency")
+        await papua_registered(url, papua, sql, eventually)
 
         def objection(agency_id: str, appraisal_id: str):
             return client.post(

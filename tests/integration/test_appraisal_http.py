@@ -57,10 +57,10 @@ def appraisal_app(broker, database_url):
 @pytest.fixture
 def clock(appraisal_app):
     """``clock["day"] = date(...)`` sets the service's today."""
-    from kinerja_runtime.clock import today
+    from appraisal_service.entrypoints.deps import fixed_day
 
     state = {"day": date(2026, 1, 30)}
-    appraisal_app.dependency_overrides[today] = lambda: state["day"]
+    appraisal_app.dependency_overrides[fixed_day] = lambda: state["day"]
     return state
 
 

@@ -43,9 +43,9 @@ def appraisal_app(broker, database_url):
             log_level="WARNING",
         )
     )
-    from kinerja_runtime.clock import today
+    from appraisal_service.entrypoints.deps import fixed_day
 
-    app.dependency_overrides[today] = lambda: date(2026, 2, 2)
+    app.dependency_overrides[fixed_day] = lambda: date(2026, 2, 2)
     return app
 
 

@@ -31,9 +31,9 @@ SESUAI, BAWAH = "sesuai_ekspektasi", "di_bawah_ekspektasi"
 
 @pytest.fixture
 def appraisal_app(broker, database_url):
+    from appraisal_service.entrypoints.deps import fixed_day
     from appraisal_service.main import create_app
     from appraisal_service.settings import AppraisalSettings
-    from kinerja_runtime.clock import today
 
     app = create_app(
         AppraisalSettings(
@@ -45,7 +45,7 @@ def appraisal_app(broker, database_url):
             log_level="WARNING",
         )
     )
-    app.dependency_overrides[today] = lambda: date(2026, 2, 2)
+    app.dependency_overrides[fixed_day] = lambda: date(2026, 2, 2)
     return app
 
 

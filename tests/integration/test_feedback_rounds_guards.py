@@ -84,9 +84,9 @@ async def test_an_open_racing_past_the_check_is_refused_by_the_index_with_409(
     sql,
     eventually,
 ):
-    """Deterministic: another transaction holds an uncommitted open round, so the request's own
-    check sees none and its insert waits on the unique index; once the other commits, the
-    insert fails and the answer is a 409, not a 500."""
+    """Deterministic: another transaction holds an uncommitted open round, so the request's
+    insert waits on the unique index; once the other commits, the insert finds the round open
+    and the answer is a 409, not a 500."""
     requires_postgres(database_url)
     async with running(feedback_app(database_url)) as client:
         employee, _, colleague, period_id = await team(client)
@@ -137,6 +137,31 @@ async def test_an_open_racing_past_the_check_is_refused_by_the_index_with_409(
         len(await sql(database_url, "SELECT 1 FROM feedback_rounds WHERE nip = :nip AND status = 'open'", nip=employee))
         == 1
     )
+
+
+async def test_a_round_left_open_in_a_closed_period_takes_no_answer(
+    agency, database_url, feedback_app, running, team, as_, sql
+):
+    """A round opened as its period closed (the close found it not yet committed) stays open
+    in a closed period; an answer to it is refused by the period's status, which the answer
+    reads with the round in one statement."""
+    async with running(feedback_app(database_url)) as client:
+        employee, appraiser, colleague, period_id = await team(client)
+        body = {"nip": employee, "period_id": period_id, "givers": [{"nip": colleague, "source": "peer"}]}
+        opened = await client.post("/feedback-rounds", json=body, headers=as_(appraiser, "appraiser"))
+        assert opened.status_code == 201, opened.text
+        await sql(
+            database_url,
+            "UPDATE known_periods SET status = 'closed' WHERE agency_id = :agency AND period_id = :period",
+            agency=agency,
+            period=period_id,
+        )
+        refused = await client.put(
+            f"/feedback-rounds/{opened.json()['round_id']}/answer", json=ratings(), headers=as_(colleague)
+        )
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["detail"] == "the period is closed; no feedback can be recorded"
+    assert await sql(database_url, "SELECT 1 FROM feedback WHERE nip = :nip", nip=employee) == []
 
 
 async def test_a_refused_read_answers_like_a_missing_object_and_no_error_names_a_nip_or_id(

@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from appraisal_service.adapters.projections import _citizen_score
+from appraisal_service.adapters.records import ToConfirm
 from appraisal_service.domain import (
     CURRENT,
     DEFAULT_POLICY,
@@ -34,8 +35,9 @@ from kinerja_contracts.vocabulary import BerakhlakValue, Ekspektasi, FeedbackSou
 
 
 class FakeAppraisals:
-    def __init__(self):
+    def __init__(self, roster: FakeRoster):
         self.rows: dict[str, Appraisal] = {}
+        self.roster = roster  # what to_confirm() reads beside the appraisal
 
     def _copies(self, found) -> list[Appraisal]:
         return [replace(a) for a in found]
@@ -43,6 +45,15 @@ class FakeAppraisals:
     async def get(self, agency_id, appraisal_id):
         found = self.rows.get(appraisal_id)
         return replace(found) if found and found.agency_id == agency_id else None
+
+    async def to_confirm(self, agency_id, appraisal_id) -> ToConfirm | None:
+        found = await self.get(agency_id, appraisal_id)
+        if found is None:
+            return None
+        agency = await self.roster.agency(agency_id)
+        return ToConfirm(
+            found, await self.roster.appraiser_of(agency_id, found.nip), agency.timezone if agency else None
+        )
 
     def _scope(self, agency_id, period_id, nip, scope) -> list[Appraisal]:
         return sorted(
@@ -395,7 +406,7 @@ class FakeAppraisalUnitOfWork(FakeUnitOfWork):
 
     def open_repositories(self, session) -> None:
         self.roster = FakeRoster()
-        self.appraisals = FakeAppraisals()
+        self.appraisals = FakeAppraisals(self.roster)
         self.objections = FakeObjections()
         self.policies = FakePolicies()
         self.projections = FakeProjections()

@@ -33,8 +33,9 @@ class FeedbackState:
 
 
 class FakeRoundRepository:
-    def __init__(self, state: FeedbackState):
+    def __init__(self, state: FeedbackState, roster: FakeRoster):
         self.state = state
+        self.roster = roster  # the periods to_answer() reads beside the round
 
     async def get(self, agency_id: str, round_id: str, *, lock: bool = False) -> tuple[RoundRow, FeedbackRound] | None:
         row = self.state.rounds.get(round_id)
@@ -42,6 +43,13 @@ class FakeRoundRepository:
             return None
         givers = dict(self.state.givers.get(round_id, {}))
         return row, FeedbackRound(row.round_id, row.nip, row.checkpoint_id, givers, row.status)
+
+    async def to_answer(self, agency_id: str, round_id: str):
+        found = await self.get(agency_id, round_id, lock=True)
+        if found is None:
+            return None
+        period = await self.roster.period(agency_id, found[0].period_id)
+        return (*found, period.status if period else None)
 
     async def open_round_id(self, agency_id: str, period_id: str, nip: str, checkpoint_id: str | None) -> str | None:
         for r in self.state.rounds.values():
@@ -120,20 +128,15 @@ class FakeAnswerRepository:
                 counts[a.source.value] = counts.get(a.source.value, 0) + 1
         return counts
 
-    async def id_of(self, round_id: str, giver_nip: str) -> str | None:
+    async def give(self, answer: StoredAnswer) -> str:
         for a in self.state.answers.values():
-            if a.round_id == round_id and a.giver_nip == giver_nip:
+            if a.round_id == answer.round_id and a.giver_nip == answer.giver_nip:  # uq_feedback_round_giver
+                self.state.answers[a.feedback_id] = replace(
+                    a, ratings=answer.ratings, comment=answer.comment, submitted_at=answer.submitted_at
+                )
                 return a.feedback_id
-        return None
-
-    async def add(self, answer: StoredAnswer) -> None:
-        assert await self.id_of(answer.round_id, answer.giver_nip) is None, "uq_feedback_round_giver"
         self.state.answers[answer.feedback_id] = answer
-
-    async def replace(self, feedback_id: str, *, ratings: dict, comment: str | None, submitted_at: datetime) -> None:
-        self.state.answers[feedback_id] = replace(
-            self.state.answers[feedback_id], ratings=ratings, comment=comment, submitted_at=submitted_at
-        )
+        return answer.feedback_id
 
     async def of_rounds(self, round_ids) -> list[StoredAnswer]:
         wanted = set(round_ids)
@@ -266,7 +269,7 @@ class FakeFeedbackUnitOfWork(FakeUnitOfWork):
         self.state = FeedbackState()
 
     def open_repositories(self, session) -> None:
-        self.rounds = FakeRoundRepository(self.state)
+        self.rounds = FakeRoundRepository(self.state, self.roster)
         self.answers = FakeAnswerRepository(self.state)
         self.surveys = FakeSurveyAnswerRepository(self.state)
         self.satisfaction = FakeSatisfactionRepository(self.state)

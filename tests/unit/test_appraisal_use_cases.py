@@ -3,7 +3,6 @@ from the projected inputs, confirming and overriding, objecting and deciding, an
 on the way, as the HTTP routes call them."""
 
 from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace
 
 import pytest
 from appraisal_fakes import FakeAppraisalUnitOfWork
@@ -24,8 +23,6 @@ from appraisal_service.service_layer.periodic import propose_for_checkpoint
 from appraisal_service.service_layer.policy import read_policy, set_policy
 from kinerja_contracts import AppraisalCompleted, AppraisalRevised
 from kinerja_contracts.vocabulary import BerakhlakValue, Ekspektasi, FeedbackSource, Predikat
-from kinerja_runtime.auth import Principal
-from kinerja_runtime.clock import today as agency_today
 from kinerja_runtime.refusals import InvalidInput, NotFound, NotPermitted, WrongState
 
 AGENCY, PERIOD = "dinas-a", "2025"
@@ -386,25 +383,21 @@ async def test_the_distribution_exports_as_a_workbook_with_its_calibration_sheet
 
 
 async def test_the_objection_window_counts_the_agencys_own_days_as_the_routes_see_them(uow):
-    """Jayapura (WIT): the routes' ``Today`` is the caller's agency's date. Confirmed at 01:30 WIT
-    on 2 June (23:30 WIB on 1 June), the result is final on 2 June and objections close on 16
-    June there: at 00:30 WIT on 17 June (still 16 June in WIB) the window is closed."""
-    request = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(runtime=SimpleNamespace(uows=lambda: uow))))
-
-    async def day_of(nip: str):
-        return await agency_today(request, Principal(nip, AGENCY, frozenset({"employee"})))
-
+    """Jayapura (WIT): the routes fix no day (``today=None``), so confirming and objecting count
+    the agency's own date. Confirmed at 01:30 WIT on 2 June (23:30 WIB on 1 June), the result is
+    final on 2 June and objections close on 16 June there: at 00:30 WIT on 17 June (still 16
+    June in WIB) the window is closed."""
     uow.roster.add_agency(AGENCY, "Asia/Jayapura")
     made = await proposed(uow)
     uow.time.at = datetime(2026, 6, 1, 16, 30, tzinfo=UTC)
-    final = await confirm(uow, AGENCY, made["appraisal_id"], BUDI, await day_of(BUDI))
+    final = await confirm(uow, AGENCY, made["appraisal_id"], BUDI, None)
     assert final["final_on"] == "2026-06-02"
 
     uow.time.at = datetime(2026, 6, 16, 15, 30, tzinfo=UTC)
     with pytest.raises(ObjectionClosed) as refused:
-        await file_objection(uow, AGENCY, made["appraisal_id"], ANI, "Terlambat", await day_of(ANI))
+        await file_objection(uow, AGENCY, made["appraisal_id"], ANI, "Terlambat", None)
     assert refused.value.details == {"closed_on": "2026-06-16"}
 
     uow.time.at = datetime(2026, 6, 16, 14, 30, tzinfo=UTC)  # 23:30 WIT on 16 June, the last day
-    filed = await file_objection(uow, AGENCY, made["appraisal_id"], ANI, "Tepat waktu", await day_of(ANI))
+    filed = await file_objection(uow, AGENCY, made["appraisal_id"], ANI, "Tepat waktu", None)
     assert (filed["filed_on"], filed["closes_on"]) == ("2026-06-16", "2026-06-16")

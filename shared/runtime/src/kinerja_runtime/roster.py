@@ -34,12 +34,14 @@ from sqlalchemy import (
     String,
     Table,
     and_,
+    bindparam,
     delete,
     func,
     or_,
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from kinerja_runtime import bulk
 from kinerja_runtime.db import UtcDateTime
@@ -429,6 +431,64 @@ def subscribe_roster(consumer: EventConsumer) -> None:
 
 # --- the read API ----------------------------------------------------------------------------
 
+# The reads requests make on every call, built once: SQLAlchemy derives a statement's cache key
+# on each execution of a new statement object, which for these costs more than PostgreSQL's
+# work; a module-level statement keeps its key, and the values go as parameters.
+_EMPLOYEE = select(*EMPLOYEE_COLUMNS).where(
+    known_employees.c.agency_id == bindparam("agency_id"), known_employees.c.nip == bindparam("nip")
+)
+_EMPLOYEES = (
+    select(*EMPLOYEE_COLUMNS)
+    .where(
+        known_employees.c.agency_id == bindparam("agency_id"),
+        known_employees.c.nip.in_(bindparam("nips", expanding=True)),
+    )
+    .order_by(known_employees.c.agency_id, known_employees.c.nip)
+)
+_APPRAISER_OF = select(known_employees.c.appraiser_nip).where(
+    known_employees.c.agency_id == bindparam("agency_id"), known_employees.c.nip == bindparam("nip")
+)
+_PERIOD = select(*PERIOD_COLUMNS).where(
+    known_periods.c.agency_id == bindparam("agency_id"), known_periods.c.period_id == bindparam("period_id")
+)
+_AGENCY = select(*AGENCY_COLUMNS).where(known_agencies.c.agency_id == bindparam("agency_id"))
+
+
+def _period(row) -> KnownPeriod:
+    return KnownPeriod(**{**row._mapping, "checkpoints": list(row.checkpoints or [])})
+
+
+# --- the roster's answers as columns of a service's own query ---------------------------------
+# A use case that reads a row of its own and asks the roster about it gets both in one
+# statement: the answer as a correlated subquery (the projection's layout stays in this module).
+
+
+def appraiser_nip_column(agency_id, nip) -> ScalarSelect:
+    """Who the roster names as appraiser of the employee (``agency_id``, ``nip``: columns of
+    the outer query, or values), as :meth:`Roster.appraiser_of` answers: null when nobody is
+    named or the employee is not on the roster."""
+    return (
+        select(known_employees.c.appraiser_nip)
+        .where(known_employees.c.agency_id == agency_id, known_employees.c.nip == nip)
+        .scalar_subquery()
+    )
+
+
+def period_status_column(agency_id, period_id) -> ScalarSelect:
+    """The period's status (``OPEN`` or ``CLOSED``, as :attr:`KnownPeriod.status`); null when
+    the period is not projected."""
+    return (
+        select(known_periods.c.status)
+        .where(known_periods.c.agency_id == agency_id, known_periods.c.period_id == period_id)
+        .scalar_subquery()
+    )
+
+
+def timezone_column(agency_id) -> ScalarSelect:
+    """The agency's registered zone: null when it is not registered, whose days are then the
+    default zone's (as :func:`registered_timezones` leaves it out)."""
+    return select(known_agencies.c.timezone).where(known_agencies.c.agency_id == agency_id).scalar_subquery()
+
 
 class Roster:
     """What a service may read of the roster projection: who works where, units, periods, agencies.
@@ -448,17 +508,15 @@ class Roster:
         return [KnownEmployee(**r._mapping) for r in await self._session.execute(query)]
 
     async def employee(self, agency_id: str, nip: str) -> KnownEmployee | None:
-        found = await self._employees(
-            known_employees.c.agency_id == agency_id, known_employees.c.nip == nip, order=False
-        )
-        return found[0] if found else None
+        row = (await self._session.execute(_EMPLOYEE, {"agency_id": agency_id, "nip": nip})).first()
+        return KnownEmployee(**row._mapping) if row else None
 
     async def employees(self, agency_id: str, nips: Collection[str]) -> dict[str, KnownEmployee]:
         """Those of ``nips`` on the agency's roster, by NIP."""
         if not nips:
             return {}
-        found = await self._employees(known_employees.c.agency_id == agency_id, known_employees.c.nip.in_(set(nips)))
-        return {e.nip: e for e in found}
+        rows = await self._session.execute(_EMPLOYEES, {"agency_id": agency_id, "nips": sorted(set(nips))})
+        return {r.nip: KnownEmployee(**r._mapping) for r in rows}
 
     async def team(self, agency_id: str, appraiser_nip: str) -> list[KnownEmployee]:
         """The employees the roster names ``appraiser_nip`` as appraiser of, in NIP order."""
@@ -474,11 +532,7 @@ class Roster:
         return await self._employees(*where)
 
     async def appraiser_of(self, agency_id: str, nip: str) -> str | None:
-        return await self._session.scalar(
-            select(known_employees.c.appraiser_nip).where(
-                known_employees.c.agency_id == agency_id, known_employees.c.nip == nip
-            )
-        )
+        return await self._session.scalar(_APPRAISER_OF, {"agency_id": agency_id, "nip": nip})
 
     async def unit(self, agency_id: str, unit_id: str) -> KnownUnit | None:
         row = (
@@ -498,11 +552,11 @@ class Roster:
         rows = await self._session.execute(
             select(*PERIOD_COLUMNS).where(*where).order_by(known_periods.c.starts_on.desc(), known_periods.c.period_id)
         )
-        return [KnownPeriod(**{**r._mapping, "checkpoints": list(r.checkpoints or [])}) for r in rows]
+        return [_period(r) for r in rows]
 
     async def period(self, agency_id: str, period_id: str) -> KnownPeriod | None:
-        found = await self._periods(known_periods.c.agency_id == agency_id, known_periods.c.period_id == period_id)
-        return found[0] if found else None
+        row = (await self._session.execute(_PERIOD, {"agency_id": agency_id, "period_id": period_id})).first()
+        return _period(row) if row else None
 
     async def periods(self, agency_id: str) -> list[KnownPeriod]:
         """The agency's periods, latest start first."""
@@ -554,9 +608,7 @@ class Roster:
 
     async def agency(self, agency_id: str) -> KnownAgency | None:
         """The agency as the registry last announced it; None when it was never registered."""
-        row = (
-            await self._session.execute(select(*AGENCY_COLUMNS).where(known_agencies.c.agency_id == agency_id))
-        ).first()
+        row = (await self._session.execute(_AGENCY, {"agency_id": agency_id})).first()
         return KnownAgency(**row._mapping) if row else None
 
     async def agencies(self) -> list[KnownAgency]:

@@ -3,10 +3,12 @@ and ``Objection``. A state change is written only from the state it was read in 
 of two at once the second changes nothing and is told so."""
 
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import insert, select, tuple_, update
+from kinerja_runtime.roster import appraiser_nip_column, timezone_column
+from sqlalchemy import bindparam, insert, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,7 +32,7 @@ _CHANGING = (
 
 
 def _appraisal(row) -> Appraisal:
-    values = dict(row._mapping)
+    values = {c: row._mapping[c] for c in _APPRAISAL_COLUMNS}
     values["status"] = Status(values["status"])
     return Appraisal(**values)
 
@@ -81,6 +83,34 @@ class FinalResult(NamedTuple):
 _FINAL_COLUMNS = tuple(appraisals.c[name] for name in FinalResult._fields)
 
 
+@dataclass(frozen=True)
+class ToConfirm:
+    """A proposal as its confirmation needs it, with the roster's answers read in the same
+    statement: who is the employee's appraiser now, and the agency's registered zone (None:
+    the default zone), whose date the result becomes final on."""
+
+    appraisal: Appraisal
+    appraiser_nip: str | None
+    timezone: str | None
+
+
+# The statements of every confirmation, built once: SQLAlchemy derives a statement's cache key
+# on each execution of a new statement object, which for a select of every column costs more
+# than PostgreSQL's work; a module-level statement keeps its key, the values go as parameters.
+_BY_ID = (appraisals.c.agency_id == bindparam("agency_id"), appraisals.c.appraisal_id == bindparam("appraisal_id"))
+_GET = select(appraisals).where(*_BY_ID)
+_TO_CONFIRM = select(
+    appraisals,
+    appraiser_nip_column(appraisals.c.agency_id, appraisals.c.nip).label("roster_appraiser_nip"),
+    timezone_column(appraisals.c.agency_id).label("agency_timezone"),
+).where(*_BY_ID)
+_SAVE = (
+    update(appraisals)
+    .where(appraisals.c.appraisal_id == bindparam("k_appraisal_id"), appraisals.c.status == bindparam("k_was"))
+    .values({c: bindparam(f"new_{c}") for c in _CHANGING})
+)
+
+
 class AppraisalRepository:
     def __init__(self, session: AsyncSession):
         self._session = session
@@ -89,10 +119,13 @@ class AppraisalRepository:
         return [_appraisal(r) for r in await self._session.execute(query)]
 
     async def get(self, agency_id: str, appraisal_id: str) -> Appraisal | None:
-        found = await self._all(
-            select(appraisals).where(appraisals.c.agency_id == agency_id, appraisals.c.appraisal_id == appraisal_id)
-        )
-        return found[0] if found else None
+        row = (await self._session.execute(_GET, {"agency_id": agency_id, "appraisal_id": appraisal_id})).first()
+        return _appraisal(row) if row else None
+
+    async def to_confirm(self, agency_id: str, appraisal_id: str) -> ToConfirm | None:
+        """The appraisal with its employee's appraiser and its agency's zone, in one statement."""
+        row = (await self._session.execute(_TO_CONFIRM, {"agency_id": agency_id, "appraisal_id": appraisal_id})).first()
+        return ToConfirm(_appraisal(row), row.roster_appraiser_nip, row.agency_timezone) if row else None
 
     async def latest_in_scope(self, agency_id: str, period_id: str, nip: str, scope: str) -> Appraisal | None:
         found = await self._all(
@@ -223,11 +256,9 @@ class AppraisalRepository:
     async def save(self, appraisal: Appraisal, was: Status) -> bool:
         """Write ``appraisal``'s state change if it is still ``was``; False when another
         transaction changed it first."""
-        row = _appraisal_row(appraisal)
+        values = {f"new_{c}": getattr(appraisal, c) for c in _CHANGING} | {"new_status": appraisal.status.value}
         changed = await self._session.execute(
-            update(appraisals)
-            .where(appraisals.c.appraisal_id == appraisal.appraisal_id, appraisals.c.status == was.value)
-            .values({c: row[c] for c in _CHANGING})
+            _SAVE, {"k_appraisal_id": appraisal.appraisal_id, "k_was": was.value, **values}
         )
         return changed.rowcount == 1
 

@@ -3,14 +3,14 @@
 from typing import Literal
 
 from fastapi import APIRouter, Query, Response
+from fastapi.responses import JSONResponse
 from kinerja_contracts.vocabulary import Ekspektasi
 from kinerja_runtime.auth import Role
-from kinerja_runtime.clock import Today
 from kinerja_runtime.documents import PDF
 from kinerja_runtime.inputs import Offset, RequestBody, page_limit
 from pydantic import Field
 
-from appraisal_service.entrypoints.deps import HR, Caller, HrOrAppraiser, Uow
+from appraisal_service.entrypoints.deps import HR, Caller, FixedDay, HrOrAppraiser, Uow
 from appraisal_service.service_layer import documents, reading
 from appraisal_service.service_layer.appraise import propose_appraisal
 from appraisal_service.service_layer.confirm import confirm
@@ -51,8 +51,8 @@ async def propose_periodic(
 
 
 @router.post("/appraisals/{appraisal_id}/confirm", summary="The appraiser confirms or overrides a proposal")
-async def confirm_proposal(appraisal_id: str, body: ConfirmBody, principal: Caller, uow: Uow, day: Today):
-    return await confirm(
+async def confirm_proposal(appraisal_id: str, body: ConfirmBody, principal: Caller, uow: Uow, day: FixedDay):
+    confirmed = await confirm(
         uow,
         principal.agency,
         appraisal_id,
@@ -62,6 +62,9 @@ async def confirm_proposal(appraisal_id: str, body: ConfirmBody, principal: Call
         body.rating_perilaku,
         body.reason,
     )
+    # The view is plain JSON already (views.appraisal, its summary as stored): sent as it is,
+    # not walked again by FastAPI's encoder, which cost about as much as a statement.
+    return JSONResponse(confirmed)
 
 
 @router.get("/appraisals/{appraisal_id}", summary="One appraisal (any revision) and how it was reached")

@@ -5,13 +5,12 @@ from typing import Literal
 from fastapi import APIRouter
 from kinerja_contracts.vocabulary import Ekspektasi
 from kinerja_runtime.auth import Role
-from kinerja_runtime.clock import Today
 from kinerja_runtime.inputs import Offset, RequestBody, page_limit
 from pydantic import Field
 from starlette.status import HTTP_201_CREATED
 
 from appraisal_service.domain import Outcome
-from appraisal_service.entrypoints.deps import Caller, Uow
+from appraisal_service.entrypoints.deps import Caller, FixedDay, Uow
 from appraisal_service.service_layer import objections
 
 router = APIRouter(tags=["objections"])
@@ -35,14 +34,14 @@ class DecisionBody(RequestBody):
     status_code=HTTP_201_CREATED,
     summary="Object to my final result within 14 days (employee)",
 )
-async def object_to(appraisal_id: str, body: ObjectionBody, principal: Caller, uow: Uow, day: Today):
+async def object_to(appraisal_id: str, body: ObjectionBody, principal: Caller, uow: Uow, day: FixedDay):
     return await objections.file_objection(
         uow, principal.agency, appraisal_id, principal.nip, body.reasons.strip(), day
     )
 
 
 @router.post("/objections/{objection_id}/decision", summary="Uphold or change the result (the appraiser's superior)")
-async def decide(objection_id: str, body: DecisionBody, principal: Caller, uow: Uow, day: Today):
+async def decide(objection_id: str, body: DecisionBody, principal: Caller, uow: Uow, day: FixedDay):
     return await objections.decide_objection(
         uow,
         principal.agency,

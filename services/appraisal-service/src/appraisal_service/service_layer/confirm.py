@@ -18,21 +18,24 @@ async def confirm(
     agency_id: str,
     appraisal_id: str,
     appraiser_nip: str,
-    today: date,
+    today: date | None,
     rating_hasil_kerja: Ekspektasi | None = None,
     rating_perilaku: Ekspektasi | None = None,
     reason: str | None = None,
 ) -> dict:
-    """``today``: the agency's day the result becomes final (day 0 of the objection period)."""
+    """``today``: the agency's day the result becomes final (day 0 of the objection period);
+    None: its date now."""
     async with uow:
-        appraisal = await uow.appraisals.get(agency_id, appraisal_id)
-        if appraisal is None:
+        # With the roster's appraiser of the employee (who appraises whom: a role in the token
+        # alone is not enough) and the agency's zone, in the same statement.
+        found = await uow.appraisals.to_confirm(agency_id, appraisal_id)
+        if found is None:
             raise NotFound(NO_APPRAISAL)
+        appraisal = found.appraisal
         completed = appraisal.confirm(
             appraiser_nip,
-            # The roster names who appraises whom; a role in the token alone is not enough.
-            await uow.roster.appraiser_of(agency_id, appraisal.nip),
-            today=today,
+            found.appraiser_nip,
+            today=today or uow.clock.today(found.timezone),
             now=uow.clock.now(),
             rating_hasil_kerja=rating_hasil_kerja,
             rating_perilaku=rating_perilaku,
@@ -46,6 +49,6 @@ async def confirm(
         with uow.tracing.continued(closed, "confirm appraisal", {"kinerja.agency": agency_id}):
             await uow.publish(completed)
         await access_log.record_change(uow, Kind.APPRAISAL, appraisal_id, appraisal.nip)
-        stored = await uow.appraisals.get(agency_id, appraisal_id)
         await uow.commit()
-        return views.appraisal(stored or appraisal)
+        # As stored: the row changes only by what confirm() changed in it (see save()).
+        return views.appraisal(appraisal)

@@ -22,13 +22,15 @@ from appraisal_service.service_layer.unit_of_work import AppraisalUnitOfWork
 
 
 async def file_objection(
-    uow: AppraisalUnitOfWork, agency_id: str, appraisal_id: str, nip: str, reasons: str, today: date
+    uow: AppraisalUnitOfWork, agency_id: str, appraisal_id: str, nip: str, reasons: str, today: date | None
 ) -> dict:
+    """``today``: the agency's day the objection is filed on; None: its date now."""
     async with uow:
         appraisal = await uow.appraisals.get(agency_id, appraisal_id)
         if appraisal is None or appraisal.nip != nip:
             # Only the appraised employee objects; to anyone else the appraisal is not theirs to see here.
             raise NotFound(NO_APPRAISAL)
+        today = today or await uow.today(agency_id)
         appraisal.may_object(today)
         assert appraisal.final_on is not None  # a final result has its day
         appraiser = None
@@ -59,12 +61,13 @@ async def decide_objection(
     agency_id: str,
     objection_id: str,
     superior_nip: str,
-    today: date,
+    today: date | None,
     outcome: Outcome,
     reason: str,
     rating_hasil_kerja: Ekspektasi | None = None,
     rating_perilaku: Ekspektasi | None = None,
 ) -> dict:
+    """``today``: the agency's day of the decision (a changed result's day 0); None: its date now."""
     async with uow:
         objection = await uow.objections.get(agency_id, objection_id)
         if objection is None:
@@ -79,7 +82,7 @@ async def decide_objection(
             outcome,
             reason,
             revised_id=str(uuid.uuid4()),
-            today=today,
+            today=today or await uow.today(agency_id),
             now=uow.clock.now(),
             rating_hasil_kerja=rating_hasil_kerja,
             rating_perilaku=rating_perilaku,

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from kinerja_contracts.vocabulary import FeedbackSource
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback_service.adapters.orm import feedback
@@ -41,6 +42,25 @@ class StoredAnswer:
     checkpoint_id: str | None
 
 
+def _give(dialect):
+    """Insert an answer, or replace the giver's earlier one in the round (uq_feedback_round_giver):
+    its ratings, comment and time change, its id stays, and is returned either way."""
+    statement = dialect.insert(feedback)
+    return statement.on_conflict_do_update(
+        index_elements=[feedback.c.round_id, feedback.c.giver_nip],
+        set_={c: statement.excluded[c] for c in ("ratings", "comment", "submitted_at")},
+    ).returning(feedback.c.feedback_id)
+
+
+# Built once (their cache keys with them): every answer runs the first, every close the second.
+_GIVE = {"postgresql": _give(postgresql), "sqlite": _give(sqlite)}
+_OF_ROUNDS = (
+    select(feedback)
+    .where(feedback.c.round_id.in_(bindparam("round_ids", expanding=True)))
+    .order_by(feedback.c.feedback_id)
+)
+
+
 class AnswerRepository:
     def __init__(self, session: AsyncSession):
         self._session = session
@@ -70,41 +90,28 @@ class AnswerRepository:
         )
         return {source: count for source, count in rows}
 
-    async def id_of(self, round_id: str, giver_nip: str) -> str | None:
-        """The giver's answer in the round, if they gave one."""
-        return await self._session.scalar(
-            select(feedback.c.feedback_id).where(feedback.c.round_id == round_id, feedback.c.giver_nip == giver_nip)
-        )
-
-    async def add(self, answer: StoredAnswer) -> None:
-        await self._session.execute(
-            insert(feedback).values(
-                feedback_id=answer.feedback_id,
-                agency_id=answer.agency_id,
-                period_id=answer.period_id,
-                nip=answer.nip,
-                source=answer.source.value,
-                giver_nip=answer.giver_nip,
-                round_id=answer.round_id,
-                checkpoint_id=answer.checkpoint_id,
-                ratings=answer.ratings,
-                comment=answer.comment,
-                submitted_at=answer.submitted_at,
-            )
-        )
-
-    async def replace(self, feedback_id: str, *, ratings: dict, comment: str | None, submitted_at: datetime) -> None:
-        await self._session.execute(
-            update(feedback)
-            .where(feedback.c.feedback_id == feedback_id)
-            .values(ratings=ratings, comment=comment, submitted_at=submitted_at)
-        )
+    async def give(self, answer: StoredAnswer) -> str:
+        """Store the giver's answer in its round, replacing the one they gave before (its
+        ratings, comment and time; it keeps its id), in one statement. Returns the stored
+        answer's id: ``answer.feedback_id`` when it is the giver's first."""
+        values = {
+            "feedback_id": answer.feedback_id,
+            "agency_id": answer.agency_id,
+            "period_id": answer.period_id,
+            "nip": answer.nip,
+            "source": answer.source.value,
+            "giver_nip": answer.giver_nip,
+            "round_id": answer.round_id,
+            "checkpoint_id": answer.checkpoint_id,
+            "ratings": answer.ratings,
+            "comment": answer.comment,
+            "submitted_at": answer.submitted_at,
+        }
+        return (await self._session.execute(_GIVE[self._session.bind.dialect.name], values)).scalar_one()
 
     async def of_rounds(self, round_ids: Collection[str]) -> list[StoredAnswer]:
         """The rounds' answers in feedback_id order (random, so it says nothing of who answered when)."""
-        rows = await self._session.execute(
-            select(feedback).where(feedback.c.round_id.in_(round_ids)).order_by(feedback.c.feedback_id)
-        )
+        rows = await self._session.execute(_OF_ROUNDS, {"round_ids": list(round_ids)})
         return [StoredAnswer(**{**r._mapping, "source": FeedbackSource(r.source)}) for r in rows]
 
     async def answered_rounds(self, giver_nip: str, round_ids: Collection[str]) -> set[str]:

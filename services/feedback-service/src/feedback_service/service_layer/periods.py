@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from kinerja_runtime.refusals import NotFound, WrongState
-from kinerja_runtime.roster import KnownPeriod
+from kinerja_runtime.roster import OPEN, KnownPeriod
 
 from feedback_service.service_layer.unit_of_work import FeedbackUnitOfWork
 
@@ -12,13 +12,19 @@ NO_SUCH_PERIOD = "no such period"
 PERIOD_CLOSED = "the period is closed; no feedback can be recorded"
 
 
+def check_open(status: str | None) -> None:
+    """Feedback is recorded only in a period known (``status`` not None) and open."""
+    if status is None:
+        raise NotFound(NO_SUCH_PERIOD)
+    if status != OPEN:
+        raise WrongState(PERIOD_CLOSED)
+
+
 async def open_period(uow: FeedbackUnitOfWork, agency_id: str, period_id: str) -> KnownPeriod:
     """The period, which must be known and open to record feedback in."""
     period = await uow.roster.period(agency_id, period_id)
-    if period is None:
-        raise NotFound(NO_SUCH_PERIOD)
-    if not period.is_open:
-        raise WrongState(PERIOD_CLOSED)
+    check_open(period.status if period else None)
+    assert period is not None  # known: checked
     return period
 
 

@@ -6,7 +6,7 @@ of anonymous answers cannot be watched growing from 3 to 4 while the round is op
 """
 
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -32,7 +32,7 @@ from feedback_service.domain.rounds import (
     check_checkpoint,
     check_nominations,
 )
-from feedback_service.service_layer.periods import open_period
+from feedback_service.service_layer.periods import check_open, open_period
 from feedback_service.service_layer.unit_of_work import FeedbackUnitOfWork
 
 NO_SUCH_ROUND = "no such feedback round"
@@ -55,23 +55,35 @@ async def _round_or_404(
     return found
 
 
-async def _employee_or_404(uow: FeedbackUnitOfWork, agency_id: str, nip: str) -> KnownEmployee:
-    employee = await uow.roster.employee(agency_id, nip)
+def _known(employee: KnownEmployee | None) -> KnownEmployee:
     if employee is None:
         raise NotFound(NO_SUCH_EMPLOYEE)  # never echo the NIP (issue 8, item 6)
     return employee
 
 
-async def _manager_or_403(uow: FeedbackUnitOfWork, agency_id: str, nip: str, caller: Giver) -> KnownEmployee:
-    employee = await _employee_or_404(uow, agency_id, nip)
+def _managed_by(caller: Giver, employee: KnownEmployee | None) -> KnownEmployee:
+    """The employee, whom ``caller`` must manage (404 for an unknown employee, else 403)."""
+    employee = _known(employee)
     if not manages(caller, employee):
         raise NotPermitted(MANAGERS_ONLY)
     return employee
 
 
-async def _summary(uow: FeedbackUnitOfWork, row: RoundRow, found: FeedbackRound) -> dict:
-    """The round as HR and the appraiser see it: counts per giver kind, never who answered."""
-    answered = await uow.answers.per_source(found.round_id)
+async def _employee_or_404(uow: FeedbackUnitOfWork, agency_id: str, nip: str) -> KnownEmployee:
+    return _known(await uow.roster.employee(agency_id, nip))
+
+
+async def _manager_or_403(uow: FeedbackUnitOfWork, agency_id: str, nip: str, caller: Giver) -> KnownEmployee:
+    return _managed_by(caller, await uow.roster.employee(agency_id, nip))
+
+
+def _per_source(answers: Sequence[StoredAnswer]) -> dict[str, int]:
+    return dict(Counter(a.source.value for a in answers))
+
+
+def _summary(row: RoundRow, found: FeedbackRound, answered: dict[str, int]) -> dict:
+    """The round as HR and the appraiser see it: counts per giver kind (``answered``: the
+    answers given, per source), never who answered."""
     givers = {
         s.value: {"named": sum(1 for g in found.givers.values() if g is s), "answered": answered.get(s.value, 0)}
         for s in FeedbackSource
@@ -99,21 +111,19 @@ async def open_round(
     nominations: list[Nomination],
 ) -> dict:
     async with uow:
-        employee = await _manager_or_403(uow, agency_id, nip, caller)
+        # The employee and the colleagues named as givers in one read. The appraiser may sit
+        # outside the agency's roster (e.g. the head of another unit); every other giver must
+        # be a colleague the roster knows.
+        colleagues = [n.nip for n in nominations if n.source is not FeedbackSource.APPRAISER]
+        known = await uow.roster.employees(agency_id, [nip, *colleagues])
+        employee = _managed_by(caller, known.get(nip))
         period = await open_period(uow, agency_id, period_id)
         check_checkpoint(checkpoint_id, [c["checkpoint_id"] for c in period.checkpoints])
         check_nominations(nominations, employee_nip=nip, appraiser_nip=employee.appraiser_nip, opener_nip=caller.nip)
-        # The appraiser may sit outside the agency's roster (e.g. the head of another unit);
-        # every other giver must be a colleague the roster knows.
-        colleagues = [n.nip for n in nominations if n.source is not FeedbackSource.APPRAISER]
-        known = await uow.roster.employees(agency_id, colleagues) if colleagues else {}
         for index, n in enumerate(nominations):
             if n.source is not FeedbackSource.APPRAISER and n.nip not in known:
                 # A field of the request, not a missing object of the route.
                 raise RoundRefused(UNKNOWN_GIVER, field=f"givers.{index}.nip")
-        already = await uow.rounds.open_round_id(agency_id, period_id, nip, checkpoint_id)
-        if already:
-            raise WrongState(STILL_OPEN, round_id=already)
         row = RoundRow(
             round_id=str(uuid.uuid4()),
             agency_id=agency_id,
@@ -125,13 +135,14 @@ async def open_round(
             opened_at=uow.clock.now(),
         )
         if not await uow.rounds.add(row, nominations):
-            # A concurrent open won the race past the check above (one open round per
-            # employee, period and checkpoint).
-            raise WrongState(STILL_OPEN)
+            # One open round per employee, period and checkpoint: name the one open (None
+            # only if it closed meanwhile).
+            already = await uow.rounds.open_round_id(agency_id, period_id, nip, checkpoint_id)
+            raise WrongState(STILL_OPEN, round_id=already) if already else WrongState(STILL_OPEN)
         found = FeedbackRound(
             row.round_id, nip, checkpoint_id, {n.nip: n.source for n in nominations}, RoundStatus.OPEN
         )
-        summary = await _summary(uow, row, found)
+        summary = _summary(row, found, {})  # a new round has no answers yet
         await access_log.record_change(uow, Kind.FEEDBACK_ROUND, row.round_id, nip)
         await uow.commit()
     return summary
@@ -150,35 +161,33 @@ async def answer_round(
     round's answers are published (see close_round). Not in the access log: the entry would
     name the giver to the employee, whose peers answer anonymously (ADR 0008)."""
     async with uow:
-        row, found = await _round_or_404(uow, agency_id, round_id, lock=True)
+        # The round, locked, with its period's status: one statement.
+        to_answer = await uow.rounds.to_answer(agency_id, round_id)
+        if to_answer is None:
+            raise NotFound(NO_SUCH_ROUND)
+        row, found, period_status = to_answer
         source = found.source_for(giver_nip)
         check_complete(ratings)
-        await open_period(uow, agency_id, row.period_id)
-        now = uow.clock.now()
-        stored_ratings = {k.value: v.value for k, v in ratings.items()}
-        feedback_id = await uow.answers.id_of(round_id, giver_nip)
-        replaced = feedback_id is not None
-        if feedback_id is not None:
-            await uow.answers.replace(feedback_id, ratings=stored_ratings, comment=comment, submitted_at=now)
-        else:
-            feedback_id = str(uuid.uuid4())
-            await uow.answers.add(
-                StoredAnswer(
-                    feedback_id=feedback_id,
-                    agency_id=agency_id,
-                    period_id=row.period_id,
-                    nip=found.nip,
-                    source=source,
-                    giver_nip=giver_nip,
-                    ratings=stored_ratings,
-                    comment=comment,
-                    submitted_at=now,
-                    round_id=round_id,
-                    checkpoint_id=found.checkpoint_id,
-                )
+        check_open(period_status)
+        new_id = str(uuid.uuid4())
+        # The giver's earlier answer, if any, is replaced and keeps its id.
+        feedback_id = await uow.answers.give(
+            StoredAnswer(
+                feedback_id=new_id,
+                agency_id=agency_id,
+                period_id=row.period_id,
+                nip=found.nip,
+                source=source,
+                giver_nip=giver_nip,
+                ratings={k.value: v.value for k, v in ratings.items()},
+                comment=comment,
+                submitted_at=uow.clock.now(),
+                round_id=round_id,
+                checkpoint_id=found.checkpoint_id,
             )
+        )
         await uow.commit()
-    return {"feedback_id": feedback_id, "round_id": round_id, "source": source.value, "replaced": replaced}
+    return {"feedback_id": feedback_id, "round_id": round_id, "source": source.value, "replaced": feedback_id != new_id}
 
 
 async def close_round(uow: FeedbackUnitOfWork, *, agency_id: str, round_id: str, caller: Giver) -> dict:
@@ -187,10 +196,10 @@ async def close_round(uow: FeedbackUnitOfWork, *, agency_id: str, round_id: str,
         await _manager_or_403(uow, agency_id, found.nip, caller)
         found.check_can_close()
         closed_at = uow.clock.now()
-        await _close(uow, [round_id], closed_at)
+        answers = await _close(uow, [round_id], closed_at)
         row = replace(row, status=RoundStatus.CLOSED, closed_at=closed_at)
         found = replace(found, status=RoundStatus.CLOSED)
-        summary = await _summary(uow, row, found)
+        summary = _summary(row, found, _per_source(answers))
         await access_log.record_change(uow, Kind.FEEDBACK_ROUND, round_id, found.nip)
         await uow.commit()
     return summary
@@ -201,12 +210,12 @@ async def _close(
     round_ids: Sequence[str],
     closed_at: datetime,
     causes: Sequence[Delivered] | None = None,
-) -> None:
+) -> list[StoredAnswer]:
     """Close the (locked, open) rounds and publish their answers, one FeedbackReceived per giver
     in feedback_id order (random), so the order says nothing of who answered when. ``causes``:
-    the event that closed them, per round."""
+    the event that closed them, per round. Returns the answers published."""
     if not round_ids:
-        return
+        return []
     await uow.rounds.close(round_ids, closed_at)
     answers = await uow.answers.of_rounds(round_ids)
     events = [
@@ -227,6 +236,7 @@ async def _close(
     await uow.publish_many(
         events, causes=[cause_of[a.round_id].envelope.attributes for a in answers] if causes else None
     )
+    return answers
 
 
 async def on_periods_closed(
@@ -250,7 +260,7 @@ async def round_summary(uow: FeedbackUnitOfWork, *, agency_id: str, round_id: st
         employee = await uow.roster.employee(agency_id, found.nip)
         if employee is None or not manages(caller, employee):
             raise NotFound(NO_SUCH_ROUND)  # a refused read answers like a missing round
-        summary = await _summary(uow, row, found)
+        summary = _summary(row, found, await uow.answers.per_source(round_id))
         await access_log.record_read(uow, Kind.FEEDBACK_ROUND, round_id, found.nip)
     return summary
 
