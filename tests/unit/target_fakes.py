@@ -213,6 +213,11 @@ class FakeSkpRepository:
         found = [s for s in self._where(agency_id, period_id=period_id) if nips is None or s.nip in nips]
         return sorted(found, key=lambda s: (s.nip, s.skp_id))
 
+    async def approved_rhk_ids(self, agency_id: str, period_id: str, nip: str) -> frozenset[str]:
+        found = self._where(agency_id, period_id=period_id, nip=nip)
+        in_force = found[0].in_force if found else None
+        return frozenset(r.rhk_id for r in in_force.rhk) if in_force else frozenset()
+
     async def add(self, s: Skp) -> bool:
         if self._where(s.agency_id, period_id=s.period_id, nip=s.nip):
             return False  # uq_skp_employee_period

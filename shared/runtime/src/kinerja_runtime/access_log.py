@@ -65,6 +65,7 @@ class Kind(StrEnum):
 
 
 ROLES = frozenset(role.value for role in Role)
+_INSERT = insert(access_log)  # built once: every change of a personal record sends it
 NIP = re.compile(r"[0-9]{18}")
 # The columns' sizes: a record id or a token's subject past them is cut, never refused.
 ACTOR_MAX, RECORD_ID_MAX, ROUTE_MAX = 64, 128, 200
@@ -135,7 +136,7 @@ async def record_reads_across(uow: UnitOfWork, records: Iterable[tuple[str, Entr
             for row in entry_rows(who, Action.READ, [entry], now)
         ]
         if rows:
-            await uow.session.execute(insert(access_log), rows)
+            await uow.session.execute(_INSERT, rows)
     await uow.commit()
 
 
@@ -145,7 +146,7 @@ async def _record(uow: UnitOfWork, action: Action, records: Iterable[Entry], age
         return
     rows = entry_rows(who, action, records, datetime.now(UTC), agency_id)
     if rows:
-        await uow.session.execute(insert(access_log), rows)  # one statement (executemany) for any number
+        await uow.session.execute(_INSERT, rows)  # one statement (executemany) for any number
 
 
 def entry_rows(

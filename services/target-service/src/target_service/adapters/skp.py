@@ -135,11 +135,45 @@ async def _load(session: AsyncSession, query, params: dict | None = None) -> lis
     ]
 
 
+# The writes of every draft, submission and approval, built once: building a statement per
+# request cost as much CPU as sending it. Parameters named b_* are the WHERE clause's; the
+# others name the columns set.
+_INSERT_SKP = insert(skp)
+_INSERT_VERSION = insert(skp_versions)
+_INSERT_RHK = insert(skp_rhk)
+_INSERT_IKI = insert(skp_iki)
+_UPDATE_VERSION = update(skp_versions).where(
+    skp_versions.c.skp_id == bindparam("b_skp_id"), skp_versions.c.version == bindparam("b_version")
+)
+_DELETE_IKI = delete(skp_iki).where(skp_iki.c.skp_id == bindparam("skp_id"), skp_iki.c.version == bindparam("version"))
+_DELETE_RHK = delete(skp_rhk).where(skp_rhk.c.skp_id == bindparam("skp_id"), skp_rhk.c.version == bindparam("version"))
+# The optimistic write of an SKP's summary (version, status): lands only if the version in force
+# and the latest status are still those the change was decided on (none in force yet: IS NULL).
+_UPDATE_HEAD = {
+    in_force_was_none: update(skp).where(
+        skp.c.skp_id == bindparam("b_skp_id"),
+        skp.c.version.is_(None) if in_force_was_none else skp.c.version == bindparam("b_version"),
+        skp.c.status == bindparam("b_status"),
+    )
+    for in_force_was_none in (True, False)
+}
+# The RHK ids of an employee's version in force in a period: what their team's RHK may support.
+_APPROVED_RHK_IDS = (
+    select(skp_rhk.c.rhk_id)
+    .select_from(skp.join(skp_rhk, and_(skp_rhk.c.skp_id == skp.c.skp_id, skp_rhk.c.version == skp.c.version)))
+    .where(
+        skp.c.agency_id == bindparam("agency_id"),
+        skp.c.period_id == bindparam("period_id"),
+        skp.c.nip == bindparam("nip"),
+    )
+)
+
+
 async def _insert_plan(session: AsyncSession, s: Skp, v: SkpVersion) -> None:
     if not v.rhk:
         return
     await session.execute(
-        insert(skp_rhk),
+        _INSERT_RHK,
         [
             {
                 "skp_id": s.skp_id,
@@ -155,7 +189,7 @@ async def _insert_plan(session: AsyncSession, s: Skp, v: SkpVersion) -> None:
         ],
     )
     await session.execute(
-        insert(skp_iki),
+        _INSERT_IKI,
         [
             {
                 "skp_id": s.skp_id,
@@ -190,17 +224,13 @@ def _version_values(v: SkpVersion) -> dict:
 async def _save_latest(session: AsyncSession, s: Skp, is_new: bool, plan_changed: bool) -> None:
     v = s.latest
     if is_new:
-        await session.execute(insert(skp_versions).values(skp_id=s.skp_id, version=v.number, **_version_values(v)))
+        await session.execute(_INSERT_VERSION, {"skp_id": s.skp_id, "version": v.number, **_version_values(v)})
     else:
-        await session.execute(
-            update(skp_versions)
-            .where(skp_versions.c.skp_id == s.skp_id, skp_versions.c.version == v.number)
-            .values(**_version_values(v))
-        )
+        await session.execute(_UPDATE_VERSION, {"b_skp_id": s.skp_id, "b_version": v.number, **_version_values(v)})
     if plan_changed:
         if not is_new:
-            await session.execute(delete(skp_iki).where(skp_iki.c.skp_id == s.skp_id, skp_iki.c.version == v.number))
-            await session.execute(delete(skp_rhk).where(skp_rhk.c.skp_id == s.skp_id, skp_rhk.c.version == v.number))
+            await session.execute(_DELETE_IKI, {"skp_id": s.skp_id, "version": v.number})
+            await session.execute(_DELETE_RHK, {"skp_id": s.skp_id, "version": v.number})
         await _insert_plan(session, s, v)
 
 
@@ -225,19 +255,27 @@ class SkpRepository:
             where.append(skp.c.nip.in_(nips))
         return [s for s, _ in await _load(self.session, _aggregate_query(*where, order_by=skp.c.nip))]
 
+    async def approved_rhk_ids(self, agency_id: str, period_id: str, nip: str) -> frozenset[str]:
+        """The RHK ids of the employee's version in force in the period (none: no SKP approved)."""
+        rows = await self.session.execute(
+            _APPROVED_RHK_IDS, {"agency_id": agency_id, "period_id": period_id, "nip": nip}
+        )
+        return frozenset(rows.scalars())
+
     async def add(self, s: Skp) -> bool:
         """False (nothing stored) when the employee already has an SKP in the period: the unique
         constraint (agency, period, employee) answers, no read first."""
         try:
             await self.session.execute(
-                insert(skp).values(
-                    skp_id=s.skp_id,
-                    agency_id=s.agency_id,
-                    period_id=s.period_id,
-                    nip=s.nip,
-                    version=s.version,
-                    status=s.latest.status.value,
-                )
+                _INSERT_SKP,
+                {
+                    "skp_id": s.skp_id,
+                    "agency_id": s.agency_id,
+                    "period_id": s.period_id,
+                    "nip": s.nip,
+                    "version": s.version,
+                    "status": s.latest.status.value,
+                },
             )
             await _save_latest(self.session, s, is_new=True, plan_changed=True)
         except IntegrityError:
@@ -257,14 +295,9 @@ class SkpRepository:
         so two appraisers' approve and return cannot both succeed. False (nothing written) when
         another request changed the SKP between this one's read and write."""
         version, status = loaded
+        was = {"b_skp_id": s.skp_id, "b_status": status} | ({} if version is None else {"b_version": version})
         result = await self.session.execute(
-            update(skp)
-            .where(
-                skp.c.skp_id == s.skp_id,
-                skp.c.version.is_(None) if version is None else skp.c.version == version,
-                skp.c.status == status,
-            )
-            .values(version=s.version, status=s.latest.status.value)
+            _UPDATE_HEAD[version is None], {**was, "version": s.version, "status": s.latest.status.value}
         )
         if result.rowcount != 1:
             return False
