@@ -56,10 +56,62 @@ async def _load(session: AsyncSession, query, params: dict | None = None) -> lis
             r.ends_on,
             PeriodStatus(r.status),
             r.closed_at,
-            tuple(checkpoints),
+            _remember(r.period_id, tuple(checkpoints)),
         )
         for r, checkpoints in rows.values()
     ]
+
+
+# --- a period read alongside another aggregate ----------------------------------------------
+# A period's checkpoints are fixed when it opens: no statement changes them afterwards. So a
+# read that joins a period's row into another (an SKP change reads its SKP, owner and period in
+# one statement) takes the checkpoints from here, read once per process and period; the row
+# itself (status, closed_at) is always read, and locked, with the change.
+_CHECKPOINTS: dict[str, tuple[Checkpoint, ...]] = {}
+_CHECKPOINTS_KEPT = 4096  # periods: one per agency and year; past this the memory starts afresh
+_CHECKPOINTS_OF = (
+    select(
+        period_checkpoints.c.checkpoint_id,
+        period_checkpoints.c.name,
+        period_checkpoints.c.starts_on,
+        period_checkpoints.c.ends_on,
+    )
+    .where(period_checkpoints.c.period_id == bindparam("period_id"))
+    .order_by(period_checkpoints.c.position)
+)
+PERIOD_COLUMNS = (
+    periods.c.year.label("p_year"),
+    periods.c.starts_on.label("p_starts_on"),
+    periods.c.ends_on.label("p_ends_on"),
+    periods.c.status.label("p_status"),
+    periods.c.closed_at.label("p_closed_at"),
+)
+"""The period's own columns for a statement that joins ``periods`` (read back by :func:`period_of`)."""
+
+
+def _remember(period_id: str, checkpoints: tuple[Checkpoint, ...]) -> tuple[Checkpoint, ...]:
+    if len(_CHECKPOINTS) >= _CHECKPOINTS_KEPT:
+        _CHECKPOINTS.clear()
+    _CHECKPOINTS[period_id] = checkpoints
+    return checkpoints
+
+
+async def period_of(session: AsyncSession, row, agency_id: str, period_id: str) -> Period:
+    """The period from a row holding :data:`PERIOD_COLUMNS`, with its checkpoints."""
+    checkpoints = _CHECKPOINTS.get(period_id)
+    if checkpoints is None:
+        found = await session.execute(_CHECKPOINTS_OF, {"period_id": period_id})
+        checkpoints = _remember(period_id, tuple(Checkpoint(*c) for c in found))
+    return Period(
+        period_id,
+        agency_id,
+        row.p_year,
+        row.p_starts_on,
+        row.p_ends_on,
+        PeriodStatus(row.p_status),
+        row.p_closed_at,
+        checkpoints,
+    )
 
 
 def _iku(row) -> Iku:

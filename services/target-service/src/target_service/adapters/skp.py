@@ -6,26 +6,36 @@ from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from target_service.adapters.orm import employees, skp, skp_iki, skp_rhk, skp_versions
+from target_service.adapters.orm import employees, periods, skp, skp_iki, skp_rhk, skp_versions
+from target_service.adapters.periods import PERIOD_COLUMNS, period_of
 from target_service.adapters.roster import owner_facts, owner_of
+from target_service.domain.period import Period
 from target_service.domain.rhk import Indikator, RencanaHasilKerja
 from target_service.domain.roster import Owner
 from target_service.domain.skp import Skp, SkpStatus, SkpVersion
 
 
-def _aggregate_query(*where, order_by, with_owner: bool = False):
+def _aggregate_query(*where, order_by, with_owner: bool = False, with_period: bool = False, lock: str | None = None):
     """Every SKP matching ``where`` with all its versions, RHK and IKI, in one statement: one row
     per IKI (or per RHK without IKI, per version without RHK, per SKP without versions), in the
     order the SKPs, versions, RHK and IKI are shown. One round trip instead of one per table.
-    ``with_owner``: each row also carries the owner's columns of roster.owner_facts."""
-    source, owner_columns = skp, []
+    ``with_owner``: each row also carries the owner's columns of roster.owner_facts;
+    ``with_period``: and the period's (periods.PERIOD_COLUMNS), its row locked as ``lock`` says
+    (see PeriodRepository.get)."""
+    source, owner_columns, period_columns = skp, [], []
     if with_owner:
         owner = employees.alias("owner")
         join, owner_columns = owner_facts(owner)
         source = join(skp.outerjoin(owner, and_(owner.c.agency_id == skp.c.agency_id, owner.c.nip == skp.c.nip)))
-    return (
+    if with_period:
+        source = source.join(
+            periods, and_(periods.c.period_id == skp.c.period_id, periods.c.agency_id == skp.c.agency_id)
+        )
+        period_columns = list(PERIOD_COLUMNS)
+    query = (
         select(
             *owner_columns,
+            *period_columns,
             skp.c.skp_id,
             skp.c.agency_id,
             skp.c.period_id,
@@ -67,6 +77,8 @@ def _aggregate_query(*where, order_by, with_owner: bool = False):
         .where(*where)
         .order_by(order_by, skp.c.skp_id, skp_versions.c.version, skp_rhk.c.position, skp_iki.c.position)
     )
+    # Only the period's row is locked (PostgreSQL refuses to lock the nullable side of an outer join).
+    return query.with_for_update(read=lock == "share", of=periods) if lock else query
 
 
 # Every change of an SKP (submit, approve, return, realisation) reads it this way: built once,
@@ -77,6 +89,57 @@ _ONE_WITH_OWNER = _aggregate_query(
     order_by=skp.c.skp_id,
     with_owner=True,
 )
+# ... and a change (submit, approve, realisation, ...) reads its period in the same statement,
+# under the lock the change needs.
+_ONE_FOR_CHANGE = {
+    lock: _aggregate_query(
+        skp.c.agency_id == bindparam("agency_id"),
+        skp.c.skp_id == bindparam("skp_id"),
+        order_by=skp.c.skp_id,
+        with_owner=True,
+        with_period=True,
+        lock=lock,
+    )
+    for lock in (None, "share")
+}
+
+
+def _drafting_query():
+    """An employee with the facts of roster.owner_facts, the period (its columns null when the
+    agency has no such period) and the RHK ids of their appraiser's version in force in it (one
+    row per RHK id; one row with a null id when there is none)."""
+    owner = employees.alias("owner")
+    join, owner_columns = owner_facts(owner)
+    appraiser_skp = skp.alias("appraiser_skp")
+    appraiser_rhk = skp_rhk.alias("appraiser_rhk")
+    period_id = bindparam("period_id")
+    return (
+        select(*owner_columns, *PERIOD_COLUMNS, appraiser_rhk.c.rhk_id.label("appraiser_rhk_id"))
+        .select_from(
+            join(owner)
+            .outerjoin(periods, and_(periods.c.agency_id == owner.c.agency_id, periods.c.period_id == period_id))
+            .outerjoin(
+                appraiser_skp,
+                and_(
+                    appraiser_skp.c.agency_id == owner.c.agency_id,
+                    appraiser_skp.c.period_id == period_id,
+                    appraiser_skp.c.nip == owner.c.appraiser_nip,
+                ),
+            )
+            .outerjoin(
+                appraiser_rhk,
+                and_(
+                    appraiser_rhk.c.skp_id == appraiser_skp.c.skp_id,
+                    appraiser_rhk.c.version == appraiser_skp.c.version,
+                ),
+            )
+        )
+        .where(owner.c.agency_id == bindparam("agency_id"), owner.c.nip == bindparam("nip"))
+    )
+
+
+# Drafting an SKP reads what it needs in this one statement (instead of three).
+_DRAFTING = _drafting_query()
 
 
 async def _load(session: AsyncSession, query, params: dict | None = None) -> list[tuple[Skp, Row]]:
@@ -242,6 +305,32 @@ class SkpRepository:
         """The SKP and its owner (with the facts of roster.owner_facts; None when off the roster), in one statement."""
         found = await _load(self.session, _ONE_WITH_OWNER, {"agency_id": agency_id, "skp_id": skp_id})
         return (found[0][0], owner_of(found[0][1])) if found else None
+
+    async def get_for_change(
+        self, agency_id: str, skp_id: str, lock: str | None = None
+    ) -> tuple[Skp, Owner | None, Period] | None:
+        """The SKP, its owner (as :meth:`get`) and its period, the period's row locked as ``lock``
+        says (``"share"``: see PeriodRepository.get), in one statement."""
+        found = await _load(self.session, _ONE_FOR_CHANGE[lock], {"agency_id": agency_id, "skp_id": skp_id})
+        if not found:
+            return None
+        s, head = found[0]
+        return s, owner_of(head), await period_of(self.session, head, agency_id, s.period_id)
+
+    async def drafting(
+        self, agency_id: str, nip: str, period_id: str
+    ) -> tuple[Owner | None, Period | None, frozenset[str]]:
+        """What drafting an SKP needs, in one statement: the employee as an owner (None: not on
+        the roster), the period (None: not the agency's) and the RHK ids of their appraiser's
+        version in force in it (what their RHK may support)."""
+        rows = (
+            await self.session.execute(_DRAFTING, {"agency_id": agency_id, "nip": nip, "period_id": period_id})
+        ).all()
+        if not rows:
+            return None, None, frozenset()
+        head = rows[0]
+        period = await period_of(self.session, head, agency_id, period_id) if head.p_status is not None else None
+        return owner_of(head), period, frozenset(r.appraiser_rhk_id for r in rows if r.appraiser_rhk_id is not None)
 
     async def of_employee(self, agency_id: str, nip: str, period_id: str | None) -> list[Skp]:
         where = [skp.c.agency_id == agency_id, skp.c.nip == nip]

@@ -36,13 +36,22 @@ async def _link_sources(
     return False, [], found[0] if found else None
 
 
-async def link_targets(uow: TargetUnitOfWork, agency_id: str, period_id: str, owner: Owner) -> LinkTargets:
+async def link_targets(
+    uow: TargetUnitOfWork,
+    agency_id: str,
+    period_id: str,
+    owner: Owner,
+    appraiser_rhk_ids: frozenset[str] | None = None,
+) -> LinkTargets:
     """What the owner's RHK may link to. Every draft, submission and approval checks it, so of the
-    appraiser's SKP only the ids of the RHK in force are read, not the whole SKP."""
+    appraiser's SKP only the ids of the RHK in force are read, not the whole SKP; not even those
+    when the caller read them with the owner (``appraiser_rhk_ids``, SkpRepository.drafting)."""
     appraiser = _appraiser_followed(owner)
     if appraiser is None:
         return LinkTargets(True, iku_ids=frozenset(i.iku_id for i in await uow.iku.of_period(agency_id, period_id)))
-    return LinkTargets(False, approved_rhk_ids=await uow.skps.approved_rhk_ids(agency_id, period_id, appraiser))
+    if appraiser_rhk_ids is None:
+        appraiser_rhk_ids = await uow.skps.approved_rhk_ids(agency_id, period_id, appraiser)
+    return LinkTargets(False, approved_rhk_ids=appraiser_rhk_ids)
 
 
 async def my_link_targets(uow: TargetUnitOfWork, *, agency_id: str, nip: str, period_id: str) -> dict:
