@@ -5,6 +5,7 @@ stop the service: it serves HTTP and tries the broker again in the background (A
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -170,9 +171,15 @@ def create_service_app(
         if on_started:
             await on_started(runtime)
         log.info("service started", database=url.split("@")[-1], broker=settings.kafka_bootstrap_servers)
+        # What starting made (modules, tables, routes, compiled statements) lives as long as the
+        # process: frozen, the collector's full passes no longer walk it all again under load
+        # (each cost ~0.1 s of CPU on a service's ~200,000 objects).
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:
+            gc.unfreeze()  # an app stopped in a longer-lived process (tests) can be collected
             relay.stop()
             for task in tasks if not broker_up.is_set() else tasks[1:]:
                 task.cancel()
