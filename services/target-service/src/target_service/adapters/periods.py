@@ -1,8 +1,8 @@
 """Periods with their checkpoints, the state a closing period reports, and each period's IKU."""
 
+from kinerja_runtime.db import Executor
 from sqlalchemy import and_, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from target_service.adapters.orm import employees, iku, period_checkpoints, periods, realizations, skp
 from target_service.domain.checkpoints import Checkpoint
@@ -41,7 +41,7 @@ _ONE = {
 }
 
 
-async def _load(session: AsyncSession, query, params: dict | None = None) -> list[Period]:
+async def _load(session: Executor, query, params: dict | None = None) -> list[Period]:
     rows: dict[str, tuple] = {}
     for r in await session.execute(query, params):
         row, checkpoints = rows.setdefault(r.period_id, (r, []))
@@ -96,7 +96,7 @@ def _remember(period_id: str, checkpoints: tuple[Checkpoint, ...]) -> tuple[Chec
     return checkpoints
 
 
-async def period_of(session: AsyncSession, row, agency_id: str, period_id: str) -> Period:
+async def period_of(session: Executor, row, agency_id: str, period_id: str) -> Period:
     """The period from a row holding :data:`PERIOD_COLUMNS`, with its checkpoints."""
     checkpoints = _CHECKPOINTS.get(period_id)
     if checkpoints is None:
@@ -119,7 +119,7 @@ def _iku(row) -> Iku:
 
 
 class PeriodRepository:
-    def __init__(self, session: AsyncSession):
+    def __init__(self, session: Executor):
         self.session = session
 
     async def get(self, agency_id: str, period_id: str, lock: str | None = None) -> Period | None:
@@ -200,7 +200,7 @@ class PeriodRepository:
 class IkuRepository:
     """The agency's IKU (indikator kinerja utama) of each period."""
 
-    def __init__(self, session: AsyncSession):
+    def __init__(self, session: Executor):
         self.session = session
 
     async def of_period(self, agency_id: str, period_id: str) -> list[Iku]:

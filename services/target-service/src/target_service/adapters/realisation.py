@@ -1,7 +1,7 @@
 """Recorded realisations and the appraiser's feedback notes of an SKP."""
 
+from kinerja_runtime.db import Executor
 from sqlalchemy import bindparam, insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from target_service.adapters.orm import realizations, rhk_feedback
 
@@ -38,7 +38,7 @@ _FEEDBACK_OF_SKP = (
 class RealisationRepository:
     """Realisations per IKI (and checkpoint), as recorded; each a dict of the columns shown."""
 
-    def __init__(self, session: AsyncSession):
+    def __init__(self, session: Executor):
         self.session = session
 
     async def add(self, agency_id: str, skp_id: str, realization: dict) -> None:
@@ -52,7 +52,7 @@ class RealisationRepository:
 class FeedbackRepository:
     """The appraiser's notes per RHK (umpan balik berkelanjutan); each a dict of the columns shown."""
 
-    def __init__(self, session: AsyncSession):
+    def __init__(self, session: Executor):
         self.session = session
 
     async def add(self, agency_id: str, skp_id: str, feedback: dict) -> None:

@@ -2,9 +2,9 @@
 
 from collections.abc import Collection
 
+from kinerja_runtime.db import Executor
 from sqlalchemy import and_, bindparam, delete, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from target_service.adapters.orm import employees, work_units
 from target_service.domain.roster import Employee, Owner
@@ -65,13 +65,13 @@ def _owner_query():
 _OWNER = _owner_query()
 
 
-async def employee_on_roster(session: AsyncSession, agency_id: str, nip: str) -> Employee | None:
+async def employee_on_roster(session: Executor, agency_id: str, nip: str) -> Employee | None:
     """The access log's look-up (``kinerja_runtime.access_log.router``): the employee, or None."""
     return await RosterRepository(session).employee(agency_id, nip)
 
 
 class RosterRepository:
-    def __init__(self, session: AsyncSession):
+    def __init__(self, session: Executor):
         self.session = session
 
     async def all(self, agency_id: str) -> dict[str, Employee]:

@@ -1,10 +1,10 @@
 """Loading and saving SKP aggregates (every version with its RHK and IKI), within one agency."""
 
 from kinerja_contracts.vocabulary import Aspect, RhkKind
+from kinerja_runtime.db import Executor
 from sqlalchemy import and_, bindparam, delete, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from target_service.adapters.orm import employees, periods, skp, skp_iki, skp_rhk, skp_versions
 from target_service.adapters.periods import PERIOD_COLUMNS, period_of
@@ -142,7 +142,7 @@ def _drafting_query():
 _DRAFTING = _drafting_query()
 
 
-async def _load(session: AsyncSession, query, params: dict | None = None) -> list[tuple[Skp, Row]]:
+async def _load(session: Executor, query, params: dict | None = None) -> list[tuple[Skp, Row]]:
     """Assemble the aggregates from the rows of :func:`_aggregate_query`, in their order; each
     with its first row (for the owner's columns)."""
     heads: dict[str, Row] = {}
@@ -232,7 +232,7 @@ _APPROVED_RHK_IDS = (
 )
 
 
-async def _insert_plan(session: AsyncSession, s: Skp, v: SkpVersion) -> None:
+async def _insert_plan(session: Executor, s: Skp, v: SkpVersion) -> None:
     if not v.rhk:
         return
     await session.execute(
@@ -284,7 +284,7 @@ def _version_values(v: SkpVersion) -> dict:
     }
 
 
-async def _save_latest(session: AsyncSession, s: Skp, is_new: bool, plan_changed: bool) -> None:
+async def _save_latest(session: Executor, s: Skp, is_new: bool, plan_changed: bool) -> None:
     v = s.latest
     if is_new:
         await session.execute(_INSERT_VERSION, {"skp_id": s.skp_id, "version": v.number, **_version_values(v)})
@@ -298,7 +298,7 @@ async def _save_latest(session: AsyncSession, s: Skp, is_new: bool, plan_changed
 
 
 class SkpRepository:
-    def __init__(self, session: AsyncSession):
+    def __init__(self, session: Executor):
         self.session = session
 
     async def get(self, agency_id: str, skp_id: str) -> tuple[Skp, Owner | None] | None:
