@@ -81,8 +81,8 @@ def _aggregate_query(*where, order_by, with_owner: bool = False, with_period: bo
     return query.with_for_update(read=lock == "share", of=periods) if lock else query
 
 
-# Every change of an SKP (submit, approve, return, realisation) reads it this way: built once,
-# with parameters, because building the statement cost as much CPU as running it.
+# A read of one SKP (its page, versions, document) reads it this way: built once, with
+# parameters, because building the statement cost as much CPU as running it.
 _ONE_WITH_OWNER = _aggregate_query(
     skp.c.agency_id == bindparam("agency_id"),
     skp.c.skp_id == bindparam("skp_id"),
