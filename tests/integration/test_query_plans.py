@@ -475,6 +475,17 @@ async def test_target_service_team_lists_skps_and_the_closing_counts_are_index_r
         engine, sessions, lambda session: SkpRepository(session).of_employee(agency, nip_of(0, 8), None)
     )
     await assert_served(engine, skps, "skp", "ix_skp_employee")
+    # Every draft reads its owner, the period and the appraiser's SKP in force in one statement;
+    # every change of an SKP reads it with its owner and period.
+    drafting = await explain(
+        engine, sessions, lambda session: SkpRepository(session).drafting(agency, nip_of(0, 8), f"{agency}-{PERIOD}")
+    )
+    await assert_served(engine, drafting, "skp", "uq_skp_employee_period")
+    await assert_served(engine, drafting, "periods", "periods_pkey")
+    changing = await explain(
+        engine, sessions, lambda session: SkpRepository(session).get_for_change(agency, f"skp-{nip_of(0, 8)}", "share")
+    )
+    await assert_served(engine, changing, "skp", "skp_pkey")
     closing = await explain(
         engine, sessions, lambda session: PeriodRepository(session).closing_state(agency, f"{agency}-{PERIOD}")
     )

@@ -213,6 +213,31 @@ class FakeSkpRepository:
         found = [s for s in self._where(agency_id, period_id=period_id) if nips is None or s.nip in nips]
         return sorted(found, key=lambda s: (s.nip, s.skp_id))
 
+    async def get_for_change(
+        self, agency_id: str, skp_id: str, lock: str | None = None
+    ) -> tuple[Skp, Owner | None, Period] | None:
+        found = await self.get(agency_id, skp_id)
+        if found is None:
+            return None
+        return *found, copy.deepcopy(self.state.periods[found[0].period_id])
+
+    async def drafting(
+        self, agency_id: str, nip: str, period_id: str
+    ) -> tuple[Owner | None, Period | None, frozenset[str]]:
+        owner = await self.roster.owner(agency_id, nip)
+        if owner is None:
+            return None, None, frozenset()
+        period = self.state.periods.get(period_id)
+        period = copy.deepcopy(period) if period and period.agency_id == agency_id else None
+        appraiser = owner.employee.appraiser_nip
+        ids = await self.approved_rhk_ids(agency_id, period_id, appraiser) if appraiser else frozenset()
+        return owner, period, ids
+
+    async def approved_rhk_ids(self, agency_id: str, period_id: str, nip: str) -> frozenset[str]:
+        found = self._where(agency_id, period_id=period_id, nip=nip)
+        in_force = found[0].in_force if found else None
+        return frozenset(r.rhk_id for r in in_force.rhk) if in_force else frozenset()
+
     async def add(self, s: Skp) -> bool:
         if self._where(s.agency_id, period_id=s.period_id, nip=s.nip):
             return False  # uq_skp_employee_period

@@ -46,13 +46,15 @@ def create_app(settings: ServiceSettings | None = None):
         settings=settings,
         tables=orm.metadata,
         migrations=MIGRATIONS,
+        # The SKP routes first: they serve most of the year's requests (drafts, approvals,
+        # realisations), and FastAPI tries routes in order.
         routers=[
+            http_skp.router,
             http_agencies.router,
             http_organisation.router,
             http_roster.router,
             http_transfers.router,
             http_periods.router,
-            http_skp.router,
             http_province.router,
             access_log.router(employee=employee_on_roster),
         ],

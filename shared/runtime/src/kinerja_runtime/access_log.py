@@ -30,6 +30,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kinerja_runtime.auth import Principal, Role
+from kinerja_runtime.db import Executor
 from kinerja_runtime.deps import HR, Caller, unit_of_work
 from kinerja_runtime.inputs import Offset, page_limit
 from kinerja_runtime.refusals import NotFound
@@ -65,6 +66,7 @@ class Kind(StrEnum):
 
 
 ROLES = frozenset(role.value for role in Role)
+_INSERT = insert(access_log)  # built once: every change of a personal record sends it
 NIP = re.compile(r"[0-9]{18}")
 # The columns' sizes: a record id or a token's subject past them is cut, never refused.
 ACTOR_MAX, RECORD_ID_MAX, ROUTE_MAX = 64, 128, 200
@@ -135,7 +137,7 @@ async def record_reads_across(uow: UnitOfWork, records: Iterable[tuple[str, Entr
             for row in entry_rows(who, Action.READ, [entry], now)
         ]
         if rows:
-            await uow.session.execute(insert(access_log), rows)
+            await uow.session.execute(_INSERT, rows)
     await uow.commit()
 
 
@@ -145,7 +147,7 @@ async def _record(uow: UnitOfWork, action: Action, records: Iterable[Entry], age
         return
     rows = entry_rows(who, action, records, datetime.now(UTC), agency_id)
     if rows:
-        await uow.session.execute(insert(access_log), rows)  # one statement (executemany) for any number
+        await uow.session.execute(_INSERT, rows)  # one statement (executemany) for any number
 
 
 def entry_rows(
@@ -182,10 +184,10 @@ def purge_older_than(retention: timedelta) -> Callable[[AsyncSession, datetime],
 
 
 # --- reading the log -------------------------------------------------------------------------
-EmployeeLookup = Callable[[AsyncSession, str, str], Awaitable[object | None]]
+EmployeeLookup = Callable[[Executor, str, str], Awaitable[object | None]]
 
 
-async def known_employee(session: AsyncSession, agency_id: str, nip: str) -> object | None:
+async def known_employee(session: Executor, agency_id: str, nip: str) -> object | None:
     """On the roster projection of the consuming services (kinerja_runtime.roster)."""
     from kinerja_runtime.roster import known_employees
 
@@ -194,7 +196,7 @@ async def known_employee(session: AsyncSession, agency_id: str, nip: str) -> obj
     )
 
 
-async def entries(session: AsyncSession, agency_id: str, nip: str, limit: int, offset: int) -> list[dict]:
+async def entries(session: Executor, agency_id: str, nip: str, limit: int, offset: int) -> list[dict]:
     """One page of an employee's log in one agency, newest first."""
     rows = (
         await session.execute(
@@ -219,7 +221,7 @@ async def entries(session: AsyncSession, agency_id: str, nip: str, limit: int, o
     ]
 
 
-async def _has_entries(session: AsyncSession, agency_id: str, nip: str) -> bool:
+async def _has_entries(session: Executor, agency_id: str, nip: str) -> bool:
     return (
         await session.scalar(
             select(access_log.c.id).where(access_log.c.agency_id == agency_id, access_log.c.subject_nip == nip).limit(1)

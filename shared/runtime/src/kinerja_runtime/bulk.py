@@ -5,11 +5,12 @@ from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Table, and_, false, or_
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+
+from kinerja_runtime.db import Executor, dialect_name
 
 
-def _insert(session: AsyncSession, table: Table):
-    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+def _insert(session: Executor, table: Table):
+    dialect = postgresql if dialect_name(session) == "postgresql" else sqlite
     return dialect.insert(table)
 
 
@@ -23,7 +24,7 @@ def last_per_key(rows: Iterable[dict], keys: Sequence[str]) -> list[dict]:
 
 
 async def upsert(
-    session: AsyncSession,
+    session: Executor,
     table: Table,
     rows: Iterable[dict],
     keys: Sequence[str],
@@ -50,7 +51,7 @@ async def upsert(
     )
 
 
-async def insert_new(session: AsyncSession, table: Table, rows: Iterable[dict], keys: Sequence[str]) -> None:
+async def insert_new(session: Executor, table: Table, rows: Iterable[dict], keys: Sequence[str]) -> None:
     """Insert the rows whose keys are not present yet; present ones stay as they are."""
     await upsert(session, table, rows, keys, update=[])
 

@@ -3,9 +3,19 @@
 from datetime import UTC, datetime
 
 from sqlalchemy import BigInteger, DateTime, Integer, event
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import QueuePool
 from sqlalchemy.types import TypeDecorator
+
+Executor = AsyncSession | AsyncConnection
+"""Where a unit of work's statements run: its ORM session, or its plain connection
+(kinerja_runtime.uow.UnitOfWork.plain_connection); both execute, scalar, scalars alike."""
+
+
+def dialect_name(executor: Executor) -> str:
+    """``"postgresql"`` or ``"sqlite"``: the database an executor's statements go to."""
+    return (executor if isinstance(executor, AsyncConnection) else executor.bind).dialect.name
+
 
 # SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY.
 Identity = BigInteger().with_variant(Integer(), "sqlite")

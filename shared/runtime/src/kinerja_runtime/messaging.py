@@ -24,9 +24,9 @@ from kinerja_contracts import CloudEventAttributes, Event, EventTooLarge, decode
 from kinerja_contracts.catalogue import DEAD_LETTER, EVENT_TYPES
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from kinerja_runtime import context, inbox, telemetry
+from kinerja_runtime.db import Executor
 from kinerja_runtime.logging import get_logger
 from kinerja_runtime.metrics import (
     DEAD_LETTER_REASONS,
@@ -86,7 +86,7 @@ class Delivered(Generic[E]):
 BatchHandler = Callable[[Sequence[Delivered], UnitOfWork], Awaitable[None]]
 """Receives every newly claimed event of one type in a batch, in per-key order."""
 
-Claim = Callable[[AsyncSession, str, Sequence[tuple[str, str]]], Awaitable[set[str]]]
+Claim = Callable[[Executor, str, Sequence[tuple[str, str]]], Awaitable[set[str]]]
 """Which of a batch's ``(event_id, event_type)`` to apply, in the batch's transaction:
 :func:`kinerja_runtime.inbox.claim` (those not applied before) unless told otherwise."""
 

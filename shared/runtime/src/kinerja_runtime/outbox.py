@@ -166,6 +166,7 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._stopping = False
         self.holds_lease = False
+        self._renewed_at: float | None = None  # time.monotonic() of this relay's last renewal
         self._last_purge = _now()
 
     def wake(self) -> None:
@@ -233,7 +234,9 @@ class OutboxRelay:
         return batch.marked
 
     async def _queued_rows(self):
+        # One statement alone: read outside a transaction (no BEGIN and ROLLBACK round trips).
         async with self._sessions() as session:
+            await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
             return (await session.execute(queued_rows(self._batch))).all()
 
     async def _hand_over(self, rows, batch: _Batch, recorder: asyncio.Task) -> None:
@@ -297,7 +300,7 @@ class OutboxRelay:
     async def _record(self, acknowledged: list[int], parked: list[_Parked]) -> None:
         """One transaction: renew the lease, then mark and park. The lease row stays locked until
         commit, so no other relay can take the lease between the check and the marks."""
-        now = _now()
+        now, started = _now(), time.monotonic()
         async with self._sessions() as session, session.begin():
             renewed = await session.execute(
                 update(relay_lease)
@@ -305,6 +308,7 @@ class OutboxRelay:
                 .values(expires_at=now + self._lease)
             )
             if renewed.rowcount != 1:
+                self._renewed_at = None
                 raise LeaseLost()
             if acknowledged:
                 await session.execute(update(outbox).where(outbox.c.id.in_(acknowledged)).values(published_at=now))
@@ -315,6 +319,7 @@ class OutboxRelay:
                     .values(parked_at=bindparam("at"), parked_reason=bindparam("reason")),
                     [{"row_id": p.row_id, "at": now, "reason": p.reason} for p in parked],
                 )
+        self._renewed_at = started  # committed: renewed as of the transaction's start
         OUTBOX_PUBLISHED.inc(len(acknowledged))
         for p in parked:
             OUTBOX_PARKED.labels(p.topic, p.error).inc()
@@ -323,10 +328,16 @@ class OutboxRelay:
             )
 
     async def _hold_lease(self) -> bool:
-        return await self._claim_lease()
+        """Whether this relay holds the lease, claiming or renewing it. A lease this relay renewed
+        less than a third of its length ago is still its own (another relay only takes an expired
+        one), so under load, when rounds follow each other, a round does not renew it again: the
+        marking transactions renew it as they go."""
+        fresh = self._renewed_at is not None and time.monotonic() - self._renewed_at < self._lease.total_seconds() / 3
+        return True if fresh and self.holds_lease else await self._claim_lease()
 
     async def _claim_lease(self) -> bool:
-        now = _now()
+        now, started = _now(), time.monotonic()
+        self._renewed_at = None
         async with self._sessions() as session, session.begin():
             result = await session.execute(
                 update(relay_lease)
@@ -335,6 +346,7 @@ class OutboxRelay:
                 .values(owner=self.owner, expires_at=now + self._lease)
             )
             if result.rowcount == 1:
+                self._renewed_at = started
                 return True
             exists = await session.scalar(select(relay_lease.c.name).where(relay_lease.c.name == LEASE_NAME))
         if exists:
@@ -344,6 +356,7 @@ class OutboxRelay:
                 await session.execute(
                     insert(relay_lease).values(name=LEASE_NAME, owner=self.owner, expires_at=now + self._lease)
                 )
+            self._renewed_at = started
             return True
         except IntegrityError:
             return False

@@ -40,11 +40,10 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.selectable import ScalarSelect
 
 from kinerja_runtime import bulk
-from kinerja_runtime.db import UtcDateTime
+from kinerja_runtime.db import Executor, UtcDateTime
 from kinerja_runtime.messaging import Delivered, EventConsumer
 from kinerja_runtime.uow import UnitOfWork
 
@@ -225,7 +224,7 @@ def _employee_row(event: EmployeeRegistered, at: datetime) -> dict:
     }
 
 
-async def _departures(session: AsyncSession, keys: set[tuple[str, str]]) -> dict[tuple[str, str], datetime]:
+async def _departures(session: Executor, keys: set[tuple[str, str]]) -> dict[tuple[str, str], datetime]:
     if not keys:
         return {}
     rows = (
@@ -498,7 +497,7 @@ class Roster:
     is a 404, a wait or a skip is the caller's decision. Bulk reads cost one statement.
     """
 
-    def __init__(self, session: AsyncSession):
+    def __init__(self, session: Executor):
         self._session = session
 
     async def _employees(self, *where, order=True) -> list[KnownEmployee]:
@@ -655,7 +654,7 @@ class RosterUnitOfWork(UnitOfWork):
 
     roster: Roster
 
-    def open_repositories(self, session: AsyncSession) -> None:
+    def open_repositories(self, session: Executor) -> None:
         self.roster = Roster(session)
 
     async def agency_timezones(self, agency_ids: Collection[str]) -> dict[str, str]:

@@ -96,4 +96,3 @@ def serve(app: FastAPI, settings: ServiceSettings) -> None:
         # a kept-alive connection just as a client sends its next request on it.
         timeout_keep_alive=75,
     )
-

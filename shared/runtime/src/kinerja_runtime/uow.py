@@ -2,15 +2,21 @@
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import ClassVar
 
 from kinerja_contracts import CloudEventAttributes, Event, EventTooLarge, encode_bounded
 from sqlalchemy import insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, async_sessionmaker
 
 from kinerja_runtime import context, telemetry
 from kinerja_runtime.clock import Clock, LocalDays
+from kinerja_runtime.db import Executor
 from kinerja_runtime.refusals import TooLarge
 from kinerja_runtime.tables import outbox
+
+# Built once: every write that publishes sends it (building it per request cost about as much
+# CPU as sending it).
+_INSERT_OUTBOX = insert(outbox)
 
 
 class UnitOfWork(LocalDays):
@@ -26,6 +32,12 @@ class UnitOfWork(LocalDays):
     """
 
     tracing: telemetry.Off = telemetry.OFF
+    plain_connection: ClassVar[bool] = False
+    """Set by a service whose repositories only run Core statements (execute, scalar, scalars; no
+    flush, no ORM session events): its unit's ``session`` is then a plain connection, with the
+    same statements, transaction and commit, without an ORM session's bookkeeping per request and
+    the garbage it leaves for the collector (~0.1 ms of CPU per write request, measured on
+    target-service)."""
 
     def __init__(
         self,
@@ -39,18 +51,23 @@ class UnitOfWork(LocalDays):
         self._on_commit = on_commit
         self._published = 0
         self.clock = clock or Clock()
-        self.session: AsyncSession
+        self.session: Executor
         # The HTTP request this unit of work serves (None for a consumer or a background job):
         # the access log reads the caller and the route from it (kinerja_runtime.access_log).
         self.request = None
 
     async def __aenter__(self) -> "UnitOfWork":
-        self.session = self._sessions()
+        self.session = await self._connection() if self.plain_connection else self._sessions()
         self._published = 0
         self.open_repositories(self.session)
         return self
 
-    def open_repositories(self, session: AsyncSession) -> None:
+    async def _connection(self) -> AsyncConnection:
+        connection = self._sessions.kw["bind"].connect()  # the sessions' engine
+        await connection.start()
+        return connection
+
+    def open_repositories(self, session: Executor) -> None:
         """Make the service's repositories on ``session`` (a subclass's hook; none here)."""
 
     async def __aexit__(self, exc_type, exc, tb) -> None:
@@ -73,7 +90,7 @@ class UnitOfWork(LocalDays):
         attributes, row = self._outbox_row(
             event, subject, context.correlation_id(), context.causation_id(), self.tracing.headers()
         )
-        await self.session.execute(insert(outbox).values(**row))
+        await self.session.execute(_INSERT_OUTBOX, row)
         self._published += 1
         return attributes
 
@@ -106,7 +123,7 @@ class UnitOfWork(LocalDays):
             attributes, row = self._outbox_row(event, None, correlation, causation, trace)
             published.append(attributes)
             rows.append(row)
-        await self.session.execute(insert(outbox), rows)
+        await self.session.execute(_INSERT_OUTBOX, rows)
         self._published += len(rows)
         return published
 

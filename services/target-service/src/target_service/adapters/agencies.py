@@ -5,8 +5,8 @@ from datetime import datetime
 
 from kinerja_contracts.vocabulary import AgencyKind, AgencyTimezone
 from kinerja_runtime import bulk
+from kinerja_runtime.db import Executor
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from target_service.adapters.orm import agencies
 from target_service.domain.agency import Agency
@@ -17,7 +17,7 @@ def _agency(row) -> Agency:
 
 
 class AgencyRepository:
-    def __init__(self, session: AsyncSession):
+    def __init__(self, session: Executor):
         self.session = session
 
     async def get(self, agency_id: str) -> Agency | None:

@@ -1,14 +1,14 @@
 """The agency's work units (its organisation tree), as target-service stores them."""
 
+from kinerja_runtime.db import Executor
 from sqlalchemy import insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from target_service.adapters.orm import work_units
 from target_service.domain.organisation import WorkUnit
 
 
 class OrganisationRepository:
-    def __init__(self, session: AsyncSession):
+    def __init__(self, session: Executor):
         self.session = session
 
     async def units(self, agency_id: str) -> dict[str, WorkUnit]:

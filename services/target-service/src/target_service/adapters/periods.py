@@ -1,8 +1,8 @@
 """Periods with their checkpoints, the state a closing period reports, and each period's IKU."""
 
+from kinerja_runtime.db import Executor
 from sqlalchemy import and_, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from target_service.adapters.orm import employees, iku, period_checkpoints, periods, realizations, skp
 from target_service.domain.checkpoints import Checkpoint
@@ -41,7 +41,7 @@ _ONE = {
 }
 
 
-async def _load(session: AsyncSession, query, params: dict | None = None) -> list[Period]:
+async def _load(session: Executor, query, params: dict | None = None) -> list[Period]:
     rows: dict[str, tuple] = {}
     for r in await session.execute(query, params):
         row, checkpoints = rows.setdefault(r.period_id, (r, []))
@@ -56,10 +56,62 @@ async def _load(session: AsyncSession, query, params: dict | None = None) -> lis
             r.ends_on,
             PeriodStatus(r.status),
             r.closed_at,
-            tuple(checkpoints),
+            _remember(r.period_id, tuple(checkpoints)),
         )
         for r, checkpoints in rows.values()
     ]
+
+
+# --- a period read alongside another aggregate ----------------------------------------------
+# A period's checkpoints are fixed when it opens: no statement changes them afterwards. So a
+# read that joins a period's row into another (an SKP change reads its SKP, owner and period in
+# one statement) takes the checkpoints from here, read once per process and period; the row
+# itself (status, closed_at) is always read, and locked, with the change.
+_CHECKPOINTS: dict[str, tuple[Checkpoint, ...]] = {}
+_CHECKPOINTS_KEPT = 4096  # periods: one per agency and year; past this the memory starts afresh
+_CHECKPOINTS_OF = (
+    select(
+        period_checkpoints.c.checkpoint_id,
+        period_checkpoints.c.name,
+        period_checkpoints.c.starts_on,
+        period_checkpoints.c.ends_on,
+    )
+    .where(period_checkpoints.c.period_id == bindparam("period_id"))
+    .order_by(period_checkpoints.c.position)
+)
+PERIOD_COLUMNS = (
+    periods.c.year.label("p_year"),
+    periods.c.starts_on.label("p_starts_on"),
+    periods.c.ends_on.label("p_ends_on"),
+    periods.c.status.label("p_status"),
+    periods.c.closed_at.label("p_closed_at"),
+)
+"""The period's own columns for a statement that joins ``periods`` (read back by :func:`period_of`)."""
+
+
+def _remember(period_id: str, checkpoints: tuple[Checkpoint, ...]) -> tuple[Checkpoint, ...]:
+    if len(_CHECKPOINTS) >= _CHECKPOINTS_KEPT:
+        _CHECKPOINTS.clear()
+    _CHECKPOINTS[period_id] = checkpoints
+    return checkpoints
+
+
+async def period_of(session: Executor, row, agency_id: str, period_id: str) -> Period:
+    """The period from a row holding :data:`PERIOD_COLUMNS`, with its checkpoints."""
+    checkpoints = _CHECKPOINTS.get(period_id)
+    if checkpoints is None:
+        found = await session.execute(_CHECKPOINTS_OF, {"period_id": period_id})
+        checkpoints = _remember(period_id, tuple(Checkpoint(*c) for c in found))
+    return Period(
+        period_id,
+        agency_id,
+        row.p_year,
+        row.p_starts_on,
+        row.p_ends_on,
+        PeriodStatus(row.p_status),
+        row.p_closed_at,
+        checkpoints,
+    )
 
 
 def _iku(row) -> Iku:
@@ -67,7 +119,7 @@ def _iku(row) -> Iku:
 
 
 class PeriodRepository:
-    def __init__(self, session: AsyncSession):
+    def __init__(self, session: Executor):
         self.session = session
 
     async def get(self, agency_id: str, period_id: str, lock: str | None = None) -> Period | None:
@@ -148,7 +200,7 @@ class PeriodRepository:
 class IkuRepository:
     """The agency's IKU (indikator kinerja utama) of each period."""
 
-    def __init__(self, session: AsyncSession):
+    def __init__(self, session: Executor):
         self.session = session
 
     async def of_period(self, agency_id: str, period_id: str) -> list[Iku]:

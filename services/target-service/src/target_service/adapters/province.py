@@ -5,8 +5,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import NamedTuple
 
+from kinerja_runtime.db import Executor
 from sqlalchemy import and_, case, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from target_service.adapters.orm import employees, periods, skp, skp_versions
 
@@ -28,7 +28,7 @@ def _before(column, instant):
 
 
 class ProvinceRepository:
-    def __init__(self, session: AsyncSession):
+    def __init__(self, session: Executor):
         self._session = session
 
     async def headcounts(self) -> dict[str, int]:

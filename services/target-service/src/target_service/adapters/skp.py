@@ -1,31 +1,41 @@
 """Loading and saving SKP aggregates (every version with its RHK and IKI), within one agency."""
 
 from kinerja_contracts.vocabulary import Aspect, RhkKind
+from kinerja_runtime.db import Executor
 from sqlalchemy import and_, bindparam, delete, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from target_service.adapters.orm import employees, skp, skp_iki, skp_rhk, skp_versions
+from target_service.adapters.orm import employees, periods, skp, skp_iki, skp_rhk, skp_versions
+from target_service.adapters.periods import PERIOD_COLUMNS, period_of
 from target_service.adapters.roster import owner_facts, owner_of
+from target_service.domain.period import Period
 from target_service.domain.rhk import Indikator, RencanaHasilKerja
 from target_service.domain.roster import Owner
 from target_service.domain.skp import Skp, SkpStatus, SkpVersion
 
 
-def _aggregate_query(*where, order_by, with_owner: bool = False):
+def _aggregate_query(*where, order_by, with_owner: bool = False, with_period: bool = False, lock: str | None = None):
     """Every SKP matching ``where`` with all its versions, RHK and IKI, in one statement: one row
     per IKI (or per RHK without IKI, per version without RHK, per SKP without versions), in the
     order the SKPs, versions, RHK and IKI are shown. One round trip instead of one per table.
-    ``with_owner``: each row also carries the owner's columns of roster.owner_facts."""
-    source, owner_columns = skp, []
+    ``with_owner``: each row also carries the owner's columns of roster.owner_facts;
+    ``with_period``: and the period's (periods.PERIOD_COLUMNS), its row locked as ``lock`` says
+    (see PeriodRepository.get)."""
+    source, owner_columns, period_columns = skp, [], []
     if with_owner:
         owner = employees.alias("owner")
         join, owner_columns = owner_facts(owner)
         source = join(skp.outerjoin(owner, and_(owner.c.agency_id == skp.c.agency_id, owner.c.nip == skp.c.nip)))
-    return (
+    if with_period:
+        source = source.join(
+            periods, and_(periods.c.period_id == skp.c.period_id, periods.c.agency_id == skp.c.agency_id)
+        )
+        period_columns = list(PERIOD_COLUMNS)
+    query = (
         select(
             *owner_columns,
+            *period_columns,
             skp.c.skp_id,
             skp.c.agency_id,
             skp.c.period_id,
@@ -67,19 +77,72 @@ def _aggregate_query(*where, order_by, with_owner: bool = False):
         .where(*where)
         .order_by(order_by, skp.c.skp_id, skp_versions.c.version, skp_rhk.c.position, skp_iki.c.position)
     )
+    # Only the period's row is locked (PostgreSQL refuses to lock the nullable side of an outer join).
+    return query.with_for_update(read=lock == "share", of=periods) if lock else query
 
 
-# Every change of an SKP (submit, approve, return, realisation) reads it this way: built once,
-# with parameters, because building the statement cost as much CPU as running it.
+# A read of one SKP (its page, versions, document) reads it this way: built once, with
+# parameters, because building the statement cost as much CPU as running it.
 _ONE_WITH_OWNER = _aggregate_query(
     skp.c.agency_id == bindparam("agency_id"),
     skp.c.skp_id == bindparam("skp_id"),
     order_by=skp.c.skp_id,
     with_owner=True,
 )
+# ... and a change (submit, approve, realisation, ...) reads its period in the same statement,
+# under the lock the change needs.
+_ONE_FOR_CHANGE = {
+    lock: _aggregate_query(
+        skp.c.agency_id == bindparam("agency_id"),
+        skp.c.skp_id == bindparam("skp_id"),
+        order_by=skp.c.skp_id,
+        with_owner=True,
+        with_period=True,
+        lock=lock,
+    )
+    for lock in (None, "share")
+}
 
 
-async def _load(session: AsyncSession, query, params: dict | None = None) -> list[tuple[Skp, Row]]:
+def _drafting_query():
+    """An employee with the facts of roster.owner_facts, the period (its columns null when the
+    agency has no such period) and the RHK ids of their appraiser's version in force in it (one
+    row per RHK id; one row with a null id when there is none)."""
+    owner = employees.alias("owner")
+    join, owner_columns = owner_facts(owner)
+    appraiser_skp = skp.alias("appraiser_skp")
+    appraiser_rhk = skp_rhk.alias("appraiser_rhk")
+    period_id = bindparam("period_id")
+    return (
+        select(*owner_columns, *PERIOD_COLUMNS, appraiser_rhk.c.rhk_id.label("appraiser_rhk_id"))
+        .select_from(
+            join(owner)
+            .outerjoin(periods, and_(periods.c.agency_id == owner.c.agency_id, periods.c.period_id == period_id))
+            .outerjoin(
+                appraiser_skp,
+                and_(
+                    appraiser_skp.c.agency_id == owner.c.agency_id,
+                    appraiser_skp.c.period_id == period_id,
+                    appraiser_skp.c.nip == owner.c.appraiser_nip,
+                ),
+            )
+            .outerjoin(
+                appraiser_rhk,
+                and_(
+                    appraiser_rhk.c.skp_id == appraiser_skp.c.skp_id,
+                    appraiser_rhk.c.version == appraiser_skp.c.version,
+                ),
+            )
+        )
+        .where(owner.c.agency_id == bindparam("agency_id"), owner.c.nip == bindparam("nip"))
+    )
+
+
+# Drafting an SKP reads what it needs in this one statement (instead of three).
+_DRAFTING = _drafting_query()
+
+
+async def _load(session: Executor, query, params: dict | None = None) -> list[tuple[Skp, Row]]:
     """Assemble the aggregates from the rows of :func:`_aggregate_query`, in their order; each
     with its first row (for the owner's columns)."""
     heads: dict[str, Row] = {}
@@ -135,11 +198,45 @@ async def _load(session: AsyncSession, query, params: dict | None = None) -> lis
     ]
 
 
-async def _insert_plan(session: AsyncSession, s: Skp, v: SkpVersion) -> None:
+# The writes of every draft, submission and approval, built once: building a statement per
+# request cost as much CPU as sending it. Parameters named b_* are the WHERE clause's; the
+# others name the columns set.
+_INSERT_SKP = insert(skp)
+_INSERT_VERSION = insert(skp_versions)
+_INSERT_RHK = insert(skp_rhk)
+_INSERT_IKI = insert(skp_iki)
+_UPDATE_VERSION = update(skp_versions).where(
+    skp_versions.c.skp_id == bindparam("b_skp_id"), skp_versions.c.version == bindparam("b_version")
+)
+_DELETE_IKI = delete(skp_iki).where(skp_iki.c.skp_id == bindparam("skp_id"), skp_iki.c.version == bindparam("version"))
+_DELETE_RHK = delete(skp_rhk).where(skp_rhk.c.skp_id == bindparam("skp_id"), skp_rhk.c.version == bindparam("version"))
+# The optimistic write of an SKP's summary (version, status): lands only if the version in force
+# and the latest status are still those the change was decided on (none in force yet: IS NULL).
+_UPDATE_HEAD = {
+    in_force_was_none: update(skp).where(
+        skp.c.skp_id == bindparam("b_skp_id"),
+        skp.c.version.is_(None) if in_force_was_none else skp.c.version == bindparam("b_version"),
+        skp.c.status == bindparam("b_status"),
+    )
+    for in_force_was_none in (True, False)
+}
+# The RHK ids of an employee's version in force in a period: what their team's RHK may support.
+_APPROVED_RHK_IDS = (
+    select(skp_rhk.c.rhk_id)
+    .select_from(skp.join(skp_rhk, and_(skp_rhk.c.skp_id == skp.c.skp_id, skp_rhk.c.version == skp.c.version)))
+    .where(
+        skp.c.agency_id == bindparam("agency_id"),
+        skp.c.period_id == bindparam("period_id"),
+        skp.c.nip == bindparam("nip"),
+    )
+)
+
+
+async def _insert_plan(session: Executor, s: Skp, v: SkpVersion) -> None:
     if not v.rhk:
         return
     await session.execute(
-        insert(skp_rhk),
+        _INSERT_RHK,
         [
             {
                 "skp_id": s.skp_id,
@@ -155,7 +252,7 @@ async def _insert_plan(session: AsyncSession, s: Skp, v: SkpVersion) -> None:
         ],
     )
     await session.execute(
-        insert(skp_iki),
+        _INSERT_IKI,
         [
             {
                 "skp_id": s.skp_id,
@@ -187,31 +284,53 @@ def _version_values(v: SkpVersion) -> dict:
     }
 
 
-async def _save_latest(session: AsyncSession, s: Skp, is_new: bool, plan_changed: bool) -> None:
+async def _save_latest(session: Executor, s: Skp, is_new: bool, plan_changed: bool) -> None:
     v = s.latest
     if is_new:
-        await session.execute(insert(skp_versions).values(skp_id=s.skp_id, version=v.number, **_version_values(v)))
+        await session.execute(_INSERT_VERSION, {"skp_id": s.skp_id, "version": v.number, **_version_values(v)})
     else:
-        await session.execute(
-            update(skp_versions)
-            .where(skp_versions.c.skp_id == s.skp_id, skp_versions.c.version == v.number)
-            .values(**_version_values(v))
-        )
+        await session.execute(_UPDATE_VERSION, {"b_skp_id": s.skp_id, "b_version": v.number, **_version_values(v)})
     if plan_changed:
         if not is_new:
-            await session.execute(delete(skp_iki).where(skp_iki.c.skp_id == s.skp_id, skp_iki.c.version == v.number))
-            await session.execute(delete(skp_rhk).where(skp_rhk.c.skp_id == s.skp_id, skp_rhk.c.version == v.number))
+            await session.execute(_DELETE_IKI, {"skp_id": s.skp_id, "version": v.number})
+            await session.execute(_DELETE_RHK, {"skp_id": s.skp_id, "version": v.number})
         await _insert_plan(session, s, v)
 
 
 class SkpRepository:
-    def __init__(self, session: AsyncSession):
+    def __init__(self, session: Executor):
         self.session = session
 
     async def get(self, agency_id: str, skp_id: str) -> tuple[Skp, Owner | None] | None:
         """The SKP and its owner (with the facts of roster.owner_facts; None when off the roster), in one statement."""
         found = await _load(self.session, _ONE_WITH_OWNER, {"agency_id": agency_id, "skp_id": skp_id})
         return (found[0][0], owner_of(found[0][1])) if found else None
+
+    async def get_for_change(
+        self, agency_id: str, skp_id: str, lock: str | None = None
+    ) -> tuple[Skp, Owner | None, Period] | None:
+        """The SKP, its owner (as :meth:`get`) and its period, the period's row locked as ``lock``
+        says (``"share"``: see PeriodRepository.get), in one statement."""
+        found = await _load(self.session, _ONE_FOR_CHANGE[lock], {"agency_id": agency_id, "skp_id": skp_id})
+        if not found:
+            return None
+        s, head = found[0]
+        return s, owner_of(head), await period_of(self.session, head, agency_id, s.period_id)
+
+    async def drafting(
+        self, agency_id: str, nip: str, period_id: str
+    ) -> tuple[Owner | None, Period | None, frozenset[str]]:
+        """What drafting an SKP needs, in one statement: the employee as an owner (None: not on
+        the roster), the period (None: not the agency's) and the RHK ids of their appraiser's
+        version in force in it (what their RHK may support)."""
+        rows = (
+            await self.session.execute(_DRAFTING, {"agency_id": agency_id, "nip": nip, "period_id": period_id})
+        ).all()
+        if not rows:
+            return None, None, frozenset()
+        head = rows[0]
+        period = await period_of(self.session, head, agency_id, period_id) if head.p_status is not None else None
+        return owner_of(head), period, frozenset(r.appraiser_rhk_id for r in rows if r.appraiser_rhk_id is not None)
 
     async def of_employee(self, agency_id: str, nip: str, period_id: str | None) -> list[Skp]:
         where = [skp.c.agency_id == agency_id, skp.c.nip == nip]
@@ -225,19 +344,27 @@ class SkpRepository:
             where.append(skp.c.nip.in_(nips))
         return [s for s, _ in await _load(self.session, _aggregate_query(*where, order_by=skp.c.nip))]
 
+    async def approved_rhk_ids(self, agency_id: str, period_id: str, nip: str) -> frozenset[str]:
+        """The RHK ids of the employee's version in force in the period (none: no SKP approved)."""
+        rows = await self.session.execute(
+            _APPROVED_RHK_IDS, {"agency_id": agency_id, "period_id": period_id, "nip": nip}
+        )
+        return frozenset(rows.scalars())
+
     async def add(self, s: Skp) -> bool:
         """False (nothing stored) when the employee already has an SKP in the period: the unique
         constraint (agency, period, employee) answers, no read first."""
         try:
             await self.session.execute(
-                insert(skp).values(
-                    skp_id=s.skp_id,
-                    agency_id=s.agency_id,
-                    period_id=s.period_id,
-                    nip=s.nip,
-                    version=s.version,
-                    status=s.latest.status.value,
-                )
+                _INSERT_SKP,
+                {
+                    "skp_id": s.skp_id,
+                    "agency_id": s.agency_id,
+                    "period_id": s.period_id,
+                    "nip": s.nip,
+                    "version": s.version,
+                    "status": s.latest.status.value,
+                },
             )
             await _save_latest(self.session, s, is_new=True, plan_changed=True)
         except IntegrityError:
@@ -257,14 +384,9 @@ class SkpRepository:
         so two appraisers' approve and return cannot both succeed. False (nothing written) when
         another request changed the SKP between this one's read and write."""
         version, status = loaded
+        was = {"b_skp_id": s.skp_id, "b_status": status} | ({} if version is None else {"b_version": version})
         result = await self.session.execute(
-            update(skp)
-            .where(
-                skp.c.skp_id == s.skp_id,
-                skp.c.version.is_(None) if version is None else skp.c.version == version,
-                skp.c.status == status,
-            )
-            .values(version=s.version, status=s.latest.status.value)
+            _UPDATE_HEAD[version is None], {**was, "version": s.version, "status": s.latest.status.value}
         )
         if result.rowcount != 1:
             return False

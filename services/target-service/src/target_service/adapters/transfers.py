@@ -1,8 +1,8 @@
 """Transfer requests between agencies, as target-service stores them."""
 
+from kinerja_runtime.db import Executor
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from target_service.adapters.orm import transfer_requests as requests
 from target_service.domain.transfer import RequestStatus, TransferRequest
@@ -29,7 +29,7 @@ def _request(row) -> TransferRequest:
 
 
 class TransferRepository:
-    def __init__(self, session: AsyncSession):
+    def __init__(self, session: Executor):
         self.session = session
 
     async def add(self, r: TransferRequest) -> bool:

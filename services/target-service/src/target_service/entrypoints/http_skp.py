@@ -21,6 +21,9 @@ from target_service.entrypoints.deps import Caller, Strict, Uow
 from target_service.service_layer import cascade, documents, realisation, skp
 
 router = APIRouter(tags=["skp"])
+# Every route answers a JSON-ready dict (service_layer.views) and says so (``-> dict``): FastAPI
+# then serialises it in pydantic's core instead of first copying it with jsonable_encoder, which
+# cost ~0.13 ms of CPU per SKP answer, as much as one more SQL statement.
 
 
 class IkiIn(Strict):
@@ -106,21 +109,21 @@ def _is_hr(principal) -> bool:
 
 
 @router.post("/skp", status_code=status.HTTP_201_CREATED, summary="Draft the caller's own SKP (version 1) for a period")
-async def create_skp(body: SkpIn, principal: Caller, uow: Uow):
+async def create_skp(body: SkpIn, principal: Caller, uow: Uow) -> dict:
     return await skp.create_skp(
         uow, agency_id=principal.agency, nip=principal.nip, period_id=body.period_id, rhk=body.drafts()
     )
 
 
 @router.get("/me/skp", summary="The caller's SKPs (version in force, pending revision, realisations, feedback)")
-async def my_skp(principal: Caller, uow: Uow, period_id: Annotated[str | None, Query(max_length=64)] = None):
+async def my_skp(principal: Caller, uow: Uow, period_id: Annotated[str | None, Query(max_length=64)] = None) -> dict:
     return await skp.skp_of_employee(
         uow, agency_id=principal.agency, nip=principal.nip, period_id=period_id, actor_nip=principal.nip, is_hr=False
     )
 
 
 @router.get("/me/team/skp", summary="For an appraiser: the employees they appraise and the state of their SKP")
-async def team_skp(principal: Caller, uow: Uow, period_id: Annotated[str, Query(min_length=1, max_length=64)]):
+async def team_skp(principal: Caller, uow: Uow, period_id: Annotated[str, Query(min_length=1, max_length=64)]) -> dict:
     return await skp.team_skp(uow, agency_id=principal.agency, appraiser_nip=principal.nip, period_id=period_id)
 
 
@@ -130,28 +133,30 @@ async def team_skp(principal: Caller, uow: Uow, period_id: Annotated[str, Query(
     summary="What the caller's own RHK may link to: the period's IKU (head of agency) or the appraiser's "
     "approved RHK in force",
 )
-async def my_link_targets(principal: Caller, uow: Uow, period_id: Annotated[str, Query(min_length=1, max_length=64)]):
+async def my_link_targets(
+    principal: Caller, uow: Uow, period_id: Annotated[str, Query(min_length=1, max_length=64)]
+) -> dict:
     return await cascade.my_link_targets(uow, agency_id=principal.agency, nip=principal.nip, period_id=period_id)
 
 
 @router.get(
     "/skp/{skp_id}", summary="An SKP: version in force (or first draft), pending revision, realisations, feedback"
 )
-async def get_skp(skp_id: str, principal: Caller, uow: Uow):
+async def get_skp(skp_id: str, principal: Caller, uow: Uow) -> dict:
     return await skp.get_skp(
         uow, agency_id=principal.agency, skp_id=skp_id, actor_nip=principal.nip, is_hr=_is_hr(principal)
     )
 
 
 @router.get("/skp/{skp_id}/versions", summary="The SKP's history: every version with its RHK (owner, appraiser, HR)")
-async def skp_history(skp_id: str, principal: Caller, uow: Uow):
+async def skp_history(skp_id: str, principal: Caller, uow: Uow) -> dict:
     return await skp.skp_versions(
         uow, agency_id=principal.agency, skp_id=skp_id, actor_nip=principal.nip, is_hr=_is_hr(principal)
     )
 
 
 @router.get("/skp/{skp_id}/versions/{number}", summary="One version of the SKP")
-async def skp_version(skp_id: str, number: int, principal: Caller, uow: Uow):
+async def skp_version(skp_id: str, number: int, principal: Caller, uow: Uow) -> dict:
     return await skp.skp_versions(
         uow, agency_id=principal.agency, skp_id=skp_id, actor_nip=principal.nip, is_hr=_is_hr(principal), number=number
     )
@@ -184,7 +189,7 @@ async def _step(uow, principal, skp_id: str, action: str, **kwargs):
 
 
 @router.put("/skp/{skp_id}", summary="Replace the RHK of the draft or returned version (owner)")
-async def edit_skp(skp_id: str, body: PlanIn, principal: Caller, uow: Uow):
+async def edit_skp(skp_id: str, body: PlanIn, principal: Caller, uow: Uow) -> dict:
     return await _step(uow, principal, skp_id, "edit", rhk=body.drafts())
 
 
@@ -193,12 +198,12 @@ async def edit_skp(skp_id: str, body: PlanIn, principal: Caller, uow: Uow):
     status_code=status.HTTP_201_CREATED,
     summary="Start version n+1 of an approved SKP (owner); version n stays in force until it is approved",
 )
-async def revise_skp(skp_id: str, body: RevisionIn, principal: Caller, uow: Uow):
+async def revise_skp(skp_id: str, body: RevisionIn, principal: Caller, uow: Uow) -> dict:
     return await _step(uow, principal, skp_id, "revise", rhk=body.drafts(), notes=body.reason)
 
 
 @router.post("/skp/{skp_id}/submit", summary="Submit the latest version to the appraiser (owner)")
-async def submit_skp(skp_id: str, principal: Caller, uow: Uow):
+async def submit_skp(skp_id: str, principal: Caller, uow: Uow) -> dict:
     return await _step(uow, principal, skp_id, "submit")
 
 
@@ -206,12 +211,12 @@ async def submit_skp(skp_id: str, principal: Caller, uow: Uow):
     "/skp/{skp_id}/approve",
     summary="Approve the submitted version (the owner's appraiser) -> TargetSet, or TargetRevised for n ≥ 2",
 )
-async def approve_skp(skp_id: str, principal: Caller, uow: Uow):
+async def approve_skp(skp_id: str, principal: Caller, uow: Uow) -> dict:
     return await _step(uow, principal, skp_id, "approve")
 
 
 @router.post("/skp/{skp_id}/return", summary="Return the submitted version with notes (the owner's appraiser)")
-async def return_skp(skp_id: str, body: ReturnIn, principal: Caller, uow: Uow):
+async def return_skp(skp_id: str, body: ReturnIn, principal: Caller, uow: Uow) -> dict:
     return await _step(uow, principal, skp_id, "return", notes=body.notes)
 
 
@@ -220,7 +225,7 @@ async def return_skp(skp_id: str, body: ReturnIn, principal: Caller, uow: Uow):
     status_code=status.HTTP_201_CREATED,
     summary="Record a realisation of one IKI at a checkpoint (owner, their appraiser or HR) -> RealizationRecorded",
 )
-async def record_realization(skp_id: str, body: RealizationIn, principal: Caller, uow: Uow):
+async def record_realization(skp_id: str, body: RealizationIn, principal: Caller, uow: Uow) -> dict:
     return await realisation.record_realization(
         uow,
         agency_id=principal.agency,
@@ -239,7 +244,7 @@ async def record_realization(skp_id: str, body: RealizationIn, principal: Caller
     status_code=status.HTTP_201_CREATED,
     summary="Continuous feedback on an RHK in force (the owner's appraiser)",
 )
-async def give_feedback(skp_id: str, rhk_id: str, body: FeedbackIn, principal: Caller, uow: Uow):
+async def give_feedback(skp_id: str, rhk_id: str, body: FeedbackIn, principal: Caller, uow: Uow) -> dict:
     return await realisation.give_feedback(
         uow,
         agency_id=principal.agency,
@@ -253,7 +258,7 @@ async def give_feedback(skp_id: str, rhk_id: str, body: FeedbackIn, principal: C
 
 
 @router.get("/skp/{skp_id}/feedback", summary="The appraiser's feedback notes on the SKP (owner, appraiser, HR)")
-async def skp_feedback(skp_id: str, principal: Caller, uow: Uow):
+async def skp_feedback(skp_id: str, principal: Caller, uow: Uow) -> dict:
     view = await skp.get_skp(
         uow, agency_id=principal.agency, skp_id=skp_id, actor_nip=principal.nip, is_hr=_is_hr(principal)
     )

@@ -15,26 +15,43 @@ from target_service.service_layer.unit_of_work import TargetUnitOfWork
 from target_service.service_layer.views import link_targets_view
 
 
+def _appraiser_followed(owner: Owner) -> str | None:
+    """The appraiser whose approved RHK the owner's RHK support; None when the owner heads the
+    agency (their RHK serve the period's IKU instead)."""
+    appraiser = owner.employee.appraiser_nip
+    if appraiser is None or heads_agency(owner.heads_root_unit, appraiser, owner.appraiser_on_roster):
+        return None
+    return appraiser
+
+
 async def _link_sources(
     uow: TargetUnitOfWork, agency_id: str, period_id: str, owner: Owner
 ) -> tuple[bool, list[Iku], Skp | None]:
     """Whether the owner heads the agency, the period's IKU (theirs to serve if so), and otherwise
     their appraiser's SKP of the period, whose version in force holds what they may support."""
-    appraiser = owner.employee.appraiser_nip
-    if appraiser is None or heads_agency(owner.heads_root_unit, appraiser, owner.appraiser_on_roster):
+    appraiser = _appraiser_followed(owner)
+    if appraiser is None:
         return True, await uow.iku.of_period(agency_id, period_id), None
     found = await uow.skps.in_period(agency_id, period_id, [appraiser])
     return False, [], found[0] if found else None
 
 
-async def link_targets(uow: TargetUnitOfWork, agency_id: str, period_id: str, owner: Owner) -> LinkTargets:
-    head, ikus, supervisor = await _link_sources(uow, agency_id, period_id, owner)
-    if head:
-        return LinkTargets(True, iku_ids=frozenset(i.iku_id for i in ikus))
-    approved = (
-        frozenset(r.rhk_id for r in supervisor.in_force.rhk) if supervisor and supervisor.in_force else frozenset()
-    )
-    return LinkTargets(False, approved_rhk_ids=approved)
+async def link_targets(
+    uow: TargetUnitOfWork,
+    agency_id: str,
+    period_id: str,
+    owner: Owner,
+    appraiser_rhk_ids: frozenset[str] | None = None,
+) -> LinkTargets:
+    """What the owner's RHK may link to. Every draft, submission and approval checks it, so of the
+    appraiser's SKP only the ids of the RHK in force are read, not the whole SKP; not even those
+    when the caller read them with the owner (``appraiser_rhk_ids``, SkpRepository.drafting)."""
+    appraiser = _appraiser_followed(owner)
+    if appraiser is None:
+        return LinkTargets(True, iku_ids=frozenset(i.iku_id for i in await uow.iku.of_period(agency_id, period_id)))
+    if appraiser_rhk_ids is None:
+        appraiser_rhk_ids = await uow.skps.approved_rhk_ids(agency_id, period_id, appraiser)
+    return LinkTargets(False, approved_rhk_ids=appraiser_rhk_ids)
 
 
 async def my_link_targets(uow: TargetUnitOfWork, *, agency_id: str, nip: str, period_id: str) -> dict:

@@ -11,15 +11,21 @@ from target_service.domain.period import Period, open_period
 from target_service.service_layer.unit_of_work import TargetUnitOfWork
 from target_service.service_layer.views import iku_view, period_view
 
+NO_PERIOD = "no such period in this agency"
+
 
 async def period_or_404(uow: TargetUnitOfWork, agency_id: str, period_id: str, lock: str | None = None) -> Period:
     """The period, or 404. A use case that publishes an employee's targets or realisations locks it
     ``"share"`` and the close ``"update"``: the close then waits for those in flight and later ones
     see it closed, so each employee's EmployeePeriodClosed follows all their targets (ADR 0005)."""
-    found = await uow.periods.get(agency_id, period_id, lock)
-    if found is None:
-        raise NotFound("no such period in this agency")
-    return found
+    return period_found(await uow.periods.get(agency_id, period_id, lock))
+
+
+def period_found(period: Period | None) -> Period:
+    """A period read with something else (None: the agency has no such period), or 404."""
+    if period is None:
+        raise NotFound(NO_PERIOD)
+    return period
 
 
 async def open_new_period(

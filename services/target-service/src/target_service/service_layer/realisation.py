@@ -6,8 +6,7 @@ from kinerja_contracts import RealizationRecorded
 from kinerja_runtime import access_log
 from kinerja_runtime.access_log import Kind
 
-from target_service.service_layer.periods import period_or_404
-from target_service.service_layer.skp import appraiser_of, skp_or_404
+from target_service.service_layer.skp import appraiser_of, skp_for_change_or_404
 from target_service.service_layer.unit_of_work import TargetUnitOfWork
 
 
@@ -24,8 +23,9 @@ async def record_realization(
     checkpoint_id: str | None,
 ) -> dict:
     async with uow:
-        s, owner = await skp_or_404(uow, agency_id, skp_id, actor_nip=actor_nip, is_hr=is_hr)
-        period = await period_or_404(uow, agency_id, s.period_id, lock="share")
+        s, owner, period = await skp_for_change_or_404(
+            uow, agency_id, skp_id, actor_nip=actor_nip, is_hr=is_hr, lock="share"
+        )
         s.check_realization(actor_nip, appraiser_of(owner), is_hr, iki_id, value)
         period.ensure_open("recording a realisation")
         period.checkpoint(checkpoint_id)
@@ -72,8 +72,7 @@ async def give_feedback(
 ) -> dict:
     """Umpan balik berkelanjutan: the appraiser's note on one RHK in force, optionally for a checkpoint."""
     async with uow:
-        s, owner = await skp_or_404(uow, agency_id, skp_id, actor_nip=actor_nip, is_hr=is_hr)
-        period = await period_or_404(uow, agency_id, s.period_id)
+        s, owner, period = await skp_for_change_or_404(uow, agency_id, skp_id, actor_nip=actor_nip, is_hr=is_hr)
         s.check_feedback(actor_nip, appraiser_of(owner), rhk_id, note)
         period.ensure_open("giving feedback")
         if checkpoint_id is not None:

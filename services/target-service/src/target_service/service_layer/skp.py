@@ -8,11 +8,12 @@ from kinerja_runtime.access_log import Kind
 from kinerja_runtime.refusals import NotFound, TooLarge, WrongState
 
 from target_service.domain.cascade import check_links
+from target_service.domain.period import Period
 from target_service.domain.rhk import RhkDraft, plan_rhk
 from target_service.domain.roster import Owner
 from target_service.domain.skp import Skp, SkpVersion
 from target_service.service_layer.cascade import link_targets
-from target_service.service_layer.periods import period_or_404
+from target_service.service_layer.periods import period_found, period_or_404
 from target_service.service_layer.roster import NO_EMPLOYEE, readable_employee
 from target_service.service_layer.unit_of_work import TargetUnitOfWork
 from target_service.service_layer.views import employee_view, skp_view, version_view
@@ -28,6 +29,17 @@ async def skp_or_404(
     An SKP the caller may not read is not there for them: the same 404 as a missing one, for a
     read or a change, so no answer tells a stranger that the id exists (issue 8)."""
     found = await uow.skps.get(agency_id, skp_id)
+    if found is None or not found[0].may_read(actor_nip, appraiser_of(found[1]), is_hr):
+        raise NotFound(NO_SKP)
+    return found
+
+
+async def skp_for_change_or_404(
+    uow: TargetUnitOfWork, agency_id: str, skp_id: str, *, actor_nip: str, is_hr: bool, lock: str | None = None
+) -> tuple[Skp, Owner | None, Period]:
+    """As :func:`skp_or_404`, with the SKP's period read in the same statement, its row locked as
+    ``lock`` says (see :func:`~target_service.service_layer.periods.period_or_404`)."""
+    found = await uow.skps.get_for_change(agency_id, skp_id, lock)
     if found is None or not found[0].may_read(actor_nip, appraiser_of(found[1]), is_hr):
         raise NotFound(NO_SKP)
     return found
@@ -55,21 +67,30 @@ def _registered(owner: Owner | None) -> Owner:
     return owner
 
 
-async def _check_links(uow: TargetUnitOfWork, s: Skp, owner: Owner | None, version: SkpVersion, complete: bool) -> None:
+async def _check_links(
+    uow: TargetUnitOfWork,
+    s: Skp,
+    owner: Owner | None,
+    version: SkpVersion,
+    complete: bool,
+    appraiser_rhk_ids: frozenset[str] | None = None,
+) -> None:
     """``owner``: as read at the start of the request (read once, used for the appraiser too)."""
-    targets = await link_targets(uow, s.agency_id, s.period_id, _registered(owner))
+    targets = await link_targets(uow, s.agency_id, s.period_id, _registered(owner), appraiser_rhk_ids)
     check_links(version.rhk, targets, complete)
 
 
 async def create_skp(uow: TargetUnitOfWork, *, agency_id: str, nip: str, period_id: str, rhk: list[RhkDraft]) -> dict:
     """The caller drafts their own SKP (version 1) for an open period."""
     async with uow:
-        owner = _registered(await uow.roster.owner(agency_id, nip))
-        period = await period_or_404(uow, agency_id, period_id)
+        # The owner, the period and what the owner's RHK may support: one statement.
+        owner, period, appraiser_rhk_ids = await uow.skps.drafting(agency_id, nip, period_id)
+        owner = _registered(owner)
+        period = period_found(period)
         period.ensure_open("drafting an SKP")
         s = Skp.draft(str(uuid.uuid4()), agency_id, period_id, nip, plan_rhk(rhk), uow.clock.now())
         _ensure_fits_the_contract(s)
-        await _check_links(uow, s, owner, s.latest, complete=False)
+        await _check_links(uow, s, owner, s.latest, complete=False, appraiser_rhk_ids=appraiser_rhk_ids)
         await access_log.record_change(uow, Kind.SKP, s.skp_id, s.nip)
         # The unique constraint (agency, period, employee) answers "already has one": no read first.
         if not await uow.skps.add(s):
@@ -92,9 +113,10 @@ async def change_skp(
     """One step of the latest version: ``edit`` | ``revise`` (start version n+1) | ``submit`` (owner),
     ``approve`` | ``return`` (appraiser). Links are checked as given on edits, complete on submit and approval."""
     async with uow:
-        s, owner = await skp_or_404(uow, agency_id, skp_id, actor_nip=actor_nip, is_hr=is_hr)
+        s, owner, period = await skp_for_change_or_404(
+            uow, agency_id, skp_id, actor_nip=actor_nip, is_hr=is_hr, lock="share" if action == "approve" else None
+        )
         loaded = (s.version, s.latest.status.value)
-        period = await period_or_404(uow, agency_id, s.period_id, lock="share" if action == "approve" else None)
         appraiser = appraiser_of(owner)
         previous = None
         period.ensure_open(f"changing an SKP ({action})")

@@ -18,7 +18,10 @@ class TargetUnitOfWork(UnitOfWork):
     """``uow.roster`` is the agency roster target-service owns (its source of truth, not the
     runtime's projection of it); ``uow.organisation`` its work units; ``uow.agencies`` the
     province's agency registry, whose zones ``await uow.today(agency_id)`` counts days in;
-    ``uow.province`` the counts the province view reads across agencies."""
+    ``uow.province`` the counts the province view reads across agencies. Its repositories only
+    run Core statements, so the unit runs them on a plain connection (no ORM session)."""
+
+    plain_connection = True
 
     agencies: AgencyRepository
     roster: RosterRepository
