@@ -7,10 +7,10 @@ import sys
 from kinerja_runtime.serve import GC_YOUNGEST_THRESHOLD
 
 
-def test_a_service_freezes_what_start_up_made_and_collects_its_youngest_generation_less_often():
+def test_a_serving_process_collects_its_youngest_generation_less_often():
     script = (
         "import gc; from kinerja_runtime.serve import collect_less; before = gc.get_threshold(); collect_less(); "
-        "print(gc.get_freeze_count() > 0, gc.get_threshold()[0], gc.get_threshold()[1:] == before[1:])"
+        "print(gc.get_threshold()[0], gc.get_threshold()[1:] == before[1:])"
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
-    assert out == ["True", str(GC_YOUNGEST_THRESHOLD), "True"]
+    assert out == [str(GC_YOUNGEST_THRESHOLD), "True"]

@@ -67,17 +67,10 @@ GC_YOUNGEST_THRESHOLD = 10_000
 
 
 def collect_less() -> None:
-    """The collector tuned for a service's batches: what start-up made (modules, tables, the app)
-    lives as long as the process and is never traversed again, and the youngest generation is
-    collected after :data:`GC_YOUNGEST_THRESHOLD` new objects. Memory freed by reference
-    counting, nearly all of it, is unaffected.
-
-    Start-up leaves ~150,000 objects; every full collection walked them (~100 ms of CPU each,
-    several a second while a consumer applies batches: a third of training-service's CPU in a
-    replay). One collection first takes start-up's cycles, so the freeze keeps none. Only the
-    process that serves does this: tests build many apps in one process."""
-    gc.collect()
-    gc.freeze()
+    """The youngest generation collected after :data:`GC_YOUNGEST_THRESHOLD` new objects, in the
+    process that serves (tests keep CPython's defaults). What start-up made is frozen by the app's
+    lifespan once it has started (kinerja_runtime.app). Memory freed by reference counting, nearly
+    all of it, is unaffected."""
     gc.set_threshold(GC_YOUNGEST_THRESHOLD, *gc.get_threshold()[1:])
 
 
