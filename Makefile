@@ -10,7 +10,9 @@ install: .venv/.installed
 
 .venv/.installed: pyproject.toml uv.lock shared/*/pyproject.toml services/*/pyproject.toml
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
-	$(UV) sync --all-packages --frozen --python 3.11
+	# Compiled now, as the images are (UV_COMPILE_BYTECODE): with PYTHONDONTWRITEBYTECODE set, every
+	# service start would otherwise compile its dependencies again (~1.7 s of CPU each time).
+	$(UV) sync --all-packages --frozen --python 3.11 --compile-bytecode
 	@touch $@
 
 run: install ## start the broker and the four services (Ctrl-C stops everything)

@@ -192,3 +192,76 @@ async def test_one_batch_decides_each_appraisal_once_with_the_right_plans(uows, 
     assert len(await rows(uows, "SELECT * FROM plan_decisions WHERE agency_id = :a", a=agency)) == len(decisions)
     assert len(await rows(uows, "SELECT * FROM plans WHERE agency_id = :a", a=agency)) == 2
     assert len(await rows(uows, "SELECT * FROM outbox")) == 3
+
+
+def results_of_every_kind(agency: str, nip: str, i: int) -> list[AppraisalCompleted]:
+    """Employee ``i``'s appraisals in a year of every kind, by ``i % 5``: a low result (a plan),
+    Baik with a weak value (a recommended plan), plain Baik, a periodic check, Sangat Baik two
+    years running (the talent pool)."""
+    period, earlier = f"{agency}-2025", f"{agency}-2024"
+    return [
+        [appraisal(agency, nip, period, Predikat.BUTUH_PERBAIKAN, weak=[BerakhlakValue.LOYAL])],
+        [appraisal(agency, nip, period, Predikat.BAIK, weak=[BerakhlakValue.ADAPTIF])],
+        [appraisal(agency, nip, period, Predikat.BAIK)],
+        [appraisal(agency, nip, period, Predikat.SANGAT_KURANG, kind="periodic")],
+        [
+            appraisal(agency, nip, earlier, Predikat.SANGAT_BAIK, at=datetime(2025, 1, 15, tzinfo=UTC)),
+            appraisal(agency, nip, period, Predikat.SANGAT_BAIK),
+        ],
+    ][i % 5]
+
+
+async def test_a_batch_of_appraisals_costs_the_same_statements_for_10_as_for_200(uows, agency, new_nip):
+    """A replay's batches: the roster, then appraisals of every kind (low results with a plan,
+    Baik with a weak value, plain Baik, periodic checks, Sangat Baik two years running); the
+    statements sent do not grow with the batch, and each appraisal is decided once."""
+    from kinerja_runtime import roster
+    from sqlalchemy import event
+    from training_service.service_layer import plans, talent
+
+    async with uows() as uow:
+        engine = uow.session.bind
+    sent: list[str] = []
+
+    def count(_conn, _cursor, statement, *_):
+        sent.append(statement)
+
+    counts = {}
+    for size in (10, 200):
+        scope, mentor = f"{agency}-{size}", new_nip()
+        period, earlier = f"{scope}-2025", f"{scope}-2024"
+        await apply(
+            uows,
+            [roster.on_periods_opened, talent.on_periods_opened],
+            delivered(
+                [
+                    PerformancePeriodOpened(
+                        agency_id=scope, period_id=p, year=y, starts_on=date(y, 1, 1), ends_on=date(y, 12, 31)
+                    )
+                    for p, y in ((earlier, 2024), (period, 2025))
+                ]
+            ),
+        )
+        staff = [new_nip() for _ in range(size)]
+        registered = delivered(
+            [
+                EmployeeRegistered(
+                    agency_id=scope, nip=nip, name="Pegawai", position="Analis", unit="Bidang", appraiser_nip=mentor
+                )
+                for nip in staff
+            ]
+        )
+        appraisals = [e for i, nip in enumerate(staff) for e in results_of_every_kind(scope, nip, i)]
+        event.listen(engine.sync_engine, "before_cursor_execute", count)
+        try:
+            before = len(sent)
+            await apply(uows, [roster.on_employees_registered], registered)
+            await apply(uows, [plans.on_appraisals_completed], delivered(appraisals))
+            counts[size] = len(sent) - before
+        finally:
+            event.remove(engine.sync_engine, "before_cursor_execute", count)
+        decided = await rows(uows, "SELECT appraisal_id FROM plan_decisions WHERE agency_id = :a", a=scope)
+        assert sorted(d["appraisal_id"] for d in decided) == sorted(e.appraisal_id for e in appraisals)
+        nominated = await rows(uows, "SELECT nip FROM talent_nominations WHERE agency_id = :a", a=scope)
+        assert len(nominated) == len(staff[4::5]), "each Sangat Baik pair nominated once"
+    assert counts[10] == counts[200] <= 20, counts

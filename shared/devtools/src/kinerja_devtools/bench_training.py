@@ -35,7 +35,7 @@ import time
 import uuid
 import zlib
 from collections import Counter, defaultdict
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from aiokafka import AIOKafkaProducer
@@ -51,8 +51,6 @@ from kinerja_contracts import (
 from kinerja_contracts.appraisal import AppraisalSummary
 from kinerja_contracts.vocabulary import Aspect, BerakhlakValue, Ekspektasi, Predikat, RhkKind
 from sqlalchemy import event as sa_event
-
-from kinerja_devtools.scenario import make_nip
 
 EVENTS = int(os.environ.get("BENCH_EVENTS", "10000"))
 PG = os.environ.get("BENCH_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432")
@@ -210,7 +208,7 @@ def _roster(agencies: list[str]) -> list:
             name=f"Pegawai {i}",
             position="Analis",
             unit="Bidang",
-            appraiser_nip=make_nip(EVENTS + i % 50),
+            appraiser_nip=_nip(EVENTS + i % 50),
         )
         for i, (agency, nip) in enumerate(_staff(agencies))
     ] + [
@@ -222,8 +220,14 @@ def _roster(agencies: list[str]) -> list:
     ]
 
 
+def _nip(i: int) -> str:
+    """A well-formed NIP of its own for each ``i`` (the scenario's make_nip repeats after 21,000)."""
+    born = date(1970, 1, 1) + timedelta(days=i // 1000)
+    return f"{born:%Y%m%d}{2000 + i % 20}{1 + i % 12:02d}{1 + i % 2}{i % 1000:03d}"
+
+
 def _staff(agencies: list[str]) -> list[tuple[str, str]]:
-    return [(agencies[i % AGENCIES], make_nip(i)) for i in range(EVENTS)]
+    return [(agencies[i % AGENCIES], _nip(i)) for i in range(EVENTS)]
 
 
 def _appraisals(agencies: list[str]) -> list[AppraisalCompleted]:

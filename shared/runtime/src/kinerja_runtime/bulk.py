@@ -3,7 +3,7 @@
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Table, and_, false, or_
+from sqlalchemy import Table, and_, bindparam, false, func, or_, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
 from kinerja_runtime.db import Executor, dialect_name
@@ -77,6 +77,30 @@ def keyed_in(table: Table, keys: Sequence[str], values: Iterable[tuple]):
 def each_in(table: Table, keys: Sequence[str], values: Iterable[tuple]):
     """``k1 IN (..) AND k2 IN (..)``: a superset of ``keyed_in``'s rows (filter them by the exact
     tuples), which PostgreSQL serves from a composite index where a long row-value ``IN``
-    list falls back to a scan."""
+    list falls back to a scan. Without table statistics PostgreSQL narrows such a read by the
+    leading column only (every row of the agencies named): to look many keys up, as a
+    consumer's batch does, use :func:`among`."""
     values = list(values)
     return and_(*(table.c[k].in_({v[i] for v in values}) for i, k in enumerate(keys)))
+
+
+def among(session: AsyncSession, table: Table, keys: Sequence[str], values: Iterable[tuple]):
+    """Exactly the rows whose composite key is in ``values``, for looking up a batch's keys.
+
+    On PostgreSQL ``(k1, k2) IN (SELECT * FROM unnest(:k1s, :k2s))``, the values as one array
+    per key column: an index lookup per key whether the table has statistics or not (an ``IN``
+    list per column was narrowed by the leading column alone, so a batch read every row of its
+    agencies: a replay's cost grew with the table), and one statement text whatever the number
+    of keys, prepared once and with no list to render. Elsewhere (SQLite) :func:`keyed_in`."""
+    values = set(values)
+    if not values:
+        return false()
+    if session.bind.dialect.name != "postgresql":
+        return keyed_in(table, keys, values)
+    columns = [table.c[k] for k in keys]
+    arrays = [
+        bindparam(None, [value[i] for value in values], type_=postgresql.ARRAY(column.type))
+        for i, column in enumerate(columns)
+    ]
+    wanted = select(func.unnest(*arrays).table_valued(*keys).render_derived())
+    return tuple_(*columns).in_(wanted)

@@ -228,7 +228,7 @@ async def _departures(session: Executor, keys: set[tuple[str, str]]) -> dict[tup
     if not keys:
         return {}
     rows = (
-        await session.execute(select(known_departures).where(bulk.keyed_in(known_departures, EMPLOYEE_KEY, keys)))
+        await session.execute(select(known_departures).where(bulk.among(session, known_departures, EMPLOYEE_KEY, keys)))
     ).all()
     return {(r.agency_id, r.nip): r.left_at for r in rows}
 
@@ -297,14 +297,14 @@ async def on_employees_transferred(batch: Sequence[Delivered[EmployeeTransferred
     session = uow.session
     keys = {k for d in batch for k in ((d.event.previous_agency_id, d.event.nip), (d.event.agency_id, d.event.nip))}
     stored = (
-        await session.execute(select(known_employees).where(bulk.keyed_in(known_employees, EMPLOYEE_KEY, keys)))
+        await session.execute(select(known_employees).where(bulk.among(session, known_employees, EMPLOYEE_KEY, keys)))
     ).all()
     moves = Moves({(r.agency_id, r.nip): dict(r._mapping) for r in stored}, await _departures(session, keys))
     for d in batch:
         moves.move(d.event, event_time(d))
     if moves.removed:
         await session.execute(
-            delete(known_employees).where(bulk.keyed_in(known_employees, EMPLOYEE_KEY, moves.removed))
+            delete(known_employees).where(bulk.among(session, known_employees, EMPLOYEE_KEY, moves.removed))
         )
     await bulk.upsert(
         session,
@@ -584,8 +584,8 @@ class Roster:
         keys = set(keys)
         if not keys:
             return {}
-        found = await self._employees(bulk.each_in(known_employees, EMPLOYEE_KEY, keys), order=False)
-        return {(e.agency_id, e.nip): e for e in found if (e.agency_id, e.nip) in keys}
+        found = await self._employees(bulk.among(self._session, known_employees, EMPLOYEE_KEY, keys), order=False)
+        return {(e.agency_id, e.nip): e for e in found}
 
     async def periods_in(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], KnownPeriod]:
         """Those of ``keys`` (agency_id, period_id), of any number of agencies, projected, by key:

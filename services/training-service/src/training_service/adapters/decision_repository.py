@@ -26,10 +26,13 @@ class DecisionRepository:
         """Those of ``appraisal_ids`` already decided."""
         if not appraisal_ids:
             return set()
+        ids = {(appraisal_id,) for appraisal_id in appraisal_ids}
         return set(
             (
                 await self._session.scalars(
-                    select(plan_decisions.c.appraisal_id).where(plan_decisions.c.appraisal_id.in_(set(appraisal_ids)))
+                    select(plan_decisions.c.appraisal_id).where(
+                        bulk.among(self._session, plan_decisions, ["appraisal_id"], ids)
+                    )
                 )
             ).all()
         )
@@ -43,15 +46,15 @@ class DecisionRepository:
         rows = (
             await self._session.execute(
                 select(c.agency_id, c.nip, c.period_id, c.revision, c.decided_at).where(
-                    bulk.each_in(plan_decisions, ["agency_id", "nip", "period_id"], slots), c.kind == "annual"
+                    bulk.among(self._session, plan_decisions, ["agency_id", "nip", "period_id"], slots),
+                    c.kind == "annual",
                 )
             )
         ).all()
         latest: dict[Slot, tuple[int, datetime]] = {}
         for r in rows:
             slot = (r.agency_id, r.nip, r.period_id)
-            if slot in slots:
-                latest[slot] = max(latest.get(slot, (0, r.decided_at)), version(r.revision, r.decided_at))
+            latest[slot] = max(latest.get(slot, (0, r.decided_at)), version(r.revision, r.decided_at))
         return latest
 
     async def of_employee(self, agency_id: str, nip: str) -> list[dict]:

@@ -112,15 +112,13 @@ class LedgerRepository:
         rows = (
             await self._session.execute(
                 select(c.agency_id, c.nip, c.year, c.jp, c.catalogue_code).where(
-                    bulk.each_in(jp_ledger, ["agency_id", "nip", "year"], keys), COUNTS
+                    bulk.among(self._session, jp_ledger, ["agency_id", "nip", "year"], keys), COUNTS
                 )
             )
         ).all()
         jp: dict[YearKey, int] = defaultdict(int)
         codes: dict[YearKey, set[str]] = defaultdict(set)
         for r in rows:
-            if (r.agency_id, r.nip, r.year) not in keys:
-                continue
             jp[(r.agency_id, r.nip, r.year)] += r.jp
             codes[(r.agency_id, r.nip, r.year)].add(r.catalogue_code)
         return {key: YearDone(jp[key], frozenset(codes[key])) for key in jp}

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from training_service.adapters.orm import annual_results, talent_nominations
 
 Employee = tuple[str, str]  # (agency_id, nip)
+EMPLOYEE = ("agency_id", "nip")
 
 
 def _older_in_store(table, excluded):
@@ -32,18 +33,15 @@ class TalentRepository:
             return [], []
         results = (
             await self._session.execute(
-                select(annual_results).where(bulk.each_in(annual_results, ["agency_id", "nip"], employees))
+                select(annual_results).where(bulk.among(self._session, annual_results, EMPLOYEE, employees))
             )
         ).all()
         nominations = (
             await self._session.execute(
-                select(talent_nominations).where(bulk.each_in(talent_nominations, ["agency_id", "nip"], employees))
+                select(talent_nominations).where(bulk.among(self._session, talent_nominations, EMPLOYEE, employees))
             )
         ).all()
-        return (
-            [dict(r._mapping) for r in results if (r.agency_id, r.nip) in employees],
-            [dict(r._mapping) for r in nominations if (r.agency_id, r.nip) in employees],
-        )
+        return [dict(r._mapping) for r in results], [dict(r._mapping) for r in nominations]
 
     async def waiting_for_year(self, periods: Collection[tuple[str, str]]) -> list[tuple[str, str, str]]:
         """(agency_id, nip, period_id) of the results of ``periods`` that have no year yet."""
