@@ -31,12 +31,13 @@ async def confirm(
         found = await uow.appraisals.to_confirm(agency_id, appraisal_id)
         if found is None:
             raise NotFound(NO_APPRAISAL)
-        appraisal = found.appraisal
+        appraisal, now = found.appraisal, uow.clock.now()
         completed = appraisal.confirm(
             appraiser_nip,
             found.appraiser_nip,
-            today=today or uow.clock.today(found.timezone),
-            now=uow.clock.now(),
+            # The agency's date of the confirmation (its zone None: the default zone's).
+            today=today or uow.clock.local_date(now, found.timezone),
+            now=now,
             rating_hasil_kerja=rating_hasil_kerja,
             rating_perilaku=rating_perilaku,
             reason=reason,
