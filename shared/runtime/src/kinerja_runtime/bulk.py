@@ -84,7 +84,7 @@ def each_in(table: Table, keys: Sequence[str], values: Iterable[tuple]):
     return and_(*(table.c[k].in_({v[i] for v in values}) for i, k in enumerate(keys)))
 
 
-def among(session: AsyncSession, table: Table, keys: Sequence[str], values: Iterable[tuple]):
+def among(session: Executor, table: Table, keys: Sequence[str], values: Iterable[tuple]):
     """Exactly the rows whose composite key is in ``values``, for looking up a batch's keys.
 
     On PostgreSQL ``(k1, k2) IN (SELECT * FROM unnest(:k1s, :k2s))``, the values as one array
@@ -95,7 +95,7 @@ def among(session: AsyncSession, table: Table, keys: Sequence[str], values: Iter
     values = set(values)
     if not values:
         return false()
-    if session.bind.dialect.name != "postgresql":
+    if dialect_name(session) != "postgresql":
         return keyed_in(table, keys, values)
     columns = [table.c[k] for k in keys]
     arrays = [
