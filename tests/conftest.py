@@ -23,7 +23,7 @@ import socket
 import subprocess
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -492,6 +492,23 @@ class KafkaTool:
         finally:
             await consumer.stop()
 
+    async def lag(self, group: str, topics: Sequence[str]) -> int:
+        """How many records of ``topics`` ``group`` has not committed yet (0: caught up with the
+        log end as it is now)."""
+        from aiokafka import AIOKafkaConsumer, TopicPartition
+
+        consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, group_id=group, enable_auto_commit=False)
+        await consumer.start()
+        try:
+            tps = [TopicPartition(t, p) for t in topics for p in await self._partitions(consumer, t)]
+            end = await consumer.end_offsets(tps)
+            behind = 0
+            for tp in tps:
+                behind += max(0, end[tp] - ((await consumer.committed(tp)) or 0))
+            return behind
+        finally:
+            await consumer.stop()
+
     async def close(self) -> None:
         if self._producer is not None:
             await self._producer.stop()
@@ -521,6 +538,12 @@ def publish_event(kafka):
 def read_topic(kafka):
     """``await read_topic(topic, until=lambda records: ..., timeout=30, where=...)``."""
     return kafka.read
+
+
+@pytest.fixture(scope="session")
+def consumer_lag(kafka):
+    """``await consumer_lag(group, topics)`` -> records of ``topics`` the group has not committed."""
+    return kafka.lag
 
 
 @pytest.fixture(scope="session")

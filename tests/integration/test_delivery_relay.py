@@ -346,3 +346,32 @@ async def test_the_relay_reads_its_queue_through_the_partial_index(
     query = queued_rows(1000).compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
     plan = "\n".join(row["QUERY PLAN"] for row in await sql(database_url, f"EXPLAIN {query}"))
     assert "ix_outbox_queued" in plan, plan
+
+
+async def test_a_row_committed_after_later_rows_were_sent_is_sent_too(outbox_db, events, agency, new_nip, eventually):
+    """The relay reads its queue from just below the first row it last found, not from the
+    first id (the index entries of sent rows stay until VACUUM): a transaction that took a lower
+    id and commits after higher ones were sent is found by the periodic read from the first id."""
+    from kinerja_runtime.uow import UnitOfWorkFactory
+
+    sessions, queue = outbox_db
+    recorder = Recorder()
+    relay = OutboxRelay(sessions, recorder.publisher("relay"), poll_seconds=0.05)
+    uows = UnitOfWorkFactory(sessions, source="/kinerja/relay-test")
+    await queue(1, events, agency, new_nip())
+    assert await relay.relay_once() == 1
+
+    straggler = uows()
+    async with straggler:
+        await straggler.publish(events.employee(agency, new_nip(), name="Terlambat"))  # its id taken, uncommitted
+        await queue(2, events, agency, new_nip())
+        assert await relay.relay_once() == 2, "the rows committed after it go out"
+        await straggler.commit()
+
+    async def all_sent() -> None:
+        await relay.relay_once()
+        assert await pending_count(sessions) == 0
+
+    await eventually(all_sent, what="the straggler sent")
+    ids = await outbox_ids(sessions)
+    assert sorted(recorder.by("relay")) == sorted(ids) and len(recorder.sent) == 4, "each row once"

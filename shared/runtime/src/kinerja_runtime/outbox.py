@@ -74,15 +74,20 @@ def _reason(exc: BaseException) -> str:
     return describe(exc)[:MAX_REASON]
 
 
-def queued_rows(limit: int):
-    """The relay's next batch: rows neither sent nor parked, in id order (served by the partial
-    index ix_outbox_queued, which holds exactly those rows)."""
+def queued_rows(limit: int, after: int = 0):
+    """The relay's next batch: rows neither sent nor parked, in id order, from the first id above
+    ``after`` (served by the partial index ix_outbox_queued, which holds exactly those rows, and
+    the entries of rows sent since the last VACUUM)."""
     return (
         select(outbox.c.id, outbox.c.topic, outbox.c.record_key, outbox.c.headers, outbox.c.payload)
-        .where(outbox.c.published_at.is_(None), outbox.c.parked_at.is_(None))
+        .where(outbox.c.published_at.is_(None), outbox.c.parked_at.is_(None), outbox.c.id > after)
         .order_by(outbox.c.id)
         .limit(limit)
     )
+
+
+# How often the relay reads its queue from the first id again (see OutboxRelay._queued_rows).
+RESCAN_SECONDS = 1.0
 
 
 class LeaseLost(Exception):
@@ -168,6 +173,8 @@ class OutboxRelay:
         self.holds_lease = False
         self._renewed_at: float | None = None  # time.monotonic() of this relay's last renewal
         self._last_purge = _now()
+        self._floor = 0  # every row up to this id was sent or parked when the queue was last read
+        self._rescanned_at = -RESCAN_SECONDS  # time.monotonic() of the last read from the first id
 
     def wake(self) -> None:
         """Called after a commit that queued events, so they leave without waiting for the poll."""
@@ -210,9 +217,12 @@ class OutboxRelay:
     async def relay_once(self) -> int:
         """Publish one batch in id order; returns how many rows were acknowledged and marked
         sent. A retriable failure is raised once the rows acknowledged before it are marked."""
+        held = self.holds_lease
         self.holds_lease = await self._hold_lease()
         if not self.holds_lease:
             return 0
+        if not held:  # the rows below the floor were another relay's to send
+            self._rescanned_at = -RESCAN_SECONDS
         rows = await self._queued_rows()
         if not rows:
             return 0
@@ -234,10 +244,23 @@ class OutboxRelay:
         return batch.marked
 
     async def _queued_rows(self):
+        """The queue from just below its first row at the last read: a row sent leaves its
+        index entry behind until VACUUM, and without autovacuum (or between its runs) a read
+        from the first id walked every row ever sent, more CPU per round the longer the table.
+        A transaction that took an id below the floor but committed after that read (a
+        straggler) and a row an operator queues again are found by the read from the first id,
+        once a second (``RESCAN_SECONDS``) and whenever this relay takes the lease."""
+        now = time.monotonic()
+        after = self._floor
+        if now - self._rescanned_at >= RESCAN_SECONDS:
+            after, self._rescanned_at = 0, now
         # One statement alone: read outside a transaction (no BEGIN and ROLLBACK round trips).
         async with self._sessions() as session:
             await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-            return (await session.execute(queued_rows(self._batch))).all()
+            rows = (await session.execute(queued_rows(self._batch, after))).all()
+        if rows:
+            self._floor = rows[0].id - 1
+        return rows
 
     async def _hand_over(self, rows, batch: _Batch, recorder: asyncio.Task) -> None:
         """Give the rows to the producer in id order without awaiting each acknowledgement; the

@@ -504,18 +504,18 @@ class Roster:
         query = select(*EMPLOYEE_COLUMNS).where(*where)
         if order:
             query = query.order_by(known_employees.c.agency_id, known_employees.c.nip)
-        return [KnownEmployee(**r._mapping) for r in await self._session.execute(query)]
+        return [KnownEmployee(*r) for r in await self._session.execute(query)]
 
     async def employee(self, agency_id: str, nip: str) -> KnownEmployee | None:
         row = (await self._session.execute(_EMPLOYEE, {"agency_id": agency_id, "nip": nip})).first()
-        return KnownEmployee(**row._mapping) if row else None
+        return KnownEmployee(*row) if row else None
 
     async def employees(self, agency_id: str, nips: Collection[str]) -> dict[str, KnownEmployee]:
         """Those of ``nips`` on the agency's roster, by NIP."""
         if not nips:
             return {}
         rows = await self._session.execute(_EMPLOYEES, {"agency_id": agency_id, "nips": sorted(set(nips))})
-        return {r.nip: KnownEmployee(**r._mapping) for r in rows}
+        return {r.nip: KnownEmployee(*r) for r in rows}
 
     async def team(self, agency_id: str, appraiser_nip: str) -> list[KnownEmployee]:
         """The employees the roster names ``appraiser_nip`` as appraiser of, in NIP order."""
@@ -539,13 +539,13 @@ class Roster:
                 select(*UNIT_COLUMNS).where(known_units.c.agency_id == agency_id, known_units.c.unit_id == unit_id)
             )
         ).first()
-        return KnownUnit(**row._mapping) if row else None
+        return KnownUnit(*row) if row else None
 
     async def units(self, agency_id: str) -> list[KnownUnit]:
         rows = await self._session.execute(
             select(*UNIT_COLUMNS).where(known_units.c.agency_id == agency_id).order_by(known_units.c.unit_id)
         )
-        return [KnownUnit(**r._mapping) for r in rows]
+        return [KnownUnit(*r) for r in rows]
 
     async def _periods(self, *where) -> list[KnownPeriod]:
         rows = await self._session.execute(
@@ -608,12 +608,12 @@ class Roster:
     async def agency(self, agency_id: str) -> KnownAgency | None:
         """The agency as the registry last announced it; None when it was never registered."""
         row = (await self._session.execute(_AGENCY, {"agency_id": agency_id})).first()
-        return KnownAgency(**row._mapping) if row else None
+        return KnownAgency(*row) if row else None
 
     async def agencies(self) -> list[KnownAgency]:
         """Every registered agency of the province (a few dozen), by id: one statement."""
         rows = await self._session.execute(select(*AGENCY_COLUMNS).order_by(known_agencies.c.agency_id))
-        return [KnownAgency(**r._mapping) for r in rows]
+        return [KnownAgency(*r) for r in rows]
 
     # --- across agencies (the province view, issue 11): one statement each ------------------
 
@@ -626,7 +626,7 @@ class Roster:
             .limit(limit)
             .offset(offset)
         )
-        return [KnownUnit(**r._mapping) for r in rows]
+        return [KnownUnit(*r) for r in rows]
 
     async def headcounts(self) -> dict[str, int]:
         """How many employees each agency's roster holds now, by agency id."""
