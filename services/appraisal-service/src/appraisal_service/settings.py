@@ -11,7 +11,7 @@ class AppraisalSettings(ServiceSettings):
     appraisal_max_wait_seconds: float = Field(120.0, description="Appraise with what is known after this long")
     appraisal_batch_size: int = Field(1000, ge=1, le=5000, description="Due appraisals proposed per transaction")
     appraisal_workers: int = Field(
-        1,
+        2,
         ge=1,
         le=8,
         description="Batches of due appraisals in flight at once (PostgreSQL; helps when the database, not Python, is the bound)",
