@@ -1,8 +1,10 @@
 """When a period close makes an employee's appraisal due: the settle time for answers still in
-flight is counted from the close itself, unless the close arrived late (a consumer catching up)
-or is stamped ahead of this service's clock, when it is counted from the close's arrival."""
+flight is counted from the close itself, unless its delivery took longer than that (a consumer
+catching up) or it is stamped ahead of this service's clock, when it is counted from the close's
+arrival. A close whose own transaction took long is not late for that."""
 
 import asyncio
+import dataclasses
 from datetime import timedelta
 
 from appraisal_fakes import FakeAppraisalUnitOfWork
@@ -32,6 +34,22 @@ def test_a_late_close_waits_the_whole_settle_time_from_its_arrival():
         assert due_after_close(closed_at, closed_at + late, SETTLE) == closed_at + late + SETTLE
 
 
+def test_a_long_close_delivered_promptly_is_due_settle_after_the_close():
+    uow = FakeAppraisalUnitOfWork()
+    closed_at = uow.clock.now()
+    sent_at = closed_at + timedelta(seconds=4)  # an agency of thousands: the close took 4 s to commit
+    arrived = sent_at + timedelta(milliseconds=900)
+    assert due_after_close(closed_at, arrived, SETTLE, sent_at) == closed_at + SETTLE, "due on arrival"
+
+
+def test_a_close_delivered_late_waits_the_whole_settle_time_from_its_arrival():
+    uow = FakeAppraisalUnitOfWork()
+    closed_at = uow.clock.now()
+    sent_at = closed_at + timedelta(milliseconds=100)
+    arrived = sent_at + SETTLE + timedelta(seconds=1)
+    assert due_after_close(closed_at, arrived, SETTLE, sent_at) == arrived + SETTLE
+
+
 def test_a_close_stamped_ahead_of_this_clock_waits_the_whole_settle_time():
     uow = FakeAppraisalUnitOfWork()
     now = uow.clock.now()
@@ -39,7 +57,9 @@ def test_a_close_stamped_ahead_of_this_clock_waits_the_whole_settle_time():
 
 
 def delivered(event) -> Delivered:
+    """As target-service sends a close: made at the close's own time."""
     attributes = CloudEventAttributes.for_event(event, "/kinerja/target-service")
+    attributes = dataclasses.replace(attributes, time=event.closed_at)
     return Delivered(event, Envelope(attributes, event.topic, 0, 0, event.key()))
 
 

@@ -40,15 +40,21 @@ class DueAppraisal:
         return (self.agency_id, self.period_id, self.nip)
 
 
-def due_after_close(closed_at: datetime, received_at: datetime, settle: timedelta) -> datetime:
+def due_after_close(
+    closed_at: datetime, received_at: datetime, settle: timedelta, sent_at: datetime | None = None
+) -> datetime:
     """When the appraisal a close queues is due: ``settle`` after the close itself.
 
     The settle time is for feedback and citizen answers given before the close and still in
     flight on their own topics (ADR 0002). Their way here runs beside the close's own, so it is
     counted from the close: the time the close took to arrive is part of it, not added to it.
-    A close that arrives later than that (a consumer catching up, whose other topics may be as
-    far behind) or stamped ahead of this service's clock waits the whole ``settle`` from its
-    arrival, as before."""
-    if received_at - settle < closed_at <= received_at:
+    A close whose delivery took longer than that, from when it was sent (``sent_at``, its
+    CloudEvents time; the close's own time when not known), means a consumer catching up whose
+    other topics may be as far behind, and a close stamped ahead of this service's clock is not
+    to be trusted: both wait the whole ``settle`` from their arrival, as before. A close whose
+    own transaction took long (an agency of thousands closes in seconds) is not late for that:
+    the answers kept flowing meanwhile."""
+    delivery = received_at - (sent_at or closed_at)
+    if closed_at <= received_at and delivery < settle:
         return closed_at + settle
     return received_at + settle

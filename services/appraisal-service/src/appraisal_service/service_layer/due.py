@@ -60,7 +60,7 @@ def on_employees_closed(queued: asyncio.Event, settle_seconds: float = 0.0):
                     "skp_id": d.event.skp_id,
                     "skp_version": d.event.skp_version,
                     "realization_count": d.event.realization_count,
-                    "due_at": due_after_close(d.event.closed_at, now, settle),
+                    "due_at": due_after_close(d.event.closed_at, now, settle, d.envelope.attributes.time),
                     "queued_at": now,
                     "status": DueStatus.PENDING.value,
                     # The proposal and the confirmation continue the close's trace from here.
@@ -84,7 +84,7 @@ def on_periods_closed_v1(queued: asyncio.Event, settle_seconds: float):
         rows = []
         for d in batch:
             e, trace = d.event, uow.tracing.headers_for(d.event_id)
-            due_at = due_after_close(e.closed_at, now, settle)
+            due_at = due_after_close(e.closed_at, now, settle, d.envelope.attributes.time)
             rows += [
                 {
                     "agency_id": e.agency_id,
