@@ -16,19 +16,19 @@ def test_the_tables_follow_from_the_inputs(text: str):
 
 def test_every_figure_of_the_brief_is_an_input(text: str):
     values = capacity.inputs(text)
-    assert values["realisations"] == 173 and values["replay_appraisal"] == 7_287
+    assert values["realisations"] == 785 and values["replay_appraisal"] == 11_976
     assert values["province_employees"] == 400_000 and values["country_employees"] == 5_700_000
 
 
 def test_a_changed_figure_redoes_the_tables(text: str):
     faster = capacity.render(
         text.replace(
-            "| `realisations` | realisations recorded, one request per IKI | 173 |",
-            "| `realisations` | realisations recorded, one request per IKI | 346 |",
+            "| `realisations` | realisations recorded, one request per IKI | 785 |",
+            "| `realisations` | realisations recorded, one request per IKI | 1,570 |",
         )
     )
-    assert "| `realisations` | 346 | 173.0 |" in faster
-    assert "| realisations (one per IKI) | target-service | 600,000 | 100.0 | 173.0 | 0.58 | 0.96 |" in faster
+    assert "| `realisations` | 1,570 | 785.0 |" in faster
+    assert "| realisations (one per IKI) | target-service | 600,000 | 100.0 | 785.0 | 0.13 | 0.21 |" in faster
 
 
 def test_a_missing_input_is_named(text: str):
