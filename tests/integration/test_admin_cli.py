@@ -505,7 +505,7 @@ async def test_projections_rebuild_restores_a_wiped_projection_and_reacts_to_not
         runtime = app.state.runtime
 
         async def caught_up() -> None:
-            assert await consumer_lag(runtime.settings.consumer_group, runtime.consumer.topics) == 0
+            assert await consumer_lag(runtime.consumer.group_id, runtime.consumer.topics) == 0
 
         await eventually(caught_up, timeout=240, what="the service caught up with its topics")
         status, out, err = await admin(database_url, "projections", "rebuild", "appraisal-service")

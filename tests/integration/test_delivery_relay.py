@@ -349,9 +349,8 @@ async def test_the_relay_reads_its_queue_through_the_partial_index(
 
 
 async def test_a_row_committed_after_later_rows_were_sent_is_sent_too(outbox_db, events, agency, new_nip, eventually):
-    """The relay reads its queue from just below the first row it last found, not from the
-    first id (the index entries of sent rows stay until VACUUM): a transaction that took a lower
-    id and commits after higher ones were sent is found by the periodic read from the first id."""
+    """A transaction that took a lower id and commits after higher ones were sent: its row is
+    found by the next read of the queue (which starts from the first id)."""
     from kinerja_runtime.uow import UnitOfWorkFactory
 
     sessions, queue = outbox_db
@@ -375,3 +374,31 @@ async def test_a_row_committed_after_later_rows_were_sent_is_sent_too(outbox_db,
     await eventually(all_sent, what="the straggler sent")
     ids = await outbox_ids(sessions)
     assert sorted(recorder.by("relay")) == sorted(ids) and len(recorder.sent) == 4, "each row once"
+
+
+async def test_the_relay_vacuums_the_outbox_as_rows_are_sent(
+    outbox_db, events, agency, new_nip, database_url, sql, eventually
+):
+    """Every ``vacuum_every`` rows marked sent the relay VACUUMs the outbox beside its rounds, so
+    the sent rows' entries leave the queue's index even with autovacuum off."""
+    from kinerja_runtime.db import is_sqlite
+
+    if is_sqlite(database_url):
+        pytest.skip("PostgreSQL's VACUUM")
+    sessions, queue = outbox_db
+    relay = OutboxRelay(sessions, Recorder().publisher("relay"), poll_seconds=0.05, vacuum_every=3)
+    await queue(2, events, agency, new_nip())
+    assert await relay.relay_once() == 2
+    relay._vacuum_if_due()
+    assert relay._vacuum is None, "not before vacuum_every rows"
+    await queue(2, events, agency, new_nip())
+    assert await relay.relay_once() == 2
+    relay._vacuum_if_due()
+    assert relay._vacuum is not None
+    await relay._vacuum
+
+    async def vacuumed() -> None:
+        (row,) = await sql(database_url, "SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'outbox'")
+        assert row["vacuum_count"] >= 1
+
+    await eventually(vacuumed, what="the outbox vacuumed")

@@ -56,10 +56,10 @@ def test_a_close_stamped_ahead_of_this_clock_waits_the_whole_settle_time():
     assert due_after_close(now + timedelta(seconds=1), now, SETTLE) == now + SETTLE
 
 
-def delivered(event) -> Delivered:
-    """As target-service sends a close: made at the close's own time."""
+def delivered(event, sent_after: timedelta = timedelta(0)) -> Delivered:
+    """As target-service sends a close: made ``sent_after`` the close's own time."""
     attributes = CloudEventAttributes.for_event(event, "/kinerja/target-service")
-    attributes = dataclasses.replace(attributes, time=event.closed_at)
+    attributes = dataclasses.replace(attributes, time=event.closed_at + sent_after)
     return Delivered(event, Envelope(attributes, event.topic, 0, 0, event.key()))
 
 
@@ -88,3 +88,24 @@ async def test_the_closes_queue_appraisals_due_settle_after_the_close():
     assert queued.is_set()
     assert await uow.due.next_due(after=now) == now + SETTLE - timedelta(milliseconds=500)
     assert await uow.due.next_due(after=now + SETTLE) is None
+
+
+async def test_a_large_close_sent_seconds_after_its_own_time_is_not_late():
+    uow = FakeAppraisalUnitOfWork()
+    now = uow.clock.now()
+    closed = EmployeePeriodClosed(
+        agency_id=AGENCY,
+        period_id=PERIOD,
+        year=2025,
+        nip=ANI,
+        closed_at=now - timedelta(seconds=4.5),
+        skp_id=None,
+        skp_version=None,
+        realization_count=0,
+    )
+    # Its transaction made the event 4 s after the close began; it arrived 0.5 s after that.
+    await due.on_employees_closed(asyncio.Event(), SETTLE.total_seconds())(
+        [delivered(closed, sent_after=timedelta(seconds=4))], uow
+    )
+    await uow.commit()
+    assert uow.due.rows[AGENCY, PERIOD, ANI].due_at == closed.closed_at + SETTLE, "due already, not 2 s more"

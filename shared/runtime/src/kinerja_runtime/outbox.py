@@ -74,20 +74,20 @@ def _reason(exc: BaseException) -> str:
     return describe(exc)[:MAX_REASON]
 
 
-def queued_rows(limit: int, after: int = 0):
-    """The relay's next batch: rows neither sent nor parked, in id order, from the first id above
-    ``after`` (served by the partial index ix_outbox_queued, which holds exactly those rows, and
-    the entries of rows sent since the last VACUUM)."""
+def queued_rows(limit: int):
+    """The relay's next batch: rows neither sent nor parked, in id order (served by the partial
+    index ix_outbox_queued, which holds exactly those rows, and the entries of rows sent since
+    the table's last VACUUM: see OutboxRelay._vacuum_if_due)."""
     return (
         select(outbox.c.id, outbox.c.topic, outbox.c.record_key, outbox.c.headers, outbox.c.payload)
-        .where(outbox.c.published_at.is_(None), outbox.c.parked_at.is_(None), outbox.c.id > after)
+        .where(outbox.c.published_at.is_(None), outbox.c.parked_at.is_(None))
         .order_by(outbox.c.id)
         .limit(limit)
     )
 
 
-# How often the relay reads its queue from the first id again (see OutboxRelay._queued_rows).
-RESCAN_SECONDS = 1.0
+# VACUUM the outbox after this many rows were marked sent (PostgreSQL; see OutboxRelay._vacuum_if_due).
+VACUUM_EVERY = 50_000
 
 
 class LeaseLost(Exception):
@@ -157,6 +157,7 @@ class OutboxRelay:
         linger_seconds: float = 0.01,
         max_backoff_seconds: float = 5.0,
         purges: Sequence[Purge] = (),
+        vacuum_every: int = VACUUM_EVERY,
     ):
         self._sessions = sessions
         self._publish = publish
@@ -173,8 +174,9 @@ class OutboxRelay:
         self.holds_lease = False
         self._renewed_at: float | None = None  # time.monotonic() of this relay's last renewal
         self._last_purge = _now()
-        self._floor = 0  # every row up to this id was sent or parked when the queue was last read
-        self._rescanned_at = -RESCAN_SECONDS  # time.monotonic() of the last read from the first id
+        self._vacuum_every = vacuum_every
+        self._marked_since_vacuum = 0
+        self._vacuum: asyncio.Task | None = None
 
     def wake(self) -> None:
         """Called after a commit that queued events, so they leave without waiting for the poll."""
@@ -185,12 +187,21 @@ class OutboxRelay:
         self._wake.set()
 
     async def run(self) -> None:
+        try:
+            await self._run()
+        finally:
+            if self._vacuum is not None and not self._vacuum.done():
+                self._vacuum.cancel()
+                await asyncio.gather(self._vacuum, return_exceptions=True)
+
+    async def _run(self) -> None:
         failures = 0
         while not self._stopping:
             self._wake.clear()
             try:
                 sent = await self.relay_once()
                 await self._purge_if_due()
+                self._vacuum_if_due()
                 failures = 0
             except Exception as exc:
                 failures += 1
@@ -217,12 +228,9 @@ class OutboxRelay:
     async def relay_once(self) -> int:
         """Publish one batch in id order; returns how many rows were acknowledged and marked
         sent. A retriable failure is raised once the rows acknowledged before it are marked."""
-        held = self.holds_lease
         self.holds_lease = await self._hold_lease()
         if not self.holds_lease:
             return 0
-        if not held:  # the rows below the floor were another relay's to send
-            self._rescanned_at = -RESCAN_SECONDS
         rows = await self._queued_rows()
         if not rows:
             return 0
@@ -244,23 +252,10 @@ class OutboxRelay:
         return batch.marked
 
     async def _queued_rows(self):
-        """The queue from just below its first row at the last read: a row sent leaves its
-        index entry behind until VACUUM, and without autovacuum (or between its runs) a read
-        from the first id walked every row ever sent, more CPU per round the longer the table.
-        A transaction that took an id below the floor but committed after that read (a
-        straggler) and a row an operator queues again are found by the read from the first id,
-        once a second (``RESCAN_SECONDS``) and whenever this relay takes the lease."""
-        now = time.monotonic()
-        after = self._floor
-        if now - self._rescanned_at >= RESCAN_SECONDS:
-            after, self._rescanned_at = 0, now
         # One statement alone: read outside a transaction (no BEGIN and ROLLBACK round trips).
         async with self._sessions() as session:
             await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-            rows = (await session.execute(queued_rows(self._batch, after))).all()
-        if rows:
-            self._floor = rows[0].id - 1
-        return rows
+            return (await session.execute(queued_rows(self._batch))).all()
 
     async def _hand_over(self, rows, batch: _Batch, recorder: asyncio.Task) -> None:
         """Give the rows to the producer in id order without awaiting each acknowledgement; the
@@ -343,6 +338,7 @@ class OutboxRelay:
                     [{"row_id": p.row_id, "at": now, "reason": p.reason} for p in parked],
                 )
         self._renewed_at = started  # committed: renewed as of the transaction's start
+        self._marked_since_vacuum += len(acknowledged) + len(parked)
         OUTBOX_PUBLISHED.inc(len(acknowledged))
         for p in parked:
             OUTBOX_PARKED.labels(p.topic, p.error).inc()
@@ -390,6 +386,31 @@ class OutboxRelay:
             await session.execute(
                 delete(relay_lease).where(relay_lease.c.name == LEASE_NAME, relay_lease.c.owner == self.owner)
             )
+
+    def _vacuum_if_due(self) -> None:
+        """Start a VACUUM of the outbox every ``vacuum_every`` rows marked sent, on PostgreSQL.
+
+        A row marked sent leaves its entry in the relay's index (ix_outbox_queued) until the
+        table is vacuumed, and each read of the queue walks those entries from the first id.
+        Autovacuum comes at a fifth of the table by default (a table that keeps a week of rows)
+        and may be off: at 420,000 rows sent and none vacuumed a read took 3.7 ms and 771
+        buffers, paid by every round. It runs beside the relay, never blocking it: SKIP_LOCKED
+        passes when another VACUUM (autovacuum's) holds the table; a failure is logged and the
+        next one tried after as many rows again."""
+        if self._marked_since_vacuum < self._vacuum_every or (self._vacuum and not self._vacuum.done()):
+            return
+        self._marked_since_vacuum = 0
+        self._vacuum = asyncio.create_task(self._vacuum_outbox())
+
+    async def _vacuum_outbox(self) -> None:
+        try:
+            async with self._sessions() as session:
+                connection = await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+                if connection.dialect.name != "postgresql":
+                    return
+                await connection.exec_driver_sql("VACUUM (SKIP_LOCKED, INDEX_CLEANUP ON) outbox")
+        except Exception as exc:
+            log.warning("outbox VACUUM failed; the relay goes on", error=describe(exc))
 
     async def _purge_if_due(self) -> None:
         if _now() - self._last_purge < timedelta(minutes=10):

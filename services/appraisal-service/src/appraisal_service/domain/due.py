@@ -51,10 +51,11 @@ def due_after_close(
     A close whose delivery took longer than that, from when it was sent (``sent_at``, its
     CloudEvents time; the close's own time when not known), means a consumer catching up whose
     other topics may be as far behind, and a close stamped ahead of this service's clock is not
-    to be trusted: both wait the whole ``settle`` from their arrival, as before. A close whose
+    to be trusted (nor one sent before it was made or after it arrived, by these clocks): all
+    wait the whole ``settle`` from their arrival, as before. A close whose
     own transaction took long (an agency of thousands closes in seconds) is not late for that:
     the answers kept flowing meanwhile."""
-    delivery = received_at - (sent_at or closed_at)
-    if closed_at <= received_at and delivery < settle:
+    sent_at = sent_at or closed_at
+    if closed_at <= sent_at <= received_at and received_at - sent_at < settle:
         return closed_at + settle
     return received_at + settle

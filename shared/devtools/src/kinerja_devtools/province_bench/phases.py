@@ -279,8 +279,8 @@ class Year:
         return closed_at
 
     async def await_proposals(self, closed_at: float) -> None:
-        """From the close until appraisal-service has a proposal for every employee. The span
-        ends at the last proposal's own time (``proposed_at``), not at the poll that saw it."""
+        """From the close until appraisal-service has a proposal for every employee: the span
+        ends when a poll (every 0.1 s) saw the last one, or at the last ``proposed_at`` if later."""
         # An employee whose SKP was never approved (a refused request, counted where it happened) gets none.
         expected = {a.agency_id: sum(1 for m in a.members if m.rhk_ids) for a in self.agencies}
         async with self.recorder.phase("proposals", sum(expected.values()), unit="proposal") as p:
@@ -299,7 +299,8 @@ class Year:
         p.figures["first_proposal_after_s"] = round(first - closed_at, 3) if first else None
         # The throughput once proposing began: the wait before it is ADR 0002's settle time for
         # answers still in flight, a product setting, not work (the rate above includes it).
-        p.figures["proposing_per_second"] = round(p.ops / (p.seconds - (first - closed_at)), 1) if first else None
+        proposing = p.seconds - (first - closed_at) if first else 0.0
+        p.figures["proposing_per_second"] = round(p.ops / proposing, 1) if proposing > 0 else None
 
     async def _proposals_made(self, a: Agency, expected: int) -> int:
         """``expected`` once the agency has that many current annual results, else 0: one row at
@@ -387,7 +388,7 @@ class Year:
                     done[a.agency_id], last_growth = count, time.time()
             p.ops = sum(done.values())
             if any(done[a.agency_id] < expected[a.agency_id] for a in self.agencies):
-                await asyncio.sleep(poll_seconds or self.poll_seconds)
+                await asyncio.sleep(self.poll_seconds if poll_seconds is None else poll_seconds)
         missing = sum(expected.values()) - p.ops
         if missing > 0:
             p.failed(
