@@ -492,6 +492,10 @@ async def test_target_service_team_lists_skps_and_the_closing_counts_are_index_r
         engine, sessions, lambda session: PeriodRepository(session).closing_state(agency, f"{agency}-{PERIOD}")
     )
     await assert_served(engine, closing, "realizations", "ix_realizations_agency")
+    # Counted per SKP: a join to the agency's realisations grouped, planned without statistics,
+    # rescanned every group for every SKP (quadratic: 108 s for an agency of 25,000).
+    (count,) = [c for p in closing for c in p.conditions.get("ix_realizations_agency", [])]
+    assert "skp_id" in count, count
 
 
 # -- training-service: a period's plan decisions (paged), an employee's plans and ledger --------
