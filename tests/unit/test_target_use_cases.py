@@ -364,3 +364,14 @@ async def test_an_employee_reads_only_their_own_record(uow):
     ] == "Siti"
     with pytest.raises(NotFound):
         await roster.get_employee(uow, agency_id=AGENCY, nip=SITI, reader_nip=RINA, reader_is_hr=False)
+
+
+async def test_a_close_writes_its_events_a_slice_at_a_time_in_roster_order(uow, period_id, monkeypatch):
+    monkeypatch.setattr(periods, "EVENTS_PER_STATEMENT", 2)
+    before = len(uow.published)
+    await periods.close_period(uow, agency_id=AGENCY, period_id=period_id)
+
+    announced, *per_employee = uow.published[before:]
+    assert isinstance(announced, PerformancePeriodClosed)
+    assert all(isinstance(e, EmployeePeriodClosed) for e in per_employee)
+    assert [e.nip for e in per_employee] == sorted([BUDI, SITI, RINA])

@@ -13,6 +13,7 @@ server and dropped), else SQLite. Figures only; nothing here asserts.
 import argparse
 import asyncio
 import os
+import resource
 import tempfile
 import time
 import uuid
@@ -233,6 +234,7 @@ async def run(url: str, employees: int, batch_size: int, workers: int = 1) -> di
             batches.append((settled, time.perf_counter() - t0))
 
     collect_less()  # as a service process does (kinerja_runtime.serve)
+    rss_seeded = _peak_rss_mb()
     started, cpu = time.perf_counter(), time.process_time()
     await asyncio.gather(*(drain() for _ in range(workers if engine.dialect.name == "postgresql" else 1)))
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
@@ -250,7 +252,15 @@ async def run(url: str, employees: int, batch_size: int, workers: int = 1) -> di
         "cpu_ms_per_proposal": round(cpu * 1000 / employees, 3),
         # The last, empty claim included.
         "statements_per_batch": round(statements / max(1, len(batches)), 1),
+        # Peak resident memory of this process, after seeding and after proposing: the second
+        # is the service's peak only where it exceeds the first.
+        "peak_rss_seeded_mb": rss_seeded,
+        "peak_rss_mb": _peak_rss_mb(),
     }
+
+
+def _peak_rss_mb() -> int:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 async def _create_database(server_url: str) -> tuple[str, str]:
@@ -311,8 +321,9 @@ def main() -> None:
     )
     print(
         f"  CPU {figures['cpu_ms_per_proposal']} ms per proposal in this process, "
-        f"{figures['statements_per_batch']} statements per batch\n"
+        f"{figures['statements_per_batch']} statements per batch"
     )
+    print(f"  peak RSS {figures['peak_rss_mb']} MB (after seeding {figures['peak_rss_seeded_mb']} MB)\n")
 
 
 if __name__ == "__main__":

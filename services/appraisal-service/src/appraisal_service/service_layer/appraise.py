@@ -151,8 +151,8 @@ async def _unit_results(
     policies: dict[str, AppraisalPolicy],
     checkpoint: Checkpoint | None,
 ) -> dict[Key, UnitResult | None]:
-    """The unit result of every head of unit among ``keys``: the members' targets and
-    realisations are read once for all of them, and each member's capaian is computed once."""
+    """The unit result of every head of unit among ``keys``: each member's capaian is computed
+    once for all of them, from targets and realisations read a slice of members at a time."""
     under: dict[Key, set[str]] = {}
     for agency_id, some in _by_agency(keys).items():
         tree = await uow.roster.units(agency_id)
@@ -172,34 +172,46 @@ async def _unit_results(
         for employee in await uow.roster.in_units(agency_id, set().union(*(under[k] for k in some))):
             for period_id in sorted(periods[agency_id]):
                 members[agency_id, period_id, employee.nip] = employee.unit_id or ""
-    member_inputs = await read_inputs(uow, members, checkpoint)
     by_unit: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for (agency_id, period_id, nip), unit_id in members.items():
         by_unit[agency_id, period_id, unit_id].append(nip)
-    capaian: dict[Key, float | None] = {}
-
-    def capaian_of(member: Key) -> float | None:
-        if member not in capaian:
-            target = member_inputs.targets.get(member)
-            capaian[member] = None  # no approved SKP or one that cannot be assessed: nothing to measure by
-            if target is not None:
-                latest = member_inputs.realized_of(target).latest
-                try:
-                    capaian[member] = average_capaian_utama(indikator_inputs(target.rhk, latest), policies[member[0]])
-                except AppraisalError:
-                    pass
-        return capaian[member]
+    capaian = await _capaian_of(uow, list(members), policies, checkpoint)
 
     results: dict[Key, UnitResult | None] = {}
     for (agency_id, period_id, head), unit_ids in under.items():
         scores = {}
         for unit_id in unit_ids:
             for nip in by_unit.get((agency_id, period_id, unit_id), []):
-                if nip != head and (score := capaian_of((agency_id, period_id, nip))) is not None:
+                if nip != head and (score := capaian.get((agency_id, period_id, nip))) is not None:
                     scores[nip] = score
         # With no member result the head is appraised on their own SKP, and the explanation says so.
         results[agency_id, period_id, head] = unit_result(unit_ids, scores, policies[agency_id])
     return results
+
+
+# Members whose inputs are held at once: an agency head's unit is the whole agency (~20,000),
+# whose SKPs read together held ~400 MB beside the rest of the batch at N=100,000.
+MEMBERS_PER_READ = 2_000
+
+
+async def _capaian_of(
+    uow: AppraisalUnitOfWork,
+    members: list[Key],
+    policies: dict[str, AppraisalPolicy],
+    checkpoint: Checkpoint | None,
+) -> dict[Key, float]:
+    """Each member's average capaian of their main work, read and computed a slice at a time;
+    a member with no approved SKP, or one that cannot be assessed, has nothing to measure by."""
+    capaian: dict[Key, float] = {}
+    for start in range(0, len(members), MEMBERS_PER_READ):
+        inputs = await read_inputs(uow, members[start : start + MEMBERS_PER_READ], checkpoint)
+        for member, target in inputs.targets.items():
+            latest = inputs.realized_of(target).latest
+            try:
+                capaian[member] = average_capaian_utama(indikator_inputs(target.rhk, latest), policies[member[0]])
+            except AppraisalError:
+                pass
+    return capaian
 
 
 async def propose_appraisal(

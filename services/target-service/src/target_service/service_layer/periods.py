@@ -70,13 +70,18 @@ async def get_period(uow: TargetUnitOfWork, *, agency_id: str, period_id: str) -
         return period_view(await period_or_404(uow, agency_id, period_id))
 
 
+# Closing events built and written at a time: built all at once before one executemany,
+# target-service peaked at 412 MB closing an agency of 25,000.
+EVENTS_PER_STATEMENT = 2_000
+
+
 async def close_period(uow: TargetUnitOfWork, *, agency_id: str, period_id: str) -> dict:
     """Close a period: announce it for the agency, and per employee on the roster (on the
     employee's own partition of kinerja.targets, after their targets and realisations) the SKP
     version in force and its realisation count.
 
     Sized for an agency of 20,000: the roster's state is one query and the events one
-    executemany, whatever the number of employees (ADR 0005).
+    executemany per 2,000 employees (ADR 0005).
     """
     async with uow:
         period = await period_or_404(uow, agency_id, period_id, lock="update")
@@ -84,16 +89,18 @@ async def close_period(uow: TargetUnitOfWork, *, agency_id: str, period_id: str)
         period.close(closed_at)
         await uow.periods.save(period)
         state = await uow.periods.closing_state(agency_id, period_id)
-        await uow.publish_many(
-            [
-                PerformancePeriodClosed(
-                    agency_id=agency_id,
-                    period_id=period_id,
-                    year=period.year,
-                    closed_at=closed_at,
-                    employee_count=len(state),
-                ),
-                *(
+        await uow.publish(
+            PerformancePeriodClosed(
+                agency_id=agency_id,
+                period_id=period_id,
+                year=period.year,
+                closed_at=closed_at,
+                employee_count=len(state),
+            )
+        )
+        for start in range(0, len(state), EVENTS_PER_STATEMENT):
+            await uow.publish_many(
+                [
                     EmployeePeriodClosed(
                         agency_id=agency_id,
                         period_id=period_id,
@@ -104,10 +111,9 @@ async def close_period(uow: TargetUnitOfWork, *, agency_id: str, period_id: str)
                         skp_version=version,
                         realization_count=count,
                     )
-                    for nip, skp_id, version, count in state
-                ),
-            ]
-        )
+                    for nip, skp_id, version, count in state[start : start + EVENTS_PER_STATEMENT]
+                ]
+            )
         await uow.commit()
     return {**period_view(period), "employees": len(state)}
 
