@@ -424,6 +424,7 @@ class KafkaTool:
         delayed by group rebalancing; nothing is committed.
         """
         from aiokafka import AIOKafkaConsumer, TopicPartition
+        from kinerja_runtime.log_end import known_end
 
         consumer = AIOKafkaConsumer(
             bootstrap_servers=self.bootstrap,
@@ -461,7 +462,8 @@ class KafkaTool:
                     return records
                 if until is None and not batch:
                     # No predicate: read to the current end of every partition.
-                    ends = await consumer.end_offsets(tps)
+                    listed = await consumer.end_offsets(tps)
+                    ends = {tp: known_end(listed[tp], consumer.highwater(tp)) for tp in tps}
                     positions = {tp: await consumer.position(tp) for tp in tps}
                     if all(positions[tp] >= ends[tp] for tp in tps):
                         return records
@@ -496,12 +498,13 @@ class KafkaTool:
         """How many records of ``topics`` ``group`` has not committed yet (0: caught up with the
         log end as it is now)."""
         from aiokafka import AIOKafkaConsumer, TopicPartition
+        from kinerja_runtime.log_end import log_ends
 
         consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, group_id=group, enable_auto_commit=False)
         await consumer.start()
         try:
             tps = [TopicPartition(t, p) for t in topics for p in await self._partitions(consumer, t)]
-            end = await consumer.end_offsets(tps)
+            end = await log_ends(consumer, tps)
             behind = 0
             for tp in tps:
                 behind += max(0, end[tp] - ((await consumer.committed(tp)) or 0))

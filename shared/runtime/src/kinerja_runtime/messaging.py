@@ -27,6 +27,7 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, Opera
 
 from kinerja_runtime import context, inbox, telemetry
 from kinerja_runtime.db import Executor
+from kinerja_runtime.log_end import known_end
 from kinerja_runtime.logging import get_logger
 from kinerja_runtime.metrics import (
     DEAD_LETTER_REASONS,
@@ -515,7 +516,8 @@ class EventConsumer:
 
         The end is asked of the broker at each call, not taken from aiokafka's highwater: that is
         only refreshed by fetches, which stop while a batch waits to be applied, so a stuck
-        consumer's lag would look frozen. If the broker does not answer, the highwater is used."""
+        consumer's lag would look frozen. The larger of the two is taken (Tansu lists ends short,
+        kinerja_runtime.log_end); if the broker does not answer, the highwater is used."""
         consumer = getattr(self._subscriber, "consumer", None)
         partitions = sorted(consumer.assignment()) if consumer is not None else []
         if not partitions:
@@ -527,9 +529,7 @@ class EventConsumer:
             ends = {}
         lags = []
         for tp in partitions:
-            end = ends.get(tp)
-            if end is None:
-                end = consumer.highwater(tp)
+            end = known_end(ends.get(tp), consumer.highwater(tp))
             if end is not None:
                 position = await consumer.position(tp)
                 lags.append(PartitionLag(self.group_id, tp.topic, tp.partition, max(end - position, 0)))

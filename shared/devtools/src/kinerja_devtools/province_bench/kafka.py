@@ -5,6 +5,7 @@ import time
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
+from kinerja_runtime.log_end import log_ends
 
 
 async def committed_offsets(bootstrap: str, group: str, partitions: list[TopicPartition]) -> dict[TopicPartition, int]:
@@ -30,7 +31,7 @@ async def topic_bounds(bootstrap: str, topics: list[str]) -> dict[TopicPartition
         if not partitions:
             return {}
         begins = await consumer.beginning_offsets(partitions)
-        ends = await consumer.end_offsets(partitions)
+        ends = await log_ends(consumer, partitions)
     finally:
         await consumer.stop()
     return {tp: (begins[tp], ends[tp]) for tp in partitions}
@@ -44,8 +45,7 @@ async def raw_consume_rate(bootstrap: str, topic: str) -> dict:
     try:
         await consumer.topics()  # loads the metadata partitions_for_topic reads
         partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
-        ends = await consumer.end_offsets(partitions)
-        consumer.assign(partitions)
+        ends = await log_ends(consumer, partitions)
         await consumer.seek_to_beginning(*partitions)
         wanted = {tp: end for tp, end in ends.items() if end > 0}
         messages, started = 0, time.perf_counter()

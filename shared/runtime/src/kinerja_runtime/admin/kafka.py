@@ -14,6 +14,7 @@ from faststream.kafka.security import parse_security
 from pydantic import SecretStr
 
 from kinerja_runtime.admin.guard import Refused
+from kinerja_runtime.log_end import log_ends
 from kinerja_runtime.messaging import broker_security
 from kinerja_runtime.settings import ServiceSettings
 
@@ -104,7 +105,7 @@ async def span(consumer: AIOKafkaConsumer, topics: Sequence[str]) -> Span:
             raise Refused(f"the topic {topic} does not exist on the broker: create the catalogue's topics first")
         partitions += [TopicPartition(topic, p) for p in sorted(found)]
     start = await consumer.beginning_offsets(partitions)
-    end = await consumer.end_offsets(partitions)
+    end = await log_ends(consumer, partitions)
     return Span(start, end)
 
 
