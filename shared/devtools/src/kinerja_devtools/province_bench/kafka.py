@@ -46,6 +46,7 @@ async def raw_consume_rate(bootstrap: str, topic: str) -> dict:
         await consumer.topics()  # loads the metadata partitions_for_topic reads
         partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
         ends = await log_ends(consumer, partitions)
+        consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         wanted = {tp: end for tp, end in ends.items() if end > 0}
         messages, started = 0, time.perf_counter()
