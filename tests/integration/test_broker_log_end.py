@@ -26,6 +26,8 @@ async def test_the_end_after_a_batch_of_several_records_is_past_its_last_record(
         await producer.flush()
         assert [(await s).offset for s in sent] == [0, 1, 2, 3, 4]
         held, empty = TopicPartition(topic, 0), TopicPartition(topic, 1)
+        if not broker.external:  # Tansu lists the end short: what log_ends corrects
+            assert (await consumer.end_offsets([held]))[held] == 1
 
         assert await log_ends(consumer, [held, empty]) == {held: 5, empty: 0}
         assert consumer.assignment() == set()

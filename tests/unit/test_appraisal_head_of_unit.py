@@ -42,8 +42,19 @@ def uow() -> FakeAppraisalUnitOfWork:
 @pytest.mark.parametrize("members_per_read", [1, 2, 1000])
 async def test_the_unit_result_is_the_same_whatever_the_slice(uow, monkeypatch, members_per_read):
     monkeypatch.setattr(appraise, "MEMBERS_PER_READ", members_per_read)
+    reads, targets_of = [], uow.projections.targets_of
+
+    async def counted(keys):
+        keys = list(keys)
+        reads.append(len(keys))
+        return await targets_of(keys)
+
+    monkeypatch.setattr(uow.projections, "targets_of", counted)
 
     made = await propose_appraisal(uow, AGENCY, PERIOD, KADIS)
+
+    # Kadis's own SKP, then the five members of the dinas (Kadis among them) a slice at a time.
+    assert reads[0] == 1 and sum(reads[1:]) == 5 and max(reads[1:]) <= members_per_read
 
     unit = (await uow.appraisals.get(AGENCY, made["appraisal_id"])).explanation["hasil_kerja"]["unit"]
     assert unit["capaian"] == 100.0 and unit["unit_ids"] == ["bidang", "dinas"]

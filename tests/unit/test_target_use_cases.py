@@ -368,10 +368,18 @@ async def test_an_employee_reads_only_their_own_record(uow):
 
 async def test_a_close_writes_its_events_a_slice_at_a_time_in_roster_order(uow, period_id, monkeypatch):
     monkeypatch.setattr(periods, "EVENTS_PER_STATEMENT", 2)
+    statements, publish_many = [], uow.publish_many
+
+    async def counted(events, **kwargs):
+        statements.append(len(events))
+        return await publish_many(events, **kwargs)
+
+    monkeypatch.setattr(uow, "publish_many", counted)
     before = len(uow.published)
     await periods.close_period(uow, agency_id=AGENCY, period_id=period_id)
 
+    assert statements == [2, 1]
     announced, *per_employee = uow.published[before:]
-    assert isinstance(announced, PerformancePeriodClosed)
+    assert isinstance(announced, PerformancePeriodClosed) and announced.employee_count == 3
     assert all(isinstance(e, EmployeePeriodClosed) for e in per_employee)
     assert [e.nip for e in per_employee] == sorted([BUDI, SITI, RINA])

@@ -16,8 +16,9 @@ PROBE_SECONDS = 10.0  # the most a fetch is waited for (a broker answers an empt
 
 
 async def log_ends(consumer: AIOKafkaConsumer, partitions: Iterable[TopicPartition]) -> dict[TopicPartition, int]:
-    """The end offset of each of ``partitions``, probed with ``consumer``, which is left with no
-    partition assigned (the caller assigns what it reads)."""
+    """The end offset of each of ``partitions``, probed with ``consumer``: one that reads by
+    manual assignment (never ``subscribe``), whose assignment and positions the probe replaces;
+    it is left with no partition assigned (the caller assigns what it reads)."""
     partitions = list(partitions)
     if not partitions:
         return {}
