@@ -27,7 +27,8 @@ async def queue_employees(
     from kinerja_runtime.tables import outbox
 
     async with uows() as uow:
-        ids = [(await uow.publish(events.employee(agency, nip))).id for nip in nips]
+        # publish_many writes the rows at once (publish waits for the commit), so they can be spoiled here.
+        ids = [a.id for a in await uow.publish_many([events.employee(agency, nip) for nip in nips])]
         for index, values in (spoiled or {}).items():
             await uow.session.execute(update(outbox).where(outbox.c.event_id == ids[index]).values(**values))
         await uow.commit()

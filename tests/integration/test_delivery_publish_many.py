@@ -1,4 +1,5 @@
-"""UnitOfWork.publish_many: many events in one statement, in order, inside the transaction;
+"""UnitOfWork.publish_many: many events in one statement, in order, inside the transaction (and
+after the events published one by one before them);
 an event over its bound or of a type no longer produced stores nothing."""
 
 import asyncio
@@ -76,4 +77,24 @@ async def test_a_superseded_type_is_no_longer_produced(uows, sql, database_url, 
     async with uows() as uow:
         with pytest.raises(ValueError, match="PerformancePeriodClosed.v2"):
             await uow.publish(legacy)
+    assert await sql(database_url, "SELECT count(*) AS n FROM outbox") == [{"n": 0}]
+
+
+async def test_events_published_one_by_one_keep_their_order_around_a_batch(uows, sql, database_url, agency, new_nip):
+    """A single event waits for the commit (kinerja_runtime.deferred); a batch after it writes it
+    first, so the outbox holds them in the order they were published."""
+    nips = [new_nip() for _ in range(5)]
+    first, batch, last = closes(agency, nips[:1]), closes(agency, nips[1:4]), closes(agency, nips[4:])
+    async with uows() as uow:
+        await uow.publish(first[0])
+        await uow.publish_many(batch)
+        await uow.publish(last[0])
+        await uow.commit()
+    rows = await sql(database_url, "SELECT record_key FROM outbox ORDER BY id")
+    assert [r["record_key"] for r in rows] == nips
+
+
+async def test_an_event_not_committed_is_not_written(uows, sql, database_url, agency, new_nip):
+    async with uows() as uow:
+        await uow.publish(closes(agency, [new_nip()])[0])
     assert await sql(database_url, "SELECT count(*) AS n FROM outbox") == [{"n": 0}]

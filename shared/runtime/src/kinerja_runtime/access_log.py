@@ -26,7 +26,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kinerja_runtime.auth import Principal, Role
@@ -66,7 +66,6 @@ class Kind(StrEnum):
 
 
 ROLES = frozenset(role.value for role in Role)
-_INSERT = insert(access_log)  # built once: every change of a personal record sends it
 NIP = re.compile(r"[0-9]{18}")
 # The columns' sizes: a record id or a token's subject past them is cut, never refused.
 ACTOR_MAX, RECORD_ID_MAX, ROUTE_MAX = 64, 128, 200
@@ -136,8 +135,7 @@ async def record_reads_across(uow: UnitOfWork, records: Iterable[tuple[str, Entr
             for agency_id, entry in dict.fromkeys(records)
             for row in entry_rows(who, Action.READ, [entry], now)
         ]
-        if rows:
-            await uow.session.execute(_INSERT, rows)
+        uow.insert_at_commit(access_log, rows)
     await uow.commit()
 
 
@@ -145,9 +143,8 @@ async def _record(uow: UnitOfWork, action: Action, records: Iterable[Entry], age
     who = accessor_of(uow)
     if who is None:
         return
-    rows = entry_rows(who, action, records, datetime.now(UTC), agency_id)
-    if rows:
-        await uow.session.execute(_INSERT, rows)  # one statement (executemany) for any number
+    # With the change's commit, in one statement with its event where it has one (UnitOfWork.insert_at_commit).
+    uow.insert_at_commit(access_log, entry_rows(who, action, records, datetime.now(UTC), agency_id))
 
 
 def entry_rows(

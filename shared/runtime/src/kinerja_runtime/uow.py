@@ -5,12 +5,13 @@ from datetime import UTC, datetime
 from typing import ClassVar
 
 from kinerja_contracts import CloudEventAttributes, Event, EventTooLarge, encode_bounded
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.ext.asyncio import AsyncConnection, async_sessionmaker
 
 from kinerja_runtime import context, telemetry
 from kinerja_runtime.clock import Clock, LocalDays
 from kinerja_runtime.db import Executor
+from kinerja_runtime.deferred import DeferredRows
 from kinerja_runtime.refusals import TooLarge
 from kinerja_runtime.tables import outbox
 
@@ -50,6 +51,7 @@ class UnitOfWork(LocalDays):
         self._source = source
         self._on_commit = on_commit
         self._published = 0
+        self._at_commit = DeferredRows()
         self.clock = clock or Clock()
         self.session: Executor
         # The HTTP request this unit of work serves (None for a consumer or a background job):
@@ -59,6 +61,7 @@ class UnitOfWork(LocalDays):
     async def __aenter__(self) -> "UnitOfWork":
         self.session = await self._connection() if self.plain_connection else self._sessions()
         self._published = 0
+        self._at_commit = DeferredRows()
         self.open_repositories(self.session)
         return self
 
@@ -75,6 +78,7 @@ class UnitOfWork(LocalDays):
         await self.session.close()
 
     async def commit(self) -> None:
+        await self._at_commit.write(self.session)
         await self.session.commit()
         if self._published and self._on_commit:
             self._on_commit()
@@ -90,9 +94,16 @@ class UnitOfWork(LocalDays):
         attributes, row = self._outbox_row(
             event, subject, context.correlation_id(), context.causation_id(), self.tracing.headers()
         )
-        await self.session.execute(_INSERT_OUTBOX, row)
+        # Written with the commit, in the same statement as the access log's entry where there is one.
+        self._at_commit.add(outbox, [row])
         self._published += 1
         return attributes
+
+    def insert_at_commit(self, table: Table, rows: list[dict]) -> None:
+        """Rows that only need to land with the change (an access log's entries): written just
+        before the commit, in one statement with the other such rows where the database allows
+        (kinerja_runtime.deferred), not a round trip each."""
+        self._at_commit.add(table, rows)
 
     async def publish_many(
         self, events: Sequence[Event], *, causes: Sequence[CloudEventAttributes] | None = None
@@ -123,6 +134,8 @@ class UnitOfWork(LocalDays):
             attributes, row = self._outbox_row(event, None, correlation, causation, trace)
             published.append(attributes)
             rows.append(row)
+        # The events published one by one before these go first: the outbox's order is theirs.
+        await self._at_commit.write(self.session)
         await self.session.execute(_INSERT_OUTBOX, rows)
         self._published += len(rows)
         return published

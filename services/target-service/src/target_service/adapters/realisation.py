@@ -1,13 +1,16 @@
 """Recorded realisations and the appraiser's feedback notes of an SKP."""
 
+from collections.abc import Callable
+
 from kinerja_runtime.db import Executor
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import Table, bindparam, select
 
 from target_service.adapters.orm import realizations, rhk_feedback
 
-# Built once, with parameters: recording a realisation is the year's most frequent write.
-_INSERT_REALISATION = insert(realizations)
-_INSERT_FEEDBACK = insert(rhk_feedback)
+AtCommit = Callable[[Table, list[dict]], None]
+"""UnitOfWork.insert_at_commit: a row written with the commit, in one statement with the event
+it announces and the access log's entry (recording a realisation is the year's most frequent write)."""
+
 _REALISATIONS_OF_SKP = (
     select(
         realizations.c.realization_id,
@@ -38,11 +41,12 @@ _FEEDBACK_OF_SKP = (
 class RealisationRepository:
     """Realisations per IKI (and checkpoint), as recorded; each a dict of the columns shown."""
 
-    def __init__(self, session: Executor):
+    def __init__(self, session: Executor, at_commit: AtCommit):
         self.session = session
+        self._at_commit = at_commit
 
     async def add(self, agency_id: str, skp_id: str, realization: dict) -> None:
-        await self.session.execute(_INSERT_REALISATION, {"agency_id": agency_id, "skp_id": skp_id, **realization})
+        self._at_commit(realizations, [{"agency_id": agency_id, "skp_id": skp_id, **realization}])
 
     async def of_skp(self, skp_id: str) -> list[dict]:
         rows = await self.session.execute(_REALISATIONS_OF_SKP, {"skp_id": skp_id})
@@ -52,11 +56,12 @@ class RealisationRepository:
 class FeedbackRepository:
     """The appraiser's notes per RHK (umpan balik berkelanjutan); each a dict of the columns shown."""
 
-    def __init__(self, session: Executor):
+    def __init__(self, session: Executor, at_commit: AtCommit):
         self.session = session
+        self._at_commit = at_commit
 
     async def add(self, agency_id: str, skp_id: str, feedback: dict) -> None:
-        await self.session.execute(_INSERT_FEEDBACK, {"agency_id": agency_id, "skp_id": skp_id, **feedback})
+        self._at_commit(rhk_feedback, [{"agency_id": agency_id, "skp_id": skp_id, **feedback}])
 
     async def of_skp(self, skp_id: str) -> list[dict]:
         rows = await self.session.execute(_FEEDBACK_OF_SKP, {"skp_id": skp_id})

@@ -41,8 +41,8 @@ class TargetUnitOfWork(UnitOfWork):
         self.periods = PeriodRepository(session)
         self.iku = IkuRepository(session)
         self.skps = SkpRepository(session)
-        self.realisations = RealisationRepository(session)
-        self.feedback = FeedbackRepository(session)
+        self.realisations = RealisationRepository(session, self.insert_at_commit)
+        self.feedback = FeedbackRepository(session, self.insert_at_commit)
         self.transfers = TransferRepository(session)
         self.province = ProvinceRepository(session)
 
