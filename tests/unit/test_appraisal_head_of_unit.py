@@ -4,7 +4,7 @@ time (an agency head's unit is the whole agency): the result is the same whateve
 import pytest
 from appraisal_fakes import FakeAppraisalUnitOfWork
 from appraisal_service.service_layer import appraise
-from appraisal_service.service_layer.appraise import propose_appraisal
+from appraisal_service.service_layer.appraise import propose_appraisal, propose_many
 
 AGENCY, PERIOD = "dinas-a", "2025"
 KADIS, SITI, ANI, RINA, DEDI = (f"19{i:016d}" for i in range(1, 6))
@@ -53,8 +53,9 @@ async def test_the_unit_result_is_the_same_whatever_the_slice(uow, monkeypatch, 
 
     made = await propose_appraisal(uow, AGENCY, PERIOD, KADIS)
 
-    # Kadis's own SKP, then the five members of the dinas (Kadis among them) a slice at a time.
-    assert reads[0] == 1 and sum(reads[1:]) == 5 and max(reads[1:]) <= members_per_read
+    # Kadis's own SKP, then the four other members of the dinas a slice at a time (his own
+    # inputs, read for his proposal, are not read again).
+    assert reads[0] == 1 and sum(reads[1:]) == 4 and max(reads[1:]) <= members_per_read
 
     unit = (await uow.appraisals.get(AGENCY, made["appraisal_id"])).explanation["hasil_kerja"]["unit"]
     assert unit["capaian"] == 100.0 and unit["unit_ids"] == ["bidang", "dinas"]
@@ -63,3 +64,24 @@ async def test_the_unit_result_is_the_same_whatever_the_slice(uow, monkeypatch, 
         (ANI, 100.0),
         (RINA, 80.0),
     ]
+
+
+async def test_a_batch_holding_the_unit_reads_no_member_again(uow, monkeypatch):
+    """At a close an agency head's batch is most of the agency: members in it are scored from
+    the batch's own inputs, with no second read."""
+    reads, targets_of = [], uow.projections.targets_of
+
+    async def counted(keys):
+        keys = list(keys)
+        reads.append(len(keys))
+        return await targets_of(keys)
+
+    monkeypatch.setattr(uow.projections, "targets_of", counted)
+    everyone = [(AGENCY, PERIOD, nip) for nip in (KADIS, SITI, ANI, RINA, DEDI)]
+
+    async with uow:
+        made = await propose_many(uow, everyone)
+
+    assert reads == [5]
+    kadis = await uow.appraisals.get(AGENCY, made.created[AGENCY, PERIOD, KADIS])
+    assert kadis.explanation["hasil_kerja"]["unit"]["capaian"] == 100.0

@@ -45,14 +45,18 @@ class Inputs:
 
     targets: dict[Key, Target]
     realized: dict[str, Realized]
+    read_for: frozenset[Key] = frozenset()
+    """The employees these were read for (one without a target has no approved SKP)."""
 
     def realized_of(self, target: Target) -> Realized:
         return self.realized.get(target.skp_id) or Realized()
 
 
 async def read_inputs(uow: AppraisalUnitOfWork, keys: Iterable[Key], checkpoint: Checkpoint | None = None) -> Inputs:
+    keys = frozenset(keys)
     found = await uow.projections.targets_of(keys)
-    return Inputs(found, await uow.projections.realizations_of((t.skp_id for t in found.values()), checkpoint))
+    realized = await uow.projections.realizations_of((t.skp_id for t in found.values()), checkpoint)
+    return Inputs(found, realized, keys)
 
 
 @dataclass
@@ -103,7 +107,7 @@ async def propose_many(
     # A checkpoint belongs to one agency's period: its days are that agency's.
     zone = await uow.zone(keys[0][0]) if checkpoint is not None else None
     evidence = await uow.projections.evidence_of(keys, checkpoint, zone)
-    units = await _unit_results(uow, keys, policies, checkpoint)
+    units = await _unit_results(uow, keys, policies, checkpoint, inputs)
     now = uow.clock.now()
     made = []
     for key in keys:
@@ -150,9 +154,11 @@ async def _unit_results(
     keys: list[Key],
     policies: dict[str, AppraisalPolicy],
     checkpoint: Checkpoint | None,
+    known: Inputs,
 ) -> dict[Key, UnitResult | None]:
     """The unit result of every head of unit among ``keys``: each member's capaian is computed
-    once for all of them, from targets and realisations read a slice of members at a time."""
+    once for all of them, from the batch's own inputs (``known``) for members in the batch and
+    from targets and realisations read a slice of the other members at a time."""
     under: dict[Key, set[str]] = {}
     for agency_id, some in _by_agency(keys).items():
         tree = await uow.roster.units(agency_id)
@@ -175,7 +181,7 @@ async def _unit_results(
     by_unit: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for (agency_id, period_id, nip), unit_id in members.items():
         by_unit[agency_id, period_id, unit_id].append(nip)
-    capaian = await _capaian_of(uow, list(members), policies, checkpoint)
+    capaian = await _capaian_of(uow, list(members), policies, checkpoint, known)
 
     results: dict[Key, UnitResult | None] = {}
     for (agency_id, period_id, head), unit_ids in under.items():
@@ -199,19 +205,28 @@ async def _capaian_of(
     members: list[Key],
     policies: dict[str, AppraisalPolicy],
     checkpoint: Checkpoint | None,
+    known: Inputs,
 ) -> dict[Key, float]:
-    """Each member's average capaian of their main work, read and computed a slice at a time;
-    a member with no approved SKP, or one that cannot be assessed, has nothing to measure by."""
+    """Each member's average capaian of their main work; a member with no approved SKP, or one
+    that cannot be assessed, has nothing to measure by. Members in ``known`` (the batch: an
+    agency head's batch is most of the agency) are not read again; the others are read and
+    computed a slice at a time."""
     capaian: dict[Key, float] = {}
-    for start in range(0, len(members), MEMBERS_PER_READ):
-        inputs = await read_inputs(uow, members[start : start + MEMBERS_PER_READ], checkpoint)
-        for member, target in inputs.targets.items():
-            latest = inputs.realized_of(target).latest
-            try:
-                capaian[member] = average_capaian_utama(indikator_inputs(target.rhk, latest), policies[member[0]])
-            except AppraisalError:
-                pass
+    in_batch = [m for m in members if m in known.targets]
+    _add_capaian(capaian, Inputs({m: known.targets[m] for m in in_batch}, known.realized), policies)
+    others = [m for m in members if m not in known.read_for]
+    for start in range(0, len(others), MEMBERS_PER_READ):
+        _add_capaian(capaian, await read_inputs(uow, others[start : start + MEMBERS_PER_READ], checkpoint), policies)
     return capaian
+
+
+def _add_capaian(capaian: dict[Key, float], inputs: Inputs, policies: dict[str, AppraisalPolicy]) -> None:
+    for member, target in inputs.targets.items():
+        latest = inputs.realized_of(target).latest
+        try:
+            capaian[member] = average_capaian_utama(indikator_inputs(target.rhk, latest), policies[member[0]])
+        except AppraisalError:
+            pass
 
 
 async def propose_appraisal(
