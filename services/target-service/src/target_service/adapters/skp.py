@@ -1,8 +1,8 @@
 """Loading and saving SKP aggregates (every version with its RHK and IKI), within one agency."""
 
 from kinerja_contracts.vocabulary import Aspect, RhkKind
-from kinerja_runtime.db import Executor
-from sqlalchemy import and_, bindparam, delete, insert, select, update
+from kinerja_runtime.db import Executor, dialect_name
+from sqlalchemy import and_, bindparam, delete, exists, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 
@@ -220,6 +220,33 @@ _UPDATE_HEAD = {
     )
     for in_force_was_none in (True, False)
 }
+_VERSION_COLUMNS = ("status", "notes", "reason", "approved_by", "approved_at", "drafted_at", "submitted_at")
+
+
+def _head_and_version(in_force_was_none: bool):
+    """A change of the latest version's state only (submit, approve, return): the optimistic
+    write of the summary and the version's own in one statement; the version is written only
+    when the summary was, so the statement's rowcount is the summary's."""
+    head = (
+        _UPDATE_HEAD[in_force_was_none]
+        .values(version=bindparam("h_version"), status=bindparam("h_status"))
+        .returning(skp.c.skp_id)
+        .cte("head")
+    )
+    return (
+        update(skp_versions)
+        .where(
+            skp_versions.c.skp_id == bindparam("b_skp_id"),
+            skp_versions.c.version == bindparam("v_number"),
+            exists(select(head.c.skp_id)),
+        )
+        .values({c: bindparam(f"v_{c}") for c in _VERSION_COLUMNS})
+        .add_cte(head)
+    )
+
+
+_UPDATE_HEAD_AND_VERSION = {none: _head_and_version(none) for none in (True, False)}
+
 # The RHK ids of an employee's version in force in a period: what their team's RHK may support.
 _APPROVED_RHK_IDS = (
     select(skp_rhk.c.rhk_id)
@@ -385,6 +412,14 @@ class SkpRepository:
         another request changed the SKP between this one's read and write."""
         version, status = loaded
         was = {"b_skp_id": s.skp_id, "b_status": status} | ({} if version is None else {"b_version": version})
+        if (
+            not (new_version or plan_changed) and dialect_name(self.session) == "postgresql"
+        ):  # SQLite: no UPDATE in WITH
+            v = s.latest
+            changed = {"h_version": s.version, "h_status": v.status.value, "v_number": v.number}
+            values = {f"v_{column}": value for column, value in _version_values(v).items()}
+            result = await self.session.execute(_UPDATE_HEAD_AND_VERSION[version is None], was | changed | values)
+            return result.rowcount == 1
         result = await self.session.execute(
             _UPDATE_HEAD[version is None], {**was, "version": s.version, "status": s.latest.status.value}
         )
