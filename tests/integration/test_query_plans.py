@@ -474,18 +474,22 @@ async def test_target_service_team_lists_skps_and_the_closing_counts_are_index_r
     units = await explain(engine, sessions, lambda session: RosterRepository(session).in_unit(agency, "u5"))
     await assert_served(engine, units, "employees", "ix_employees_unit")
     skps = await explain(
-        engine, sessions, lambda session: SkpRepository(session).of_employee(agency, nip_of(0, 8), None)
+        engine, sessions, lambda session: SkpRepository(session, _reads_only).of_employee(agency, nip_of(0, 8), None)
     )
     await assert_served(engine, skps, "skp", "ix_skp_employee")
     # Every draft reads its owner, the period and the appraiser's SKP in force in one statement;
     # every change of an SKP reads it with its owner and period.
     drafting = await explain(
-        engine, sessions, lambda session: SkpRepository(session).drafting(agency, nip_of(0, 8), f"{agency}-{PERIOD}")
+        engine,
+        sessions,
+        lambda session: SkpRepository(session, _reads_only).drafting(agency, nip_of(0, 8), f"{agency}-{PERIOD}"),
     )
     await assert_served(engine, drafting, "skp", "uq_skp_employee_period")
     await assert_served(engine, drafting, "periods", "periods_pkey")
     changing = await explain(
-        engine, sessions, lambda session: SkpRepository(session).get_for_change(agency, f"skp-{nip_of(0, 8)}", "share")
+        engine,
+        sessions,
+        lambda session: SkpRepository(session, _reads_only).get_for_change(agency, f"skp-{nip_of(0, 8)}", "share"),
     )
     await assert_served(engine, changing, "skp", "skp_pkey")
     closing = await explain(
@@ -747,3 +751,7 @@ async def test_a_consumer_batch_looks_up_its_employees_not_their_agencies(pg_dat
             # Two indexes led by agency_id tie without statistics (see the module docstring).
             alone = await _with_only(engine, plan, table, index)
             assert narrowed(alone, key), f"{index} does not narrow {table} by {key} ({alone.conditions}):\n{plan.sql}"
+
+
+def _reads_only(table, rows) -> None:
+    raise AssertionError("these reads write nothing")

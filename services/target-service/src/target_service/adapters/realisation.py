@@ -1,15 +1,10 @@
 """Recorded realisations and the appraiser's feedback notes of an SKP."""
 
-from collections.abc import Callable
-
 from kinerja_runtime.db import Executor
-from sqlalchemy import Table, bindparam, select
+from kinerja_runtime.deferred import AtCommit
+from sqlalchemy import bindparam, select
 
 from target_service.adapters.orm import realizations, rhk_feedback
-
-AtCommit = Callable[[Table, list[dict]], None]
-"""UnitOfWork.insert_at_commit: a row written with the commit, in one statement with the event
-it announces and the access log's entry (recording a realisation is the year's most frequent write)."""
 
 _REALISATIONS_OF_SKP = (
     select(
@@ -46,6 +41,8 @@ class RealisationRepository:
         self._at_commit = at_commit
 
     async def add(self, agency_id: str, skp_id: str, realization: dict) -> None:
+        """With the commit, in one statement with its event and access-log entry
+        (kinerja_runtime.deferred): recording a realisation is the year's most frequent write."""
         self._at_commit(realizations, [{"agency_id": agency_id, "skp_id": skp_id, **realization}])
 
     async def of_skp(self, skp_id: str) -> list[dict]:

@@ -2,6 +2,7 @@
 
 from kinerja_contracts.vocabulary import Aspect, RhkKind
 from kinerja_runtime.db import Executor, dialect_name
+from kinerja_runtime.deferred import AtCommit
 from sqlalchemy import and_, bindparam, delete, exists, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
@@ -202,9 +203,6 @@ async def _load(session: Executor, query, params: dict | None = None) -> list[tu
 # request cost as much CPU as sending it. Parameters named b_* are the WHERE clause's; the
 # others name the columns set.
 _INSERT_SKP = insert(skp)
-_INSERT_VERSION = insert(skp_versions)
-_INSERT_RHK = insert(skp_rhk)
-_INSERT_IKI = insert(skp_iki)
 _UPDATE_VERSION = update(skp_versions).where(
     skp_versions.c.skp_id == bindparam("b_skp_id"), skp_versions.c.version == bindparam("b_version")
 )
@@ -259,11 +257,9 @@ _APPROVED_RHK_IDS = (
 )
 
 
-async def _insert_plan(session: Executor, s: Skp, v: SkpVersion) -> None:
-    if not v.rhk:
-        return
-    await session.execute(
-        _INSERT_RHK,
+def _insert_plan(at_commit: AtCommit, s: Skp, v: SkpVersion) -> None:
+    at_commit(
+        skp_rhk,
         [
             {
                 "skp_id": s.skp_id,
@@ -278,8 +274,8 @@ async def _insert_plan(session: Executor, s: Skp, v: SkpVersion) -> None:
             for n, r in enumerate(v.rhk)
         ],
     )
-    await session.execute(
-        _INSERT_IKI,
+    at_commit(
+        skp_iki,
         [
             {
                 "skp_id": s.skp_id,
@@ -311,22 +307,25 @@ def _version_values(v: SkpVersion) -> dict:
     }
 
 
-async def _save_latest(session: Executor, s: Skp, is_new: bool, plan_changed: bool) -> None:
+async def _save_latest(session: Executor, at_commit: AtCommit, s: Skp, is_new: bool, plan_changed: bool) -> None:
+    """A new version and a new plan are inserted with the commit (nothing reads them back before
+    it), in one statement with the change's event and access-log entry (kinerja_runtime.deferred)."""
     v = s.latest
     if is_new:
-        await session.execute(_INSERT_VERSION, {"skp_id": s.skp_id, "version": v.number, **_version_values(v)})
+        at_commit(skp_versions, [{"skp_id": s.skp_id, "version": v.number, **_version_values(v)}])
     else:
         await session.execute(_UPDATE_VERSION, {"b_skp_id": s.skp_id, "b_version": v.number, **_version_values(v)})
     if plan_changed:
         if not is_new:
             await session.execute(_DELETE_IKI, {"skp_id": s.skp_id, "version": v.number})
             await session.execute(_DELETE_RHK, {"skp_id": s.skp_id, "version": v.number})
-        await _insert_plan(session, s, v)
+        _insert_plan(at_commit, s, v)
 
 
 class SkpRepository:
-    def __init__(self, session: Executor):
+    def __init__(self, session: Executor, at_commit: AtCommit):
         self.session = session
+        self._at_commit = at_commit
 
     async def get(self, agency_id: str, skp_id: str) -> tuple[Skp, Owner | None] | None:
         """The SKP and its owner (with the facts of roster.owner_facts; None when off the roster), in one statement."""
@@ -393,7 +392,7 @@ class SkpRepository:
                     "status": s.latest.status.value,
                 },
             )
-            await _save_latest(self.session, s, is_new=True, plan_changed=True)
+            await _save_latest(self.session, self._at_commit, s, is_new=True, plan_changed=True)
         except IntegrityError:
             return False
         return True
@@ -425,5 +424,7 @@ class SkpRepository:
         )
         if result.rowcount != 1:
             return False
-        await _save_latest(self.session, s, is_new=new_version, plan_changed=plan_changed or new_version)
+        await _save_latest(
+            self.session, self._at_commit, s, is_new=new_version, plan_changed=plan_changed or new_version
+        )
         return True

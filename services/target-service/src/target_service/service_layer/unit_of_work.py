@@ -40,7 +40,7 @@ class TargetUnitOfWork(UnitOfWork):
         self.organisation = OrganisationRepository(session)
         self.periods = PeriodRepository(session)
         self.iku = IkuRepository(session)
-        self.skps = SkpRepository(session)
+        self.skps = SkpRepository(session, self.insert_at_commit)
         self.realisations = RealisationRepository(session, self.insert_at_commit)
         self.feedback = FeedbackRepository(session, self.insert_at_commit)
         self.transfers = TransferRepository(session)
