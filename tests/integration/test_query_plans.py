@@ -492,6 +492,13 @@ async def test_target_service_team_lists_skps_and_the_closing_counts_are_index_r
         lambda session: SkpRepository(session, _reads_only).get_for_change(agency, f"skp-{nip_of(0, 8)}", "share"),
     )
     await assert_served(engine, changing, "skp", "skp_pkey")
+    # A decision (submit, approve) reads with it the appraiser's RHK in force, per row, by their key.
+    deciding = await explain(
+        engine,
+        sessions,
+        lambda session: SkpRepository(session, _reads_only).for_decision(agency, f"skp-{nip_of(0, 8)}", "share"),
+    )
+    await assert_served(engine, deciding, "skp", "uq_skp_employee_period")
     closing = await explain(
         engine, sessions, lambda session: PeriodRepository(session).closing_state(agency, f"{agency}-{PERIOD}")
     )

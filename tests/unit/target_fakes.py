@@ -221,6 +221,17 @@ class FakeSkpRepository:
             return None
         return *found, copy.deepcopy(self.state.periods[found[0].period_id])
 
+    async def for_decision(
+        self, agency_id: str, skp_id: str, lock: str | None = None
+    ) -> tuple[Skp, Owner | None, Period, frozenset[str]] | None:
+        found = await self.get_for_change(agency_id, skp_id, lock)
+        if found is None:
+            return None
+        s, owner, period = found
+        appraiser = owner.employee.appraiser_nip if owner else None
+        ids = await self.approved_rhk_ids(agency_id, s.period_id, appraiser) if appraiser else frozenset()
+        return s, owner, period, ids
+
     async def drafting(
         self, agency_id: str, nip: str, period_id: str
     ) -> tuple[Owner | None, Period | None, frozenset[str]]:

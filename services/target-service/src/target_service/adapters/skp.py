@@ -3,7 +3,7 @@
 from kinerja_contracts.vocabulary import Aspect, RhkKind
 from kinerja_runtime.db import Executor, dialect_name
 from kinerja_runtime.deferred import AtCommit
-from sqlalchemy import and_, bindparam, delete, exists, insert, select, update
+from sqlalchemy import and_, bindparam, delete, exists, func, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 
@@ -16,18 +16,28 @@ from target_service.domain.roster import Owner
 from target_service.domain.skp import Skp, SkpStatus, SkpVersion
 
 
-def _aggregate_query(*where, order_by, with_owner: bool = False, with_period: bool = False, lock: str | None = None):
+def _aggregate_query(
+    *where,
+    order_by,
+    with_owner: bool = False,
+    with_period: bool = False,
+    lock: str | None = None,
+    with_links: bool = False,
+):
     """Every SKP matching ``where`` with all its versions, RHK and IKI, in one statement: one row
     per IKI (or per RHK without IKI, per version without RHK, per SKP without versions), in the
     order the SKPs, versions, RHK and IKI are shown. One round trip instead of one per table.
     ``with_owner``: each row also carries the owner's columns of roster.owner_facts;
     ``with_period``: and the period's (periods.PERIOD_COLUMNS), its row locked as ``lock`` says
-    (see PeriodRepository.get)."""
+    (see PeriodRepository.get); ``with_links`` (with the owner): and what the owner's RHK may
+    support, the RHK ids of their appraiser's version in force in the period (:func:`_links_of`)."""
     source, owner_columns, period_columns = skp, [], []
     if with_owner:
         owner = employees.alias("owner")
         join, owner_columns = owner_facts(owner)
         source = join(skp.outerjoin(owner, and_(owner.c.agency_id == skp.c.agency_id, owner.c.nip == skp.c.nip)))
+        if with_links:
+            owner_columns = [*owner_columns, _links_of(owner.c.appraiser_nip)]
     if with_period:
         source = source.join(
             periods, and_(periods.c.period_id == skp.c.period_id, periods.c.agency_id == skp.c.agency_id)
@@ -82,6 +92,23 @@ def _aggregate_query(*where, order_by, with_owner: bool = False, with_period: bo
     return query.with_for_update(read=lock == "share", of=periods) if lock else query
 
 
+def _links_of(appraiser_nip):
+    """The RHK ids of the appraiser's version in force in the SKP's period, comma-separated (ids
+    are UUIDs), for each row: an index lookup per row, not a round trip."""
+    in_force, rhk = skp.alias("appraiser_skp"), skp_rhk.alias("appraiser_rhk")
+    return (
+        select(func.aggregate_strings(rhk.c.rhk_id, ","))
+        .select_from(in_force.join(rhk, and_(rhk.c.skp_id == in_force.c.skp_id, rhk.c.version == in_force.c.version)))
+        .where(
+            in_force.c.agency_id == skp.c.agency_id,
+            in_force.c.period_id == skp.c.period_id,
+            in_force.c.nip == appraiser_nip,
+        )
+        .scalar_subquery()
+        .label("appraiser_rhk_ids")
+    )
+
+
 # A read of one SKP (its page, versions, document) reads it this way: built once, with
 # parameters, because building the statement cost as much CPU as running it.
 _ONE_WITH_OWNER = _aggregate_query(
@@ -100,6 +127,19 @@ _ONE_FOR_CHANGE = {
         with_owner=True,
         with_period=True,
         lock=lock,
+    )
+    for lock in (None, "share")
+}
+# ... and a decision on its plan (submit, approve) reads what its RHK may support with them.
+_ONE_FOR_DECISION = {
+    lock: _aggregate_query(
+        skp.c.agency_id == bindparam("agency_id"),
+        skp.c.skp_id == bindparam("skp_id"),
+        order_by=skp.c.skp_id,
+        with_owner=True,
+        with_period=True,
+        lock=lock,
+        with_links=True,
     )
     for lock in (None, "share")
 }
@@ -342,6 +382,18 @@ class SkpRepository:
             return None
         s, head = found[0]
         return s, owner_of(head), await period_of(self.session, head, agency_id, s.period_id)
+
+    async def for_decision(
+        self, agency_id: str, skp_id: str, lock: str | None = None
+    ) -> tuple[Skp, Owner | None, Period, frozenset[str]] | None:
+        """As :meth:`get_for_change`, with the RHK ids of the owner's appraiser's version in force
+        in the period (what the owner's RHK may support), in the same statement."""
+        found = await _load(self.session, _ONE_FOR_DECISION[lock], {"agency_id": agency_id, "skp_id": skp_id})
+        if not found:
+            return None
+        s, head = found[0]
+        links = frozenset(head.appraiser_rhk_ids.split(",")) if head.appraiser_rhk_ids else frozenset()
+        return s, owner_of(head), await period_of(self.session, head, agency_id, s.period_id), links
 
     async def drafting(
         self, agency_id: str, nip: str, period_id: str

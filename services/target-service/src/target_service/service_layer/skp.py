@@ -39,7 +39,18 @@ async def skp_for_change_or_404(
 ) -> tuple[Skp, Owner | None, Period]:
     """As :func:`skp_or_404`, with the SKP's period read in the same statement, its row locked as
     ``lock`` says (see :func:`~target_service.service_layer.periods.period_or_404`)."""
-    found = await uow.skps.get_for_change(agency_id, skp_id, lock)
+    return _readable_or_404(await uow.skps.get_for_change(agency_id, skp_id, lock), actor_nip, is_hr)
+
+
+async def skp_for_decision_or_404(
+    uow: TargetUnitOfWork, agency_id: str, skp_id: str, *, actor_nip: str, is_hr: bool, lock: str | None = None
+) -> tuple[Skp, Owner | None, Period, frozenset[str]]:
+    """As :func:`skp_for_change_or_404`, with the RHK ids the SKP's RHK may support (its owner's
+    appraiser's in force), read in the same statement."""
+    return _readable_or_404(await uow.skps.for_decision(agency_id, skp_id, lock), actor_nip, is_hr)
+
+
+def _readable_or_404(found, actor_nip: str, is_hr: bool):
     if found is None or not found[0].may_read(actor_nip, appraiser_of(found[1]), is_hr):
         raise NotFound(NO_SKP)
     return found
@@ -113,7 +124,7 @@ async def change_skp(
     """One step of the latest version: ``edit`` | ``revise`` (start version n+1) | ``submit`` (owner),
     ``approve`` | ``return`` (appraiser). Links are checked as given on edits, complete on submit and approval."""
     async with uow:
-        s, owner, period = await skp_for_change_or_404(
+        s, owner, period, appraiser_rhk_ids = await skp_for_decision_or_404(
             uow, agency_id, skp_id, actor_nip=actor_nip, is_hr=is_hr, lock="share" if action == "approve" else None
         )
         loaded = (s.version, s.latest.status.value)
@@ -134,7 +145,9 @@ async def change_skp(
         if action in ("edit", "revise"):
             _ensure_fits_the_contract(s)
         if action in ("edit", "revise", "submit", "approve"):
-            await _check_links(uow, s, owner, s.latest, complete=action in ("submit", "approve"))
+            await _check_links(
+                uow, s, owner, s.latest, complete=action in ("submit", "approve"), appraiser_rhk_ids=appraiser_rhk_ids
+            )
         if not await uow.skps.save(s, loaded=loaded, new_version=action == "revise", plan_changed=action == "edit"):
             raise WrongState("the SKP was changed by another request meanwhile; reload it and try again")
         if action == "approve":
