@@ -103,7 +103,8 @@ async def test_a_row_the_broker_refuses_is_counted_as_parked_not_as_backlog(
     runtime = app.state.runtime
     async with running(app) as client:
         async with runtime.uows() as uow:
-            refused = (await uow.publish(events.employee(agency, new_nip()))).id
+            # publish_many writes the row at once (publish waits for the commit), so it can be spoiled here.
+            refused = (await uow.publish_many([events.employee(agency, new_nip())]))[0].id
             padding = json.dumps({"agency_id": agency, "padding": "x" * 100_000})
             await uow.session.execute(update(outbox).where(outbox.c.event_id == refused).values(payload=padding))
             await uow.commit()

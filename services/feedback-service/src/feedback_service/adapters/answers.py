@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from kinerja_contracts.vocabulary import FeedbackSource
+from kinerja_runtime.db import dialect_name
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -107,7 +108,7 @@ class AnswerRepository:
             "comment": answer.comment,
             "submitted_at": answer.submitted_at,
         }
-        return (await self._session.execute(_GIVE[self._session.bind.dialect.name], values)).scalar_one()
+        return (await self._session.execute(_GIVE[dialect_name(self._session)], values)).scalar_one()
 
     async def of_rounds(self, round_ids: Collection[str]) -> list[StoredAnswer]:
         """The rounds' answers in feedback_id order (random, so it says nothing of who answered when)."""

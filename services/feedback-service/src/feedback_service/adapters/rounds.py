@@ -6,6 +6,7 @@ from datetime import datetime
 
 from kinerja_contracts.vocabulary import FeedbackSource
 from kinerja_runtime import bulk
+from kinerja_runtime.db import dialect_name
 from kinerja_runtime.roster import period_status_column
 from sqlalchemy import bindparam, func, insert, literal_column, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -156,7 +157,7 @@ class RoundRepository:
         employee, period and checkpoint is open (the partial unique index; a concurrent open
         is waited for): then :meth:`open_round_id` names it."""
         values = {name: getattr(row, name) for name in _ROUND_FIELDS} | {"status": row.status.value}
-        inserted = await self._session.execute(_INSERT_ROUND[self._session.bind.dialect.name], values)
+        inserted = await self._session.execute(_INSERT_ROUND[dialect_name(self._session)], values)
         if inserted.first() is None:
             return False
         await self._session.execute(

@@ -10,6 +10,11 @@ from feedback_service.adapters.surveys import SatisfactionRepository, SurveyAnsw
 
 
 class FeedbackUnitOfWork(RosterUnitOfWork):
+    """Its repositories only run Core statements: the unit runs them on a plain connection (no
+    ORM session's bookkeeping per request; see UnitOfWork.plain_connection)."""
+
+    plain_connection = True
+
     rounds: RoundRepository
     answers: AnswerRepository
     surveys: SurveyAnswerRepository
