@@ -52,6 +52,7 @@ class UnitOfWork(LocalDays):
         self._on_commit = on_commit
         self._published = 0
         self._at_commit = DeferredRows()
+        self._after_commit: list[Callable[[], None]] = []
         self.clock = clock or Clock()
         self.session: Executor
         # The HTTP request this unit of work serves (None for a consumer or a background job):
@@ -62,6 +63,7 @@ class UnitOfWork(LocalDays):
         self.session = await self._connection() if self.plain_connection else self._sessions()
         self._published = 0
         self._at_commit = DeferredRows()
+        self._after_commit = []
         self.open_repositories(self.session)
         return self
 
@@ -80,6 +82,9 @@ class UnitOfWork(LocalDays):
     async def commit(self) -> None:
         await self._at_commit.write(self.session)
         await self.session.commit()
+        callbacks, self._after_commit = self._after_commit, []
+        for callback in callbacks:
+            callback()
         if self._published and self._on_commit:
             self._on_commit()
         self._published = 0
@@ -98,6 +103,11 @@ class UnitOfWork(LocalDays):
         self._at_commit.add(outbox, [row])
         self._published += 1
         return attributes
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once this unit commits (never on a rollback): e.g. wake a worker
+        that would find nothing before the commit."""
+        self._after_commit.append(callback)
 
     def insert_at_commit(self, table: Table, rows: list[dict]) -> None:
         """Rows that only need to land with the change (an access log's entries): written just

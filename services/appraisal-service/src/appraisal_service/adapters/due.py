@@ -5,7 +5,7 @@ from dataclasses import fields
 from datetime import datetime
 
 from kinerja_runtime import bulk
-from sqlalchemy import bindparam, event, func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from appraisal_service.adapters.orm import appraisals_due
@@ -19,8 +19,9 @@ _STATUS_AT = [f.name for f in fields(DueAppraisal)].index("status")
 
 
 class DueRepository:
-    def __init__(self, session: AsyncSession):
+    def __init__(self, session: AsyncSession, after_commit: Callable[[Callable[[], None]], None]):
         self._session = session
+        self._after_commit = after_commit
 
     async def queue(self, rows: list[dict]) -> None:
         """Queue each employee once: a close redelivered or replayed changes nothing."""
@@ -28,7 +29,7 @@ class DueRepository:
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` once this transaction commits (not on a rollback)."""
-        event.listen(self._session.sync_session, "after_commit", lambda _session: callback(), once=True)
+        self._after_commit(callback)
 
     async def claim(self, now: datetime, limit: int) -> list[DueAppraisal]:
         """The oldest pending rows due by ``now``, locked for this transaction; rows locked by

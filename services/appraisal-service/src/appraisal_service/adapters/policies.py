@@ -50,7 +50,6 @@ class PolicyRepository:
                     set_at=at,
                 )
             )
-            await self._session.flush()
         except IntegrityError:
             return None
         return policy

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
+from kinerja_runtime.db import dialect_name
 from kinerja_runtime.roster import appraiser_nip_column, timezone_column
 from sqlalchemy import bindparam, insert, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -50,7 +51,7 @@ def _objection(row) -> Objection:
 
 
 def _dialect(session: AsyncSession):
-    return postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    return postgresql if dialect_name(session) == "postgresql" else sqlite
 
 
 class Result(NamedTuple):

@@ -15,7 +15,10 @@ class AppraisalUnitOfWork(RosterUnitOfWork):
     ratings as the events brought them), ``uow.due`` (the queue of appraisals due after a close),
     ``uow.organisation_predikats`` (each agency's own predikat of a period, as its HR recorded it),
     ``uow.province`` (the counts the province view reads across agencies) and ``uow.roster``
-    (who works where, units and periods)."""
+    (who works where, units and periods). Its repositories only run Core statements: the unit
+    runs them on a plain connection (no ORM session's bookkeeping; UnitOfWork.plain_connection)."""
+
+    plain_connection = True
 
     appraisals: AppraisalRepository
     objections: ObjectionRepository
@@ -31,6 +34,6 @@ class AppraisalUnitOfWork(RosterUnitOfWork):
         self.objections = ObjectionRepository(session)
         self.policies = PolicyRepository(session)
         self.projections = ProjectionRepository(session)
-        self.due = DueRepository(session)
+        self.due = DueRepository(session, self.after_commit)
         self.organisation_predikats = OrganisationPredikatRepository(session)
         self.province = ProvinceRepository(session)
