@@ -39,3 +39,21 @@ async def test_a_plain_connection_unit_commits_its_events_or_stores_nothing(tmp_
         await engine.dispose()
     assert len(stored) == 1 and '"period_id":"kept"' in stored[0].replace(" ", "")
     assert woken == [1]
+
+
+async def test_after_commit_runs_once_the_unit_commits_and_never_on_a_rollback(tmp_path):
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'uow.db'}")
+    async with engine.begin() as connection:
+        await connection.run_sync(messaging_metadata.create_all, tables=[outbox])
+    sessions, called = session_factory(engine), []
+    try:
+        async with PlainUnitOfWork(sessions, "/kinerja/tests") as uow:
+            uow.after_commit(lambda: called.append("rolled back"))  # left without a commit
+        async with PlainUnitOfWork(sessions, "/kinerja/tests") as uow:
+            uow.after_commit(lambda: called.append("committed"))
+            assert called == []
+            await uow.commit()
+            await uow.commit()  # once: a later commit of the same unit does not call it again
+    finally:
+        await engine.dispose()
+    assert called == ["committed"]
