@@ -14,7 +14,7 @@ data-modifying WITH), are written apart, one executemany per table, in the order
 from collections.abc import Callable
 from functools import cache, lru_cache
 
-from sqlalchemy import JSON, Table, bindparam, func, insert, select
+from sqlalchemy import JSON, String, Table, bindparam, func, insert, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.dml import Insert
 
@@ -80,9 +80,15 @@ def _in_one_statement(parts: tuple[Part, ...]) -> Insert:
 def _part(i: int, table: Table, columns: tuple[str, ...], several: bool) -> Insert:
     if not several:
         return insert(table).values({c: bindparam(_name(i, c), type_=table.c[c].type) for c in columns})
-    arrays = [bindparam(_name(i, c), type_=postgresql.ARRAY(table.c[c].type)) for c in columns]
+    arrays = [bindparam(_name(i, c), type_=postgresql.ARRAY(_unbounded(table.c[c].type))) for c in columns]
     rows = select(func.unnest(*arrays).table_valued(*columns).render_derived())
     return insert(table).from_select(list(columns), rows)
+
+
+def _unbounded(type_):
+    """A string type without its length: PostgreSQL cuts a value cast to ``VARCHAR(n)[]`` to n
+    characters silently, where the column itself refuses one too long."""
+    return String() if isinstance(type_, String) and type_.length is not None else type_
 
 
 def _name(part: int, column: str) -> str:

@@ -336,15 +336,8 @@ def _insert_plan(at_commit: AtCommit, s: Skp, v: SkpVersion) -> None:
 
 
 def _version_values(v: SkpVersion) -> dict:
-    return {
-        "status": v.status.value,
-        "notes": v.notes,
-        "reason": v.reason,
-        "approved_by": v.approved_by,
-        "approved_at": v.approved_at,
-        "drafted_at": v.drafted_at,
-        "submitted_at": v.submitted_at,
-    }
+    """A version's columns (:data:`_VERSION_COLUMNS`), as stored."""
+    return {c: v.status.value if c == "status" else getattr(v, c) for c in _VERSION_COLUMNS}
 
 
 async def _save_latest(session: Executor, at_commit: AtCommit, s: Skp, is_new: bool, plan_changed: bool) -> None:
@@ -444,9 +437,9 @@ class SkpRepository:
                     "status": s.latest.status.value,
                 },
             )
-            await _save_latest(self.session, self._at_commit, s, is_new=True, plan_changed=True)
         except IntegrityError:
             return False
+        await _save_latest(self.session, self._at_commit, s, is_new=True, plan_changed=True)
         return True
 
     async def save(
