@@ -39,9 +39,8 @@ def uow() -> FakeAppraisalUnitOfWork:
     return uow
 
 
-@pytest.mark.parametrize("members_per_read", [1, 2, 1000])
-async def test_the_unit_result_is_the_same_whatever_the_slice(uow, monkeypatch, members_per_read):
-    monkeypatch.setattr(appraise, "MEMBERS_PER_READ", members_per_read)
+def reads_counted(uow, monkeypatch) -> list[int]:
+    """The number of employees of each read of targets, as the fake's reads happen."""
     reads, targets_of = [], uow.projections.targets_of
 
     async def counted(keys):
@@ -50,6 +49,13 @@ async def test_the_unit_result_is_the_same_whatever_the_slice(uow, monkeypatch, 
         return await targets_of(keys)
 
     monkeypatch.setattr(uow.projections, "targets_of", counted)
+    return reads
+
+
+@pytest.mark.parametrize("members_per_read", [1, 2, 1000])
+async def test_the_unit_result_is_the_same_whatever_the_slice(uow, monkeypatch, members_per_read):
+    monkeypatch.setattr(appraise, "MEMBERS_PER_READ", members_per_read)
+    reads = reads_counted(uow, monkeypatch)
 
     made = await propose_appraisal(uow, AGENCY, PERIOD, KADIS)
 
@@ -69,14 +75,7 @@ async def test_the_unit_result_is_the_same_whatever_the_slice(uow, monkeypatch, 
 async def test_a_batch_holding_the_unit_reads_no_member_again(uow, monkeypatch):
     """At a close an agency head's batch is most of the agency: members in it are scored from
     the batch's own inputs, with no second read."""
-    reads, targets_of = [], uow.projections.targets_of
-
-    async def counted(keys):
-        keys = list(keys)
-        reads.append(len(keys))
-        return await targets_of(keys)
-
-    monkeypatch.setattr(uow.projections, "targets_of", counted)
+    reads = reads_counted(uow, monkeypatch)
     everyone = [(AGENCY, PERIOD, nip) for nip in (KADIS, SITI, ANI, RINA, DEDI)]
 
     async with uow:
