@@ -118,30 +118,20 @@ _ONE_WITH_OWNER = _aggregate_query(
     with_owner=True,
 )
 # ... and a change (submit, approve, realisation, ...) reads its period in the same statement,
-# under the lock the change needs.
+# under the lock the change needs; a decision on its plan (submit, approve) also what its RHK
+# may support (``with_links``).
 _ONE_FOR_CHANGE = {
-    lock: _aggregate_query(
+    (lock, with_links): _aggregate_query(
         skp.c.agency_id == bindparam("agency_id"),
         skp.c.skp_id == bindparam("skp_id"),
         order_by=skp.c.skp_id,
         with_owner=True,
         with_period=True,
         lock=lock,
+        with_links=with_links,
     )
     for lock in (None, "share")
-}
-# ... and a decision on its plan (submit, approve) reads what its RHK may support with them.
-_ONE_FOR_DECISION = {
-    lock: _aggregate_query(
-        skp.c.agency_id == bindparam("agency_id"),
-        skp.c.skp_id == bindparam("skp_id"),
-        order_by=skp.c.skp_id,
-        with_owner=True,
-        with_period=True,
-        lock=lock,
-        with_links=True,
-    )
-    for lock in (None, "share")
+    for with_links in (False, True)
 }
 
 
@@ -370,23 +360,30 @@ class SkpRepository:
     ) -> tuple[Skp, Owner | None, Period] | None:
         """The SKP, its owner (as :meth:`get`) and its period, the period's row locked as ``lock``
         says (``"share"``: see PeriodRepository.get), in one statement."""
-        found = await _load(self.session, _ONE_FOR_CHANGE[lock], {"agency_id": agency_id, "skp_id": skp_id})
-        if not found:
-            return None
-        s, head = found[0]
-        return s, owner_of(head), await period_of(self.session, head, agency_id, s.period_id)
+        found = await self._for_change(agency_id, skp_id, lock, with_links=False)
+        return found[:3] if found else None
 
     async def for_decision(
         self, agency_id: str, skp_id: str, lock: str | None = None
     ) -> tuple[Skp, Owner | None, Period, frozenset[str]] | None:
         """As :meth:`get_for_change`, with the RHK ids of the owner's appraiser's version in force
         in the period (what the owner's RHK may support), in the same statement."""
-        found = await _load(self.session, _ONE_FOR_DECISION[lock], {"agency_id": agency_id, "skp_id": skp_id})
+        found = await self._for_change(agency_id, skp_id, lock, with_links=True)
+        if not found:
+            return None
+        s, owner, period, head = found
+        links = frozenset(head.appraiser_rhk_ids.split(",")) if head.appraiser_rhk_ids else frozenset()
+        return s, owner, period, links
+
+    async def _for_change(
+        self, agency_id: str, skp_id: str, lock: str | None, with_links: bool
+    ) -> tuple[Skp, Owner | None, Period, Row] | None:
+        query = _ONE_FOR_CHANGE[lock, with_links]
+        found = await _load(self.session, query, {"agency_id": agency_id, "skp_id": skp_id})
         if not found:
             return None
         s, head = found[0]
-        links = frozenset(head.appraiser_rhk_ids.split(",")) if head.appraiser_rhk_ids else frozenset()
-        return s, owner_of(head), await period_of(self.session, head, agency_id, s.period_id), links
+        return s, owner_of(head), await period_of(self.session, head, agency_id, s.period_id), head
 
     async def drafting(
         self, agency_id: str, nip: str, period_id: str
